@@ -19,7 +19,8 @@ void ISupport::apply(const QList<QByteArray> &tokens)
     for (const QByteArray &token : tokens) {
         const qsizetype equals = token.indexOf('=');
         const QByteArrayView key = QByteArrayView(token).first(equals < 0 ? token.size() : equals);
-        const QByteArrayView value = equals < 0 ? QByteArrayView() : QByteArrayView(token).sliced(equals + 1);
+        const QByteArrayView value
+            = equals < 0 ? QByteArrayView() : QByteArrayView(token).sliced(equals + 1);
         if (key == "PREFIX")
             applyPrefix(*this, value);
         else if (key == "CHANTYPES")

@@ -12,10 +12,8 @@ bool isTerminator(char c)
 } // namespace
 
 LineSplitter::LineSplitter(qsizetype maxLineBytes, qsizetype maxUnterminated)
-    : m_maxContent(maxLineBytes - 2)
-    , m_maxUnterminated(maxUnterminated)
-{
-}
+    : m_maxContent(maxLineBytes - 2), m_maxUnterminated(maxUnterminated)
+{ }
 
 void LineSplitter::append(QByteArrayView data)
 {

@@ -34,36 +34,36 @@ void TestIrcMessage::parse_data()
     QTest::addColumn<ByteArrays>("params");
 
     QTest::newRow("bare command") << QByteArray("QUIT") << QByteArray() << QByteArray("QUIT")
-                                  << ByteArrays{};
-    QTest::newRow("lower-case command") << QByteArray("nick bob") << QByteArray()
-                                        << QByteArray("NICK") << ByteArrays{"bob"};
+                                  << ByteArrays {};
+    QTest::newRow("lower-case command")
+        << QByteArray("nick bob") << QByteArray() << QByteArray("NICK") << ByteArrays {"bob"};
     QTest::newRow("trailing with spaces")
         << QByteArray("PRIVMSG #a :hello there  world") << QByteArray() << QByteArray("PRIVMSG")
-        << ByteArrays{"#a", "hello there  world"};
+        << ByteArrays {"#a", "hello there  world"};
     QTest::newRow("source") << QByteArray(":n!u@h JOIN #a") << QByteArray("n!u@h")
-                            << QByteArray("JOIN") << ByteArrays{"#a"};
+                            << QByteArray("JOIN") << ByteArrays {"#a"};
     QTest::newRow("numeric") << QByteArray(":srv 001 bob :Welcome") << QByteArray("srv")
-                             << QByteArray("001") << ByteArrays{"bob", "Welcome"};
-    QTest::newRow("runs of spaces") << QByteArray("  USER   u  0 *   :Real Name")
-                                    << QByteArray() << QByteArray("USER")
-                                    << ByteArrays{"u", "0", "*", "Real Name"};
-    QTest::newRow("empty trailing") << QByteArray("TOPIC #a :") << QByteArray()
-                                    << QByteArray("TOPIC") << ByteArrays{"#a", ""};
+                             << QByteArray("001") << ByteArrays {"bob", "Welcome"};
+    QTest::newRow("runs of spaces")
+        << QByteArray("  USER   u  0 *   :Real Name") << QByteArray() << QByteArray("USER")
+        << ByteArrays {"u", "0", "*", "Real Name"};
+    QTest::newRow("empty trailing")
+        << QByteArray("TOPIC #a :") << QByteArray() << QByteArray("TOPIC") << ByteArrays {"#a", ""};
     QTest::newRow("trailing colon kept") << QByteArray("PRIVMSG #a ::-)") << QByteArray()
-                                         << QByteArray("PRIVMSG") << ByteArrays{"#a", ":-)"};
+                                         << QByteArray("PRIVMSG") << ByteArrays {"#a", ":-)"};
     QTest::newRow("CAP LS 302") << QByteArray("CAP LS 302") << QByteArray() << QByteArray("CAP")
-                                << ByteArrays{"LS", "302"};
-    QTest::newRow("irssi dummy join") << QByteArray("JOIN :") << QByteArray() << QByteArray("JOIN")
-                                      << ByteArrays{""};
+                                << ByteArrays {"LS", "302"};
+    QTest::newRow("irssi dummy join")
+        << QByteArray("JOIN :") << QByteArray() << QByteArray("JOIN") << ByteArrays {""};
     QTest::newRow("tags ignored") << QByteArray("@time=x :s PING :t") << QByteArray("s")
-                                  << QByteArray("PING") << ByteArrays{"t"};
-    QTest::newRow("trailing spaces") << QByteArray("PING tok   ") << QByteArray()
-                                     << QByteArray("PING") << ByteArrays{"tok"};
+                                  << QByteArray("PING") << ByteArrays {"t"};
+    QTest::newRow("trailing spaces")
+        << QByteArray("PING tok   ") << QByteArray() << QByteArray("PING") << ByteArrays {"tok"};
     QTest::newRow("binary body") << QByteArray("PRIVMSG #a :\xff\xfe\x01", 15) << QByteArray()
                                  << QByteArray("PRIVMSG")
-                                 << ByteArrays{"#a", QByteArray("\xff\xfe\x01", 3)};
+                                 << ByteArrays {"#a", QByteArray("\xff\xfe\x01", 3)};
     QTest::newRow("NUL inside") << QByteArray("NICK a\0b", 8) << QByteArray() << QByteArray("NICK")
-                                << ByteArrays{QByteArray("a\0b", 3)};
+                                << ByteArrays {QByteArray("a\0b", 3)};
 }
 
 void TestIrcMessage::parse()
@@ -103,17 +103,17 @@ void TestIrcMessage::serialise_data()
     QTest::addColumn<ByteArrays>("params");
     QTest::addColumn<QByteArray>("line");
 
-    QTest::newRow("no params") << QByteArray() << QByteArray("QUIT") << ByteArrays{}
+    QTest::newRow("no params") << QByteArray() << QByteArray("QUIT") << ByteArrays {}
                                << QByteArray("QUIT\r\n");
     QTest::newRow("plain last param") << QByteArray("n!u@h") << QByteArray("JOIN")
-                                      << ByteArrays{"#a"} << QByteArray(":n!u@h JOIN #a\r\n");
-    QTest::newRow("last with space") << QByteArray() << QByteArray("PRIVMSG")
-                                     << ByteArrays{"#a", "hi there"}
-                                     << QByteArray("PRIVMSG #a :hi there\r\n");
+                                      << ByteArrays {"#a"} << QByteArray(":n!u@h JOIN #a\r\n");
+    QTest::newRow("last with space")
+        << QByteArray() << QByteArray("PRIVMSG") << ByteArrays {"#a", "hi there"}
+        << QByteArray("PRIVMSG #a :hi there\r\n");
     QTest::newRow("empty last") << QByteArray("srv") << QByteArray("CAP")
-                                << ByteArrays{"*", "LS", ""} << QByteArray(":srv CAP * LS :\r\n");
+                                << ByteArrays {"*", "LS", ""} << QByteArray(":srv CAP * LS :\r\n");
     QTest::newRow("last starts with colon")
-        << QByteArray() << QByteArray("PRIVMSG") << ByteArrays{"#a", ":)"}
+        << QByteArray() << QByteArray("PRIVMSG") << ByteArrays {"#a", ":)"}
         << QByteArray("PRIVMSG #a ::)\r\n");
 }
 
@@ -124,15 +124,15 @@ void TestIrcMessage::serialise()
     QFETCH(ByteArrays, params);
     QFETCH(QByteArray, line);
 
-    QCOMPARE((IrcMessage{source, command, params}.toLine()), line);
+    QCOMPARE((IrcMessage {source, command, params}.toLine()), line);
 }
 
 void TestIrcMessage::roundTrip_data()
 {
     QTest::addColumn<IrcMessage>("message");
-    QTest::newRow("privmsg") << IrcMessage{"a!b@c", "PRIVMSG", {"#x", "hello : world"}};
-    QTest::newRow("numeric") << IrcMessage{"srv", "353", {"me", "=", "#x", "@me you"}};
-    QTest::newRow("empty last") << IrcMessage{{}, "TOPIC", {"#x", ""}};
+    QTest::newRow("privmsg") << IrcMessage {"a!b@c", "PRIVMSG", {"#x", "hello : world"}};
+    QTest::newRow("numeric") << IrcMessage {"srv", "353", {"me", "=", "#x", "@me you"}};
+    QTest::newRow("empty last") << IrcMessage {{}, "TOPIC", {"#x", ""}};
 }
 
 void TestIrcMessage::roundTrip()
@@ -177,13 +177,13 @@ void TestIrcMessage::splitText_data()
     QTest::addColumn<QByteArray>("text");
     QTest::addColumn<int>("maxBytes");
     QTest::addColumn<ByteArrays>("pieces");
-    QTest::newRow("fits") << QByteArray("hello") << 10 << ByteArrays{"hello"};
+    QTest::newRow("fits") << QByteArray("hello") << 10 << ByteArrays {"hello"};
     QTest::newRow("at space") << QByteArray("hello world again") << 12
-                              << ByteArrays{"hello world", "again"};
-    QTest::newRow("no space") << QByteArray("abcdefghij") << 4 << ByteArrays{"abcd", "efgh", "ij"};
+                              << ByteArrays {"hello world", "again"};
+    QTest::newRow("no space") << QByteArray("abcdefghij") << 4 << ByteArrays {"abcd", "efgh", "ij"};
     QTest::newRow("utf8 boundary") << QString(3, QChar(0x4E2D)).toUtf8() << 4
-                                   << ByteArrays{"\xe4\xb8\xad", "\xe4\xb8\xad", "\xe4\xb8\xad"};
-    QTest::newRow("empty") << QByteArray() << 4 << ByteArrays{};
+                                   << ByteArrays {"\xe4\xb8\xad", "\xe4\xb8\xad", "\xe4\xb8\xad"};
+    QTest::newRow("empty") << QByteArray() << 4 << ByteArrays {};
 }
 
 void TestIrcMessage::splitText()

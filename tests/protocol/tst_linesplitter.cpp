@@ -49,14 +49,14 @@ void TestLineSplitter::splits_data()
     QTest::addColumn<QByteArray>("input");
     QTest::addColumn<ByteArrays>("lines");
 
-    QTest::newRow("crlf") << QByteArray("A\r\nB\r\n") << ByteArrays{"A", "B"};
-    QTest::newRow("lf") << QByteArray("A\nB\n") << ByteArrays{"A", "B"};
-    QTest::newRow("cr") << QByteArray("A\rB\r") << ByteArrays{"A", "B"};
-    QTest::newRow("mixed") << QByteArray("A\rB\nC\r\nD\n\r") << ByteArrays{"A", "B", "C", "D"};
-    QTest::newRow("empty lines skipped") << QByteArray("\r\n\n\rA\r\n\r\n") << ByteArrays{"A"};
-    QTest::newRow("incomplete kept") << QByteArray("A\r\nBC") << ByteArrays{"A"};
-    QTest::newRow("nothing") << QByteArray() << ByteArrays{};
-    QTest::newRow("NUL bytes") << QByteArray("A\0B\n", 4) << ByteArrays{QByteArray("A\0B", 3)};
+    QTest::newRow("crlf") << QByteArray("A\r\nB\r\n") << ByteArrays {"A", "B"};
+    QTest::newRow("lf") << QByteArray("A\nB\n") << ByteArrays {"A", "B"};
+    QTest::newRow("cr") << QByteArray("A\rB\r") << ByteArrays {"A", "B"};
+    QTest::newRow("mixed") << QByteArray("A\rB\nC\r\nD\n\r") << ByteArrays {"A", "B", "C", "D"};
+    QTest::newRow("empty lines skipped") << QByteArray("\r\n\n\rA\r\n\r\n") << ByteArrays {"A"};
+    QTest::newRow("incomplete kept") << QByteArray("A\r\nBC") << ByteArrays {"A"};
+    QTest::newRow("nothing") << QByteArray() << ByteArrays {};
+    QTest::newRow("NUL bytes") << QByteArray("A\0B\n", 4) << ByteArrays {QByteArray("A\0B", 3)};
 }
 
 void TestLineSplitter::splits()
@@ -80,23 +80,23 @@ void TestLineSplitter::lineAtTheLimitPassesOneMoreIsTooLong()
     LineSplitter splitter(512);
     const QByteArray fits(510, 'x');
     const QByteArray tooLong(511, 'y');
-    QCOMPARE(splitAll(splitter, {fits + "\r\n" + tooLong + "\r\n"}), (ByteArrays{fits, "<long>"}));
+    QCOMPARE(splitAll(splitter, {fits + "\r\n" + tooLong + "\r\n"}), (ByteArrays {fits, "<long>"}));
 }
 
 void TestLineSplitter::tooLongLineDoesNotSwallowTheNextLine()
 {
     LineSplitter splitter(512, 8192);
-    const ByteArrays chunks{QByteArray(3000, 'z'), QByteArray(1000, 'z') + "\nNEXT\n"};
-    QCOMPARE(splitAll(splitter, chunks), (ByteArrays{"<long>", "NEXT"}));
+    const ByteArrays chunks {QByteArray(3000, 'z'), QByteArray(1000, 'z') + "\nNEXT\n"};
+    QCOMPARE(splitAll(splitter, chunks), (ByteArrays {"<long>", "NEXT"}));
     QVERIFY(!splitter.overflowed());
 }
 
 void TestLineSplitter::overflowsWithoutLineEnd()
 {
     LineSplitter splitter(512, 4096);
-    QCOMPARE(splitAll(splitter, {QByteArray(4000, 'a')}), ByteArrays{});
+    QCOMPARE(splitAll(splitter, {QByteArray(4000, 'a')}), ByteArrays {});
     QVERIFY(!splitter.overflowed());
-    QCOMPARE(splitAll(splitter, {QByteArray(200, 'a')}), ByteArrays{});
+    QCOMPARE(splitAll(splitter, {QByteArray(200, 'a')}), ByteArrays {});
     QVERIFY(splitter.overflowed());
 }
 

@@ -1,0 +1,16 @@
+#pragma once
+
+#include "serverconfig.h"
+
+#include <QCommandLineParser>
+#include <QString>
+
+// The command line, read once: what to run and the server config it asks for.
+struct CommandLine
+{
+    bool headless = false;
+    ServerConfig server;
+    QString error; // non-empty: the options were invalid, say why and exit non-zero
+
+    static CommandLine parse(const QStringList &arguments);
+};

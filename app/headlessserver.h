@@ -1,0 +1,23 @@
+#pragma once
+
+#include "chatserver.h"
+
+#include <QObject>
+
+// `qtchat --headless`: the server, its events on stderr, and a clean stop on SIGINT/SIGTERM.
+class HeadlessServer : public QObject
+{
+    Q_OBJECT
+
+public:
+    explicit HeadlessServer(QObject *parent = nullptr);
+
+    // False, with the reason on stderr, when the server could not start.
+    bool start(const ServerConfig &config);
+    void stop();
+
+private:
+    void logEvents();
+
+    ChatServer m_server;
+};

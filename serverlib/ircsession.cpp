@@ -1,0 +1,290 @@
+#include "ircsession.h"
+
+#include "mailbox.h"
+#include "names.h"
+#include "numerics.h"
+#include "servercontext.h"
+#include "worker.h"
+
+#include <QTcpSocket>
+
+using namespace Irc;
+
+namespace {
+
+constexpr char Version[] = "qtchat-" QT_STRINGIFY(QTCHAT_VERSION);
+constexpr qsizetype MaxUserLength = 16;
+// A line-less stream longer than this is hostile or broken; real clients never come close.
+constexpr qsizetype MaxUnterminatedBytes = 8 * 1024;
+
+QByteArray sanitizedUser(const QByteArray &user)
+{
+    QByteArray clean;
+    for (char c : user) {
+        if (c > ' ' && c != '@' && c != '!' && c != ':' && c != 127)
+            clean += c;
+    }
+    return clean.isEmpty() ? QByteArray("user") : clean.left(MaxUserLength);
+}
+
+} // namespace
+
+IrcSession::IrcSession(quint32 id, Worker &worker)
+    : Session(id, worker),
+      m_context(worker.context()),
+      m_splitter(IrcMessage::MaxLineBytes, MaxUnterminatedBytes)
+{ }
+
+const QHash<QByteArray, IrcSession::Command> &IrcSession::commands()
+{
+    static const QHash<QByteArray, Command> table {
+        {"CAP", {&IrcSession::onCap, 1, true}},
+        {"PASS", {&IrcSession::onPass, 1, true}},
+        {"NICK", {&IrcSession::onNick, 0, true}},
+        {"USER", {&IrcSession::onUser, 4, true}},
+        {"PING", {&IrcSession::onPing, 0, true}},
+        {"PONG", {&IrcSession::onPong, 0, true}},
+        {"QUIT", {&IrcSession::onQuit, 0, true}},
+        {"JOIN", {&IrcSession::onJoin, 1, false}},
+        {"PART", {&IrcSession::onPart, 1, false}},
+        {"PRIVMSG", {&IrcSession::onPrivmsg, 0, false}},
+        {"NOTICE", {&IrcSession::onNotice, 0, false}},
+        {"NAMES", {&IrcSession::onNames, 0, false}},
+        {"TOPIC", {&IrcSession::onTopic, 1, false}},
+        {"LIST", {&IrcSession::onList, 0, false}},
+        {"WHO", {&IrcSession::onWho, 0, false}},
+        {"MODE", {&IrcSession::onMode, 1, false}},
+    };
+    return table;
+}
+
+void IrcSession::opened()
+{
+    m_context.registry.addClient(id(), worker().mailbox(), peerHost());
+}
+
+void IrcSession::processInput()
+{
+    m_splitter.append(socket()->readAll());
+    LineSplitter::Line line;
+    while (isReading() && m_splitter.next(&line))
+        handleLine(line);
+    if (isReading() && m_splitter.overflowed())
+        closeWithError("Closing link (Input line too long without a line end)");
+}
+
+void IrcSession::handleLine(const LineSplitter::Line &line)
+{
+    if (line.tooLong) {
+        numeric(Numeric::InputTooLong, {"Input line was too long"});
+        return;
+    }
+    if (const std::optional<IrcMessage> message = IrcMessage::parse(line.text))
+        dispatch(*message);
+}
+
+void IrcSession::dispatch(const IrcMessage &message)
+{
+    const auto it = commands().constFind(message.command);
+    if (it == commands().cend()) {
+        if (m_registered)
+            numeric(Numeric::UnknownCommand, {message.command, "Unknown command"});
+        else
+            numeric(Numeric::NotRegistered, {"You have not registered"});
+        return;
+    }
+    // Registration is checked before parameter counts: irssi waits for 451 on `JOIN :`.
+    if (!m_registered && !it->beforeRegistration) {
+        numeric(Numeric::NotRegistered, {"You have not registered"});
+        return;
+    }
+    if (message.params.size() < it->minParams) {
+        numeric(Numeric::NeedMoreParams, {message.command, "Not enough parameters"});
+        return;
+    }
+    (this->*(it->handler))(message);
+}
+
+void IrcSession::onCap(const IrcMessage &message)
+{
+    const QByteArray sub = message.param(0).toUpper();
+    const QByteArray capTarget = m_registered ? m_nick : QByteArray("*");
+    if (sub == "LS" || sub == "LIST") {
+        m_capNegotiating = !m_registered;
+        send(makeLine(serverName(), "CAP", {capTarget, sub, ""}));
+    } else if (sub == "REQ") {
+        m_capNegotiating = !m_registered;
+        send(makeLine(serverName(), "CAP", {capTarget, "NAK", message.param(1)}));
+    } else if (sub == "END") {
+        m_capNegotiating = false;
+        tryCompleteRegistration();
+    } else {
+        numeric("410", {sub, "Invalid CAP command"});
+    }
+}
+
+void IrcSession::onPass(const IrcMessage &message)
+{
+    if (m_registered) {
+        numeric(Numeric::AlreadyRegistered, {"You may not reregister"});
+        return;
+    }
+    m_password = message.param(0);
+}
+
+void IrcSession::onNick(const IrcMessage &message)
+{
+    const QByteArray nick = message.param(0);
+    if (nick.isEmpty()) {
+        numeric(Numeric::NoNicknameGiven, {"No nickname given"});
+        return;
+    }
+    if (!isValidNick(nick)) {
+        numeric(Numeric::ErroneousNickname, {nick, "Erroneous nickname"});
+        return;
+    }
+    if (nick == m_nick)
+        return;
+    if (m_registered) {
+        changeNick(nick);
+    } else if (acceptNick(nick)) {
+        tryCompleteRegistration();
+    }
+}
+
+bool IrcSession::acceptNick(const QByteArray &nick)
+{
+    if (m_context.registry.reserveNick(id(), nick) == Registry::Status::NickInUse) {
+        numeric(Numeric::NicknameInUse, {nick, "Nickname is already in use"});
+        return false;
+    }
+    m_nick = nick;
+    return true;
+}
+
+void IrcSession::changeNick(const QByteArray &nick)
+{
+    QByteArray oldPrefix;
+    Audience peers;
+    if (m_context.registry.changeNick(id(), nick, &oldPrefix, &peers)
+        == Registry::Status::NickInUse) {
+        numeric(Numeric::NicknameInUse, {nick, "Nickname is already in use"});
+        return;
+    }
+    m_nick = nick;
+    m_prefix = m_context.registry.prefixOf(id());
+    const QByteArray line = makeLine(oldPrefix, "NICK", {nick});
+    send(line);
+    worker().deliver(peers, line);
+}
+
+void IrcSession::onUser(const IrcMessage &message)
+{
+    if (m_registered) {
+        numeric(Numeric::AlreadyRegistered, {"You may not reregister"});
+        return;
+    }
+    m_user = sanitizedUser(message.param(0));
+    m_realname = message.param(3);
+    tryCompleteRegistration();
+}
+
+void IrcSession::onPing(const IrcMessage &message)
+{
+    if (message.params.isEmpty() || message.param(0).isEmpty()) {
+        numeric(Numeric::NoOrigin, {"No origin specified"});
+        return;
+    }
+    send(makeLine(serverName(), "PONG", {serverName(), message.param(0)}));
+}
+
+void IrcSession::onPong(const IrcMessage &)
+{
+    // Any traffic counts as a sign of life; the idle check reads the last activity time.
+}
+
+void IrcSession::onQuit(const IrcMessage &message)
+{
+    const QByteArray reason = message.param(0);
+    setCloseReason(QStringLiteral("Quit: ") + QString::fromUtf8(reason));
+    closeWithError("Closing link (" + (m_nick.isEmpty() ? QByteArray("*") : m_nick)
+                   + ") [Quit: " + reason + ']');
+}
+
+void IrcSession::tryCompleteRegistration()
+{
+    if (m_registered || m_nick.isEmpty() || m_user.isEmpty() || m_capNegotiating)
+        return;
+    if (m_context.config.password != m_password && !m_context.config.password.isEmpty()) {
+        numeric(Numeric::PasswordMismatch, {"Password incorrect"});
+        closeWithError("Closing link (Password incorrect)");
+        return;
+    }
+    m_registered = true;
+    m_context.registry.completeRegistration(id(), m_user, m_realname);
+    m_prefix = m_context.registry.prefixOf(id());
+    sendWelcome();
+    worker().reportRegistered(id(), m_nick);
+}
+
+void IrcSession::sendWelcome()
+{
+    numeric(Numeric::Welcome, {QByteArray("Welcome to the QtChat IRC network " + m_prefix)});
+    numeric(Numeric::YourHost,
+            {QByteArray("Your host is " + serverName() + ", running version " + Version)});
+    numeric(Numeric::Created, {QByteArray("This server was created " + m_context.createdAt)});
+    numeric(Numeric::MyInfo, {serverName(), Version, "i", "biklmnostv"});
+    numeric(Numeric::ISupport,
+            {"CASEMAPPING=ascii", "CHANTYPES=#", "PREFIX=(ov)@+", "CHANMODES=b,k,l,imnst",
+             "NICKLEN=30", "CHANNELLEN=50", "TOPICLEN=390", "NETWORK=QtChat",
+             "are supported by this server"});
+    sendMotd();
+}
+
+void IrcSession::sendMotd()
+{
+    const QStringList &motd = m_context.config.motd;
+    if (motd.isEmpty()) {
+        numeric(Numeric::NoMotd, {"MOTD File is missing"});
+        return;
+    }
+    numeric(Numeric::MotdStart, {QByteArray("- " + serverName() + " Message of the day - ")});
+    for (const QString &line : motd)
+        numeric(Numeric::Motd, {QByteArray("- " + line.toUtf8())});
+    numeric(Numeric::EndOfMotd, {"End of /MOTD command."});
+}
+
+void IrcSession::connectionClosed(const QString &reason)
+{
+    Audience peers;
+    m_context.registry.removeClient(id(), &peers);
+    if (!m_registered || worker().isStopping())
+        return;
+    worker().deliver(peers, makeLine(m_prefix, "QUIT", {reason.toUtf8()}));
+}
+
+void IrcSession::numeric(const char *code, std::initializer_list<QByteArrayView> params)
+{
+    QByteArray line;
+    line.reserve(128);
+    line += ':' + serverName() + ' ' + code + ' ' + target();
+    const qsizetype last = qsizetype(params.size()) - 1;
+    qsizetype index = 0;
+    for (QByteArrayView param : params) {
+        line += ' ';
+        if (index++ == last)
+            line += ':';
+        line += param;
+    }
+    send(truncateUtf8(line, IrcMessage::MaxLineBytes - 2).toByteArray() + "\r\n");
+}
+
+QByteArray IrcSession::target() const
+{
+    return m_registered ? m_nick : QByteArray("*");
+}
+
+const QByteArray &IrcSession::serverName() const
+{
+    return m_context.config.serverName;
+}

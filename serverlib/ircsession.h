@@ -1,0 +1,86 @@
+#pragma once
+
+#include "ircmessage.h"
+#include "linesplitter.h"
+#include "registry.h"
+#include "session.h"
+
+struct ServerContext;
+
+// A client speaking the IRC subset of docs/protocol.md: registration, then channel and
+// private chat. Runs entirely in its worker's thread; shared state goes through the Registry.
+class IrcSession : public Session
+{
+    Q_OBJECT
+
+public:
+    IrcSession(quint32 id, Worker &worker);
+
+    QByteArray nick() const override { return m_nick; }
+
+protected:
+    void opened() override;
+    void processInput() override;
+    void connectionClosed(const QString &reason) override;
+
+private:
+    using Handler = void (IrcSession::*)(const IrcMessage &);
+    struct Command
+    {
+        Handler handler;
+        int minParams;
+        bool beforeRegistration;
+    };
+    static const QHash<QByteArray, Command> &commands();
+
+    void handleLine(const LineSplitter::Line &line);
+    void dispatch(const IrcMessage &message);
+
+    // Registration (ircsession.cpp)
+    void onCap(const IrcMessage &message);
+    void onPass(const IrcMessage &message);
+    void onNick(const IrcMessage &message);
+    void onUser(const IrcMessage &message);
+    void onPing(const IrcMessage &message);
+    void onPong(const IrcMessage &message);
+    void onQuit(const IrcMessage &message);
+    bool acceptNick(const QByteArray &nick);
+    void changeNick(const QByteArray &nick);
+    void tryCompleteRegistration();
+    void sendWelcome();
+    void sendMotd();
+
+    // Channels and chat (ircsession_chat.cpp)
+    void onJoin(const IrcMessage &message);
+    void onPart(const IrcMessage &message);
+    void onPrivmsg(const IrcMessage &message);
+    void onNotice(const IrcMessage &message);
+    void onNames(const IrcMessage &message);
+    void onTopic(const IrcMessage &message);
+    void onList(const IrcMessage &message);
+    void onWho(const IrcMessage &message);
+    void onMode(const IrcMessage &message);
+    void joinChannel(const QByteArray &name);
+    void partChannel(const QByteArray &name, const QByteArray &reason);
+    void relay(const IrcMessage &message, bool isNotice);
+    bool relayToTarget(const QByteArray &command, const QByteArray &target, const QByteArray &text,
+                       bool isNotice);
+    void sendNames(const ChannelView &channel);
+    void sendTopic(const ChannelView &channel);
+    void channelMode(const IrcMessage &message);
+    void userMode(const IrcMessage &message);
+
+    // Replies
+    void numeric(const char *code, std::initializer_list<QByteArrayView> params);
+    QByteArray target() const;
+    const QByteArray &serverName() const;
+    void sendError(Registry::Status status, const QByteArray &name);
+
+    ServerContext &m_context;
+    LineSplitter m_splitter;
+    QByteArray m_nick, m_user, m_realname, m_password;
+    QByteArray m_prefix; // nick!user@host, cached: every relayed line starts with it
+    bool m_registered = false;
+    bool m_capNegotiating = false;
+    bool m_invisible = false;
+};

@@ -1,0 +1,160 @@
+#include "worker.h"
+
+#include "ircsession.h"
+#include "mailbox.h"
+#include "servercontext.h"
+#include "serverlogging.h"
+#include "tutorialsession.h"
+
+#include <QThread>
+
+#include <unistd.h>
+
+namespace {
+
+// Long enough for clients on a LAN to read their last lines, short enough that quitting the
+// app never feels stuck on a peer that stopped reading.
+constexpr int ShutdownGraceMs = 1500;
+
+} // namespace
+
+Worker::Worker(ServerContext &context, const QString &name)
+    : m_context(context), m_shutdownDeadline(this)
+{
+    setObjectName(name);
+    m_mailbox = std::make_shared<Mailbox>(
+        [this] { QMetaObject::invokeMethod(this, &Worker::drainMailbox, Qt::QueuedConnection); });
+    m_shutdownDeadline.setSingleShot(true);
+    m_shutdownDeadline.setInterval(ShutdownGraceMs);
+    connect(&m_shutdownDeadline, &QTimer::timeout, this, [this] {
+        for (Session *session : std::as_const(m_sessions))
+            session->abort();
+        endThreadWhenEmpty();
+    });
+}
+
+Worker::~Worker()
+{
+    m_mailbox->close();
+}
+
+void Worker::addConnection(qintptr descriptor, quint32 clientId)
+{
+    if (m_stopping) {
+        ::close(int(descriptor));
+        m_counters->clients.fetch_sub(1, std::memory_order_relaxed);
+        return;
+    }
+    Session *session = createSession(clientId);
+    if (!session->open(descriptor)) {
+        qCWarning(lcServer) << "could not adopt connection" << clientId << "in" << name();
+        ::close(int(descriptor));
+        delete session;
+        m_counters->clients.fetch_sub(1, std::memory_order_relaxed);
+        if (m_sessions.isEmpty())
+            Q_EMIT idle();
+        return;
+    }
+    m_sessions.insert(clientId, session);
+    qCInfo(lcServer).noquote() << "client" << clientId << "connected from" << session->peer()
+                               << "served by" << name();
+    Q_EMIT clientConnected(clientId, session->peer(), name());
+}
+
+Session *Worker::createSession(quint32 clientId)
+{
+    if (m_context.config.protocol == WireProtocol::Tutorial)
+        return new TutorialSession(clientId, *this);
+    return new IrcSession(clientId, *this);
+}
+
+void Worker::sessionFinished(Session *session, const QString &reason)
+{
+    if (!m_sessions.remove(session->id()))
+        return;
+    m_counters->clients.fetch_sub(1, std::memory_order_relaxed);
+    const QByteArray nick = session->nick();
+    qCInfo(lcServer).noquote() << "client" << session->id() << nick << "disconnected from" << name()
+                               << '(' << reason << ')';
+    Q_EMIT clientDisconnected(session->id(), QString::fromUtf8(nick), reason, name());
+    session->deleteLater();
+    if (m_stopping)
+        endThreadWhenEmpty();
+    else if (m_sessions.isEmpty())
+        Q_EMIT idle();
+}
+
+void Worker::deliver(const Audience &audience, const QByteArray &line, quint32 exclude)
+{
+    for (const MemberGroup &group : audience)
+        deliver(group, line, exclude);
+}
+
+void Worker::deliver(const MemberGroup &group, const QByteArray &line, quint32 exclude)
+{
+    if (group.mailbox == m_mailbox)
+        deliverLocal(group.ids, line, exclude);
+    else
+        group.mailbox->post({line, group.ids, exclude});
+}
+
+void Worker::deliverLocal(const QList<quint32> &ids, const QByteArray &line, quint32 exclude)
+{
+    quint64 delivered = 0;
+    for (quint32 id : ids) {
+        if (id == exclude)
+            continue;
+        if (Session *session = m_sessions.value(id)) {
+            session->send(line);
+            ++delivered;
+        }
+    }
+    m_counters->deliveries.fetch_add(delivered, std::memory_order_relaxed);
+}
+
+void Worker::drainMailbox()
+{
+    for (const Delivery &delivery : m_mailbox->takeAll())
+        deliverLocal(delivery.recipients, delivery.line, delivery.exclude);
+}
+
+void Worker::reportRelayed(const QByteArray &from, const QByteArray &target, const QByteArray &text)
+{
+    if (m_context.observeMessages.load(std::memory_order_relaxed)) {
+        Q_EMIT messageRelayed(QString::fromUtf8(from), QString::fromUtf8(target),
+                              QString::fromUtf8(text), name());
+    }
+}
+
+void Worker::reportRegistered(quint32 id, const QByteArray &nick)
+{
+    qCInfo(lcServer).noquote() << "client" << id << "registered as" << nick << "on" << name();
+    Q_EMIT clientRegistered(id, QString::fromUtf8(nick), name());
+}
+
+void Worker::beginShutdown()
+{
+    m_stopping = true;
+    for (Session *session : std::as_const(m_sessions))
+        session->stopReading();
+}
+
+void Worker::finishShutdown()
+{
+    m_finishing = true;
+    drainMailbox();
+    const QList<Session *> sessions = m_sessions.values();
+    for (Session *session : sessions)
+        session->closeWithError("Server shutting down");
+    m_shutdownDeadline.start();
+    endThreadWhenEmpty();
+}
+
+void Worker::endThreadWhenEmpty()
+{
+    // Before step 2 the server still holds this worker and will call finishShutdown() on it.
+    if (!m_finishing || !m_sessions.isEmpty())
+        return;
+    m_shutdownDeadline.stop();
+    thread()->quit();
+}

@@ -1,0 +1,79 @@
+#pragma once
+
+#include "registry.h"
+
+#include <QHash>
+#include <QObject>
+#include <QTimer>
+
+#include <atomic>
+#include <memory>
+
+class Mailbox;
+class Session;
+struct ServerContext;
+
+// Read by the stats timer in the server's thread while the worker's thread writes them.
+struct WorkerCounters
+{
+    std::atomic<int> clients {0};
+    std::atomic<quint64> messages {0};
+    std::atomic<quint64> deliveries {0};
+};
+
+// Serves a set of connections in one thread. Each socket is created here, in this thread, from
+// the descriptor the server accepted. Lines for clients of other workers go through their
+// mailboxes: one hand-off per worker per batch, never one per recipient.
+class Worker : public QObject
+{
+    Q_OBJECT
+
+public:
+    Worker(ServerContext &context, const QString &name);
+    ~Worker() override;
+
+    ServerContext &context() const { return m_context; }
+    const std::shared_ptr<Mailbox> &mailbox() const { return m_mailbox; }
+    std::shared_ptr<WorkerCounters> counters() const { return m_counters; }
+    QString name() const { return objectName(); }
+    bool isStopping() const { return m_stopping; }
+
+    void deliver(const Audience &audience, const QByteArray &line, quint32 exclude = 0);
+    void deliver(const MemberGroup &group, const QByteArray &line, quint32 exclude = 0);
+    void countMessage() { m_counters->messages.fetch_add(1, std::memory_order_relaxed); }
+    void reportRelayed(const QByteArray &from, const QByteArray &target, const QByteArray &text);
+    void reportRegistered(quint32 id, const QByteArray &nick);
+    // Called by a session whose socket has closed; the session deletes itself later.
+    void sessionFinished(Session *session, const QString &reason);
+
+public Q_SLOTS:
+    void addConnection(qintptr descriptor, quint32 clientId);
+    // Shutdown step 1: read nothing more, so that no new lines are accepted anywhere.
+    void beginShutdown();
+    // Shutdown step 2: deliver what was accepted, say ERROR, close, then end the thread.
+    void finishShutdown();
+
+Q_SIGNALS:
+    void clientConnected(quint32 clientId, const QString &peer, const QString &threadName);
+    void clientRegistered(quint32 clientId, const QString &nick, const QString &threadName);
+    void clientDisconnected(quint32 clientId, const QString &nick, const QString &reason,
+                            const QString &threadName);
+    void messageRelayed(const QString &from, const QString &target, const QString &text,
+                        const QString &threadName);
+    // No client left: a per-connection worker's thread can go.
+    void idle();
+
+private:
+    void drainMailbox();
+    void deliverLocal(const QList<quint32> &ids, const QByteArray &line, quint32 exclude);
+    Session *createSession(quint32 clientId);
+    void endThreadWhenEmpty();
+
+    ServerContext &m_context;
+    std::shared_ptr<Mailbox> m_mailbox;
+    std::shared_ptr<WorkerCounters> m_counters = std::make_shared<WorkerCounters>();
+    QHash<quint32, Session *> m_sessions;
+    QTimer m_shutdownDeadline;
+    bool m_stopping = false; // step 1 done: reading nothing more
+    bool m_finishing = false; // step 2 under way: the thread ends once no session is left
+};

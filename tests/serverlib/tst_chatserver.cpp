@@ -1,0 +1,304 @@
+// The server under each threading model: many clients, fan-out, notices, stop and restart.
+#include "chatserver.h"
+#include "rawclient.h"
+
+#include <QSignalSpy>
+#include <QTest>
+
+#include <memory>
+
+using Clients = std::vector<std::unique_ptr<RawClient>>;
+
+class TestChatServer : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void init();
+    void cleanup();
+
+    void channelFanOutDeliversEveryLineOnceInOrder_data() { threadingModels(); }
+    void channelFanOutDeliversEveryLineOnceInOrder();
+    void joinPartQuitAndNickReachTheChannel_data() { threadingModels(); }
+    void joinPartQuitAndNickReachTheChannel();
+    void privateMessageReachesOnlyItsTarget_data() { threadingModels(); }
+    void privateMessageReachesOnlyItsTarget();
+    void droppedConnectionIsAnnouncedAsQuit_data() { threadingModels(); }
+    void droppedConnectionIsAnnouncedAsQuit();
+    void stopDeliversAcceptedLinesThenErrorAndRestarts_data() { threadingModels(); }
+    void stopDeliversAcceptedLinesThenErrorAndRestarts();
+    void threadsFollowTheModel_data() { threadingModels(); }
+    void threadsFollowTheModel();
+    void signalsNameTheServingThread_data() { threadingModels(); }
+    void signalsNameTheServingThread();
+    void startFailsClearlyWhenThePortIsTaken();
+    void startRejectsInvalidConfig();
+
+private:
+    static void threadingModels();
+    bool startServer();
+    Clients joinedClients(int count, const QByteArray &channel);
+
+    std::unique_ptr<ChatServer> m_server;
+};
+
+void TestChatServer::threadingModels()
+{
+    QTest::addColumn<ThreadingModel>("model");
+    QTest::newRow("per-connection") << ThreadingModel::PerConnection;
+    QTest::newRow("pool") << ThreadingModel::Pool;
+    QTest::newRow("single") << ThreadingModel::Single;
+}
+
+void TestChatServer::init()
+{
+    m_server = std::make_unique<ChatServer>();
+}
+
+void TestChatServer::cleanup()
+{
+    m_server.reset();
+}
+
+bool TestChatServer::startServer()
+{
+    QFETCH(ThreadingModel, model);
+    ServerConfig config;
+    config.port = 0;
+    config.threading = model;
+    config.workers = 3; // more workers than cores, so that hand-offs between them happen
+    return m_server->start(config);
+}
+
+Clients TestChatServer::joinedClients(int count, const QByteArray &channel)
+{
+    Clients clients;
+    for (int i = 0; i < count; ++i) {
+        auto client = std::make_unique<RawClient>();
+        if (!client->connectTo(m_server->serverPort())
+            || !client->registerAs("user" + QByteArray::number(i)))
+            return {};
+        client->send("JOIN " + channel);
+        if (!client->expect("366"))
+            return {};
+        clients.push_back(std::move(client));
+    }
+    // Everyone has seen the last one join, so the channel is complete for every member.
+    for (int i = 0; i + 1 < count; ++i) {
+        if (!clients[i]->expectMatch([&](const IrcMessage &m) {
+                return m.command == "JOIN"
+                    && m.sourceNick() == "user" + QByteArray::number(count - 1);
+            }))
+            return {};
+    }
+    return clients;
+}
+
+void TestChatServer::channelFanOutDeliversEveryLineOnceInOrder()
+{
+    QVERIFY(startServer());
+    constexpr int Members = 24;
+    constexpr int Senders = 6;
+    constexpr int Lines = 40;
+    Clients clients = joinedClients(Members, "#fan");
+    QCOMPARE(int(clients.size()), Members);
+
+    for (int line = 0; line < Lines; ++line) {
+        for (int s = 0; s < Senders; ++s)
+            clients[s]->send("PRIVMSG #fan :" + QByteArray::number(s) + ' '
+                             + QByteArray::number(line));
+    }
+    for (int member = 0; member < Members; ++member) {
+        const int expected = (member < Senders ? Senders - 1 : Senders) * Lines;
+        const QList<IrcMessage> got = clients[member]->collect("PRIVMSG", expected, 10000);
+        QCOMPARE(got.size(), expected);
+        QList<int> nextLine(Senders, 0);
+        for (const IrcMessage &message : got) {
+            const QList<QByteArray> words = message.param(1).split(' ');
+            const int sender = words[0].toInt();
+            QCOMPARE(message.sourceNick(), "user" + words[0]);
+            QVERIFY2(sender != member, "a sender got its own line back");
+            QCOMPARE(words[1].toInt(), nextLine[sender]++);
+        }
+    }
+    // Nothing more arrives: every line came exactly once.
+    QVERIFY(!clients.back()->expect("PRIVMSG", 200));
+}
+
+void TestChatServer::joinPartQuitAndNickReachTheChannel()
+{
+    QVERIFY(startServer());
+    Clients clients = joinedClients(3, "#room");
+    QCOMPARE(int(clients.size()), 3);
+    RawClient &watcher = *clients[0];
+
+    clients[1]->send("NICK renamed");
+    auto nick = watcher.expect("NICK");
+    QVERIFY(nick);
+    QCOMPARE(nick->source.left(nick->source.indexOf('!')), QByteArray("user1"));
+    QCOMPARE(nick->param(0), QByteArray("renamed"));
+    QVERIFY(clients[1]->expect("NICK")); // the renamed user hears it too
+
+    clients[1]->send("PART #room :see you");
+    auto part = watcher.expect("PART");
+    QVERIFY(part);
+    QCOMPARE(part->sourceNick(), QByteArray("renamed"));
+    QCOMPARE(part->params, (QList<QByteArray> {"#room", "see you"}));
+    QVERIFY(clients[1]->expect("PART"));
+
+    clients[2]->send("QUIT :gone fishing");
+    auto quit = watcher.expect("QUIT");
+    QVERIFY(quit);
+    QCOMPARE(quit->sourceNick(), QByteArray("user2"));
+    QCOMPARE(quit->param(0), QByteArray("Quit: gone fishing"));
+    auto error = clients[2]->expect("ERROR");
+    QVERIFY(error);
+    QVERIFY(error->param(0).startsWith("Closing link"));
+    QVERIFY(clients[2]->waitForDisconnected());
+
+    clients[1]->send("PRIVMSG user0 :after part");
+    auto direct = watcher.expect("PRIVMSG");
+    QVERIFY(direct);
+    QCOMPARE(direct->param(1), QByteArray("after part"));
+}
+
+void TestChatServer::privateMessageReachesOnlyItsTarget()
+{
+    QVERIFY(startServer());
+    Clients clients = joinedClients(3, "#room");
+    QCOMPARE(int(clients.size()), 3);
+    clients[0]->send("PRIVMSG USER2 :psst"); // nicks compare case-insensitively
+    auto got = clients[2]->expect("PRIVMSG");
+    QVERIFY(got);
+    QCOMPARE(got->params, (QList<QByteArray> {"user2", "psst"}));
+    QCOMPARE(got->sourceNick(), QByteArray("user0"));
+    clients[0]->send("NOTICE user2 :hint");
+    QCOMPARE(clients[2]->expect("NOTICE")->param(1), QByteArray("hint"));
+    QVERIFY(!clients[1]->expect("PRIVMSG", 200));
+}
+
+void TestChatServer::droppedConnectionIsAnnouncedAsQuit()
+{
+    QVERIFY(startServer());
+    Clients clients = joinedClients(2, "#room");
+    QCOMPARE(int(clients.size()), 2);
+    clients[1]->socket().abort();
+    auto quit = clients[0]->expect("QUIT");
+    QVERIFY(quit);
+    QCOMPARE(quit->sourceNick(), QByteArray("user1"));
+    QVERIFY(!quit->param(0).isEmpty());
+}
+
+void TestChatServer::stopDeliversAcceptedLinesThenErrorAndRestarts()
+{
+    QVERIFY(startServer());
+    const quint16 port = m_server->serverPort();
+    Clients clients = joinedClients(4, "#room");
+    QCOMPARE(int(clients.size()), 4);
+    constexpr int Lines = 50;
+    for (int i = 0; i < Lines; ++i)
+        clients[0]->send("PRIVMSG #room :" + QByteArray::number(i));
+    // The server has accepted every line once the sender's own PING is answered after them.
+    clients[0]->send("PING :fence");
+    QVERIFY(clients[0]->expect("PONG"));
+
+    QSignalSpy stopped(m_server.get(), &ChatServer::stopped);
+    m_server->stop();
+    QCOMPARE(stopped.size(), 1);
+    QCOMPARE(m_server->threadCount(), 0);
+    for (int c = 1; c < 4; ++c) {
+        QVERIFY(clients[c]->waitForDisconnected());
+        const QList<IrcMessage> lines = clients[c]->collect("PRIVMSG", Lines, 100);
+        QCOMPARE(lines.size(), Lines);
+        auto error = clients[c]->expect("ERROR", 100);
+        QVERIFY(error);
+        QCOMPARE(error->param(0), QByteArray("Server shutting down"));
+        QVERIFY(clients[c]->pending().isEmpty()); // ERROR is the last line
+    }
+
+    ServerConfig again = m_server->config();
+    again.port = port;
+    QVERIFY2(m_server->start(again), qPrintable(m_server->startError()));
+    RawClient fresh;
+    QVERIFY(fresh.connectTo(port));
+    QVERIFY(fresh.registerAs("user0")); // the old registry is gone with the old run
+}
+
+void TestChatServer::threadsFollowTheModel()
+{
+    QFETCH(ThreadingModel, model);
+    QVERIFY(startServer());
+    const int idleThreads = m_server->threadCount();
+    QCOMPARE(idleThreads,
+             model == ThreadingModel::PerConnection ? 0
+                 : model == ThreadingModel::Single  ? 1
+                                                    : 3);
+    Clients clients = joinedClients(5, "#t");
+    QCOMPARE(int(clients.size()), 5);
+    QCOMPARE(m_server->clientCount(), 5);
+    QCOMPARE(m_server->threadCount(), model == ThreadingModel::PerConnection ? 5 : idleThreads);
+
+    clients.clear();
+    QTRY_COMPARE(m_server->clientCount(), 0);
+    QTRY_COMPARE(m_server->threadCount(), idleThreads);
+}
+
+void TestChatServer::signalsNameTheServingThread()
+{
+    QFETCH(ThreadingModel, model);
+    QSignalSpy connected(m_server.get(), &ChatServer::clientConnected);
+    QSignalSpy registered(m_server.get(), &ChatServer::clientRegistered);
+    QSignalSpy relayed(m_server.get(), &ChatServer::messageRelayed);
+    QSignalSpy stats(m_server.get(), &ChatServer::statsUpdated);
+    m_server->setStatsInterval(50);
+    QVERIFY(startServer());
+    Clients clients = joinedClients(2, "#s");
+    QCOMPARE(int(clients.size()), 2);
+    QCOMPARE(connected.size(), 2);
+    QCOMPARE(registered.size(), 2);
+    const QString thread = connected.at(1).at(2).toString();
+    const QString expected = model == ThreadingModel::PerConnection ? QStringLiteral("conn-2")
+        : model == ThreadingModel::Single                           ? QStringLiteral("single")
+                                                                    : QStringLiteral("worker-");
+    QVERIFY2(thread.startsWith(expected), qPrintable(thread));
+    QCOMPARE(registered.at(1).at(1).toString(), QStringLiteral("user1"));
+
+    clients[0]->send("PRIVMSG #s :hello 你好");
+    QVERIFY(relayed.wait());
+    QCOMPARE(relayed.at(0).at(0).toString(), QStringLiteral("user0"));
+    QCOMPARE(relayed.at(0).at(1).toString(), QStringLiteral("#s"));
+    QCOMPARE(relayed.at(0).at(2).toString(), QStringLiteral("hello 你好"));
+    QTRY_VERIFY(!stats.isEmpty());
+    const auto threads = stats.constLast().at(0).value<QList<ThreadStats>>();
+    QCOMPARE(int(threads.size()), m_server->threadCount());
+}
+
+void TestChatServer::startFailsClearlyWhenThePortIsTaken()
+{
+    QTcpServer occupant;
+    QVERIFY(occupant.listen(QHostAddress::LocalHost, 0));
+    ServerConfig config;
+    config.port = occupant.serverPort();
+    QVERIFY(!m_server->start(config));
+    QVERIFY2(m_server->startError().contains(QString::number(config.port)),
+             qPrintable(m_server->startError()));
+    QCOMPARE(m_server->threadCount(), 0);
+    config.port = 0;
+    QVERIFY(m_server->start(config)); // a failed start leaves nothing behind
+}
+
+void TestChatServer::startRejectsInvalidConfig()
+{
+    ServerConfig config;
+    config.port = 0;
+    config.serverName = "two words";
+    QVERIFY(!m_server->start(config));
+    QVERIFY(!m_server->startError().isEmpty());
+    config.serverName = "ok";
+    config.workers = -1;
+    QVERIFY(!m_server->start(config));
+    QVERIFY(!m_server->isRunning());
+}
+
+QTEST_GUILESS_MAIN(TestChatServer)
+#include "tst_chatserver.moc"

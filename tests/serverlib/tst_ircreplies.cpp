@@ -1,0 +1,325 @@
+// What the server answers, line by line: registration, the welcome burst, every error numeric.
+#include "chatserver.h"
+#include "rawclient.h"
+
+#include <QTest>
+
+using ByteArrays = QList<QByteArray>;
+
+class TestIrcReplies : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void cleanupTestCase();
+
+    void welcomeBurstInOrder();
+    void motdWhenConfigured();
+    void capNegotiationHoldsRegistration();
+    void commandsBeforeRegistrationGet451_data();
+    void commandsBeforeRegistrationGet451();
+    void errorReplies_data();
+    void errorReplies();
+    void queries_data();
+    void queries();
+    void overlongLineGets417AndTheNextLineWorks();
+    void endlessLineClosesTheConnection();
+    void wrongPasswordIsRefused();
+    void rightPasswordRegisters();
+    void nicknameTakenBeforeRegistration();
+
+private:
+    std::unique_ptr<RawClient> registered(const QByteArray &nick);
+    quint16 port() const { return m_server.serverPort(); }
+
+    ChatServer m_server;
+    std::unique_ptr<RawClient> m_owner; // holds the nick "owner" and the channel #other
+    int m_nextNick = 0;
+};
+
+void TestIrcReplies::initTestCase()
+{
+    ServerConfig config;
+    config.port = 0;
+    config.serverName = "test.server";
+    QVERIFY(m_server.start(config));
+    m_owner = registered("owner");
+    QVERIFY(m_owner);
+    m_owner->send("JOIN #other");
+    QVERIFY(m_owner->expect("366"));
+}
+
+void TestIrcReplies::cleanupTestCase()
+{
+    m_owner.reset();
+    m_server.stop();
+}
+
+std::unique_ptr<RawClient> TestIrcReplies::registered(const QByteArray &nick)
+{
+    auto client = std::make_unique<RawClient>();
+    if (!client->connectTo(port()) || !client->registerAs(nick))
+        return {};
+    return client;
+}
+
+void TestIrcReplies::welcomeBurstInOrder()
+{
+    RawClient client;
+    QVERIFY(client.connectTo(port()));
+    client.send("NICK Alice");
+    client.send("USER alice 0 * :Alice Liddell");
+    const ByteArrays expected {"001", "002", "003", "004", "005", "422"};
+    for (const QByteArray &numeric : expected) {
+        QTRY_VERIFY(!client.pending().isEmpty());
+        const IrcMessage message = client.pending().constFirst();
+        QCOMPARE(message.command, numeric);
+        QCOMPARE(message.source, QByteArray("test.server"));
+        QCOMPARE(message.param(0), QByteArray("Alice"));
+        client.expect(numeric);
+    }
+}
+
+void TestIrcReplies::motdWhenConfigured()
+{
+    ChatServer server;
+    ServerConfig config;
+    config.port = 0;
+    config.motd = {QStringLiteral("first"), QStringLiteral("第二")};
+    QVERIFY(server.start(config));
+    RawClient client;
+    QVERIFY(client.connectTo(server.serverPort()));
+    client.send("NICK m");
+    client.send("USER m 0 * :m");
+    QVERIFY(client.expect("375"));
+    QCOMPARE(client.expect("372")->param(1), QByteArray("- first"));
+    QCOMPARE(client.expect("372")->param(1), QByteArray("- 第二"));
+    QVERIFY(client.expect("376"));
+}
+
+void TestIrcReplies::capNegotiationHoldsRegistration()
+{
+    RawClient client;
+    QVERIFY(client.connectTo(port()));
+    client.send("CAP LS 302");
+    client.send("NICK capper");
+    client.send("USER c 0 * :c");
+    auto ls = client.expect("CAP");
+    QVERIFY(ls);
+    QCOMPARE(ls->params, (ByteArrays {"*", "LS", ""}));
+    client.send("CAP REQ :multi-prefix");
+    auto nak = client.expect("CAP");
+    QCOMPARE(nak->params, (ByteArrays {"*", "NAK", "multi-prefix"}));
+    QVERIFY(!client.expect("001", 200)); // held until CAP END
+    client.send("CAP END");
+    QVERIFY(client.expect("001"));
+    QVERIFY(client.expect("422"));
+}
+
+void TestIrcReplies::commandsBeforeRegistrationGet451_data()
+{
+    QTest::addColumn<QByteArray>("line");
+    QTest::newRow("irssi dummy join") << QByteArray("JOIN :");
+    QTest::newRow("privmsg") << QByteArray("PRIVMSG #a :hi");
+    QTest::newRow("part without params") << QByteArray("PART");
+    QTest::newRow("unknown command") << QByteArray("FOO");
+}
+
+void TestIrcReplies::commandsBeforeRegistrationGet451()
+{
+    QFETCH(QByteArray, line);
+    RawClient client;
+    QVERIFY(client.connectTo(port()));
+    client.send(line);
+    auto reply = client.expect("451");
+    QVERIFY(reply);
+    QCOMPARE(reply->params, (ByteArrays {"*", "You have not registered"}));
+    client.send("PING :still-there"); // allowed before registration
+    QCOMPARE(client.expect("PONG")->param(1), QByteArray("still-there"));
+}
+
+void TestIrcReplies::errorReplies_data()
+{
+    QTest::addColumn<ByteArrays>("setup"); // sent first, by the same client
+    QTest::addColumn<QByteArray>("line");
+    QTest::addColumn<QByteArray>("numeric");
+    QTest::addColumn<ByteArrays>("params"); // after the target nick
+
+    const ByteArrays none;
+    QTest::newRow("401 no such nick")
+        << none << QByteArray("PRIVMSG nobody :hi") << QByteArray("401")
+        << ByteArrays {"nobody", "No such nick/channel"};
+    QTest::newRow("401 no such channel")
+        << none << QByteArray("PRIVMSG #void :hi") << QByteArray("401")
+        << ByteArrays {"#void", "No such nick/channel"};
+    QTest::newRow("403 part unknown") << none << QByteArray("PART #void") << QByteArray("403")
+                                      << ByteArrays {"#void", "No such channel"};
+    QTest::newRow("403 bad channel name") << none << QByteArray("JOIN nohash") << QByteArray("403")
+                                          << ByteArrays {"nohash", "No such channel"};
+    QTest::newRow("404 not a member")
+        << none << QByteArray("PRIVMSG #other :hi") << QByteArray("404")
+        << ByteArrays {"#other", "Cannot send to channel"};
+    QTest::newRow("409 ping without token")
+        << none << QByteArray("PING") << QByteArray("409") << ByteArrays {"No origin specified"};
+    QTest::newRow("411 no recipient") << none << QByteArray("PRIVMSG") << QByteArray("411")
+                                      << ByteArrays {"No recipient given (PRIVMSG)"};
+    QTest::newRow("412 no text") << none << QByteArray("PRIVMSG #other") << QByteArray("412")
+                                 << ByteArrays {"No text to send"};
+    QTest::newRow("421 unknown") << none << QByteArray("FROB x") << QByteArray("421")
+                                 << ByteArrays {"FROB", "Unknown command"};
+    QTest::newRow("431 no nick") << none << QByteArray("NICK") << QByteArray("431")
+                                 << ByteArrays {"No nickname given"};
+    QTest::newRow("432 bad nick") << none << QByteArray("NICK 9lives") << QByteArray("432")
+                                  << ByteArrays {"9lives", "Erroneous nickname"};
+    QTest::newRow("433 nick taken") << none << QByteArray("NICK owner") << QByteArray("433")
+                                    << ByteArrays {"owner", "Nickname is already in use"};
+    QTest::newRow("433 nick taken other case")
+        << none << QByteArray("NICK OWNER") << QByteArray("433")
+        << ByteArrays {"OWNER", "Nickname is already in use"};
+    QTest::newRow("442 part not member") << none << QByteArray("PART #other") << QByteArray("442")
+                                         << ByteArrays {"#other", "You're not on that channel"};
+    QTest::newRow("442 topic not member")
+        << none << QByteArray("TOPIC #other :x") << QByteArray("442")
+        << ByteArrays {"#other", "You're not on that channel"};
+    QTest::newRow("461 join") << none << QByteArray("JOIN") << QByteArray("461")
+                              << ByteArrays {"JOIN", "Not enough parameters"};
+    QTest::newRow("461 topic") << none << QByteArray("TOPIC") << QByteArray("461")
+                               << ByteArrays {"TOPIC", "Not enough parameters"};
+    QTest::newRow("462 user again") << none << QByteArray("USER a 0 * :a") << QByteArray("462")
+                                    << ByteArrays {"You may not reregister"};
+    QTest::newRow("462 pass again") << none << QByteArray("PASS x") << QByteArray("462")
+                                    << ByteArrays {"You may not reregister"};
+    QTest::newRow("482 mode change") << none << QByteArray("MODE #other +m") << QByteArray("482")
+                                     << ByteArrays {"#other", "You're not channel operator"};
+    QTest::newRow("501 unknown umode") << none << QByteArray("MODE %me +z") << QByteArray("501")
+                                       << ByteArrays {"Unknown MODE flag"};
+    QTest::newRow("502 other's modes") << none << QByteArray("MODE owner +i") << QByteArray("502")
+                                       << ByteArrays {"Cant change mode for other users"};
+}
+
+void TestIrcReplies::errorReplies()
+{
+    QFETCH(ByteArrays, setup);
+    QFETCH(QByteArray, line);
+    QFETCH(QByteArray, numeric);
+    QFETCH(ByteArrays, params);
+
+    const QByteArray nick = "tester" + QByteArray::number(++m_nextNick);
+    auto client = registered(nick);
+    QVERIFY(client);
+    for (const QByteArray &setupLine : setup)
+        client->send(setupLine);
+    client->send(QByteArray(line).replace("%me", nick));
+    auto reply = client->expectMatch([](const IrcMessage &m) { return m.command.toInt() >= 400; });
+    QVERIFY(reply);
+    QCOMPARE(reply->command, numeric);
+    QCOMPARE(reply->param(0), nick);
+    QCOMPARE(reply->params.mid(1), params);
+}
+
+void TestIrcReplies::queries_data()
+{
+    QTest::addColumn<QByteArray>("line");
+    QTest::addColumn<ByteArrays>("numerics"); // in order, the last ends the reply
+
+    QTest::newRow("names") << QByteArray("NAMES #q") << ByteArrays {"353", "366"};
+    QTest::newRow("who") << QByteArray("WHO #q") << ByteArrays {"352", "315"};
+    QTest::newRow("mode query") << QByteArray("MODE #q") << ByteArrays {"324", "329"};
+    QTest::newRow("ban list") << QByteArray("MODE #q b") << ByteArrays {"368"};
+    QTest::newRow("list") << QByteArray("LIST") << ByteArrays {"321", "322", "323"};
+    QTest::newRow("topic unset") << QByteArray("TOPIC #q") << ByteArrays {"331"};
+    QTest::newRow("user mode") << QByteArray("MODE %me") << ByteArrays {"221"};
+}
+
+void TestIrcReplies::queries()
+{
+    QFETCH(QByteArray, line);
+    QFETCH(ByteArrays, numerics);
+    const QByteArray nick = "querier" + QByteArray::number(++m_nextNick);
+    auto client = registered(nick);
+    QVERIFY(client);
+    client->send("JOIN #q");
+    QVERIFY(client->expect("366"));
+    client->send(QByteArray(line).replace("%me", nick));
+    for (const QByteArray &numeric : numerics) {
+        // In order; LIST may show other tests' channels around ours.
+        auto reply = client->expectMatch([&numeric](const IrcMessage &m) {
+            return m.command == numeric && (numeric != "322" || m.param(1) == "#q");
+        });
+        QVERIFY2(reply, numeric.constData());
+        if (numeric != "221" && numeric != "321" && numeric != "323")
+            QVERIFY(reply->params.contains("#q"));
+    }
+}
+
+void TestIrcReplies::overlongLineGets417AndTheNextLineWorks()
+{
+    auto client = registered("longwinded");
+    QVERIFY(client);
+    client->sendRaw("PRIVMSG #x :" + QByteArray(600, 'a') + "\r\n");
+    client->send("PING :after");
+    auto reply = client->expect("417");
+    QVERIFY(reply);
+    QCOMPARE(reply->params, (ByteArrays {"longwinded", "Input line was too long"}));
+    QCOMPARE(client->expect("PONG")->param(1), QByteArray("after"));
+}
+
+void TestIrcReplies::endlessLineClosesTheConnection()
+{
+    RawClient client;
+    QVERIFY(client.connectTo(port()));
+    client.sendRaw(QByteArray(64 * 1024, 'x'));
+    auto error = client.expect("ERROR");
+    QVERIFY(error);
+    QVERIFY(client.waitForDisconnected());
+    auto other = registered("survivor"); // the server still serves
+    QVERIFY(other);
+}
+
+void TestIrcReplies::wrongPasswordIsRefused()
+{
+    ChatServer server;
+    ServerConfig config;
+    config.port = 0;
+    config.password = "sesame";
+    QVERIFY(server.start(config));
+    RawClient client;
+    QVERIFY(client.connectTo(server.serverPort()));
+    client.send("PASS wrong");
+    client.send("NICK intruder");
+    client.send("USER i 0 * :i");
+    QCOMPARE(client.expect("464")->params, (ByteArrays {"*", "Password incorrect"}));
+    QVERIFY(client.expect("ERROR"));
+    QVERIFY(client.waitForDisconnected());
+}
+
+void TestIrcReplies::rightPasswordRegisters()
+{
+    ChatServer server;
+    ServerConfig config;
+    config.port = 0;
+    config.password = "sesame";
+    QVERIFY(server.start(config));
+    RawClient client;
+    QVERIFY(client.connectTo(server.serverPort()));
+    client.send("PASS sesame");
+    QVERIFY(client.registerAs("friend"));
+}
+
+void TestIrcReplies::nicknameTakenBeforeRegistration()
+{
+    auto holder = registered("holder");
+    QVERIFY(holder);
+    RawClient client;
+    QVERIFY(client.connectTo(port()));
+    client.send("NICK Holder");
+    QCOMPARE(client.expect("433")->params,
+             (ByteArrays {"*", "Holder", "Nickname is already in use"}));
+    client.send("NICK holder2");
+    client.send("USER h 0 * :h");
+    QCOMPARE(client.expect("001")->param(0), QByteArray("holder2"));
+}
+
+QTEST_GUILESS_MAIN(TestIrcReplies)
+#include "tst_ircreplies.moc"

@@ -1,0 +1,172 @@
+// The shared nick and channel state, called from many threads at once.
+#include "mailbox.h"
+#include "registry.h"
+
+#include <QTest>
+
+#include <thread>
+
+namespace {
+
+std::shared_ptr<Mailbox> newMailbox()
+{
+    return std::make_shared<Mailbox>([] {});
+}
+
+int audienceSize(const Audience &audience)
+{
+    int size = 0;
+    for (const MemberGroup &group : audience)
+        size += int(group.ids.size());
+    return size;
+}
+
+} // namespace
+
+class TestRegistry : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void nicksAreUniqueIgnoringCase();
+    void joinGroupsMembersByMailbox();
+    void partAndRemoveEmptyTheChannel();
+    void nickChangeReachesEachPeerOnce();
+    void audienceIsASnapshot();
+    void concurrentJoinsAndPartsKeepCountsRight();
+};
+
+void TestRegistry::nicksAreUniqueIgnoringCase()
+{
+    Registry registry;
+    auto box = newMailbox();
+    registry.addClient(1, box, "h");
+    registry.addClient(2, box, "h");
+    QCOMPARE(registry.reserveNick(1, "Alice"), Registry::Status::Ok);
+    QCOMPARE(registry.reserveNick(2, "ALICE"), Registry::Status::NickInUse);
+    QCOMPARE(registry.reserveNick(1, "alice"), Registry::Status::Ok); // own nick, new case
+    QCOMPARE(registry.reserveNick(1, "Bob"), Registry::Status::Ok);
+    QCOMPARE(registry.reserveNick(2, "alice"), Registry::Status::Ok); // released
+    QVERIFY(!registry.findNick("bob")); // reserved, not registered yet
+    registry.completeRegistration(1, "u", "Real");
+    QCOMPARE(registry.findNick("BOB")->ids, QList<quint32> {1});
+    QCOMPARE(registry.prefixOf(1), QByteArray("Bob!u@h"));
+}
+
+void TestRegistry::joinGroupsMembersByMailbox()
+{
+    Registry registry;
+    auto a = newMailbox();
+    auto b = newMailbox();
+    for (quint32 id = 1; id <= 4; ++id) {
+        registry.addClient(id, id % 2 ? a : b, "h");
+        registry.reserveNick(id, "n" + QByteArray::number(id));
+        registry.completeRegistration(id, "u", "r");
+    }
+    Audience audience;
+    ChannelView view;
+    for (quint32 id = 1; id <= 4; ++id) {
+        audience.clear();
+        QCOMPARE(registry.join(id, "#Room", &audience, &view), Registry::Status::Ok);
+    }
+    QCOMPARE(audience.size(), 2);
+    QCOMPARE(audienceSize(audience), 4);
+    QCOMPARE(view.name, QByteArray("#Room"));
+    QCOMPARE(view.members.size(), 4);
+    QVERIFY(view.members[0].op);
+    QVERIFY(!view.members[1].op);
+    QCOMPARE(registry.join(2, "#room", &audience, &view), Registry::Status::AlreadyOnChannel);
+}
+
+void TestRegistry::partAndRemoveEmptyTheChannel()
+{
+    Registry registry;
+    auto box = newMailbox();
+    registry.addClient(1, box, "h");
+    registry.reserveNick(1, "solo");
+    Audience audience;
+    ChannelView view;
+    registry.join(1, "#x", &audience, &view);
+    QByteArray name;
+    audience.clear();
+    QCOMPARE(registry.part(1, "#X", &audience, &name), Registry::Status::Ok);
+    QCOMPARE(name, QByteArray("#x"));
+    QCOMPARE(audienceSize(audience), 1);
+    QVERIFY(!registry.channelView("#x"));
+    QCOMPARE(registry.part(1, "#x", &audience, &name), Registry::Status::NoSuchChannel);
+}
+
+void TestRegistry::nickChangeReachesEachPeerOnce()
+{
+    Registry registry;
+    auto box = newMailbox();
+    Audience ignored;
+    ChannelView view;
+    for (quint32 id = 1; id <= 3; ++id) {
+        registry.addClient(id, box, "h");
+        registry.reserveNick(id, "n" + QByteArray::number(id));
+        registry.join(id, "#a", &ignored, &view);
+        registry.join(id, "#b", &ignored, &view);
+    }
+    Audience peers;
+    QByteArray oldPrefix;
+    QCOMPARE(registry.changeNick(1, "fresh", &oldPrefix, &peers), Registry::Status::Ok);
+    QCOMPARE(audienceSize(peers), 2); // n2 and n3 once each, not once per shared channel
+    QVERIFY(oldPrefix.startsWith("n1!"));
+    Audience quitPeers;
+    registry.removeClient(2, &quitPeers);
+    QCOMPARE(audienceSize(quitPeers), 2);
+    QCOMPARE(registry.channelView("#a")->members.size(), 2);
+}
+
+void TestRegistry::audienceIsASnapshot()
+{
+    Registry registry;
+    auto box = newMailbox();
+    Audience ignored;
+    ChannelView view;
+    for (quint32 id = 1; id <= 2; ++id) {
+        registry.addClient(id, box, "h");
+        registry.reserveNick(id, "n" + QByteArray::number(id));
+        registry.join(id, "#s", &ignored, &view);
+    }
+    Audience audience;
+    QCOMPARE(registry.channelAudience(1, "#s", &audience), Registry::Status::Ok);
+    registry.removeClient(2, nullptr);
+    QCOMPARE(audienceSize(audience), 2); // what was computed stays valid
+    Audience after;
+    registry.channelAudience(1, "#s", &after);
+    QCOMPARE(audienceSize(after), 1);
+}
+
+void TestRegistry::concurrentJoinsAndPartsKeepCountsRight()
+{
+    Registry registry;
+    constexpr int Threads = 8;
+    constexpr int PerThread = 50;
+    std::vector<std::thread> threads;
+    for (int t = 0; t < Threads; ++t) {
+        threads.emplace_back([&registry, t] {
+            auto box = newMailbox();
+            for (int i = 0; i < PerThread; ++i) {
+                const quint32 id = quint32(t * PerThread + i + 1);
+                registry.addClient(id, box, "h");
+                registry.reserveNick(id, "n" + QByteArray::number(id));
+                Audience audience;
+                ChannelView view;
+                registry.join(id, "#busy", &audience, &view);
+                registry.join(id, "#churn", &audience, &view);
+                QByteArray name;
+                registry.part(id, "#churn", &audience, &name);
+            }
+        });
+    }
+    for (std::thread &thread : threads)
+        thread.join();
+    QCOMPARE(registry.channelView("#busy")->members.size(), Threads * PerThread);
+    QVERIFY(!registry.channelView("#churn"));
+    QCOMPARE(registry.clientCount(), Threads * PerThread);
+}
+
+QTEST_GUILESS_MAIN(TestRegistry)
+#include "tst_registry.moc"

@@ -1,0 +1,94 @@
+#include "rawclient.h"
+
+#include <QTest>
+
+RawClient::RawClient(QObject *parent) : QObject(parent)
+{
+    connect(&m_socket, &QTcpSocket::readyRead, this, &RawClient::readLines);
+}
+
+bool RawClient::connectTo(quint16 port, const QHostAddress &address)
+{
+    m_socket.connectToHost(address, port);
+    return QTest::qWaitFor([this] { return isConnected(); }, DefaultTimeoutMs);
+}
+
+bool RawClient::registerAs(const QByteArray &nick)
+{
+    send("NICK " + nick);
+    send("USER " + nick + " 0 * :Test " + nick);
+    return expectMatch([](const IrcMessage &m) { return m.command == "376" || m.command == "422"; })
+        .has_value();
+}
+
+void RawClient::send(const QByteArray &line)
+{
+    sendRaw(line + "\r\n");
+}
+
+void RawClient::sendRaw(const QByteArray &bytes)
+{
+    m_socket.write(bytes);
+}
+
+void RawClient::disconnectFromServer()
+{
+    m_socket.disconnectFromHost();
+}
+
+std::optional<IrcMessage> RawClient::expect(const QByteArray &command, int timeoutMs)
+{
+    return expectMatch([&command](const IrcMessage &m) { return m.command == command; }, timeoutMs);
+}
+
+std::optional<IrcMessage>
+RawClient::expectMatch(const std::function<bool(const IrcMessage &)> &match, int timeoutMs)
+{
+    qsizetype found = -1;
+    auto scan = [&] {
+        for (qsizetype i = 0; i < m_pending.size() && found < 0; ++i) {
+            if (match(m_pending[i]))
+                found = i;
+        }
+        return found >= 0;
+    };
+    if (!scan() && !QTest::qWaitFor(scan, timeoutMs))
+        return std::nullopt;
+    const IrcMessage message = m_pending[found];
+    m_pending.remove(0, found + 1);
+    return message;
+}
+
+QList<IrcMessage> RawClient::collect(const QByteArray &command, int count, int timeoutMs)
+{
+    auto matching = [&] {
+        return std::count_if(m_pending.cbegin(), m_pending.cend(),
+                             [&](const IrcMessage &m) { return m.command == command; });
+    };
+    // A short count is for the caller to report: it compares what arrived with what it expects.
+    [[maybe_unused]] const bool complete
+        = QTest::qWaitFor([&] { return matching() >= count; }, timeoutMs);
+    QList<IrcMessage> taken;
+    for (const IrcMessage &message : std::as_const(m_pending)) {
+        if (message.command == command)
+            taken.append(message);
+    }
+    m_pending.removeIf([&](const IrcMessage &m) { return m.command == command; });
+    return taken;
+}
+
+bool RawClient::waitForDisconnected(int timeoutMs)
+{
+    return QTest::qWaitFor([this] { return m_socket.state() == QAbstractSocket::UnconnectedState; },
+                           timeoutMs);
+}
+
+void RawClient::readLines()
+{
+    m_splitter.append(m_socket.readAll());
+    LineSplitter::Line line;
+    while (m_splitter.next(&line)) {
+        if (std::optional<IrcMessage> message = IrcMessage::parse(line.text))
+            m_pending.append(std::move(*message));
+    }
+}

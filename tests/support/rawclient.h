@@ -1,0 +1,54 @@
+#pragma once
+
+#include "ircmessage.h"
+#include "linesplitter.h"
+
+#include <QHostAddress>
+#include <QList>
+#include <QObject>
+#include <QTcpSocket>
+
+#include <functional>
+#include <optional>
+
+// A test's view of one IRC connection: raw lines out, parsed messages in. It waits by running
+// the event loop until a condition holds (QTest::qWaitFor), never by sleeping.
+class RawClient : public QObject
+{
+    Q_OBJECT
+
+public:
+    static constexpr int DefaultTimeoutMs = 5000;
+
+    explicit RawClient(QObject *parent = nullptr);
+
+    bool connectTo(quint16 port, const QHostAddress &address = QHostAddress::LocalHost);
+    // NICK + USER, then waits for the end of the welcome burst (376 or 422).
+    bool registerAs(const QByteArray &nick);
+    void send(const QByteArray &line); // without CR LF
+    void sendRaw(const QByteArray &bytes);
+    void disconnectFromServer();
+
+    // Consumes received messages up to and including the first with `command`.
+    std::optional<IrcMessage> expect(const QByteArray &command, int timeoutMs = DefaultTimeoutMs);
+    // Consumes messages up to and including the first that satisfies `match`.
+    std::optional<IrcMessage> expectMatch(const std::function<bool(const IrcMessage &)> &match,
+                                          int timeoutMs = DefaultTimeoutMs);
+    // Waits until `count` unconsumed messages with `command` arrived; consumes all and returns
+    // them.
+    QList<IrcMessage> collect(const QByteArray &command, int count,
+                              int timeoutMs = DefaultTimeoutMs);
+    bool waitForDisconnected(int timeoutMs = DefaultTimeoutMs);
+    bool isConnected() const { return m_socket.state() == QAbstractSocket::ConnectedState; }
+
+    // Messages received and not consumed yet.
+    const QList<IrcMessage> &pending() const { return m_pending; }
+    QTcpSocket &socket() { return m_socket; }
+
+private:
+    void readLines();
+
+    QTcpSocket m_socket;
+    LineSplitter m_splitter {64 * 1024, 1024 * 1024};
+    QList<IrcMessage> m_pending;
+};
