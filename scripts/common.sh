@@ -1,0 +1,47 @@
+# Shared by scripts/run, scripts/test and scripts/bench: install what is missing, then build.
+# Sourced, not executed.
+
+QTCHAT_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+
+# Debian packages every build needs.
+QTCHAT_BUILD_PACKAGES=(cmake ninja-build g++ qt6-base-dev qt6-tools-dev qt6-l10n-tools
+    qt6-tools-dev-tools libgl-dev)
+# Fonts so that Chinese renders on a fresh machine.
+QTCHAT_RUN_PACKAGES=(fonts-noto-cjk)
+# Real peers the tests talk to: an IRC server, two IRC clients, and the tutorial's Python.
+QTCHAT_TEST_PACKAGES=(ngircd irssi weechat-headless tmux python3)
+
+qtchat_log() {
+    printf '\033[1m==> %s\033[0m\n' "$*" >&2
+}
+
+qtchat_missing_packages() {
+    local package
+    for package in "$@"; do
+        dpkg-query -W -f='${Status}\n' "$package" 2>/dev/null | grep -q '^install ok installed$' \
+            || echo "$package"
+    done
+}
+
+qtchat_install_packages() {
+    local missing
+    missing=$(qtchat_missing_packages "$@")
+    [ -z "$missing" ] && return 0
+    local sudo=()
+    [ "$(id -u)" -eq 0 ] || sudo=(sudo)
+    qtchat_log "installing Debian packages:" $missing
+    "${sudo[@]}" apt-get update -qq
+    # shellcheck disable=SC2086 # one word per package
+    DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends \
+        $missing >/dev/null
+}
+
+# qtchat_build BUILD_DIR [cmake options...]
+qtchat_build() {
+    local dir=$1
+    shift
+    qtchat_log "configuring $dir"
+    cmake -S "$QTCHAT_ROOT" -B "$dir" -G Ninja "$@" >/dev/null
+    qtchat_log "building $dir"
+    cmake --build "$dir"
+}
