@@ -1,4 +1,5 @@
 // irssi and WeeChat, the real programs, chatting through a QtChat server.
+#include "chatclient.h"
 #include "chatserver.h"
 
 #include <QProcess>
@@ -14,6 +15,8 @@ private Q_SLOTS:
     void initTestCase();
     void irssiAndWeechatChatThroughQtChat_data();
     void irssiAndWeechatChatThroughQtChat();
+    void realClientAndChatClientTalk_data();
+    void realClientAndChatClientTalk();
 
 private:
     QString script(const char *name) const;
@@ -61,6 +64,60 @@ void TestRealClients::irssiAndWeechatChatThroughQtChat()
              output.constData());
     QVERIFY(output.contains("weechat saw irssi's line: ok"));
     QVERIFY(output.contains("irssi saw weechat's line: ok"));
+}
+
+void TestRealClients::realClientAndChatClientTalk_data()
+{
+    QTest::addColumn<QString>("script");
+    QTest::addColumn<QString>("nick");
+    QTest::newRow("weechat") << QStringLiteral("weechat_send.sh") << QStringLiteral("wcA");
+    QTest::newRow("irssi") << QStringLiteral("irssi_chat.sh") << QStringLiteral("irB");
+}
+
+void TestRealClients::realClientAndChatClientTalk()
+{
+    QFETCH(QString, script);
+    QFETCH(QString, nick);
+    ChatServer server;
+    ServerConfig config;
+    config.port = 0;
+    QVERIFY(server.start(config));
+
+    ChatClient client;
+    QList<ChatMessage> heard;
+    connect(&client, &ChatClient::messageReceived, this, [&heard](const ChatMessage &message) {
+        if (!message.own)
+            heard.append(message);
+    });
+    ClientSettings settings;
+    settings.port = server.serverPort();
+    settings.nick = QStringLiteral("qtc");
+    settings.channels = {QStringLiteral("#demo")};
+    client.connectToServer(settings);
+    QTRY_VERIFY_WITH_TIMEOUT(client.isJoined(QStringLiteral("#demo")), 10000);
+
+    // The real client speaks once it sees us in the channel, then stays a few seconds.
+    QTemporaryDir dir;
+    const QString logFile = dir.filePath(QStringLiteral("channel.log"));
+    QProcess real;
+    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+    environment.insert(QStringLiteral("PEER"), QStringLiteral("qtc"));
+    real.setProcessEnvironment(environment);
+    real.start(QStringLiteral("bash"),
+               {qEnvironmentVariable("QTCHAT_REAL_CLIENTS") + u'/' + script,
+                QStringLiteral("127.0.0.1"), QString::number(server.serverPort()), nick,
+                QStringLiteral("#demo"), QStringLiteral("hello from a real client"), logFile});
+    QTRY_VERIFY_WITH_TIMEOUT(!heard.isEmpty(), 20000);
+    QCOMPARE(heard.constFirst().from, nick);
+    QCOMPARE(heard.constFirst().text, QStringLiteral("hello from a real client"));
+    client.sendMessage(QStringLiteral("#demo"), QStringLiteral("hello back from QtChat 你好"));
+
+    QTRY_VERIFY_WITH_TIMEOUT(real.state() == QProcess::NotRunning, 30000);
+    QCOMPARE(real.exitCode(), 0);
+    QFile log(logFile);
+    QVERIFY(log.open(QIODevice::ReadOnly));
+    const QString seen = QString::fromUtf8(log.readAll());
+    QVERIFY2(seen.contains(QStringLiteral("hello back from QtChat 你好")), qPrintable(seen));
 }
 
 QTEST_GUILESS_MAIN(TestRealClients)

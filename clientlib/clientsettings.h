@@ -1,0 +1,22 @@
+#pragma once
+
+#include <QString>
+#include <QStringList>
+
+// Where and as whom a ChatClient connects, as a plain value the app fills from its settings.
+struct ClientSettings
+{
+    QString host = QStringLiteral("127.0.0.1");
+    quint16 port = 6667;
+    QString nick;
+    QString userName; // empty: the nick
+    QString realName; // empty: "QtChat"
+    QString password; // empty: no PASS
+    QStringList channels; // joined after every (re)registration
+    bool autoReconnect = true;
+
+    // Outgoing pacing, as irssi does it: `sendBurst` lines at once, then one line per
+    // `sendIntervalMs`. Servers disconnect clients that flood; 0 turns pacing off.
+    int sendBurst = 5;
+    int sendIntervalMs = 2000;
+};

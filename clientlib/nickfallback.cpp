@@ -1,0 +1,14 @@
+#include "nickfallback.h"
+
+#include <ircmessage.h>
+
+namespace Irc {
+
+QByteArray alternativeNick(QByteArrayView wanted, int attempt, qsizetype maxLength)
+{
+    const QByteArray suffix = attempt <= 1 ? QByteArray("_") : '_' + QByteArray::number(attempt);
+    const qsizetype baseLength = qMax<qsizetype>(maxLength - suffix.size(), 1);
+    return truncateUtf8(wanted, baseLength).toByteArray() + suffix;
+}
+
+} // namespace Irc
