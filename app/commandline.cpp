@@ -12,6 +12,13 @@ QString tr(const char *text)
 
 struct Options
 {
+    QCommandLineOption start{QStringLiteral("start"),
+                             tr("Desktop: start the server as soon as the window opens.")};
+    QCommandLineOption nick{QStringLiteral("nick"), tr("Desktop: the chat pane's nickname."),
+                            tr("name")};
+    QCommandLineOption config{QStringLiteral("config"),
+                              tr("Read and write settings in this file instead of the default."),
+                              tr("file")};
     QCommandLineOption headless {QStringLiteral("headless"),
                                  tr("Run the server without a window; log to stderr.")};
     QCommandLineOption bind {QStringLiteral("bind"),
@@ -37,7 +44,134 @@ struct Options
         tr("protocol"), QStringLiteral("irc")};
     QCommandLineOption motd {QStringLiteral("motd"),
                              tr("File whose lines are the message of the day."), tr("file")};
+    QCommandLineOption tlsCert {QStringLiteral("tls-cert"),
+                                tr("Speak TLS only, with this PEM certificate (chain); needs "
+                                   "--tls-key."),
+                                tr("file")};
+    QCommandLineOption tlsKey {QStringLiteral("tls-key"),
+                               tr("The PEM private key for --tls-cert (unencrypted)."),
+                               tr("file")};
 };
+
+// ServerLimits in the units a user thinks in: seconds, lines per second. The defaults shown are
+// ServerLimits' own.
+struct LimitOptions
+{
+    const ServerLimits defaults;
+    QCommandLineOption maxClients {
+        QStringLiteral("max-clients"),
+        tr("Most clients at once; 0: as many as the open-file limit allows (default %1).")
+            .arg(defaults.maxClients),
+        tr("count")};
+    QCommandLineOption maxClientsPerIp {
+        QStringLiteral("max-clients-per-ip"),
+        tr("Most clients from one address; 0: no cap (default %1).").arg(defaults.maxClientsPerIp),
+        tr("count")};
+    QCommandLineOption maxChannels {QStringLiteral("max-channels"),
+                                    tr("Most channels one client may join; 0: no cap (default "
+                                       "%1).")
+                                        .arg(defaults.maxChannelsPerClient),
+                                    tr("count")};
+    QCommandLineOption sendQueue {QStringLiteral("sendq-bytes"),
+                                  tr("Output queued for a client that does not read before it is "
+                                     "disconnected (SendQ exceeded); 0: no cap (default %1).")
+                                      .arg(defaults.sendQueueBytes),
+                                  tr("bytes")};
+    QCommandLineOption registrationTimeout {
+        QStringLiteral("registration-timeout"),
+        tr("Seconds a client may take to register; 0: forever (default %1).")
+            .arg(defaults.registrationTimeoutMs / 1000),
+        tr("seconds")};
+    QCommandLineOption pingInterval {
+        QStringLiteral("ping-interval"),
+        tr("Seconds of silence before the server sends PING; 0: never (default %1).")
+            .arg(defaults.pingIntervalMs / 1000),
+        tr("seconds")};
+    QCommandLineOption pingTimeout {
+        QStringLiteral("ping-timeout"),
+        tr("Seconds a client has to answer PING (default %1).").arg(defaults.pingTimeoutMs / 1000),
+        tr("seconds")};
+    QCommandLineOption floodBurst {
+        QStringLiteral("flood-burst"),
+        tr("Lines a client may send at once before flood control slows it (default %1).")
+            .arg(defaults.floodBurstLines),
+        tr("lines")};
+    QCommandLineOption floodRate {
+        QStringLiteral("flood-rate"),
+        tr("Lines per second a client may send after its burst; sustained excess is "
+           "disconnected (Excess Flood); 0: no flood control (default %1).")
+            .arg(defaults.floodLinesPerSecond),
+        tr("lines")};
+    QCommandLineOption noLimits {
+        QStringLiteral("no-limits"),
+        tr("For benchmarks and load tests: no flood control, no caps on clients, clients per "
+           "address and channels. Line, buffer and send-queue limits and timeouts stay.")};
+
+    QList<QCommandLineOption> all() const
+    {
+        return {maxClients,   maxClientsPerIp, maxChannels, sendQueue, registrationTimeout,
+                pingInterval, pingTimeout,     floodBurst,  floodRate, noLimits};
+    }
+};
+
+constexpr qint64 MaxCount = 1'000'000;
+constexpr qint64 MaxSendQueueBytes = 1024 * 1024 * 1024;
+constexpr qint64 MaxSeconds = 24 * 3600;
+
+// Reads a whole number from 0 to `max` into `target`, times `scale`, if the option was given.
+template<typename T>
+QString applyCount(const QCommandLineParser &parser, const QCommandLineOption &option, qint64 max,
+                   T &target, int scale = 1)
+{
+    if (!parser.isSet(option))
+        return {};
+    bool ok = false;
+    const qint64 value = parser.value(option).toLongLong(&ok);
+    if (!ok || value < 0 || value > max)
+        return tr("Invalid --%1 '%2': expected a whole number from 0 to %3.")
+            .arg(option.names().constFirst(), parser.value(option))
+            .arg(max);
+    target = T(value * scale);
+    return {};
+}
+
+QString applyRate(const QCommandLineParser &parser, const QCommandLineOption &option,
+                  double &target)
+{
+    if (!parser.isSet(option))
+        return {};
+    bool ok = false;
+    const double value = parser.value(option).toDouble(&ok);
+    if (!ok || value < 0 || value > MaxCount)
+        return tr("Invalid --%1 '%2': expected a number of lines per second, 0 or more.")
+            .arg(option.names().constFirst(), parser.value(option));
+    target = value;
+    return {};
+}
+
+QString applyLimitOptions(const QCommandLineParser &parser, const LimitOptions &o,
+                          ServerLimits &limits)
+{
+    constexpr int MsPerSecond = 1000;
+    const QString problems[] = {
+        applyCount(parser, o.maxClients, MaxCount, limits.maxClients),
+        applyCount(parser, o.maxClientsPerIp, MaxCount, limits.maxClientsPerIp),
+        applyCount(parser, o.maxChannels, MaxCount, limits.maxChannelsPerClient),
+        applyCount(parser, o.sendQueue, MaxSendQueueBytes, limits.sendQueueBytes),
+        applyCount(parser, o.registrationTimeout, MaxSeconds, limits.registrationTimeoutMs,
+                   MsPerSecond),
+        applyCount(parser, o.pingInterval, MaxSeconds, limits.pingIntervalMs, MsPerSecond),
+        applyCount(parser, o.pingTimeout, MaxSeconds, limits.pingTimeoutMs, MsPerSecond),
+        applyCount(parser, o.floodBurst, MaxCount, limits.floodBurstLines),
+        applyRate(parser, o.floodRate, limits.floodLinesPerSecond),
+    };
+    limits.noLimits = parser.isSet(o.noLimits);
+    for (const QString &problem : problems) {
+        if (!problem.isEmpty())
+            return problem;
+    }
+    return {};
+}
 
 QString applyPort(const QString &text, ServerConfig &config)
 {
@@ -67,7 +201,8 @@ QString applyMotd(const QString &path, ServerConfig &config)
     return {};
 }
 
-QString applyServerOptions(const QCommandLineParser &parser, const Options &o, ServerConfig &config)
+QString applyServerOptions(const QCommandLineParser &parser, const Options &o,
+                           const LimitOptions &limitOptions, ServerConfig &config)
 {
     if (!config.bindAddress.setAddress(parser.value(o.bind)))
         return tr("Invalid bind address '%1'.").arg(parser.value(o.bind));
@@ -86,8 +221,15 @@ QString applyServerOptions(const QCommandLineParser &parser, const Options &o, S
     config.protocol = *protocol;
     config.serverName = parser.value(o.serverName).toUtf8();
     config.password = parser.value(o.password).toUtf8();
-    if (parser.isSet(o.motd))
-        return applyMotd(parser.value(o.motd), config);
+    config.tlsCertificatePath = parser.value(o.tlsCert);
+    config.tlsKeyPath = parser.value(o.tlsKey);
+    if (QString problem = applyLimitOptions(parser, limitOptions, config.limits);
+        !problem.isEmpty())
+        return problem;
+    if (parser.isSet(o.motd)) {
+        if (QString problem = applyMotd(parser.value(o.motd), config); !problem.isEmpty())
+            return problem;
+    }
     return config.validate();
 }
 
@@ -96,14 +238,17 @@ QString applyServerOptions(const QCommandLineParser &parser, const Options &o, S
 CommandLine CommandLine::parse(const QStringList &arguments)
 {
     const Options options;
+    const LimitOptions limitOptions;
     QCommandLineParser parser;
     parser.setApplicationDescription(
         tr("QtChat: a threaded IRC-subset chat server with a desktop client."));
     parser.addHelpOption();
     parser.addVersionOption();
+    parser.addOptions({options.start, options.nick, options.config});
     parser.addOptions({options.headless, options.bind, options.port, options.threading,
                        options.workers, options.serverName, options.password, options.protocol,
-                       options.motd});
+                       options.motd, options.tlsCert, options.tlsKey});
+    parser.addOptions(limitOptions.all());
     CommandLine result;
     parser.process(arguments); // --help and --version exit here
     if (!parser.positionalArguments().isEmpty()) {
@@ -112,6 +257,9 @@ CommandLine CommandLine::parse(const QStringList &arguments)
         return result;
     }
     result.headless = parser.isSet(options.headless);
-    result.error = applyServerOptions(parser, options, result.server);
+    result.startServer = parser.isSet(options.start);
+    result.nick = parser.value(options.nick);
+    result.configFile = parser.value(options.config);
+    result.error = applyServerOptions(parser, options, limitOptions, result.server);
     return result;
 }

@@ -10,6 +10,10 @@ struct CommandLine
 {
     bool headless = false;
     ServerConfig server;
+    // Desktop mode: start the server at launch, the chat pane's nick, another settings file.
+    bool startServer = false;
+    QString nick;
+    QString configFile;
     QString error; // non-empty: the options were invalid, say why and exit non-zero
 
     static CommandLine parse(const QStringList &arguments);

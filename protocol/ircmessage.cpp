@@ -114,10 +114,16 @@ QByteArrayView truncateUtf8(QByteArrayView text, qsizetype maxBytes)
 {
     if (text.size() <= maxBytes)
         return text;
-    qsizetype cut = qMax<qsizetype>(maxBytes, 0);
-    while (cut > 0 && isUtf8Continuation(text[cut]))
-        --cut;
-    return text.first(cut);
+    if (maxBytes <= 0)
+        return text.first(0);
+    // text[maxBytes] is the first byte cut off. If it continues a sequence, step back to that
+    // sequence's lead byte: at most 3 bytes, as a UTF-8 sequence is at most 4 long. Invalid
+    // input (a run of continuation bytes) is cut at the limit rather than back to nothing.
+    for (qsizetype back = 0; back <= qMin<qsizetype>(3, maxBytes); ++back) {
+        if (!isUtf8Continuation(text[maxBytes - back]))
+            return text.first(maxBytes - back);
+    }
+    return text.first(maxBytes);
 }
 
 } // namespace Irc

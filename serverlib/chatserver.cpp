@@ -2,17 +2,64 @@
 
 #include "servercontext.h"
 #include "serverlogging.h"
+#include "tlsconfig.h"
 #include "workerthread.h"
 
 #include <QMetaMethod>
 
 #include <algorithm>
+#include <limits>
+
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 namespace {
 
 // Accept bursts (a load test, a LAN coming back) without the kernel refusing connections.
 constexpr int ListenBacklog = 1024;
 constexpr int DefaultStatsIntervalMs = 1000;
+// Descriptors kept for everything but clients: the listener, thread wake-ups, log files, the
+// GUI's own connections, and one to accept and refuse a client with when full.
+constexpr qint64 ReservedDescriptors = 64;
+// After accept() failed for lack of resources (EMFILE), QTcpServer stops accepting for good;
+// try again after this long, when some clients may have left.
+constexpr int AcceptRetryMs = 500;
+
+// How many clients the process can hold at once: each costs a descriptor, and per-connection
+// threading one more for its thread's event loop. Refusing with a clear ERROR beats accept()
+// failing, which is why this cap holds even with noLimits.
+int clientCeiling(ThreadingModel threading)
+{
+    rlimit limit {};
+    if (getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur == RLIM_INFINITY)
+        return 0;
+    const qint64 perClient = threading == ThreadingModel::PerConnection ? 2 : 1;
+    const qint64 clients = (qint64(limit.rlim_cur) - ReservedDescriptors) / perClient;
+    return int(qBound(qint64(1), clients, qint64(std::numeric_limits<int>::max())));
+}
+
+int effectiveMaxClients(const ServerConfig &config)
+{
+    const int configured = config.limits.effective().maxClients;
+    const int ceiling = clientCeiling(config.threading);
+    if (ceiling == 0)
+        return configured;
+    if (configured > ceiling) {
+        qCInfo(lcServer).noquote() << "the open-file limit allows only" << ceiling
+                                   << "clients; raise it with `ulimit -n` for more";
+    }
+    return configured == 0 ? ceiling : qMin(configured, ceiling);
+}
+
+QHostAddress peerAddressOf(qintptr socketDescriptor)
+{
+    sockaddr_storage storage {};
+    socklen_t length = sizeof storage;
+    if (::getpeername(int(socketDescriptor), reinterpret_cast<sockaddr *>(&storage), &length) != 0)
+        return {};
+    return QHostAddress(reinterpret_cast<const sockaddr *>(&storage));
+}
 
 } // namespace
 
@@ -22,6 +69,7 @@ ChatServer::ChatServer(QObject *parent) : QTcpServer(parent)
     qRegisterMetaType<QList<ThreadStats>>();
     m_statsTimer.setInterval(DefaultStatsIntervalMs);
     connect(&m_statsTimer, &QTimer::timeout, this, &ChatServer::publishStats);
+    connect(this, &QTcpServer::acceptError, this, &ChatServer::retryAcceptingLater);
 }
 
 ChatServer::~ChatServer()
@@ -34,8 +82,15 @@ bool ChatServer::start(const ServerConfig &config)
     m_startError = isListening() ? tr("The server is already running.") : config.validate();
     if (!m_startError.isEmpty())
         return false;
+    std::optional<QSslConfiguration> tls;
+    if (!config.tlsCertificatePath.isEmpty()) {
+        tls = loadServerTls(config.tlsCertificatePath, config.tlsKeyPath, &m_startError);
+        if (!tls)
+            return false;
+    }
     m_config = config;
-    m_context = std::make_unique<ServerContext>(config);
+    m_context
+        = std::make_unique<ServerContext>(config, effectiveMaxClients(config), std::move(tls));
     m_context->observeMessages = m_messageObservers > 0;
     for (int i = 1; i <= config.effectiveWorkerCount(); ++i) {
         spawnWorker(config.threading == ThreadingModel::Single
@@ -54,7 +109,8 @@ bool ChatServer::start(const ServerConfig &config)
         return false;
     }
     qCInfo(lcServer).noquote() << "listening on" << serverAddress().toString() << serverPort()
-                               << "with" << threadingModelName(config.threading) << "threading";
+                               << "with" << threadingModelName(config.threading)
+                               << (m_context->tls ? "threading, over TLS" : "threading");
     m_sinceStats.start();
     m_statsTimer.start();
     Q_EMIT started();
@@ -96,6 +152,11 @@ int ChatServer::clientCount() const
 
 void ChatServer::incomingConnection(qintptr socketDescriptor)
 {
+    const QHostAddress address = peerAddressOf(socketDescriptor);
+    if (const QByteArray refusal = m_context->connections.admit(address); !refusal.isEmpty()) {
+        refuse(socketDescriptor, address, refusal);
+        return;
+    }
     const quint32 clientId = m_nextClientId++;
     WorkerThread *thread = m_config.threading == ThreadingModel::PerConnection
         ? spawnWorker(QStringLiteral("conn-%1").arg(clientId))
@@ -106,8 +167,39 @@ void ChatServer::incomingConnection(qintptr socketDescriptor)
     Worker *worker = thread->worker();
     QMetaObject::invokeMethod(
         worker,
-        [worker, socketDescriptor, clientId] { worker->addConnection(socketDescriptor, clientId); },
+        [worker, socketDescriptor, clientId, address] {
+            worker->addConnection(socketDescriptor, clientId, address);
+        },
         Qt::QueuedConnection);
+}
+
+void ChatServer::refuse(qintptr socketDescriptor, const QHostAddress &address,
+                        const QByteArray &reason)
+{
+    // Said on the raw descriptor, from this thread: a refused connection costs no socket object
+    // and no worker. Under TLS a plain line before the handshake would be noise to the client,
+    // so it is only closed.
+    if (!m_context->tls) {
+        const QByteArray line = "ERROR :Closing link (" + reason + ")\r\n";
+        ::send(int(socketDescriptor), line.constData(), size_t(line.size()),
+               MSG_DONTWAIT | MSG_NOSIGNAL);
+        // FIN after the line, before close(): the client reads the ERROR, then the end.
+        ::shutdown(int(socketDescriptor), SHUT_WR);
+    }
+    ::close(int(socketDescriptor));
+    qCInfo(lcServer).noquote() << "refused a connection from" << address.toString() << '(' << reason
+                               << ')';
+    Q_EMIT clientRefused(address.toString(), QString::fromUtf8(reason));
+}
+
+void ChatServer::retryAcceptingLater()
+{
+    qCWarning(lcServer).noquote() << "accepting a connection failed:" << errorString()
+                                  << "- trying again in" << AcceptRetryMs << "ms";
+    QTimer::singleShot(AcceptRetryMs, this, [this] {
+        if (isListening())
+            resumeAccepting();
+    });
 }
 
 WorkerThread *ChatServer::leastLoadedWorker() const

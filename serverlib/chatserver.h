@@ -15,6 +15,14 @@ class WorkerThread;
 
 // Accepts connections and hands each descriptor to a worker thread, where its socket is
 // created. Lives in the thread that made it; every signal arrives there.
+//
+// With TLS it stays a QTcpServer rather than a QSslServer: QSslServer (Qt 6.4) creates each
+// QSslSocket in incomingConnection(), in this thread, and hands it out through
+// nextPendingConnection(), but a socket must be made in the worker thread that serves it. So
+// the worker's Session creates the QSslSocket from the descriptor, sets the certificate and key
+// and starts the server handshake itself (Session::open).
+//
+// Connections over the caps of ServerLimits are refused here, before any worker sees them.
 class ChatServer : public QTcpServer
 {
     Q_OBJECT
@@ -39,6 +47,8 @@ public:
 
 Q_SIGNALS:
     void clientConnected(quint32 clientId, const QString &peer, const QString &threadName);
+    // A connection turned away by a cap (ServerLimits); the client got `ERROR` with `reason`.
+    void clientRefused(const QString &address, const QString &reason);
     void clientRegistered(quint32 clientId, const QString &nick, const QString &threadName);
     void clientDisconnected(quint32 clientId, const QString &nick, const QString &reason,
                             const QString &threadName);
@@ -56,6 +66,8 @@ protected:
     void disconnectNotify(const QMetaMethod &signal) override;
 
 private:
+    void refuse(qintptr socketDescriptor, const QHostAddress &address, const QByteArray &reason);
+    void retryAcceptingLater();
     WorkerThread *leastLoadedWorker() const;
     WorkerThread *spawnWorker(const QString &name);
     void reapWorker(quint64 serial);

@@ -16,6 +16,10 @@ constexpr char Version[] = "qtchat-" QT_STRINGIFY(QTCHAT_VERSION);
 constexpr qsizetype MaxUserLength = 16;
 // A line-less stream longer than this is hostile or broken; real clients never come close.
 constexpr qsizetype MaxUnterminatedBytes = 8 * 1024;
+// Input held back by flood control beyond this is sustained flooding: InspIRCd's receive queue.
+// It must stay below the socket's read buffer (16 KiB), or a throttled client would only ever
+// be slowed down by TCP and never told.
+constexpr qint64 MaxThrottledBytes = 8 * 1024;
 
 QByteArray sanitizedUser(const QByteArray &user)
 {
@@ -32,7 +36,8 @@ QByteArray sanitizedUser(const QByteArray &user)
 IrcSession::IrcSession(quint32 id, Worker &worker)
     : Session(id, worker),
       m_context(worker.context()),
-      m_splitter(IrcMessage::MaxLineBytes, MaxUnterminatedBytes)
+      m_splitter(IrcMessage::MaxLineBytes, MaxUnterminatedBytes),
+      m_flood(m_context.limits.floodBurstLines, m_context.limits.floodLinesPerSecond)
 { }
 
 const QHash<QByteArray, IrcSession::Command> &IrcSession::commands()
@@ -65,12 +70,78 @@ void IrcSession::opened()
 
 void IrcSession::processInput()
 {
-    m_splitter.append(socket()->readAll());
+    // Lines a throttle held back come first; new input is read only while not throttled, so
+    // that a flooding client fills its socket buffers and TCP slows it down.
+    handleBufferedLines();
+    while (isReading() && !m_throttled && socket()->bytesAvailable() > 0) {
+        m_splitter.append(socket()->readAll());
+        handleBufferedLines();
+    }
+    checkInputLimits();
+}
+
+void IrcSession::handleBufferedLines()
+{
     LineSplitter::Line line;
-    while (isReading() && m_splitter.next(&line))
+    while (isReading()) {
+        const qint64 now = worker().nowMs();
+        m_throttled = !m_flood.hasToken(now);
+        if (m_throttled)
+            return;
+        if (!m_splitter.next(&line)) {
+            m_flood.caughtUp();
+            return;
+        }
+        m_flood.take(now);
         handleLine(line);
-    if (isReading() && m_splitter.overflowed())
+    }
+}
+
+void IrcSession::checkInputLimits()
+{
+    if (!isReading())
+        return;
+    if (m_splitter.overflowed())
         closeWithError("Closing link (Input line too long without a line end)");
+    else if (m_throttled
+             && m_splitter.bufferedBytes() + socket()->bytesAvailable() > MaxThrottledBytes)
+        closeWithError("Excess Flood");
+}
+
+void IrcSession::checkTimers(qint64 nowMs)
+{
+    Session::checkTimers(nowMs);
+    if (!isReading())
+        return;
+    if (m_throttled)
+        processInput(); // the bucket has refilled a little
+    if (m_registered)
+        checkPing(nowMs);
+    else
+        checkRegistrationTimeout(nowMs);
+}
+
+void IrcSession::checkRegistrationTimeout(qint64 nowMs)
+{
+    const int timeout = m_context.limits.registrationTimeoutMs;
+    if (isReading() && timeout > 0 && nowMs - openedAtMs() >= timeout)
+        closeWithError("Closing link (Registration timeout)");
+}
+
+void IrcSession::checkPing(qint64 nowMs)
+{
+    const ServerLimits &limits = m_context.limits;
+    if (!isReading() || limits.pingIntervalMs <= 0)
+        return;
+    const qint64 quietMs = nowMs - lastInputMs();
+    if (m_pingSentMs <= lastInputMs()) {
+        if (quietMs >= limits.pingIntervalMs) {
+            send("PING :" + serverName() + "\r\n");
+            m_pingSentMs = nowMs;
+        }
+    } else if (nowMs - m_pingSentMs >= limits.pingTimeoutMs) {
+        closeWithError("Ping timeout: " + QByteArray::number(quietMs / 1000) + " seconds");
+    }
 }
 
 void IrcSession::handleLine(const LineSplitter::Line &line)
@@ -256,11 +327,12 @@ void IrcSession::sendMotd()
 
 void IrcSession::connectionClosed(const QString &reason)
 {
+    // Nobody hears a QUIT from an unregistered client, nor during shutdown.
+    const bool announce = m_registered && !worker().isStopping();
     Audience peers;
-    m_context.registry.removeClient(id(), &peers);
-    if (!m_registered || worker().isStopping())
-        return;
-    worker().deliver(peers, makeLine(m_prefix, "QUIT", {reason.toUtf8()}));
+    m_context.registry.removeClient(id(), announce ? &peers : nullptr);
+    if (announce)
+        worker().deliver(peers, makeLine(m_prefix, "QUIT", {reason.toUtf8()}));
 }
 
 void IrcSession::numeric(const char *code, std::initializer_list<QByteArrayView> params)

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "floodbucket.h"
 #include "ircmessage.h"
 #include "linesplitter.h"
 #include "registry.h"
@@ -17,6 +18,7 @@ public:
     IrcSession(quint32 id, Worker &worker);
 
     QByteArray nick() const override { return m_nick; }
+    void checkTimers(qint64 nowMs) override;
 
 protected:
     void opened() override;
@@ -33,6 +35,10 @@ private:
     };
     static const QHash<QByteArray, Command> &commands();
 
+    void handleBufferedLines();
+    void checkInputLimits();
+    void checkRegistrationTimeout(qint64 nowMs);
+    void checkPing(qint64 nowMs);
     void handleLine(const LineSplitter::Line &line);
     void dispatch(const IrcMessage &message);
 
@@ -78,6 +84,9 @@ private:
 
     ServerContext &m_context;
     LineSplitter m_splitter;
+    FloodBucket m_flood;
+    qint64 m_pingSentMs = -1; // outstanding while later than the last input
+    bool m_throttled = false; // out of flood tokens: input waits in the buffers
     QByteArray m_nick, m_user, m_realname, m_password;
     QByteArray m_prefix; // nick!user@host, cached: every relayed line starts with it
     bool m_registered = false;

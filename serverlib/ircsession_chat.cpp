@@ -12,6 +12,8 @@ using namespace Irc;
 namespace {
 
 constexpr qsizetype MaxTopicLength = 390;
+// ERR_TOOMANYCHANNELS (RFC 2812); only the server sends it, so it is not in protocol/.
+constexpr char TooManyChannels[] = "405";
 
 QList<QByteArray> splitList(const QByteArray &list)
 {
@@ -44,7 +46,10 @@ void IrcSession::joinChannel(const QByteArray &name)
     }
     Audience members;
     ChannelView view;
-    if (m_context.registry.join(id(), name, &members, &view) != Registry::Status::Ok)
+    const Registry::Status status = m_context.registry.join(id(), name, &members, &view);
+    if (status == Registry::Status::TooManyChannels)
+        numeric(TooManyChannels, {name, "You have joined too many channels"});
+    if (status != Registry::Status::Ok)
         return; // already there: nothing to announce
     worker().deliver(members, makeLine(m_prefix, "JOIN", {view.name}));
     if (!view.topic.isEmpty())

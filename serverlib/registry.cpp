@@ -4,6 +4,8 @@
 
 #include <QSet>
 
+#include <mutex>
+
 namespace {
 
 QByteArray key(const QByteArray &name)
@@ -32,7 +34,7 @@ QByteArray Registry::Client::prefix() const
 
 void Registry::addClient(quint32 id, std::shared_ptr<Mailbox> mailbox, const QByteArray &host)
 {
-    QWriteLocker locker(&m_lock);
+    std::unique_lock locker(m_lock);
     Client &client = m_clients[id];
     client.mailbox = std::move(mailbox);
     client.host = host;
@@ -40,7 +42,7 @@ void Registry::addClient(quint32 id, std::shared_ptr<Mailbox> mailbox, const QBy
 
 void Registry::removeClient(quint32 id, Audience *peers)
 {
-    QWriteLocker locker(&m_lock);
+    std::unique_lock locker(m_lock);
     const auto it = m_clients.constFind(id);
     if (it == m_clients.cend())
         return;
@@ -55,7 +57,7 @@ void Registry::removeClient(quint32 id, Audience *peers)
 
 Registry::Status Registry::reserveNick(quint32 id, const QByteArray &nick)
 {
-    QWriteLocker locker(&m_lock);
+    std::unique_lock locker(m_lock);
     const QByteArray folded = key(nick);
     const quint32 holder = m_nicks.value(folded, id);
     if (holder != id)
@@ -70,7 +72,7 @@ Registry::Status Registry::reserveNick(quint32 id, const QByteArray &nick)
 
 void Registry::completeRegistration(quint32 id, const QByteArray &user, const QByteArray &realname)
 {
-    QWriteLocker locker(&m_lock);
+    std::unique_lock locker(m_lock);
     Client &client = m_clients[id];
     client.user = user;
     client.realname = realname;
@@ -80,7 +82,7 @@ void Registry::completeRegistration(quint32 id, const QByteArray &user, const QB
 Registry::Status Registry::changeNick(quint32 id, const QByteArray &nick, QByteArray *oldPrefix,
                                       Audience *peers)
 {
-    QWriteLocker locker(&m_lock);
+    std::unique_lock locker(m_lock);
     const QByteArray folded = key(nick);
     if (m_nicks.value(folded, id) != id)
         return Status::NickInUse;
@@ -95,25 +97,27 @@ Registry::Status Registry::changeNick(quint32 id, const QByteArray &nick, QByteA
 
 QByteArray Registry::prefixOf(quint32 id) const
 {
-    QReadLocker locker(&m_lock);
+    std::shared_lock locker(m_lock);
     const auto it = m_clients.constFind(id);
     return it == m_clients.cend() ? QByteArray() : it->prefix();
 }
 
 QByteArray Registry::nickOf(quint32 id) const
 {
-    QReadLocker locker(&m_lock);
+    std::shared_lock locker(m_lock);
     return m_clients.value(id).nick;
 }
 
 Registry::Status Registry::join(quint32 id, const QByteArray &name, Audience *members,
                                 ChannelView *view)
 {
-    QWriteLocker locker(&m_lock);
+    std::unique_lock locker(m_lock);
     const QByteArray channelKey = key(name);
     Client &client = m_clients[id];
     if (client.channels.contains(channelKey))
         return Status::AlreadyOnChannel;
+    if (m_maxChannelsPerClient > 0 && client.channels.size() >= m_maxChannelsPerClient)
+        return Status::TooManyChannels;
     Channel &channel = m_channels[channelKey];
     if (channel.members.isEmpty()) {
         channel.name = name;
@@ -130,7 +134,7 @@ Registry::Status Registry::join(quint32 id, const QByteArray &name, Audience *me
 Registry::Status Registry::part(quint32 id, const QByteArray &name, Audience *members,
                                 QByteArray *channelName)
 {
-    QWriteLocker locker(&m_lock);
+    std::unique_lock locker(m_lock);
     const QByteArray channelKey = key(name);
     const auto channel = m_channels.constFind(channelKey);
     if (channel == m_channels.cend())
@@ -146,7 +150,7 @@ Registry::Status Registry::part(quint32 id, const QByteArray &name, Audience *me
 
 QList<QByteArray> Registry::channelsOf(quint32 id) const
 {
-    QReadLocker locker(&m_lock);
+    std::shared_lock locker(m_lock);
     QList<QByteArray> names;
     for (const QByteArray &channelKey : m_clients.value(id).channels)
         names.append(m_channels.value(channelKey).name);
@@ -156,7 +160,7 @@ QList<QByteArray> Registry::channelsOf(quint32 id) const
 Registry::Status Registry::channelAudience(quint32 id, const QByteArray &name, Audience *members,
                                            QByteArray *channelName) const
 {
-    QReadLocker locker(&m_lock);
+    std::shared_lock locker(m_lock);
     const QByteArray channelKey = key(name);
     const auto channel = m_channels.constFind(channelKey);
     if (channel == m_channels.cend())
@@ -172,7 +176,7 @@ Registry::Status Registry::channelAudience(quint32 id, const QByteArray &name, A
 
 std::optional<MemberGroup> Registry::findNick(const QByteArray &nick, QByteArray *exactNick) const
 {
-    QReadLocker locker(&m_lock);
+    std::shared_lock locker(m_lock);
     const auto it = m_nicks.constFind(key(nick));
     if (it == m_nicks.cend())
         return std::nullopt;
@@ -186,7 +190,7 @@ std::optional<MemberGroup> Registry::findNick(const QByteArray &nick, QByteArray
 
 std::optional<MemberView> Registry::userView(const QByteArray &nick) const
 {
-    QReadLocker locker(&m_lock);
+    std::shared_lock locker(m_lock);
     const auto it = m_nicks.constFind(key(nick));
     if (it == m_nicks.cend())
         return std::nullopt;
@@ -199,7 +203,7 @@ std::optional<MemberView> Registry::userView(const QByteArray &nick) const
 Registry::Status Registry::setTopic(quint32 id, const QByteArray &name, const QByteArray &topic,
                                     Audience *members, QByteArray *channelName)
 {
-    QWriteLocker locker(&m_lock);
+    std::unique_lock locker(m_lock);
     const auto channel = m_channels.find(key(name));
     if (channel == m_channels.end())
         return Status::NoSuchChannel;
@@ -215,7 +219,7 @@ Registry::Status Registry::setTopic(quint32 id, const QByteArray &name, const QB
 
 std::optional<ChannelView> Registry::channelView(const QByteArray &name) const
 {
-    QReadLocker locker(&m_lock);
+    std::shared_lock locker(m_lock);
     const auto channel = m_channels.constFind(key(name));
     if (channel == m_channels.cend())
         return std::nullopt;
@@ -224,13 +228,13 @@ std::optional<ChannelView> Registry::channelView(const QByteArray &name) const
 
 bool Registry::isChannelOperator(quint32 id, const QByteArray &name) const
 {
-    QReadLocker locker(&m_lock);
+    std::shared_lock locker(m_lock);
     return m_channels.value(key(name)).operators.contains(id);
 }
 
 QList<ChannelSummary> Registry::listChannels() const
 {
-    QReadLocker locker(&m_lock);
+    std::shared_lock locker(m_lock);
     QList<ChannelSummary> summaries;
     summaries.reserve(m_channels.size());
     for (const Channel &channel : m_channels)
@@ -240,7 +244,7 @@ QList<ChannelSummary> Registry::listChannels() const
 
 int Registry::clientCount() const
 {
-    QReadLocker locker(&m_lock);
+    std::shared_lock locker(m_lock);
     return int(m_clients.size());
 }
 

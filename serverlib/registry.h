@@ -4,11 +4,11 @@
 #include <QDateTime>
 #include <QHash>
 #include <QList>
-#include <QReadWriteLock>
 #include <QVarLengthArray>
 
 #include <memory>
 #include <optional>
+#include <shared_mutex>
 
 class Mailbox;
 
@@ -41,11 +41,25 @@ struct ChannelSummary
 };
 
 // Nicknames and channels, shared by every serving thread. Every call is atomic under one
-// read-write lock; the hot path (a channel message) only reads.
+// read-write lock; the hot path (a channel message) only reads. The lock is a
+// std::shared_mutex rather than a QReadWriteLock so that ThreadSanitizer, which cannot see
+// into Debian's uninstrumented Qt, checks the registry's own tests for real.
 class Registry
 {
 public:
-    enum class Status { Ok, NickInUse, NoSuchChannel, NotOnChannel, AlreadyOnChannel, NoSuchNick };
+    enum class Status {
+        Ok,
+        NickInUse,
+        NoSuchChannel,
+        NotOnChannel,
+        AlreadyOnChannel,
+        NoSuchNick,
+        TooManyChannels,
+    };
+
+    // A client may be on at most `maxChannelsPerClient` channels at once; 0: no cap.
+    explicit Registry(int maxChannelsPerClient = 0) : m_maxChannelsPerClient(maxChannelsPerClient)
+    { }
 
     void addClient(quint32 id, std::shared_ptr<Mailbox> mailbox, const QByteArray &host);
     // Removes the client from every channel; `peers` are those who shared one with it.
@@ -59,6 +73,7 @@ public:
     QByteArray nickOf(quint32 id) const;
 
     // `members` includes the joiner; `view` is the channel as the joiner sees it afterwards.
+    // TooManyChannels when the client is already on as many channels as allowed.
     Status join(quint32 id, const QByteArray &name, Audience *members, ChannelView *view);
     Status part(quint32 id, const QByteArray &name, Audience *members, QByteArray *channelName);
     QList<QByteArray> channelsOf(quint32 id) const;
@@ -101,7 +116,8 @@ private:
     ChannelView viewOf(const Channel &channel) const;
     static void appendGroups(const Channel &channel, Audience *audience);
 
-    mutable QReadWriteLock m_lock;
+    const int m_maxChannelsPerClient;
+    mutable std::shared_mutex m_lock;
     QHash<quint32, Client> m_clients;
     QHash<QByteArray, quint32> m_nicks; // folded nick -> client
     QHash<QByteArray, Channel> m_channels; // folded name -> channel

@@ -18,6 +18,11 @@ constexpr NamedModel threadingNames[] = {
 };
 
 constexpr int MaxWorkers = 256;
+// Below this a client could not even receive a channel's NAMES reply.
+constexpr qint64 MinSendQueueBytes = 8 * 1024;
+// Sweeping more often than this buys nothing; less often would make timeouts sloppy.
+constexpr int MinSweepMs = 50;
+constexpr int MaxSweepMs = 1000;
 
 QString tr(const char *text)
 {
@@ -71,6 +76,46 @@ int ServerConfig::effectiveWorkerCount() const
     return workers > 0 ? workers : qMax(1, QThread::idealThreadCount());
 }
 
+ServerLimits ServerLimits::effective() const
+{
+    ServerLimits applied = *this;
+    if (noLimits) {
+        applied.floodLinesPerSecond = 0;
+        applied.maxClients = 0;
+        applied.maxClientsPerIp = 0;
+        applied.maxChannelsPerClient = 0;
+    }
+    return applied;
+}
+
+int ServerLimits::sweepIntervalMs() const
+{
+    int shortest = MaxSweepMs * 4;
+    for (int timeout : {registrationTimeoutMs, pingIntervalMs, pingTimeoutMs, closeGraceMs}) {
+        if (timeout > 0)
+            shortest = qMin(shortest, timeout);
+    }
+    return qBound(MinSweepMs, shortest / 4, MaxSweepMs);
+}
+
+QString ServerLimits::validate() const
+{
+    if (sendQueueBytes != 0 && sendQueueBytes < MinSendQueueBytes)
+        return tr("The send queue must hold at least %1 bytes (or 0 for no limit).")
+            .arg(MinSendQueueBytes);
+    if (registrationTimeoutMs < 0 || pingIntervalMs < 0 || pingTimeoutMs < 0 || closeGraceMs < 0)
+        return tr("Timeouts must not be negative (0 turns one off).");
+    if (pingIntervalMs > 0 && pingTimeoutMs == 0)
+        return tr("A ping interval needs a ping timeout.");
+    if (floodBurstLines < 0 || floodLinesPerSecond < 0)
+        return tr("The flood limits must not be negative (a rate of 0 turns flood control off).");
+    if (floodLinesPerSecond > 0 && floodBurstLines < 1)
+        return tr("Flood control needs a burst of at least one line.");
+    if (maxClients < 0 || maxClientsPerIp < 0 || maxChannelsPerClient < 0)
+        return tr("Client and channel caps must not be negative (0 means no cap).");
+    return {};
+}
+
 QString ServerConfig::validate() const
 {
     if (bindAddress.isNull())
@@ -81,5 +126,7 @@ QString ServerConfig::validate() const
         return tr("The server name must be a single word without ':'.");
     if (password.contains(' ') || password.contains('\r') || password.contains('\n'))
         return tr("The password must not contain spaces or line breaks.");
-    return {};
+    if (tlsCertificatePath.isEmpty() != tlsKeyPath.isEmpty())
+        return tr("TLS needs both a certificate file and a key file.");
+    return limits.validate();
 }

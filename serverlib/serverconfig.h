@@ -24,6 +24,57 @@ std::optional<ThreadingModel> threadingModelFromName(QStringView name);
 QString wireProtocolName(WireProtocol protocol);
 std::optional<WireProtocol> wireProtocolFromName(QStringView name);
 
+// What the server tolerates from one client and in total. Each default follows what ngircd and
+// InspIRCd ship with (docs/protocol.md, "Limits real servers use"), adjusted for a LAN chat.
+// 0 turns a limit off. The line length (512 bytes), the line-less input cap and the socket read
+// buffer are fixed protocol limits and are not configured here.
+struct ServerLimits
+{
+    // InspIRCd's hard send queue. Far above what a reading client ever has queued (a NAMES
+    // reply for a 1,000-member channel is about 20 KiB), small enough that a client that stops
+    // reading costs a bounded amount of memory. Qt's write buffer is unbounded otherwise.
+    qint64 sendQueueBytes = 1024 * 1024;
+    // ngircd drops unregistered clients after about 20 s; a minute leaves time to type NICK and
+    // USER by hand in nc, as the tutorial invites, and a slowloris still holds a socket only
+    // that long.
+    int registrationTimeoutMs = 60'000;
+    // ngircd's and InspIRCd's PING after 120 s without input.
+    int pingIntervalMs = 120'000;
+    // Between ngircd's 20 s and InspIRCd's full ping interval: a laptop waking from a short
+    // suspend or a Wi-Fi handover answers late but in time; a dead peer is noticed within
+    // three minutes.
+    int pingTimeoutMs = 60'000;
+    // How long a connection the server closes may take to flush its last lines and ERROR: enough
+    // for a slow LAN link, short enough that a client that stopped reading (SendQ exceeded)
+    // does not hold its buffers for long. Then it is cut.
+    int closeGraceMs = 5000;
+    // A token bucket per client, counted in lines. Twice InspIRCd's burst threshold of 10, so
+    // that a client's connect burst (CAP, NICK, USER, JOIN, then MODE and WHO per channel)
+    // passes untouched; beyond it a client is slowed to the rate, and disconnected with
+    // "Excess Flood" only when the lines held back pass 8 KiB (InspIRCd's receive queue).
+    int floodBurstLines = 20;
+    // Twice InspIRCd's 1 line/s and four times the pace of irssi and WeeChat (about one line per
+    // 2 s after a burst of 5): a person typing never gets near it.
+    double floodLinesPerSecond = 2.0;
+    // The process's open-file limit lowers this further (see ChatServer::start).
+    int maxClients = 10'000;
+    // ngircd allows 5 and InspIRCd 3 per address on the Internet. On a LAN, a classroom or an
+    // office may reach the server through one NAT or VPN gateway, so allow a room full; the
+    // cap still stops one host from taking every slot.
+    int maxClientsPerIp = 50;
+    // InspIRCd's maxchans (ngircd allows 10).
+    int maxChannelsPerClient = 20;
+    // Benchmarks and load tests: lifts flood control, the client caps and the channel cap, not
+    // the line, buffer and send-queue limits or the timeouts.
+    bool noLimits = false;
+
+    // The limits as the server applies them: with noLimits folded in.
+    ServerLimits effective() const;
+    // How often a worker checks its clients' timers: often enough for the shortest timeout.
+    int sweepIntervalMs() const;
+    QString validate() const;
+};
+
 // Everything a server needs to start, as a plain value: the app builds it from its settings,
 // tests and the headless mode build it directly.
 struct ServerConfig
@@ -36,6 +87,10 @@ struct ServerConfig
     QByteArray password; // empty: no PASS needed
     QStringList motd; // empty: 422
     WireProtocol protocol = WireProtocol::Irc;
+    ServerLimits limits;
+    // PEM files; both empty: plain TCP. Both set: every client must speak TLS.
+    QString tlsCertificatePath;
+    QString tlsKeyPath;
 
     int effectiveWorkerCount() const;
     // Empty when the config can be used; otherwise why not, for the user.

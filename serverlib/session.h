@@ -1,14 +1,18 @@
 #pragma once
 
 #include <QByteArray>
+#include <QHostAddress>
 #include <QObject>
 #include <QString>
 
+class QSslConfiguration;
+class QSslSocket;
 class QTcpSocket;
 class Worker;
 
 // One client connection, living in its worker's thread. Owns the socket it creates there.
-// Subclasses speak a protocol; this class moves bytes and reports the end of the connection.
+// Subclasses speak a protocol; this class moves bytes, bounds what is queued for the client and
+// reports the end of the connection.
 class Session : public QObject
 {
     Q_OBJECT
@@ -18,39 +22,65 @@ public:
     ~Session() override;
 
     // Creates the socket for an accepted descriptor, in the calling (the worker's) thread.
-    bool open(qintptr descriptor);
+    // `address` is the peer as the server admitted it; it is released with the session.
+    bool open(qintptr descriptor, const QHostAddress &address);
 
     quint32 id() const { return m_id; }
     QString peer() const { return m_peer; }
+    QHostAddress address() const { return m_address; }
     QByteArray peerHost() const;
     virtual QByteArray nick() const { return {}; }
 
+    // Queues a line for the client. A client whose queue would pass the send-queue limit gets
+    // `ERROR :SendQ exceeded` and is closed; nothing more is queued for it.
     void send(const QByteArray &line);
-    // Sends `ERROR :text` after everything queued, then closes once it has been written.
+    // Sends `ERROR :text` after everything queued, tells the subclass the client is leaving,
+    // then closes once the ERROR has been written (or, for a peer that does not read, after a
+    // grace period, see checkTimers()).
     void closeWithError(const QByteArray &text);
     void stopReading();
     void abort();
+    // Called by the worker's sweep about once a second (more often with short timeouts).
+    virtual void checkTimers(qint64 nowMs);
 
 protected:
     // The socket is connected and set up; called once, from open().
     virtual void opened() { }
     virtual void processInput() = 0;
-    // The connection is gone; `reason` says why, for peers and the log.
+    // The client is leaving, `reason` says why (for peers and the log). Called once: when the
+    // server closes the connection (before the socket is gone), or when the peer dropped it.
     virtual void connectionClosed(const QString &reason) = 0;
 
     QTcpSocket *socket() const { return m_socket; }
     Worker &worker() const { return m_worker; }
     bool isReading() const { return m_reading; }
     void setCloseReason(const QString &reason) { m_closeReason = reason; }
+    qint64 openedAtMs() const { return m_openedAtMs; }
+    qint64 lastInputMs() const { return m_lastInputMs; }
 
 private:
+    void startEncryption(const QSslConfiguration &configuration);
+    qint64 queuedBytes() const;
+    void overflowSendQueue();
+    void leave();
+    QString closeReason() const;
     void onDisconnected();
 
     const quint32 m_id;
     Worker &m_worker;
     QTcpSocket *m_socket = nullptr;
+    QSslSocket *m_tls = nullptr; // m_socket, when the server speaks TLS
+    const qint64 m_sendQueueLimit;
+    const qint64 m_closeGraceMs;
+    QHostAddress m_address;
     QString m_peer;
     QString m_closeReason;
+    qint64 m_openedAtMs = 0;
+    qint64 m_lastInputMs = 0;
+    qint64 m_closingSinceMs = 0;
     bool m_reading = true;
-    bool m_finished = false;
+    bool m_sendQueueFull = false;
+    bool m_closing = false; // ERROR sent: nothing more is written
+    bool m_left = false; // connectionClosed() called
+    bool m_finished = false; // the socket is gone
 };

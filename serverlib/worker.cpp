@@ -19,15 +19,20 @@ constexpr int ShutdownGraceMs = 1500;
 } // namespace
 
 Worker::Worker(ServerContext &context, const QString &name)
-    : m_context(context), m_shutdownDeadline(this)
+    : m_context(context), m_sweepTimer(this), m_shutdownDeadline(this)
 {
     setObjectName(name);
+    m_clock.start();
+    m_sweepTimer.setInterval(context.limits.sweepIntervalMs());
+    connect(&m_sweepTimer, &QTimer::timeout, this, &Worker::sweep);
     m_mailbox = std::make_shared<Mailbox>(
         [this] { QMetaObject::invokeMethod(this, &Worker::drainMailbox, Qt::QueuedConnection); });
     m_shutdownDeadline.setSingleShot(true);
     m_shutdownDeadline.setInterval(ShutdownGraceMs);
     connect(&m_shutdownDeadline, &QTimer::timeout, this, [this] {
-        for (Session *session : std::as_const(m_sessions))
+        // A copy: abort() finishes the session at once, which removes it from m_sessions.
+        const QList<Session *> sessions = m_sessions.values();
+        for (Session *session : sessions)
             session->abort();
         endThreadWhenEmpty();
     });
@@ -38,27 +43,34 @@ Worker::~Worker()
     m_mailbox->close();
 }
 
-void Worker::addConnection(qintptr descriptor, quint32 clientId)
+void Worker::addConnection(qintptr descriptor, quint32 clientId, const QHostAddress &address)
 {
     if (m_stopping) {
-        ::close(int(descriptor));
-        m_counters->clients.fetch_sub(1, std::memory_order_relaxed);
+        dropConnection(descriptor, address);
         return;
     }
     Session *session = createSession(clientId);
-    if (!session->open(descriptor)) {
+    if (!session->open(descriptor, address)) {
         qCWarning(lcServer) << "could not adopt connection" << clientId << "in" << name();
-        ::close(int(descriptor));
         delete session;
-        m_counters->clients.fetch_sub(1, std::memory_order_relaxed);
+        dropConnection(descriptor, address);
         if (m_sessions.isEmpty())
             Q_EMIT idle();
         return;
     }
     m_sessions.insert(clientId, session);
+    if (!m_sweepTimer.isActive())
+        m_sweepTimer.start();
     qCInfo(lcServer).noquote() << "client" << clientId << "connected from" << session->peer()
                                << "served by" << name();
     Q_EMIT clientConnected(clientId, session->peer(), name());
+}
+
+void Worker::dropConnection(qintptr descriptor, const QHostAddress &address)
+{
+    ::close(int(descriptor));
+    m_counters->clients.fetch_sub(1, std::memory_order_relaxed);
+    m_context.connections.release(address);
 }
 
 Session *Worker::createSession(quint32 clientId)
@@ -73,6 +85,7 @@ void Worker::sessionFinished(Session *session, const QString &reason)
     if (!m_sessions.remove(session->id()))
         return;
     m_counters->clients.fetch_sub(1, std::memory_order_relaxed);
+    m_context.connections.release(session->address());
     const QByteArray nick = session->nick();
     qCInfo(lcServer).noquote() << "client" << session->id() << nick << "disconnected from" << name()
                                << '(' << reason << ')';
@@ -130,6 +143,22 @@ void Worker::reportRegistered(quint32 id, const QByteArray &nick)
 {
     qCInfo(lcServer).noquote() << "client" << id << "registered as" << nick << "on" << name();
     Q_EMIT clientRegistered(id, QString::fromUtf8(nick), name());
+}
+
+void Worker::sweep()
+{
+    if (m_sessions.isEmpty()) {
+        m_sweepTimer.stop();
+        return;
+    }
+    if (m_stopping)
+        return; // the shutdown deadline takes over
+    const qint64 now = nowMs();
+    // A copy: a check may close a session, which removes it from m_sessions. A closed session
+    // is deleted later, never during this loop.
+    const QList<Session *> sessions = m_sessions.values();
+    for (Session *session : sessions)
+        session->checkTimers(now);
 }
 
 void Worker::beginShutdown()

@@ -2,7 +2,9 @@
 
 #include "registry.h"
 
+#include <QElapsedTimer>
 #include <QHash>
+#include <QHostAddress>
 #include <QObject>
 #include <QTimer>
 
@@ -37,6 +39,8 @@ public:
     std::shared_ptr<WorkerCounters> counters() const { return m_counters; }
     QString name() const { return objectName(); }
     bool isStopping() const { return m_stopping; }
+    // A monotonic clock for the sessions' timeouts and flood control.
+    qint64 nowMs() const { return m_clock.elapsed(); }
 
     void deliver(const Audience &audience, const QByteArray &line, quint32 exclude = 0);
     void deliver(const MemberGroup &group, const QByteArray &line, quint32 exclude = 0);
@@ -47,7 +51,8 @@ public:
     void sessionFinished(Session *session, const QString &reason);
 
 public Q_SLOTS:
-    void addConnection(qintptr descriptor, quint32 clientId);
+    // `address` was admitted by the server's ConnectionLimiter; released when the client goes.
+    void addConnection(qintptr descriptor, quint32 clientId, const QHostAddress &address);
     // Shutdown step 1: read nothing more, so that no new lines are accepted anywhere.
     void beginShutdown();
     // Shutdown step 2: deliver what was accepted, say ERROR, close, then end the thread.
@@ -67,12 +72,18 @@ private:
     void drainMailbox();
     void deliverLocal(const QList<quint32> &ids, const QByteArray &line, quint32 exclude);
     Session *createSession(quint32 clientId);
+    void dropConnection(qintptr descriptor, const QHostAddress &address);
+    void sweep();
     void endThreadWhenEmpty();
 
     ServerContext &m_context;
     std::shared_ptr<Mailbox> m_mailbox;
     std::shared_ptr<WorkerCounters> m_counters = std::make_shared<WorkerCounters>();
     QHash<quint32, Session *> m_sessions;
+    QElapsedTimer m_clock;
+    // One timer for all sessions' timeouts: a timer per session would cost 10,000 timers (and
+    // their wake-ups) at 10,000 clients.
+    QTimer m_sweepTimer;
     QTimer m_shutdownDeadline;
     bool m_stopping = false; // step 1 done: reading nothing more
     bool m_finishing = false; // step 2 under way: the thread ends once no session is left

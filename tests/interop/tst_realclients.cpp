@@ -55,9 +55,9 @@ void TestRealClients::irssiAndWeechatChatThroughQtChat()
     // The server accepts in this thread: the script runs asynchronously while we wait.
     QProcess exchange;
     exchange.setProcessChannelMode(QProcess::MergedChannels);
-    exchange.start(QStringLiteral("bash"),
-                   {script("exchange.sh"), QStringLiteral("127.0.0.1"),
-                    QString::number(server.serverPort())});
+    exchange.start(
+        QStringLiteral("bash"),
+        {script("exchange.sh"), QStringLiteral("127.0.0.1"), QString::number(server.serverPort())});
     QTRY_VERIFY_WITH_TIMEOUT(exchange.state() == QProcess::NotRunning, 60000);
     const QByteArray output = exchange.readAll();
     QVERIFY2(exchange.exitStatus() == QProcess::NormalExit && exchange.exitCode() == 0,

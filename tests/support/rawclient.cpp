@@ -83,8 +83,18 @@ bool RawClient::waitForDisconnected(int timeoutMs)
                            timeoutMs);
 }
 
+void RawClient::setReading(bool reading, qint64 bufferBytes)
+{
+    m_reading = reading;
+    m_socket.setReadBufferSize(reading ? 0 : bufferBytes);
+    if (reading)
+        readLines();
+}
+
 void RawClient::readLines()
 {
+    if (!m_reading)
+        return;
     m_splitter.append(m_socket.readAll());
     LineSplitter::Line line;
     while (m_splitter.next(&line)) {

@@ -40,6 +40,9 @@ public:
                               int timeoutMs = DefaultTimeoutMs);
     bool waitForDisconnected(int timeoutMs = DefaultTimeoutMs);
     bool isConnected() const { return m_socket.state() == QAbstractSocket::ConnectedState; }
+    // Off: the client stops reading, as a stalled peer does; what arrives stays in the socket
+    // (Qt keeps at most `bufferBytes`, the kernel the rest). On: reads everything held back.
+    void setReading(bool reading, qint64 bufferBytes = 4096);
 
     // Messages received and not consumed yet.
     const QList<IrcMessage> &pending() const { return m_pending; }
@@ -51,4 +54,5 @@ private:
     QTcpSocket m_socket;
     LineSplitter m_splitter {64 * 1024, 1024 * 1024};
     QList<IrcMessage> m_pending;
+    bool m_reading = true;
 };

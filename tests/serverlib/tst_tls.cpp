@@ -1,0 +1,241 @@
+// TLS: a server with a certificate made for the test, real QSslSocket clients that trust that
+// certificate (and nothing else they would not trust anyway), and the ways it can go wrong.
+#include "chatserver.h"
+#include "linesplitter.h"
+#include "rawclient.h"
+
+#include <QProcess>
+#include <QSslCertificate>
+#include <QSslSocket>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <memory>
+
+namespace {
+
+// A TLS connection that reads IRC lines: what RawClient is for plain TCP.
+class TlsClient : public QObject
+{
+public:
+    bool connectTo(quint16 port, const QSslCertificate &serverCertificate)
+    {
+        // Exactly the one error a self-signed certificate causes, for exactly that certificate.
+        m_socket.ignoreSslErrors({QSslError(QSslError::SelfSignedCertificate, serverCertificate)});
+        connect(&m_socket, &QSslSocket::readyRead, this, &TlsClient::readLines);
+        m_socket.connectToHostEncrypted(QStringLiteral("127.0.0.1"), port);
+        return QTest::qWaitFor([this] { return m_socket.isEncrypted(); }, 5000);
+    }
+    void send(const QByteArray &line) { m_socket.write(line + "\r\n"); }
+    std::optional<IrcMessage> expect(const QByteArray &command)
+    {
+        auto found = [&] {
+            return std::find_if(m_pending.cbegin(), m_pending.cend(),
+                                [&](const IrcMessage &m) { return m.command == command; });
+        };
+        if (!QTest::qWaitFor([&] { return found() != m_pending.cend(); }, 5000))
+            return std::nullopt;
+        const qsizetype index = found() - m_pending.cbegin();
+        const IrcMessage message = m_pending[index];
+        m_pending.remove(0, index + 1);
+        return message;
+    }
+    QSslSocket &socket() { return m_socket; }
+
+private:
+    void readLines()
+    {
+        m_splitter.append(m_socket.readAll());
+        LineSplitter::Line line;
+        while (m_splitter.next(&line)) {
+            if (std::optional<IrcMessage> message = IrcMessage::parse(line.text))
+                m_pending.append(*message);
+        }
+    }
+
+    QSslSocket m_socket;
+    LineSplitter m_splitter;
+    QList<IrcMessage> m_pending;
+};
+
+} // namespace
+
+class TestTls : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void init();
+    void cleanup();
+
+    void clientsChatOverTls();
+    void plainTextClientGetsNothingAndIsClosed();
+    void silentConnectionIsClosedByTheRegistrationTimeout();
+    void nonReadingTlsClientHitsTheSendQueue();
+    void badCertificateOrKeyIsAClearStartError_data();
+    void badCertificateOrKeyIsAClearStartError();
+
+private:
+    ServerConfig tlsConfig() const;
+    QString path(const char *name) const { return m_dir.filePath(QString::fromLatin1(name)); }
+
+    QTemporaryDir m_dir;
+    QSslCertificate m_certificate;
+    std::unique_ptr<ChatServer> m_server;
+};
+
+void TestTls::initTestCase()
+{
+    QVERIFY2(QSslSocket::supportsSsl(), "Qt has no TLS backend (libssl3)");
+    const QString openssl = QStandardPaths::findExecutable(QStringLiteral("openssl"));
+    QVERIFY2(!openssl.isEmpty(), "the openssl tool is needed to make a test certificate");
+    QVERIFY(m_dir.isValid());
+    // A throwaway EC certificate for 127.0.0.1, valid for two days.
+    QProcess req;
+    req.setProcessChannelMode(QProcess::MergedChannels);
+    req.start(openssl,
+              {QStringLiteral("req"), QStringLiteral("-x509"), QStringLiteral("-newkey"),
+               QStringLiteral("ec"), QStringLiteral("-pkeyopt"),
+               QStringLiteral("ec_paramgen_curve:prime256v1"), QStringLiteral("-nodes"),
+               QStringLiteral("-days"), QStringLiteral("2"), QStringLiteral("-subj"),
+               QStringLiteral("/CN=qtchat test"), QStringLiteral("-addext"),
+               QStringLiteral("subjectAltName=IP:127.0.0.1"), QStringLiteral("-keyout"),
+               path("key.pem"), QStringLiteral("-out"), path("cert.pem")});
+    QVERIFY(req.waitForFinished(30000));
+    QVERIFY2(req.exitCode() == 0, req.readAll().constData());
+    const QList<QSslCertificate> certificates = QSslCertificate::fromPath(path("cert.pem"));
+    QCOMPARE(certificates.size(), 1);
+    m_certificate = certificates.constFirst();
+}
+
+void TestTls::init()
+{
+    m_server = std::make_unique<ChatServer>();
+}
+
+void TestTls::cleanup()
+{
+    m_server.reset();
+}
+
+ServerConfig TestTls::tlsConfig() const
+{
+    ServerConfig config;
+    config.port = 0;
+    config.tlsCertificatePath = path("cert.pem");
+    config.tlsKeyPath = path("key.pem");
+    return config;
+}
+
+void TestTls::clientsChatOverTls()
+{
+    QVERIFY2(m_server->start(tlsConfig()), qPrintable(m_server->startError()));
+    TlsClient alice, bob;
+    QVERIFY(alice.connectTo(m_server->serverPort(), m_certificate));
+    QVERIFY(bob.connectTo(m_server->serverPort(), m_certificate));
+    QCOMPARE(alice.socket().peerCertificate(), m_certificate);
+    for (auto [client, nick] : {std::pair {&alice, "alice"}, std::pair {&bob, "bob"}}) {
+        client->send(QByteArray("NICK ") + nick);
+        client->send(QByteArray("USER ") + nick + " 0 * :" + nick);
+        QVERIFY(client->expect("001"));
+        client->send("JOIN #secret");
+        QVERIFY(client->expect("366"));
+    }
+    alice.send("PRIVMSG #secret :only over TLS 你好");
+    const std::optional<IrcMessage> message = bob.expect("PRIVMSG");
+    QVERIFY(message);
+    QCOMPARE(message->param(1), QStringLiteral("only over TLS 你好").toUtf8());
+}
+
+void TestTls::plainTextClientGetsNothingAndIsClosed()
+{
+    QVERIFY(m_server->start(tlsConfig()));
+    RawClient plain;
+    QVERIFY(plain.connectTo(m_server->serverPort()));
+    plain.send("NICK plain");
+    plain.send("USER plain 0 * :plain");
+    // The server reads the lines as a broken handshake and hangs up; no IRC line comes back.
+    QVERIFY(plain.waitForDisconnected());
+    QVERIFY(plain.pending().isEmpty());
+    TlsClient afterwards; // and serves TLS clients as before
+    QVERIFY(afterwards.connectTo(m_server->serverPort(), m_certificate));
+}
+
+void TestTls::silentConnectionIsClosedByTheRegistrationTimeout()
+{
+    ServerConfig config = tlsConfig();
+    config.limits.registrationTimeoutMs = 300;
+    QVERIFY(m_server->start(config));
+    RawClient silent; // never starts the handshake
+    QVERIFY(silent.connectTo(m_server->serverPort()));
+    QVERIFY(silent.waitForDisconnected());
+    QTRY_COMPARE(m_server->clientCount(), 0);
+}
+
+void TestTls::nonReadingTlsClientHitsTheSendQueue()
+{
+    ServerConfig config = tlsConfig();
+    config.limits.sendQueueBytes = 64 * 1024;
+    config.limits.closeGraceMs = 200; // it does not read its ERROR either
+    config.limits.noLimits = true;
+    QVERIFY(m_server->start(config));
+    TlsClient stalled, talker;
+    QVERIFY(stalled.connectTo(m_server->serverPort(), m_certificate));
+    QVERIFY(talker.connectTo(m_server->serverPort(), m_certificate));
+    stalled.send("NICK stalled");
+    stalled.send("USER s 0 * :s");
+    QVERIFY(stalled.expect("001"));
+    talker.send("NICK talker");
+    talker.send("USER t 0 * :t");
+    QVERIFY(talker.expect("001"));
+    // The stalled client stops reading: Qt keeps at most 4 KiB for it, the kernel the rest.
+    stalled.socket().setReadBufferSize(4096);
+    disconnect(&stalled.socket(), &QSslSocket::readyRead, nullptr, nullptr);
+    const QByteArray text(400, 'x');
+    // Encrypted bytes are what piles up in the server: they must count against the queue.
+    for (int i = 0; i < 20'000 && stalled.socket().state() == QAbstractSocket::ConnectedState;
+         ++i) {
+        talker.send("PRIVMSG stalled :" + text);
+        if (i % 100 == 99) { // a fence, so that the server has read what was sent
+            talker.send("PING :" + QByteArray::number(i));
+            QVERIFY(talker.expect("PONG"));
+        }
+        if (m_server->clientCount() < 2)
+            break;
+    }
+    QTRY_COMPARE(m_server->clientCount(), 1);
+    talker.send("PRIVMSG stalled :gone?");
+    QCOMPARE(talker.expect("401")->param(1), QByteArray("stalled"));
+}
+
+void TestTls::badCertificateOrKeyIsAClearStartError_data()
+{
+    QTest::addColumn<QString>("certificate");
+    QTest::addColumn<QString>("key");
+    QTest::addColumn<QString>("expected"); // part of the error
+    QTest::newRow("no key") << path("cert.pem") << QString() << "both a certificate";
+    QTest::newRow("missing certificate") << path("absent.pem") << path("key.pem") << "absent.pem";
+    QTest::newRow("missing key") << path("cert.pem") << path("absent.pem") << "absent.pem";
+    QTest::newRow("key as certificate")
+        << path("key.pem") << path("key.pem") << "no PEM certificate";
+    QTest::newRow("certificate as key") << path("cert.pem") << path("cert.pem") << "private key";
+}
+
+void TestTls::badCertificateOrKeyIsAClearStartError()
+{
+    QFETCH(QString, certificate);
+    QFETCH(QString, key);
+    QFETCH(QString, expected);
+    ServerConfig config = tlsConfig();
+    config.tlsCertificatePath = certificate;
+    config.tlsKeyPath = key;
+    QVERIFY(!m_server->start(config));
+    QVERIFY2(m_server->startError().contains(expected), qPrintable(m_server->startError()));
+    QVERIFY(!m_server->isRunning());
+    QCOMPARE(m_server->threadCount(), 0);
+}
+
+QTEST_GUILESS_MAIN(TestTls)
+#include "tst_tls.moc"
