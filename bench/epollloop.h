@@ -1,0 +1,38 @@
+#pragma once
+
+#include <QtGlobal>
+
+#include <sys/epoll.h>
+
+#include <array>
+#include <functional>
+
+class IoHandler;
+
+// A level-triggered epoll set. The generator must not be the bottleneck, so it uses one
+// epoll set and plain non-blocking sockets instead of Qt's event dispatcher, whose wake-up
+// cost grows with the number of sockets.
+class EpollLoop
+{
+public:
+    EpollLoop();
+    ~EpollLoop();
+    EpollLoop(const EpollLoop &) = delete;
+    EpollLoop &operator=(const EpollLoop &) = delete;
+
+    bool isValid() const { return m_fd >= 0; }
+    bool add(int fd, IoHandler *handler, quint32 events);
+    bool modify(int fd, IoHandler *handler, quint32 events);
+    void remove(int fd);
+    // Waits at most `timeoutMs` and dispatches what is ready. A handler must not delete another
+    // handler while a batch is dispatched; owners delete after poll() returns.
+    void poll(int timeoutMs);
+    // Polls until `done` holds. Before each wait `tick(now)` runs and returns when to wake at
+    // the latest. False when `deadlineNs` (CLOCK_MONOTONIC) came first.
+    bool runUntil(qint64 deadlineNs, const std::function<bool()> &done,
+                  const std::function<qint64(qint64 nowNs)> &tick);
+
+private:
+    int m_fd = -1;
+    std::array<epoll_event, 512> m_ready {};
+};

@@ -1,0 +1,31 @@
+#pragma once
+
+#include "loadoptions.h"
+
+#include <QCommandLineParser>
+#include <QStringList>
+
+// Turns argv into LoadOptions: the scenario's preset first, then every option given.
+class LoadCommandLine
+{
+public:
+    enum class Result { Ok, Help, Error };
+
+    LoadCommandLine();
+    Result parse(const QStringList &arguments);
+    const LoadOptions &options() const { return m_options; }
+    // The help text for Help, the reason for Error.
+    QString message() const { return m_message; }
+
+private:
+    void addOptions();
+    bool applyOverrides();
+    template<typename Count>
+    bool readCount(const QString &name, qint64 minimum, qint64 maximum, Count *out);
+    bool readNumber(const QString &name, double *out);
+    bool fail(const QString &message);
+
+    QCommandLineParser m_parser;
+    LoadOptions m_options;
+    QString m_message;
+};

@@ -1,0 +1,76 @@
+#include "loadtopology.h"
+
+#include "monotonicclock.h"
+
+#include <unistd.h>
+
+namespace {
+
+// Four base-36 characters: short enough to keep nicks far below NICKLEN=30.
+QByteArray makeRunTag()
+{
+    const quint64 seed = quint64(getpid()) * 7919 + quint64(monotonicNs() / 1000);
+    return QByteArray::number(seed % (36 * 36 * 36 * 36), 36).rightJustified(4, '0');
+}
+
+} // namespace
+
+LoadTopology::LoadTopology(const LoadOptions &options)
+    : m_tag(makeRunTag()),
+      m_channelName(options.channelName),
+      m_channels(options.channels),
+      m_joins(options.joinsPerClient),
+      m_members(size_t(options.channels))
+{
+    for (int client = 0; client < options.clients; ++client) {
+        for (int j = 0; j < m_joins; ++j)
+            m_members[size_t((client + j) % m_channels)].push_back(client);
+    }
+}
+
+QByteArray LoadTopology::nick(int client) const
+{
+    return QByteArray("ld") + m_tag + '_' + QByteArray::number(client);
+}
+
+QByteArray LoadTopology::churnNick(quint64 cycle) const
+{
+    return QByteArray("lc") + m_tag + '_' + QByteArray::number(cycle);
+}
+
+bool LoadTopology::isChurnNick(QByteArrayView nick) const
+{
+    return nick.startsWith("lc") && nick.sliced(2).startsWith(m_tag);
+}
+
+QByteArray LoadTopology::channel(int channel) const
+{
+    if (!m_channelName.isEmpty() && channel == 0)
+        return m_channelName;
+    if (!m_channelName.isEmpty())
+        return m_channelName + '-' + QByteArray::number(channel);
+    return QByteArray("#ld-") + m_tag + '-' + QByteArray::number(channel);
+}
+
+QList<QByteArray> LoadTopology::channelsOf(int client) const
+{
+    QList<QByteArray> names;
+    for (int j = 0; j < m_joins; ++j)
+        names.append(channel((client + j) % m_channels));
+    return names;
+}
+
+int LoadTopology::probeFor(int sender, int senderCount, int threads) const
+{
+    const std::vector<int> &members = m_members[size_t(channelOfSender(sender))];
+    int fallback = -1;
+    for (auto it = members.rbegin(); it != members.rend(); ++it) {
+        if (*it % threads != sender % threads || *it == sender)
+            continue;
+        if (*it >= senderCount)
+            return *it;
+        if (fallback < 0)
+            fallback = *it;
+    }
+    return fallback;
+}

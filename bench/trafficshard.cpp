@@ -1,0 +1,306 @@
+#include "trafficshard.h"
+
+#include "ircmessage.h"
+#include "loadclient.h"
+#include "loadoptions.h"
+#include "loadtopology.h"
+#include "monotonicclock.h"
+#include "payload.h"
+#include "runcontrol.h"
+
+#include <limits>
+
+namespace {
+
+// The generator's own bound on queued output per sender: a sender whose socket is full
+// waits for EPOLLOUT instead of buffering more lines.
+constexpr qsizetype MaxQueuedBytes = 16 * 1024;
+// Waking at least this often keeps the deadline, stop and stall checks responsive.
+constexpr qint64 MaxWaitNs = 100 * NsPerMs;
+// How often a shard tells its RunControl what it counted: often enough for a live display,
+// rare enough that the copy (mostly the latency histogram, ~60 KB) costs nothing.
+constexpr qint64 PublishIntervalNs = 100 * NsPerMs;
+
+} // namespace
+
+TrafficShard::TrafficShard(int shard, const LoadOptions &options, const LoadTopology &topology,
+                           const Endpoints &endpoints, Shared &shared)
+    : m_shard(shard),
+      m_shards(options.threads),
+      m_options(options),
+      m_topology(topology),
+      m_shared(shared),
+      m_fleet({shard, options.threads, options.clients},
+              qMax(1, options.setupConcurrency / options.threads), topology, endpoints, m_loop,
+              *this),
+      m_received(size_t(m_fleet.size())),
+      m_localSender(size_t(options.senders), -1)
+{ }
+
+void TrafficShard::runSetup(qint64 deadlineNs)
+{
+    m_fleet.startSetup();
+    noteSetupProgress();
+    const bool inTime = runLoopUntil(
+        deadlineNs, [this] { return stopping() || m_shared.shardsSetUp == m_shards; });
+    if (!inTime) {
+        m_tally.timedOut = true;
+        stopAll();
+    }
+    publish(monotonicNs());
+}
+
+void TrafficShard::noteSetupProgress()
+{
+    if (m_setUpCounted || !m_fleet.setupDone())
+        return;
+    m_setUpCounted = true;
+    ++m_shared.shardsSetUp;
+}
+
+void TrafficShard::runTraffic(qint64 startNs, qint64 deadlineNs)
+{
+    m_lastProgressNs = startNs;
+    m_inTraffic = true;
+    createSenders(startNs);
+    m_plannedDeliveries = plannedDeliveries();
+    for (LoadSender &sender : m_senders)
+        feed(sender, startNs);
+    if (!runLoopUntil(deadlineNs, [this] { return trafficDone(); })) {
+        m_tally.timedOut = true;
+        stopAll();
+    }
+    m_inTraffic = false;
+    stopSending(monotonicNs());
+}
+
+// Sent lines stay expected; the run's totals of expected deliveries are final from here on.
+void TrafficShard::stopSending(qint64 nowNs)
+{
+    for (LoadSender &sender : m_senders)
+        sender.abandon();
+    m_sendingStopped = true;
+    publish(nowNs);
+}
+
+void TrafficShard::runDrain(qint64 deadlineNs)
+{
+    const RunControl &control = *m_shared.control;
+    runLoopUntil(deadlineNs, [this, &control] {
+        return m_shared.stop || !control.drainsOnStop() || control.everythingDelivered();
+    });
+    publish(monotonicNs());
+}
+
+void TrafficShard::runQuit(qint64 deadlineNs)
+{
+    m_quitting = true;
+    for (int local = 0; local < m_fleet.size(); ++local) {
+        LoadClient &client = m_fleet.client(local);
+        if (client.state() == LoadClient::State::Ready)
+            client.quit("load run finished");
+        else
+            client.abort(); // still setting up: the server may not even have accepted it
+    }
+    runLoopUntil(deadlineNs, [this] { return allClosed(); });
+    for (int local = 0; local < m_fleet.size(); ++local)
+        m_fleet.client(local).abort(); // the server did not answer in time
+    publish(monotonicNs());
+}
+
+bool TrafficShard::allClosed() const
+{
+    for (int local = 0; local < m_fleet.size(); ++local) {
+        if (m_fleet.client(local).isOpen())
+            return false;
+    }
+    return true;
+}
+
+void TrafficShard::createSenders(qint64 startNs)
+{
+    const int count = m_options.senders;
+    m_senders.reserve(size_t(count / m_shards + 1));
+    // Until stopped: more lines than a sender at 1,000 lines/s writes in 49 days.
+    const quint32 lines
+        = m_options.untilStopped ? std::numeric_limits<quint32>::max() : m_options.messages;
+    for (int s = m_shard; s < count; s += m_shards) {
+        const int channel = m_topology.channelOfSender(s);
+        LoadClient &client = m_fleet.client(m_fleet.localIndexOf(s));
+        LoadSender &sender
+            = m_senders.emplace_back(quint32(s), client, m_topology.channel(channel), lines);
+        sender.setReceivers(m_topology.memberCount(channel) - 1);
+        sender.setWindow(m_options.window, m_topology.probeFor(s, count, m_shards));
+        // Staggered starts: paced senders would otherwise all fire in the same millisecond.
+        if (m_options.isPaced())
+            sender.setRate(m_options.rate,
+                           startNs + qint64(NsPerSecond / m_options.rate * s / count));
+        m_localSender[size_t(s)] = int(m_senders.size()) - 1;
+    }
+}
+
+// Known in advance, so that a shard knows when it is done without asking the others.
+quint64 TrafficShard::plannedDeliveries() const
+{
+    quint64 planned = 0;
+    for (int s = 0; s < m_options.senders; ++s) {
+        for (int member : m_topology.membersOf(m_topology.channelOfSender(s))) {
+            if (member != s && member % m_shards == m_shard)
+                planned += m_options.messages;
+        }
+    }
+    return planned;
+}
+
+void TrafficShard::feed(LoadSender &sender, qint64 nowNs)
+{
+    LoadClient &client = sender.client();
+    if (!client.isOpen() || m_sendingStopped)
+        return;
+    quint32 allowed = sender.allowance(nowNs, confirmedAtProbe(sender));
+    for (; allowed > 0 && client.pendingOutput() < MaxQueuedBytes; --allowed) {
+        client.queue(sender.takeLine(nowNs));
+        m_tally.messagesSent += 1;
+        m_tally.expectedDeliveries += quint64(sender.receivers());
+        m_lastProgressNs = nowNs;
+    }
+    client.flush();
+    // More is allowed but the buffer is full: come back when the socket has room.
+    client.setWantsWritable(allowed > 0);
+}
+
+quint64 TrafficShard::confirmedAtProbe(const LoadSender &sender) const
+{
+    if (sender.probe() < 0)
+        return sender.sent();
+    return m_received[size_t(m_fleet.localIndexOf(sender.probe()))].uniqueFrom(sender.id());
+}
+
+void TrafficShard::clientReady(LoadClient &client)
+{
+    m_fleet.clientSettled(client);
+    noteSetupProgress();
+}
+
+void TrafficShard::clientFailed(LoadClient &client)
+{
+    if (m_quitting)
+        return; // the run is over; a reset while leaving loses nothing
+    m_tally.addFailure(QString::fromUtf8(client.failure()));
+    if (client.readyNs() == 0) {
+        m_fleet.clientSettled(client); // failed while setting up
+        noteSetupProgress();
+        return;
+    }
+    // A client lost after it was ready means lost deliveries: waiting for them would only stall.
+    m_tally.clientLost = true;
+    stopAll();
+}
+
+void TrafficShard::clientMessage(LoadClient &client, const IrcMessage &message, qint64 readNs)
+{
+    if (message.command != "PRIVMSG")
+        return; // JOINs of later clients, QUITs at the end
+    const std::optional<Payload> payload = Payload::fromText(message.param(1));
+    if (!payload || payload->sender >= quint32(m_options.senders)) {
+        m_tally.foreignLines += 1;
+        return;
+    }
+    recordDelivery(client, *payload, readNs);
+}
+
+void TrafficShard::recordDelivery(const LoadClient &receiver, const Payload &payload, qint64 readNs)
+{
+    SequenceChecker &checker = m_received[size_t(m_fleet.localIndexOf(receiver.index()))];
+    switch (checker.record(payload.sender, payload.sequence)) {
+    case SequenceChecker::Verdict::Duplicate:
+        m_tally.duplicates += 1;
+        return;
+    case SequenceChecker::Verdict::OutOfOrder:
+        m_tally.outOfOrder += 1;
+        break;
+    case SequenceChecker::Verdict::InOrder:
+        break;
+    }
+    m_tally.receivedDeliveries += 1;
+    m_tally.latency.record(readNs - payload.sentNs);
+    m_tally.lastDeliveryNs = m_lastProgressNs = readNs;
+    const int local = m_localSender[payload.sender];
+    if (local >= 0 && m_senders[size_t(local)].probe() == receiver.index() && !m_options.isPaced())
+        feed(m_senders[size_t(local)], readNs); // the window moved
+}
+
+void TrafficShard::clientWritable(LoadClient &client)
+{
+    const bool sends = client.index() < m_options.senders && m_localSender[client.index()] >= 0;
+    if (sends && !m_sendingStopped)
+        feed(m_senders[size_t(m_localSender[client.index()])], monotonicNs());
+    else
+        client.setWantsWritable(false);
+}
+
+bool TrafficShard::trafficDone() const
+{
+    if (stopping())
+        return true;
+    // Lines still in a sender's buffer must reach the socket before this thread stops writing.
+    for (const LoadSender &sender : m_senders) {
+        if (!sender.finished() || sender.client().pendingOutput() > 0)
+            return false;
+    }
+    return m_tally.receivedDeliveries >= m_plannedDeliveries;
+}
+
+// False when the deadline came first.
+bool TrafficShard::runLoopUntil(qint64 deadlineNs, const std::function<bool()> &done)
+{
+    return m_loop.runUntil(deadlineNs, done, [this](qint64 nowNs) { return onTick(nowNs); });
+}
+
+bool TrafficShard::stopping() const
+{
+    return m_shared.stop || m_shared.control->stopRequested();
+}
+
+// Sends what paced senders owe, notices a stall, publishes progress, and says when to wake.
+qint64 TrafficShard::onTick(qint64 nowNs)
+{
+    qint64 wakeNs = nowNs + MaxWaitNs;
+    if (nowNs - m_lastPublishNs >= PublishIntervalNs)
+        publish(nowNs);
+    if (!m_inTraffic)
+        return wakeNs;
+    if (nowNs - m_lastProgressNs > qint64(m_options.idleTimeoutS * NsPerSecond)) {
+        m_tally.stalled = true;
+        stopAll();
+    }
+    if (!m_options.isPaced())
+        return wakeNs;
+    for (LoadSender &sender : m_senders) {
+        if (!sender.finished() && sender.nextDueNs() <= nowNs)
+            feed(sender, nowNs);
+        if (!sender.finished())
+            wakeNs = qMin(wakeNs, sender.nextDueNs());
+    }
+    return wakeNs;
+}
+
+void TrafficShard::stopAll()
+{
+    m_shared.stop = true;
+}
+
+void TrafficShard::publish(qint64 nowNs)
+{
+    RunControl::ShardCounts counts;
+    counts.clients = m_fleet.size();
+    for (int local = 0; local < m_fleet.size(); ++local) {
+        const LoadClient &client = m_fleet.client(local);
+        counts.connected += client.state() == LoadClient::State::Ready && client.isOpen();
+        counts.failed += client.state() == LoadClient::State::Failed;
+        counts.missing += m_received[size_t(local)].missing();
+    }
+    counts.sendingStopped = m_sendingStopped;
+    m_shared.control->publish(m_shard, counts, m_tally);
+    m_lastPublishNs = nowNs;
+}

@@ -1,0 +1,93 @@
+#pragma once
+
+#include "clientfleet.h"
+#include "epollloop.h"
+#include "loadclientlistener.h"
+#include "loadsender.h"
+#include "sequencechecker.h"
+#include "traffictally.h"
+
+#include <atomic>
+#include <functional>
+#include <vector>
+
+class Endpoints;
+class LoadTopology;
+class RunControl;
+struct LoadOptions;
+struct Payload;
+
+// One generator thread's share of a traffic run: the clients whose index % threads == shard,
+// the senders among them, and the order and latency checks of their receivers. Shards share
+// nothing on the delivery path (a sender's window is paced by a probe in its own shard), so
+// more threads give the generator more cores without a lock per line.
+class TrafficShard : public LoadClientListener
+{
+public:
+    // What the threads of one run tell each other.
+    struct Shared
+    {
+        std::atomic<bool> stop {false}; // a shard failed, stalled or timed out: all stop
+        std::atomic<int> shardsSetUp {0};
+        RunControl *control = nullptr; // stop requests from outside; where progress goes
+    };
+
+    TrafficShard(int shard, const LoadOptions &options, const LoadTopology &topology,
+                 const Endpoints &endpoints, Shared &shared);
+
+    // Connects, registers and joins this shard's clients, and keeps reading until every shard
+    // is set up, so that no client's input piles up while the others finish.
+    void runSetup(qint64 deadlineNs);
+    // Sends this shard's lines and receives until every delivery to its clients has arrived
+    // (or, until stopped, until a stop is requested).
+    void runTraffic(qint64 startNs, qint64 deadlineNs);
+    // After a requested stop: sends nothing more and keeps receiving until every shard's lines
+    // have arrived everywhere.
+    void runDrain(qint64 deadlineNs);
+    // Every set-up client sends QUIT; waits until the server has closed them all.
+    void runQuit(qint64 deadlineNs);
+
+    const ClientFleet &fleet() const { return m_fleet; }
+    const TrafficTally &tally() const { return m_tally; }
+
+    void clientReady(LoadClient &client) override;
+    void clientFailed(LoadClient &client) override;
+    void clientClosed(LoadClient &) override { }
+    void clientMessage(LoadClient &client, const IrcMessage &message, qint64 readNs) override;
+    void clientWritable(LoadClient &client) override;
+
+private:
+    void noteSetupProgress();
+    void createSenders(qint64 startNs);
+    quint64 plannedDeliveries() const;
+    void feed(LoadSender &sender, qint64 nowNs);
+    quint64 confirmedAtProbe(const LoadSender &sender) const;
+    void recordDelivery(const LoadClient &receiver, const Payload &payload, qint64 readNs);
+    bool trafficDone() const;
+    bool stopping() const;
+    void stopSending(qint64 nowNs);
+    bool allClosed() const;
+    void publish(qint64 nowNs);
+    bool runLoopUntil(qint64 deadlineNs, const std::function<bool()> &done);
+    qint64 onTick(qint64 nowNs);
+    void stopAll();
+
+    const int m_shard;
+    const int m_shards;
+    const LoadOptions &m_options;
+    const LoadTopology &m_topology;
+    Shared &m_shared;
+    EpollLoop m_loop;
+    ClientFleet m_fleet;
+    std::vector<SequenceChecker> m_received; // per client of this shard
+    std::vector<LoadSender> m_senders;
+    std::vector<int> m_localSender; // run-wide sender id -> index in m_senders, or -1
+    TrafficTally m_tally;
+    quint64 m_plannedDeliveries = 0; // to this shard's clients when every sender sends all
+    qint64 m_lastProgressNs = 0;
+    qint64 m_lastPublishNs = 0;
+    bool m_setUpCounted = false;
+    bool m_inTraffic = false;
+    bool m_sendingStopped = false;
+    bool m_quitting = false;
+};

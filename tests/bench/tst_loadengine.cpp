@@ -1,0 +1,161 @@
+// The load generator's engine as the app's load lab drives it: runs until stopped on its own
+// thread, reports progress meanwhile, drains and quits on a stop. The server accepts in this
+// thread, so the test waits in the event loop (QTRY), never in a blocking call, except where
+// blocking is what is tested (stop() joins; workers, not this thread, answer QUIT).
+#include "chatserver.h"
+#include "loadengine.h"
+
+#include <QTcpServer>
+#include <QTest>
+
+namespace {
+
+constexpr int Timeout = 20000;
+
+LoadOptions untilStopped(quint16 port, int clients, double rate)
+{
+    LoadOptions options = LoadOptions::preset(Scenario::Latency);
+    options.port = port;
+    options.clients = clients;
+    options.senders = clients;
+    options.rate = rate;
+    options.untilStopped = true;
+    options.channelName = "#load";
+    options.quitAtEnd = true;
+    options.quiet = true;
+    return options;
+}
+
+} // namespace
+
+class TestLoadEngine : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void init();
+    void cleanup();
+    void runsUntilStoppedThenDrainsAndQuits_data();
+    void runsUntilStoppedThenDrainsAndQuits();
+    void stopNowJoinsWhileBotsAreSending();
+    void stopDuringSetupEndsCleanly();
+    void badOptionsDoNotStart();
+    void unreachableServerFinishesWithFailures();
+
+private:
+    ChatServer m_server;
+};
+
+void TestLoadEngine::init()
+{
+    ServerConfig config;
+    config.port = 0;
+    config.limits.noLimits = true; // the lab's bots come from one address and send fast
+    QVERIFY2(m_server.start(config), qPrintable(m_server.startError()));
+}
+
+void TestLoadEngine::cleanup()
+{
+    m_server.stop();
+}
+
+void TestLoadEngine::runsUntilStoppedThenDrainsAndQuits_data()
+{
+    QTest::addColumn<int>("threads");
+    QTest::newRow("one shard") << 1;
+    QTest::newRow("two shards") << 2; // the drain waits for the other shard's lines too
+}
+
+void TestLoadEngine::runsUntilStoppedThenDrainsAndQuits()
+{
+    QFETCH(int, threads);
+    LoadOptions options = untilStopped(m_server.serverPort(), 12, 50);
+    options.threads = threads;
+    LoadEngine engine;
+    QString error;
+    QVERIFY2(engine.start(options, &error), qPrintable(error));
+    QTRY_COMPARE_WITH_TIMEOUT(engine.progress().connected, 12, Timeout);
+    QTRY_VERIFY_WITH_TIMEOUT(engine.progress().receivedDeliveries > 2000, Timeout);
+    const LoadProgress running = engine.progress();
+    QCOMPARE(running.phase, LoadProgress::Phase::Sending);
+    QCOMPARE(running.missing, 0u);
+    QCOMPARE(running.outOfOrder, 0u);
+    QVERIFY(running.latency.p99Ns > 0);
+
+    engine.requestStop();
+    QTRY_VERIFY_WITH_TIMEOUT(engine.hasFinished(), Timeout);
+    engine.join();
+    QVERIFY(!engine.isRunning());
+    const LoadProgress done = engine.progress();
+    QCOMPARE(done.phase, LoadProgress::Phase::Finished);
+    QVERIFY2(done.failures.isEmpty(), qPrintable(done.failures.join(u'\n')));
+    QCOMPARE(done.undelivered(), 0u); // the drain waited for every line in flight
+    QCOMPARE(done.duplicates, 0u);
+    QCOMPARE(done.connected, 0);
+    QVERIFY(done.messagesSent > running.messagesSent);
+    QVERIFY(engine.report() && engine.report()->passed());
+    QTRY_COMPARE_WITH_TIMEOUT(m_server.clientCount(), 0, Timeout);
+}
+
+void TestLoadEngine::stopNowJoinsWhileBotsAreSending()
+{
+    LoadEngine engine;
+    QString error;
+    QVERIFY2(engine.start(untilStopped(m_server.serverPort(), 10, 100), &error), qPrintable(error));
+    QTRY_VERIFY_WITH_TIMEOUT(engine.progress().receivedDeliveries > 500, Timeout);
+    engine.stop(LoadEngine::StopMode::Now);
+    QVERIFY(!engine.isRunning());
+    QCOMPARE(engine.progress().phase, LoadProgress::Phase::Finished);
+    QCOMPARE(engine.progress().connected, 0);
+    QTRY_COMPARE_WITH_TIMEOUT(m_server.clientCount(), 0, Timeout);
+}
+
+void TestLoadEngine::stopDuringSetupEndsCleanly()
+{
+    LoadEngine engine;
+    QString error;
+    QVERIFY2(engine.start(untilStopped(m_server.serverPort(), 200, 1), &error), qPrintable(error));
+    engine.requestStop();
+    QTRY_VERIFY_WITH_TIMEOUT(engine.hasFinished(), Timeout);
+    engine.join();
+    QCOMPARE(engine.progress().messagesSent, 0u);
+    QTRY_COMPARE_WITH_TIMEOUT(m_server.clientCount(), 0, Timeout);
+    // The engine runs again after a stop.
+    QVERIFY2(engine.start(untilStopped(m_server.serverPort(), 3, 10), &error), qPrintable(error));
+    QTRY_VERIFY_WITH_TIMEOUT(engine.progress().receivedDeliveries > 0, Timeout);
+    QCOMPARE(engine.progress().phase, LoadProgress::Phase::Sending);
+}
+
+void TestLoadEngine::badOptionsDoNotStart()
+{
+    LoadEngine engine;
+    QString error;
+    LoadOptions options = untilStopped(m_server.serverPort(), 5, 5);
+    options.channelName = "no-hash";
+    QVERIFY(!engine.start(options, &error));
+    QVERIFY(!error.isEmpty());
+    QVERIFY(!engine.isRunning());
+    options = untilStopped(m_server.serverPort(), 5, 5);
+    QVERIFY2(engine.start(options, &error), qPrintable(error));
+    QVERIFY(!engine.start(options, &error)); // one run at a time
+    QVERIFY(!error.isEmpty());
+}
+
+void TestLoadEngine::unreachableServerFinishesWithFailures()
+{
+    QTcpServer placeholder;
+    QVERIFY(placeholder.listen(QHostAddress::LocalHost));
+    const quint16 closedPort = placeholder.serverPort();
+    placeholder.close();
+    LoadEngine engine;
+    QString error;
+    QVERIFY2(engine.start(untilStopped(closedPort, 3, 5), &error), qPrintable(error));
+    QTRY_VERIFY_WITH_TIMEOUT(engine.hasFinished(), Timeout);
+    const LoadProgress done = engine.progress();
+    QCOMPARE(done.failed, 3);
+    QVERIFY(!done.failures.isEmpty());
+    QVERIFY(engine.report() && !engine.report()->passed());
+}
+
+QTEST_GUILESS_MAIN(TestLoadEngine)
+#include "tst_loadengine.moc"
