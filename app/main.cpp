@@ -1,34 +1,80 @@
+#include "appsettings.h"
 #include "commandline.h"
 #include "headlessserver.h"
+#include "mainwindow.h"
 #include "unixsignalwatcher.h"
 
-#include <QCoreApplication>
+#include <QApplication>
+#include <QIcon>
 #include <QLoggingCategory>
 
 #include <cstdio>
+#include <cstring>
 
-int main(int argc, char *argv[])
+namespace {
+
+// The kind of application object must be chosen before Qt can parse the command line.
+bool wantsHeadless(int argc, char *argv[])
 {
-    QCoreApplication app(argc, argv);
+    for (int i = 1; i < argc; ++i) {
+        if (std::strcmp(argv[i], "--headless") == 0)
+            return true;
+    }
+    return false;
+}
+
+int runHeadless(const CommandLine &commandLine)
+{
+    HeadlessServer server;
+    if (!server.start(commandLine.server))
+        return 1;
+    UnixSignalWatcher signals;
+    QObject::connect(&signals, &UnixSignalWatcher::terminationRequested, &server, [&server] {
+        server.stop();
+        QCoreApplication::quit();
+    });
+    return QCoreApplication::exec();
+}
+
+int runDesktop(const CommandLine &commandLine)
+{
+    if (!commandLine.configFile.isEmpty())
+        AppSettings::setFileName(commandLine.configFile);
+    QIcon icon;
+    for (int size : {16, 32, 48, 64, 128, 256})
+        icon.addFile(QStringLiteral(":/icons/qtchat-%1.png").arg(size), QSize(size, size));
+    QApplication::setWindowIcon(icon);
+    MainWindow window(commandLine.nick);
+    window.show();
+    UnixSignalWatcher signals;
+    QObject::connect(&signals, &UnixSignalWatcher::terminationRequested, &window, &QWidget::close);
+    if (commandLine.startServer)
+        window.startServer();
+    return QApplication::exec();
+}
+
+void describeApplication()
+{
     QCoreApplication::setApplicationName(QStringLiteral("qtchat"));
     QCoreApplication::setOrganizationName(QStringLiteral("QtChat"));
     QCoreApplication::setApplicationVersion(QStringLiteral(QTCHAT_VERSION));
     // Per-line debug output would flood stderr under load; QT_LOGGING_RULES can turn it on.
     QLoggingCategory::setFilterRules(QStringLiteral("qtchat.*.debug=false"));
     qSetMessagePattern(QStringLiteral("%{time hh:mm:ss.zzz} %{category}: %{message}"));
+}
 
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    const bool headless = wantsHeadless(argc, argv);
+    std::unique_ptr<QCoreApplication> app(headless ? new QCoreApplication(argc, argv)
+                                                   : new QApplication(argc, argv));
+    describeApplication();
     const CommandLine commandLine = CommandLine::parse(QCoreApplication::arguments());
     if (!commandLine.error.isEmpty()) {
         std::fprintf(stderr, "qtchat: %s\n", qUtf8Printable(commandLine.error));
         return 2;
     }
-    HeadlessServer server;
-    if (!server.start(commandLine.server))
-        return 1;
-    UnixSignalWatcher signals;
-    QObject::connect(&signals, &UnixSignalWatcher::terminationRequested, &app, [&] {
-        server.stop();
-        QCoreApplication::quit();
-    });
-    return QCoreApplication::exec();
+    return headless ? runHeadless(commandLine) : runDesktop(commandLine);
 }

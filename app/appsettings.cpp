@@ -1,0 +1,529 @@
+#include "appsettings.h"
+
+#include "names.h"
+
+#include <QCoreApplication>
+#include <QHostAddress>
+#include <QLoggingCategory>
+#include <QMetaProperty>
+#include <QMutex>
+
+#include <mutex>
+#include <optional>
+
+Q_LOGGING_CATEGORY(lcSettings, "qtchat.settings")
+
+namespace {
+
+using Key = AppSettings::Key;
+
+struct KeyInfo
+{
+    const char *name; // the Q_PROPERTY, and the key in valueRejected()
+    const char *settingsKey; // grouped, so that the INI file reads well
+    QMetaType::Type type;
+};
+
+// Indexed by AppSettings::Key.
+constexpr KeyInfo keyTable[AppSettings::KeyCount] = {
+    {"nickname", "chat/nickname", QMetaType::QString},
+    {"bindAddress", "server/bindAddress", QMetaType::QString},
+    {"port", "server/port", QMetaType::Int},
+    {"threadingModel", "server/threadingModel", QMetaType::QString},
+    {"workers", "server/workers", QMetaType::Int},
+    {"serverName", "server/serverName", QMetaType::QString},
+    {"password", "server/password", QMetaType::QString},
+    {"language", "ui/language", QMetaType::QString},
+    {"logLineCap", "ui/logLineCap", QMetaType::Int},
+    {"windowGeometry", "ui/windowGeometry", QMetaType::QByteArray},
+    {"windowState", "ui/windowState", QMetaType::QByteArray},
+    {"autoJoinChannel", "chat/autoJoinChannel", QMetaType::QString},
+};
+
+constexpr int MinPort = 1;
+constexpr int MaxPort = 65535;
+constexpr int MinLogLines = 1000;
+constexpr int MaxLogLines = 1000000;
+
+const KeyInfo &info(Key key)
+{
+    return keyTable[int(key)];
+}
+
+std::optional<Key> keyFromName(const QString &name)
+{
+    for (int i = 0; i < AppSettings::KeyCount; ++i) {
+        if (name == QLatin1StringView(keyTable[i].name))
+            return Key(i);
+    }
+    return std::nullopt;
+}
+
+// What setFileName() asked for. Only read once, by the constructor.
+struct FileRequest
+{
+    QMutex mutex;
+    QString path;
+    bool instanceCreated = false;
+};
+
+FileRequest &fileRequest()
+{
+    static FileRequest request;
+    return request;
+}
+
+// Call with request.mutex held.
+QString chosenPath(const FileRequest &request)
+{
+    if (!request.path.isEmpty())
+        return request.path;
+    return QSettings(QSettings::NativeFormat, QSettings::UserScope, QStringLiteral("QtChat"),
+                     QStringLiteral("qtchat"))
+        .fileName();
+}
+
+QString defaultNickname()
+{
+    QString user = qEnvironmentVariable("USER");
+    if (user.isEmpty())
+        user = qEnvironmentVariable("USERNAME");
+    return Irc::isValidNick(user.toUtf8()) ? user : QStringLiteral("qtchat-user");
+}
+
+QVariant defaultFor(Key key)
+{
+    switch (key) {
+    case Key::Nickname:
+        return defaultNickname();
+    case Key::BindAddress:
+        return QStringLiteral("127.0.0.1");
+    case Key::Port:
+        return 6667;
+    case Key::ThreadingModel:
+        return threadingModelName(ThreadingModel::Pool);
+    case Key::Workers:
+        return 0;
+    case Key::ServerName:
+        return QStringLiteral("qtchat.local");
+    case Key::Password:
+        return QString();
+    case Key::Language:
+        return QStringLiteral("system");
+    case Key::LogLineCap:
+        return 50000;
+    case Key::WindowGeometry:
+    case Key::WindowState:
+        return QByteArray();
+    case Key::AutoJoinChannel:
+        return QStringLiteral("#lobby");
+    }
+    return {};
+}
+
+std::array<QVariant, AppSettings::KeyCount> defaults()
+{
+    std::array<QVariant, AppSettings::KeyCount> values;
+    for (int i = 0; i < AppSettings::KeyCount; ++i)
+        values[i] = defaultFor(Key(i));
+    return values;
+}
+
+// The value converted to the key's type, or nothing when it cannot be ("abc" as a port).
+std::optional<QVariant> normalized(Key key, QVariant value)
+{
+    // INI files give strings back; convert() fails on "abc" as an int instead of giving 0.
+    if (!value.convert(QMetaType(info(key).type)))
+        return std::nullopt;
+    return value;
+}
+
+// The server's own rules, so that the dialog and ChatServer::start() never disagree.
+QString serverConfigError(Key key, const QVariant &value)
+{
+    ServerConfig probe;
+    if (key == Key::BindAddress)
+        probe.bindAddress = QHostAddress(value.toString());
+    else if (key == Key::Workers)
+        probe.workers = value.toInt();
+    else if (key == Key::ServerName)
+        probe.serverName = value.toString().toUtf8();
+    else if (key == Key::Password)
+        probe.password = value.toString().toUtf8();
+    return probe.validate();
+}
+
+QString rangeError(Key key, int number)
+{
+    if (key == Key::Port && (number < MinPort || number > MaxPort))
+        return AppSettings::tr("The port must be between %1 and %2.").arg(MinPort).arg(MaxPort);
+    if (key == Key::LogLineCap && (number < MinLogLines || number > MaxLogLines))
+        return AppSettings::tr("The log must keep between %1 and %2 lines.")
+            .arg(MinLogLines)
+            .arg(MaxLogLines);
+    return {};
+}
+
+QString nameError(Key key, const QString &text)
+{
+    if (key == Key::Nickname && !Irc::isValidNick(text.toUtf8()))
+        return AppSettings::tr("\"%1\" is not a valid nickname: use up to %2 letters, digits or "
+                               "-[]\\`_^{|} characters, not starting with a digit or '-'.")
+            .arg(text)
+            .arg(Irc::MaxNickLength);
+    if (key == Key::AutoJoinChannel && !Irc::isValidChannelName(text.toUtf8()))
+        return AppSettings::tr("\"%1\" is not a valid channel name: it starts with # and has no "
+                               "spaces, commas or colons.")
+            .arg(text);
+    if (key == Key::ThreadingModel && !threadingModelFromName(text))
+        return AppSettings::tr("Unknown threading model \"%1\": use per-connection, pool or "
+                               "single.")
+            .arg(text);
+    if (key == Key::Language && !AppSettings::languages().contains(text))
+        return AppSettings::tr("Unknown language \"%1\": use system, en or zh_CN.").arg(text);
+    return {};
+}
+
+QString checkValue(Key key, const QVariant &value)
+{
+    switch (key) {
+    case Key::BindAddress:
+    case Key::Workers:
+    case Key::ServerName:
+    case Key::Password:
+        return serverConfigError(key, value);
+    case Key::Port:
+    case Key::LogLineCap:
+        return rangeError(key, value.toInt());
+    case Key::Nickname:
+    case Key::AutoJoinChannel:
+    case Key::ThreadingModel:
+    case Key::Language:
+        return nameError(key, value.toString());
+    case Key::WindowGeometry:
+    case Key::WindowState:
+        break; // whatever QWidget::saveGeometry() produced
+    }
+    return {};
+}
+
+QString errorFor(Key key, const QVariant &value)
+{
+    const std::optional<QVariant> typed = normalized(key, value);
+    if (!typed)
+        return AppSettings::tr("\"%1\" is not a valid value for the setting %2.")
+            .arg(value.toString(), QLatin1StringView(info(key).name));
+    return checkValue(key, *typed);
+}
+
+} // namespace
+
+AppSettings *AppSettings::instance()
+{
+    // A function-local static is C++11's thread-safe lazy initialisation ("magic statics"):
+    // the compiler emits the tutorial's locked __new__ for us - a fast check of a guard
+    // variable, then a lock and a second check - and every other caller blocks until the
+    // constructor has returned, so all threads get the same pointer (obj1 is obj2). The
+    // tutorial's other form, a module-level object, would be a namespace-scope global here:
+    // built before main() (before QCoreApplication and setFileName()) and in no defined order
+    // relative to globals in other files. Q_GLOBAL_STATIC would also be lazy and safe, but
+    // needs a public constructor.
+    static AppSettings settings;
+    return &settings;
+}
+
+void AppSettings::setFileName(const QString &path)
+{
+    FileRequest &request = fileRequest();
+    QMutexLocker locker(&request.mutex);
+    if (request.instanceCreated) {
+        qCWarning(lcSettings) << "setFileName() after instance() is ignored:" << path;
+        return;
+    }
+    request.path = path;
+}
+
+QString AppSettings::fileName()
+{
+    FileRequest &request = fileRequest();
+    QMutexLocker locker(&request.mutex);
+    return chosenPath(request);
+}
+
+QString AppSettings::validationError(const QString &key, const QVariant &value)
+{
+    if (const std::optional<Key> known = keyFromName(key))
+        return errorFor(*known, value);
+    return tr("Unknown setting \"%1\".").arg(key);
+}
+
+QVariant AppSettings::defaultValue(const QString &key)
+{
+    const std::optional<Key> known = keyFromName(key);
+    return known ? defaultFor(*known) : QVariant();
+}
+
+QStringList AppSettings::languages()
+{
+    return {QStringLiteral("system"), QStringLiteral("en"), QStringLiteral("zh_CN")};
+}
+
+QString AppSettings::keyName(Key key)
+{
+    return QLatin1StringView(info(key).name);
+}
+
+QStringList AppSettings::keys()
+{
+    QStringList names;
+    for (const KeyInfo &entry : keyTable)
+        names << QLatin1StringView(entry.name);
+    return names;
+}
+
+AppSettings::AppSettings()
+{
+    {
+        FileRequest &request = fileRequest();
+        QMutexLocker locker(&request.mutex);
+        request.instanceCreated = true;
+        m_fileName = chosenPath(request);
+        m_format = request.path.isEmpty() ? QSettings::NativeFormat : QSettings::IniFormat;
+    }
+    // Whichever thread called instance() first built us; that thread may end long before the
+    // app does, and an object whose thread is gone can no longer be a queued-call receiver.
+    if (QCoreApplication *app = QCoreApplication::instance())
+        moveToThread(app->thread());
+    m_values = readFile(defaults());
+    qCDebug(lcSettings) << "settings file" << m_fileName;
+}
+
+AppSettings::~AppSettings() = default;
+
+QVariant AppSettings::value(Key key) const
+{
+    std::shared_lock locker(m_lock);
+    return m_values[int(key)];
+}
+
+bool AppSettings::store(Key key, const QVariant &value)
+{
+    const QString reason = errorFor(key, value);
+    if (!reason.isEmpty()) {
+        Q_EMIT valueRejected(keyName(key), reason);
+        return false;
+    }
+    const QVariant typed = *normalized(key, value);
+    std::unique_lock locker(m_lock);
+    QVariant &current = m_values[int(key)];
+    if (current == typed)
+        return false;
+    current = typed;
+    // Still under the lock: the file sees the writes in the order the memory did.
+    writeThrough(key, typed);
+    return true;
+}
+
+void AppSettings::writeThrough(Key key, const QVariant &value)
+{
+    // A QSettings object per access, never a shared member: QSettings is reentrant, not
+    // thread-safe, and setValue() posts a deferred flush to the object's own thread, which
+    // would then run outside our lock. Distinct objects on one file are what Qt documents as
+    // safe; sync() writes now, so the deferred flush finds nothing to do.
+    QSettings settings(m_fileName, m_format);
+    settings.setValue(QLatin1StringView(info(key).settingsKey), value);
+    settings.sync();
+    if (settings.status() != QSettings::NoError)
+        qCWarning(lcSettings) << "cannot write" << m_fileName << "status" << settings.status();
+}
+
+std::array<QVariant, AppSettings::KeyCount>
+AppSettings::readFile(const std::array<QVariant, KeyCount> &fallbacks) const
+{
+    std::array<QVariant, KeyCount> values;
+    std::shared_lock locker(m_lock);
+    QSettings settings(m_fileName, m_format);
+    for (int i = 0; i < KeyCount; ++i) {
+        const Key key = Key(i);
+        const QVariant &fallback = fallbacks[i];
+        const QVariant stored = settings.value(QLatin1StringView(info(key).settingsKey), fallback);
+        const QString reason = errorFor(key, stored);
+        if (!reason.isEmpty())
+            qCWarning(lcSettings) << "ignoring" << info(key).settingsKey << "in" << m_fileName
+                                  << ":" << reason;
+        values[i] = reason.isEmpty() ? *normalized(key, stored) : fallback;
+    }
+    return values;
+}
+
+void AppSettings::setAll(const std::array<QVariant, KeyCount> &values)
+{
+    // Through the setters (via the property system), so each real change emits its signal.
+    const QMetaObject *meta = metaObject();
+    for (int i = 0; i < KeyCount; ++i)
+        meta->property(meta->indexOfProperty(keyTable[i].name)).write(this, values[i]);
+}
+
+void AppSettings::reload()
+{
+    std::array<QVariant, KeyCount> current;
+    {
+        std::shared_lock locker(m_lock);
+        current = m_values;
+    }
+    setAll(readFile(current));
+}
+
+void AppSettings::restoreDefaults()
+{
+    setAll(defaults());
+}
+
+ServerConfig AppSettings::serverConfig() const
+{
+    std::shared_lock locker(m_lock);
+    const auto at = [this](Key key) {
+        return m_values[int(key)];
+    };
+    ServerConfig config;
+    config.bindAddress = QHostAddress(at(Key::BindAddress).toString());
+    config.port = quint16(at(Key::Port).toInt());
+    config.threading
+        = threadingModelFromName(at(Key::ThreadingModel).toString()).value_or(ThreadingModel::Pool);
+    config.workers = at(Key::Workers).toInt();
+    config.serverName = at(Key::ServerName).toString().toUtf8();
+    config.password = at(Key::Password).toString().toUtf8();
+    return config;
+}
+
+QString AppSettings::nickname() const
+{
+    return value(Key::Nickname).toString();
+}
+
+QString AppSettings::bindAddress() const
+{
+    return value(Key::BindAddress).toString();
+}
+
+int AppSettings::port() const
+{
+    return value(Key::Port).toInt();
+}
+
+QString AppSettings::threadingModel() const
+{
+    return value(Key::ThreadingModel).toString();
+}
+
+int AppSettings::workers() const
+{
+    return value(Key::Workers).toInt();
+}
+
+QString AppSettings::serverName() const
+{
+    return value(Key::ServerName).toString();
+}
+
+QString AppSettings::password() const
+{
+    return value(Key::Password).toString();
+}
+
+QString AppSettings::language() const
+{
+    return value(Key::Language).toString();
+}
+
+int AppSettings::logLineCap() const
+{
+    return value(Key::LogLineCap).toInt();
+}
+
+QByteArray AppSettings::windowGeometry() const
+{
+    return value(Key::WindowGeometry).toByteArray();
+}
+
+QByteArray AppSettings::windowState() const
+{
+    return value(Key::WindowState).toByteArray();
+}
+
+QString AppSettings::autoJoinChannel() const
+{
+    return value(Key::AutoJoinChannel).toString();
+}
+
+void AppSettings::setNickname(const QString &nickname)
+{
+    if (store(Key::Nickname, nickname))
+        Q_EMIT nicknameChanged(nickname);
+}
+
+void AppSettings::setBindAddress(const QString &address)
+{
+    if (store(Key::BindAddress, address))
+        Q_EMIT bindAddressChanged(address);
+}
+
+void AppSettings::setPort(int port)
+{
+    if (store(Key::Port, port))
+        Q_EMIT portChanged(port);
+}
+
+void AppSettings::setThreadingModel(const QString &model)
+{
+    if (store(Key::ThreadingModel, model))
+        Q_EMIT threadingModelChanged(model);
+}
+
+void AppSettings::setWorkers(int workers)
+{
+    if (store(Key::Workers, workers))
+        Q_EMIT workersChanged(workers);
+}
+
+void AppSettings::setServerName(const QString &name)
+{
+    if (store(Key::ServerName, name))
+        Q_EMIT serverNameChanged(name);
+}
+
+void AppSettings::setPassword(const QString &password)
+{
+    if (store(Key::Password, password))
+        Q_EMIT passwordChanged(password);
+}
+
+void AppSettings::setLanguage(const QString &language)
+{
+    if (store(Key::Language, language))
+        Q_EMIT languageChanged(language);
+}
+
+void AppSettings::setLogLineCap(int lines)
+{
+    if (store(Key::LogLineCap, lines))
+        Q_EMIT logLineCapChanged(lines);
+}
+
+void AppSettings::setWindowGeometry(const QByteArray &geometry)
+{
+    if (store(Key::WindowGeometry, geometry))
+        Q_EMIT windowGeometryChanged(geometry);
+}
+
+void AppSettings::setWindowState(const QByteArray &state)
+{
+    if (store(Key::WindowState, state))
+        Q_EMIT windowStateChanged(state);
+}
+
+void AppSettings::setAutoJoinChannel(const QString &channel)
+{
+    if (store(Key::AutoJoinChannel, channel))
+        Q_EMIT autoJoinChannelChanged(channel);
+}

@@ -1,0 +1,151 @@
+#pragma once
+
+#include "serverconfig.h"
+
+#include <QByteArray>
+#include <QObject>
+#include <QSettings>
+#include <QString>
+#include <QVariant>
+
+#include <array>
+#include <shared_mutex>
+
+// Every setting of the desktop app, in one process-wide object that any thread may read and
+// write. Values live in memory behind one lock and are written through to QSettings (and
+// synced) on every real change. (Quassel's settings cache is a set of static hashes without a
+// lock, safe from one thread only; this cache is the same idea made safe for many.)
+//
+// Validation: a setter given an invalid value keeps the old one and emits valueRejected(key,
+// reason) with a translated reason; validationError() answers the same question without
+// changing anything, so a form can check all its fields before applying any of them. Keys are
+// the property names ("port", "nickname", ...).
+//
+// Signals: a NOTIFY signal fires once per real change, in the thread that made the change,
+// after the lock is released (a slot may read or write settings again). With several writers,
+// the getter is the truth; the signal's argument is the value that this change stored.
+class AppSettings : public QObject
+{
+    Q_OBJECT
+    Q_PROPERTY(QString nickname READ nickname WRITE setNickname NOTIFY nicknameChanged)
+    Q_PROPERTY(QString bindAddress READ bindAddress WRITE setBindAddress NOTIFY bindAddressChanged)
+    Q_PROPERTY(int port READ port WRITE setPort NOTIFY portChanged)
+    Q_PROPERTY(QString threadingModel READ threadingModel WRITE setThreadingModel NOTIFY
+                   threadingModelChanged)
+    Q_PROPERTY(int workers READ workers WRITE setWorkers NOTIFY workersChanged)
+    Q_PROPERTY(QString serverName READ serverName WRITE setServerName NOTIFY serverNameChanged)
+    Q_PROPERTY(QString password READ password WRITE setPassword NOTIFY passwordChanged)
+    Q_PROPERTY(QString language READ language WRITE setLanguage NOTIFY languageChanged)
+    Q_PROPERTY(int logLineCap READ logLineCap WRITE setLogLineCap NOTIFY logLineCapChanged)
+    Q_PROPERTY(QByteArray windowGeometry READ windowGeometry WRITE setWindowGeometry NOTIFY
+                   windowGeometryChanged)
+    Q_PROPERTY(
+        QByteArray windowState READ windowState WRITE setWindowState NOTIFY windowStateChanged)
+    Q_PROPERTY(QString autoJoinChannel READ autoJoinChannel WRITE setAutoJoinChannel NOTIFY
+                   autoJoinChannelChanged)
+
+public:
+    // One per property, in declaration order; keyName() gives the property name.
+    enum class Key {
+        Nickname,
+        BindAddress,
+        Port,
+        ThreadingModel,
+        Workers,
+        ServerName,
+        Password,
+        Language,
+        LogLineCap,
+        WindowGeometry,
+        WindowState,
+        AutoJoinChannel,
+    };
+    static constexpr int KeyCount = int(Key::AutoJoinChannel) + 1;
+
+    static AppSettings *instance();
+    // The settings file (INI). Call before the first instance(); later calls are ignored
+    // with a warning. Without it, the platform's location for QtChat/qtchat is used.
+    static void setFileName(const QString &path);
+    static QString fileName();
+
+    // Translated reason why `value` is not acceptable for `key`, or empty when it is.
+    static QString validationError(const QString &key, const QVariant &value);
+    static QVariant defaultValue(const QString &key);
+    // "system", "en", "zh_CN".
+    static QStringList languages();
+    static QString keyName(Key key);
+    static QStringList keys();
+
+    QString nickname() const;
+    QString bindAddress() const;
+    int port() const;
+    QString threadingModel() const;
+    int workers() const;
+    QString serverName() const;
+    QString password() const;
+    QString language() const;
+    int logLineCap() const;
+    QByteArray windowGeometry() const;
+    QByteArray windowState() const;
+    QString autoJoinChannel() const;
+
+    // A consistent snapshot (one lock) of what the server needs.
+    ServerConfig serverConfig() const;
+
+public Q_SLOTS:
+    void setNickname(const QString &nickname);
+    void setBindAddress(const QString &address);
+    void setPort(int port);
+    void setThreadingModel(const QString &model);
+    void setWorkers(int workers);
+    void setServerName(const QString &name);
+    void setPassword(const QString &password);
+    void setLanguage(const QString &language);
+    void setLogLineCap(int lines);
+    void setWindowGeometry(const QByteArray &geometry);
+    void setWindowState(const QByteArray &state);
+    void setAutoJoinChannel(const QString &channel);
+
+    // Re-reads the file (someone else wrote it); changed values emit their signals.
+    void reload();
+    // Every setting back to its default, written to the file; changes emit their signals.
+    void restoreDefaults();
+
+Q_SIGNALS:
+    void nicknameChanged(const QString &nickname);
+    void bindAddressChanged(const QString &address);
+    void portChanged(int port);
+    void threadingModelChanged(const QString &model);
+    void workersChanged(int workers);
+    void serverNameChanged(const QString &name);
+    void passwordChanged(const QString &password);
+    void languageChanged(const QString &language);
+    void logLineCapChanged(int lines);
+    void windowGeometryChanged(const QByteArray &geometry);
+    void windowStateChanged(const QByteArray &state);
+    void autoJoinChannelChanged(const QString &channel);
+    void valueRejected(const QString &key, const QString &reason);
+
+private:
+    AppSettings();
+    ~AppSettings() override;
+    Q_DISABLE_COPY_MOVE(AppSettings)
+
+    QVariant value(Key key) const;
+    // Validates, stores and writes through; true when the value changed. Emits valueRejected
+    // itself; the caller emits the NOTIFY signal because only it knows the signal's type.
+    bool store(Key key, const QVariant &value);
+    void writeThrough(Key key, const QVariant &value);
+    void setAll(const std::array<QVariant, KeyCount> &values);
+    // What the file holds; a missing or invalid entry gives its fallback.
+    std::array<QVariant, KeyCount> readFile(const std::array<QVariant, KeyCount> &fallbacks) const;
+
+    // Chosen once by the constructor; constant afterwards, so read without the lock.
+    QString m_fileName;
+    QSettings::Format m_format = QSettings::NativeFormat;
+    // Guards m_values and every QSettings access. std::shared_mutex rather than QReadWriteLock:
+    // it is a pthread rwlock, which ThreadSanitizer understands; Qt's own locks live in the
+    // uninstrumented libQt6Core, where TSan cannot see them and reports races they prevent.
+    mutable std::shared_mutex m_lock;
+    std::array<QVariant, KeyCount> m_values;
+};

@@ -1,0 +1,119 @@
+#include "clientwindow.h"
+
+#include "chatclient.h"
+#include "chatwidget.h"
+
+#include <QCloseEvent>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QSpinBox>
+#include <QVBoxLayout>
+
+ClientWindow::ClientWindow(const QString &host, quint16 port, const QString &nick, QWidget *parent)
+    : QWidget(parent, Qt::Window),
+      m_client(new ChatClient(this)),
+      m_host(new QLineEdit(host, this)),
+      m_port(new QSpinBox(this)),
+      m_nick(new QLineEdit(nick, this)),
+      m_connect(new QPushButton(this)),
+      m_state(new QLabel(this)),
+      m_chat(new ChatWidget(m_client, this))
+{
+    setAttribute(Qt::WA_DeleteOnClose);
+    m_port->setRange(1, 65535);
+    m_port->setValue(port);
+    auto *bar = new QHBoxLayout;
+    bar->addWidget(m_host, 3);
+    bar->addWidget(m_port, 1);
+    bar->addWidget(m_nick, 2);
+    bar->addWidget(m_connect);
+    bar->addWidget(m_state, 2);
+    auto *layout = new QVBoxLayout(this);
+    layout->addLayout(bar);
+    layout->addWidget(m_chat);
+    connect(m_connect, &QPushButton::clicked, this, &ClientWindow::toggleConnection);
+    connect(m_client, &ChatClient::stateChanged, this, &ClientWindow::updateState);
+    connect(m_client, &ChatClient::nickChanged, this,
+            [this](const QString &, const QString &nick, bool self) {
+                if (self)
+                    m_nick->setText(nick);
+                retranslateUi();
+            });
+    resize(760, 520);
+    retranslateUi();
+}
+
+ClientWindow::~ClientWindow() = default;
+
+void ClientWindow::connectToServer()
+{
+    ClientSettings settings;
+    settings.host = m_host->text().trimmed();
+    settings.port = quint16(m_port->value());
+    settings.nick = m_nick->text().trimmed();
+    settings.channels = {QStringLiteral("#lobby")};
+    m_client->connectToServer(settings);
+}
+
+void ClientWindow::toggleConnection()
+{
+    if (m_client->state() == ChatClient::State::Disconnected && !m_client->isReconnectPending())
+        connectToServer();
+    else
+        m_client->disconnectFromServer(tr("Disconnected by user"));
+}
+
+void ClientWindow::closeEvent(QCloseEvent *event)
+{
+    // The client outlives its window until the server has read our QUIT and closed: deleting
+    // it now could reset the connection before the reason got through.
+    ChatClient *client = m_client;
+    client->setParent(nullptr);
+    if (client->state() == ChatClient::State::Disconnected) {
+        client->deleteLater();
+    } else {
+        connect(client, &ChatClient::stateChanged, client, [client](ChatClient::State state) {
+            if (state == ChatClient::State::Disconnected)
+                client->deleteLater();
+        });
+        client->disconnectFromServer(tr("Window closed"));
+    }
+    event->accept();
+}
+
+void ClientWindow::changeEvent(QEvent *event)
+{
+    if (event->type() == QEvent::LanguageChange)
+        retranslateUi();
+    QWidget::changeEvent(event);
+}
+
+void ClientWindow::updateState()
+{
+    retranslateUi();
+}
+
+void ClientWindow::retranslateUi()
+{
+    setWindowTitle(tr("QtChat client — %1").arg(m_nick->text()));
+    m_host->setPlaceholderText(tr("Server address"));
+    m_nick->setPlaceholderText(tr("Nickname"));
+    const bool offline = m_client->state() == ChatClient::State::Disconnected;
+    m_connect->setText(offline ? tr("Connect") : tr("Disconnect"));
+    switch (m_client->state()) {
+    case ChatClient::State::Disconnected:
+        m_state->setText(tr("Offline"));
+        break;
+    case ChatClient::State::Connecting:
+        m_state->setText(tr("Connecting…"));
+        break;
+    case ChatClient::State::Registering:
+        m_state->setText(tr("Signing in…"));
+        break;
+    case ChatClient::State::Connected:
+        m_state->setText(tr("Online as %1").arg(m_client->nick()));
+        break;
+    }
+}

@@ -1,0 +1,42 @@
+#pragma once
+
+#include <QWidget>
+
+class ChatClient;
+class ChatWidget;
+class QLabel;
+class QLineEdit;
+class QPushButton;
+class QSpinBox;
+
+// File → New Client Window: a separate window with its own connection, for chatting with
+// the other windows (or any IRC server). Closing it quits its connection cleanly.
+class ClientWindow : public QWidget
+{
+    Q_OBJECT
+
+public:
+    ClientWindow(const QString &host, quint16 port, const QString &nick, QWidget *parent = nullptr);
+    ~ClientWindow() override;
+
+    ChatClient *client() const { return m_client; }
+    ChatWidget *chat() const { return m_chat; }
+    void connectToServer();
+
+protected:
+    void closeEvent(QCloseEvent *event) override;
+    void changeEvent(QEvent *event) override;
+
+private:
+    void retranslateUi();
+    void updateState();
+    void toggleConnection();
+
+    ChatClient *m_client;
+    QLineEdit *m_host;
+    QSpinBox *m_port;
+    QLineEdit *m_nick;
+    QPushButton *m_connect;
+    QLabel *m_state;
+    ChatWidget *m_chat;
+};

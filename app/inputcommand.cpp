@@ -1,0 +1,99 @@
+#include "inputcommand.h"
+
+namespace {
+
+InputCommand make(InputCommand::Kind kind, const QString &target, const QString &text = {})
+{
+    InputCommand command;
+    command.kind = kind;
+    command.target = target;
+    command.text = text;
+    return command;
+}
+
+InputCommand fail(const QString &error)
+{
+    InputCommand command;
+    command.kind = InputCommand::Kind::Error;
+    command.error = error;
+    return command;
+}
+
+// Splits "word rest of line" into its first word and the rest.
+std::pair<QString, QString> firstWord(const QString &text)
+{
+    const QString trimmed = text.trimmed();
+    const qsizetype space = trimmed.indexOf(u' ');
+    if (space < 0)
+        return {trimmed, {}};
+    return {trimmed.left(space), trimmed.mid(space + 1).trimmed()};
+}
+
+InputCommand toConversation(InputCommand::Kind kind, const QString &conversation,
+                            const QString &text)
+{
+    if (conversation.isEmpty())
+        return fail(InputCommand::tr("Join a channel or open a conversation first."));
+    if (text.isEmpty())
+        return make(InputCommand::Kind::None, conversation);
+    return make(kind, conversation, text);
+}
+
+InputCommand channelCommand(InputCommand::Kind kind, const QString &arguments,
+                            const QString &conversation)
+{
+    auto [word, rest] = firstWord(arguments);
+    if (word.startsWith(u'#'))
+        return make(kind, word, rest);
+    if (kind == InputCommand::Kind::Join)
+        return word.isEmpty() ? fail(InputCommand::tr("Usage: /join #channel"))
+                              : make(kind, u'#' + word);
+    if (!conversation.startsWith(u'#'))
+        return fail(InputCommand::tr("Not in a channel: name one, e.g. /part #channel"));
+    return make(kind, conversation, arguments.trimmed());
+}
+
+InputCommand slashCommand(const QString &name, const QString &arguments,
+                          const QString &conversation)
+{
+    using Kind = InputCommand::Kind;
+    if (name == u"me")
+        return toConversation(Kind::Action, conversation, arguments.trimmed());
+    if (name == u"join" || name == u"j")
+        return channelCommand(Kind::Join, arguments, conversation);
+    if (name == u"part" || name == u"leave")
+        return channelCommand(Kind::Part, arguments, conversation);
+    if (name == u"topic")
+        return channelCommand(Kind::Topic, arguments, conversation);
+    if (name == u"nick") {
+        const QString nick = firstWord(arguments).first;
+        return nick.isEmpty() ? fail(InputCommand::tr("Usage: /nick newname"))
+                              : make(Kind::Nick, nick);
+    }
+    if (name == u"msg" || name == u"query") {
+        auto [target, text] = firstWord(arguments);
+        if (target.isEmpty() || text.isEmpty())
+            return fail(InputCommand::tr("Usage: /msg nick message"));
+        return make(Kind::PrivateMessage, target, text);
+    }
+    if (name == u"quote" || name == u"raw")
+        return arguments.isEmpty() ? fail(InputCommand::tr("Usage: /quote COMMAND params"))
+                                   : make(Kind::Raw, {}, arguments);
+    return fail(
+        InputCommand::tr("Unknown command /%1. Known: /join /part /nick /msg /topic /me /quote")
+            .arg(name));
+}
+
+} // namespace
+
+InputCommand InputCommand::parse(const QString &line, const QString &conversation)
+{
+    if (line.trimmed().isEmpty())
+        return {};
+    // "//text" is how one says something that starts with a slash.
+    if (!line.startsWith(u'/') || line.startsWith(u"//"))
+        return toConversation(Kind::Message, conversation,
+                              line.startsWith(u"//") ? line.mid(1) : line);
+    auto [name, arguments] = firstWord(line.mid(1));
+    return slashCommand(name.toLower(), arguments, conversation);
+}

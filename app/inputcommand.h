@@ -1,0 +1,22 @@
+#pragma once
+
+#include <QCoreApplication>
+#include <QString>
+
+// What the user typed into a chat input line, decided before anything is sent: plain text
+// for the current conversation, or one of the slash commands.
+struct InputCommand
+{
+    Q_DECLARE_TR_FUNCTIONS(InputCommand)
+
+public:
+    enum class Kind { None, Message, Action, Join, Part, Nick, PrivateMessage, Topic, Raw, Error };
+
+    Kind kind = Kind::None;
+    QString target; // channel or nick the command acts on
+    QString text; // message, reason or topic
+    QString error; // for Kind::Error: what is wrong, for the user
+
+    // `conversation` is the channel or nick of the current tab; empty in the status tab.
+    static InputCommand parse(const QString &line, const QString &conversation);
+};

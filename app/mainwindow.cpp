@@ -1,0 +1,314 @@
+#include "mainwindow.h"
+
+#include "appsettings.h"
+#include "chatclient.h"
+#include "chatwidget.h"
+#include "clientwindow.h"
+#include "languagemanager.h"
+#include "loadpanel.h"
+#include "logview.h"
+#include "serverpanel.h"
+#include "settingsdialog.h"
+#include "threadsview.h"
+
+#include <QActionGroup>
+#include <QApplication>
+#include <QCloseEvent>
+#include <QDockWidget>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QSplitter>
+#include <QStatusBar>
+#include <QVBoxLayout>
+
+namespace {
+
+const QString SystemLanguage = QStringLiteral("system");
+
+double totalMessagesPerSecond(const QList<ThreadStats> &threads)
+{
+    double total = 0;
+    for (const ThreadStats &thread : threads)
+        total += thread.messagesPerSecond;
+    return total;
+}
+
+} // namespace
+
+MainWindow::MainWindow(const QString &nick, QWidget *parent)
+    : QMainWindow(parent),
+      m_paneClient(new ChatClient(this)),
+      m_panel(new ServerPanel(this)),
+      m_threads(new ThreadsView(this)),
+      m_chat(new ChatWidget(m_paneClient, this)),
+      m_log(new LogView(this)),
+      m_load(new LoadPanel(this)),
+      m_language(new LanguageManager(this)),
+      m_nickOverride(nick)
+{
+    m_language->apply(AppSettings::instance()->language());
+    setCentralWidget(m_chat);
+    buildDocks();
+    buildMenus();
+    m_panel->setConfig(AppSettings::instance()->serverConfig());
+    m_log->setLineCap(AppSettings::instance()->logLineCap());
+    connect(AppSettings::instance(), &AppSettings::logLineCapChanged, m_log, &LogView::setLineCap);
+    connect(m_panel, &ServerPanel::startRequested, this, &MainWindow::startServer);
+    connect(m_panel, &ServerPanel::stopRequested, this, &MainWindow::stopServer);
+    connect(m_load, &LoadPanel::restartServerRequested, this, [this] {
+        stopServer();
+        startServer();
+    });
+    connectServer();
+    connectPaneClient();
+    restoreLayout();
+    retranslateUi();
+}
+
+MainWindow::~MainWindow()
+{
+    m_server.stop();
+}
+
+void MainWindow::buildDocks()
+{
+    auto *serverSide = new QWidget(this);
+    auto *layout = new QVBoxLayout(serverSide);
+    layout->addWidget(m_panel);
+    layout->addWidget(m_threads, 1);
+    m_serverDock = new QDockWidget(this);
+    m_serverDock->setObjectName(QStringLiteral("serverDock"));
+    m_serverDock->setWidget(serverSide);
+    addDockWidget(Qt::LeftDockWidgetArea, m_serverDock);
+    m_logDock = new QDockWidget(this);
+    m_logDock->setObjectName(QStringLiteral("logDock"));
+    m_logDock->setWidget(m_log);
+    addDockWidget(Qt::BottomDockWidgetArea, m_logDock);
+    m_loadDock = new QDockWidget(this);
+    m_loadDock->setObjectName(QStringLiteral("loadDock"));
+    m_loadDock->setWidget(m_load);
+    addDockWidget(Qt::LeftDockWidgetArea, m_loadDock); // under the threads view, both in sight
+}
+
+void MainWindow::buildMenus()
+{
+    m_fileMenu = menuBar()->addMenu(QString());
+    m_newClient = m_fileMenu->addAction(QString(), this, &MainWindow::openClientWindow);
+    m_newClient->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_N));
+    m_settings = m_fileMenu->addAction(QString(), this, &MainWindow::openSettings);
+    m_settings->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Comma));
+    m_fileMenu->addSeparator();
+    m_quit = m_fileMenu->addAction(QString(), this, &QWidget::close);
+    m_quit->setShortcut(QKeySequence::Quit);
+
+    m_languageMenu = menuBar()->addMenu(QString());
+    m_languages = new QActionGroup(this);
+    for (const QString &code : {SystemLanguage, QStringLiteral("en"), QStringLiteral("zh_CN")}) {
+        QAction *action = m_languageMenu->addAction(QString());
+        action->setData(code);
+        action->setCheckable(true);
+        action->setChecked(code == AppSettings::instance()->language());
+        m_languages->addAction(action);
+    }
+    connect(m_languages, &QActionGroup::triggered, this,
+            [this](QAction *action) { setLanguage(action->data().toString()); });
+
+    m_helpMenu = menuBar()->addMenu(QString());
+    m_about = m_helpMenu->addAction(QString(), this, [this] {
+        QMessageBox::about(this, tr("About QtChat"),
+                           tr("QtChat %1\nA threaded IRC-subset chat server you can watch, and "
+                              "its client.")
+                               .arg(QStringLiteral(QTCHAT_VERSION)));
+    });
+}
+
+void MainWindow::retranslateUi()
+{
+    setWindowTitle(tr("QtChat"));
+    m_serverDock->setWindowTitle(tr("Server"));
+    m_logDock->setWindowTitle(tr("Log"));
+    m_loadDock->setWindowTitle(tr("Load"));
+    m_fileMenu->setTitle(tr("&File"));
+    m_newClient->setText(tr("New &Client Window"));
+    m_settings->setText(tr("&Settings…"));
+    m_quit->setText(tr("&Quit"));
+    m_languageMenu->setTitle(tr("&Language"));
+    const QList<QAction *> languages = m_languages->actions();
+    languages[0]->setText(tr("System"));
+    languages[1]->setText(QStringLiteral("English"));
+    languages[2]->setText(QStringLiteral("中文"));
+    m_helpMenu->setTitle(tr("&Help"));
+    m_about->setText(tr("&About QtChat"));
+    if (!m_server.isRunning())
+        m_panel->setStatus(tr("Stopped. Choose a threading model and press Start."));
+}
+
+void MainWindow::changeEvent(QEvent *event)
+{
+    if (event->type() == QEvent::LanguageChange)
+        retranslateUi();
+    QMainWindow::changeEvent(event);
+}
+
+void MainWindow::setLanguage(const QString &language)
+{
+    AppSettings::instance()->setLanguage(language);
+    m_language->apply(AppSettings::instance()->language());
+    for (QAction *action : m_languages->actions())
+        action->setChecked(action->data().toString() == AppSettings::instance()->language());
+}
+
+void MainWindow::connectServer()
+{
+    connect(&m_server, &ChatServer::clientConnected, this,
+            [this](quint32 id, const QString &peer, const QString &thread) {
+                log(LogLevel::Info, thread,
+                    tr("client %1 connected from %2, served by %3").arg(id).arg(peer, thread));
+            });
+    connect(&m_server, &ChatServer::clientRegistered, this,
+            [this](quint32 id, const QString &nick, const QString &thread) {
+                log(LogLevel::Info, thread, tr("client %1 registered as %2").arg(id).arg(nick));
+            });
+    connect(&m_server, &ChatServer::clientDisconnected, this,
+            [this](quint32 id, const QString &nick, const QString &reason, const QString &thread) {
+                log(LogLevel::Info, thread,
+                    tr("client %1 (%2) disconnected: %3").arg(id).arg(nick, reason));
+            });
+    connect(&m_server, &ChatServer::messageRelayed, this,
+            [this](const QString &from, const QString &target, const QString &text,
+                   const QString &thread) {
+                const QString route = target.isEmpty() ? from : from + u" → " + target;
+                log(LogLevel::Debug, thread,
+                    tr("Message received from client: %1").arg(text) + u"  [" + route + u']');
+            });
+    connect(&m_server, &ChatServer::statsUpdated, this, &MainWindow::showStats);
+}
+
+void MainWindow::connectPaneClient()
+{
+    connect(m_paneClient, &ChatClient::errorOccurred, this,
+            [this](const QString &message) { log(LogLevel::Warning, tr("chat pane"), message); });
+}
+
+void MainWindow::startServer()
+{
+    QString error;
+    ServerConfig config = m_panel->config(AppSettings::instance()->serverConfig(), &error);
+    config.limits.noLimits = config.limits.noLimits || m_load->liftsLimits();
+    if (!error.isEmpty() || !m_server.start(config)) {
+        const QString reason = error.isEmpty() ? m_server.startError() : error;
+        m_panel->showError(reason);
+        log(LogLevel::Error, tr("main"), reason);
+        return;
+    }
+    AppSettings *settings = AppSettings::instance();
+    settings->setBindAddress(config.bindAddress.toString());
+    settings->setPort(config.port);
+    settings->setThreadingModel(threadingModelName(config.threading));
+    settings->setWorkers(config.workers);
+    m_panel->setRunning(true);
+    m_threads->clear();
+    m_load->serverStarted(localHostForClients(), m_server.serverPort(), config.limits.noLimits);
+    log(LogLevel::Info, tr("main"),
+        tr("Listening on %1 port %2 with %3 threading")
+            .arg(config.bindAddress.toString())
+            .arg(m_server.serverPort())
+            .arg(threadingModelName(config.threading)));
+    ClientSettings client;
+    client.host = localHostForClients();
+    client.port = m_server.serverPort();
+    client.nick = m_nickOverride.isEmpty() ? settings->nickname() : m_nickOverride;
+    client.channels = {settings->autoJoinChannel()};
+    m_paneClient->connectToServer(client);
+}
+
+void MainWindow::stopServer()
+{
+    m_paneClient->disconnectFromServer(tr("Server stopping"));
+    m_load->serverStopping();
+    m_server.stop();
+    m_panel->setRunning(false);
+    m_threads->clear();
+    log(LogLevel::Info, tr("main"), tr("Server stopped; every thread joined."));
+    retranslateUi();
+}
+
+QString MainWindow::localHostForClients() const
+{
+    const QHostAddress bound = m_server.serverAddress();
+    if (bound == QHostAddress::Any || bound == QHostAddress::AnyIPv4)
+        return QStringLiteral("127.0.0.1");
+    if (bound == QHostAddress::AnyIPv6)
+        return QStringLiteral("::1");
+    return bound.toString();
+}
+
+ClientWindow *MainWindow::openClientWindow()
+{
+    const quint16 port
+        = m_server.isRunning() ? m_server.serverPort() : quint16(AppSettings::instance()->port());
+    auto *window = new ClientWindow(localHostForClients(), port,
+                                    QStringLiteral("guest-%1").arg(m_nextGuest++));
+    m_clientWindows.append(window);
+    window->show();
+    if (m_server.isRunning())
+        window->connectToServer();
+    return window;
+}
+
+QList<ClientWindow *> MainWindow::clientWindows() const
+{
+    QList<ClientWindow *> open;
+    for (const QPointer<ClientWindow> &window : m_clientWindows) {
+        if (window)
+            open.append(window);
+    }
+    return open;
+}
+
+void MainWindow::showStats(const QList<ThreadStats> &threads)
+{
+    m_threads->updateStats(threads);
+    const QString clients = tr("%n client(s)", nullptr, m_server.clientCount());
+    const QString threadCount = tr("%n thread(s)", nullptr, m_server.threadCount());
+    m_panel->setStatus(tr("Listening on %1:%2 · %3 · %4 · %5 messages/s")
+                           .arg(m_server.serverAddress().toString())
+                           .arg(m_server.serverPort())
+                           .arg(clients, threadCount)
+                           .arg(totalMessagesPerSecond(threads), 0, 'f', 0));
+}
+
+void MainWindow::log(LogLevel level, const QString &thread, const QString &text)
+{
+    m_log->append(level, thread, text);
+}
+
+void MainWindow::openSettings()
+{
+    SettingsDialog dialog(this);
+    if (dialog.exec() != QDialog::Accepted)
+        return;
+    setLanguage(AppSettings::instance()->language());
+    if (!m_server.isRunning())
+        m_panel->setConfig(AppSettings::instance()->serverConfig());
+    if (m_paneClient->isRegistered() && m_nickOverride.isEmpty())
+        m_paneClient->changeNick(AppSettings::instance()->nickname());
+}
+
+void MainWindow::restoreLayout()
+{
+    resize(1100, 720);
+    restoreGeometry(AppSettings::instance()->windowGeometry());
+    restoreState(AppSettings::instance()->windowState());
+}
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    AppSettings::instance()->setWindowGeometry(saveGeometry());
+    AppSettings::instance()->setWindowState(saveState());
+    for (ClientWindow *window : clientWindows())
+        window->close();
+    if (m_server.isRunning())
+        stopServer();
+    event->accept();
+}

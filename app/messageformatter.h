@@ -1,0 +1,21 @@
+#pragma once
+
+#include <QColor>
+#include <QDateTime>
+#include <QString>
+
+struct ChatMessage;
+
+// Turns chat lines into the HTML a QTextBrowser shows. Everything from the network is escaped:
+// only the markup made here (time, nick colour, links to http/https URLs) is ever rendered.
+namespace MessageFormatter {
+
+// The same nick gets the same colour in every window and every run.
+QColor nickColor(const QString &nick);
+// Plain text to HTML: escaped, with http(s) URLs as links.
+QString linkified(const QString &text);
+QString messageHtml(const ChatMessage &message);
+// A line about the channel (joins, parts, topic changes, errors), in grey.
+QString eventHtml(const QDateTime &time, const QString &text);
+
+} // namespace MessageFormatter

@@ -1,0 +1,142 @@
+#include "serverpanel.h"
+
+#include <QComboBox>
+#include <QEvent>
+#include <QGridLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QSpinBox>
+
+namespace {
+
+constexpr ThreadingModel Models[]
+    = {ThreadingModel::PerConnection, ThreadingModel::Pool, ThreadingModel::Single};
+
+} // namespace
+
+ServerPanel::ServerPanel(QWidget *parent)
+    : QWidget(parent),
+      m_bind(new QLineEdit(this)),
+      m_port(new QSpinBox(this)),
+      m_threading(new QComboBox(this)),
+      m_workers(new QSpinBox(this)),
+      m_startStop(new QPushButton(this)),
+      m_status(new QLabel(this)),
+      m_bindLabel(new QLabel(this)),
+      m_portLabel(new QLabel(this)),
+      m_threadingLabel(new QLabel(this)),
+      m_workersLabel(new QLabel(this))
+{
+    m_port->setRange(1, 65535);
+    m_workers->setRange(0, 256);
+    for (ThreadingModel model : Models)
+        m_threading->addItem(QString(), QVariant::fromValue(int(model)));
+    m_status->setWordWrap(true);
+    m_status->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    auto *grid = new QGridLayout(this);
+    grid->addWidget(m_bindLabel, 0, 0);
+    grid->addWidget(m_bind, 0, 1);
+    grid->addWidget(m_portLabel, 0, 2);
+    grid->addWidget(m_port, 0, 3);
+    grid->addWidget(m_threadingLabel, 1, 0);
+    grid->addWidget(m_threading, 1, 1);
+    grid->addWidget(m_workersLabel, 1, 2);
+    grid->addWidget(m_workers, 1, 3);
+    grid->addWidget(m_startStop, 0, 4, 2, 1);
+    grid->addWidget(m_status, 2, 0, 1, 5);
+    grid->setColumnStretch(1, 1);
+    connect(m_startStop, &QPushButton::clicked, this, [this] {
+        if (m_running)
+            Q_EMIT stopRequested();
+        else
+            Q_EMIT startRequested();
+    });
+    connect(m_threading, &QComboBox::currentIndexChanged, this, &ServerPanel::updateWorkersEnabled);
+    retranslateUi();
+}
+
+void ServerPanel::setConfig(const ServerConfig &config)
+{
+    m_bind->setText(config.bindAddress.toString());
+    m_port->setValue(config.port);
+    m_threading->setCurrentIndex(m_threading->findData(int(config.threading)));
+    m_workers->setValue(config.workers);
+}
+
+ServerConfig ServerPanel::config(const ServerConfig &base, QString *error) const
+{
+    ServerConfig config = base;
+    if (!config.bindAddress.setAddress(m_bind->text().trimmed())) {
+        *error = tr("'%1' is not an IP address. Use 127.0.0.1 for this computer only, or "
+                    "0.0.0.0 for every network.")
+                     .arg(m_bind->text());
+        return config;
+    }
+    config.port = quint16(m_port->value());
+    config.threading = ThreadingModel(m_threading->currentData().toInt());
+    config.workers = m_workers->value();
+    *error = config.validate();
+    return config;
+}
+
+void ServerPanel::setRunning(bool running)
+{
+    m_running = running;
+    for (QWidget *field : {static_cast<QWidget *>(m_bind), static_cast<QWidget *>(m_port),
+                           static_cast<QWidget *>(m_threading)})
+        field->setEnabled(!running);
+    updateWorkersEnabled();
+    if (running)
+        m_showingError = false;
+    retranslateUi();
+}
+
+void ServerPanel::setStatus(const QString &text)
+{
+    if (m_showingError)
+        return;
+    m_status->setStyleSheet(QString());
+    m_status->setText(text);
+}
+
+void ServerPanel::showError(const QString &text)
+{
+    m_showingError = true;
+    m_status->setStyleSheet(QStringLiteral("color: #b03a2e"));
+    m_status->setText(text);
+}
+
+QString ServerPanel::statusText() const
+{
+    return m_status->text();
+}
+
+void ServerPanel::updateWorkersEnabled()
+{
+    m_workers->setEnabled(
+        !m_running && ThreadingModel(m_threading->currentData().toInt()) == ThreadingModel::Pool);
+}
+
+void ServerPanel::changeEvent(QEvent *event)
+{
+    if (event->type() == QEvent::LanguageChange)
+        retranslateUi();
+    QWidget::changeEvent(event);
+}
+
+void ServerPanel::retranslateUi()
+{
+    m_bindLabel->setText(tr("Address:"));
+    m_portLabel->setText(tr("Port:"));
+    m_threadingLabel->setText(tr("Threading:"));
+    m_workersLabel->setText(tr("Workers:"));
+    m_workers->setSpecialValueText(tr("automatic"));
+    m_threading->setItemText(0, tr("Thread per connection"));
+    m_threading->setItemText(1, tr("Worker pool"));
+    m_threading->setItemText(2, tr("Single thread"));
+    m_startStop->setText(m_running ? tr("Stop") : tr("Start"));
+    m_threading->setToolTip(
+        tr("Per connection: one QThread per client, as in the tutorial. Pool: a few long-lived "
+           "threads share the clients. Single: one thread serves everyone."));
+}

@@ -1,0 +1,54 @@
+#pragma once
+
+#include "serverconfig.h"
+
+#include <QWidget>
+
+class QComboBox;
+class QLabel;
+class QLineEdit;
+class QPushButton;
+class QSpinBox;
+
+// The server's controls: where to listen, which threading model, Start/Stop, and a status line.
+class ServerPanel : public QWidget
+{
+    Q_OBJECT
+
+public:
+    explicit ServerPanel(QWidget *parent = nullptr);
+
+    void setConfig(const ServerConfig &config);
+    // The fields over `base`; an empty *error when they make a valid config.
+    ServerConfig config(const ServerConfig &base, QString *error) const;
+
+    void setRunning(bool running);
+    bool isRunning() const { return m_running; }
+    void setStatus(const QString &text);
+    // Shown in the window, in red, until the next start.
+    void showError(const QString &text);
+    QString statusText() const;
+    QPushButton *startStopButton() const { return m_startStop; }
+    QComboBox *threadingBox() const { return m_threading; }
+
+Q_SIGNALS:
+    void startRequested();
+    void stopRequested();
+
+protected:
+    void changeEvent(QEvent *event) override;
+
+private:
+    void retranslateUi();
+    void updateWorkersEnabled();
+
+    QLineEdit *m_bind;
+    QSpinBox *m_port;
+    QComboBox *m_threading;
+    QSpinBox *m_workers;
+    QPushButton *m_startStop;
+    QLabel *m_status;
+    QLabel *m_bindLabel, *m_portLabel, *m_threadingLabel, *m_workersLabel;
+    bool m_running = false;
+    bool m_showingError = false;
+};

@@ -1,0 +1,348 @@
+#include "appsettings.h"
+
+#include <QFile>
+#include <QMetaProperty>
+#include <QRegularExpression>
+#include <QSettings>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <latch>
+#include <thread>
+#include <vector>
+
+// AppSettings is a process singleton: the file is chosen once in initTestCase(), the first
+// test creates the instance, and cleanup() puts the defaults back after every test.
+class TestAppSettings : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void cleanup();
+    void sameInstanceFromManyThreads();
+    void notifiesOncePerChange_data();
+    void notifiesOncePerChange();
+    void slotsMayUseSettings();
+    void persistsToFile();
+    void reloadReadsFile();
+    void rejectsInvalidValues_data();
+    void rejectsInvalidValues();
+    void acceptsBoundaryValues_data();
+    void acceptsBoundaryValues();
+    void validationErrorNeedsTheRightType();
+    void buildsServerConfig();
+    void fileCannotChangeOnceCreated();
+
+private:
+    QTemporaryDir m_dir;
+    QString m_file;
+};
+
+namespace {
+
+QMetaProperty propertyOf(const QObject *object, const QString &name)
+{
+    const QMetaObject *meta = object->metaObject();
+    return meta->property(meta->indexOfProperty(name.toLatin1().constData()));
+}
+
+// Each thread writes a few settings with its own values while reading all of them. Few
+// writes: each one rewrites and fsyncs the file, which is slow on a busy disk.
+void exercise(AppSettings *settings, int id)
+{
+    static const char *const models[] = {"per-connection", "pool", "single"};
+    for (int round = 0; round < 4; ++round) {
+        settings->setPort(2000 + id);
+        settings->setNickname(QStringLiteral("user%1").arg(id));
+        settings->setThreadingModel(QString::fromLatin1(models[(id + round) % 3]));
+        settings->setPort(0); // rejected, from any thread
+        for (int read = 0; read < 25; ++read) {
+            for (const QString &key : AppSettings::keys())
+                (void)settings->property(key.toLatin1().constData());
+            (void)settings->serverConfig();
+        }
+    }
+}
+
+} // namespace
+
+void TestAppSettings::initTestCase()
+{
+    QVERIFY(m_dir.isValid());
+    m_file = m_dir.filePath(QStringLiteral("qtchat.ini"));
+    AppSettings::setFileName(m_file);
+    QCOMPARE(AppSettings::fileName(), m_file);
+}
+
+void TestAppSettings::cleanup()
+{
+    AppSettings::instance()->restoreDefaults();
+}
+
+void TestAppSettings::sameInstanceFromManyThreads()
+{
+    // The first instance() of the process, from 16 threads released at once: the C++ form of
+    // the tutorial's `obj1 is obj2`.
+    constexpr int ThreadCount = 16;
+    std::vector<AppSettings *> seen(ThreadCount, nullptr);
+    std::latch start(ThreadCount);
+    std::vector<std::thread> threads;
+    for (int id = 0; id < ThreadCount; ++id) {
+        threads.emplace_back([&seen, &start, id] {
+            start.arrive_and_wait();
+            seen[id] = AppSettings::instance();
+            exercise(seen[id], id);
+        });
+    }
+    for (std::thread &thread : threads)
+        thread.join();
+
+    AppSettings *settings = AppSettings::instance();
+    for (AppSettings *pointer : seen)
+        QCOMPARE(pointer, settings);
+    QCOMPARE(settings->thread(), QCoreApplication::instance()->thread());
+    QVERIFY(settings->port() >= 2000 && settings->port() < 2000 + ThreadCount);
+    // The file saw the writes in the order memory did: the last one wins in both.
+    QSettings file(m_file, QSettings::IniFormat);
+    QCOMPARE(file.value(QStringLiteral("server/port")).toInt(), settings->port());
+    QCOMPARE(file.value(QStringLiteral("chat/nickname")).toString(), settings->nickname());
+}
+
+void TestAppSettings::notifiesOncePerChange_data()
+{
+    QTest::addColumn<QString>("key");
+    QTest::addColumn<QVariant>("first");
+    QTest::addColumn<QVariant>("second");
+    const auto row = [](const char *key, const QVariant &first, const QVariant &second) {
+        QTest::newRow(key) << QString::fromLatin1(key) << first << second;
+    };
+    row("nickname", QStringLiteral("tester1"), QStringLiteral("tester2"));
+    row("bindAddress", QStringLiteral("::1"), QStringLiteral("0.0.0.0"));
+    row("port", 7000, 7001);
+    row("threadingModel", QStringLiteral("single"), QStringLiteral("per-connection"));
+    row("workers", 4, 8);
+    row("serverName", QStringLiteral("irc.test"), QStringLiteral("other.test"));
+    row("password", QStringLiteral("secret"), QString());
+    row("language", QStringLiteral("zh_CN"), QStringLiteral("en"));
+    row("logLineCap", 2000, 3000);
+    row("windowGeometry", QByteArray("geometry-1"), QByteArray("geometry-2"));
+    row("windowState", QByteArray("state-1"), QByteArray("state-2"));
+    row("autoJoinChannel", QStringLiteral("#qt"), QStringLiteral("#test"));
+}
+
+void TestAppSettings::notifiesOncePerChange()
+{
+    QFETCH(QString, key);
+    QFETCH(QVariant, first);
+    QFETCH(QVariant, second);
+    AppSettings *settings = AppSettings::instance();
+    const QMetaProperty property = propertyOf(settings, key);
+    QVERIFY(property.hasNotifySignal());
+    QSignalSpy changed(settings, property.notifySignal());
+    QSignalSpy rejected(settings, &AppSettings::valueRejected);
+
+    for (const QVariant &value : {first, first, second, second})
+        QVERIFY(property.write(settings, value));
+
+    QCOMPARE(changed.count(), 2);
+    QCOMPARE(changed.at(0).at(0), first);
+    QCOMPARE(changed.at(1).at(0), second);
+    QCOMPARE(property.read(settings), second);
+    QCOMPARE(rejected.count(), 0);
+}
+
+void TestAppSettings::slotsMayUseSettings()
+{
+    // Signals come after the lock is released: a slot that reads and writes settings again
+    // would deadlock otherwise (the lock is not recursive).
+    AppSettings *settings = AppSettings::instance();
+    int seenPort = 0;
+    QObject context;
+    connect(settings, &AppSettings::portChanged, &context, [&](int) {
+        seenPort = settings->port();
+        settings->setWorkers(5);
+    });
+    settings->setPort(7100);
+    QCOMPARE(seenPort, 7100);
+    QCOMPARE(settings->workers(), 5);
+}
+
+void TestAppSettings::persistsToFile()
+{
+    AppSettings *settings = AppSettings::instance();
+    const QByteArray geometry("\x01\x02\xff geometry", 12);
+    settings->setNickname(QStringLiteral("persisted"));
+    settings->setPort(6697);
+    settings->setThreadingModel(QStringLiteral("single"));
+    settings->setLanguage(QStringLiteral("zh_CN"));
+    settings->setWindowGeometry(geometry);
+    settings->setAutoJoinChannel(QStringLiteral("#persist"));
+
+    QSettings file(m_file, QSettings::IniFormat);
+    QCOMPARE(file.value(QStringLiteral("chat/nickname")).toString(), QStringLiteral("persisted"));
+    QCOMPARE(file.value(QStringLiteral("server/port")).toInt(), 6697);
+    QCOMPARE(file.value(QStringLiteral("server/threadingModel")).toString(),
+             QStringLiteral("single"));
+    QCOMPARE(file.value(QStringLiteral("ui/language")).toString(), QStringLiteral("zh_CN"));
+    QCOMPARE(file.value(QStringLiteral("ui/windowGeometry")).toByteArray(), geometry);
+    QCOMPARE(file.value(QStringLiteral("chat/autoJoinChannel")).toString(),
+             QStringLiteral("#persist"));
+
+    // QSettings caches files within a process; the bytes on disk are what a restart reads.
+    QFile raw(m_file);
+    QVERIFY(raw.open(QIODevice::ReadOnly));
+    const QByteArray text = raw.readAll();
+    QVERIFY2(text.contains("nickname=persisted"), text.constData());
+    QVERIFY2(text.contains("port=6697"), text.constData());
+}
+
+void TestAppSettings::reloadReadsFile()
+{
+    AppSettings *settings = AppSettings::instance();
+    settings->setPort(7200);
+    {
+        QSettings file(m_file, QSettings::IniFormat);
+        file.setValue(QStringLiteral("chat/nickname"), QStringLiteral("reloaded"));
+        file.setValue(QStringLiteral("server/port"), QStringLiteral("not a number"));
+        file.sync();
+    }
+    QSignalSpy nickChanged(settings, &AppSettings::nicknameChanged);
+    QSignalSpy portChanged(settings, &AppSettings::portChanged);
+    QTest::ignoreMessage(QtWarningMsg, QRegularExpression(QStringLiteral("ignoring.*port")));
+
+    settings->reload();
+
+    QCOMPARE(settings->nickname(), QStringLiteral("reloaded"));
+    QCOMPARE(nickChanged.count(), 1);
+    QCOMPARE(settings->port(), 7200); // the bad entry does not replace a good value
+    QCOMPARE(portChanged.count(), 0);
+}
+
+void TestAppSettings::rejectsInvalidValues_data()
+{
+    QTest::addColumn<QString>("key");
+    QTest::addColumn<QVariant>("value");
+    const auto row = [](const char *name, const char *key, const QVariant &value) {
+        QTest::newRow(name) << QString::fromLatin1(key) << value;
+    };
+    row("port 0", "port", 0);
+    row("port 70000", "port", 70000);
+    row("port -1", "port", -1);
+    row("nick starts with digit", "nickname", QStringLiteral("9abc"));
+    row("nick empty", "nickname", QString());
+    row("nick with space", "nickname", QStringLiteral("a b"));
+    row("nick too long", "nickname", QString(31, QLatin1Char('n')));
+    row("nick not ascii", "nickname", QStringLiteral("小明"));
+    row("bind not an ip", "bindAddress", QStringLiteral("not-an-ip"));
+    row("bind empty", "bindAddress", QString());
+    row("threading forks", "threadingModel", QStringLiteral("forks"));
+    row("workers -1", "workers", -1);
+    row("workers 257", "workers", 257);
+    row("server name with space", "serverName", QStringLiteral("two words"));
+    row("server name empty", "serverName", QString());
+    row("password with space", "password", QStringLiteral("a b"));
+    row("language fr", "language", QStringLiteral("fr"));
+    row("log cap 5", "logLineCap", 5);
+    row("log cap 2000000", "logLineCap", 2000000);
+    row("channel without #", "autoJoinChannel", QStringLiteral("lobby"));
+    row("channel with space", "autoJoinChannel", QStringLiteral("#a b"));
+    row("channel empty", "autoJoinChannel", QString());
+}
+
+void TestAppSettings::rejectsInvalidValues()
+{
+    QFETCH(QString, key);
+    QFETCH(QVariant, value);
+    AppSettings *settings = AppSettings::instance();
+    const QMetaProperty property = propertyOf(settings, key);
+    const QVariant before = property.read(settings);
+    QSignalSpy changed(settings, property.notifySignal());
+    QSignalSpy rejected(settings, &AppSettings::valueRejected);
+
+    QVERIFY(property.write(settings, value));
+
+    QCOMPARE(property.read(settings), before);
+    QCOMPARE(changed.count(), 0);
+    QCOMPARE(rejected.count(), 1);
+    QCOMPARE(rejected.at(0).at(0).toString(), key);
+    const QString reason = rejected.at(0).at(1).toString();
+    QVERIFY(!reason.isEmpty());
+    QCOMPARE(AppSettings::validationError(key, value), reason);
+}
+
+void TestAppSettings::acceptsBoundaryValues_data()
+{
+    QTest::addColumn<QString>("key");
+    QTest::addColumn<QVariant>("value");
+    const auto row = [](const char *name, const char *key, const QVariant &value) {
+        QTest::newRow(name) << QString::fromLatin1(key) << value;
+    };
+    row("port 1", "port", 1);
+    row("port 65535", "port", 65535);
+    row("workers 0 (automatic)", "workers", 0);
+    row("workers 256", "workers", 256);
+    row("log cap 1000", "logLineCap", 1000);
+    row("log cap 1000000", "logLineCap", 1000000);
+    row("bind ipv6 loopback", "bindAddress", QStringLiteral("::1"));
+    row("bind any", "bindAddress", QStringLiteral("0.0.0.0"));
+    row("nick specials", "nickname", QStringLiteral("[x]`_^{|}\\"));
+    row("nick 30 chars", "nickname", QString(30, QLatin1Char('n')));
+    row("channel utf-8", "autoJoinChannel", QStringLiteral("#中文"));
+    row("password empty", "password", QString());
+}
+
+void TestAppSettings::acceptsBoundaryValues()
+{
+    QFETCH(QString, key);
+    QFETCH(QVariant, value);
+    AppSettings *settings = AppSettings::instance();
+    const QMetaProperty property = propertyOf(settings, key);
+    QSignalSpy rejected(settings, &AppSettings::valueRejected);
+
+    QVERIFY(property.write(settings, value));
+
+    QCOMPARE(rejected.count(), 0);
+    QCOMPARE(property.read(settings), value);
+    QCOMPARE(AppSettings::validationError(key, value), QString());
+}
+
+void TestAppSettings::validationErrorNeedsTheRightType()
+{
+    QVERIFY(AppSettings::validationError(QStringLiteral("port"), QStringLiteral("6667")).isEmpty());
+    QVERIFY(!AppSettings::validationError(QStringLiteral("port"), QStringLiteral("abc")).isEmpty());
+    QVERIFY(!AppSettings::validationError(QStringLiteral("port"), QVariant()).isEmpty());
+    QVERIFY(!AppSettings::validationError(QStringLiteral("no-such-key"), 1).isEmpty());
+}
+
+void TestAppSettings::buildsServerConfig()
+{
+    AppSettings *settings = AppSettings::instance();
+    settings->setBindAddress(QStringLiteral("0.0.0.0"));
+    settings->setPort(7300);
+    settings->setThreadingModel(QStringLiteral("per-connection"));
+    settings->setWorkers(3);
+    settings->setServerName(QStringLiteral("irc.example"));
+    settings->setPassword(QStringLiteral("pw"));
+
+    const ServerConfig config = settings->serverConfig();
+
+    QCOMPARE(config.bindAddress, QHostAddress(QHostAddress::AnyIPv4));
+    QCOMPARE(config.port, quint16(7300));
+    QCOMPARE(config.threading, ThreadingModel::PerConnection);
+    QCOMPARE(config.workers, 3);
+    QCOMPARE(config.serverName, QByteArray("irc.example"));
+    QCOMPARE(config.password, QByteArray("pw"));
+    QCOMPARE(config.validate(), QString());
+}
+
+void TestAppSettings::fileCannotChangeOnceCreated()
+{
+    QTest::ignoreMessage(QtWarningMsg, QRegularExpression(QStringLiteral("ignored")));
+    AppSettings::setFileName(m_dir.filePath(QStringLiteral("other.ini")));
+    QCOMPARE(AppSettings::fileName(), m_file);
+}
+
+QTEST_GUILESS_MAIN(TestAppSettings)
+#include "tst_appsettings.moc"

@@ -1,0 +1,73 @@
+// What the chat input line does with what people type.
+#include "inputcommand.h"
+
+#include <QTest>
+
+Q_DECLARE_METATYPE(InputCommand::Kind)
+
+class TestInputCommand : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void parse_data();
+    void parse();
+};
+
+void TestInputCommand::parse_data()
+{
+    using Kind = InputCommand::Kind;
+    QTest::addColumn<QString>("line");
+    QTest::addColumn<QString>("conversation");
+    QTest::addColumn<Kind>("kind");
+    QTest::addColumn<QString>("target");
+    QTest::addColumn<QString>("text");
+
+    const QString lobby = QStringLiteral("#lobby");
+    QTest::newRow("plain text") << "hello all" << lobby << Kind::Message << lobby << "hello all";
+    QTest::newRow("chinese") << "你好" << lobby << Kind::Message << lobby << "你好";
+    QTest::newRow("double slash") << "//etc/passwd is a path" << lobby << Kind::Message << lobby
+                                  << "/etc/passwd is a path";
+    QTest::newRow("empty") << "   " << lobby << Kind::None << QString() << QString();
+    QTest::newRow("me") << "/me waves" << lobby << Kind::Action << lobby << "waves";
+    QTest::newRow("join") << "/join #qt" << lobby << Kind::Join << "#qt" << QString();
+    QTest::newRow("join adds hash") << "/j qt" << lobby << Kind::Join << "#qt" << QString();
+    QTest::newRow("part current") << "/part bye now" << lobby << Kind::Part << lobby << "bye now";
+    QTest::newRow("part named") << "/PART #qt later" << lobby << Kind::Part << "#qt"
+                                << "later";
+    QTest::newRow("nick") << "/nick 小明" << lobby << Kind::Nick << "小明" << QString();
+    QTest::newRow("msg") << "/msg bob hi there" << lobby << Kind::PrivateMessage << "bob"
+                         << "hi there";
+    QTest::newRow("topic set") << "/topic Qt threads" << lobby << Kind::Topic << lobby
+                               << "Qt threads";
+    QTest::newRow("topic query") << "/topic" << lobby << Kind::Topic << lobby << QString();
+    QTest::newRow("quote") << "/quote LIST" << lobby << Kind::Raw << QString() << "LIST";
+    QTest::newRow("text in status tab")
+        << "hello" << QString() << Kind::Error << QString() << QString();
+    QTest::newRow("part outside channel") << "/part"
+                                          << "bob" << Kind::Error << QString() << QString();
+    QTest::newRow("msg without text")
+        << "/msg bob" << lobby << Kind::Error << QString() << QString();
+    QTest::newRow("nick without name") << "/nick" << lobby << Kind::Error << QString() << QString();
+    QTest::newRow("unknown") << "/frobnicate" << lobby << Kind::Error << QString() << QString();
+}
+
+void TestInputCommand::parse()
+{
+    QFETCH(QString, line);
+    QFETCH(QString, conversation);
+    QFETCH(InputCommand::Kind, kind);
+    QFETCH(QString, target);
+    QFETCH(QString, text);
+
+    const InputCommand command = InputCommand::parse(line, conversation);
+    QCOMPARE(command.kind, kind);
+    QCOMPARE(command.error.isEmpty(), kind != InputCommand::Kind::Error);
+    if (kind == InputCommand::Kind::Error || kind == InputCommand::Kind::None)
+        return;
+    QCOMPARE(command.target, target);
+    QCOMPARE(command.text, text);
+}
+
+QTEST_GUILESS_MAIN(TestInputCommand)
+#include "tst_inputcommand.moc"

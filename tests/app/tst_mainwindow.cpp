@@ -1,0 +1,194 @@
+// The desktop app as a person uses it: click Start, chat from several windows, switch the
+// threading model, switch the language. Real server, real sockets, offscreen windows.
+#include "appsettings.h"
+#include "chatclient.h"
+#include "chatwidget.h"
+#include "clientwindow.h"
+#include "logview.h"
+#include "mainwindow.h"
+#include "rawclient.h"
+#include "serverpanel.h"
+#include "threadsview.h"
+
+#include <QComboBox>
+#include <QPushButton>
+#include <QTemporaryDir>
+#include <QTest>
+
+namespace {
+
+constexpr int Timeout = 10000;
+
+quint16 freePort()
+{
+    QTcpServer probe;
+    probe.listen(QHostAddress::LocalHost, 0);
+    return probe.serverPort();
+}
+
+bool logContains(LogView *log, const QString &text)
+{
+    log->model()->flush();
+    return log->visibleLines().join(u'\n').contains(text);
+}
+
+bool transcriptContains(ChatWidget *chat, const QString &channel, const QString &text)
+{
+    ConversationView *view = chat->conversation(channel);
+    return view && view->transcript().contains(text);
+}
+
+} // namespace
+
+class TestMainWindow : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void init();
+    void cleanup();
+
+    void clickingStartListensAndThePaneJoinsTheLobby();
+    void twoClientWindowsChatWithEachOther();
+    void switchingTheThreadingModelKeepsChatWorking_data();
+    void switchingTheThreadingModelKeepsChatWorking();
+    void portInUseIsShownInTheWindow();
+    void languageSwitchesAtRuntime();
+
+private:
+    void clickStartStop();
+
+    QTemporaryDir m_dir;
+    std::unique_ptr<MainWindow> m_window;
+};
+
+void TestMainWindow::initTestCase()
+{
+    QVERIFY(m_dir.isValid());
+    AppSettings::setFileName(m_dir.filePath(QStringLiteral("qtchat.ini")));
+    AppSettings::instance()->setLanguage(QStringLiteral("en"));
+}
+
+void TestMainWindow::init()
+{
+    AppSettings::instance()->setPort(freePort());
+    m_window = std::make_unique<MainWindow>(QStringLiteral("tester"));
+    m_window->server()->setStatsInterval(50);
+    m_window->show();
+}
+
+void TestMainWindow::cleanup()
+{
+    m_window.reset();
+}
+
+void TestMainWindow::clickStartStop()
+{
+    QTest::mouseClick(m_window->serverPanel()->startStopButton(), Qt::LeftButton);
+}
+
+void TestMainWindow::clickingStartListensAndThePaneJoinsTheLobby()
+{
+    clickStartStop();
+    QVERIFY(m_window->server()->isRunning());
+    QCOMPARE(m_window->serverPanel()->startStopButton()->text(), QStringLiteral("Stop"));
+    QTRY_VERIFY_WITH_TIMEOUT(m_window->paneClient()->isJoined(QStringLiteral("#lobby")), Timeout);
+    QVERIFY(m_window->chatPane()->conversation(QStringLiteral("#lobby")));
+    QTRY_VERIFY(logContains(m_window->logView(), QStringLiteral("registered as tester")));
+
+    // An outside IRC client sees the pane in #lobby.
+    RawClient outsider;
+    QVERIFY(outsider.connectTo(m_window->server()->serverPort()));
+    QVERIFY(outsider.registerAs("outsider"));
+    outsider.send("NAMES #lobby");
+    auto names = outsider.expect("353");
+    QVERIFY(names);
+    QVERIFY(names->param(3).split(' ').contains("@tester"));
+    QTRY_VERIFY(m_window->serverPanel()->statusText().contains(QStringLiteral("2 client")));
+
+    clickStartStop();
+    QVERIFY(!m_window->server()->isRunning());
+    QCOMPARE(m_window->server()->threadCount(), 0);
+    QVERIFY(outsider.expect("ERROR"));
+}
+
+void TestMainWindow::twoClientWindowsChatWithEachOther()
+{
+    clickStartStop();
+    ClientWindow *first = m_window->openClientWindow();
+    ClientWindow *second = m_window->openClientWindow();
+    QCOMPARE(m_window->clientWindows().size(), 2);
+    QTRY_VERIFY_WITH_TIMEOUT(first->client()->isJoined(QStringLiteral("#lobby")), Timeout);
+    QTRY_VERIFY_WITH_TIMEOUT(second->client()->isJoined(QStringLiteral("#lobby")), Timeout);
+
+    first->chat()->submit(QStringLiteral("hello from the first window 你好"));
+    QTRY_VERIFY(transcriptContains(second->chat(), QStringLiteral("#lobby"),
+                                   QStringLiteral("hello from the first window 你好")));
+    QTRY_VERIFY(transcriptContains(m_window->chatPane(), QStringLiteral("#lobby"),
+                                   QStringLiteral("hello from the first window")));
+    QTRY_VERIFY(logContains(m_window->logView(),
+                            QStringLiteral("Message received from client: hello from the first")));
+
+    const QString secondNick = second->client()->nick();
+    second->close();
+    QTRY_VERIFY(transcriptContains(first->chat(), QStringLiteral("#lobby"),
+                                   secondNick + QStringLiteral(" quit")));
+    QTRY_COMPARE(m_window->clientWindows().size(), 1);
+}
+
+void TestMainWindow::switchingTheThreadingModelKeepsChatWorking_data()
+{
+    QTest::addColumn<int>("modelIndex");
+    QTest::addColumn<QString>("threadPrefix");
+    QTest::newRow("per-connection") << 0 << QStringLiteral("conn-");
+    QTest::newRow("pool") << 1 << QStringLiteral("worker-");
+    QTest::newRow("single") << 2 << QStringLiteral("single");
+}
+
+void TestMainWindow::switchingTheThreadingModelKeepsChatWorking()
+{
+    QFETCH(int, modelIndex);
+    QFETCH(QString, threadPrefix);
+    clickStartStop(); // start with the saved model
+    clickStartStop(); // and stop again, as a user switching models would
+    m_window->serverPanel()->threadingBox()->setCurrentIndex(modelIndex);
+    clickStartStop();
+    QVERIFY(m_window->server()->isRunning());
+    ClientWindow *guest = m_window->openClientWindow();
+    QTRY_VERIFY_WITH_TIMEOUT(guest->client()->isJoined(QStringLiteral("#lobby")), Timeout);
+    QTRY_VERIFY_WITH_TIMEOUT(m_window->paneClient()->isJoined(QStringLiteral("#lobby")), Timeout);
+    guest->chat()->submit(QStringLiteral("model check"));
+    QTRY_VERIFY(transcriptContains(m_window->chatPane(), QStringLiteral("#lobby"),
+                                   QStringLiteral("model check")));
+    ThreadsView *threads = m_window->threadsView();
+    QTRY_COMPARE(threads->rowCount(), m_window->server()->threadCount());
+    QVERIFY2(threads->threadName(0).startsWith(threadPrefix), qPrintable(threads->threadName(0)));
+}
+
+void TestMainWindow::portInUseIsShownInTheWindow()
+{
+    QTcpServer occupant;
+    QVERIFY(occupant.listen(QHostAddress::LocalHost, 0));
+    AppSettings::instance()->setPort(occupant.serverPort());
+    m_window = std::make_unique<MainWindow>(QStringLiteral("tester"));
+    clickStartStop();
+    QVERIFY(!m_window->server()->isRunning());
+    QVERIFY2(m_window->serverPanel()->statusText().contains(QString::number(occupant.serverPort())),
+             qPrintable(m_window->serverPanel()->statusText()));
+    QCOMPARE(m_window->serverPanel()->startStopButton()->text(), QStringLiteral("Start"));
+}
+
+void TestMainWindow::languageSwitchesAtRuntime()
+{
+    QPushButton *button = m_window->serverPanel()->startStopButton();
+    QCOMPARE(button->text(), QStringLiteral("Start"));
+    m_window->setLanguage(QStringLiteral("zh_CN"));
+    QTRY_COMPARE(button->text(), QStringLiteral("启动"));
+    QVERIFY(m_window->windowTitle().contains(QStringLiteral("QtChat")));
+    m_window->setLanguage(QStringLiteral("en"));
+    QTRY_COMPARE(button->text(), QStringLiteral("Start"));
+}
+
+QTEST_MAIN(TestMainWindow)
+#include "tst_mainwindow.moc"

@@ -1,0 +1,92 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="en_US">
+<context>
+    <name>ChatClient</name>
+    <message numerus="yes">
+        <location filename="../clientlib/chatclient.cpp" line="+358"/>
+        <source>Reconnecting in %n second(s)...</source>
+        <translation>
+            <numerusform>Reconnecting in %n second...</numerusform>
+            <numerusform>Reconnecting in %n seconds...</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>LogModel</name>
+    <message numerus="yes">
+        <location filename="../app/logmodel.cpp" line="+153"/>
+        <source> … (%n more characters)</source>
+        <translation>
+            <numerusform> … (%n more character)</numerusform>
+            <numerusform> … (%n more characters)</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>LogView</name>
+    <message numerus="yes">
+        <location filename="../app/logview.cpp" line="+355"/>
+        <source>%L1 of %Ln line(s)</source>
+        <translation>
+            <numerusform>%L1 of %Ln line</numerusform>
+            <numerusform>%L1 of %Ln lines</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+1"/>
+        <source>%Ln line(s)</source>
+        <translation>
+            <numerusform>%Ln line</numerusform>
+            <numerusform>%Ln lines</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message numerus="yes">
+        <location filename="../app/mainwindow.cpp" line="+258"/>
+        <source>%n client(s)</source>
+        <translation>
+            <numerusform>%n client</numerusform>
+            <numerusform>%n clients</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+1"/>
+        <source>%n thread(s)</source>
+        <translation>
+            <numerusform>%n thread</numerusform>
+            <numerusform>%n threads</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>ThreadsView</name>
+    <message numerus="yes">
+        <location filename="../app/threadsview.cpp" line="+310"/>
+        <source>%n thread(s) · %1 clients · %2 messages/s · %3 deliveries/s</source>
+        <translation>
+            <numerusform>%n thread · %1 clients · %2 messages/s · %3 deliveries/s</numerusform>
+            <numerusform>%n threads · %1 clients · %2 messages/s · %3 deliveries/s</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>ThroughputChart</name>
+    <message numerus="yes">
+        <source>%n minute(s)</source>
+        <translation type="vanished">
+            <numerusform>%n minute</numerusform>
+            <numerusform>%n minutes</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n second(s)</source>
+        <translation type="vanished">
+            <numerusform>%n second</numerusform>
+            <numerusform>%n seconds</numerusform>
+        </translation>
+    </message>
+</context>
+</TS>

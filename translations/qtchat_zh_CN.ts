@@ -1,0 +1,1376 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="zh_CN">
+<context>
+    <name>AppSettings</name>
+    <message>
+        <location filename="../app/appsettings.cpp" line="+159"/>
+        <source>The port must be between %1 and %2.</source>
+        <translation>端口必须在 %1 到 %2 之间。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The log must keep between %1 and %2 lines.</source>
+        <translation>日志保留的行数必须在 %1 到 %2 之间。</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>&quot;%1&quot; is not a valid nickname: use up to %2 letters, digits or -[]\`_^{|} characters, not starting with a digit or &apos;-&apos;.</source>
+        <translation>“%1”不是有效的昵称：最多 %2 个字符，只能使用字母、数字或 -[]\`_^{|}，且不能以数字或“-”开头。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>&quot;%1&quot; is not a valid channel name: it starts with # and has no spaces, commas or colons.</source>
+        <translation>“%1”不是有效的频道名：频道名以 # 开头，且不能包含空格、逗号或冒号。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Unknown threading model &quot;%1&quot;: use per-connection, pool or single.</source>
+        <translation>未知的线程模型“%1”：请使用 per-connection、pool 或 single。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Unknown language &quot;%1&quot;: use system, en or zh_CN.</source>
+        <translation>未知的语言“%1”：请使用 system、en 或 zh_CN。</translation>
+    </message>
+    <message>
+        <location line="+31"/>
+        <source>&quot;%1&quot; is not a valid value for the setting %2.</source>
+        <translation>“%1”不是设置项 %2 的有效值。</translation>
+    </message>
+    <message>
+        <location line="+43"/>
+        <source>Unknown setting &quot;%1&quot;.</source>
+        <translation>未知的设置项“%1”。</translation>
+    </message>
+</context>
+<context>
+    <name>ChatClient</name>
+    <message>
+        <location filename="../clientlib/chatclient.cpp" line="+167"/>
+        <location line="+14"/>
+        <location line="+42"/>
+        <location line="+6"/>
+        <source>channel name</source>
+        <translation>频道名</translation>
+    </message>
+    <message>
+        <location line="-61"/>
+        <source>channel key</source>
+        <translation>频道密钥</translation>
+    </message>
+    <message>
+        <location line="+42"/>
+        <source>nickname</source>
+        <translation>昵称</translation>
+    </message>
+    <message>
+        <location line="+26"/>
+        <source>Not connected: the command was not sent.</source>
+        <translation>未连接：命令没有发送。</translation>
+    </message>
+    <message>
+        <location line="+55"/>
+        <source>Connection to %1:%2 failed: %3</source>
+        <translation>连接 %1:%2 失败：%3</translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <source>The server sent data without line breaks; disconnecting.</source>
+        <translation>服务器发来的数据没有换行符，正在断开连接。</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>The server did not complete the connection in time.</source>
+        <translation>服务器未能及时完成连接。</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>The server stopped responding.</source>
+        <translation>服务器已停止响应。</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+24"/>
+        <source>Reconnecting in %n second(s)...</source>
+        <translation>
+            <numerusform>%n 秒后重新连接……</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+87"/>
+        <source>The server refused the nickname &quot;%1&quot;.</source>
+        <translation>服务器拒绝了昵称“%1”。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The server password is wrong.</source>
+        <translation>服务器密码错误。</translation>
+    </message>
+    <message>
+        <location line="+23"/>
+        <source>The server closed the connection: %1</source>
+        <translation>服务器关闭了连接：%1</translation>
+    </message>
+    <message>
+        <location line="+214"/>
+        <source>No free nickname found after %1 attempts.</source>
+        <translation>尝试 %1 次后仍未找到可用的昵称。</translation>
+    </message>
+    <message>
+        <location line="+44"/>
+        <source>message target</source>
+        <translation>消息目标</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Not connected: the message to %1 was not sent.</source>
+        <translation>未连接：发给 %1 的消息没有发送。</translation>
+    </message>
+    <message>
+        <location line="+44"/>
+        <source>Invalid %1: &quot;%2&quot;</source>
+        <translation>无效的%1：“%2”</translation>
+    </message>
+</context>
+<context>
+    <name>ChatServer</name>
+    <message>
+        <location filename="../serverlib/chatserver.cpp" line="+82"/>
+        <source>The server is already running.</source>
+        <translation>服务器已在运行。</translation>
+    </message>
+    <message>
+        <location line="+20"/>
+        <source>Cannot listen on %1 port %2: %3</source>
+        <translation>无法在 %1 的 %2 端口上监听：%3</translation>
+    </message>
+</context>
+<context>
+    <name>ChatWidget</name>
+    <message>
+        <location filename="../app/chatwidget.cpp" line="+41"/>
+        <source>kicked by %1: %2</source>
+        <translation>被 %1 踢出：%2</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Connected as %1.</source>
+        <translation>已以 %1 的身份连接。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Connection lost. Reconnecting in %1 s (attempt %2)…</source>
+        <translation>连接已断开。%1 秒后重新连接（第 %2 次尝试）……</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Server</source>
+        <translation>服务器</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Type a message, or /join #channel, /nick name, /msg nick text, /me action</source>
+        <translation>输入消息，或使用 /join #频道、/nick 昵称、/msg 昵称 内容、/me 动作</translation>
+    </message>
+    <message>
+        <location line="+68"/>
+        <source>Topic: %1</source>
+        <translation>主题：%1</translation>
+    </message>
+    <message>
+        <location line="+51"/>
+        <source>You joined %1.</source>
+        <translation>你加入了 %1。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>%1 joined %2.</source>
+        <translation>%1 加入了 %2。</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>You left %1.</source>
+        <translation>你离开了 %1。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>%1 left %2.</source>
+        <translation>%1 离开了 %2。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>%1 left %2 (%3).</source>
+        <translation>%1 离开了 %2（%3）。</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>%1 quit (%2).</source>
+        <translation>%1 已退出（%2）。</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>You are now known as %1.</source>
+        <translation>你的昵称已改为 %1。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>%1 is now known as %2.</source>
+        <translation>%1 的昵称已改为 %2。</translation>
+    </message>
+    <message>
+        <location line="+22"/>
+        <source>%1 set the topic: %2</source>
+        <translation>%1 将主题设置为：%2</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <location line="+2"/>
+        <source>Error: %1</source>
+        <translation>错误：%1</translation>
+    </message>
+</context>
+<context>
+    <name>ClientWindow</name>
+    <message>
+        <location filename="../app/clientwindow.cpp" line="+65"/>
+        <source>Disconnected by user</source>
+        <translation>用户断开了连接</translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>Window closed</source>
+        <translation>窗口已关闭</translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <source>QtChat client — %1</source>
+        <translation>QtChat 客户端 — %1</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Server address</source>
+        <translation>服务器地址</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Nickname</source>
+        <translation>昵称</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Connect</source>
+        <translation>连接</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Disconnect</source>
+        <translation>断开</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Offline</source>
+        <translation>离线</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Connecting…</source>
+        <translation>正在连接……</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Signing in…</source>
+        <translation>正在登录……</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Online as %1</source>
+        <translation>已上线：%1</translation>
+    </message>
+</context>
+<context>
+    <name>CommandLine</name>
+    <message>
+        <location filename="../app/commandline.cpp" line="+244"/>
+        <source>QtChat: a threaded IRC-subset chat server with a desktop client.</source>
+        <translation>QtChat：一个多线程的 IRC 子集聊天服务器，附带桌面客户端。</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>Unexpected argument &apos;%1&apos;.</source>
+        <translation>多余的参数“%1”。</translation>
+    </message>
+    <message>
+        <source>Invalid port &apos;%1&apos;: expected a number from 0 to 65535.</source>
+        <translation type="vanished">无效的端口“%1”：应为 0 到 65535 之间的数字。</translation>
+    </message>
+    <message>
+        <source>Invalid worker count &apos;%1&apos;.</source>
+        <translation type="vanished">无效的工作线程数“%1”。</translation>
+    </message>
+    <message>
+        <source>Cannot read the MOTD file &apos;%1&apos;: %2</source>
+        <translation type="vanished">无法读取每日消息（MOTD）文件“%1”：%2</translation>
+    </message>
+    <message>
+        <source>Invalid bind address &apos;%1&apos;.</source>
+        <translation type="vanished">无效的监听地址“%1”。</translation>
+    </message>
+    <message>
+        <source>Invalid threading model &apos;%1&apos;: use per-connection, pool or single.</source>
+        <translation type="vanished">无效的线程模型“%1”：请使用 per-connection、pool 或 single。</translation>
+    </message>
+    <message>
+        <source>Invalid protocol &apos;%1&apos;: use irc or tutorial.</source>
+        <translation type="vanished">无效的协议“%1”：请使用 irc 或 tutorial。</translation>
+    </message>
+    <message>
+        <source>Invalid --%1 &apos;%2&apos;: expected a whole number from 0 to %3.</source>
+        <translation type="vanished">无效的 --%1 “%2”：应为 0 到 %3 之间的整数。</translation>
+    </message>
+    <message>
+        <source>Invalid --%1 &apos;%2&apos;: expected a number of lines per second, 0 or more.</source>
+        <translation type="vanished">无效的 --%1 “%2”：应为每秒行数，0 或更大。</translation>
+    </message>
+    <message>
+        <source>Desktop: start the server as soon as the window opens.</source>
+        <translation type="vanished">桌面模式：窗口一打开就启动服务器。</translation>
+    </message>
+    <message>
+        <source>Desktop: the chat pane&apos;s nickname.</source>
+        <translation type="vanished">桌面模式：聊天面板使用的昵称。</translation>
+    </message>
+    <message>
+        <source>name</source>
+        <translation type="vanished">名称</translation>
+    </message>
+    <message>
+        <source>Read and write settings in this file instead of the default.</source>
+        <translation type="vanished">使用此文件读写设置，而不是默认位置。</translation>
+    </message>
+    <message>
+        <source>file</source>
+        <translation type="vanished">文件</translation>
+    </message>
+    <message>
+        <source>Run the server without a window; log to stderr.</source>
+        <translation type="vanished">不打开窗口，只运行服务器；日志输出到 stderr。</translation>
+    </message>
+    <message>
+        <source>Address to listen on (default 127.0.0.1).</source>
+        <translation type="vanished">监听的地址（默认 127.0.0.1）。</translation>
+    </message>
+    <message>
+        <source>address</source>
+        <translation type="vanished">地址</translation>
+    </message>
+    <message>
+        <source>TCP port to listen on (default 6667).</source>
+        <translation type="vanished">监听的 TCP 端口（默认 6667）。</translation>
+    </message>
+    <message>
+        <source>port</source>
+        <translation type="vanished">端口</translation>
+    </message>
+    <message>
+        <source>Threading model: per-connection, pool or single (default pool).</source>
+        <translation type="vanished">线程模型：per-connection、pool 或 single（默认 pool）。</translation>
+    </message>
+    <message>
+        <source>model</source>
+        <translation type="vanished">模型</translation>
+    </message>
+    <message>
+        <source>Worker threads in pool mode (default: one per core).</source>
+        <translation type="vanished">线程池模式下的工作线程数（默认：每个 CPU 核心一个）。</translation>
+    </message>
+    <message>
+        <source>count</source>
+        <translation type="vanished">数量</translation>
+    </message>
+    <message>
+        <source>Server name shown to clients (default qtchat.local).</source>
+        <translation type="vanished">向客户端显示的服务器名称（默认 qtchat.local）。</translation>
+    </message>
+    <message>
+        <source>Require this password (PASS) from clients.</source>
+        <translation type="vanished">要求客户端提供此密码（PASS）。</translation>
+    </message>
+    <message>
+        <source>password</source>
+        <translation type="vanished">密码</translation>
+    </message>
+    <message>
+        <source>Wire protocol: irc, or tutorial for the tutorial&apos;s echo clients (default irc).</source>
+        <translation type="vanished">通信协议：irc，或 tutorial（用于教程中的回显客户端）（默认 irc）。</translation>
+    </message>
+    <message>
+        <source>protocol</source>
+        <translation type="vanished">协议</translation>
+    </message>
+    <message>
+        <source>File whose lines are the message of the day.</source>
+        <translation type="vanished">每日消息（MOTD）文件，每行一条。</translation>
+    </message>
+    <message>
+        <source>Speak TLS only, with this PEM certificate (chain); needs --tls-key.</source>
+        <translation type="vanished">只使用 TLS 通信，使用此 PEM 证书（链）；需要同时指定 --tls-key。</translation>
+    </message>
+    <message>
+        <source>The PEM private key for --tls-cert (unencrypted).</source>
+        <translation type="vanished">--tls-cert 所用证书的 PEM 私钥（不能加密）。</translation>
+    </message>
+    <message>
+        <source>Most clients at once; 0: as many as the open-file limit allows (default %1).</source>
+        <translation type="vanished">同时连接的客户端上限；0：打开文件数上限允许多少就多少（默认 %1）。</translation>
+    </message>
+    <message>
+        <source>Most clients from one address; 0: no cap (default %1).</source>
+        <translation type="vanished">来自同一地址的客户端上限；0：不限制（默认 %1）。</translation>
+    </message>
+    <message>
+        <source>Most channels one client may join; 0: no cap (default %1).</source>
+        <translation type="vanished">每个客户端最多可加入的频道数；0：不限制（默认 %1）。</translation>
+    </message>
+    <message>
+        <source>Output queued for a client that does not read before it is disconnected (SendQ exceeded); 0: no cap (default %1).</source>
+        <translation type="vanished">客户端不读取数据时，为它排队的输出达到多少就断开它（SendQ exceeded）；0：不限制（默认 %1）。</translation>
+    </message>
+    <message>
+        <source>bytes</source>
+        <translation type="vanished">字节数</translation>
+    </message>
+    <message>
+        <source>Seconds a client may take to register; 0: forever (default %1).</source>
+        <translation type="vanished">客户端完成注册的时限（秒）；0：不限时（默认 %1）。</translation>
+    </message>
+    <message>
+        <source>seconds</source>
+        <translation type="vanished">秒数</translation>
+    </message>
+    <message>
+        <source>Seconds of silence before the server sends PING; 0: never (default %1).</source>
+        <translation type="vanished">客户端沉默多少秒后服务器发送 PING；0：从不发送（默认 %1）。</translation>
+    </message>
+    <message>
+        <source>Seconds a client has to answer PING (default %1).</source>
+        <translation type="vanished">客户端回应 PING 的时限（秒）（默认 %1）。</translation>
+    </message>
+    <message>
+        <source>Lines a client may send at once before flood control slows it (default %1).</source>
+        <translation type="vanished">泛洪控制限速之前，客户端可一次发送的行数（默认 %1）。</translation>
+    </message>
+    <message>
+        <source>lines</source>
+        <translation type="vanished">行数</translation>
+    </message>
+    <message>
+        <source>Lines per second a client may send after its burst; sustained excess is disconnected (Excess Flood); 0: no flood control (default %1).</source>
+        <translation type="vanished">突发之后客户端每秒可发送的行数；持续超出会被断开（Excess Flood）；0：不做泛洪控制（默认 %1）。</translation>
+    </message>
+    <message>
+        <source>For benchmarks and load tests: no flood control, no caps on clients, clients per address and channels. Line, buffer and send-queue limits and timeouts stay.</source>
+        <translation type="vanished">用于基准测试和压力测试：关闭泛洪控制，不限制客户端数、每个地址的客户端数和频道数。行长、缓冲区和发送队列的限制以及各项超时仍然有效。</translation>
+    </message>
+</context>
+<context>
+    <name>HeadlessServer</name>
+    <message>
+        <location filename="../app/headlessserver.cpp" line="+17"/>
+        <source>qtchat: cannot start the server: %1</source>
+        <translation>qtchat：无法启动服务器：%1</translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>Message received from client:</source>
+        <translation>收到客户端发来的消息:</translation>
+    </message>
+</context>
+<context>
+    <name>InputCommand</name>
+    <message>
+        <source>Join a channel or open a conversation first.</source>
+        <translation type="vanished">请先加入一个频道或打开一个对话。</translation>
+    </message>
+    <message>
+        <source>Usage: /join #channel</source>
+        <translation type="vanished">用法：/join #频道</translation>
+    </message>
+    <message>
+        <source>Not in a channel: name one, e.g. /part #channel</source>
+        <translation type="vanished">当前不在频道中：请指定频道，例如 /part #频道</translation>
+    </message>
+    <message>
+        <source>Usage: /nick newname</source>
+        <translation type="vanished">用法：/nick 新昵称</translation>
+    </message>
+    <message>
+        <source>Usage: /msg nick message</source>
+        <translation type="vanished">用法：/msg 昵称 消息</translation>
+    </message>
+    <message>
+        <source>Usage: /quote COMMAND params</source>
+        <translation type="vanished">用法：/quote 命令 参数</translation>
+    </message>
+    <message>
+        <source>Unknown command /%1. Known: /join /part /nick /msg /topic /me /quote</source>
+        <translation type="vanished">未知命令 /%1。可用的命令：/join /part /nick /msg /topic /me /quote</translation>
+    </message>
+</context>
+<context>
+    <name>LanguageManager</name>
+    <message>
+        <location filename="../app/languagemanager.cpp" line="+100"/>
+        <source>System</source>
+        <translation>跟随系统</translation>
+    </message>
+</context>
+<context>
+    <name>LimitOptions</name>
+    <message>
+        <location filename="../app/commandline.cpp" line="-193"/>
+        <source>Most clients at once; 0: as many as the open-file limit allows (default %1).</source>
+        <translation>同时连接的客户端上限；0：打开文件数上限允许多少就多少（默认 %1）。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <location line="+4"/>
+        <location line="+5"/>
+        <source>count</source>
+        <translation>数量</translation>
+    </message>
+    <message>
+        <location line="-6"/>
+        <source>Most clients from one address; 0: no cap (default %1).</source>
+        <translation>来自同一地址的客户端上限；0：不限制（默认 %1）。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Most channels one client may join; 0: no cap (default %1).</source>
+        <translation>每个客户端最多可加入的频道数；0：不限制（默认 %1）。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Output queued for a client that does not read before it is disconnected (SendQ exceeded); 0: no cap (default %1).</source>
+        <translation>客户端不读取数据时，为它排队的输出达到多少就断开它（SendQ exceeded）；0：不限制（默认 %1）。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>bytes</source>
+        <translation>字节数</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Seconds a client may take to register; 0: forever (default %1).</source>
+        <translation>客户端完成注册的时限（秒）；0：不限时（默认 %1）。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <location line="+5"/>
+        <location line="+4"/>
+        <source>seconds</source>
+        <translation>秒数</translation>
+    </message>
+    <message>
+        <location line="-6"/>
+        <source>Seconds of silence before the server sends PING; 0: never (default %1).</source>
+        <translation>客户端沉默多少秒后服务器发送 PING；0：从不发送（默认 %1）。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Seconds a client has to answer PING (default %1).</source>
+        <translation>客户端回应 PING 的时限（秒）（默认 %1）。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Lines a client may send at once before flood control slows it (default %1).</source>
+        <translation>泛洪控制限速之前，客户端可一次发送的行数（默认 %1）。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <location line="+6"/>
+        <source>lines</source>
+        <translation>行数</translation>
+    </message>
+    <message>
+        <location line="-3"/>
+        <source>Lines per second a client may send after its burst; sustained excess is disconnected (Excess Flood); 0: no flood control (default %1).</source>
+        <translation>突发之后客户端每秒可发送的行数；持续超出会被断开（Excess Flood）；0：不做泛洪控制（默认 %1）。</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>For benchmarks and load tests: no flood control, no caps on clients, clients per address and channels. Line, buffer and send-queue limits and timeouts stay.</source>
+        <translation>用于基准测试和压力测试：关闭泛洪控制，不限制客户端数、每个地址的客户端数和频道数。行长、缓冲区和发送队列的限制以及各项超时仍然有效。</translation>
+    </message>
+</context>
+<context>
+    <name>LogModel</name>
+    <message numerus="yes">
+        <location filename="../app/logmodel.cpp" line="+153"/>
+        <source> … (%n more characters)</source>
+        <translation>
+            <numerusform> ……（还有 %n 个字符）</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>DEBUG</source>
+        <translation>调试</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>INFO</source>
+        <translation>信息</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>WARN</source>
+        <translation>警告</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>ERROR</source>
+        <translation>错误</translation>
+    </message>
+</context>
+<context>
+    <name>LogView</name>
+    <message>
+        <location filename="../app/logview.cpp" line="+177"/>
+        <source>&amp;Level:</source>
+        <translation>级别(&amp;L)：</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>All</source>
+        <translation>全部</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Info and above</source>
+        <translation>信息及以上</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Warnings and above</source>
+        <translation>警告及以上</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Errors only</source>
+        <translation>仅错误</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Filter (thread or text)</source>
+        <translation>过滤（线程或文本）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Pause autoscroll</source>
+        <translation>暂停自动滚动</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Keep the view where it is while new lines arrive</source>
+        <translation>有新日志时保持当前视图位置不动</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Clear</source>
+        <translation>清空</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Save…</source>
+        <translation>保存……</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Copy</source>
+        <translation>复制(&amp;C)</translation>
+    </message>
+    <message>
+        <location line="+93"/>
+        <location line="+8"/>
+        <source>Save Log</source>
+        <translation>保存日志</translation>
+    </message>
+    <message>
+        <location line="-7"/>
+        <source>Log files (*.log);;Text files (*.txt);;All files (*)</source>
+        <translation>日志文件 (*.log);;文本文件 (*.txt);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Could not save the log to %1:
+%2</source>
+        <translation>无法将日志保存到 %1：
+%2</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+66"/>
+        <source>%L1 of %Ln line(s)</source>
+        <translation>
+            <numerusform>%L1 / %Ln 行</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+1"/>
+        <source>%Ln line(s)</source>
+        <translation>
+            <numerusform>%Ln 行</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <location filename="../app/mainwindow.cpp" line="+107"/>
+        <source>About QtChat</source>
+        <translation>关于 QtChat</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>QtChat %1
+A threaded IRC-subset chat server you can watch, and its client.</source>
+        <translation>QtChat %1
+一个可以观察其运行过程的多线程 IRC 子集聊天服务器，以及它的客户端。</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>QtChat</source>
+        <translation>QtChat</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Server</source>
+        <translation>服务器</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Log</source>
+        <translation>日志</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;File</source>
+        <translation>文件(&amp;F)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>New &amp;Client Window</source>
+        <translation>新建客户端窗口(&amp;C)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Settings…</source>
+        <translation>设置(&amp;S)……</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Quit</source>
+        <translation>退出(&amp;Q)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Language</source>
+        <translation>语言(&amp;L)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>System</source>
+        <translation>跟随系统</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>&amp;Help</source>
+        <translation>帮助(&amp;H)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;About QtChat</source>
+        <translation>关于 QtChat(&amp;A)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Stopped. Choose a threading model and press Start.</source>
+        <translation>已停止。请选择线程模型，然后点击“启动”。</translation>
+    </message>
+    <message>
+        <location line="+23"/>
+        <source>client %1 connected from %2, served by %3</source>
+        <translation>客户端 %1 从 %2 连入，由 %3 负责处理</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>client %1 registered as %2</source>
+        <translation>客户端 %1 已注册为 %2</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>client %1 (%2) disconnected: %3</source>
+        <translation>客户端 %1（%2）已断开：%3</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Message received from client: %1</source>
+        <translation>收到客户端发来的消息: %1</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>chat pane</source>
+        <translation>聊天面板</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <location line="+10"/>
+        <location line="+19"/>
+        <source>main</source>
+        <translation>主线程</translation>
+    </message>
+    <message>
+        <location line="-18"/>
+        <source>Listening on %1 port %2 with %3 threading</source>
+        <translation>正在 %1 的 %2 端口上监听，线程模型：%3</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>Server stopping</source>
+        <translation>服务器正在停止</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Server stopped; every thread joined.</source>
+        <translation>服务器已停止，所有线程均已结束（join）。</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+40"/>
+        <source>%n client(s)</source>
+        <translation>
+            <numerusform>%n 个客户端</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+1"/>
+        <source>%n thread(s)</source>
+        <translation>
+            <numerusform>%n 个线程</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Listening on %1:%2 · %3 · %4 · %5 messages/s</source>
+        <translation>正在监听 %1:%2 · %3 · %4 · 每秒 %5 条消息</translation>
+    </message>
+    <message>
+        <source>Listening on %1:%2 · %3 clients · %4 threads · %5 messages/s</source>
+        <translation type="vanished">正在监听 %1:%2 · %3 个客户端 · %4 个线程 · 每秒 %5 条消息</translation>
+    </message>
+</context>
+<context>
+    <name>Options</name>
+    <message>
+        <location filename="../app/commandline.cpp" line="-91"/>
+        <source>Desktop: start the server as soon as the window opens.</source>
+        <translation>桌面模式：窗口一打开就启动服务器。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Desktop: the chat pane&apos;s nickname.</source>
+        <translation>桌面模式：聊天面板使用的昵称。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+20"/>
+        <source>name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <location line="-18"/>
+        <source>Read and write settings in this file instead of the default.</source>
+        <translation>使用此文件读写设置，而不是默认位置。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+25"/>
+        <location line="+4"/>
+        <location line="+3"/>
+        <source>file</source>
+        <translation>文件</translation>
+    </message>
+    <message>
+        <location line="-30"/>
+        <source>Run the server without a window; log to stderr.</source>
+        <translation>不打开窗口，只运行服务器；日志输出到 stderr。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Address to listen on (default 127.0.0.1).</source>
+        <translation>监听的地址（默认 127.0.0.1）。</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>address</source>
+        <translation>地址</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>TCP port to listen on (default 6667).</source>
+        <translation>监听的 TCP 端口（默认 6667）。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>port</source>
+        <translation>端口</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Threading model: per-connection, pool or single (default pool).</source>
+        <translation>线程模型：per-connection、pool 或 single（默认 pool）。</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>model</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Worker threads in pool mode (default: one per core).</source>
+        <translation>线程池模式下的工作线程数（默认：每个 CPU 核心一个）。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>count</source>
+        <translation>数量</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Server name shown to clients (default qtchat.local).</source>
+        <translation>向客户端显示的服务器名称（默认 qtchat.local）。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Require this password (PASS) from clients.</source>
+        <translation>要求客户端提供此密码（PASS）。</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>password</source>
+        <translation>密码</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Wire protocol: irc, or tutorial for the tutorial&apos;s echo clients (default irc).</source>
+        <translation>通信协议：irc，或 tutorial（用于教程中的回显客户端）（默认 irc）。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>protocol</source>
+        <translation>协议</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>File whose lines are the message of the day.</source>
+        <translation>每日消息（MOTD）文件，每行一条。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Speak TLS only, with this PEM certificate (chain); needs --tls-key.</source>
+        <translation>只使用 TLS 通信，使用此 PEM 证书（链）；需要同时指定 --tls-key。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>The PEM private key for --tls-cert (unencrypted).</source>
+        <translation>--tls-cert 所用证书的 PEM 私钥（不能加密）。</translation>
+    </message>
+</context>
+<context>
+    <name>ServerConfig</name>
+    <message>
+        <location filename="../serverlib/serverconfig.cpp" line="+122"/>
+        <source>The bind address is not a valid IP address.</source>
+        <translation>监听地址不是有效的 IP 地址。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The worker count must be between 0 (automatic) and %1.</source>
+        <translation>工作线程数必须在 0（自动）到 %1 之间。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The server name must be a single word without &apos;:&apos;.</source>
+        <translation>服务器名称必须是一个不含“:”的单词。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The password must not contain spaces or line breaks.</source>
+        <translation>密码不能包含空格或换行符。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>TLS needs both a certificate file and a key file.</source>
+        <translation>TLS 需要同时提供证书文件和私钥文件。</translation>
+    </message>
+    <message>
+        <source>The send queue must hold at least %1 bytes (or 0 for no limit).</source>
+        <translation type="vanished">发送队列至少要能容纳 %1 字节（0 表示不限制）。</translation>
+    </message>
+    <message>
+        <source>Timeouts must not be negative (0 turns one off).</source>
+        <translation type="vanished">超时时间不能为负数（0 表示关闭该项超时）。</translation>
+    </message>
+    <message>
+        <source>A ping interval needs a ping timeout.</source>
+        <translation type="vanished">设置了 PING 间隔就必须设置 PING 超时。</translation>
+    </message>
+    <message>
+        <source>The flood limits must not be negative (a rate of 0 turns flood control off).</source>
+        <translation type="vanished">泛洪限制不能为负数（速率为 0 表示关闭泛洪控制）。</translation>
+    </message>
+    <message>
+        <source>Flood control needs a burst of at least one line.</source>
+        <translation type="vanished">泛洪控制要求突发量至少为一行。</translation>
+    </message>
+    <message>
+        <source>Client and channel caps must not be negative (0 means no cap).</source>
+        <translation type="vanished">客户端数和频道数的上限不能为负数（0 表示不限制）。</translation>
+    </message>
+</context>
+<context>
+    <name>ServerLimits</name>
+    <message>
+        <location line="-26"/>
+        <source>The send queue must hold at least %1 bytes (or 0 for no limit).</source>
+        <translation>发送队列至少要能容纳 %1 字节（0 表示不限制）。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Timeouts must not be negative (0 turns one off).</source>
+        <translation>超时时间不能为负数（0 表示关闭该项超时）。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>A ping interval needs a ping timeout.</source>
+        <translation>设置了 PING 间隔就必须设置 PING 超时。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The flood limits must not be negative (a rate of 0 turns flood control off).</source>
+        <translation>泛洪限制不能为负数（速率为 0 表示关闭泛洪控制）。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Flood control needs a burst of at least one line.</source>
+        <translation>泛洪控制要求突发量至少为一行。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Client and channel caps must not be negative (0 means no cap).</source>
+        <translation>客户端数和频道数的上限不能为负数（0 表示不限制）。</translation>
+    </message>
+</context>
+<context>
+    <name>ServerPanel</name>
+    <message>
+        <location filename="../app/serverpanel.cpp" line="+71"/>
+        <source>&apos;%1&apos; is not an IP address. Use 127.0.0.1 for this computer only, or 0.0.0.0 for every network.</source>
+        <translation>“%1”不是 IP 地址。只允许本机连接请用 127.0.0.1，允许所有网络连接请用 0.0.0.0。</translation>
+    </message>
+    <message>
+        <location line="+59"/>
+        <source>Address:</source>
+        <translation>地址：</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Port:</source>
+        <translation>端口：</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Threading:</source>
+        <translation>线程模型：</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Workers:</source>
+        <translation>工作线程：</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>automatic</source>
+        <translation>自动</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Thread per connection</source>
+        <translation>每个连接一个线程</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Worker pool</source>
+        <translation>工作线程池</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Single thread</source>
+        <translation>单线程</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Stop</source>
+        <translation>停止</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Start</source>
+        <translation>启动</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Per connection: one QThread per client, as in the tutorial. Pool: a few long-lived threads share the clients. Single: one thread serves everyone.</source>
+        <translation>每个连接一个线程：每个客户端一个 QThread，与教程中的做法相同。线程池：几个长期存在的线程分担所有客户端。单线程：一个线程服务所有人。</translation>
+    </message>
+</context>
+<context>
+    <name>Session</name>
+    <message>
+        <location filename="../serverlib/session.cpp" line="+145"/>
+        <location line="+12"/>
+        <source>Connection closed</source>
+        <translation>连接已关闭</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsDialog</name>
+    <message>
+        <location filename="../app/settingsdialog.cpp" line="+20"/>
+        <source>Chat</source>
+        <translation>聊天</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Server</source>
+        <translation>服务器</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Interface</source>
+        <translation>界面</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>&amp;Nickname:</source>
+        <translation>昵称(&amp;N)：</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Join at start:</source>
+        <translation>启动时加入(&amp;J)：</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Listen on &amp;address:</source>
+        <translation>监听地址(&amp;A)：</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Port:</source>
+        <translation>端口(&amp;P)：</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Threading model:</source>
+        <translation>线程模型(&amp;T)：</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Worker threads:</source>
+        <translation>工作线程数(&amp;W)：</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Server &amp;name:</source>
+        <translation>服务器名称(&amp;N)：</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Pass&amp;word:</source>
+        <translation>密码(&amp;W)：</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Language:</source>
+        <translation>语言(&amp;L)：</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Log &amp;keeps at most:</source>
+        <translation>日志最多保留(&amp;K)：</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>One thread per connection</source>
+        <translation>每个连接一个线程</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Thread pool</source>
+        <translation>线程池</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Single thread</source>
+        <translation>单线程</translation>
+    </message>
+    <message>
+        <location line="+265"/>
+        <source>Settings</source>
+        <translation>设置</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Other computers on your network will be able to connect to this server.</source>
+        <translation>你所在网络中的其他计算机将能够连接到这台服务器。</translation>
+    </message>
+    <message>
+        <location line="+20"/>
+        <source>Automatic (one per core)</source>
+        <translation>自动（每个 CPU 核心一个）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Only the thread pool uses this; the other models decide for themselves.</source>
+        <translation>只有线程池模型使用此设置；其他模型自行决定线程数。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source> lines</source>
+        <translation> 行</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>127.0.0.1 accepts connections from this computer only; 0.0.0.0 from every network this computer is on.</source>
+        <translation>127.0.0.1 只接受本机的连接；0.0.0.0 接受本机所在的所有网络的连接。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Clients must send this password to connect. Leave it empty for an open server.</source>
+        <translation>客户端必须发送此密码才能连接。留空则任何人都可以连接。</translation>
+    </message>
+</context>
+<context>
+    <name>ThreadsView</name>
+    <message>
+        <location filename="../app/threadsview.cpp" line="+133"/>
+        <source>Thread</source>
+        <translation>线程</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Clients</source>
+        <translation>客户端</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Messages/s</source>
+        <translation>消息/秒</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Deliveries/s</source>
+        <translation>投递/秒</translation>
+    </message>
+    <message>
+        <location line="+105"/>
+        <source>Deliveries/s, all threads</source>
+        <translation>投递/秒（所有线程）</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+66"/>
+        <source>%n thread(s) · %1 clients · %2 messages/s · %3 deliveries/s</source>
+        <translation>
+            <numerusform>%n 个线程 · %1 个客户端 · 每秒 %2 条消息 · 每秒 %3 次投递</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>ThroughputChart</name>
+    <message>
+        <location filename="../app/throughputchart.cpp" line="+79"/>
+        <source>%1M</source>
+        <translation>%1M</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>%1k</source>
+        <translation>%1k</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Throughput over the last %1</source>
+        <translation>最近 %1 的吞吐量</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n minute(s)</source>
+        <translation type="vanished">
+            <numerusform>%n 分钟</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n second(s)</source>
+        <translation type="vanished">
+            <numerusform>%n 秒</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>%1 min</source>
+        <translation>%1 分钟</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>%1 s</source>
+        <translation>%1 秒</translation>
+    </message>
+    <message>
+        <location line="+46"/>
+        <source>−%1</source>
+        <translation>−%1</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>now</source>
+        <translation>现在</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>No samples yet</source>
+        <translation>尚无采样数据</translation>
+    </message>
+    <message>
+        <location line="+30"/>
+        <source>now: %1</source>
+        <translation>当前：%1</translation>
+    </message>
+</context>
+<context>
+    <name>TlsConfig</name>
+    <message>
+        <source>Cannot read &apos;%1&apos;: %2</source>
+        <translation type="vanished">无法读取“%1”：%2</translation>
+    </message>
+    <message>
+        <source>TLS is not available: Qt found no TLS backend (is OpenSSL 3 installed?).</source>
+        <translation type="vanished">TLS 不可用：Qt 没有找到 TLS 后端（是否安装了 OpenSSL 3？）。</translation>
+    </message>
+    <message>
+        <source>&apos;%1&apos; holds no PEM certificate.</source>
+        <translation type="vanished">“%1”中没有 PEM 证书。</translation>
+    </message>
+    <message>
+        <source>&apos;%1&apos; holds no unencrypted PEM private key (RSA, EC or DSA).</source>
+        <translation type="vanished">“%1”中没有未加密的 PEM 私钥（RSA、EC 或 DSA）。</translation>
+    </message>
+</context>
+</TS>
