@@ -9,7 +9,7 @@ QTCHAT_BUILD_PACKAGES=(cmake ninja-build g++ qt6-base-dev qt6-tools-dev qt6-l10n
 # Fonts so that Chinese renders on a fresh machine.
 QTCHAT_RUN_PACKAGES=(fonts-noto-cjk)
 # Real peers the tests talk to: an IRC server, two IRC clients, and the tutorial's Python.
-QTCHAT_TEST_PACKAGES=(ngircd irssi weechat-headless tmux python3)
+QTCHAT_TEST_PACKAGES=(ngircd irssi weechat-headless tmux python3 openssl)
 
 qtchat_log() {
     printf '\033[1m==> %s\033[0m\n' "$*" >&2

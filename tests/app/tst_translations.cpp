@@ -204,7 +204,7 @@ void TestTranslations::languageManagerSwitches()
         return QCoreApplication::translate(name.constData(), "Message received from client:");
     };
     LanguageChangeCounter counter;
-    qApp->installEventFilter(&counter);
+    QCoreApplication::instance()->installEventFilter(&counter);
     LanguageManager manager;
 
     QVERIFY(manager.apply(QStringLiteral("zh_CN")));
@@ -218,7 +218,7 @@ void TestTranslations::languageManagerSwitches()
     QCOMPARE(LanguageManager::currentLanguage(), QStringLiteral("en"));
     QCOMPARE(LanguageManager::currentLocale().language(), QLocale::English);
     QVERIFY(counter.count > 0);
-    qApp->removeEventFilter(&counter);
+    QCoreApplication::instance()->removeEventFilter(&counter);
     verifyEnglishPlural();
 }
 
