@@ -5,52 +5,58 @@
 
 namespace {
 
-QString tr(const char *text)
-{
-    return QCoreApplication::translate("CommandLine", text);
-}
-
 struct Options
 {
-    QCommandLineOption start{QStringLiteral("start"),
-                             tr("Desktop: start the server as soon as the window opens.")};
-    QCommandLineOption nick{QStringLiteral("nick"), tr("Desktop: the chat pane's nickname."),
-                            tr("name")};
-    QCommandLineOption config{QStringLiteral("config"),
-                              tr("Read and write settings in this file instead of the default."),
-                              tr("file")};
-    QCommandLineOption headless {QStringLiteral("headless"),
-                                 tr("Run the server without a window; log to stderr.")};
+    QCommandLineOption start {
+        QStringLiteral("start"),
+        CommandLine::tr("Desktop: start the server as soon as the window opens.")};
+    QCommandLineOption nick {QStringLiteral("nick"),
+                             CommandLine::tr("Desktop: the chat pane's nickname."),
+                             CommandLine::tr("name")};
+    QCommandLineOption config {
+        QStringLiteral("config"),
+        CommandLine::tr("Read and write settings in this file instead of the default."),
+        CommandLine::tr("file")};
+    QCommandLineOption headless {
+        QStringLiteral("headless"),
+        CommandLine::tr("Run the server without a window; log to stderr.")};
     QCommandLineOption bind {QStringLiteral("bind"),
-                             tr("Address to listen on (default 127.0.0.1)."), tr("address"),
-                             QStringLiteral("127.0.0.1")};
-    QCommandLineOption port {QStringLiteral("port"), tr("TCP port to listen on (default 6667)."),
-                             tr("port"), QStringLiteral("6667")};
+                             CommandLine::tr("Address to listen on (default 127.0.0.1)."),
+                             CommandLine::tr("address"), QStringLiteral("127.0.0.1")};
+    QCommandLineOption port {QStringLiteral("port"),
+                             CommandLine::tr("TCP port to listen on (default 6667)."),
+                             CommandLine::tr("port"), QStringLiteral("6667")};
     QCommandLineOption threading {
         QStringLiteral("threading"),
-        tr("Threading model: per-connection, pool or single (default pool)."), tr("model"),
-        QStringLiteral("pool")};
-    QCommandLineOption workers {QStringLiteral("workers"),
-                                tr("Worker threads in pool mode (default: one per core)."),
-                                tr("count"), QStringLiteral("0")};
-    QCommandLineOption serverName {QStringLiteral("server-name"),
-                                   tr("Server name shown to clients (default qtchat.local)."),
-                                   tr("name"), QStringLiteral("qtchat.local")};
+        CommandLine::tr("Threading model: per-connection, pool or single (default pool)."),
+        CommandLine::tr("model"), QStringLiteral("pool")};
+    QCommandLineOption workers {
+        QStringLiteral("workers"),
+        CommandLine::tr("Worker threads in pool mode (default: one per core)."),
+        CommandLine::tr("count"), QStringLiteral("0")};
+    QCommandLineOption serverName {
+        QStringLiteral("server-name"),
+        CommandLine::tr("Server name shown to clients (default qtchat.local)."),
+        CommandLine::tr("name"), QStringLiteral("qtchat.local")};
     QCommandLineOption password {QStringLiteral("password"),
-                                 tr("Require this password (PASS) from clients."), tr("password")};
+                                 CommandLine::tr("Require this password (PASS) from clients."),
+                                 CommandLine::tr("password")};
     QCommandLineOption protocol {
         QStringLiteral("protocol"),
-        tr("Wire protocol: irc, or tutorial for the tutorial's echo clients (default irc)."),
-        tr("protocol"), QStringLiteral("irc")};
+        CommandLine::tr(
+            "Wire protocol: irc, or tutorial for the tutorial's echo clients (default irc)."),
+        CommandLine::tr("protocol"), QStringLiteral("irc")};
     QCommandLineOption motd {QStringLiteral("motd"),
-                             tr("File whose lines are the message of the day."), tr("file")};
-    QCommandLineOption tlsCert {QStringLiteral("tls-cert"),
-                                tr("Speak TLS only, with this PEM certificate (chain); needs "
-                                   "--tls-key."),
-                                tr("file")};
+                             CommandLine::tr("File whose lines are the message of the day."),
+                             CommandLine::tr("file")};
+    QCommandLineOption tlsCert {
+        QStringLiteral("tls-cert"),
+        CommandLine::tr("Speak TLS only, with this PEM certificate (chain); needs "
+                        "--tls-key."),
+        CommandLine::tr("file")};
     QCommandLineOption tlsKey {QStringLiteral("tls-key"),
-                               tr("The PEM private key for --tls-cert (unencrypted)."),
-                               tr("file")};
+                               CommandLine::tr("The PEM private key for --tls-cert (unencrypted)."),
+                               CommandLine::tr("file")};
 };
 
 // ServerLimits in the units a user thinks in: seconds, lines per second. The defaults shown are
@@ -60,52 +66,59 @@ struct LimitOptions
     const ServerLimits defaults;
     QCommandLineOption maxClients {
         QStringLiteral("max-clients"),
-        tr("Most clients at once; 0: as many as the open-file limit allows (default %1).")
+        CommandLine::tr(
+            "Most clients at once; 0: as many as the open-file limit allows (default %1).")
             .arg(defaults.maxClients),
-        tr("count")};
+        CommandLine::tr("count")};
     QCommandLineOption maxClientsPerIp {
         QStringLiteral("max-clients-per-ip"),
-        tr("Most clients from one address; 0: no cap (default %1).").arg(defaults.maxClientsPerIp),
-        tr("count")};
-    QCommandLineOption maxChannels {QStringLiteral("max-channels"),
-                                    tr("Most channels one client may join; 0: no cap (default "
-                                       "%1).")
-                                        .arg(defaults.maxChannelsPerClient),
-                                    tr("count")};
-    QCommandLineOption sendQueue {QStringLiteral("sendq-bytes"),
-                                  tr("Output queued for a client that does not read before it is "
-                                     "disconnected (SendQ exceeded); 0: no cap (default %1).")
-                                      .arg(defaults.sendQueueBytes),
-                                  tr("bytes")};
+        CommandLine::tr("Most clients from one address; 0: no cap (default %1).")
+            .arg(defaults.maxClientsPerIp),
+        CommandLine::tr("count")};
+    QCommandLineOption maxChannels {
+        QStringLiteral("max-channels"),
+        CommandLine::tr("Most channels one client may join; 0: no cap (default "
+                        "%1).")
+            .arg(defaults.maxChannelsPerClient),
+        CommandLine::tr("count")};
+    QCommandLineOption sendQueue {
+        QStringLiteral("sendq-bytes"),
+        CommandLine::tr("Output queued for a client that does not read before it is "
+                        "disconnected (SendQ exceeded); 0: no cap (default %1).")
+            .arg(defaults.sendQueueBytes),
+        CommandLine::tr("bytes")};
     QCommandLineOption registrationTimeout {
         QStringLiteral("registration-timeout"),
-        tr("Seconds a client may take to register; 0: forever (default %1).")
+        CommandLine::tr("Seconds a client may take to register; 0: forever (default %1).")
             .arg(defaults.registrationTimeoutMs / 1000),
-        tr("seconds")};
+        CommandLine::tr("seconds")};
     QCommandLineOption pingInterval {
         QStringLiteral("ping-interval"),
-        tr("Seconds of silence before the server sends PING; 0: never (default %1).")
+        CommandLine::tr("Seconds of silence before the server sends PING; 0: never (default %1).")
             .arg(defaults.pingIntervalMs / 1000),
-        tr("seconds")};
+        CommandLine::tr("seconds")};
     QCommandLineOption pingTimeout {
         QStringLiteral("ping-timeout"),
-        tr("Seconds a client has to answer PING (default %1).").arg(defaults.pingTimeoutMs / 1000),
-        tr("seconds")};
+        CommandLine::tr("Seconds a client has to answer PING (default %1).")
+            .arg(defaults.pingTimeoutMs / 1000),
+        CommandLine::tr("seconds")};
     QCommandLineOption floodBurst {
         QStringLiteral("flood-burst"),
-        tr("Lines a client may send at once before flood control slows it (default %1).")
+        CommandLine::tr(
+            "Lines a client may send at once before flood control slows it (default %1).")
             .arg(defaults.floodBurstLines),
-        tr("lines")};
+        CommandLine::tr("lines")};
     QCommandLineOption floodRate {
         QStringLiteral("flood-rate"),
-        tr("Lines per second a client may send after its burst; sustained excess is "
-           "disconnected (Excess Flood); 0: no flood control (default %1).")
+        CommandLine::tr("Lines per second a client may send after its burst; sustained excess is "
+                        "disconnected (Excess Flood); 0: no flood control (default %1).")
             .arg(defaults.floodLinesPerSecond),
-        tr("lines")};
+        CommandLine::tr("lines")};
     QCommandLineOption noLimits {
         QStringLiteral("no-limits"),
-        tr("For benchmarks and load tests: no flood control, no caps on clients, clients per "
-           "address and channels. Line, buffer and send-queue limits and timeouts stay.")};
+        CommandLine::tr(
+            "For benchmarks and load tests: no flood control, no caps on clients, clients per "
+            "address and channels. Line, buffer and send-queue limits and timeouts stay.")};
 
     QList<QCommandLineOption> all() const
     {
@@ -128,7 +141,7 @@ QString applyCount(const QCommandLineParser &parser, const QCommandLineOption &o
     bool ok = false;
     const qint64 value = parser.value(option).toLongLong(&ok);
     if (!ok || value < 0 || value > max)
-        return tr("Invalid --%1 '%2': expected a whole number from 0 to %3.")
+        return CommandLine::tr("Invalid --%1 '%2': expected a whole number from 0 to %3.")
             .arg(option.names().constFirst(), parser.value(option))
             .arg(max);
     target = T(value * scale);
@@ -143,7 +156,8 @@ QString applyRate(const QCommandLineParser &parser, const QCommandLineOption &op
     bool ok = false;
     const double value = parser.value(option).toDouble(&ok);
     if (!ok || value < 0 || value > MaxCount)
-        return tr("Invalid --%1 '%2': expected a number of lines per second, 0 or more.")
+        return CommandLine::tr(
+                   "Invalid --%1 '%2': expected a number of lines per second, 0 or more.")
             .arg(option.names().constFirst(), parser.value(option));
     target = value;
     return {};
@@ -178,7 +192,7 @@ QString applyPort(const QString &text, ServerConfig &config)
     bool ok = false;
     const uint port = text.toUInt(&ok);
     if (!ok || port > 65535)
-        return tr("Invalid port '%1': expected a number from 0 to 65535.").arg(text);
+        return CommandLine::tr("Invalid port '%1': expected a number from 0 to 65535.").arg(text);
     config.port = quint16(port);
     return {};
 }
@@ -187,14 +201,14 @@ QString applyWorkers(const QString &text, ServerConfig &config)
 {
     bool ok = false;
     config.workers = text.toInt(&ok);
-    return ok ? QString() : tr("Invalid worker count '%1'.").arg(text);
+    return ok ? QString() : CommandLine::tr("Invalid worker count '%1'.").arg(text);
 }
 
 QString applyMotd(const QString &path, ServerConfig &config)
 {
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly | QIODevice::Text))
-        return tr("Cannot read the MOTD file '%1': %2").arg(path, file.errorString());
+        return CommandLine::tr("Cannot read the MOTD file '%1': %2").arg(path, file.errorString());
     config.motd = QString::fromUtf8(file.readAll()).split(u'\n');
     while (!config.motd.isEmpty() && config.motd.constLast().isEmpty())
         config.motd.removeLast();
@@ -205,19 +219,20 @@ QString applyServerOptions(const QCommandLineParser &parser, const Options &o,
                            const LimitOptions &limitOptions, ServerConfig &config)
 {
     if (!config.bindAddress.setAddress(parser.value(o.bind)))
-        return tr("Invalid bind address '%1'.").arg(parser.value(o.bind));
+        return CommandLine::tr("Invalid bind address '%1'.").arg(parser.value(o.bind));
     if (QString problem = applyPort(parser.value(o.port), config); !problem.isEmpty())
         return problem;
     const std::optional<ThreadingModel> model = threadingModelFromName(parser.value(o.threading));
     if (!model)
-        return tr("Invalid threading model '%1': use per-connection, pool or single.")
+        return CommandLine::tr("Invalid threading model '%1': use per-connection, pool or single.")
             .arg(parser.value(o.threading));
     config.threading = *model;
     if (QString problem = applyWorkers(parser.value(o.workers), config); !problem.isEmpty())
         return problem;
     const std::optional<WireProtocol> protocol = wireProtocolFromName(parser.value(o.protocol));
     if (!protocol)
-        return tr("Invalid protocol '%1': use irc or tutorial.").arg(parser.value(o.protocol));
+        return CommandLine::tr("Invalid protocol '%1': use irc or tutorial.")
+            .arg(parser.value(o.protocol));
     config.protocol = *protocol;
     config.serverName = parser.value(o.serverName).toUtf8();
     config.password = parser.value(o.password).toUtf8();
@@ -241,7 +256,7 @@ CommandLine CommandLine::parse(const QStringList &arguments)
     const LimitOptions limitOptions;
     QCommandLineParser parser;
     parser.setApplicationDescription(
-        tr("QtChat: a threaded IRC-subset chat server with a desktop client."));
+        CommandLine::tr("QtChat: a threaded IRC-subset chat server with a desktop client."));
     parser.addHelpOption();
     parser.addVersionOption();
     parser.addOptions({options.start, options.nick, options.config});
@@ -252,8 +267,8 @@ CommandLine CommandLine::parse(const QStringList &arguments)
     CommandLine result;
     parser.process(arguments); // --help and --version exit here
     if (!parser.positionalArguments().isEmpty()) {
-        result.error
-            = tr("Unexpected argument '%1'.").arg(parser.positionalArguments().constFirst());
+        result.error = CommandLine::tr("Unexpected argument '%1'.")
+                           .arg(parser.positionalArguments().constFirst());
         return result;
     }
     result.headless = parser.isSet(options.headless);

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "serverconfig.h"
+#include <QCoreApplication>
 
 #include <QCommandLineParser>
 #include <QString>
@@ -8,6 +9,9 @@
 // The command line, read once: what to run and the server config it asks for.
 struct CommandLine
 {
+    Q_DECLARE_TR_FUNCTIONS(CommandLine)
+
+public:
     bool headless = false;
     ServerConfig server;
     // Desktop mode: start the server at launch, the chat pane's nick, another settings file.

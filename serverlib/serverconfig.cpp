@@ -24,11 +24,6 @@ constexpr qint64 MinSendQueueBytes = 8 * 1024;
 constexpr int MinSweepMs = 50;
 constexpr int MaxSweepMs = 1000;
 
-QString tr(const char *text)
-{
-    return QCoreApplication::translate("ServerConfig", text);
-}
-
 } // namespace
 
 QString threadingModelName(ThreadingModel model)
@@ -101,32 +96,34 @@ int ServerLimits::sweepIntervalMs() const
 QString ServerLimits::validate() const
 {
     if (sendQueueBytes != 0 && sendQueueBytes < MinSendQueueBytes)
-        return tr("The send queue must hold at least %1 bytes (or 0 for no limit).")
+        return ServerConfig::tr("The send queue must hold at least %1 bytes (or 0 for no limit).")
             .arg(MinSendQueueBytes);
     if (registrationTimeoutMs < 0 || pingIntervalMs < 0 || pingTimeoutMs < 0 || closeGraceMs < 0)
-        return tr("Timeouts must not be negative (0 turns one off).");
+        return ServerConfig::tr("Timeouts must not be negative (0 turns one off).");
     if (pingIntervalMs > 0 && pingTimeoutMs == 0)
-        return tr("A ping interval needs a ping timeout.");
+        return ServerConfig::tr("A ping interval needs a ping timeout.");
     if (floodBurstLines < 0 || floodLinesPerSecond < 0)
-        return tr("The flood limits must not be negative (a rate of 0 turns flood control off).");
+        return ServerConfig::tr(
+            "The flood limits must not be negative (a rate of 0 turns flood control off).");
     if (floodLinesPerSecond > 0 && floodBurstLines < 1)
-        return tr("Flood control needs a burst of at least one line.");
+        return ServerConfig::tr("Flood control needs a burst of at least one line.");
     if (maxClients < 0 || maxClientsPerIp < 0 || maxChannelsPerClient < 0)
-        return tr("Client and channel caps must not be negative (0 means no cap).");
+        return ServerConfig::tr("Client and channel caps must not be negative (0 means no cap).");
     return {};
 }
 
 QString ServerConfig::validate() const
 {
     if (bindAddress.isNull())
-        return tr("The bind address is not a valid IP address.");
+        return ServerConfig::tr("The bind address is not a valid IP address.");
     if (workers < 0 || workers > MaxWorkers)
-        return tr("The worker count must be between 0 (automatic) and %1.").arg(MaxWorkers);
+        return ServerConfig::tr("The worker count must be between 0 (automatic) and %1.")
+            .arg(MaxWorkers);
     if (serverName.isEmpty() || serverName.contains(' ') || serverName.contains(':'))
-        return tr("The server name must be a single word without ':'.");
+        return ServerConfig::tr("The server name must be a single word without ':'.");
     if (password.contains(' ') || password.contains('\r') || password.contains('\n'))
-        return tr("The password must not contain spaces or line breaks.");
+        return ServerConfig::tr("The password must not contain spaces or line breaks.");
     if (tlsCertificatePath.isEmpty() != tlsKeyPath.isEmpty())
-        return tr("TLS needs both a certificate file and a key file.");
+        return ServerConfig::tr("TLS needs both a certificate file and a key file.");
     return limits.validate();
 }

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QByteArray>
+#include <QCoreApplication>
 #include <QHostAddress>
 #include <QMetaType>
 #include <QString>
@@ -79,6 +80,9 @@ struct ServerLimits
 // tests and the headless mode build it directly.
 struct ServerConfig
 {
+    Q_DECLARE_TR_FUNCTIONS(ServerConfig)
+
+public:
     QHostAddress bindAddress = QHostAddress::LocalHost;
     quint16 port = 6667; // 0 picks a free port
     ThreadingModel threading = ThreadingModel::Pool;

@@ -8,16 +8,12 @@
 
 namespace {
 
-QString tr(const char *text)
-{
-    return QCoreApplication::translate("TlsConfig", text);
-}
-
 std::optional<QByteArray> readFile(const QString &path, QString *error)
 {
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly)) {
-        *error = tr("Cannot read '%1': %2").arg(path, file.errorString());
+        *error = QCoreApplication::translate("TlsConfig", "Cannot read '%1': %2")
+                     .arg(path, file.errorString());
         return std::nullopt;
     }
     return file.readAll();
@@ -40,7 +36,9 @@ std::optional<QSslConfiguration> loadServerTls(const QString &certificatePath,
                                                const QString &keyPath, QString *error)
 {
     if (!QSslSocket::supportsSsl()) {
-        *error = tr("TLS is not available: Qt found no TLS backend (is OpenSSL 3 installed?).");
+        *error = QCoreApplication::translate(
+            "TlsConfig",
+            "TLS is not available: Qt found no TLS backend (is OpenSSL 3 installed?).");
         return std::nullopt;
     }
     const std::optional<QByteArray> certificatePem = readFile(certificatePath, error);
@@ -50,12 +48,15 @@ std::optional<QSslConfiguration> loadServerTls(const QString &certificatePath,
         return std::nullopt;
     const QList<QSslCertificate> chain = QSslCertificate::fromData(*certificatePem, QSsl::Pem);
     if (chain.isEmpty()) {
-        *error = tr("'%1' holds no PEM certificate.").arg(certificatePath);
+        *error = QCoreApplication::translate("TlsConfig", "'%1' holds no PEM certificate.")
+                     .arg(certificatePath);
         return std::nullopt;
     }
     const QSslKey key = privateKeyFrom(*keyPem);
     if (key.isNull()) {
-        *error = tr("'%1' holds no unencrypted PEM private key (RSA, EC or DSA).").arg(keyPath);
+        *error = QCoreApplication::translate(
+                     "TlsConfig", "'%1' holds no unencrypted PEM private key (RSA, EC or DSA).")
+                     .arg(keyPath);
         return std::nullopt;
     }
     QSslConfiguration configuration = QSslConfiguration::defaultConfiguration();

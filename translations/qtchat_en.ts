@@ -45,7 +45,7 @@
 <context>
     <name>MainWindow</name>
     <message numerus="yes">
-        <location filename="../app/mainwindow.cpp" line="+258"/>
+        <location filename="../app/mainwindow.cpp" line="+272"/>
         <source>%n client(s)</source>
         <translation>
             <numerusform>%n client</numerusform>

@@ -290,186 +290,239 @@
 <context>
     <name>CommandLine</name>
     <message>
-        <location filename="../app/commandline.cpp" line="+244"/>
+        <location filename="../app/commandline.cpp" line="+259"/>
         <source>QtChat: a threaded IRC-subset chat server with a desktop client.</source>
         <translation>QtChat：一个多线程的 IRC 子集聊天服务器，附带桌面客户端。</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+11"/>
         <source>Unexpected argument &apos;%1&apos;.</source>
         <translation>多余的参数“%1”。</translation>
     </message>
     <message>
+        <location line="-75"/>
         <source>Invalid port &apos;%1&apos;: expected a number from 0 to 65535.</source>
-        <translation type="vanished">无效的端口“%1”：应为 0 到 65535 之间的数字。</translation>
+        <translation>无效的端口“%1”：应为 0 到 65535 之间的数字。</translation>
     </message>
     <message>
+        <location line="+9"/>
         <source>Invalid worker count &apos;%1&apos;.</source>
-        <translation type="vanished">无效的工作线程数“%1”。</translation>
+        <translation>无效的工作线程数“%1”。</translation>
     </message>
     <message>
+        <location line="+7"/>
         <source>Cannot read the MOTD file &apos;%1&apos;: %2</source>
-        <translation type="vanished">无法读取每日消息（MOTD）文件“%1”：%2</translation>
+        <translation>无法读取每日消息（MOTD）文件“%1”：%2</translation>
     </message>
     <message>
+        <location line="+11"/>
         <source>Invalid bind address &apos;%1&apos;.</source>
-        <translation type="vanished">无效的监听地址“%1”。</translation>
+        <translation>无效的监听地址“%1”。</translation>
     </message>
     <message>
+        <location line="+5"/>
         <source>Invalid threading model &apos;%1&apos;: use per-connection, pool or single.</source>
-        <translation type="vanished">无效的线程模型“%1”：请使用 per-connection、pool 或 single。</translation>
+        <translation>无效的线程模型“%1”：请使用 per-connection、pool 或 single。</translation>
     </message>
     <message>
+        <location line="+7"/>
         <source>Invalid protocol &apos;%1&apos;: use irc or tutorial.</source>
-        <translation type="vanished">无效的协议“%1”：请使用 irc 或 tutorial。</translation>
+        <translation>无效的协议“%1”：请使用 irc 或 tutorial。</translation>
     </message>
     <message>
+        <location line="-90"/>
         <source>Invalid --%1 &apos;%2&apos;: expected a whole number from 0 to %3.</source>
-        <translation type="vanished">无效的 --%1 “%2”：应为 0 到 %3 之间的整数。</translation>
+        <translation>无效的 --%1 “%2”：应为 0 到 %3 之间的整数。</translation>
     </message>
     <message>
+        <location line="+15"/>
         <source>Invalid --%1 &apos;%2&apos;: expected a number of lines per second, 0 or more.</source>
-        <translation type="vanished">无效的 --%1 “%2”：应为每秒行数，0 或更大。</translation>
+        <translation>无效的 --%1 “%2”：应为每秒行数，0 或更大。</translation>
     </message>
     <message>
+        <location line="-147"/>
         <source>Desktop: start the server as soon as the window opens.</source>
-        <translation type="vanished">桌面模式：窗口一打开就启动服务器。</translation>
+        <translation>桌面模式：窗口一打开就启动服务器。</translation>
     </message>
     <message>
+        <location line="+2"/>
         <source>Desktop: the chat pane&apos;s nickname.</source>
-        <translation type="vanished">桌面模式：聊天面板使用的昵称。</translation>
+        <translation>桌面模式：聊天面板使用的昵称。</translation>
     </message>
     <message>
+        <location line="+1"/>
+        <location line="+25"/>
         <source>name</source>
-        <translation type="vanished">名称</translation>
+        <translation>名称</translation>
     </message>
     <message>
+        <location line="-22"/>
         <source>Read and write settings in this file instead of the default.</source>
-        <translation type="vanished">使用此文件读写设置，而不是默认位置。</translation>
+        <translation>使用此文件读写设置，而不是默认位置。</translation>
     </message>
     <message>
+        <location line="+1"/>
+        <location line="+32"/>
+        <location line="+5"/>
+        <location line="+3"/>
         <source>file</source>
-        <translation type="vanished">文件</translation>
+        <translation>文件</translation>
     </message>
     <message>
+        <location line="-37"/>
         <source>Run the server without a window; log to stderr.</source>
-        <translation type="vanished">不打开窗口，只运行服务器；日志输出到 stderr。</translation>
+        <translation>不打开窗口，只运行服务器；日志输出到 stderr。</translation>
     </message>
     <message>
+        <location line="+2"/>
         <source>Address to listen on (default 127.0.0.1).</source>
-        <translation type="vanished">监听的地址（默认 127.0.0.1）。</translation>
+        <translation>监听的地址（默认 127.0.0.1）。</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>address</source>
-        <translation type="vanished">地址</translation>
+        <translation>地址</translation>
     </message>
     <message>
+        <location line="+2"/>
         <source>TCP port to listen on (default 6667).</source>
-        <translation type="vanished">监听的 TCP 端口（默认 6667）。</translation>
+        <translation>监听的 TCP 端口（默认 6667）。</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>port</source>
-        <translation type="vanished">端口</translation>
+        <translation>端口</translation>
     </message>
     <message>
+        <location line="+3"/>
         <source>Threading model: per-connection, pool or single (default pool).</source>
-        <translation type="vanished">线程模型：per-connection、pool 或 single（默认 pool）。</translation>
+        <translation>线程模型：per-connection、pool 或 single（默认 pool）。</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>model</source>
-        <translation type="vanished">模型</translation>
+        <translation>模型</translation>
     </message>
     <message>
+        <location line="+3"/>
         <source>Worker threads in pool mode (default: one per core).</source>
-        <translation type="vanished">线程池模式下的工作线程数（默认：每个 CPU 核心一个）。</translation>
+        <translation>线程池模式下的工作线程数（默认：每个 CPU 核心一个）。</translation>
     </message>
     <message>
+        <location line="+1"/>
+        <location line="+36"/>
+        <location line="+5"/>
+        <location line="+6"/>
         <source>count</source>
-        <translation type="vanished">数量</translation>
+        <translation>数量</translation>
     </message>
     <message>
+        <location line="-44"/>
         <source>Server name shown to clients (default qtchat.local).</source>
-        <translation type="vanished">向客户端显示的服务器名称（默认 qtchat.local）。</translation>
+        <translation>向客户端显示的服务器名称（默认 qtchat.local）。</translation>
     </message>
     <message>
+        <location line="+3"/>
         <source>Require this password (PASS) from clients.</source>
-        <translation type="vanished">要求客户端提供此密码（PASS）。</translation>
+        <translation>要求客户端提供此密码（PASS）。</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>password</source>
-        <translation type="vanished">密码</translation>
+        <translation>密码</translation>
     </message>
     <message>
+        <location line="+3"/>
         <source>Wire protocol: irc, or tutorial for the tutorial&apos;s echo clients (default irc).</source>
-        <translation type="vanished">通信协议：irc，或 tutorial（用于教程中的回显客户端）（默认 irc）。</translation>
+        <translation>通信协议：irc，或 tutorial（用于教程中的回显客户端）（默认 irc）。</translation>
     </message>
     <message>
+        <location line="+2"/>
         <source>protocol</source>
-        <translation type="vanished">协议</translation>
+        <translation>协议</translation>
     </message>
     <message>
+        <location line="+2"/>
         <source>File whose lines are the message of the day.</source>
-        <translation type="vanished">每日消息（MOTD）文件，每行一条。</translation>
+        <translation>每日消息（MOTD）文件，每行一条。</translation>
     </message>
     <message>
+        <location line="+4"/>
         <source>Speak TLS only, with this PEM certificate (chain); needs --tls-key.</source>
-        <translation type="vanished">只使用 TLS 通信，使用此 PEM 证书（链）；需要同时指定 --tls-key。</translation>
+        <translation>只使用 TLS 通信，使用此 PEM 证书（链）；需要同时指定 --tls-key。</translation>
     </message>
     <message>
+        <location line="+4"/>
         <source>The PEM private key for --tls-cert (unencrypted).</source>
-        <translation type="vanished">--tls-cert 所用证书的 PEM 私钥（不能加密）。</translation>
+        <translation>--tls-cert 所用证书的 PEM 私钥（不能加密）。</translation>
     </message>
     <message>
+        <location line="+11"/>
         <source>Most clients at once; 0: as many as the open-file limit allows (default %1).</source>
-        <translation type="vanished">同时连接的客户端上限；0：打开文件数上限允许多少就多少（默认 %1）。</translation>
+        <translation>同时连接的客户端上限；0：打开文件数上限允许多少就多少（默认 %1）。</translation>
     </message>
     <message>
+        <location line="+6"/>
         <source>Most clients from one address; 0: no cap (default %1).</source>
-        <translation type="vanished">来自同一地址的客户端上限；0：不限制（默认 %1）。</translation>
+        <translation>来自同一地址的客户端上限；0：不限制（默认 %1）。</translation>
     </message>
     <message>
+        <location line="+5"/>
         <source>Most channels one client may join; 0: no cap (default %1).</source>
-        <translation type="vanished">每个客户端最多可加入的频道数；0：不限制（默认 %1）。</translation>
+        <translation>每个客户端最多可加入的频道数；0：不限制（默认 %1）。</translation>
     </message>
     <message>
+        <location line="+6"/>
         <source>Output queued for a client that does not read before it is disconnected (SendQ exceeded); 0: no cap (default %1).</source>
-        <translation type="vanished">客户端不读取数据时，为它排队的输出达到多少就断开它（SendQ exceeded）；0：不限制（默认 %1）。</translation>
+        <translation>客户端不读取数据时，为它排队的输出达到多少就断开它（SendQ exceeded）；0：不限制（默认 %1）。</translation>
     </message>
     <message>
+        <location line="+3"/>
         <source>bytes</source>
-        <translation type="vanished">字节数</translation>
+        <translation>字节数</translation>
     </message>
     <message>
+        <location line="+3"/>
         <source>Seconds a client may take to register; 0: forever (default %1).</source>
-        <translation type="vanished">客户端完成注册的时限（秒）；0：不限时（默认 %1）。</translation>
+        <translation>客户端完成注册的时限（秒）；0：不限时（默认 %1）。</translation>
     </message>
     <message>
+        <location line="+2"/>
+        <location line="+5"/>
+        <location line="+5"/>
         <source>seconds</source>
-        <translation type="vanished">秒数</translation>
+        <translation>秒数</translation>
     </message>
     <message>
+        <location line="-7"/>
         <source>Seconds of silence before the server sends PING; 0: never (default %1).</source>
-        <translation type="vanished">客户端沉默多少秒后服务器发送 PING；0：从不发送（默认 %1）。</translation>
+        <translation>客户端沉默多少秒后服务器发送 PING；0：从不发送（默认 %1）。</translation>
     </message>
     <message>
+        <location line="+5"/>
         <source>Seconds a client has to answer PING (default %1).</source>
-        <translation type="vanished">客户端回应 PING 的时限（秒）（默认 %1）。</translation>
+        <translation>客户端回应 PING 的时限（秒）（默认 %1）。</translation>
     </message>
     <message>
+        <location line="+5"/>
         <source>Lines a client may send at once before flood control slows it (default %1).</source>
-        <translation type="vanished">泛洪控制限速之前，客户端可一次发送的行数（默认 %1）。</translation>
+        <translation>泛洪控制限速之前，客户端可一次发送的行数（默认 %1）。</translation>
     </message>
     <message>
+        <location line="+3"/>
+        <location line="+6"/>
         <source>lines</source>
-        <translation type="vanished">行数</translation>
+        <translation>行数</translation>
     </message>
     <message>
+        <location line="-3"/>
         <source>Lines per second a client may send after its burst; sustained excess is disconnected (Excess Flood); 0: no flood control (default %1).</source>
-        <translation type="vanished">突发之后客户端每秒可发送的行数；持续超出会被断开（Excess Flood）；0：不做泛洪控制（默认 %1）。</translation>
+        <translation>突发之后客户端每秒可发送的行数；持续超出会被断开（Excess Flood）；0：不做泛洪控制（默认 %1）。</translation>
     </message>
     <message>
+        <location line="+6"/>
         <source>For benchmarks and load tests: no flood control, no caps on clients, clients per address and channels. Line, buffer and send-queue limits and timeouts stay.</source>
-        <translation type="vanished">用于基准测试和压力测试：关闭泛洪控制，不限制客户端数、每个地址的客户端数和频道数。行长、缓冲区和发送队列的限制以及各项超时仍然有效。</translation>
+        <translation>用于基准测试和压力测试：关闭泛洪控制，不限制客户端数、每个地址的客户端数和频道数。行长、缓冲区和发送队列的限制以及各项超时仍然有效。</translation>
     </message>
 </context>
 <context>
@@ -488,32 +541,39 @@
 <context>
     <name>InputCommand</name>
     <message>
+        <location filename="../app/inputcommand.cpp" line="+36"/>
         <source>Join a channel or open a conversation first.</source>
-        <translation type="vanished">请先加入一个频道或打开一个对话。</translation>
+        <translation>请先加入一个频道或打开一个对话。</translation>
     </message>
     <message>
+        <location line="+13"/>
         <source>Usage: /join #channel</source>
-        <translation type="vanished">用法：/join #频道</translation>
+        <translation>用法：/join #频道</translation>
     </message>
     <message>
+        <location line="+3"/>
         <source>Not in a channel: name one, e.g. /part #channel</source>
-        <translation type="vanished">当前不在频道中：请指定频道，例如 /part #频道</translation>
+        <translation>当前不在频道中：请指定频道，例如 /part #频道</translation>
     </message>
     <message>
+        <location line="+18"/>
         <source>Usage: /nick newname</source>
-        <translation type="vanished">用法：/nick 新昵称</translation>
+        <translation>用法：/nick 新昵称</translation>
     </message>
     <message>
+        <location line="+6"/>
         <source>Usage: /msg nick message</source>
-        <translation type="vanished">用法：/msg 昵称 消息</translation>
+        <translation>用法：/msg 昵称 消息</translation>
     </message>
     <message>
+        <location line="+4"/>
         <source>Usage: /quote COMMAND params</source>
-        <translation type="vanished">用法：/quote 命令 参数</translation>
+        <translation>用法：/quote 命令 参数</translation>
     </message>
     <message>
+        <location line="+3"/>
         <source>Unknown command /%1. Known: /join /part /nick /msg /topic /me /quote</source>
-        <translation type="vanished">未知命令 /%1。可用的命令：/join /part /nick /msg /topic /me /quote</translation>
+        <translation>未知命令 /%1。可用的命令：/join /part /nick /msg /topic /me /quote</translation>
     </message>
 </context>
 <context>
@@ -525,81 +585,232 @@
     </message>
 </context>
 <context>
-    <name>LimitOptions</name>
+    <name>LoadPanel</name>
     <message>
-        <location filename="../app/commandline.cpp" line="-193"/>
-        <source>Most clients at once; 0: as many as the open-file limit allows (default %1).</source>
-        <translation>同时连接的客户端上限；0：打开文件数上限允许多少就多少（默认 %1）。</translation>
+        <location filename="../app/loadpanel.cpp" line="+166"/>
+        <source>Bots:</source>
+        <translation>机器人：</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Messages/s per bot:</source>
+        <translation>每个机器人的消息/秒：</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Channel:</source>
+        <translation>频道：</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>How many bot clients connect. Every bot sends, and every bot receives what the others send.</source>
+        <translation>连接多少个机器人客户端。每个机器人都发送消息，也接收其他机器人发送的所有消息。</translation>
     </message>
     <message>
         <location line="+2"/>
-        <location line="+4"/>
-        <location line="+5"/>
-        <source>count</source>
-        <translation>数量</translation>
-    </message>
-    <message>
-        <location line="-6"/>
-        <source>Most clients from one address; 0: no cap (default %1).</source>
-        <translation>来自同一地址的客户端上限；0：不限制（默认 %1）。</translation>
+        <source>Messages each bot sends per second. The server delivers every message to every other bot: bots × (bots − 1) × rate lines per second in all.</source>
+        <translation>每个机器人每秒发送的消息数。服务器把每条消息投递给其他每个机器人：总计每秒 机器人数 × (机器人数 − 1) × 速率 行。</translation>
     </message>
     <message>
         <location line="+3"/>
-        <source>Most channels one client may join; 0: no cap (default %1).</source>
-        <translation>每个客户端最多可加入的频道数；0：不限制（默认 %1）。</translation>
-    </message>
-    <message>
-        <location line="+5"/>
-        <source>Output queued for a client that does not read before it is disconnected (SendQ exceeded); 0: no cap (default %1).</source>
-        <translation>客户端不读取数据时，为它排队的输出达到多少就断开它（SendQ exceeded）；0：不限制（默认 %1）。</translation>
+        <source>The channel the bots join. Keep it apart from the chat pane&apos;s channel so that the chat stays readable; join it from a client window to watch the bots.</source>
+        <translation>机器人加入的频道。请与聊天面板的频道分开，以免聊天内容被淹没；可从客户端窗口加入该频道观察机器人。</translation>
     </message>
     <message>
         <location line="+3"/>
-        <source>bytes</source>
-        <translation>字节数</translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>Seconds a client may take to register; 0: forever (default %1).</source>
-        <translation>客户端完成注册的时限（秒）；0：不限时（默认 %1）。</translation>
+        <source>Lift the server&apos;s limits for load testing</source>
+        <translation>为负载测试解除服务器限制</translation>
     </message>
     <message>
         <location line="+2"/>
-        <location line="+5"/>
-        <location line="+4"/>
-        <source>seconds</source>
-        <translation>秒数</translation>
+        <source>Takes effect when the server (re)starts. The server then accepts any number of clients from one address and has no flood control, for every client, not just the bots.</source>
+        <translation>在服务器（重新）启动时生效。此后服务器接受来自同一地址的任意数量客户端，并且不做泛洪控制——对所有客户端都是如此，而不仅仅是机器人。</translation>
     </message>
     <message>
-        <location line="-6"/>
-        <source>Seconds of silence before the server sends PING; 0: never (default %1).</source>
-        <translation>客户端沉默多少秒后服务器发送 PING；0：从不发送（默认 %1）。</translation>
+        <location line="+3"/>
+        <source>The bots need the server&apos;s limits lifted (%1 clients per address, flood control at %2 lines/s). That is for everyone: never on a server other people can reach.</source>
+        <translation>机器人需要服务器解除限制（每个地址 %1 个客户端，泛洪控制为每秒 %2 行）。解除对所有人生效：切勿在其他人能访问的服务器上这样做。</translation>
     </message>
     <message>
         <location line="+5"/>
-        <source>Seconds a client has to answer PING (default %1).</source>
-        <translation>客户端回应 PING 的时限（秒）（默认 %1）。</translation>
+        <source>Connected:</source>
+        <translation>已连接：</translation>
     </message>
     <message>
-        <location line="+4"/>
-        <source>Lines a client may send at once before flood control slows it (default %1).</source>
-        <translation>泛洪控制限速之前，客户端可一次发送的行数（默认 %1）。</translation>
+        <location line="+1"/>
+        <source>Sent:</source>
+        <translation>已发送：</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Delivered:</source>
+        <translation>已投递：</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>In flight:</source>
+        <translation>传输中：</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Lost:</source>
+        <translation>丢失：</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Latency:</source>
+        <translation>延迟：</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>From a bot writing a message to another bot reading it, over the whole run.</source>
+        <translation>从一个机器人写出消息到另一个机器人读到它所用的时间，统计整个运行过程。</translation>
     </message>
     <message>
         <location line="+2"/>
-        <location line="+6"/>
-        <source>lines</source>
-        <translation>行数</translation>
+        <source>Sent but not yet read by every bot. After Stop, the bots wait up to two seconds for these before they leave.</source>
+        <translation>已发送但尚未被每个机器人读到的消息。按下停止后，机器人最多等待两秒再离开。</translation>
     </message>
     <message>
-        <location line="-3"/>
-        <source>Lines per second a client may send after its burst; sustained excess is disconnected (Excess Flood); 0: no flood control (default %1).</source>
-        <translation>突发之后客户端每秒可发送的行数；持续超出会被断开（Excess Flood）；0：不做泛洪控制（默认 %1）。</translation>
+        <location line="+2"/>
+        <source>Overtaken by a later message and not arrived since. Any of these, or a message out of order or twice, means the server broke its promise of delivery in order.</source>
+        <translation>被后发的消息超过且至今未到达的消息。出现任何此类消息，或消息乱序、重复，都说明服务器没有做到按序投递。</translation>
     </message>
     <message>
-        <location line="+6"/>
-        <source>For benchmarks and load tests: no flood control, no caps on clients, clients per address and channels. Line, buffer and send-queue limits and timeouts stay.</source>
-        <translation>用于基准测试和压力测试：关闭泛洪控制，不限制客户端数、每个地址的客户端数和频道数。行长、缓冲区和发送队列的限制以及各项超时仍然有效。</translation>
+        <location line="+46"/>
+        <source>The bots could not start: %1</source>
+        <translation>机器人无法启动：%1</translation>
+    </message>
+    <message>
+        <location line="+49"/>
+        <source>Start the server first: the bots connect to it.</source>
+        <translation>请先启动服务器：机器人要连接到它。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The server runs with its limits, which would refuse or drop the bots. Tick &quot;Lift the server&apos;s limits for load testing&quot; and restart the server.</source>
+        <translation>服务器正在以其限制运行，这些限制会拒绝或断开机器人。请勾选“为负载测试解除服务器限制”，然后重启服务器。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The bots connect over IPv4 only; let the server listen on an IPv4 address.</source>
+        <translation>机器人只通过 IPv4 连接；请让服务器监听 IPv4 地址。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>&quot;%1&quot; is not a channel name: it starts with # and has no spaces or commas.</source>
+        <translation>“%1”不是频道名：频道名以 # 开头，且不含空格或逗号。</translation>
+    </message>
+    <message>
+        <location line="+49"/>
+        <source>Start</source>
+        <translation>启动</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Stopping…</source>
+        <translation>正在停止…</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Stop</source>
+        <translation>停止</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Restart Server Without Limits</source>
+        <translation>重启服务器（解除限制）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Restart Server With Limits</source>
+        <translation>重启服务器（恢复限制）</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>%1 of %2</source>
+        <translation>%1 / %2</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>%1 (%2 failed)</source>
+        <translation>%1（%2 个失败）</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <location line="+2"/>
+        <source>%1 (%2/s)</source>
+        <translation>%1（%2/秒）</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>%1 (out of order: %2, twice: %3)</source>
+        <translation>%1（乱序：%2，重复：%3）</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>p50 %1 ms, p99 %2 ms</source>
+        <translation>p50 %1 毫秒，p99 %2 毫秒</translation>
+    </message>
+    <message>
+        <location line="+30"/>
+        <source>Starting the bots…</source>
+        <translation>正在启动机器人…</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Connecting the bots: %1 of %2 in %3…</source>
+        <translation>正在连接机器人：%2 个中已有 %1 个进入 %3…</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>The bots are sending. Watch the threads view; Stop makes them leave.</source>
+        <translation>机器人正在发送消息。请观察线程视图；按停止让它们离开。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Stopping: waiting for the messages still on their way…</source>
+        <translation>正在停止：等待仍在传输中的消息…</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Stopping: the bots are leaving…</source>
+        <translation>正在停止：机器人正在离开…</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>The bots stopped on an error: %1</source>
+        <translation>机器人因错误而停止：%1</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The bots stopped: nothing was delivered for several seconds.</source>
+        <translation>机器人已停止：数秒内没有任何投递。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The bots stopped: the server did not let them all in within %1 s.</source>
+        <translation>机器人已停止：服务器未能在 %1 秒内接纳所有机器人。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The bots left because the server stopped.</source>
+        <translation>服务器已停止，机器人随之离开。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Stopped. Every message reached every bot once, in order.</source>
+        <translation>已停止。每条消息都按顺序、恰好一次地送达了每个机器人。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Stopped. Lost: %1, out of order: %2, duplicates: %3, not delivered in time: %4.</source>
+        <translation>已停止。丢失：%1，乱序：%2，重复：%3，未及时投递：%4。</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Ready: the server will deliver about %1 lines per second.</source>
+        <translation>就绪：服务器每秒将投递约 %1 行。</translation>
     </message>
 </context>
 <context>
@@ -725,7 +936,7 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../app/mainwindow.cpp" line="+107"/>
+        <location filename="../app/mainwindow.cpp" line="+118"/>
         <source>About QtChat</source>
         <translation>关于 QtChat</translation>
     </message>
@@ -752,7 +963,7 @@ A threaded IRC-subset chat server you can watch, and its client.</source>
         <translation>日志</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
@@ -823,13 +1034,13 @@ A threaded IRC-subset chat server you can watch, and its client.</source>
     </message>
     <message>
         <location line="+11"/>
-        <location line="+10"/>
-        <location line="+19"/>
+        <location line="+11"/>
+        <location line="+20"/>
         <source>main</source>
         <translation>主线程</translation>
     </message>
     <message>
-        <location line="-18"/>
+        <location line="-19"/>
         <source>Listening on %1 port %2 with %3 threading</source>
         <translation>正在 %1 的 %2 端口上监听，线程模型：%3</translation>
     </message>
@@ -839,7 +1050,7 @@ A threaded IRC-subset chat server you can watch, and its client.</source>
         <translation>服务器正在停止</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+5"/>
         <source>Server stopped; every thread joined.</source>
         <translation>服务器已停止，所有线程均已结束（join）。</translation>
     </message>
@@ -863,131 +1074,15 @@ A threaded IRC-subset chat server you can watch, and its client.</source>
         <translation>正在监听 %1:%2 · %3 · %4 · 每秒 %5 条消息</translation>
     </message>
     <message>
-        <source>Listening on %1:%2 · %3 clients · %4 threads · %5 messages/s</source>
-        <translation type="vanished">正在监听 %1:%2 · %3 个客户端 · %4 个线程 · 每秒 %5 条消息</translation>
-    </message>
-</context>
-<context>
-    <name>Options</name>
-    <message>
-        <location filename="../app/commandline.cpp" line="-91"/>
-        <source>Desktop: start the server as soon as the window opens.</source>
-        <translation>桌面模式：窗口一打开就启动服务器。</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Desktop: the chat pane&apos;s nickname.</source>
-        <translation>桌面模式：聊天面板使用的昵称。</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <location line="+20"/>
-        <source>name</source>
-        <translation>名称</translation>
-    </message>
-    <message>
-        <location line="-18"/>
-        <source>Read and write settings in this file instead of the default.</source>
-        <translation>使用此文件读写设置，而不是默认位置。</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <location line="+25"/>
-        <location line="+4"/>
-        <location line="+3"/>
-        <source>file</source>
-        <translation>文件</translation>
-    </message>
-    <message>
-        <location line="-30"/>
-        <source>Run the server without a window; log to stderr.</source>
-        <translation>不打开窗口，只运行服务器；日志输出到 stderr。</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>Address to listen on (default 127.0.0.1).</source>
-        <translation>监听的地址（默认 127.0.0.1）。</translation>
-    </message>
-    <message>
-        <location line="+0"/>
-        <source>address</source>
-        <translation>地址</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>TCP port to listen on (default 6667).</source>
-        <translation>监听的 TCP 端口（默认 6667）。</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>port</source>
-        <translation>端口</translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>Threading model: per-connection, pool or single (default pool).</source>
-        <translation>线程模型：per-connection、pool 或 single（默认 pool）。</translation>
-    </message>
-    <message>
-        <location line="+0"/>
-        <source>model</source>
-        <translation>模型</translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>Worker threads in pool mode (default: one per core).</source>
-        <translation>线程池模式下的工作线程数（默认：每个 CPU 核心一个）。</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>count</source>
-        <translation>数量</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>Server name shown to clients (default qtchat.local).</source>
-        <translation>向客户端显示的服务器名称（默认 qtchat.local）。</translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>Require this password (PASS) from clients.</source>
-        <translation>要求客户端提供此密码（PASS）。</translation>
-    </message>
-    <message>
-        <location line="+0"/>
-        <source>password</source>
-        <translation>密码</translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>Wire protocol: irc, or tutorial for the tutorial&apos;s echo clients (default irc).</source>
-        <translation>通信协议：irc，或 tutorial（用于教程中的回显客户端）（默认 irc）。</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>protocol</source>
-        <translation>协议</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>File whose lines are the message of the day.</source>
-        <translation>每日消息（MOTD）文件，每行一条。</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>Speak TLS only, with this PEM certificate (chain); needs --tls-key.</source>
-        <translation>只使用 TLS 通信，使用此 PEM 证书（链）；需要同时指定 --tls-key。</translation>
-    </message>
-    <message>
-        <location line="+4"/>
-        <source>The PEM private key for --tls-cert (unencrypted).</source>
-        <translation>--tls-cert 所用证书的 PEM 私钥（不能加密）。</translation>
+        <location line="-144"/>
+        <source>Load</source>
+        <translation>负载</translation>
     </message>
 </context>
 <context>
     <name>ServerConfig</name>
     <message>
-        <location filename="../serverlib/serverconfig.cpp" line="+122"/>
+        <location filename="../serverlib/serverconfig.cpp" line="+118"/>
         <source>The bind address is not a valid IP address.</source>
         <translation>监听地址不是有效的 IP 地址。</translation>
     </message>
@@ -997,7 +1092,7 @@ A threaded IRC-subset chat server you can watch, and its client.</source>
         <translation>工作线程数必须在 0（自动）到 %1 之间。</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+3"/>
         <source>The server name must be a single word without &apos;:&apos;.</source>
         <translation>服务器名称必须是一个不含“:”的单词。</translation>
     </message>
@@ -1012,34 +1107,7 @@ A threaded IRC-subset chat server you can watch, and its client.</source>
         <translation>TLS 需要同时提供证书文件和私钥文件。</translation>
     </message>
     <message>
-        <source>The send queue must hold at least %1 bytes (or 0 for no limit).</source>
-        <translation type="vanished">发送队列至少要能容纳 %1 字节（0 表示不限制）。</translation>
-    </message>
-    <message>
-        <source>Timeouts must not be negative (0 turns one off).</source>
-        <translation type="vanished">超时时间不能为负数（0 表示关闭该项超时）。</translation>
-    </message>
-    <message>
-        <source>A ping interval needs a ping timeout.</source>
-        <translation type="vanished">设置了 PING 间隔就必须设置 PING 超时。</translation>
-    </message>
-    <message>
-        <source>The flood limits must not be negative (a rate of 0 turns flood control off).</source>
-        <translation type="vanished">泛洪限制不能为负数（速率为 0 表示关闭泛洪控制）。</translation>
-    </message>
-    <message>
-        <source>Flood control needs a burst of at least one line.</source>
-        <translation type="vanished">泛洪控制要求突发量至少为一行。</translation>
-    </message>
-    <message>
-        <source>Client and channel caps must not be negative (0 means no cap).</source>
-        <translation type="vanished">客户端数和频道数的上限不能为负数（0 表示不限制）。</translation>
-    </message>
-</context>
-<context>
-    <name>ServerLimits</name>
-    <message>
-        <location line="-26"/>
+        <location line="-28"/>
         <source>The send queue must hold at least %1 bytes (or 0 for no limit).</source>
         <translation>发送队列至少要能容纳 %1 字节（0 表示不限制）。</translation>
     </message>
@@ -1059,7 +1127,7 @@ A threaded IRC-subset chat server you can watch, and its client.</source>
         <translation>泛洪限制不能为负数（速率为 0 表示关闭泛洪控制）。</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+3"/>
         <source>Flood control needs a burst of at least one line.</source>
         <translation>泛洪控制要求突发量至少为一行。</translation>
     </message>
@@ -1135,8 +1203,7 @@ A threaded IRC-subset chat server you can watch, and its client.</source>
 <context>
     <name>Session</name>
     <message>
-        <location filename="../serverlib/session.cpp" line="+145"/>
-        <location line="+12"/>
+        <location filename="../serverlib/session.cpp" line="+149"/>
         <source>Connection closed</source>
         <translation>连接已关闭</translation>
     </message>
@@ -1311,18 +1378,6 @@ A threaded IRC-subset chat server you can watch, and its client.</source>
         <source>Throughput over the last %1</source>
         <translation>最近 %1 的吞吐量</translation>
     </message>
-    <message numerus="yes">
-        <source>%n minute(s)</source>
-        <translation type="vanished">
-            <numerusform>%n 分钟</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <source>%n second(s)</source>
-        <translation type="vanished">
-            <numerusform>%n 秒</numerusform>
-        </translation>
-    </message>
     <message>
         <location line="+14"/>
         <source>%1 min</source>
@@ -1357,20 +1412,24 @@ A threaded IRC-subset chat server you can watch, and its client.</source>
 <context>
     <name>TlsConfig</name>
     <message>
+        <location filename="../serverlib/tlsconfig.cpp" line="+15"/>
         <source>Cannot read &apos;%1&apos;: %2</source>
-        <translation type="vanished">无法读取“%1”：%2</translation>
+        <translation>无法读取“%1”：%2</translation>
     </message>
     <message>
+        <location line="+24"/>
         <source>TLS is not available: Qt found no TLS backend (is OpenSSL 3 installed?).</source>
-        <translation type="vanished">TLS 不可用：Qt 没有找到 TLS 后端（是否安装了 OpenSSL 3？）。</translation>
+        <translation>TLS 不可用：Qt 没有找到 TLS 后端（是否安装了 OpenSSL 3？）。</translation>
     </message>
     <message>
+        <location line="+12"/>
         <source>&apos;%1&apos; holds no PEM certificate.</source>
-        <translation type="vanished">“%1”中没有 PEM 证书。</translation>
+        <translation>“%1”中没有 PEM 证书。</translation>
     </message>
     <message>
+        <location line="+6"/>
         <source>&apos;%1&apos; holds no unencrypted PEM private key (RSA, EC or DSA).</source>
-        <translation type="vanished">“%1”中没有未加密的 PEM 私钥（RSA、EC 或 DSA）。</translation>
+        <translation>“%1”中没有未加密的 PEM 私钥（RSA、EC 或 DSA）。</translation>
     </message>
 </context>
 </TS>
