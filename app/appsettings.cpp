@@ -5,9 +5,12 @@
 #include <QCoreApplication>
 #include <QHostAddress>
 #include <QLoggingCategory>
+#include <QMap>
 #include <QMetaProperty>
 #include <QMutex>
 
+#include <cmath>
+#include <limits>
 #include <mutex>
 #include <optional>
 
@@ -38,12 +41,68 @@ constexpr KeyInfo keyTable[AppSettings::KeyCount] = {
     {"windowGeometry", "ui/windowGeometry", QMetaType::QByteArray},
     {"windowState", "ui/windowState", QMetaType::QByteArray},
     {"autoJoinChannel", "chat/autoJoinChannel", QMetaType::QString},
+    {"maxClients", "limits/maxClients", QMetaType::Int},
+    {"maxClientsPerIp", "limits/maxClientsPerIp", QMetaType::Int},
+    {"maxChannelsPerClient", "limits/maxChannelsPerClient", QMetaType::Int},
+    {"sendQueueBytes", "limits/sendQueueBytes", QMetaType::LongLong},
+    {"floodBurstLines", "limits/floodBurstLines", QMetaType::Int},
+    {"floodLinesPerSecond", "limits/floodLinesPerSecond", QMetaType::Double},
+    {"registrationTimeoutSeconds", "limits/registrationTimeoutSeconds", QMetaType::Int},
+    {"pingIntervalSeconds", "limits/pingIntervalSeconds", QMetaType::Int},
+    {"pingTimeoutSeconds", "limits/pingTimeoutSeconds", QMetaType::Int},
+    {"liftLimits", "limits/liftLimits", QMetaType::Bool},
+    {"tlsCertificatePath", "tls/certificatePath", QMetaType::QString},
+    {"tlsKeyPath", "tls/keyPath", QMetaType::QString},
 };
 
 constexpr int MinPort = 1;
 constexpr int MaxPort = 65535;
 constexpr int MinLogLines = 1000;
 constexpr int MaxLogLines = 1000000;
+constexpr int MsPerSecond = 1000;
+
+// The largest value each limit accepts, and what to say beyond it.
+struct UpperBound
+{
+    Key key;
+    qint64 maximum;
+    const char *message; // untranslated; %1 is the maximum
+};
+
+const UpperBound upperBounds[] = {
+    {Key::MaxClients, AppSettings::MaxLimitCount,
+     QT_TRANSLATE_NOOP("AppSettings", "Client and channel caps must be at most %1.")},
+    {Key::MaxClientsPerIp, AppSettings::MaxLimitCount,
+     QT_TRANSLATE_NOOP("AppSettings", "Client and channel caps must be at most %1.")},
+    {Key::MaxChannelsPerClient, AppSettings::MaxLimitCount,
+     QT_TRANSLATE_NOOP("AppSettings", "Client and channel caps must be at most %1.")},
+    {Key::SendQueueBytes, AppSettings::MaxSendQueueBytes,
+     QT_TRANSLATE_NOOP("AppSettings", "The send queue must hold at most %1 bytes.")},
+    {Key::FloodBurstLines, AppSettings::MaxLimitCount,
+     QT_TRANSLATE_NOOP("AppSettings", "The flood burst must be at most %1 lines.")},
+    {Key::FloodLinesPerSecond, AppSettings::MaxLimitCount,
+     QT_TRANSLATE_NOOP("AppSettings", "The flood rate must be at most %1 lines per second.")},
+    {Key::RegistrationTimeoutSeconds, AppSettings::MaxLimitSeconds,
+     QT_TRANSLATE_NOOP("AppSettings", "Timeouts must be at most %1 seconds (one day).")},
+    {Key::PingIntervalSeconds, AppSettings::MaxLimitSeconds,
+     QT_TRANSLATE_NOOP("AppSettings", "Timeouts must be at most %1 seconds (one day).")},
+    {Key::PingTimeoutSeconds, AppSettings::MaxLimitSeconds,
+     QT_TRANSLATE_NOOP("AppSettings", "Timeouts must be at most %1 seconds (one day).")},
+};
+
+// Two settings that ServerConfig::validate() checks together. When they do not fit, the
+// problem is shown under the one that is unset (0 or empty): that is the one to fill in.
+struct KeyPair
+{
+    Key first;
+    Key second;
+};
+
+constexpr KeyPair pairedKeys[] = {
+    {Key::PingIntervalSeconds, Key::PingTimeoutSeconds},
+    {Key::FloodLinesPerSecond, Key::FloodBurstLines},
+    {Key::TlsCertificatePath, Key::TlsKeyPath},
+};
 
 const KeyInfo &info(Key key)
 {
@@ -91,8 +150,100 @@ QString defaultNickname()
     return Irc::isValidNick(user.toUtf8()) ? user : QStringLiteral("qtchat-user");
 }
 
+// Seconds to milliseconds, saturating: a probe of an absurd value must not overflow.
+int toMs(const QVariant &seconds)
+{
+    constexpr qint64 Lowest = std::numeric_limits<int>::min();
+    constexpr qint64 Highest = std::numeric_limits<int>::max();
+    return int(qBound(Lowest, seconds.toLongLong() * MsPerSecond, Highest));
+}
+
+// The setting's value as it is in `config`; invalid for settings that are not in it here.
+QVariant fromConfig(const ServerConfig &config, Key key)
+{
+    const ServerLimits &limits = config.limits;
+    switch (key) {
+    case Key::MaxClients:
+        return limits.maxClients;
+    case Key::MaxClientsPerIp:
+        return limits.maxClientsPerIp;
+    case Key::MaxChannelsPerClient:
+        return limits.maxChannelsPerClient;
+    case Key::SendQueueBytes:
+        return limits.sendQueueBytes;
+    case Key::FloodBurstLines:
+        return limits.floodBurstLines;
+    case Key::FloodLinesPerSecond:
+        return limits.floodLinesPerSecond;
+    case Key::RegistrationTimeoutSeconds:
+        return limits.registrationTimeoutMs / MsPerSecond;
+    case Key::PingIntervalSeconds:
+        return limits.pingIntervalMs / MsPerSecond;
+    case Key::PingTimeoutSeconds:
+        return limits.pingTimeoutMs / MsPerSecond;
+    case Key::LiftLimits:
+        return limits.noLimits;
+    case Key::TlsCertificatePath:
+        return config.tlsCertificatePath;
+    case Key::TlsKeyPath:
+        return config.tlsKeyPath;
+    default:
+        return {}; // the older server settings keep their own code in serverConfig()
+    }
+}
+
+// The inverse of fromConfig(); false for settings it does not know.
+bool toConfig(ServerConfig &config, Key key, const QVariant &value)
+{
+    ServerLimits &limits = config.limits;
+    switch (key) {
+    case Key::MaxClients:
+        limits.maxClients = value.toInt();
+        break;
+    case Key::MaxClientsPerIp:
+        limits.maxClientsPerIp = value.toInt();
+        break;
+    case Key::MaxChannelsPerClient:
+        limits.maxChannelsPerClient = value.toInt();
+        break;
+    case Key::SendQueueBytes:
+        limits.sendQueueBytes = value.toLongLong();
+        break;
+    case Key::FloodBurstLines:
+        limits.floodBurstLines = value.toInt();
+        break;
+    case Key::FloodLinesPerSecond:
+        limits.floodLinesPerSecond = value.toDouble();
+        break;
+    case Key::RegistrationTimeoutSeconds:
+        limits.registrationTimeoutMs = toMs(value);
+        break;
+    case Key::PingIntervalSeconds:
+        limits.pingIntervalMs = toMs(value);
+        break;
+    case Key::PingTimeoutSeconds:
+        limits.pingTimeoutMs = toMs(value);
+        break;
+    case Key::LiftLimits:
+        limits.noLimits = value.toBool();
+        break;
+    case Key::TlsCertificatePath:
+        config.tlsCertificatePath = value.toString();
+        break;
+    case Key::TlsKeyPath:
+        config.tlsKeyPath = value.toString();
+        break;
+    default:
+        return false;
+    }
+    return true;
+}
+
 QVariant defaultFor(Key key)
 {
+    // The limits' defaults are ServerLimits' own, which explain where each number comes from.
+    if (const QVariant fromServer = fromConfig(ServerConfig(), key); fromServer.isValid())
+        return fromServer;
     switch (key) {
     case Key::Nickname:
         return defaultNickname();
@@ -117,6 +268,8 @@ QVariant defaultFor(Key key)
         return QByteArray();
     case Key::AutoJoinChannel:
         return QStringLiteral("#lobby");
+    default:
+        break; // taken from ServerConfig above
     }
     return {};
 }
@@ -132,16 +285,42 @@ std::array<QVariant, AppSettings::KeyCount> defaults()
 // The value converted to the key's type, or nothing when it cannot be ("abc" as a port).
 std::optional<QVariant> normalized(Key key, QVariant value)
 {
+    // convert() makes any text but "", "0" and "false" true: a typo must not lift the limits.
+    static const QStringList booleans = {QStringLiteral("true"), QStringLiteral("false"),
+                                         QStringLiteral("1"), QStringLiteral("0")};
+    if (info(key).type == QMetaType::Bool && value.typeId() == QMetaType::QString
+        && !booleans.contains(value.toString().trimmed().toLower()))
+        return std::nullopt;
     // INI files give strings back; convert() fails on "abc" as an int instead of giving 0.
     if (!value.convert(QMetaType(info(key).type)))
         return std::nullopt;
+    // "nan" and "inf" convert, but no limit can be either.
+    if (value.typeId() == QMetaType::Double && !std::isfinite(value.toDouble()))
+        return std::nullopt;
     return value;
+}
+
+// A config in which only `key`'s own rules can object: its partner in pairedKeys gets a value
+// that fits any value of it. combinationError() checks the pairs.
+ServerConfig probeFor(Key key, const QVariant &value)
+{
+    ServerConfig probe;
+    if (key == Key::PingTimeoutSeconds)
+        probe.limits.pingIntervalMs = 0; // without pings, any timeout will do
+    else if (key == Key::FloodBurstLines)
+        probe.limits.floodLinesPerSecond = 0; // without flood control, any burst will do
+    else if (key == Key::TlsCertificatePath)
+        probe.tlsKeyPath = value.toString();
+    else if (key == Key::TlsKeyPath)
+        probe.tlsCertificatePath = value.toString();
+    toConfig(probe, key, value);
+    return probe;
 }
 
 // The server's own rules, so that the dialog and ChatServer::start() never disagree.
 QString serverConfigError(Key key, const QVariant &value)
 {
-    ServerConfig probe;
+    ServerConfig probe = probeFor(key, value);
     if (key == Key::BindAddress)
         probe.bindAddress = QHostAddress(value.toString());
     else if (key == Key::Workers)
@@ -151,6 +330,18 @@ QString serverConfigError(Key key, const QVariant &value)
     else if (key == Key::Password)
         probe.password = value.toString().toUtf8();
     return probe.validate();
+}
+
+// The server's rules first (they explain negative values), then the upper bound.
+QString limitError(Key key, const QVariant &value)
+{
+    if (QString reason = serverConfigError(key, value); !reason.isEmpty())
+        return reason;
+    for (const UpperBound &bound : upperBounds) {
+        if (bound.key == key && value.toDouble() > double(bound.maximum))
+            return AppSettings::tr(bound.message).arg(bound.maximum);
+    }
+    return {};
 }
 
 QString rangeError(Key key, int number)
@@ -203,6 +394,19 @@ QString checkValue(Key key, const QVariant &value)
     case Key::WindowGeometry:
     case Key::WindowState:
         break; // whatever QWidget::saveGeometry() produced
+    case Key::MaxClients:
+    case Key::MaxClientsPerIp:
+    case Key::MaxChannelsPerClient:
+    case Key::SendQueueBytes:
+    case Key::FloodBurstLines:
+    case Key::FloodLinesPerSecond:
+    case Key::RegistrationTimeoutSeconds:
+    case Key::PingIntervalSeconds:
+    case Key::PingTimeoutSeconds:
+    case Key::LiftLimits:
+    case Key::TlsCertificatePath:
+    case Key::TlsKeyPath:
+        return limitError(key, value);
     }
     return {};
 }
@@ -214,6 +418,14 @@ QString errorFor(Key key, const QVariant &value)
         return AppSettings::tr("\"%1\" is not a valid value for the setting %2.")
             .arg(value.toString(), QLatin1StringView(info(key).name));
     return checkValue(key, *typed);
+}
+
+// 0, 0.0, false or empty: the member of a pair that was left out.
+bool isUnset(const QVariant &value)
+{
+    if (value.typeId() == QMetaType::QString)
+        return value.toString().isEmpty();
+    return value.toDouble() == 0;
 }
 
 } // namespace
@@ -261,6 +473,14 @@ QVariant AppSettings::defaultValue(const QString &key)
 {
     const std::optional<Key> known = keyFromName(key);
     return known ? defaultFor(*known) : QVariant();
+}
+
+QString AppSettings::bindAddressWarning(const QString &address)
+{
+    const QHostAddress host(address.trimmed());
+    if (host.isNull() || host.isLoopback())
+        return {};
+    return tr("Other computers on your network will be able to connect to this server.");
 }
 
 QStringList AppSettings::languages()
@@ -379,6 +599,25 @@ void AppSettings::restoreDefaults()
     setAll(defaults());
 }
 
+QString AppSettings::combinationError(const QVariantMap &values, QString *key) const
+{
+    const auto pick = [&](Key which) {
+        return values.value(keyName(which), value(which));
+    };
+    for (const KeyPair &pair : pairedKeys) {
+        ServerConfig probe;
+        toConfig(probe, pair.first, pick(pair.first));
+        toConfig(probe, pair.second, pick(pair.second));
+        const QString reason = probe.validate();
+        if (reason.isEmpty())
+            continue;
+        if (key)
+            *key = keyName(isUnset(pick(pair.first)) ? pair.first : pair.second);
+        return reason;
+    }
+    return {};
+}
+
 ServerConfig AppSettings::serverConfig() const
 {
     std::shared_lock locker(m_lock);
@@ -393,6 +632,8 @@ ServerConfig AppSettings::serverConfig() const
     config.workers = at(Key::Workers).toInt();
     config.serverName = at(Key::ServerName).toString().toUtf8();
     config.password = at(Key::Password).toString().toUtf8();
+    for (int i = 0; i < KeyCount; ++i)
+        toConfig(config, Key(i), m_values[i]); // the limits and the TLS files
     return config;
 }
 
@@ -454,6 +695,66 @@ QByteArray AppSettings::windowState() const
 QString AppSettings::autoJoinChannel() const
 {
     return value(Key::AutoJoinChannel).toString();
+}
+
+int AppSettings::maxClients() const
+{
+    return value(Key::MaxClients).toInt();
+}
+
+int AppSettings::maxClientsPerIp() const
+{
+    return value(Key::MaxClientsPerIp).toInt();
+}
+
+int AppSettings::maxChannelsPerClient() const
+{
+    return value(Key::MaxChannelsPerClient).toInt();
+}
+
+qint64 AppSettings::sendQueueBytes() const
+{
+    return value(Key::SendQueueBytes).toLongLong();
+}
+
+int AppSettings::floodBurstLines() const
+{
+    return value(Key::FloodBurstLines).toInt();
+}
+
+double AppSettings::floodLinesPerSecond() const
+{
+    return value(Key::FloodLinesPerSecond).toDouble();
+}
+
+int AppSettings::registrationTimeoutSeconds() const
+{
+    return value(Key::RegistrationTimeoutSeconds).toInt();
+}
+
+int AppSettings::pingIntervalSeconds() const
+{
+    return value(Key::PingIntervalSeconds).toInt();
+}
+
+int AppSettings::pingTimeoutSeconds() const
+{
+    return value(Key::PingTimeoutSeconds).toInt();
+}
+
+bool AppSettings::liftLimits() const
+{
+    return value(Key::LiftLimits).toBool();
+}
+
+QString AppSettings::tlsCertificatePath() const
+{
+    return value(Key::TlsCertificatePath).toString();
+}
+
+QString AppSettings::tlsKeyPath() const
+{
+    return value(Key::TlsKeyPath).toString();
 }
 
 void AppSettings::setNickname(const QString &nickname)
@@ -526,4 +827,76 @@ void AppSettings::setAutoJoinChannel(const QString &channel)
 {
     if (store(Key::AutoJoinChannel, channel))
         Q_EMIT autoJoinChannelChanged(channel);
+}
+
+void AppSettings::setMaxClients(int clients)
+{
+    if (store(Key::MaxClients, clients))
+        Q_EMIT maxClientsChanged(clients);
+}
+
+void AppSettings::setMaxClientsPerIp(int clients)
+{
+    if (store(Key::MaxClientsPerIp, clients))
+        Q_EMIT maxClientsPerIpChanged(clients);
+}
+
+void AppSettings::setMaxChannelsPerClient(int channels)
+{
+    if (store(Key::MaxChannelsPerClient, channels))
+        Q_EMIT maxChannelsPerClientChanged(channels);
+}
+
+void AppSettings::setSendQueueBytes(qint64 bytes)
+{
+    if (store(Key::SendQueueBytes, bytes))
+        Q_EMIT sendQueueBytesChanged(bytes);
+}
+
+void AppSettings::setFloodBurstLines(int lines)
+{
+    if (store(Key::FloodBurstLines, lines))
+        Q_EMIT floodBurstLinesChanged(lines);
+}
+
+void AppSettings::setFloodLinesPerSecond(double rate)
+{
+    if (store(Key::FloodLinesPerSecond, rate))
+        Q_EMIT floodLinesPerSecondChanged(rate);
+}
+
+void AppSettings::setRegistrationTimeoutSeconds(int seconds)
+{
+    if (store(Key::RegistrationTimeoutSeconds, seconds))
+        Q_EMIT registrationTimeoutSecondsChanged(seconds);
+}
+
+void AppSettings::setPingIntervalSeconds(int seconds)
+{
+    if (store(Key::PingIntervalSeconds, seconds))
+        Q_EMIT pingIntervalSecondsChanged(seconds);
+}
+
+void AppSettings::setPingTimeoutSeconds(int seconds)
+{
+    if (store(Key::PingTimeoutSeconds, seconds))
+        Q_EMIT pingTimeoutSecondsChanged(seconds);
+}
+
+void AppSettings::setLiftLimits(bool lift)
+{
+    if (store(Key::LiftLimits, lift))
+        Q_EMIT liftLimitsChanged(lift);
+}
+
+void AppSettings::setTlsCertificatePath(const QString &path)
+{
+    if (store(Key::TlsCertificatePath, path))
+        Q_EMIT tlsCertificatePathChanged(path);
+}
+
+void AppSettings::setTlsKeyPath(const QString &path)
+{
+    if (store(Key::TlsKeyPath, path))
+        Q_EMIT tlsKeyPathChanged(path);
 }

@@ -43,6 +43,28 @@ class AppSettings : public QObject
         QByteArray windowState READ windowState WRITE setWindowState NOTIFY windowStateChanged)
     Q_PROPERTY(QString autoJoinChannel READ autoJoinChannel WRITE setAutoJoinChannel NOTIFY
                    autoJoinChannelChanged)
+    // ServerLimits in the units a user thinks in (seconds rather than milliseconds).
+    Q_PROPERTY(int maxClients READ maxClients WRITE setMaxClients NOTIFY maxClientsChanged)
+    Q_PROPERTY(int maxClientsPerIp READ maxClientsPerIp WRITE setMaxClientsPerIp NOTIFY
+                   maxClientsPerIpChanged)
+    Q_PROPERTY(int maxChannelsPerClient READ maxChannelsPerClient WRITE setMaxChannelsPerClient
+                   NOTIFY maxChannelsPerClientChanged)
+    Q_PROPERTY(qint64 sendQueueBytes READ sendQueueBytes WRITE setSendQueueBytes NOTIFY
+                   sendQueueBytesChanged)
+    Q_PROPERTY(int floodBurstLines READ floodBurstLines WRITE setFloodBurstLines NOTIFY
+                   floodBurstLinesChanged)
+    Q_PROPERTY(double floodLinesPerSecond READ floodLinesPerSecond WRITE setFloodLinesPerSecond
+                   NOTIFY floodLinesPerSecondChanged)
+    Q_PROPERTY(int registrationTimeoutSeconds READ registrationTimeoutSeconds WRITE
+                   setRegistrationTimeoutSeconds NOTIFY registrationTimeoutSecondsChanged)
+    Q_PROPERTY(int pingIntervalSeconds READ pingIntervalSeconds WRITE setPingIntervalSeconds NOTIFY
+                   pingIntervalSecondsChanged)
+    Q_PROPERTY(int pingTimeoutSeconds READ pingTimeoutSeconds WRITE setPingTimeoutSeconds NOTIFY
+                   pingTimeoutSecondsChanged)
+    Q_PROPERTY(bool liftLimits READ liftLimits WRITE setLiftLimits NOTIFY liftLimitsChanged)
+    Q_PROPERTY(QString tlsCertificatePath READ tlsCertificatePath WRITE setTlsCertificatePath NOTIFY
+                   tlsCertificatePathChanged)
+    Q_PROPERTY(QString tlsKeyPath READ tlsKeyPath WRITE setTlsKeyPath NOTIFY tlsKeyPathChanged)
 
 public:
     // One per property, in declaration order; keyName() gives the property name.
@@ -59,8 +81,26 @@ public:
         WindowGeometry,
         WindowState,
         AutoJoinChannel,
+        MaxClients,
+        MaxClientsPerIp,
+        MaxChannelsPerClient,
+        SendQueueBytes,
+        FloodBurstLines,
+        FloodLinesPerSecond,
+        RegistrationTimeoutSeconds,
+        PingIntervalSeconds,
+        PingTimeoutSeconds,
+        LiftLimits,
+        TlsCertificatePath,
+        TlsKeyPath,
     };
-    static constexpr int KeyCount = int(Key::AutoJoinChannel) + 1;
+    static constexpr int KeyCount = int(Key::TlsKeyPath) + 1;
+
+    // Upper bounds of the limits, the same as the --headless options': ServerLimits has none,
+    // but past these a value is a typo, and seconds must still fit in milliseconds.
+    static constexpr int MaxLimitCount = 1'000'000; // clients, channels, lines, lines/s
+    static constexpr int MaxLimitSeconds = 24 * 3600;
+    static constexpr int MaxSendQueueBytes = 1024 * 1024 * 1024;
 
     static AppSettings *instance();
     // The settings file (INI). Call before the first instance(); later calls are ignored
@@ -71,6 +111,10 @@ public:
     // Translated reason why `value` is not acceptable for `key`, or empty when it is.
     static QString validationError(const QString &key, const QVariant &value);
     static QVariant defaultValue(const QString &key);
+    // The warning shown wherever the bind address is chosen, so that listening beyond this
+    // computer stays an explicit choice; empty for loopback (127.0.0.0/8, ::1) and for text
+    // that is not an address (that gets validationError() instead).
+    static QString bindAddressWarning(const QString &address);
     // "system", "en", "zh_CN".
     static QStringList languages();
     static QString keyName(Key key);
@@ -88,6 +132,26 @@ public:
     QByteArray windowGeometry() const;
     QByteArray windowState() const;
     QString autoJoinChannel() const;
+    int maxClients() const;
+    int maxClientsPerIp() const;
+    int maxChannelsPerClient() const;
+    qint64 sendQueueBytes() const;
+    int floodBurstLines() const;
+    double floodLinesPerSecond() const;
+    int registrationTimeoutSeconds() const;
+    int pingIntervalSeconds() const;
+    int pingTimeoutSeconds() const;
+    bool liftLimits() const;
+    QString tlsCertificatePath() const;
+    QString tlsKeyPath() const;
+
+    // The rules that tie two settings together (pings need a ping timeout, flood control a
+    // burst, TLS both files). No setter checks them: setters take one value at a time, in any
+    // order, and a pair may pass through a state that is invalid only for a moment. `values`
+    // (property name -> value, each already accepted by validationError()) is taken over the
+    // current settings. Gives the first problem, and in *key the setting it is best shown
+    // under; empty when the values fit together.
+    QString combinationError(const QVariantMap &values, QString *key = nullptr) const;
 
     // A consistent snapshot (one lock) of what the server needs.
     ServerConfig serverConfig() const;
@@ -105,6 +169,18 @@ public Q_SLOTS:
     void setWindowGeometry(const QByteArray &geometry);
     void setWindowState(const QByteArray &state);
     void setAutoJoinChannel(const QString &channel);
+    void setMaxClients(int clients);
+    void setMaxClientsPerIp(int clients);
+    void setMaxChannelsPerClient(int channels);
+    void setSendQueueBytes(qint64 bytes);
+    void setFloodBurstLines(int lines);
+    void setFloodLinesPerSecond(double rate);
+    void setRegistrationTimeoutSeconds(int seconds);
+    void setPingIntervalSeconds(int seconds);
+    void setPingTimeoutSeconds(int seconds);
+    void setLiftLimits(bool lift);
+    void setTlsCertificatePath(const QString &path);
+    void setTlsKeyPath(const QString &path);
 
     // Re-reads the file (someone else wrote it); changed values emit their signals.
     void reload();
@@ -124,6 +200,18 @@ Q_SIGNALS:
     void windowGeometryChanged(const QByteArray &geometry);
     void windowStateChanged(const QByteArray &state);
     void autoJoinChannelChanged(const QString &channel);
+    void maxClientsChanged(int clients);
+    void maxClientsPerIpChanged(int clients);
+    void maxChannelsPerClientChanged(int channels);
+    void sendQueueBytesChanged(qint64 bytes);
+    void floodBurstLinesChanged(int lines);
+    void floodLinesPerSecondChanged(double rate);
+    void registrationTimeoutSecondsChanged(int seconds);
+    void pingIntervalSecondsChanged(int seconds);
+    void pingTimeoutSecondsChanged(int seconds);
+    void liftLimitsChanged(bool lift);
+    void tlsCertificatePathChanged(const QString &path);
+    void tlsKeyPathChanged(const QString &path);
     void valueRejected(const QString &key, const QString &reason);
 
 private:

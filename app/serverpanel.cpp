@@ -1,5 +1,7 @@
 #include "serverpanel.h"
 
+#include "appsettings.h"
+
 #include <QComboBox>
 #include <QEvent>
 #include <QGridLayout>
@@ -23,6 +25,7 @@ ServerPanel::ServerPanel(QWidget *parent)
       m_workers(new QSpinBox(this)),
       m_startStop(new QPushButton(this)),
       m_status(new QLabel(this)),
+      m_bindWarning(new QLabel(this)),
       m_bindLabel(new QLabel(this)),
       m_portLabel(new QLabel(this)),
       m_threadingLabel(new QLabel(this)),
@@ -34,6 +37,10 @@ ServerPanel::ServerPanel(QWidget *parent)
         m_threading->addItem(QString(), QVariant::fromValue(int(model)));
     m_status->setWordWrap(true);
     m_status->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_bindWarning->setObjectName(QStringLiteral("bindAddressWarning"));
+    m_bindWarning->setWordWrap(true);
+    m_bindWarning->setStyleSheet(QStringLiteral("color: #b26a00")); // the dialog's amber
+    m_bindWarning->hide();
     auto *grid = new QGridLayout(this);
     grid->addWidget(m_bindLabel, 0, 0);
     grid->addWidget(m_bind, 0, 1);
@@ -44,7 +51,8 @@ ServerPanel::ServerPanel(QWidget *parent)
     grid->addWidget(m_workersLabel, 1, 2);
     grid->addWidget(m_workers, 1, 3);
     grid->addWidget(m_startStop, 0, 4, 2, 1);
-    grid->addWidget(m_status, 2, 0, 1, 5);
+    grid->addWidget(m_bindWarning, 2, 0, 1, 5);
+    grid->addWidget(m_status, 3, 0, 1, 5);
     grid->setColumnStretch(1, 1);
     connect(m_startStop, &QPushButton::clicked, this, [this] {
         if (m_running)
@@ -53,6 +61,7 @@ ServerPanel::ServerPanel(QWidget *parent)
             Q_EMIT startRequested();
     });
     connect(m_threading, &QComboBox::currentIndexChanged, this, &ServerPanel::updateWorkersEnabled);
+    connect(m_bind, &QLineEdit::textChanged, this, &ServerPanel::updateBindWarning);
     retranslateUi();
 }
 
@@ -118,6 +127,15 @@ void ServerPanel::updateWorkersEnabled()
         !m_running && ThreadingModel(m_threading->currentData().toInt()) == ThreadingModel::Pool);
 }
 
+void ServerPanel::updateBindWarning()
+{
+    // Listening beyond this computer is an explicit choice; the panel can make it without the
+    // settings dialog, so it says so here as well, in the same words.
+    const QString warning = AppSettings::bindAddressWarning(m_bind->text());
+    m_bindWarning->setText(warning);
+    m_bindWarning->setVisible(!warning.isEmpty());
+}
+
 void ServerPanel::changeEvent(QEvent *event)
 {
     if (event->type() == QEvent::LanguageChange)
@@ -136,6 +154,7 @@ void ServerPanel::retranslateUi()
     m_threading->setItemText(1, tr("Worker pool"));
     m_threading->setItemText(2, tr("Single thread"));
     m_startStop->setText(m_running ? tr("Stop") : tr("Start"));
+    updateBindWarning();
     m_threading->setToolTip(
         tr("Per connection: one QThread per client, as in the tutorial. Pool: a few long-lived "
            "threads share the clients. Single: one thread serves everyone."));

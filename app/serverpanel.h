@@ -11,6 +11,7 @@ class QPushButton;
 class QSpinBox;
 
 // The server's controls: where to listen, which threading model, Start/Stop, and a status line.
+// An address other computers can reach gets a warning line while it is in the field.
 class ServerPanel : public QWidget
 {
     Q_OBJECT
@@ -30,6 +31,9 @@ public:
     QString statusText() const;
     QPushButton *startStopButton() const { return m_startStop; }
     QComboBox *threadingBox() const { return m_threading; }
+    QLineEdit *bindEdit() const { return m_bind; }
+    // Visible while the address is not a loopback one; named "bindAddressWarning".
+    QLabel *bindWarning() const { return m_bindWarning; }
 
 Q_SIGNALS:
     void startRequested();
@@ -41,6 +45,7 @@ protected:
 private:
     void retranslateUi();
     void updateWorkersEnabled();
+    void updateBindWarning();
 
     QLineEdit *m_bind;
     QSpinBox *m_port;
@@ -48,6 +53,7 @@ private:
     QSpinBox *m_workers;
     QPushButton *m_startStop;
     QLabel *m_status;
+    QLabel *m_bindWarning;
     QLabel *m_bindLabel, *m_portLabel, *m_threadingLabel, *m_workersLabel;
     bool m_running = false;
     bool m_showingError = false;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QDialog>
+#include <QHash>
 #include <QList>
 #include <QString>
 #include <QVariant>
@@ -8,10 +9,12 @@
 class QDialogButtonBox;
 class QGroupBox;
 class QLabel;
+class QTabWidget;
 
-// Edits AppSettings::instance(). OK checks every field first and applies them only when all
-// are valid; otherwise each rejected value's reason is shown under its field and the dialog
-// stays open. Cancel discards the form.
+// Edits AppSettings::instance(). OK checks every field first (each alone, then the pairs that
+// must fit together) and applies them only when all are valid; otherwise each rejected value's
+// reason is shown under its field, its tab is brought forward and the dialog stays open.
+// Cancel discards the form.
 class SettingsDialog : public QDialog
 {
     Q_OBJECT
@@ -20,10 +23,12 @@ public:
     explicit SettingsDialog(QWidget *parent = nullptr);
 
     // For tests. Editors are named after the setting (AppSettings' property names: "port",
-    // "nickname", ...), their error labels "<key>Error", the warning "bindAddressWarning".
+    // "nickname", ...), their error labels "<key>Error", the file pickers' buttons
+    // "<key>Browse", the warning "bindAddressWarning".
     QWidget *editor(const QString &key) const;
     QLabel *errorLabel(const QString &key) const;
     QLabel *bindWarning() const { return m_bindWarning; }
+    QTabWidget *tabs() const { return m_tabs; }
     // What OK does, without closing: true when every value was valid and is now applied.
     bool apply();
 
@@ -44,14 +49,21 @@ private:
     };
 
     void buildUi();
+    QWidget *addPage(int page);
     QGroupBox *addGroup(int group);
     void addField(QGroupBox *group, const QString &key, const char *labelText);
     QWidget *createEditor(const QString &key);
+    QWidget *withBrowseButton(QWidget *editor, const QString &key);
+    void browse(const QString &key);
     void loadValues();
     void setEditorValue(QWidget *editor, const QVariant &value);
     QVariant editorValue(const QWidget *editor) const;
+    QVariantMap formValues() const;
+    // Why each field's value cannot be applied, by key; empty when the form can be applied.
+    QHash<QString, QString> problems() const;
     bool checkAll();
     void showError(const QString &key, const QString &reason);
+    void reveal(QWidget *editor);
     const Field *field(const QString &key) const;
     void growToFit();
     void updateBindWarning();
@@ -60,7 +72,9 @@ private:
     void retranslateEditors();
 
     QList<Field> m_fields;
+    QList<QWidget *> m_pages;
     QList<QGroupBox *> m_groups;
+    QTabWidget *m_tabs = nullptr;
     QLabel *m_bindWarning = nullptr;
     QDialogButtonBox *m_buttons = nullptr;
 };

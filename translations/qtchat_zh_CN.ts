@@ -4,7 +4,36 @@
 <context>
     <name>AppSettings</name>
     <message>
-        <location filename="../app/appsettings.cpp" line="+159"/>
+        <location filename="../app/appsettings.cpp" line="+74"/>
+        <location line="+2"/>
+        <location line="+2"/>
+        <source>Client and channel caps must be at most %1.</source>
+        <translation>客户端数和频道数的上限不能超过 %1。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The send queue must hold at most %1 bytes.</source>
+        <translation>发送队列最多只能容纳 %1 字节。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The flood burst must be at most %1 lines.</source>
+        <translation>泛洪控制的突发量不能超过 %1 行。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The flood rate must be at most %1 lines per second.</source>
+        <translation>泛洪控制的速率不能超过每秒 %1 行。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <location line="+2"/>
+        <location line="+2"/>
+        <source>Timeouts must be at most %1 seconds (one day).</source>
+        <translation>超时时间不能超过 %1 秒（一天）。</translation>
+    </message>
+    <message>
+        <location line="+260"/>
         <source>The port must be between %1 and %2.</source>
         <translation>端口必须在 %1 到 %2 之间。</translation>
     </message>
@@ -34,14 +63,19 @@
         <translation>未知的语言“%1”：请使用 system、en 或 zh_CN。</translation>
     </message>
     <message>
-        <location line="+31"/>
+        <location line="+44"/>
         <source>&quot;%1&quot; is not a valid value for the setting %2.</source>
         <translation>“%1”不是设置项 %2 的有效值。</translation>
     </message>
     <message>
-        <location line="+43"/>
+        <location line="+51"/>
         <source>Unknown setting &quot;%1&quot;.</source>
         <translation>未知的设置项“%1”。</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>Other computers on your network will be able to connect to this server.</source>
+        <translation>你所在网络中的其他计算机将能够连接到这台服务器。</translation>
     </message>
 </context>
 <context>
@@ -1140,12 +1174,12 @@ A threaded IRC-subset chat server you can watch, and its client.</source>
 <context>
     <name>ServerPanel</name>
     <message>
-        <location filename="../app/serverpanel.cpp" line="+71"/>
+        <location filename="../app/serverpanel.cpp" line="+80"/>
         <source>&apos;%1&apos; is not an IP address. Use 127.0.0.1 for this computer only, or 0.0.0.0 for every network.</source>
         <translation>“%1”不是 IP 地址。只允许本机连接请用 127.0.0.1，允许所有网络连接请用 0.0.0.0。</translation>
     </message>
     <message>
-        <location line="+59"/>
+        <location line="+68"/>
         <source>Address:</source>
         <translation>地址：</translation>
     </message>
@@ -1195,7 +1229,7 @@ A threaded IRC-subset chat server you can watch, and its client.</source>
         <translation>启动</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+3"/>
         <source>Per connection: one QThread per client, as in the tutorial. Pool: a few long-lived threads share the clients. Single: one thread serves everyone.</source>
         <translation>每个连接一个线程：每个客户端一个 QThread，与教程中的做法相同。线程池：几个长期存在的线程分担所有客户端。单线程：一个线程服务所有人。</translation>
     </message>
@@ -1211,7 +1245,7 @@ A threaded IRC-subset chat server you can watch, and its client.</source>
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../app/settingsdialog.cpp" line="+20"/>
+        <location filename="../app/settingsdialog.cpp" line="+38"/>
         <source>Chat</source>
         <translation>聊天</translation>
     </message>
@@ -1226,7 +1260,17 @@ A threaded IRC-subset chat server you can watch, and its client.</source>
         <translation>界面</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+1"/>
+        <source>Limits</source>
+        <translation>限制</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>TLS</source>
+        <translation>TLS</translation>
+    </message>
+    <message>
+        <location line="+17"/>
         <source>&amp;Nickname:</source>
         <translation>昵称(&amp;N)：</translation>
     </message>
@@ -1276,7 +1320,127 @@ A threaded IRC-subset chat server you can watch, and its client.</source>
         <translation>日志最多保留(&amp;K)：</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+1"/>
+        <source>Max. &amp;clients:</source>
+        <translation>客户端上限(&amp;C)：</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Clients per &amp;IP address:</source>
+        <translation>每个 IP 地址的客户端数(&amp;I)：</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>C&amp;hannels per client:</source>
+        <translation>每个客户端的频道数(&amp;H)：</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Send queue per client:</source>
+        <translation>每个客户端的发送队列(&amp;S)：</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Flood &amp;burst:</source>
+        <translation>泛洪突发量(&amp;B)：</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Flood &amp;rate:</source>
+        <translation>泛洪速率(&amp;R)：</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Re&amp;gistration timeout:</source>
+        <translation>注册超时(&amp;G)：</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>P&amp;ing interval:</source>
+        <translation>PING 间隔(&amp;I)：</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Ping time&amp;out:</source>
+        <translation>PING 超时(&amp;O)：</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Load tests:</source>
+        <translation>负载测试：</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Certi&amp;ficate file:</source>
+        <translation>证书文件(&amp;F)：</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Pri&amp;vate key file:</source>
+        <translation>私钥文件(&amp;V)：</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Caps the clients connected at once, so that a runaway script cannot use up the server&apos;s memory and file handles; 0 means no cap.</source>
+        <translation>限制同时连接的客户端数量，以免失控的脚本耗尽服务器的内存和文件句柄；0 表示不限制。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Stops one computer from taking every connection; keep it high enough for a classroom or an office that shares one router.</source>
+        <translation>防止一台计算机占满所有连接；请设得足够大，让共用一台路由器的整间教室或办公室都能连上。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Stops one client from filling the server with channels; 0 means no cap.</source>
+        <translation>防止单个客户端让服务器塞满频道；0 表示不限制。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>How much unsent output a client that stops reading may pile up before it is disconnected, so that one stalled client cannot eat the memory.</source>
+        <translation>客户端停止读取后，为它积压的未发送输出达到多少就断开它，以免一个卡住的客户端吃光内存。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>How many lines a client may send in one go before flood control slows it down; large enough for what a client sends when it connects.</source>
+        <translation>泛洪控制限速之前，客户端一次可以连续发送的行数；足以容纳客户端连接时发送的那一批命令。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>The pace a client may keep up after its burst, so that no one can drown a channel in messages; 0 turns flood control off.</source>
+        <translation>突发之后客户端可以持续保持的发送速度，以免有人用消息刷屏淹没频道；0 表示关闭泛洪控制。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Closes connections that never finish signing in, so that idle or half-open sockets do not pile up.</source>
+        <translation>关闭迟迟不完成登录的连接，以免空闲或半开的套接字越积越多。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>After this much silence the server sends a PING, to find clients whose connection died without a word.</source>
+        <translation>客户端沉默这么久之后服务器发送 PING，以发现那些连接已悄无声息断开的客户端。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>How long a client has to answer a PING before it counts as gone; generous enough for a laptop waking from sleep.</source>
+        <translation>客户端必须在这段时间内回应 PING，否则视为已断开；留足了时间，从睡眠中唤醒的笔记本电脑也来得及回应。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>For benchmarks and load tests only: with thousands of simulated clients on one machine, flood control and the caps would stop the test itself; line, buffer and send-queue limits and timeouts stay.</source>
+        <translation>仅用于基准测试和负载测试：一台机器上有成千上万个模拟客户端时，泛洪控制和各项上限会妨碍测试本身；行长、缓冲区和发送队列的限制以及各项超时仍然有效。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>The server&apos;s certificate (PEM): with it and its key, every client must connect over TLS, so that no one else on the network can read the chat.</source>
+        <translation>服务器的证书（PEM）：配好证书和私钥后，每个客户端都必须通过 TLS 连接，网络中的其他人就无法读取聊天内容。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>The certificate&apos;s private key (PEM, not password-protected); keep the file readable by you only.</source>
+        <translation>证书对应的私钥（PEM，不能设密码）；请确保该文件只有你自己可以读取。</translation>
+    </message>
+    <message>
+        <location line="+6"/>
         <source>One thread per connection</source>
         <translation>每个连接一个线程</translation>
     </message>
@@ -1291,32 +1455,103 @@ A threaded IRC-subset chat server you can watch, and its client.</source>
         <translation>单线程</translation>
     </message>
     <message>
-        <location line="+265"/>
+        <location line="+40"/>
+        <location line="+1"/>
+        <location line="+1"/>
+        <location line="+2"/>
+        <source>No cap</source>
+        <translation>不限制</translation>
+    </message>
+    <message>
+        <location line="-1"/>
+        <source> bytes</source>
+        <translation> 字节</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source> lines/s</source>
+        <translation> 行/秒</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>No flood control</source>
+        <translation>不做泛洪控制</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+2"/>
+        <location line="+2"/>
+        <source> s</source>
+        <translation> 秒</translation>
+    </message>
+    <message>
+        <location line="-3"/>
+        <source>No timeout</source>
+        <translation>不限时</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Never</source>
+        <translation>从不</translation>
+    </message>
+    <message>
+        <location line="+187"/>
+        <source>Choose the TLS private key</source>
+        <translation>选择 TLS 私钥</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Choose the TLS certificate</source>
+        <translation>选择 TLS 证书</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>PEM files (*.pem *.crt *.key);;All files (*)</source>
+        <translation>PEM 文件 (*.pem *.crt *.key);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <location line="+177"/>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location line="+5"/>
-        <source>Other computers on your network will be able to connect to this server.</source>
-        <translation>你所在网络中的其他计算机将能够连接到这台服务器。</translation>
-    </message>
-    <message>
-        <location line="+20"/>
+        <location line="-382"/>
         <source>Automatic (one per core)</source>
         <translation>自动（每个 CPU 核心一个）</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+420"/>
         <source>Only the thread pool uses this; the other models decide for themselves.</source>
         <translation>只有线程池模型使用此设置；其他模型自行决定线程数。</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="-419"/>
+        <location line="+6"/>
         <source> lines</source>
         <translation> 行</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="-160"/>
+        <source>General</source>
+        <translation>常规</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Limits and TLS</source>
+        <translation>限制与 TLS</translation>
+    </message>
+    <message>
+        <location line="+567"/>
+        <source>&amp;Lift flood control and the client and channel caps</source>
+        <translation>解除泛洪控制以及客户端数和频道数上限(&amp;L)</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Browse...</source>
+        <translation>浏览...</translation>
+    </message>
+    <message>
+        <location line="+5"/>
         <source>127.0.0.1 accepts connections from this computer only; 0.0.0.0 from every network this computer is on.</source>
         <translation>127.0.0.1 只接受本机的连接；0.0.0.0 接受本机所在的所有网络的连接。</translation>
     </message>

@@ -32,7 +32,16 @@ private Q_SLOTS:
     void acceptsBoundaryValues_data();
     void acceptsBoundaryValues();
     void validationErrorNeedsTheRightType();
+    void limitsRoundTripThroughTheFile_data();
+    void limitsRoundTripThroughTheFile();
+    void limitDefaultsAreTheServers();
+    void combinationError_data();
+    void combinationError();
+    void pairsMaySetInEitherOrder();
     void buildsServerConfig();
+    void serverConfigCarriesLimitsAndTls();
+    void bindAddressWarning_data();
+    void bindAddressWarning();
     void fileCannotChangeOnceCreated();
 
 private:
@@ -130,6 +139,18 @@ void TestAppSettings::notifiesOncePerChange_data()
     row("windowGeometry", QByteArray("geometry-1"), QByteArray("geometry-2"));
     row("windowState", QByteArray("state-1"), QByteArray("state-2"));
     row("autoJoinChannel", QStringLiteral("#qt"), QStringLiteral("#test"));
+    row("maxClients", 500, 0);
+    row("maxClientsPerIp", 5, 0);
+    row("maxChannelsPerClient", 3, 0);
+    row("sendQueueBytes", qint64(64 * 1024), qint64(0));
+    row("floodBurstLines", 5, 50);
+    row("floodLinesPerSecond", 0.5, 10.0);
+    row("registrationTimeoutSeconds", 20, 0);
+    row("pingIntervalSeconds", 30, 0);
+    row("pingTimeoutSeconds", 20, 600);
+    row("liftLimits", true, false);
+    row("tlsCertificatePath", QStringLiteral("/etc/qtchat/cert.pem"), QString());
+    row("tlsKeyPath", QStringLiteral("/etc/qtchat/key.pem"), QString());
 }
 
 void TestAppSettings::notifiesOncePerChange()
@@ -249,6 +270,29 @@ void TestAppSettings::rejectsInvalidValues_data()
     row("channel without #", "autoJoinChannel", QStringLiteral("lobby"));
     row("channel with space", "autoJoinChannel", QStringLiteral("#a b"));
     row("channel empty", "autoJoinChannel", QString());
+    row("max clients -1", "maxClients", -1);
+    row("max clients 1000001", "maxClients", 1000001);
+    row("clients per ip -1", "maxClientsPerIp", -1);
+    row("clients per ip 1000001", "maxClientsPerIp", 1000001);
+    row("channels per client -1", "maxChannelsPerClient", -1);
+    row("channels per client 1000001", "maxChannelsPerClient", 1000001);
+    row("send queue 8191 bytes", "sendQueueBytes", qint64(8191));
+    row("send queue 1 byte", "sendQueueBytes", qint64(1));
+    row("send queue -1", "sendQueueBytes", qint64(-1));
+    row("send queue 1 GiB + 1", "sendQueueBytes", qint64(1024 * 1024 * 1024) + 1);
+    row("flood burst -1", "floodBurstLines", -1);
+    row("flood burst 1000001", "floodBurstLines", 1000001);
+    row("flood rate -0.5", "floodLinesPerSecond", -0.5);
+    row("flood rate 1e7", "floodLinesPerSecond", 1e7);
+    row("flood rate nan", "floodLinesPerSecond", QStringLiteral("nan"));
+    row("flood rate inf", "floodLinesPerSecond", QStringLiteral("inf"));
+    row("registration timeout -1", "registrationTimeoutSeconds", -1);
+    row("registration timeout 86401", "registrationTimeoutSeconds", 86401);
+    row("registration timeout overflowing ms", "registrationTimeoutSeconds", 3000000);
+    row("ping interval -1", "pingIntervalSeconds", -1);
+    row("ping interval 86401", "pingIntervalSeconds", 86401);
+    row("ping timeout -1", "pingTimeoutSeconds", -1);
+    row("ping timeout 86401", "pingTimeoutSeconds", 86401);
 }
 
 void TestAppSettings::rejectsInvalidValues()
@@ -291,6 +335,28 @@ void TestAppSettings::acceptsBoundaryValues_data()
     row("nick 30 chars", "nickname", QString(30, QLatin1Char('n')));
     row("channel utf-8", "autoJoinChannel", QStringLiteral("#中文"));
     row("password empty", "password", QString());
+    row("max clients 0 (no cap)", "maxClients", 0);
+    row("max clients 1000000", "maxClients", 1000000);
+    row("clients per ip 1", "maxClientsPerIp", 1);
+    row("channels per client 1000000", "maxChannelsPerClient", 1000000);
+    row("send queue 0 (no cap)", "sendQueueBytes", qint64(0));
+    row("send queue 8 KiB", "sendQueueBytes", qint64(8192));
+    row("send queue 1 GiB", "sendQueueBytes", qint64(1024 * 1024 * 1024));
+    // Alone, a 0 in a pair is fine: the other member decides (see combinationError).
+    row("flood burst 0", "floodBurstLines", 0);
+    row("flood burst 1000000", "floodBurstLines", 1000000);
+    row("flood rate 0 (off)", "floodLinesPerSecond", 0.0);
+    row("flood rate 0.1", "floodLinesPerSecond", 0.1);
+    row("flood rate 1000000", "floodLinesPerSecond", 1e6);
+    row("registration timeout 0 (never)", "registrationTimeoutSeconds", 0);
+    row("registration timeout one day", "registrationTimeoutSeconds", 86400);
+    row("ping interval 0 (never)", "pingIntervalSeconds", 0);
+    row("ping interval one day", "pingIntervalSeconds", 86400);
+    row("ping timeout 0", "pingTimeoutSeconds", 0);
+    row("ping timeout one day", "pingTimeoutSeconds", 86400);
+    row("lift limits", "liftLimits", true);
+    row("certificate alone", "tlsCertificatePath", QStringLiteral("/srv/tls/cert.pem"));
+    row("key alone", "tlsKeyPath", QStringLiteral("/srv/tls/密钥 key.pem"));
 }
 
 void TestAppSettings::acceptsBoundaryValues()
@@ -314,6 +380,139 @@ void TestAppSettings::validationErrorNeedsTheRightType()
     QVERIFY(!AppSettings::validationError(QStringLiteral("port"), QStringLiteral("abc")).isEmpty());
     QVERIFY(!AppSettings::validationError(QStringLiteral("port"), QVariant()).isEmpty());
     QVERIFY(!AppSettings::validationError(QStringLiteral("no-such-key"), 1).isEmpty());
+    // What an INI file (or a hand edit of it) may hold for the limits.
+    const auto error = [](const char *key, const char *text) {
+        return AppSettings::validationError(QString::fromLatin1(key), QString::fromLatin1(text));
+    };
+    QVERIFY(error("sendQueueBytes", "1048576").isEmpty());
+    QVERIFY(!error("sendQueueBytes", "a lot").isEmpty());
+    QVERIFY(error("floodLinesPerSecond", "2.5").isEmpty());
+    QVERIFY(!error("floodLinesPerSecond", "fast").isEmpty());
+    QVERIFY(error("liftLimits", "true").isEmpty());
+    QVERIFY(error("liftLimits", "0").isEmpty());
+    // A typo must not lift the limits (QVariant would make any such text true).
+    QVERIFY(!error("liftLimits", "yes please").isEmpty());
+}
+
+void TestAppSettings::limitsRoundTripThroughTheFile_data()
+{
+    QTest::addColumn<QString>("key");
+    QTest::addColumn<QString>("iniKey");
+    QTest::addColumn<QVariant>("value");
+    const auto row = [](const char *key, const char *iniKey, const QVariant &value) {
+        QTest::newRow(key) << QString::fromLatin1(key) << QString::fromLatin1(iniKey) << value;
+    };
+    row("maxClients", "limits/maxClients", 1234);
+    row("maxClientsPerIp", "limits/maxClientsPerIp", 7);
+    row("maxChannelsPerClient", "limits/maxChannelsPerClient", 0);
+    row("sendQueueBytes", "limits/sendQueueBytes", qint64(512 * 1024));
+    row("floodBurstLines", "limits/floodBurstLines", 8);
+    row("floodLinesPerSecond", "limits/floodLinesPerSecond", 1.5);
+    row("registrationTimeoutSeconds", "limits/registrationTimeoutSeconds", 45);
+    row("pingIntervalSeconds", "limits/pingIntervalSeconds", 300);
+    row("pingTimeoutSeconds", "limits/pingTimeoutSeconds", 90);
+    row("liftLimits", "limits/liftLimits", true);
+    row("tlsCertificatePath", "tls/certificatePath", QStringLiteral("/home/我/cert.pem"));
+    row("tlsKeyPath", "tls/keyPath", QStringLiteral("/home/我/key.pem"));
+}
+
+void TestAppSettings::limitsRoundTripThroughTheFile()
+{
+    QFETCH(QString, key);
+    QFETCH(QString, iniKey);
+    QFETCH(QVariant, value);
+    AppSettings *settings = AppSettings::instance();
+    const QMetaProperty property = propertyOf(settings, key);
+
+    // Written under its group...
+    QVERIFY(property.write(settings, value));
+    QSettings file(m_file, QSettings::IniFormat);
+    QVariant written = file.value(iniKey);
+    QVERIFY2(written.convert(value.metaType()), qPrintable(written.toString()));
+    QCOMPARE(written, value);
+
+    // ...and read back from it, as a restart would.
+    settings->restoreDefaults();
+    QVERIFY(property.read(settings) != value);
+    file.setValue(iniKey, value);
+    file.sync();
+    settings->reload();
+    QCOMPARE(property.read(settings), value);
+}
+
+void TestAppSettings::limitDefaultsAreTheServers()
+{
+    const ServerLimits server;
+    const ServerLimits ours = AppSettings::instance()->serverConfig().limits;
+    QCOMPARE(ours.maxClients, server.maxClients);
+    QCOMPARE(ours.maxClientsPerIp, server.maxClientsPerIp);
+    QCOMPARE(ours.maxChannelsPerClient, server.maxChannelsPerClient);
+    QCOMPARE(ours.sendQueueBytes, server.sendQueueBytes);
+    QCOMPARE(ours.floodBurstLines, server.floodBurstLines);
+    QCOMPARE(ours.floodLinesPerSecond, server.floodLinesPerSecond);
+    QCOMPARE(ours.registrationTimeoutMs, server.registrationTimeoutMs);
+    QCOMPARE(ours.pingIntervalMs, server.pingIntervalMs);
+    QCOMPARE(ours.pingTimeoutMs, server.pingTimeoutMs);
+    QCOMPARE(ours.noLimits, server.noLimits);
+    QCOMPARE(AppSettings::defaultValue(QStringLiteral("pingIntervalSeconds")),
+             QVariant(server.pingIntervalMs / 1000));
+    QCOMPARE(AppSettings::instance()->serverConfig().validate(), QString());
+}
+
+void TestAppSettings::combinationError_data()
+{
+    QTest::addColumn<QVariantMap>("values");
+    QTest::addColumn<QString>("blamed"); // empty: the values fit together
+    const auto row = [](const char *name, const QVariantMap &values, const char *blamed) {
+        QTest::newRow(name) << values << QString::fromLatin1(blamed);
+    };
+    row("defaults", {}, "");
+    row("pings without a timeout", {{QStringLiteral("pingTimeoutSeconds"), 0}},
+        "pingTimeoutSeconds");
+    row("no pings, no timeout",
+        {{QStringLiteral("pingIntervalSeconds"), 0}, {QStringLiteral("pingTimeoutSeconds"), 0}},
+        "");
+    row("flood control without a burst", {{QStringLiteral("floodBurstLines"), 0}},
+        "floodBurstLines");
+    row("no flood control, no burst",
+        {{QStringLiteral("floodLinesPerSecond"), 0.0}, {QStringLiteral("floodBurstLines"), 0}}, "");
+    row("certificate without key", {{QStringLiteral("tlsCertificatePath"), QStringLiteral("c")}},
+        "tlsKeyPath");
+    row("key without certificate", {{QStringLiteral("tlsKeyPath"), QStringLiteral("k")}},
+        "tlsCertificatePath");
+    row("both TLS files",
+        {{QStringLiteral("tlsCertificatePath"), QStringLiteral("c")},
+         {QStringLiteral("tlsKeyPath"), QStringLiteral("k")}},
+        "");
+}
+
+void TestAppSettings::combinationError()
+{
+    QFETCH(QVariantMap, values);
+    QFETCH(QString, blamed);
+    QString key = QStringLiteral("untouched");
+    const QString reason = AppSettings::instance()->combinationError(values, &key);
+    QCOMPARE(reason.isEmpty(), blamed.isEmpty());
+    if (!blamed.isEmpty())
+        QCOMPARE(key, blamed);
+}
+
+void TestAppSettings::pairsMaySetInEitherOrder()
+{
+    // Setters check one value at a time, so turning pings off works timeout-first too; the
+    // stored pair is judged against the current settings.
+    AppSettings *settings = AppSettings::instance();
+    QSignalSpy rejected(settings, &AppSettings::valueRejected);
+    settings->setPingTimeoutSeconds(0);
+    QVERIFY(!settings->combinationError({}).isEmpty());
+    settings->setPingIntervalSeconds(0);
+    QCOMPARE(settings->combinationError({}), QString());
+    settings->setTlsKeyPath(QStringLiteral("key.pem"));
+    settings->setTlsCertificatePath(QStringLiteral("cert.pem"));
+    QCOMPARE(settings->combinationError({}), QString());
+    QCOMPARE(rejected.count(), 0);
+    QCOMPARE(settings->pingTimeoutSeconds(), 0);
+    QCOMPARE(settings->serverConfig().validate(), QString());
 }
 
 void TestAppSettings::buildsServerConfig()
@@ -335,6 +534,59 @@ void TestAppSettings::buildsServerConfig()
     QCOMPARE(config.serverName, QByteArray("irc.example"));
     QCOMPARE(config.password, QByteArray("pw"));
     QCOMPARE(config.validate(), QString());
+}
+
+void TestAppSettings::serverConfigCarriesLimitsAndTls()
+{
+    AppSettings *settings = AppSettings::instance();
+    settings->setMaxClients(300);
+    settings->setMaxClientsPerIp(4);
+    settings->setMaxChannelsPerClient(6);
+    settings->setSendQueueBytes(256 * 1024);
+    settings->setFloodBurstLines(12);
+    settings->setFloodLinesPerSecond(3.5);
+    settings->setRegistrationTimeoutSeconds(15);
+    settings->setPingIntervalSeconds(90);
+    settings->setPingTimeoutSeconds(40);
+    settings->setLiftLimits(true);
+    settings->setTlsCertificatePath(QStringLiteral("/srv/cert.pem"));
+    settings->setTlsKeyPath(QStringLiteral("/srv/key.pem"));
+
+    const ServerConfig config = settings->serverConfig();
+
+    QCOMPARE(config.limits.maxClients, 300);
+    QCOMPARE(config.limits.maxClientsPerIp, 4);
+    QCOMPARE(config.limits.maxChannelsPerClient, 6);
+    QCOMPARE(config.limits.sendQueueBytes, qint64(256 * 1024));
+    QCOMPARE(config.limits.floodBurstLines, 12);
+    QCOMPARE(config.limits.floodLinesPerSecond, 3.5);
+    QCOMPARE(config.limits.registrationTimeoutMs, 15'000);
+    QCOMPARE(config.limits.pingIntervalMs, 90'000);
+    QCOMPARE(config.limits.pingTimeoutMs, 40'000);
+    QVERIFY(config.limits.noLimits);
+    QCOMPARE(config.tlsCertificatePath, QStringLiteral("/srv/cert.pem"));
+    QCOMPARE(config.tlsKeyPath, QStringLiteral("/srv/key.pem"));
+    QCOMPARE(config.validate(), QString());
+}
+
+void TestAppSettings::bindAddressWarning_data()
+{
+    QTest::addColumn<QString>("address");
+    QTest::addColumn<bool>("warns");
+    QTest::newRow("127.0.0.1") << QStringLiteral("127.0.0.1") << false;
+    QTest::newRow("127.1.2.3") << QStringLiteral("127.1.2.3") << false;
+    QTest::newRow("::1") << QStringLiteral("::1") << false;
+    QTest::newRow("not an address") << QStringLiteral("localhost") << false;
+    QTest::newRow("0.0.0.0") << QStringLiteral("0.0.0.0") << true;
+    QTest::newRow("::") << QStringLiteral("::") << true;
+    QTest::newRow("LAN address") << QStringLiteral(" 192.168.1.20 ") << true;
+}
+
+void TestAppSettings::bindAddressWarning()
+{
+    QFETCH(QString, address);
+    QFETCH(bool, warns);
+    QCOMPARE(!AppSettings::bindAddressWarning(address).isEmpty(), warns);
 }
 
 void TestAppSettings::fileCannotChangeOnceCreated()
