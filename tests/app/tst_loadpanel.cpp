@@ -149,6 +149,7 @@ private Q_SLOTS:
     void retranslatesOnLanguageChange();
     void mainWindowLiftsLimitsAndStopsBotsWithTheServer();
     void mainWindowRestartsTheServerWithoutLimits();
+    void destroyingTheWindowWhileBotsRunJoinsThem();
     void lagUnderFanout_data();
     void lagUnderFanout();
 
@@ -368,6 +369,18 @@ void TestLoadPanel::mainWindowRestartsTheServerWithoutLimits()
     QVERIFY(window->server()->config().limits.noLimits);
     QVERIFY(panel->startStopButton()->isEnabled());
     window->close(); // stops the server, and with it anything the panel runs
+}
+
+// Without closeEvent: ~MainWindow stops the server under the bots, ~LoadPanel joins them.
+void TestLoadPanel::destroyingTheWindowWhileBotsRunJoinsThem()
+{
+    std::unique_ptr<MainWindow> window = openWindow();
+    LoadPanel *panel = window->loadPanel();
+    panel->liftLimitsBox()->setChecked(true);
+    window->startServer();
+    startBots(*panel, 10, 20);
+    QTRY_VERIFY_WITH_TIMEOUT(panel->progress().receivedDeliveries > 100, Timeout);
+    window.reset(); // must return: a hang here is the failure
 }
 
 void TestLoadPanel::lagUnderFanout_data()
