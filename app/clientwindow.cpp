@@ -54,7 +54,15 @@ void ClientWindow::connectToServer()
     settings.port = quint16(m_port->value());
     settings.nick = m_nick->text().trimmed();
     settings.channels = {QStringLiteral("#lobby")};
+    settings.tls = m_tls;
+    settings.pinnedCertificates = m_pinned;
     m_client->connectToServer(settings);
+}
+
+void ClientWindow::useTls(const QList<QSslCertificate> &pinned)
+{
+    m_tls = true;
+    m_pinned = pinned;
 }
 
 void ClientWindow::toggleConnection()

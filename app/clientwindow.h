@@ -1,5 +1,7 @@
 #pragma once
 
+#include <QList>
+#include <QSslCertificate>
 #include <QWidget>
 
 class ChatClient;
@@ -22,6 +24,8 @@ public:
     ChatClient *client() const { return m_client; }
     ChatWidget *chat() const { return m_chat; }
     void connectToServer();
+    // TLS for the next connection, trusting `pinned` as the server's certificate.
+    void useTls(const QList<QSslCertificate> &pinned);
 
 protected:
     void closeEvent(QCloseEvent *event) override;
@@ -39,4 +43,6 @@ private:
     QPushButton *m_connect;
     QLabel *m_state;
     ChatWidget *m_chat;
+    bool m_tls = false;
+    QList<QSslCertificate> m_pinned;
 };

@@ -18,6 +18,7 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QSplitter>
+#include <QSslCertificate>
 #include <QStatusBar>
 #include <QVBoxLayout>
 
@@ -219,6 +220,10 @@ void MainWindow::startServer()
     client.port = m_server.serverPort();
     client.nick = m_nickOverride.isEmpty() ? settings->nickname() : m_nickOverride;
     client.channels = {settings->autoJoinChannel()};
+    // A TLS-only server: the app's own windows trust exactly the certificate it serves.
+    client.tls = !config.tlsCertificatePath.isEmpty();
+    if (client.tls)
+        client.pinnedCertificates = QSslCertificate::fromPath(config.tlsCertificatePath);
     m_paneClient->connectToServer(client);
 }
 
@@ -250,6 +255,8 @@ ClientWindow *MainWindow::openClientWindow()
     auto *window = new ClientWindow(localHostForClients(), port,
                                     QStringLiteral("guest-%1").arg(m_nextGuest++));
     m_clientWindows.append(window);
+    if (m_server.isRunning() && !m_server.config().tlsCertificatePath.isEmpty())
+        window->useTls(QSslCertificate::fromPath(m_server.config().tlsCertificatePath));
     window->show();
     if (m_server.isRunning())
         window->connectToServer();

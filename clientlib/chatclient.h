@@ -12,7 +12,7 @@
 
 #include <QHash>
 #include <QObject>
-#include <QTcpSocket>
+#include <QSslSocket>
 #include <QTimer>
 
 // An IRC client connection for a GUI or a bot. Fully asynchronous: every method returns at
@@ -100,6 +100,7 @@ private:
     void onConnected();
     void onSocketStateChanged(QAbstractSocket::SocketState socketState);
     void onSocketError(QAbstractSocket::SocketError error);
+    void onSslErrors(const QList<QSslError> &errors);
     void onReadyRead();
     void onTimeout();
     void onLivenessTimeout();
@@ -170,5 +171,5 @@ private:
     QTimer m_liveness;
     SendQueue m_sendQueue;
     // Last, so that it is destroyed first, while everything its signals reach still exists.
-    QTcpSocket m_socket;
+    QSslSocket m_socket;
 };

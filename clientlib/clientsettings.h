@@ -1,5 +1,7 @@
 #pragma once
 
+#include <QList>
+#include <QSslCertificate>
 #include <QString>
 #include <QStringList>
 
@@ -14,6 +16,11 @@ struct ClientSettings
     QString password; // empty: no PASS
     QStringList channels; // joined after every (re)registration
     bool autoReconnect = true;
+    // TLS from the first byte (the server is TLS-only). The system's CAs are trusted; a
+    // certificate listed in pinnedCertificates is accepted as it is, whatever its issuer and
+    // names — how the app's own windows trust the self-signed certificate of the local server.
+    bool tls = false;
+    QList<QSslCertificate> pinnedCertificates;
 
     // Outgoing pacing, as irssi does it: `sendBurst` lines at once, then one line per
     // `sendIntervalMs`. Servers disconnect clients that flood; 0 turns pacing off.

@@ -8,10 +8,12 @@
 #include "mainwindow.h"
 #include "rawclient.h"
 #include "serverpanel.h"
+#include "testcertificate.h"
 #include "threadsview.h"
 
 #include <QComboBox>
 #include <QPushButton>
+#include <QScopeGuard>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -55,6 +57,7 @@ private Q_SLOTS:
     void switchingTheThreadingModelKeepsChatWorking();
     void portInUseIsShownInTheWindow();
     void languageSwitchesAtRuntime();
+    void tlsServerIsJoinedByTheAppsOwnWindows();
 
 private:
     void clickStartStop();
@@ -188,6 +191,28 @@ void TestMainWindow::languageSwitchesAtRuntime()
     QVERIFY(m_window->windowTitle().contains(QStringLiteral("QtChat")));
     m_window->setLanguage(QStringLiteral("en"));
     QTRY_COMPARE(button->text(), QStringLiteral("Start"));
+}
+
+void TestMainWindow::tlsServerIsJoinedByTheAppsOwnWindows()
+{
+    const QString problem = makeTestCertificate(m_dir.path());
+    QVERIFY2(problem.isEmpty(), qPrintable(problem));
+    AppSettings *settings = AppSettings::instance();
+    settings->setTlsCertificatePath(m_dir.filePath(QStringLiteral("cert.pem")));
+    settings->setTlsKeyPath(m_dir.filePath(QStringLiteral("key.pem")));
+    auto forgetTls = qScopeGuard([settings] {
+        settings->setTlsCertificatePath(QString());
+        settings->setTlsKeyPath(QString());
+    });
+    m_window = std::make_unique<MainWindow>(QStringLiteral("tester"));
+    clickStartStop();
+    QVERIFY2(m_window->server()->isRunning(), qPrintable(m_window->serverPanel()->statusText()));
+    QTRY_VERIFY_WITH_TIMEOUT(m_window->paneClient()->isJoined(QStringLiteral("#lobby")), Timeout);
+    ClientWindow *guest = m_window->openClientWindow();
+    QTRY_VERIFY_WITH_TIMEOUT(guest->client()->isJoined(QStringLiteral("#lobby")), Timeout);
+    guest->chat()->submit(QStringLiteral("over TLS"));
+    QTRY_VERIFY(transcriptContains(m_window->chatPane(), QStringLiteral("#lobby"),
+                                   QStringLiteral("over TLS")));
 }
 
 QTEST_MAIN(TestMainWindow)

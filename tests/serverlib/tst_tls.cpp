@@ -1,10 +1,13 @@
 // TLS: a server with a certificate made for the test, real QSslSocket clients that trust that
 // certificate (and nothing else they would not trust anyway), and the ways it can go wrong.
+#include "chatclient.h"
 #include "chatserver.h"
 #include "linesplitter.h"
 #include "rawclient.h"
+#include "testcertificate.h"
 
 #include <QProcess>
+#include <QSignalSpy>
 #include <QSslCertificate>
 #include <QSslSocket>
 #include <QStandardPaths>
@@ -76,6 +79,7 @@ private Q_SLOTS:
     void nonReadingTlsClientHitsTheSendQueue();
     void badCertificateOrKeyIsAClearStartError_data();
     void badCertificateOrKeyIsAClearStartError();
+    void chatClientTrustsOnlyThePinnedCertificate();
 
 private:
     ServerConfig tlsConfig() const;
@@ -89,22 +93,9 @@ private:
 void TestTls::initTestCase()
 {
     QVERIFY2(QSslSocket::supportsSsl(), "Qt has no TLS backend (libssl3)");
-    const QString openssl = QStandardPaths::findExecutable(QStringLiteral("openssl"));
-    QVERIFY2(!openssl.isEmpty(), "the openssl tool is needed to make a test certificate");
     QVERIFY(m_dir.isValid());
-    // A throwaway EC certificate for 127.0.0.1, valid for two days.
-    QProcess req;
-    req.setProcessChannelMode(QProcess::MergedChannels);
-    req.start(openssl,
-              {QStringLiteral("req"), QStringLiteral("-x509"), QStringLiteral("-newkey"),
-               QStringLiteral("ec"), QStringLiteral("-pkeyopt"),
-               QStringLiteral("ec_paramgen_curve:prime256v1"), QStringLiteral("-nodes"),
-               QStringLiteral("-days"), QStringLiteral("2"), QStringLiteral("-subj"),
-               QStringLiteral("/CN=qtchat test"), QStringLiteral("-addext"),
-               QStringLiteral("subjectAltName=IP:127.0.0.1"), QStringLiteral("-keyout"),
-               path("key.pem"), QStringLiteral("-out"), path("cert.pem")});
-    QVERIFY(req.waitForFinished(30000));
-    QVERIFY2(req.exitCode() == 0, req.readAll().constData());
+    const QString problem = makeTestCertificate(m_dir.path());
+    QVERIFY2(problem.isEmpty(), qPrintable(problem));
     const QList<QSslCertificate> certificates = QSslCertificate::fromPath(path("cert.pem"));
     QCOMPARE(certificates.size(), 1);
     m_certificate = certificates.constFirst();
@@ -235,6 +226,29 @@ void TestTls::badCertificateOrKeyIsAClearStartError()
     QVERIFY2(m_server->startError().contains(expected), qPrintable(m_server->startError()));
     QVERIFY(!m_server->isRunning());
     QCOMPARE(m_server->threadCount(), 0);
+}
+
+void TestTls::chatClientTrustsOnlyThePinnedCertificate()
+{
+    QVERIFY2(m_server->start(tlsConfig()), qPrintable(m_server->startError()));
+    ClientSettings settings;
+    settings.port = m_server->serverPort();
+    settings.nick = QStringLiteral("pinned");
+    settings.channels = {QStringLiteral("#secure")};
+    settings.tls = true;
+    settings.autoReconnect = false;
+
+    ChatClient stranger; // self-signed and not pinned: the handshake must fail
+    QSignalSpy refused(&stranger, &ChatClient::errorOccurred);
+    stranger.connectToServer(settings);
+    QVERIFY(refused.wait());
+    QVERIFY(!stranger.isRegistered());
+
+    settings.pinnedCertificates = {m_certificate};
+    ChatClient client;
+    client.connectToServer(settings);
+    QTRY_VERIFY_WITH_TIMEOUT(client.isJoined(QStringLiteral("#secure")), 10000);
+    QCOMPARE(client.nick(), QStringLiteral("pinned"));
 }
 
 QTEST_GUILESS_MAIN(TestTls)
