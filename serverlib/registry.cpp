@@ -177,27 +177,31 @@ Registry::Status Registry::channelAudience(quint32 id, const QByteArray &name, A
 std::optional<MemberGroup> Registry::findNick(const QByteArray &nick, QByteArray *exactNick) const
 {
     std::shared_lock locker(m_lock);
-    const auto it = m_nicks.constFind(key(nick));
-    if (it == m_nicks.cend())
-        return std::nullopt;
-    const Client &client = *m_clients.constFind(*it);
-    if (!client.registered)
+    const auto [id, client] = registeredClient(nick);
+    if (!client)
         return std::nullopt;
     if (exactNick)
-        *exactNick = client.nick;
-    return MemberGroup {client.mailbox, {*it}};
+        *exactNick = client->nick;
+    return MemberGroup {client->mailbox, {id}};
 }
 
 std::optional<MemberView> Registry::userView(const QByteArray &nick) const
 {
     std::shared_lock locker(m_lock);
+    const Client *client = registeredClient(nick).second;
+    if (!client)
+        return std::nullopt;
+    return MemberView {client->nick, client->user, client->host, client->realname, false};
+}
+
+std::pair<quint32, const Registry::Client *>
+Registry::registeredClient(const QByteArray &nick) const
+{
     const auto it = m_nicks.constFind(key(nick));
     if (it == m_nicks.cend())
-        return std::nullopt;
+        return {0, nullptr};
     const Client &client = *m_clients.constFind(*it);
-    if (!client.registered)
-        return std::nullopt;
-    return MemberView {client.nick, client.user, client.host, client.realname, false};
+    return {*it, client.registered ? &client : nullptr};
 }
 
 Registry::Status Registry::setTopic(quint32 id, const QByteArray &name, const QByteArray &topic,

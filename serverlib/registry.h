@@ -110,6 +110,8 @@ private:
         QList<MemberGroup> groups; // members by serving thread
     };
 
+    // The caller holds the lock; the client is null unless `nick` names a registered one.
+    std::pair<quint32, const Client *> registeredClient(const QByteArray &nick) const;
     void addMember(Channel &channel, quint32 id, const Client &client);
     void removeMember(const QByteArray &key, quint32 id);
     void collectPeers(quint32 id, const Client &client, Audience *peers) const;

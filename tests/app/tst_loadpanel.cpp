@@ -6,6 +6,7 @@
 // there) and prints the GUI event-loop lag while the app's server carries the fan-out.
 #include "appsettings.h"
 #include "chatserver.h"
+#include "freeport.h"
 #include "languagemanager.h"
 #include "latencyhistogram.h"
 #include "loadengine.h"
@@ -36,13 +37,6 @@
 namespace {
 
 constexpr int Timeout = 20000;
-
-quint16 freePort()
-{
-    QTcpServer probe;
-    probe.listen(QHostAddress::LocalHost, 0);
-    return probe.serverPort();
-}
 
 // How late a repeating timer in the GUI thread fires: each gap beyond its interval is time
 // the event loop spent elsewhere, which is what a user feels as a sluggish window. It measures
@@ -324,7 +318,7 @@ void TestLoadPanel::retranslatesOnLanguageChange()
 
 std::unique_ptr<MainWindow> TestLoadPanel::openWindow()
 {
-    AppSettings::instance()->setPort(freePort());
+    AppSettings::instance()->setPort(freeLoopbackPort());
     auto window = std::make_unique<MainWindow>(QStringLiteral("tester"));
     window->server()->setStatsInterval(100);
     window->show();

@@ -4,6 +4,7 @@
 #include "chatclient.h"
 #include "chatwidget.h"
 #include "clientwindow.h"
+#include "freeport.h"
 #include "logview.h"
 #include "mainwindow.h"
 #include "rawclient.h"
@@ -20,13 +21,6 @@
 namespace {
 
 constexpr int Timeout = 10000;
-
-quint16 freePort()
-{
-    QTcpServer probe;
-    probe.listen(QHostAddress::LocalHost, 0);
-    return probe.serverPort();
-}
 
 bool logContains(LogView *log, const QString &text)
 {
@@ -75,7 +69,7 @@ void TestMainWindow::initTestCase()
 
 void TestMainWindow::init()
 {
-    AppSettings::instance()->setPort(freePort());
+    AppSettings::instance()->setPort(freeLoopbackPort());
     m_window = std::make_unique<MainWindow>(QStringLiteral("tester"));
     m_window->server()->setStatsInterval(50);
     m_window->show();

@@ -1,5 +1,7 @@
 #include "ngircdprocess.h"
 
+#include "freeport.h"
+
 #include <QDeadlineTimer>
 #include <QDir>
 #include <QFile>
@@ -205,8 +207,5 @@ void NgircdProcess::fail(const QString &why)
 
 quint16 NgircdProcess::findFreePort()
 {
-    QTcpServer server;
-    if (!server.listen(QHostAddress::LocalHost, 0))
-        return 0;
-    return server.serverPort();
+    return freeLoopbackPort();
 }
