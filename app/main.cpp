@@ -13,14 +13,24 @@
 
 namespace {
 
-// The kind of application object must be chosen before Qt can parse the command line.
-bool wantsHeadless(int argc, char *argv[])
+// The kind of application object must be chosen before Qt can parse the command line; help,
+// version and the headless server need no window system.
+bool needsNoWindow(int argc, char *argv[])
 {
     for (int i = 1; i < argc; ++i) {
-        if (std::strcmp(argv[i], "--headless") == 0)
-            return true;
+        for (const char *option : {"--headless", "--help", "-h", "--help-all", "--version", "-v"}) {
+            if (std::strcmp(argv[i], option) == 0)
+                return true;
+        }
     }
     return false;
+}
+
+bool hasWindowSystem()
+{
+    return !qEnvironmentVariableIsEmpty("DISPLAY")
+        || !qEnvironmentVariableIsEmpty("WAYLAND_DISPLAY")
+        || !qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM");
 }
 
 int runHeadless(const CommandLine &commandLine)
@@ -73,14 +83,21 @@ int main(int argc, char *argv[])
     // an empty QT_NO_GLIB in the environment keeps glib.
     if (!qEnvironmentVariableIsSet("QT_NO_GLIB"))
         qputenv("QT_NO_GLIB", "1");
-    const bool headless = wantsHeadless(argc, argv);
-    std::unique_ptr<QCoreApplication> app(headless ? new QCoreApplication(argc, argv)
-                                                   : new QApplication(argc, argv));
+    const bool windowless = needsNoWindow(argc, argv);
+    if (!windowless && !hasWindowSystem()) {
+        std::fprintf(stderr,
+                     "qtchat: no display to open a window on (DISPLAY is not set).\n"
+                     "Start it from a desktop session, or run the server without a "
+                     "window: qtchat --headless\n");
+        return 1;
+    }
+    std::unique_ptr<QCoreApplication> app(windowless ? new QCoreApplication(argc, argv)
+                                                     : new QApplication(argc, argv));
     describeApplication();
     const CommandLine commandLine = CommandLine::parse(QCoreApplication::arguments());
     if (!commandLine.error.isEmpty()) {
         std::fprintf(stderr, "qtchat: %s\n", qUtf8Printable(commandLine.error));
         return 2;
     }
-    return headless ? runHeadless(commandLine) : runDesktop(commandLine);
+    return commandLine.headless ? runHeadless(commandLine) : runDesktop(commandLine);
 }
