@@ -88,7 +88,7 @@ void Worker::sessionFinished(Session *session, const QString &reason)
     m_context.connections.release(session->address());
     const QByteArray nick = session->nick();
     qCInfo(lcServer).noquote() << "client" << session->id() << nick << "disconnected from" << name()
-                               << '(' << reason << ')';
+                               << QStringLiteral("(%1)").arg(reason);
     Q_EMIT clientDisconnected(session->id(), QString::fromUtf8(nick), reason, name());
     session->deleteLater();
     if (m_stopping)
