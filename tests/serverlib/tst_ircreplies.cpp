@@ -25,8 +25,8 @@ private Q_SLOTS:
     void queries();
     void overlongLineGets417AndTheNextLineWorks();
     void endlessLineClosesTheConnection();
-    void wrongPasswordIsRefused();
-    void rightPasswordRegisters();
+    void passwordIsChecked_data();
+    void passwordIsChecked();
     void nicknameTakenBeforeRegistration();
 
 private:
@@ -277,8 +277,19 @@ void TestIrcReplies::endlessLineClosesTheConnection()
     QVERIFY(other);
 }
 
-void TestIrcReplies::wrongPasswordIsRefused()
+void TestIrcReplies::passwordIsChecked_data()
 {
+    QTest::addColumn<QByteArray>("password");
+    QTest::addColumn<bool>("accepted");
+    QTest::newRow("right") << QByteArray("sesame") << true;
+    QTest::newRow("wrong") << QByteArray("wrong") << false;
+    QTest::newRow("none") << QByteArray() << false;
+}
+
+void TestIrcReplies::passwordIsChecked()
+{
+    QFETCH(QByteArray, password);
+    QFETCH(bool, accepted);
     ChatServer server;
     ServerConfig config;
     config.port = 0;
@@ -286,25 +297,17 @@ void TestIrcReplies::wrongPasswordIsRefused()
     QVERIFY(server.start(config));
     RawClient client;
     QVERIFY(client.connectTo(server.serverPort()));
-    client.send("PASS wrong");
+    if (!password.isEmpty())
+        client.send("PASS " + password);
+    if (accepted) {
+        QVERIFY(client.registerAs("friend"));
+        return;
+    }
     client.send("NICK intruder");
     client.send("USER i 0 * :i");
     QCOMPARE(client.expect("464")->params, (ByteArrays {"*", "Password incorrect"}));
     QVERIFY(client.expect("ERROR"));
     QVERIFY(client.waitForDisconnected());
-}
-
-void TestIrcReplies::rightPasswordRegisters()
-{
-    ChatServer server;
-    ServerConfig config;
-    config.port = 0;
-    config.password = "sesame";
-    QVERIFY(server.start(config));
-    RawClient client;
-    QVERIFY(client.connectTo(server.serverPort()));
-    client.send("PASS sesame");
-    QVERIFY(client.registerAs("friend"));
 }
 
 void TestIrcReplies::nicknameTakenBeforeRegistration()
