@@ -96,11 +96,10 @@ public:
     };
     static constexpr int KeyCount = int(Key::TlsKeyPath) + 1;
 
-    // Upper bounds of the limits, the same as the --headless options': ServerLimits has none,
-    // but past these a value is a typo, and seconds must still fit in milliseconds.
-    static constexpr int MaxLimitCount = 1'000'000; // clients, channels, lines, lines/s
-    static constexpr int MaxLimitSeconds = 24 * 3600;
-    static constexpr int MaxSendQueueBytes = 1024 * 1024 * 1024;
+    // Upper bounds of the limits, shared with the --headless options (ServerLimits').
+    static constexpr int MaxLimitCount = ServerLimits::MaxCount;
+    static constexpr int MaxLimitSeconds = ServerLimits::MaxSeconds;
+    static constexpr int MaxSendQueueBytes = ServerLimits::MaxSendQueueBytes;
 
     static AppSettings *instance();
     // The settings file (INI). Call before the first instance(); later calls are ignored

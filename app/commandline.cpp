@@ -127,10 +127,6 @@ struct LimitOptions
     }
 };
 
-constexpr qint64 MaxCount = 1'000'000;
-constexpr qint64 MaxSendQueueBytes = 1024 * 1024 * 1024;
-constexpr qint64 MaxSeconds = 24 * 3600;
-
 // Reads a whole number from 0 to `max` into `target`, times `scale`, if the option was given.
 template<typename T>
 QString applyCount(const QCommandLineParser &parser, const QCommandLineOption &option, qint64 max,
@@ -155,7 +151,7 @@ QString applyRate(const QCommandLineParser &parser, const QCommandLineOption &op
         return {};
     bool ok = false;
     const double value = parser.value(option).toDouble(&ok);
-    if (!ok || value < 0 || value > MaxCount)
+    if (!ok || value < 0 || value > ServerLimits::MaxCount)
         return CommandLine::tr(
                    "Invalid --%1 '%2': expected a number of lines per second, 0 or more.")
             .arg(option.names().constFirst(), parser.value(option));
@@ -168,15 +164,17 @@ QString applyLimitOptions(const QCommandLineParser &parser, const LimitOptions &
 {
     constexpr int MsPerSecond = 1000;
     const QString problems[] = {
-        applyCount(parser, o.maxClients, MaxCount, limits.maxClients),
-        applyCount(parser, o.maxClientsPerIp, MaxCount, limits.maxClientsPerIp),
-        applyCount(parser, o.maxChannels, MaxCount, limits.maxChannelsPerClient),
-        applyCount(parser, o.sendQueue, MaxSendQueueBytes, limits.sendQueueBytes),
-        applyCount(parser, o.registrationTimeout, MaxSeconds, limits.registrationTimeoutMs,
+        applyCount(parser, o.maxClients, ServerLimits::MaxCount, limits.maxClients),
+        applyCount(parser, o.maxClientsPerIp, ServerLimits::MaxCount, limits.maxClientsPerIp),
+        applyCount(parser, o.maxChannels, ServerLimits::MaxCount, limits.maxChannelsPerClient),
+        applyCount(parser, o.sendQueue, ServerLimits::MaxSendQueueBytes, limits.sendQueueBytes),
+        applyCount(parser, o.registrationTimeout, ServerLimits::MaxSeconds,
+                   limits.registrationTimeoutMs, MsPerSecond),
+        applyCount(parser, o.pingInterval, ServerLimits::MaxSeconds, limits.pingIntervalMs,
                    MsPerSecond),
-        applyCount(parser, o.pingInterval, MaxSeconds, limits.pingIntervalMs, MsPerSecond),
-        applyCount(parser, o.pingTimeout, MaxSeconds, limits.pingTimeoutMs, MsPerSecond),
-        applyCount(parser, o.floodBurst, MaxCount, limits.floodBurstLines),
+        applyCount(parser, o.pingTimeout, ServerLimits::MaxSeconds, limits.pingTimeoutMs,
+                   MsPerSecond),
+        applyCount(parser, o.floodBurst, ServerLimits::MaxCount, limits.floodBurstLines),
         applyRate(parser, o.floodRate, limits.floodLinesPerSecond),
     };
     limits.noLimits = parser.isSet(o.noLimits);

@@ -69,6 +69,12 @@ struct ServerLimits
     // the line, buffer and send-queue limits or the timeouts.
     bool noLimits = false;
 
+    // The largest values a user may set (command line, settings): far beyond any sane use,
+    // small enough that seconds in milliseconds and counts still fit an int.
+    static constexpr int MaxCount = 1'000'000; // clients, channels, lines, lines per second
+    static constexpr int MaxSeconds = 24 * 3600;
+    static constexpr int MaxSendQueueBytes = 1024 * 1024 * 1024;
+
     // The limits as the server applies them: with noLimits folded in.
     ServerLimits effective() const;
     // How often a worker checks its clients' timers: often enough for the shortest timeout.
