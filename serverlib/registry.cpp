@@ -102,12 +102,6 @@ QByteArray Registry::prefixOf(quint32 id) const
     return it == m_clients.cend() ? QByteArray() : it->prefix();
 }
 
-QByteArray Registry::nickOf(quint32 id) const
-{
-    std::shared_lock locker(m_lock);
-    return m_clients.value(id).nick;
-}
-
 Registry::Status Registry::join(quint32 id, const QByteArray &name, Audience *members,
                                 ChannelView *view)
 {

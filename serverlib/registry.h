@@ -70,7 +70,6 @@ public:
     // A registered client's nick change; `peers` excludes the client itself.
     Status changeNick(quint32 id, const QByteArray &nick, QByteArray *oldPrefix, Audience *peers);
     QByteArray prefixOf(quint32 id) const;
-    QByteArray nickOf(quint32 id) const;
 
     // `members` includes the joiner; `view` is the channel as the joiner sees it afterwards.
     // TooManyChannels when the client is already on as many channels as allowed.
