@@ -3,6 +3,7 @@
 #include "servercontext.h"
 #include "serverlogging.h"
 #include "tlsconfig.h"
+#include "transport.h"
 #include "workerthread.h"
 
 #include <QMetaMethod>
@@ -27,14 +28,14 @@ constexpr qint64 ReservedDescriptors = 64;
 constexpr int AcceptRetryMs = 500;
 
 // How many clients the process can hold at once: each costs a descriptor, and per-connection
-// threading one more for its thread's event loop. Refusing with a clear ERROR beats accept()
-// failing, which is why this cap holds even with noLimits.
+// threading two more for its thread's event loop (its wake-up eventfd and its epoll set). Refusing
+// with a clear ERROR beats accept() failing, which is why this cap holds even with noLimits.
 int clientCeiling(ThreadingModel threading)
 {
     rlimit limit {};
     if (getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur == RLIM_INFINITY)
         return 0;
-    const qint64 perClient = threading == ThreadingModel::PerConnection ? 2 : 1;
+    const qint64 perClient = threading == ThreadingModel::PerConnection ? 3 : 1;
     const qint64 clients = (qint64(limit.rlim_cur) - ReservedDescriptors) / perClient;
     return int(qBound(qint64(1), clients, qint64(std::numeric_limits<int>::max())));
 }
@@ -50,15 +51,6 @@ int effectiveMaxClients(const ServerConfig &config)
                                    << "clients; raise it with `ulimit -n` for more";
     }
     return configured == 0 ? ceiling : qMin(configured, ceiling);
-}
-
-QHostAddress peerAddressOf(qintptr socketDescriptor)
-{
-    sockaddr_storage storage {};
-    socklen_t length = sizeof storage;
-    if (::getpeername(int(socketDescriptor), reinterpret_cast<sockaddr *>(&storage), &length) != 0)
-        return {};
-    return QHostAddress(reinterpret_cast<const sockaddr *>(&storage));
 }
 
 } // namespace
@@ -152,7 +144,7 @@ int ChatServer::clientCount() const
 
 void ChatServer::incomingConnection(qintptr socketDescriptor)
 {
-    const QHostAddress address = peerAddressOf(socketDescriptor);
+    const QHostAddress address = peerNameOf(socketDescriptor).address;
     if (const QByteArray refusal = m_context->connections.admit(address); !refusal.isEmpty()) {
         refuse(socketDescriptor, address, refusal);
         return;

@@ -6,8 +6,6 @@
 #include "servercontext.h"
 #include "worker.h"
 
-#include <QTcpSocket>
-
 using namespace Irc;
 
 namespace {
@@ -17,8 +15,8 @@ constexpr qsizetype MaxUserLength = 16;
 // A line-less stream longer than this is hostile or broken; real clients never come close.
 constexpr qsizetype MaxUnterminatedBytes = 8 * 1024;
 // Input held back by flood control beyond this is sustained flooding: InspIRCd's receive queue.
-// It must stay below the socket's read buffer (16 KiB), or a throttled client would only ever
-// be slowed down by TCP and never told.
+// Held-back input waits in the kernel, which holds far more than this, so a flooding client is
+// told rather than only slowed down by TCP.
 constexpr qint64 MaxThrottledBytes = 8 * 1024;
 
 QByteArray sanitizedUser(const QByteArray &user)
@@ -73,8 +71,10 @@ void IrcSession::processInput()
     // Lines a throttle held back come first; new input is read only while not throttled, so
     // that a flooding client fills its socket buffers and TCP slows it down.
     handleBufferedLines();
-    while (isReading() && !m_throttled && socket()->bytesAvailable() > 0) {
-        m_splitter.append(socket()->readAll());
+    // One chunk per call: more input brings another call, so that one busy client does not
+    // hold up the others served by this thread.
+    if (isReading() && !m_throttled) {
+        m_splitter.append(transport().read());
         handleBufferedLines();
     }
     checkInputLimits();
@@ -104,7 +104,7 @@ void IrcSession::checkInputLimits()
     if (m_splitter.overflowed())
         closeWithError("Closing link (Input line too long without a line end)");
     else if (m_throttled
-             && m_splitter.bufferedBytes() + socket()->bytesAvailable() > MaxThrottledBytes)
+             && m_splitter.bufferedBytes() + transport().unreadBytes() > MaxThrottledBytes)
         closeWithError("Excess Flood");
 }
 
@@ -113,8 +113,10 @@ void IrcSession::checkTimers(qint64 nowMs)
     Session::checkTimers(nowMs);
     if (!isReading())
         return;
-    if (m_throttled)
+    if (m_throttled) {
         processInput(); // the bucket has refilled a little
+        updateReadInterest();
+    }
     if (m_registered)
         checkPing(nowMs);
     else

@@ -23,6 +23,7 @@ public:
 protected:
     void opened() override;
     void processInput() override;
+    bool wantsInput() const override { return !m_throttled; }
     void connectionClosed(const QString &reason) override;
 
 private:

@@ -1,19 +1,20 @@
 #pragma once
 
+#include "transport.h"
+
 #include <QByteArray>
 #include <QHostAddress>
 #include <QObject>
 #include <QString>
 
-class QSslConfiguration;
-class QSslSocket;
-class QTcpSocket;
+#include <memory>
+
 class Worker;
 
-// One client connection, living in its worker's thread. Owns the socket it creates there.
+// One client connection, living in its worker's thread. Owns the transport it opens there.
 // Subclasses speak a protocol; this class moves bytes, bounds what is queued for the client and
 // reports the end of the connection.
-class Session : public QObject
+class Session : public QObject, private TransportEvents
 {
     Q_OBJECT
 
@@ -21,8 +22,8 @@ public:
     Session(quint32 id, Worker &worker);
     ~Session() override;
 
-    // Creates the socket for an accepted descriptor, in the calling (the worker's) thread.
-    // `address` is the peer as the server admitted it; it is released with the session.
+    // Takes over an accepted descriptor, in the calling (the worker's) thread. `address` is the
+    // peer as the server admitted it; it is released with the session.
     bool open(qintptr descriptor, const QHostAddress &address);
 
     quint32 id() const { return m_id; }
@@ -44,32 +45,35 @@ public:
     virtual void checkTimers(qint64 nowMs);
 
 protected:
-    // The socket is connected and set up; called once, from open().
+    // The connection is set up; called once, from open().
     virtual void opened() { }
     virtual void processInput() = 0;
+    // False while the subclass holds input back (flood control): it stays with the kernel.
+    virtual bool wantsInput() const { return true; }
     // The client is leaving, `reason` says why (for peers and the log). Called once: when the
     // server closes the connection (before the socket is gone), or when the peer dropped it.
     virtual void connectionClosed(const QString &reason) = 0;
 
-    QTcpSocket *socket() const { return m_socket; }
+    Transport &transport() const { return *m_transport; }
     Worker &worker() const { return m_worker; }
     bool isReading() const { return m_reading; }
+    // Closes after what is queued, without a last word: the tutorial protocol has none.
+    void hangUp();
     void setCloseReason(const QString &reason) { m_closeReason = reason; }
     qint64 openedAtMs() const { return m_openedAtMs; }
     qint64 lastInputMs() const { return m_lastInputMs; }
+    void updateReadInterest();
 
 private:
-    void startEncryption(const QSslConfiguration &configuration);
-    qint64 queuedBytes() const;
+    void transportReadable() override;
+    void transportClosed(const QString &error) override;
     void overflowSendQueue();
     void leave();
     QString closeReason() const;
-    void onDisconnected();
 
     const quint32 m_id;
     Worker &m_worker;
-    QTcpSocket *m_socket = nullptr;
-    QSslSocket *m_tls = nullptr; // m_socket, when the server speaks TLS
+    std::unique_ptr<Transport> m_transport;
     const qint64 m_sendQueueLimit;
     const qint64 m_closeGraceMs;
     QHostAddress m_address;
@@ -82,5 +86,5 @@ private:
     bool m_sendQueueFull = false;
     bool m_closing = false; // ERROR sent: nothing more is written
     bool m_left = false; // connectionClosed() called
-    bool m_finished = false; // the socket is gone
+    bool m_finished = false; // the connection is gone
 };

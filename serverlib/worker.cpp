@@ -1,5 +1,6 @@
 #include "worker.h"
 
+#include "ioloop.h"
 #include "ircsession.h"
 #include "mailbox.h"
 #include "servercontext.h"
@@ -30,6 +31,7 @@ Worker::Worker(ServerContext &context, const QString &name)
     m_shutdownDeadline.setSingleShot(true);
     m_shutdownDeadline.setInterval(ShutdownGraceMs);
     connect(&m_shutdownDeadline, &QTimer::timeout, this, [this] {
+        IoLoop::Batch batch(ioLoop());
         // A copy: abort() finishes the session at once, which removes it from m_sessions.
         const QList<Session *> sessions = m_sessions.values();
         for (Session *session : sessions)
@@ -41,6 +43,15 @@ Worker::Worker(ServerContext &context, const QString &name)
 Worker::~Worker()
 {
     m_mailbox->close();
+}
+
+IoLoop &Worker::ioLoop()
+{
+    // Made here rather than in the constructor, which runs in the server's thread: the loop's
+    // notifier belongs to the thread that serves the sockets.
+    if (!m_ioLoop)
+        m_ioLoop = new IoLoop(this);
+    return *m_ioLoop;
 }
 
 void Worker::addConnection(qintptr descriptor, quint32 clientId, const QHostAddress &address)
@@ -127,6 +138,7 @@ void Worker::deliverLocal(const QList<quint32> &ids, const QByteArray &line, qui
 
 void Worker::drainMailbox()
 {
+    IoLoop::Batch batch(ioLoop());
     for (const Delivery &delivery : m_mailbox->takeAll())
         deliverLocal(delivery.recipients, delivery.line, delivery.exclude);
 }
@@ -154,6 +166,7 @@ void Worker::sweep()
     if (m_stopping)
         return; // the shutdown deadline takes over
     const qint64 now = nowMs();
+    IoLoop::Batch batch(ioLoop());
     // A copy: a check may close a session, which removes it from m_sessions. A closed session
     // is deleted later, never during this loop.
     const QList<Session *> sessions = m_sessions.values();
@@ -171,6 +184,7 @@ void Worker::beginShutdown()
 void Worker::finishShutdown()
 {
     m_finishing = true;
+    IoLoop::Batch batch(ioLoop());
     drainMailbox();
     const QList<Session *> sessions = m_sessions.values();
     for (Session *session : sessions)

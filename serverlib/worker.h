@@ -11,6 +11,7 @@
 #include <atomic>
 #include <memory>
 
+class IoLoop;
 class Mailbox;
 class Session;
 struct ServerContext;
@@ -36,6 +37,8 @@ public:
 
     ServerContext &context() const { return m_context; }
     const std::shared_ptr<Mailbox> &mailbox() const { return m_mailbox; }
+    // The epoll set of this worker's plain connections, made in the worker's thread.
+    IoLoop &ioLoop();
     std::shared_ptr<WorkerCounters> counters() const { return m_counters; }
     QString name() const { return objectName(); }
     bool isStopping() const { return m_stopping; }
@@ -80,6 +83,7 @@ private:
     std::shared_ptr<Mailbox> m_mailbox;
     std::shared_ptr<WorkerCounters> m_counters = std::make_shared<WorkerCounters>();
     QHash<quint32, Session *> m_sessions;
+    IoLoop *m_ioLoop = nullptr; // a child, made on first use
     QElapsedTimer m_clock;
     // One timer for all sessions' timeouts: a timer per session would cost 10,000 timers (and
     // their wake-ups) at 10,000 clients.

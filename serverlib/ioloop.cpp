@@ -1,0 +1,107 @@
+#include "ioloop.h"
+
+#include "serverlogging.h"
+
+#include <QSocketNotifier>
+
+#include <algorithm>
+
+#include <sys/epoll.h>
+#include <unistd.h>
+
+namespace {
+
+// Events taken per wake-up. More wait for the next round of the event loop, so that timers,
+// mailbox deliveries and the shutdown steps are never starved by busy sockets.
+constexpr int MaxEventsPerDispatch = 256;
+
+} // namespace
+
+IoLoop::IoLoop(QObject *parent) : QObject(parent), m_epoll(::epoll_create1(EPOLL_CLOEXEC))
+{
+    if (m_epoll < 0) {
+        qCCritical(lcServer).noquote() << "epoll_create1 failed:" << qt_error_string(errno);
+        return;
+    }
+    m_notifier = new QSocketNotifier(m_epoll, QSocketNotifier::Read, this);
+    connect(m_notifier, &QSocketNotifier::activated, this, &IoLoop::dispatchReadyEvents);
+}
+
+IoLoop::~IoLoop()
+{
+    delete m_notifier;
+    if (m_epoll >= 0)
+        ::close(m_epoll);
+}
+
+bool IoLoop::watch(int descriptor, IoHandler *handler, quint32 epollEvents)
+{
+    epoll_event event {};
+    event.events = epollEvents;
+    event.data.ptr = handler;
+    return ::epoll_ctl(m_epoll, EPOLL_CTL_ADD, descriptor, &event) == 0;
+}
+
+void IoLoop::rewatch(int descriptor, IoHandler *handler, quint32 epollEvents)
+{
+    epoll_event event {};
+    event.events = epollEvents;
+    event.data.ptr = handler;
+    ::epoll_ctl(m_epoll, EPOLL_CTL_MOD, descriptor, &event);
+}
+
+void IoLoop::unwatch(int descriptor)
+{
+    ::epoll_ctl(m_epoll, EPOLL_CTL_DEL, descriptor, nullptr);
+}
+
+void IoLoop::requestFlush(IoHandler *handler)
+{
+    m_flushPending.push_back(handler);
+    if (m_batchDepth > 0 || m_flushPosted)
+        return;
+    // Output queued outside any batch (a queued call, a timer): flush on the next round of the
+    // event loop, together with whatever else is queued until then.
+    m_flushPosted = true;
+    QMetaObject::invokeMethod(
+        this,
+        [this] {
+            m_flushPosted = false;
+            flushPending();
+        },
+        Qt::QueuedConnection);
+}
+
+void IoLoop::withdrawFlush(IoHandler *handler)
+{
+    std::erase(m_flushPending, handler);
+}
+
+void IoLoop::dispatchReadyEvents()
+{
+    Batch batch(*this);
+    std::array<epoll_event, MaxEventsPerDispatch> events;
+    const int count = ::epoll_wait(m_epoll, events.data(), int(events.size()), 0);
+    // Handlers are never deleted during a dispatch (sessions go with deleteLater()), so every
+    // pointer taken here stays valid for the whole loop, even for a connection closed by an
+    // earlier event.
+    for (int i = 0; i < count; ++i)
+        static_cast<IoHandler *>(events[i].data.ptr)->handleIo(events[i].events);
+}
+
+void IoLoop::endBatch()
+{
+    if (--m_batchDepth == 0)
+        flushPending();
+}
+
+void IoLoop::flushPending()
+{
+    // Flushing may close a connection, whose departure queues output for others: those are
+    // appended and flushed in the same pass.
+    ++m_batchDepth;
+    for (std::size_t i = 0; i < m_flushPending.size(); ++i)
+        m_flushPending[i]->flushOutput();
+    m_flushPending.clear();
+    --m_batchDepth;
+}
