@@ -3,6 +3,7 @@
 #include "ioloop.h"
 #include "transport.h"
 
+#include <QCoreApplication>
 #include <QList>
 
 // A plain TCP connection served straight from its descriptor through the worker's IoLoop.
@@ -11,6 +12,8 @@
 // all their recipients, written with writev() once per batch.
 class DirectTransport final : public Transport, private IoHandler
 {
+    Q_DECLARE_TR_FUNCTIONS(DirectTransport)
+
 public:
     DirectTransport(IoLoop &loop, TransportEvents &events);
     ~DirectTransport() override;

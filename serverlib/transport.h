@@ -2,7 +2,6 @@
 
 #include <QByteArray>
 #include <QByteArrayView>
-#include <QCoreApplication>
 #include <QHostAddress>
 #include <QString>
 
@@ -23,8 +22,6 @@ protected:
 // Moves a connection's bytes: input in chunks, output queued and written in batches.
 class Transport
 {
-    Q_DECLARE_TR_FUNCTIONS(Transport)
-
 public:
     virtual ~Transport() = default;
 

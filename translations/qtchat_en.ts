@@ -4,7 +4,7 @@
 <context>
     <name>ChatClient</name>
     <message numerus="yes">
-        <location filename="../clientlib/chatclient.cpp" line="+358"/>
+        <location filename="../clientlib/chatclient.cpp" line="+379"/>
         <source>Reconnecting in %n second(s)...</source>
         <translation>
             <numerusform>Reconnecting in %n second...</numerusform>
@@ -45,7 +45,7 @@
 <context>
     <name>MainWindow</name>
     <message numerus="yes">
-        <location filename="../app/mainwindow.cpp" line="+272"/>
+        <location filename="../app/mainwindow.cpp" line="+279"/>
         <source>%n client(s)</source>
         <translation>
             <numerusform>%n client</numerusform>

@@ -81,7 +81,7 @@
 <context>
     <name>ChatClient</name>
     <message>
-        <location filename="../clientlib/chatclient.cpp" line="+167"/>
+        <location filename="../clientlib/chatclient.cpp" line="+173"/>
         <location line="+14"/>
         <location line="+42"/>
         <location line="+6"/>
@@ -104,7 +104,7 @@
         <translation>未连接：命令没有发送。</translation>
     </message>
     <message>
-        <location line="+55"/>
+        <location line="+70"/>
         <source>Connection to %1:%2 failed: %3</source>
         <translation>连接 %1:%2 失败：%3</translation>
     </message>
@@ -169,7 +169,7 @@
 <context>
     <name>ChatServer</name>
     <message>
-        <location filename="../serverlib/chatserver.cpp" line="+82"/>
+        <location filename="../serverlib/chatserver.cpp" line="+74"/>
         <source>The server is already running.</source>
         <translation>服务器已在运行。</translation>
     </message>
@@ -266,7 +266,7 @@
 <context>
     <name>ClientWindow</name>
     <message>
-        <location filename="../app/clientwindow.cpp" line="+65"/>
+        <location filename="../app/clientwindow.cpp" line="+73"/>
         <source>Disconnected by user</source>
         <translation>用户断开了连接</translation>
     </message>
@@ -324,7 +324,7 @@
 <context>
     <name>CommandLine</name>
     <message>
-        <location filename="../app/commandline.cpp" line="+259"/>
+        <location filename="../app/commandline.cpp" line="+257"/>
         <source>QtChat: a threaded IRC-subset chat server with a desktop client.</source>
         <translation>QtChat：一个多线程的 IRC 子集聊天服务器，附带桌面客户端。</translation>
     </message>
@@ -364,7 +364,7 @@
         <translation>无效的协议“%1”：请使用 irc 或 tutorial。</translation>
     </message>
     <message>
-        <location line="-90"/>
+        <location line="-92"/>
         <source>Invalid --%1 &apos;%2&apos;: expected a whole number from 0 to %3.</source>
         <translation>无效的 --%1 “%2”：应为 0 到 %3 之间的整数。</translation>
     </message>
@@ -374,7 +374,7 @@
         <translation>无效的 --%1 “%2”：应为每秒行数，0 或更大。</translation>
     </message>
     <message>
-        <location line="-147"/>
+        <location line="-143"/>
         <source>Desktop: start the server as soon as the window opens.</source>
         <translation>桌面模式：窗口一打开就启动服务器。</translation>
     </message>
@@ -557,6 +557,15 @@
         <location line="+6"/>
         <source>For benchmarks and load tests: no flood control, no caps on clients, clients per address and channels. Line, buffer and send-queue limits and timeouts stay.</source>
         <translation>用于基准测试和压力测试：关闭泛洪控制，不限制客户端数、每个地址的客户端数和频道数。行长、缓冲区和发送队列的限制以及各项超时仍然有效。</translation>
+    </message>
+</context>
+<context>
+    <name>DirectTransport</name>
+    <message>
+        <location filename="../serverlib/directtransport.cpp" line="+74"/>
+        <location line="+170"/>
+        <source>Remote host closed the connection</source>
+        <translation>对方关闭了连接</translation>
     </message>
 </context>
 <context>
@@ -970,7 +979,7 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../app/mainwindow.cpp" line="+118"/>
+        <location filename="../app/mainwindow.cpp" line="+119"/>
         <source>About QtChat</source>
         <translation>关于 QtChat</translation>
     </message>
@@ -1069,17 +1078,17 @@ A threaded IRC-subset chat server you can watch, and its client.</source>
     <message>
         <location line="+11"/>
         <location line="+11"/>
-        <location line="+20"/>
+        <location line="+24"/>
         <source>main</source>
         <translation>主线程</translation>
     </message>
     <message>
-        <location line="-19"/>
+        <location line="-23"/>
         <source>Listening on %1 port %2 with %3 threading</source>
         <translation>正在 %1 的 %2 端口上监听，线程模型：%3</translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+18"/>
         <source>Server stopping</source>
         <translation>服务器正在停止</translation>
     </message>
@@ -1089,7 +1098,7 @@ A threaded IRC-subset chat server you can watch, and its client.</source>
         <translation>服务器已停止，所有线程均已结束（join）。</translation>
     </message>
     <message numerus="yes">
-        <location line="+40"/>
+        <location line="+42"/>
         <source>%n client(s)</source>
         <translation>
             <numerusform>%n 个客户端</numerusform>
@@ -1108,7 +1117,7 @@ A threaded IRC-subset chat server you can watch, and its client.</source>
         <translation>正在监听 %1:%2 · %3 · %4 · 每秒 %5 条消息</translation>
     </message>
     <message>
-        <location line="-144"/>
+        <location line="-150"/>
         <source>Load</source>
         <translation>负载</translation>
     </message>
@@ -1237,7 +1246,7 @@ A threaded IRC-subset chat server you can watch, and its client.</source>
 <context>
     <name>Session</name>
     <message>
-        <location filename="../serverlib/session.cpp" line="+149"/>
+        <location filename="../serverlib/session.cpp" line="+131"/>
         <source>Connection closed</source>
         <translation>连接已关闭</translation>
     </message>
