@@ -13,8 +13,9 @@
 
 namespace {
 
-// Lines per sendmsg(): a fan-out batch rarely queues more for one client between two rounds.
-constexpr int MaxLinesPerWrite = 64;
+// Lines per sendmsg(), Linux's IOV_MAX. Fewer cost more: at 64, the fan-out made twice the
+// system calls and spent 0.15 instead of 0.09 us of CPU per delivery.
+constexpr int MaxLinesPerWrite = 1024;
 // Unread input drained before an orderly close, so that the kernel closes with FIN instead of
 // resetting the connection (which could discard the client's copy of our last line).
 constexpr int MaxDrainReads = 4;
