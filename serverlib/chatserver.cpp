@@ -144,9 +144,9 @@ int ChatServer::clientCount() const
 
 void ChatServer::incomingConnection(qintptr socketDescriptor)
 {
-    const QHostAddress address = peerNameOf(socketDescriptor).address;
-    if (const QByteArray refusal = m_context->connections.admit(address); !refusal.isEmpty()) {
-        refuse(socketDescriptor, address, refusal);
+    const PeerName peer = peerNameOf(socketDescriptor);
+    if (const QByteArray refusal = m_context->connections.admit(peer.address); !refusal.isEmpty()) {
+        refuse(socketDescriptor, peer.address, refusal);
         return;
     }
     const quint32 clientId = m_nextClientId++;
@@ -159,8 +159,8 @@ void ChatServer::incomingConnection(qintptr socketDescriptor)
     Worker *worker = thread->worker();
     QMetaObject::invokeMethod(
         worker,
-        [worker, socketDescriptor, clientId, address] {
-            worker->addConnection(socketDescriptor, clientId, address);
+        [worker, socketDescriptor, clientId, peer] {
+            worker->addConnection(socketDescriptor, clientId, peer);
         },
         Qt::QueuedConnection);
 }

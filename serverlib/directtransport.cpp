@@ -47,8 +47,9 @@ DirectTransport::~DirectTransport()
 bool DirectTransport::open(qintptr descriptor)
 {
     const int fd = int(descriptor);
+    // QTcpServer accepts non-blocking already; anyone else's descriptor is made so.
     const int flags = ::fcntl(fd, F_GETFL);
-    if (flags < 0 || ::fcntl(fd, F_SETFL, flags | O_NONBLOCK) != 0)
+    if (flags < 0 || (!(flags & O_NONBLOCK) && ::fcntl(fd, F_SETFL, flags | O_NONBLOCK) != 0))
         return false;
     // Chat lines are small and latency matters more than packet count.
     const int noDelay = 1;

@@ -14,19 +14,18 @@ Session::Session(quint32 id, Worker &worker)
 
 Session::~Session() = default;
 
-bool Session::open(qintptr descriptor, const QHostAddress &address)
+bool Session::open(qintptr descriptor, const PeerName &peer)
 {
-    m_address = address;
+    m_address = peer.address;
     const std::optional<QSslConfiguration> &tls = m_worker.context().tls;
     TransportEvents &events = *this;
     if (tls)
         m_transport = std::make_unique<StreamTransport>(events, *tls);
     else
         m_transport = std::make_unique<DirectTransport>(m_worker.ioLoop(), events);
-    const quint16 port = peerNameOf(descriptor).port;
     if (!m_transport->open(descriptor))
         return false;
-    m_peer = address.toString() + u':' + QString::number(port);
+    m_peer = peer.address.toString() + u':' + QString::number(peer.port);
     m_openedAtMs = m_lastInputMs = m_worker.nowMs();
     opened();
     return true;

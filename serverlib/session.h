@@ -22,9 +22,9 @@ public:
     Session(quint32 id, Worker &worker);
     ~Session() override;
 
-    // Takes over an accepted descriptor, in the calling (the worker's) thread. `address` is the
-    // peer as the server admitted it; it is released with the session.
-    bool open(qintptr descriptor, const QHostAddress &address);
+    // Takes over an accepted descriptor, in the calling (the worker's) thread. `peer` is as the
+    // server admitted it; its address is released with the session.
+    bool open(qintptr descriptor, const PeerName &peer);
 
     quint32 id() const { return m_id; }
     QString peer() const { return m_peer; }

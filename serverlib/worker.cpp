@@ -54,17 +54,17 @@ IoLoop &Worker::ioLoop()
     return *m_ioLoop;
 }
 
-void Worker::addConnection(qintptr descriptor, quint32 clientId, const QHostAddress &address)
+void Worker::addConnection(qintptr descriptor, quint32 clientId, const PeerName &peer)
 {
     if (m_stopping) {
-        dropConnection(descriptor, address);
+        dropConnection(descriptor, peer.address);
         return;
     }
     Session *session = createSession(clientId);
-    if (!session->open(descriptor, address)) {
+    if (!session->open(descriptor, peer)) {
         qCWarning(lcServer) << "could not adopt connection" << clientId << "in" << name();
         delete session;
-        dropConnection(descriptor, address);
+        dropConnection(descriptor, peer.address);
         if (m_sessions.isEmpty())
             Q_EMIT idle();
         return;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "registry.h"
+#include "transport.h"
 
 #include <QElapsedTimer>
 #include <QHash>
@@ -54,8 +55,9 @@ public:
     void sessionFinished(Session *session, const QString &reason);
 
 public Q_SLOTS:
-    // `address` was admitted by the server's ConnectionLimiter; released when the client goes.
-    void addConnection(qintptr descriptor, quint32 clientId, const QHostAddress &address);
+    // `peer.address` was admitted by the server's ConnectionLimiter; released when the client
+    // goes.
+    void addConnection(qintptr descriptor, quint32 clientId, const PeerName &peer);
     // Shutdown step 1: read nothing more, so that no new lines are accepted anywhere.
     void beginShutdown();
     // Shutdown step 2: deliver what was accepted, say ERROR, close, then end the thread.
