@@ -30,6 +30,10 @@ bool LineSplitter::next(Line *line)
         const char *end = m_buffer.constData() + m_buffer.size();
         const char *terminator = std::find_if(begin + m_scanned, end, isTerminator);
         if (terminator == end) {
+            if (begin == end) {
+                releaseBuffer();
+                return false;
+            }
             m_scanned = end - begin;
             m_overflowed = m_overflowed || m_scanned > m_maxUnterminated;
             return false;
@@ -54,6 +58,14 @@ void LineSplitter::clear()
     m_start = 0;
     m_scanned = 0;
     m_overflowed = false;
+}
+
+void LineSplitter::releaseBuffer()
+{
+    // Everything was consumed: a client that once sent a large chunk keeps no buffer while idle.
+    m_buffer = QByteArray();
+    m_start = 0;
+    m_scanned = 0;
 }
 
 void LineSplitter::compact()

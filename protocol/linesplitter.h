@@ -27,6 +27,7 @@ public:
 
 private:
     void compact();
+    void releaseBuffer();
 
     QByteArray m_buffer;
     qsizetype m_start = 0; // first byte not yet returned
