@@ -1,129 +1,28 @@
 // The load lab as a person uses it: bots against the app's own server, Start and Stop, the
 // limits question, and a GUI that keeps turning while the bots run. Real server, real sockets,
-// offscreen widgets. Timings are printed (qInfo), never asserted: speed is for benchmarks.
-//
-// lagUnderFanout is a measurement, not a test: it runs only with QTCHAT_LAG_PROBE=1 (see
-// there) and prints the GUI event-loop lag while the app's server carries the fan-out.
+// offscreen widgets. Nothing here is timed: how responsive the GUI stays under load is a
+// benchmark, bench/qtchat-guilag.
 #include "appsettings.h"
 #include "chatserver.h"
 #include "freeport.h"
 #include "languagemanager.h"
-#include "latencyhistogram.h"
-#include "loadengine.h"
 #include "loadpanel.h"
-#include "logview.h"
 #include "mainwindow.h"
-#include "serverpanel.h"
 
 #include <QCheckBox>
-#include <QComboBox>
 #include <QDockWidget>
-#include <QElapsedTimer>
-#include <QEventLoop>
 #include <QLineEdit>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QSpinBox>
-#include <QTcpServer>
 #include <QTemporaryDir>
 #include <QTest>
-#include <QTimer>
 
-#include <functional>
 #include <memory>
-
-#include <sys/resource.h>
 
 namespace {
 
 constexpr int Timeout = 20000;
-
-// How late a repeating timer in the GUI thread fires: each gap beyond its interval is time
-// the event loop spent elsewhere, which is what a user feels as a sluggish window. It measures
-// inside a plain event loop (runUntil): QTRY's qWait() sleeps up to 10 ms between rounds of
-// events, and that sleep would show up as lag.
-class LagProbe
-{
-public:
-    explicit LagProbe(int intervalMs) : m_intervalMs(intervalMs)
-    {
-        m_timer.setTimerType(Qt::PreciseTimer);
-        m_timer.setInterval(intervalMs);
-        QObject::connect(&m_timer, &QTimer::timeout, [this] { tick(); });
-    }
-
-    void start()
-    {
-        m_clock.start();
-        m_lastNs = 0;
-        m_startUsage = threadUsage();
-        m_timer.start();
-    }
-    void stop() { m_timer.stop(); }
-    quint64 ticks() const { return m_lag.count(); }
-
-    // Runs the event loop until `done` holds (checked on every tick) or `timeoutMs` passed.
-    bool runUntil(const std::function<bool()> &done, int timeoutMs)
-    {
-        QEventLoop loop;
-        const QMetaObject::Connection check
-            = QObject::connect(&m_timer, &QTimer::timeout, &loop, [&loop, &done] {
-                  if (done())
-                      loop.quit();
-              });
-        QTimer::singleShot(timeoutMs, &loop, &QEventLoop::quit);
-        loop.exec();
-        QObject::disconnect(check);
-        return done();
-    }
-
-    // With how busy the GUI thread itself was: high lag at low CPU means the thread was
-    // ready but not scheduled (a loaded machine), not that the GUI had too much to do.
-    void print(const char *what) const
-    {
-        const LatencySummary lag = m_lag.summary();
-        const rusage usage = threadUsage();
-        const double cpuMs = (cpuNs(usage) - cpuNs(m_startUsage)) / 1e6;
-        const double wallMs = double(m_lastNs) / 1e6;
-        qInfo("%s: GUI event-loop lag over %llu ticks of %d ms: p50 %.2f ms, p99 %.2f ms, "
-              "p99.9 %.2f ms, max %.2f ms; GUI thread busy %.0f %% of %.1f s, %ld involuntary "
-              "context switches",
-              what, static_cast<unsigned long long>(lag.count), m_intervalMs, lag.p50Ns / 1e6,
-              lag.p99Ns / 1e6, lag.p999Ns / 1e6, lag.maxNs / 1e6,
-              wallMs > 0 ? 100.0 * cpuMs / wallMs : 0.0, wallMs / 1000.0,
-              usage.ru_nivcsw - m_startUsage.ru_nivcsw);
-    }
-
-private:
-    void tick()
-    {
-        const qint64 nowNs = m_clock.nsecsElapsed();
-        if (m_lastNs > 0)
-            m_lag.record(qMax<qint64>(0, nowNs - m_lastNs - qint64(m_intervalMs) * 1'000'000));
-        m_lastNs = nowNs;
-    }
-
-    static rusage threadUsage()
-    {
-        rusage usage {};
-        getrusage(RUSAGE_THREAD, &usage);
-        return usage;
-    }
-    static double cpuNs(const rusage &usage)
-    {
-        const auto ns = [](const timeval &t) {
-            return t.tv_sec * 1e9 + t.tv_usec * 1e3;
-        };
-        return ns(usage.ru_utime) + ns(usage.ru_stime);
-    }
-
-    int m_intervalMs;
-    rusage m_startUsage {};
-    QTimer m_timer;
-    QElapsedTimer m_clock;
-    qint64 m_lastNs = 0;
-    LatencyHistogram m_lag;
-};
 
 } // namespace
 
@@ -144,8 +43,6 @@ private Q_SLOTS:
     void mainWindowLiftsLimitsAndStopsBotsWithTheServer();
     void mainWindowRestartsTheServerWithoutLimits();
     void destroyingTheWindowWhileBotsRunJoinsThem();
-    void lagUnderFanout_data();
-    void lagUnderFanout();
 
 private:
     void startServer(bool noLimits);
@@ -233,12 +130,8 @@ void TestLoadPanel::guiKeepsTurningWhileBotsRun()
     startBots(panel, 50, 20); // 49,000 deliveries a second
     QTRY_VERIFY_WITH_TIMEOUT(panel.progress().phase == LoadProgress::Phase::Sending, Timeout);
     QSignalSpy polled(&panel, &LoadPanel::progressUpdated);
-    LagProbe probe(5);
-    probe.start();
-    QVERIFY(probe.runUntil([&probe] { return probe.ticks() >= 400; }, Timeout)); // about 2 s
-    probe.stop();
-    probe.print("50 bots x 20 msg/s, panel only");
-    QVERIFY(polled.count() > 0); // the panel kept polling too
+    // A poll every 250 ms: eight are about 2 s of the GUI turning while the bots run.
+    QTRY_VERIFY_WITH_TIMEOUT(polled.count() >= 8, Timeout);
     QCOMPARE(panel.progress().missing, 0u);
     stopBots(panel);
     QTRY_COMPARE_WITH_TIMEOUT(m_server.clientCount(), 0, Timeout);
@@ -375,60 +268,6 @@ void TestLoadPanel::destroyingTheWindowWhileBotsRunJoinsThem()
     startBots(*panel, 10, 20);
     QTRY_VERIFY_WITH_TIMEOUT(panel->progress().receivedDeliveries > 100, Timeout);
     window.reset(); // must return: a hang here is the failure
-}
-
-void TestLoadPanel::lagUnderFanout_data()
-{
-    QTest::addColumn<int>("threading");
-    QTest::newRow("pool") << int(ThreadingModel::Pool);
-    QTest::newRow("per-connection") << int(ThreadingModel::PerConnection);
-    QTest::newRow("single") << int(ThreadingModel::Single);
-}
-
-// The target: while the app's own server carries the fan-out (100 clients, 10 senders
-// x 2,000 lines as fast as the window allows) with the log view open, the GUI event loop's lag
-// stays under 16 ms at p99. The generator is the same engine in this process, on its own
-// threads, as with the load lab. Run:
-//   QTCHAT_LAG_PROBE=1 QT_QPA_PLATFORM=offscreen tests/app/tst_loadpanel lagUnderFanout
-void TestLoadPanel::lagUnderFanout()
-{
-    if (qEnvironmentVariableIsEmpty("QTCHAT_LAG_PROBE"))
-        QSKIP("a measurement: set QTCHAT_LAG_PROBE=1 to run it");
-    QFETCH(int, threading);
-    std::unique_ptr<MainWindow> window = openWindow();
-    QComboBox *models = window->serverPanel()->threadingBox();
-    models->setCurrentIndex(models->findData(threading));
-    window->loadPanel()->liftLimitsBox()->setChecked(true);
-    window->startServer();
-    QVERIFY(window->server()->isRunning());
-    QVERIFY(!window->logView()->isHidden());
-
-    LoadOptions options = LoadOptions::preset(Scenario::Fanout);
-    options.port = window->server()->serverPort();
-    options.quiet = true;
-    LoadEngine engine;
-    QString error;
-    LagProbe probe(5);
-    probe.start();
-    QElapsedTimer elapsed;
-    elapsed.start();
-    QVERIFY2(engine.start(options, &error), qPrintable(error));
-    QVERIFY(probe.runUntil([&engine] { return engine.hasFinished(); }, 120'000));
-    probe.stop();
-    engine.join();
-    const LoadReport report = *engine.report();
-    const QString what
-        = QString::fromLatin1(QTest::currentDataTag()) + QStringLiteral(" fan-out, log view open");
-    probe.print(qPrintable(what));
-    qInfo("  %llu deliveries in %.2f s (%.0f/s), loss %llu, out of order %llu, "
-          "delivery p99 %.2f ms; log holds %d lines",
-          static_cast<unsigned long long>(report.traffic.receivedDeliveries),
-          double(elapsed.elapsed()) / 1000.0, report.traffic.deliveriesPerSecond(),
-          static_cast<unsigned long long>(report.traffic.loss()),
-          static_cast<unsigned long long>(report.traffic.outOfOrder),
-          report.traffic.latency.p99Ns / 1e6, window->logView()->model()->rowCount());
-    QVERIFY2(report.passed(), qPrintable(report.toText()));
-    window->close();
 }
 
 QTEST_MAIN(TestLoadPanel)
