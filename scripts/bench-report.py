@@ -43,6 +43,14 @@ GUI_LAG_P99_TARGET_MS = 16
 
 # ----------------------------------------------------------------------------- machine
 
+def dispatcher_text(qt_no_glib):
+    if qt_no_glib is None:
+        return "Qt's Unix dispatcher (QT_NO_GLIB unset: qtchat sets QT_NO_GLIB=1 itself)"
+    if qt_no_glib == "":
+        return "glib (QT_NO_GLIB set empty)"
+    return f"Qt's Unix dispatcher (QT_NO_GLIB={qt_no_glib})"
+
+
 def run_text(command):
     try:
         return subprocess.run(command, capture_output=True, text=True, timeout=20).stdout.strip()
@@ -94,7 +102,8 @@ def machine(build_dir):
         "build_type": build_type,
         "ngircd": package_version("ngircd"),
         "inspircd": package_version("inspircd"),
-        "qt_no_glib": os.environ.get("QT_NO_GLIB", ""),
+        # None: unset, so qtchat and qtchat-guilag set QT_NO_GLIB=1 themselves.
+        "qt_no_glib": os.environ.get("QT_NO_GLIB"),
         "nofile_hard": run_text(["sh", "-c", "ulimit -Hn"]),
         "date": datetime.datetime.now().astimezone().isoformat(timespec="seconds"),
     }
@@ -561,8 +570,7 @@ def generated(results):
         ["Qt", m.get("qt")],
         ["compiler", f"{m.get('compiler')} ({m.get('build_type')} build)"],
         ["ngircd / InspIRCd", f"{m.get('ngircd')} / {m.get('inspircd')} (Debian packages)"],
-        ["event dispatcher", "glib (Debian's default; QT_NO_GLIB unset)" if not m.get(
-            "qt_no_glib") else f"QT_NO_GLIB={m.get('qt_no_glib')}"],
+        ["event dispatcher", dispatcher_text(m.get("qt_no_glib"))],
         ["open files (hard limit)", m.get("nofile_hard")],
     ]))
     out.append("")
