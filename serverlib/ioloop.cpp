@@ -36,18 +36,20 @@ IoLoop::~IoLoop()
 
 bool IoLoop::watch(int descriptor, IoHandler *handler, quint32 epollEvents)
 {
-    epoll_event event {};
-    event.events = epollEvents;
-    event.data.ptr = handler;
-    return ::epoll_ctl(m_epoll, EPOLL_CTL_ADD, descriptor, &event) == 0;
+    return control(EPOLL_CTL_ADD, descriptor, handler, epollEvents);
 }
 
 void IoLoop::rewatch(int descriptor, IoHandler *handler, quint32 epollEvents)
 {
+    control(EPOLL_CTL_MOD, descriptor, handler, epollEvents);
+}
+
+bool IoLoop::control(int operation, int descriptor, IoHandler *handler, quint32 epollEvents)
+{
     epoll_event event {};
     event.events = epollEvents;
     event.data.ptr = handler;
-    ::epoll_ctl(m_epoll, EPOLL_CTL_MOD, descriptor, &event);
+    return ::epoll_ctl(m_epoll, operation, descriptor, &event) == 0;
 }
 
 void IoLoop::unwatch(int descriptor)

@@ -64,6 +64,7 @@ public:
     };
 
 private:
+    bool control(int operation, int descriptor, IoHandler *handler, quint32 epollEvents);
     void dispatchReadyEvents();
     void endBatch();
     void flushPending();
