@@ -76,7 +76,9 @@ void IoLoop::requestFlush(IoHandler *handler)
 
 void IoLoop::withdrawFlush(IoHandler *handler)
 {
-    std::erase(m_flushPending, handler);
+    // Nulled rather than erased: a flush pass may be walking the list right now.
+    std::replace(m_flushPending.begin(), m_flushPending.end(), handler,
+                 static_cast<IoHandler *>(nullptr));
 }
 
 void IoLoop::dispatchReadyEvents()
@@ -102,8 +104,10 @@ void IoLoop::flushPending()
     // Flushing may close a connection, whose departure queues output for others: those are
     // appended and flushed in the same pass.
     ++m_batchDepth;
-    for (std::size_t i = 0; i < m_flushPending.size(); ++i)
-        m_flushPending[i]->flushOutput();
+    for (std::size_t i = 0; i < m_flushPending.size(); ++i) {
+        if (IoHandler *handler = m_flushPending[i])
+            handler->flushOutput();
+    }
     m_flushPending.clear();
     --m_batchDepth;
 }

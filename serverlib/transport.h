@@ -41,9 +41,10 @@ public:
     virtual void flush() = 0;
     // False while the connection cannot carry lines yet (a TLS handshake under way).
     virtual bool isReady() const { return true; }
-    // Closes once everything queued is written; transportClosed() follows.
+    // Closes once everything queued is written; transportClosed() follows (once open()
+    // succeeded: a transport that never opened has nothing to close).
     virtual void close() = 0;
-    // Closes now, dropping what is queued; transportClosed() follows.
+    // Closes now, dropping what is queued; transportClosed() follows, as for close().
     virtual void abort() = 0;
 };
 
