@@ -74,5 +74,7 @@ private:
     std::vector<IoHandler *> m_flushPending;
     int m_batchDepth = 0;
     bool m_flushPosted = false;
-    std::array<char, ReadBufferBytes> m_readBuffer {};
+    // Left uninitialised: zeroing would make all of it resident in every per-connection thread,
+    // even for clients that only ever send a few short lines.
+    std::array<char, ReadBufferBytes> m_readBuffer;
 };
