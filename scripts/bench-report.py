@@ -605,7 +605,9 @@ def generated(results):
                "(10 ms ticks) over the traffic phase, divided by the deliveries; × ngircd is "
                "the ratio of medians (below 1 is better for CPU, latency, time and memory, "
                "above 1 for deliveries/s). `loss / reorder / dup` is the worst run. "
-               "`write(v) calls` (socket writes, eventfd wake-ups and log lines alike) and the "
+               "`write(v) calls` (socket writes, eventfd wake-ups and log lines alike; the "
+               "kernel counts `write` and `writev` there but not `sendmsg`, which QtChat's "
+               "plain connections use, so for QtChat they are only wake-ups and log lines) and the "
                "kernel share of CPU (stime over utime+stime) come from `/proc/PID/io` and "
                "`/proc/PID/stat` around the whole run, set-up included. Generator cores: the "
                "generator's own CPU over the traffic phase (2 threads; near 2 it is the limit).")
