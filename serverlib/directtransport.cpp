@@ -20,6 +20,9 @@ constexpr int MaxLinesPerWrite = 1024;
 // resetting the connection (which could discard the client's copy of our last line).
 constexpr int MaxDrainReads = 4;
 
+// Lines of queue capacity a client keeps while idle (a QByteArray reference is 24 bytes).
+constexpr std::size_t KeptQueueCapacity = 16;
+
 constexpr quint32 ReadEvents = EPOLLIN | EPOLLRDHUP;
 constexpr quint32 WriteEvents = EPOLLOUT;
 
@@ -100,7 +103,7 @@ void DirectTransport::write(const QByteArray &data)
 {
     if (m_descriptor < 0 || data.isEmpty())
         return;
-    m_queue.append(data);
+    m_queue.push_back(data);
     m_queuedBytes += data.size();
     // While the kernel's buffer is full, EPOLLOUT brings the next write.
     if (!m_flushRequested && !(m_interest & EPOLLOUT)) {
@@ -156,11 +159,11 @@ void DirectTransport::flushOutput()
 
 void DirectTransport::writeQueued()
 {
-    while (!m_queue.isEmpty()) {
+    while (!m_queue.empty()) {
         iovec parts[MaxLinesPerWrite];
         int count = 0;
         qint64 offered = 0;
-        for (const QByteArray &line : std::as_const(m_queue)) {
+        for (const QByteArray &line : m_queue) {
             const qsizetype skip = count == 0 ? m_headWritten : 0;
             parts[count].iov_base = const_cast<char *>(line.constData() + skip);
             parts[count].iov_len = size_t(line.size() - skip);
@@ -186,7 +189,7 @@ void DirectTransport::writeQueued()
         if (written < offered)
             break; // the kernel's buffer is full
     }
-    if (m_queue.isEmpty() && m_closeWhenWritten) {
+    if (m_queue.empty() && m_closeWhenWritten) {
         finish({});
         return;
     }
@@ -196,19 +199,31 @@ void DirectTransport::writeQueued()
 void DirectTransport::dropWritten(qsizetype bytes)
 {
     m_queuedBytes -= bytes;
-    bytes += m_headWritten;
-    while (!m_queue.isEmpty() && bytes >= m_queue.first().size()) {
-        bytes -= m_queue.first().size();
-        m_queue.removeFirst();
+    m_headWritten += bytes;
+    if (m_queuedBytes == 0) {
+        emptyQueue();
+        return;
     }
-    m_headWritten = bytes;
-    if (m_queue.isEmpty())
-        m_queue = {}; // an idle client keeps no queue
+    auto line = m_queue.begin();
+    while (m_headWritten >= line->size())
+        m_headWritten -= (line++)->size();
+    m_queue.erase(m_queue.begin(), line);
+}
+
+void DirectTransport::emptyQueue()
+{
+    m_headWritten = 0;
+    // A small queue keeps its room: a busy recipient fills it again every batch. A large one
+    // goes, so that a client that once fell behind does not keep the memory while idle.
+    if (m_queue.capacity() > KeptQueueCapacity)
+        m_queue = {};
+    else
+        m_queue.clear();
 }
 
 void DirectTransport::updateInterest()
 {
-    const quint32 wanted = (m_readPaused ? 0 : ReadEvents) | (m_queue.isEmpty() ? 0 : WriteEvents);
+    const quint32 wanted = (m_readPaused ? 0 : ReadEvents) | (m_queue.empty() ? 0 : WriteEvents);
     if (wanted == m_interest || m_descriptor < 0)
         return;
     m_interest = wanted;

@@ -4,7 +4,8 @@
 #include "transport.h"
 
 #include <QCoreApplication>
-#include <QList>
+
+#include <vector>
 
 // A plain TCP connection served straight from its descriptor through the worker's IoLoop.
 // Holds no buffer while idle: input goes from the loop's shared read buffer into the session's
@@ -33,6 +34,7 @@ private:
     void flushOutput() override;
     void writeQueued();
     void dropWritten(qsizetype bytes);
+    void emptyQueue();
     void updateInterest();
     void finish(const QString &error);
     void drainInput();
@@ -41,7 +43,7 @@ private:
     IoLoop &m_loop;
     TransportEvents &m_events;
     int m_descriptor = -1;
-    QList<QByteArray> m_queue;
+    std::vector<QByteArray> m_queue;
     qsizetype m_headWritten = 0; // bytes of m_queue.first() already written
     qint64 m_queuedBytes = 0;
     quint32 m_interest = 0;
