@@ -1,7 +1,0 @@
-#pragma once
-
-#include <QtGlobal>
-
-// A loopback port that was free a moment ago (0 if none could be found). Another process may
-// take it before the caller binds it; fine for tests that start a server right away.
-quint16 freeLoopbackPort();
