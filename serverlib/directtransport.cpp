@@ -106,7 +106,7 @@ void DirectTransport::write(const QByteArray &data)
     m_queue.push_back(data);
     m_queuedBytes += data.size();
     // While the kernel's buffer is full, EPOLLOUT brings the next write.
-    if (!m_flushRequested && !(m_interest & EPOLLOUT)) {
+    if (!m_flushRequested && !(m_interest & WriteEvents)) {
         m_flushRequested = true;
         m_loop.requestFlush(this);
     }
@@ -153,7 +153,7 @@ void DirectTransport::handleIo(quint32 epollEvents)
 void DirectTransport::flushOutput()
 {
     m_flushRequested = false;
-    if (m_descriptor >= 0 && !(m_interest & EPOLLOUT))
+    if (m_descriptor >= 0 && !(m_interest & WriteEvents))
         writeQueued();
 }
 

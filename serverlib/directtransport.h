@@ -10,7 +10,7 @@
 // A plain TCP connection served straight from its descriptor through the worker's IoLoop.
 // Holds no buffer while idle: input goes from the loop's shared read buffer into the session's
 // line splitter, and queued output is a list of references to lines that are shared between
-// all their recipients, written with writev() once per batch.
+// all their recipients, written with one sendmsg() per batch.
 class DirectTransport final : public Transport, private IoHandler
 {
     Q_DECLARE_TR_FUNCTIONS(DirectTransport)
@@ -44,7 +44,7 @@ private:
     TransportEvents &m_events;
     int m_descriptor = -1;
     std::vector<QByteArray> m_queue;
-    qsizetype m_headWritten = 0; // bytes of m_queue.first() already written
+    qsizetype m_headWritten = 0; // bytes of m_queue.front() already written
     qint64 m_queuedBytes = 0;
     quint32 m_interest = 0;
     QString m_peerGone; // set by read() when the peer closed or failed: finish at once
