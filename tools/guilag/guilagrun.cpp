@@ -1,7 +1,6 @@
 #include "guilagrun.h"
 
 #include "appsettings.h"
-#include "freeport.h"
 #include "loadengine.h"
 #include "loadpanel.h"
 #include "logview.h"
@@ -13,6 +12,7 @@
 #include <QElapsedTimer>
 #include <QGuiApplication>
 #include <QJsonArray>
+#include <QTcpServer>
 
 namespace {
 
@@ -22,6 +22,15 @@ constexpr int ProbeIntervalMs = 5;
 constexpr int GraceMs = 15'000;
 // The log takes well under a second to catch up on a fan-out; this only bounds a broken one.
 constexpr int CatchUpBoundMs = 30'000;
+
+// The panel's port box has no "any port", so ask the kernel for one that is free now.
+quint16 freeLoopbackPort()
+{
+    QTcpServer probe;
+    if (!probe.listen(QHostAddress::LocalHost, 0))
+        return 0;
+    return probe.serverPort();
+}
 
 // The way a user sets the window up for this: pick the model, tick "lift the limits", Start.
 void startServer(MainWindow &window, GuiLagRun &run)
