@@ -1,6 +1,6 @@
-#include "appsettings.h"
+#include "app/appsettings.h"
 
-#include "names.h"
+#include "protocol/names.h"
 
 #include <QCoreApplication>
 #include <QHostAddress>

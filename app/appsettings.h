@@ -1,6 +1,6 @@
 #pragma once
 
-#include "serverconfig.h"
+#include "serverlib/serverconfig.h"
 
 #include <QByteArray>
 #include <QObject>

@@ -1,7 +1,7 @@
-#include "chatwidget.h"
+#include "app/chatwidget.h"
 
-#include "chatclient.h"
-#include "inputcommand.h"
+#include "app/inputcommand.h"
+#include "clientlib/chatclient.h"
 
 #include <QEvent>
 #include <QLineEdit>

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "conversationview.h"
+#include "app/conversationview.h"
 
 #include <QWidget>
 

@@ -1,7 +1,7 @@
-#include "clientwindow.h"
+#include "app/clientwindow.h"
 
-#include "chatclient.h"
-#include "chatwidget.h"
+#include "app/chatwidget.h"
+#include "clientlib/chatclient.h"
 
 #include <QCloseEvent>
 #include <QHBoxLayout>

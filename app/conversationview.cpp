@@ -1,7 +1,7 @@
-#include "conversationview.h"
+#include "app/conversationview.h"
 
-#include "chatmessage.h"
-#include "messageformatter.h"
+#include "app/messageformatter.h"
+#include "clientlib/chatmessage.h"
 
 #include <QDesktopServices>
 #include <QLineEdit>

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "channelstate.h"
+#include "clientlib/channelstate.h"
 
 #include <QWidget>
 

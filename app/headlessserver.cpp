@@ -1,4 +1,4 @@
-#include "headlessserver.h"
+#include "app/headlessserver.h"
 
 #include <QLoggingCategory>
 

@@ -1,4 +1,4 @@
-#include "inputcommand.h"
+#include "app/inputcommand.h"
 
 namespace {
 

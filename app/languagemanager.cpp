@@ -1,6 +1,6 @@
-#include "languagemanager.h"
+#include "app/languagemanager.h"
 
-#include "appsettings.h"
+#include "app/appsettings.h"
 
 #include <QCoreApplication>
 #include <QLibraryInfo>

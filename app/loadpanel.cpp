@@ -1,7 +1,7 @@
-#include "loadpanel.h"
+#include "app/loadpanel.h"
 
-#include "names.h"
-#include "serverconfig.h"
+#include "protocol/names.h"
+#include "serverlib/serverconfig.h"
 
 #include <QCheckBox>
 #include <QEvent>

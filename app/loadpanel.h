@@ -1,6 +1,6 @@
 #pragma once
 
-#include "loadengine.h"
+#include "loadlib/loadengine.h"
 
 #include <QElapsedTimer>
 #include <QTimer>

@@ -1,4 +1,4 @@
-#include "logmodel.h"
+#include "app/logmodel.h"
 
 #include <QColor>
 

@@ -1,4 +1,4 @@
-#include "logview.h"
+#include "app/logview.h"
 
 #include <QAction>
 #include <QApplication>

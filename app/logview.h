@@ -1,6 +1,6 @@
 #pragma once
 
-#include "logmodel.h"
+#include "app/logmodel.h"
 
 #include <QWidget>
 

@@ -1,8 +1,8 @@
-#include "appsettings.h"
-#include "commandline.h"
-#include "headlessserver.h"
-#include "mainwindow.h"
-#include "unixsignalwatcher.h"
+#include "app/appsettings.h"
+#include "app/commandline.h"
+#include "app/headlessserver.h"
+#include "app/mainwindow.h"
+#include "app/unixsignalwatcher.h"
 
 #include <QApplication>
 #include <QIcon>

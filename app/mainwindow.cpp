@@ -1,15 +1,15 @@
-#include "mainwindow.h"
+#include "app/mainwindow.h"
 
-#include "appsettings.h"
-#include "chatclient.h"
-#include "chatwidget.h"
-#include "clientwindow.h"
-#include "languagemanager.h"
-#include "loadpanel.h"
-#include "logview.h"
-#include "serverpanel.h"
-#include "settingsdialog.h"
-#include "threadsview.h"
+#include "app/appsettings.h"
+#include "app/chatwidget.h"
+#include "app/clientwindow.h"
+#include "app/languagemanager.h"
+#include "app/loadpanel.h"
+#include "app/logview.h"
+#include "app/serverpanel.h"
+#include "app/settingsdialog.h"
+#include "app/threadsview.h"
+#include "clientlib/chatclient.h"
 
 #include <QActionGroup>
 #include <QApplication>

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "chatserver.h"
+#include "serverlib/chatserver.h"
 
 #include <QList>
 #include <QMainWindow>

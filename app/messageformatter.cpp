@@ -1,6 +1,6 @@
-#include "messageformatter.h"
+#include "app/messageformatter.h"
 
-#include "chatmessage.h"
+#include "clientlib/chatmessage.h"
 
 #include <QRegularExpression>
 

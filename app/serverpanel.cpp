@@ -1,6 +1,6 @@
-#include "serverpanel.h"
+#include "app/serverpanel.h"
 
-#include "appsettings.h"
+#include "app/appsettings.h"
 
 #include <QComboBox>
 #include <QEvent>

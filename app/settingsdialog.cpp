@@ -1,7 +1,7 @@
-#include "settingsdialog.h"
+#include "app/settingsdialog.h"
 
-#include "appsettings.h"
-#include "languagemanager.h"
+#include "app/appsettings.h"
+#include "app/languagemanager.h"
 
 #include <QCheckBox>
 #include <QComboBox>

@@ -1,6 +1,6 @@
-#include "threadsview.h"
+#include "app/threadsview.h"
 
-#include "throughputchart.h"
+#include "app/throughputchart.h"
 
 #include <QAbstractTableModel>
 #include <QEvent>

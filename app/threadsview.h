@@ -1,6 +1,6 @@
 #pragma once
 
-#include "serverstats.h"
+#include "serverlib/serverstats.h"
 
 #include <QList>
 #include <QWidget>

@@ -1,4 +1,4 @@
-#include "throughputchart.h"
+#include "app/throughputchart.h"
 
 #include <QEvent>
 #include <QLocale>

@@ -1,4 +1,4 @@
-#include "loadcommandline.h"
+#include "bench/loadcommandline.h"
 
 #include <climits>
 #include <cmath>

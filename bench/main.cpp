@@ -1,9 +1,9 @@
 // qtchat-load: drives an IRC server with many clients from one epoll thread and reports
 // throughput, loss, ordering and latency. Run with --help for the options.
-#include "churnrun.h"
-#include "endpoints.h"
-#include "loadcommandline.h"
-#include "trafficrun.h"
+#include "bench/loadcommandline.h"
+#include "loadlib/churnrun.h"
+#include "loadlib/endpoints.h"
+#include "loadlib/trafficrun.h"
 
 #include <QJsonDocument>
 

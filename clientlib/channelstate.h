@@ -1,6 +1,6 @@
 #pragma once
 
-#include <names.h>
+#include "protocol/names.h"
 
 #include <QByteArray>
 #include <QHash>

@@ -1,12 +1,12 @@
-#include "chatclient.h"
+#include "clientlib/chatclient.h"
 
-#include "clientlogging.h"
-#include "ctcp.h"
-#include "nickfallback.h"
+#include "clientlib/clientlogging.h"
+#include "clientlib/ctcp.h"
+#include "clientlib/nickfallback.h"
 
-#include <names.h>
-#include <numerics.h>
-#include <textsplit.h>
+#include "protocol/names.h"
+#include "protocol/numerics.h"
+#include "protocol/textsplit.h"
 
 #include <QCoreApplication>
 #include <QRegularExpression>

@@ -1,14 +1,14 @@
 #pragma once
 
-#include "channelstate.h"
-#include "chatmessage.h"
-#include "clientsettings.h"
-#include "reconnectbackoff.h"
-#include "sendqueue.h"
+#include "clientlib/channelstate.h"
+#include "clientlib/chatmessage.h"
+#include "clientlib/clientsettings.h"
+#include "clientlib/reconnectbackoff.h"
+#include "clientlib/sendqueue.h"
 
-#include <ircmessage.h>
-#include <isupport.h>
-#include <linesplitter.h>
+#include "protocol/ircmessage.h"
+#include "protocol/isupport.h"
+#include "protocol/linesplitter.h"
 
 #include <QHash>
 #include <QObject>

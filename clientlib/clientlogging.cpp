@@ -1,3 +1,3 @@
-#include "clientlogging.h"
+#include "clientlib/clientlogging.h"
 
 Q_LOGGING_CATEGORY(lcClient, "qtchat.client", QtInfoMsg)

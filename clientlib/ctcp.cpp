@@ -1,4 +1,4 @@
-#include "ctcp.h"
+#include "clientlib/ctcp.h"
 
 namespace Ctcp {
 

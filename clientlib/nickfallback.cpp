@@ -1,6 +1,6 @@
-#include "nickfallback.h"
+#include "clientlib/nickfallback.h"
 
-#include <ircmessage.h>
+#include "protocol/ircmessage.h"
 
 namespace Irc {
 

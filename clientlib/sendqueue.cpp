@@ -1,4 +1,4 @@
-#include "sendqueue.h"
+#include "clientlib/sendqueue.h"
 
 SendQueue::SendQueue(QObject *parent) : QObject(parent)
 {

@@ -1,10 +1,10 @@
-#include "churnrun.h"
+#include "loadlib/churnrun.h"
 
-#include "endpoints.h"
-#include "ircmessage.h"
-#include "loadclient.h"
-#include "monotonicclock.h"
-#include "progress.h"
+#include "loadlib/endpoints.h"
+#include "loadlib/loadclient.h"
+#include "loadlib/monotonicclock.h"
+#include "loadlib/progress.h"
+#include "protocol/ircmessage.h"
 
 #include <algorithm>
 #include <cmath>

@@ -1,11 +1,11 @@
 #pragma once
 
-#include "clientfleet.h"
-#include "epollloop.h"
-#include "latencyhistogram.h"
-#include "loadclientlistener.h"
-#include "loadreport.h"
-#include "loadtopology.h"
+#include "loadlib/clientfleet.h"
+#include "loadlib/epollloop.h"
+#include "loadlib/latencyhistogram.h"
+#include "loadlib/loadclientlistener.h"
+#include "loadlib/loadreport.h"
+#include "loadlib/loadtopology.h"
 
 #include <functional>
 #include <memory>

@@ -1,9 +1,9 @@
-#include "clientfleet.h"
+#include "loadlib/clientfleet.h"
 
-#include "endpoints.h"
-#include "loadclient.h"
-#include "loadtopology.h"
-#include "monotonicclock.h"
+#include "loadlib/endpoints.h"
+#include "loadlib/loadclient.h"
+#include "loadlib/loadtopology.h"
+#include "loadlib/monotonicclock.h"
 
 ClientFleet::ClientFleet(Share share, int concurrency, const LoadTopology &topology,
                          const Endpoints &endpoints, EpollLoop &loop, LoadClientListener &listener)

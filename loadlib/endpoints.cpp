@@ -1,4 +1,4 @@
-#include "endpoints.h"
+#include "loadlib/endpoints.h"
 
 #include <QString>
 

@@ -1,7 +1,7 @@
-#include "epollloop.h"
+#include "loadlib/epollloop.h"
 
-#include "iohandler.h"
-#include "monotonicclock.h"
+#include "loadlib/iohandler.h"
+#include "loadlib/monotonicclock.h"
 
 #include <cerrno>
 #include <unistd.h>

@@ -1,4 +1,4 @@
-#include "latencyhistogram.h"
+#include "loadlib/latencyhistogram.h"
 
 #include <bit>
 #include <cmath>

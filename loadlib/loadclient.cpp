@@ -1,10 +1,10 @@
-#include "loadclient.h"
+#include "loadlib/loadclient.h"
 
-#include "epollloop.h"
-#include "ircmessage.h"
-#include "loadclientlistener.h"
-#include "monotonicclock.h"
-#include "numerics.h"
+#include "loadlib/epollloop.h"
+#include "loadlib/loadclientlistener.h"
+#include "loadlib/monotonicclock.h"
+#include "protocol/ircmessage.h"
+#include "protocol/numerics.h"
 
 #include <array>
 #include <cerrno>

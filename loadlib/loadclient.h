@@ -1,8 +1,8 @@
 #pragma once
 
-#include "iohandler.h"
+#include "loadlib/iohandler.h"
 
-#include "linesplitter.h"
+#include "protocol/linesplitter.h"
 
 #include <QByteArray>
 #include <QList>

@@ -1,7 +1,7 @@
-#include "loadengine.h"
+#include "loadlib/loadengine.h"
 
-#include "endpoints.h"
-#include "trafficrun.h"
+#include "loadlib/endpoints.h"
+#include "loadlib/trafficrun.h"
 
 #include <pthread.h>
 

@@ -1,9 +1,9 @@
 #pragma once
 
-#include "loadoptions.h"
-#include "loadprogress.h"
-#include "loadreport.h"
-#include "runcontrol.h"
+#include "loadlib/loadoptions.h"
+#include "loadlib/loadprogress.h"
+#include "loadlib/loadreport.h"
+#include "loadlib/runcontrol.h"
 
 #include <QString>
 

@@ -1,6 +1,6 @@
-#include "loadoptions.h"
+#include "loadlib/loadoptions.h"
 
-#include "names.h"
+#include "protocol/names.h"
 
 QString scenarioName(Scenario scenario)
 {

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "latencyhistogram.h"
+#include "loadlib/latencyhistogram.h"
 
 #include <QStringList>
 

@@ -1,6 +1,6 @@
-#include "loadreport.h"
+#include "loadlib/loadreport.h"
 
-#include "monotonicclock.h"
+#include "loadlib/monotonicclock.h"
 
 #include <QJsonArray>
 

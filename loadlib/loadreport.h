@@ -1,8 +1,8 @@
 #pragma once
 
-#include "latencyhistogram.h"
-#include "loadoptions.h"
-#include "processstats.h"
+#include "loadlib/latencyhistogram.h"
+#include "loadlib/loadoptions.h"
+#include "loadlib/processstats.h"
 
 #include <QJsonObject>
 #include <QString>

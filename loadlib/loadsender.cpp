@@ -1,8 +1,8 @@
-#include "loadsender.h"
+#include "loadlib/loadsender.h"
 
-#include "ircmessage.h"
-#include "monotonicclock.h"
-#include "payload.h"
+#include "loadlib/monotonicclock.h"
+#include "loadlib/payload.h"
+#include "protocol/ircmessage.h"
 
 #include <cmath>
 

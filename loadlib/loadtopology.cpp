@@ -1,6 +1,6 @@
-#include "loadtopology.h"
+#include "loadlib/loadtopology.h"
 
-#include "monotonicclock.h"
+#include "loadlib/monotonicclock.h"
 
 #include <unistd.h>
 

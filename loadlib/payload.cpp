@@ -1,4 +1,4 @@
-#include "payload.h"
+#include "loadlib/payload.h"
 
 #include <QStringBuilder> // operator+ on QByteArray under QT_USE_QSTRINGBUILDER
 

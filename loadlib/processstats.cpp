@@ -1,6 +1,6 @@
-#include "processstats.h"
+#include "loadlib/processstats.h"
 
-#include "monotonicclock.h"
+#include "loadlib/monotonicclock.h"
 
 #include <QByteArray>
 #include <QFile>

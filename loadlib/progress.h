@@ -1,6 +1,6 @@
 #pragma once
 
-#include "loadoptions.h"
+#include "loadlib/loadoptions.h"
 
 #include <cstdio>
 

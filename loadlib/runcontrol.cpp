@@ -1,6 +1,6 @@
-#include "runcontrol.h"
+#include "loadlib/runcontrol.h"
 
-#include "monotonicclock.h"
+#include "loadlib/monotonicclock.h"
 
 void RunControl::reset()
 {

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "loadprogress.h"
-#include "traffictally.h"
+#include "loadlib/loadprogress.h"
+#include "loadlib/traffictally.h"
 
 #include <atomic>
 #include <mutex>

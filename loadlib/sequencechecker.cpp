@@ -1,4 +1,4 @@
-#include "sequencechecker.h"
+#include "loadlib/sequencechecker.h"
 
 SequenceChecker::Verdict SequenceChecker::record(quint32 sender, quint32 sequence)
 {

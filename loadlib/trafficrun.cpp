@@ -1,7 +1,7 @@
-#include "trafficrun.h"
+#include "loadlib/trafficrun.h"
 
-#include "monotonicclock.h"
-#include "progress.h"
+#include "loadlib/monotonicclock.h"
+#include "loadlib/progress.h"
 
 #include <limits>
 #include <thread>

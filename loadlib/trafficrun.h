@@ -1,9 +1,9 @@
 #pragma once
 
-#include "loadreport.h"
-#include "loadtopology.h"
-#include "runcontrol.h"
-#include "trafficshard.h"
+#include "loadlib/loadreport.h"
+#include "loadlib/loadtopology.h"
+#include "loadlib/runcontrol.h"
+#include "loadlib/trafficshard.h"
 
 #include <functional>
 #include <memory>

@@ -1,12 +1,12 @@
-#include "trafficshard.h"
+#include "loadlib/trafficshard.h"
 
-#include "ircmessage.h"
-#include "loadclient.h"
-#include "loadoptions.h"
-#include "loadtopology.h"
-#include "monotonicclock.h"
-#include "payload.h"
-#include "runcontrol.h"
+#include "loadlib/loadclient.h"
+#include "loadlib/loadoptions.h"
+#include "loadlib/loadtopology.h"
+#include "loadlib/monotonicclock.h"
+#include "loadlib/payload.h"
+#include "loadlib/runcontrol.h"
+#include "protocol/ircmessage.h"
 
 #include <limits>
 

@@ -1,11 +1,11 @@
 #pragma once
 
-#include "clientfleet.h"
-#include "epollloop.h"
-#include "loadclientlistener.h"
-#include "loadsender.h"
-#include "sequencechecker.h"
-#include "traffictally.h"
+#include "loadlib/clientfleet.h"
+#include "loadlib/epollloop.h"
+#include "loadlib/loadclientlistener.h"
+#include "loadlib/loadsender.h"
+#include "loadlib/sequencechecker.h"
+#include "loadlib/traffictally.h"
 
 #include <atomic>
 #include <functional>

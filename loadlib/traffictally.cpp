@@ -1,4 +1,4 @@
-#include "traffictally.h"
+#include "loadlib/traffictally.h"
 
 namespace {
 

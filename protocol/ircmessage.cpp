@@ -1,4 +1,4 @@
-#include "ircmessage.h"
+#include "protocol/ircmessage.h"
 
 namespace {
 

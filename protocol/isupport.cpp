@@ -1,4 +1,4 @@
-#include "isupport.h"
+#include "protocol/isupport.h"
 
 namespace {
 

@@ -1,4 +1,4 @@
-#include "linesplitter.h"
+#include "protocol/linesplitter.h"
 
 #include <algorithm>
 

@@ -1,4 +1,4 @@
-#include "names.h"
+#include "protocol/names.h"
 
 namespace Irc {
 

@@ -1,6 +1,6 @@
-#include "textsplit.h"
+#include "protocol/textsplit.h"
 
-#include "ircmessage.h"
+#include "protocol/ircmessage.h"
 
 namespace Irc {
 

@@ -1,10 +1,10 @@
-#include "chatserver.h"
+#include "serverlib/chatserver.h"
 
-#include "servercontext.h"
-#include "serverlogging.h"
-#include "tlsconfig.h"
-#include "transport.h"
-#include "workerthread.h"
+#include "serverlib/servercontext.h"
+#include "serverlib/serverlogging.h"
+#include "serverlib/tlsconfig.h"
+#include "serverlib/transport.h"
+#include "serverlib/workerthread.h"
 
 #include <QMetaMethod>
 

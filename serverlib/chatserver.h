@@ -1,7 +1,7 @@
 #pragma once
 
-#include "serverconfig.h"
-#include "serverstats.h"
+#include "serverlib/serverconfig.h"
+#include "serverlib/serverstats.h"
 
 #include <QElapsedTimer>
 #include <QList>

@@ -1,4 +1,4 @@
-#include "connectionlimiter.h"
+#include "serverlib/connectionlimiter.h"
 
 ConnectionLimiter::ConnectionLimiter(int maxTotal, int maxPerAddress)
     : m_maxTotal(maxTotal), m_maxPerAddress(maxPerAddress)

@@ -1,4 +1,4 @@
-#include "directtransport.h"
+#include "serverlib/directtransport.h"
 
 #include <cerrno>
 

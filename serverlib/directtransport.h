@@ -1,7 +1,7 @@
 #pragma once
 
-#include "ioloop.h"
-#include "transport.h"
+#include "serverlib/ioloop.h"
+#include "serverlib/transport.h"
 
 #include <QCoreApplication>
 

@@ -1,6 +1,6 @@
-#include "ioloop.h"
+#include "serverlib/ioloop.h"
 
-#include "serverlogging.h"
+#include "serverlib/serverlogging.h"
 
 #include <QSocketNotifier>
 

@@ -1,10 +1,10 @@
 #pragma once
 
-#include "floodbucket.h"
-#include "ircmessage.h"
-#include "linesplitter.h"
-#include "registry.h"
-#include "session.h"
+#include "protocol/ircmessage.h"
+#include "protocol/linesplitter.h"
+#include "serverlib/floodbucket.h"
+#include "serverlib/registry.h"
+#include "serverlib/session.h"
 
 struct ServerContext;
 

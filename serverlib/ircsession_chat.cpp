@@ -1,11 +1,11 @@
 // Channel and chat commands of IrcSession; registration lives in ircsession.cpp.
-#include "ircsession.h"
+#include "serverlib/ircsession.h"
 
-#include "mailbox.h"
-#include "names.h"
-#include "numerics.h"
-#include "servercontext.h"
-#include "worker.h"
+#include "protocol/names.h"
+#include "protocol/numerics.h"
+#include "serverlib/mailbox.h"
+#include "serverlib/servercontext.h"
+#include "serverlib/worker.h"
 
 using namespace Irc;
 

@@ -1,4 +1,4 @@
-#include "mailbox.h"
+#include "serverlib/mailbox.h"
 
 Mailbox::Mailbox(std::function<void()> wake) : m_wake(std::move(wake)) { }
 

@@ -1,6 +1,6 @@
-#include "registry.h"
+#include "serverlib/registry.h"
 
-#include "names.h"
+#include "protocol/names.h"
 
 #include <QSet>
 

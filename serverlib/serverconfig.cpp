@@ -1,4 +1,4 @@
-#include "serverconfig.h"
+#include "serverlib/serverconfig.h"
 
 #include <QCoreApplication>
 #include <QThread>

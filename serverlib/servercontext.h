@@ -1,8 +1,8 @@
 #pragma once
 
-#include "connectionlimiter.h"
-#include "registry.h"
-#include "serverconfig.h"
+#include "serverlib/connectionlimiter.h"
+#include "serverlib/registry.h"
+#include "serverlib/serverconfig.h"
 
 #include <QByteArray>
 #include <QDateTime>

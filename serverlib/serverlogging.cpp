@@ -1,3 +1,3 @@
-#include "serverlogging.h"
+#include "serverlib/serverlogging.h"
 
 Q_LOGGING_CATEGORY(lcServer, "qtchat.server")

@@ -1,9 +1,9 @@
-#include "session.h"
+#include "serverlib/session.h"
 
-#include "directtransport.h"
-#include "servercontext.h"
-#include "streamtransport.h"
-#include "worker.h"
+#include "serverlib/directtransport.h"
+#include "serverlib/servercontext.h"
+#include "serverlib/streamtransport.h"
+#include "serverlib/worker.h"
 
 Session::Session(quint32 id, Worker &worker)
     : m_id(id),

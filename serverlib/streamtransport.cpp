@@ -1,4 +1,4 @@
-#include "streamtransport.h"
+#include "serverlib/streamtransport.h"
 
 #include <QSslSocket>
 

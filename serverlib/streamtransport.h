@@ -1,6 +1,6 @@
 #pragma once
 
-#include "transport.h"
+#include "serverlib/transport.h"
 
 #include <QSslConfiguration>
 

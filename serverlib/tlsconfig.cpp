@@ -1,4 +1,4 @@
-#include "tlsconfig.h"
+#include "serverlib/tlsconfig.h"
 
 #include <QCoreApplication>
 #include <QFile>

@@ -1,4 +1,4 @@
-#include "transport.h"
+#include "serverlib/transport.h"
 
 #include <QtEndian>
 

@@ -1,6 +1,6 @@
-#include "tutorialsession.h"
+#include "serverlib/tutorialsession.h"
 
-#include "worker.h"
+#include "serverlib/worker.h"
 
 void TutorialSession::processInput()
 {

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "session.h"
+#include "serverlib/session.h"
 
 // The seed tutorial's server, for its own Python clients: every chunk received is logged as a
 // message from that client and answered with 收到收到; a chunk reading `Q` ends the connection.

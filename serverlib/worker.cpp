@@ -1,11 +1,11 @@
-#include "worker.h"
+#include "serverlib/worker.h"
 
-#include "ioloop.h"
-#include "ircsession.h"
-#include "mailbox.h"
-#include "servercontext.h"
-#include "serverlogging.h"
-#include "tutorialsession.h"
+#include "serverlib/ioloop.h"
+#include "serverlib/ircsession.h"
+#include "serverlib/mailbox.h"
+#include "serverlib/servercontext.h"
+#include "serverlib/serverlogging.h"
+#include "serverlib/tutorialsession.h"
 
 #include <QThread>
 

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "registry.h"
-#include "transport.h"
+#include "serverlib/registry.h"
+#include "serverlib/transport.h"
 
 #include <QElapsedTimer>
 #include <QHash>

@@ -1,6 +1,6 @@
-#include "workerthread.h"
+#include "serverlib/workerthread.h"
 
-#include "serverlogging.h"
+#include "serverlib/serverlogging.h"
 
 WorkerThread::WorkerThread(ServerContext &context, const QString &name, quint64 serial)
     : m_worker(new Worker(context, name)), m_counters(m_worker->counters()), m_serial(serial)

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "worker.h"
+#include "serverlib/worker.h"
 
 #include <QString>
 #include <QThread>

@@ -1,5 +1,5 @@
 // What the chat input line does with what people type.
-#include "inputcommand.h"
+#include "app/inputcommand.h"
 
 #include <QTest>
 

@@ -2,12 +2,12 @@
 // limits question, and a GUI that keeps turning while the bots run. Real server, real sockets,
 // offscreen widgets. Nothing here is timed: how responsive the GUI stays under load is a
 // benchmark, bench/qtchat-guilag.
-#include "appsettings.h"
-#include "chatserver.h"
-#include "freeport.h"
-#include "languagemanager.h"
-#include "loadpanel.h"
-#include "mainwindow.h"
+#include "app/appsettings.h"
+#include "app/languagemanager.h"
+#include "app/loadpanel.h"
+#include "app/mainwindow.h"
+#include "serverlib/chatserver.h"
+#include "tests/support/freeport.h"
 
 #include <QCheckBox>
 #include <QDockWidget>

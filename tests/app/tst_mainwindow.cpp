@@ -1,16 +1,16 @@
 // The desktop app as a person uses it: click Start, chat from several windows, switch the
 // threading model, switch the language. Real server, real sockets, offscreen windows.
-#include "appsettings.h"
-#include "chatclient.h"
-#include "chatwidget.h"
-#include "clientwindow.h"
-#include "freeport.h"
-#include "logview.h"
-#include "mainwindow.h"
-#include "rawclient.h"
-#include "serverpanel.h"
-#include "testcertificate.h"
-#include "threadsview.h"
+#include "app/appsettings.h"
+#include "app/chatwidget.h"
+#include "app/clientwindow.h"
+#include "app/logview.h"
+#include "app/mainwindow.h"
+#include "app/serverpanel.h"
+#include "app/threadsview.h"
+#include "clientlib/chatclient.h"
+#include "tests/support/freeport.h"
+#include "tests/support/rawclient.h"
+#include "tests/support/testcertificate.h"
 
 #include <QComboBox>
 #include <QPushButton>

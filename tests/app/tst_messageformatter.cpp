@@ -1,6 +1,6 @@
 // Chat lines become HTML that shows network text as text, never as markup.
-#include "chatmessage.h"
-#include "messageformatter.h"
+#include "app/messageformatter.h"
+#include "clientlib/chatmessage.h"
 
 #include <QTest>
 #include <QTextBlock>

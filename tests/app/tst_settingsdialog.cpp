@@ -1,9 +1,9 @@
 // The settings dialog as a person uses it: fill in the form, press OK, read what it says; and
 // the warning that listening beyond this computer gets wherever the address is chosen.
-#include "appsettings.h"
-#include "languagemanager.h"
-#include "serverpanel.h"
-#include "settingsdialog.h"
+#include "app/appsettings.h"
+#include "app/languagemanager.h"
+#include "app/serverpanel.h"
+#include "app/settingsdialog.h"
 
 #include <QCheckBox>
 #include <QDialogButtonBox>

@@ -1,5 +1,5 @@
-#include "threadsview.h"
-#include "throughputchart.h"
+#include "app/threadsview.h"
+#include "app/throughputchart.h"
 
 #include <QAbstractItemModel>
 #include <QImage>

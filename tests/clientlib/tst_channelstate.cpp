@@ -1,4 +1,4 @@
-#include <channelstate.h>
+#include "clientlib/channelstate.h"
 
 #include <QTest>
 

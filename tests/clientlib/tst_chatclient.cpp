@@ -3,14 +3,14 @@
 // A few tests need a server to do something on demand that no real server does (send a
 // PING now, drop the connection now): those use ScriptedPeer, which is clearly not a server.
 
-#include <chatclient.h>
-#include <ircmessage.h>
-#include <linesplitter.h>
-#include <ngircdprocess.h>
-#include <rawclient.h>
+#include "clientlib/chatclient.h"
+#include "protocol/ircmessage.h"
+#include "protocol/linesplitter.h"
+#include "tests/support/ngircdprocess.h"
+#include "tests/support/rawclient.h"
 
 #ifdef QTCHAT_HAVE_SERVERLIB
-#include <chatserver.h>
+#include "serverlib/chatserver.h"
 #endif
 
 #include <QElapsedTimer>

@@ -1,4 +1,4 @@
-#include <nickfallback.h>
+#include "clientlib/nickfallback.h"
 
 #include <QTest>
 

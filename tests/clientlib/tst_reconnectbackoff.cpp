@@ -1,4 +1,4 @@
-#include <reconnectbackoff.h>
+#include "clientlib/reconnectbackoff.h"
 
 #include <QTest>
 

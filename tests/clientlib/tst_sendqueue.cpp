@@ -1,4 +1,4 @@
-#include <sendqueue.h>
+#include "clientlib/sendqueue.h"
 
 #include <QElapsedTimer>
 #include <QSignalSpy>

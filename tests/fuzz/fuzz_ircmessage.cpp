@@ -2,8 +2,8 @@
 // server builds its replies with. Checks, besides "no crash, no sanitizer report": a parsed
 // message is well formed and survives toLine() and a second parse; every line built fits the
 // 512-byte limit when it can; truncateUtf8() cuts near its limit and never splits a character.
-#include "fuzzcheck.h"
-#include "ircmessage.h"
+#include "protocol/ircmessage.h"
+#include "tests/fuzz/fuzzcheck.h"
 
 #include <QByteArray>
 #include <QStringDecoder>

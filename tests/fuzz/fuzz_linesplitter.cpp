@@ -2,8 +2,8 @@
 // Checks, besides "no crash, no sanitizer report": every line is what a plain reference split
 // of the same bytes gives, in order; lines are bounded; the buffer stays bounded; an overflow
 // is final.
-#include "fuzzcheck.h"
-#include "linesplitter.h"
+#include "protocol/linesplitter.h"
+#include "tests/fuzz/fuzzcheck.h"
 
 #include <QByteArray>
 #include <QList>

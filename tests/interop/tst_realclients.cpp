@@ -1,6 +1,6 @@
 // irssi and WeeChat, the real programs, chatting through a QtChat server.
-#include "chatclient.h"
-#include "chatserver.h"
+#include "clientlib/chatclient.h"
+#include "serverlib/chatserver.h"
 
 #include <QProcess>
 #include <QStandardPaths>

@@ -1,6 +1,6 @@
-#include "latencyhistogram.h"
-#include "payload.h"
-#include "sequencechecker.h"
+#include "loadlib/latencyhistogram.h"
+#include "loadlib/payload.h"
+#include "loadlib/sequencechecker.h"
 
 #include <QTest>
 

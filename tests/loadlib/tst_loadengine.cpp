@@ -2,8 +2,8 @@
 // thread, reports progress meanwhile, drains and quits on a stop. The server accepts in this
 // thread, so the test waits in the event loop (QTRY), never in a blocking call, except where
 // blocking is what is tested (stop() joins; workers, not this thread, answer QUIT).
-#include "chatserver.h"
-#include "loadengine.h"
+#include "loadlib/loadengine.h"
+#include "serverlib/chatserver.h"
 
 #include <QTcpServer>
 #include <QTest>

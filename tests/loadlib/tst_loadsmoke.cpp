@@ -1,4 +1,4 @@
-#include "chatserver.h"
+#include "serverlib/chatserver.h"
 
 #include <QCoreApplication>
 #include <QJsonDocument>

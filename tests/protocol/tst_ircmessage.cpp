@@ -1,5 +1,5 @@
-#include "ircmessage.h"
-#include "textsplit.h"
+#include "protocol/ircmessage.h"
+#include "protocol/textsplit.h"
 
 #include <QTest>
 

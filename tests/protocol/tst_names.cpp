@@ -1,5 +1,5 @@
-#include "isupport.h"
-#include "names.h"
+#include "protocol/isupport.h"
+#include "protocol/names.h"
 
 #include <QTest>
 

@@ -1,6 +1,6 @@
 // The server under each threading model: many clients, fan-out, notices, stop and restart.
-#include "chatserver.h"
-#include "rawclient.h"
+#include "serverlib/chatserver.h"
+#include "tests/support/rawclient.h"
 
 #include <QSignalSpy>
 #include <QTest>

@@ -1,6 +1,6 @@
 // The connection caps, alone and under concurrent admit/release from plain threads (no Qt event
 // loop), so that ThreadSanitizer can check it like the Mailbox and the Registry.
-#include "connectionlimiter.h"
+#include "serverlib/connectionlimiter.h"
 
 #include <QTest>
 

@@ -1,9 +1,9 @@
 // The plain-TCP path of the server below the session: IoLoop's epoll set and flush batches, and
 // DirectTransport on real loopback connections. The test's peer is a raw socket, so that the test
 // alone decides when the peer reads, stops reading, closes or resets.
-#include "directtransport.h"
-#include "ioloop.h"
-#include "transport.h"
+#include "serverlib/directtransport.h"
+#include "serverlib/ioloop.h"
+#include "serverlib/transport.h"
 
 #include <QSocketNotifier>
 #include <QTest>

@@ -1,8 +1,8 @@
 // Broken and hostile clients against a real server on loopback. After each case the server must
 // still answer a fresh client, the bystanders (alice and bob in #room) must have got every line
 // meant for them, and memory must have stayed bounded.
-#include "chatserver.h"
-#include "rawclient.h"
+#include "serverlib/chatserver.h"
+#include "tests/support/rawclient.h"
 
 #include <QFile>
 #include <QRandomGenerator>

@@ -1,6 +1,6 @@
 // What the server answers, line by line: registration, the welcome burst, every error numeric.
-#include "chatserver.h"
-#include "rawclient.h"
+#include "serverlib/chatserver.h"
+#include "tests/support/rawclient.h"
 
 #include <QTest>
 

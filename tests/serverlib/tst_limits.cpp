@@ -1,8 +1,8 @@
 // The limits of ServerLimits against a real server on loopback: caps on clients and channels,
 // flood control, server pings. Hostile traffic itself, including a flood, is tst_hostile's.
-#include "chatserver.h"
-#include "floodbucket.h"
-#include "rawclient.h"
+#include "serverlib/chatserver.h"
+#include "serverlib/floodbucket.h"
+#include "tests/support/rawclient.h"
 
 #include <QSignalSpy>
 #include <QTest>

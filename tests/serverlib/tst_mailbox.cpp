@@ -1,6 +1,6 @@
 // The cross-thread hand-off, with plain threads and no Qt event loop, so that
 // ThreadSanitizer can check it alone.
-#include "mailbox.h"
+#include "serverlib/mailbox.h"
 
 #include <QTest>
 

@@ -1,6 +1,6 @@
 // The shared nick and channel state, called from many threads at once.
-#include "mailbox.h"
-#include "registry.h"
+#include "serverlib/mailbox.h"
+#include "serverlib/registry.h"
 
 #include <QTest>
 

@@ -1,8 +1,8 @@
 // stop() with a thousand clients connected: every thread joined, every line the server accepted
 // delivered before each client's ERROR. How long it takes is printed, not asserted: speed is for
 // benchmarks (see scripts/bench), never a timed assertion here.
-#include "chatserver.h"
-#include "rawclient.h"
+#include "serverlib/chatserver.h"
+#include "tests/support/rawclient.h"
 
 #include <QElapsedTimer>
 #include <QTest>

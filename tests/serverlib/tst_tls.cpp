@@ -1,10 +1,10 @@
 // TLS: a server with a certificate made for the test, real QSslSocket clients that trust that
 // certificate (and nothing else they would not trust anyway), and the ways it can go wrong.
-#include "chatclient.h"
-#include "chatserver.h"
-#include "linesplitter.h"
-#include "rawclient.h"
-#include "testcertificate.h"
+#include "clientlib/chatclient.h"
+#include "protocol/linesplitter.h"
+#include "serverlib/chatserver.h"
+#include "tests/support/rawclient.h"
+#include "tests/support/testcertificate.h"
 
 #include <QProcess>
 #include <QSignalSpy>

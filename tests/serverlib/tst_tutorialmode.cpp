@@ -1,5 +1,5 @@
 // The tutorial's own Python client against the server in tutorial mode.
-#include "chatserver.h"
+#include "serverlib/chatserver.h"
 
 #include <QProcess>
 #include <QSignalSpy>

@@ -1,4 +1,4 @@
-#include "freeport.h"
+#include "tests/support/freeport.h"
 
 #include <QTcpServer>
 

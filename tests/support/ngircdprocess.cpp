@@ -1,6 +1,6 @@
-#include "ngircdprocess.h"
+#include "tests/support/ngircdprocess.h"
 
-#include "freeport.h"
+#include "tests/support/freeport.h"
 
 #include <QDeadlineTimer>
 #include <QDir>

@@ -1,4 +1,4 @@
-#include "rawclient.h"
+#include "tests/support/rawclient.h"
 
 #include <QTest>
 

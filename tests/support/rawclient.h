@@ -1,7 +1,7 @@
 #pragma once
 
-#include "ircmessage.h"
-#include "linesplitter.h"
+#include "protocol/ircmessage.h"
+#include "protocol/linesplitter.h"
 
 #include <QHostAddress>
 #include <QList>

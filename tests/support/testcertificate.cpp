@@ -1,4 +1,4 @@
-#include "testcertificate.h"
+#include "tests/support/testcertificate.h"
 
 #include <QDir>
 #include <QProcess>

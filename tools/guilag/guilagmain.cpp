@@ -1,7 +1,7 @@
 // qtchat-guilag: the GUI's event-loop lag while the app's own server carries the fan-out (issue
 // 5: p99 under 16 ms with the log view open). Run with --help for the options.
-#include "appsettings.h"
-#include "guilagrun.h"
+#include "app/appsettings.h"
+#include "tools/guilag/guilagrun.h"
 
 #include <QApplication>
 #include <QCommandLineParser>

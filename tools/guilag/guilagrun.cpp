@@ -1,11 +1,11 @@
-#include "guilagrun.h"
+#include "tools/guilag/guilagrun.h"
 
-#include "appsettings.h"
-#include "loadengine.h"
-#include "loadpanel.h"
-#include "logview.h"
-#include "mainwindow.h"
-#include "serverpanel.h"
+#include "app/appsettings.h"
+#include "app/loadpanel.h"
+#include "app/logview.h"
+#include "app/mainwindow.h"
+#include "app/serverpanel.h"
+#include "loadlib/loadengine.h"
 
 #include <QCheckBox>
 #include <QComboBox>

@@ -1,8 +1,8 @@
 #pragma once
 
-#include "lagprobe.h"
-#include "loadreport.h"
-#include "serverconfig.h"
+#include "loadlib/loadreport.h"
+#include "serverlib/serverconfig.h"
+#include "tools/guilag/lagprobe.h"
 
 #include <QJsonObject>
 #include <QStringList>

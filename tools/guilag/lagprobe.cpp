@@ -1,4 +1,4 @@
-#include "lagprobe.h"
+#include "tools/guilag/lagprobe.h"
 
 #include <QEventLoop>
 
