@@ -14,6 +14,8 @@
 #include <mutex>
 #include <optional>
 
+namespace App {
+
 Q_LOGGING_CATEGORY(lcSettings, "qtchat.settings")
 
 namespace {
@@ -71,23 +73,23 @@ struct UpperBound
 
 const UpperBound upperBounds[] = {
     {Key::MaxClients, AppSettings::MaxLimitCount,
-     QT_TRANSLATE_NOOP("AppSettings", "Client and channel caps must be at most %1.")},
+     QT_TRANSLATE_NOOP("App::AppSettings", "Client and channel caps must be at most %1.")},
     {Key::MaxClientsPerIp, AppSettings::MaxLimitCount,
-     QT_TRANSLATE_NOOP("AppSettings", "Client and channel caps must be at most %1.")},
+     QT_TRANSLATE_NOOP("App::AppSettings", "Client and channel caps must be at most %1.")},
     {Key::MaxChannelsPerClient, AppSettings::MaxLimitCount,
-     QT_TRANSLATE_NOOP("AppSettings", "Client and channel caps must be at most %1.")},
+     QT_TRANSLATE_NOOP("App::AppSettings", "Client and channel caps must be at most %1.")},
     {Key::SendQueueBytes, AppSettings::MaxSendQueueBytes,
-     QT_TRANSLATE_NOOP("AppSettings", "The send queue must hold at most %1 bytes.")},
+     QT_TRANSLATE_NOOP("App::AppSettings", "The send queue must hold at most %1 bytes.")},
     {Key::FloodBurstLines, AppSettings::MaxLimitCount,
-     QT_TRANSLATE_NOOP("AppSettings", "The flood burst must be at most %1 lines.")},
+     QT_TRANSLATE_NOOP("App::AppSettings", "The flood burst must be at most %1 lines.")},
     {Key::FloodLinesPerSecond, AppSettings::MaxLimitCount,
-     QT_TRANSLATE_NOOP("AppSettings", "The flood rate must be at most %1 lines per second.")},
+     QT_TRANSLATE_NOOP("App::AppSettings", "The flood rate must be at most %1 lines per second.")},
     {Key::RegistrationTimeoutSeconds, AppSettings::MaxLimitSeconds,
-     QT_TRANSLATE_NOOP("AppSettings", "Timeouts must be at most %1 seconds (one day).")},
+     QT_TRANSLATE_NOOP("App::AppSettings", "Timeouts must be at most %1 seconds (one day).")},
     {Key::PingIntervalSeconds, AppSettings::MaxLimitSeconds,
-     QT_TRANSLATE_NOOP("AppSettings", "Timeouts must be at most %1 seconds (one day).")},
+     QT_TRANSLATE_NOOP("App::AppSettings", "Timeouts must be at most %1 seconds (one day).")},
     {Key::PingTimeoutSeconds, AppSettings::MaxLimitSeconds,
-     QT_TRANSLATE_NOOP("AppSettings", "Timeouts must be at most %1 seconds (one day).")},
+     QT_TRANSLATE_NOOP("App::AppSettings", "Timeouts must be at most %1 seconds (one day).")},
 };
 
 // Two settings that ServerConfig::validate() checks together. When they do not fit, the
@@ -159,9 +161,9 @@ int toMs(const QVariant &seconds)
 }
 
 // The setting's value as it is in `config`; invalid for settings that are not in it here.
-QVariant fromConfig(const ServerConfig &config, Key key)
+QVariant fromConfig(const Server::ServerConfig &config, Key key)
 {
-    const ServerLimits &limits = config.limits;
+    const Server::ServerLimits &limits = config.limits;
     switch (key) {
     case Key::MaxClients:
         return limits.maxClients;
@@ -193,9 +195,9 @@ QVariant fromConfig(const ServerConfig &config, Key key)
 }
 
 // The inverse of fromConfig(); false for settings it does not know.
-bool toConfig(ServerConfig &config, Key key, const QVariant &value)
+bool toConfig(Server::ServerConfig &config, Key key, const QVariant &value)
 {
-    ServerLimits &limits = config.limits;
+    Server::ServerLimits &limits = config.limits;
     switch (key) {
     case Key::MaxClients:
         limits.maxClients = value.toInt();
@@ -242,7 +244,7 @@ bool toConfig(ServerConfig &config, Key key, const QVariant &value)
 QVariant defaultFor(Key key)
 {
     // The limits' defaults are ServerLimits' own, which explain where each number comes from.
-    if (const QVariant fromServer = fromConfig(ServerConfig(), key); fromServer.isValid())
+    if (const QVariant fromServer = fromConfig(Server::ServerConfig(), key); fromServer.isValid())
         return fromServer;
     switch (key) {
     case Key::Nickname:
@@ -252,7 +254,7 @@ QVariant defaultFor(Key key)
     case Key::Port:
         return 6667;
     case Key::ThreadingModel:
-        return threadingModelName(ThreadingModel::Pool);
+        return Server::threadingModelName(Server::ThreadingModel::Pool);
     case Key::Workers:
         return 0;
     case Key::ServerName:
@@ -302,9 +304,9 @@ std::optional<QVariant> normalized(Key key, QVariant value)
 
 // A config in which only `key`'s own rules can object: its partner in pairedKeys gets a value
 // that fits any value of it. combinationError() checks the pairs.
-ServerConfig probeFor(Key key, const QVariant &value)
+Server::ServerConfig probeFor(Key key, const QVariant &value)
 {
-    ServerConfig probe;
+    Server::ServerConfig probe;
     if (key == Key::PingTimeoutSeconds)
         probe.limits.pingIntervalMs = 0; // without pings, any timeout will do
     else if (key == Key::FloodBurstLines)
@@ -320,7 +322,7 @@ ServerConfig probeFor(Key key, const QVariant &value)
 // The server's own rules, so that the dialog and ChatServer::start() never disagree.
 QString serverConfigError(Key key, const QVariant &value)
 {
-    ServerConfig probe = probeFor(key, value);
+    Server::ServerConfig probe = probeFor(key, value);
     if (key == Key::BindAddress)
         probe.bindAddress = QHostAddress(value.toString());
     else if (key == Key::Workers)
@@ -366,7 +368,7 @@ QString nameError(Key key, const QString &text)
         return AppSettings::tr("\"%1\" is not a valid channel name: it starts with # and has no "
                                "spaces, commas or colons.")
             .arg(text);
-    if (key == Key::ThreadingModel && !threadingModelFromName(text))
+    if (key == Key::ThreadingModel && !Server::threadingModelFromName(text))
         return AppSettings::tr("Unknown threading model \"%1\": use per-connection, pool or "
                                "single.")
             .arg(text);
@@ -605,7 +607,7 @@ QString AppSettings::combinationError(const QVariantMap &values, QString *key) c
         return values.value(keyName(which), value(which));
     };
     for (const KeyPair &pair : pairedKeys) {
-        ServerConfig probe;
+        Server::ServerConfig probe;
         toConfig(probe, pair.first, pick(pair.first));
         toConfig(probe, pair.second, pick(pair.second));
         const QString reason = probe.validate();
@@ -618,17 +620,17 @@ QString AppSettings::combinationError(const QVariantMap &values, QString *key) c
     return {};
 }
 
-ServerConfig AppSettings::serverConfig() const
+Server::ServerConfig AppSettings::serverConfig() const
 {
     std::shared_lock locker(m_lock);
     const auto at = [this](Key key) {
         return m_values[int(key)];
     };
-    ServerConfig config;
+    Server::ServerConfig config;
     config.bindAddress = QHostAddress(at(Key::BindAddress).toString());
     config.port = quint16(at(Key::Port).toInt());
-    config.threading
-        = threadingModelFromName(at(Key::ThreadingModel).toString()).value_or(ThreadingModel::Pool);
+    config.threading = Server::threadingModelFromName(at(Key::ThreadingModel).toString())
+                           .value_or(Server::ThreadingModel::Pool);
     config.workers = at(Key::Workers).toInt();
     config.serverName = at(Key::ServerName).toString().toUtf8();
     config.password = at(Key::Password).toString().toUtf8();
@@ -900,3 +902,5 @@ void AppSettings::setTlsKeyPath(const QString &path)
     if (store(Key::TlsKeyPath, path))
         Q_EMIT tlsKeyPathChanged(path);
 }
+
+} // namespace App

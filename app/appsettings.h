@@ -11,6 +11,8 @@
 #include <array>
 #include <shared_mutex>
 
+namespace App {
+
 // Every setting of the desktop app, in one process-wide object that any thread may read and
 // write. Values live in memory behind one lock and are written through to QSettings (and
 // synced) on every real change. (Quassel's settings cache is a set of static hashes without a
@@ -97,9 +99,9 @@ public:
     static constexpr int KeyCount = int(Key::TlsKeyPath) + 1;
 
     // Upper bounds of the limits, shared with the --headless options (ServerLimits').
-    static constexpr int MaxLimitCount = ServerLimits::MaxCount;
-    static constexpr int MaxLimitSeconds = ServerLimits::MaxSeconds;
-    static constexpr int MaxSendQueueBytes = ServerLimits::MaxSendQueueBytes;
+    static constexpr int MaxLimitCount = Server::ServerLimits::MaxCount;
+    static constexpr int MaxLimitSeconds = Server::ServerLimits::MaxSeconds;
+    static constexpr int MaxSendQueueBytes = Server::ServerLimits::MaxSendQueueBytes;
 
     static AppSettings *instance();
     // The settings file (INI). Call before the first instance(); later calls are ignored
@@ -153,7 +155,7 @@ public:
     QString combinationError(const QVariantMap &values, QString *key = nullptr) const;
 
     // A consistent snapshot (one lock) of what the server needs.
-    ServerConfig serverConfig() const;
+    Server::ServerConfig serverConfig() const;
 
 public Q_SLOTS:
     void setNickname(const QString &nickname);
@@ -236,3 +238,5 @@ private:
     mutable std::shared_mutex m_lock;
     std::array<QVariant, KeyCount> m_values;
 };
+
+} // namespace App

@@ -8,7 +8,9 @@
 #include <QTabWidget>
 #include <QVBoxLayout>
 
-ChatWidget::ChatWidget(ChatClient *client, QWidget *parent)
+namespace App {
+
+ChatWidget::ChatWidget(Client::ChatClient *client, QWidget *parent)
     : QWidget(parent),
       m_client(client),
       m_tabs(new QTabWidget(this)),
@@ -32,30 +34,31 @@ ChatWidget::ChatWidget(ChatClient *client, QWidget *parent)
 
 void ChatWidget::connectClient()
 {
-    connect(m_client, &ChatClient::messageReceived, this, &ChatWidget::showMessage);
-    connect(m_client, &ChatClient::joined, this, &ChatWidget::showJoin);
-    connect(m_client, &ChatClient::parted, this, &ChatWidget::showPart);
-    connect(m_client, &ChatClient::kicked, this,
+    connect(m_client, &Client::ChatClient::messageReceived, this, &ChatWidget::showMessage);
+    connect(m_client, &Client::ChatClient::joined, this, &ChatWidget::showJoin);
+    connect(m_client, &Client::ChatClient::parted, this, &ChatWidget::showPart);
+    connect(m_client, &Client::ChatClient::kicked, this,
             [this](const QString &channel, const QString &nick, const QString &by,
                    const QString &reason, bool self) {
                 showPart(channel, nick, tr("kicked by %1: %2").arg(by, reason), self);
             });
-    connect(m_client, &ChatClient::userQuit, this, &ChatWidget::showQuit);
-    connect(m_client, &ChatClient::nickChanged, this, &ChatWidget::showNickChange);
-    connect(m_client, &ChatClient::topicChanged, this, &ChatWidget::showTopic);
-    connect(m_client, &ChatClient::namesChanged, this, &ChatWidget::refreshMembers);
-    connect(m_client, &ChatClient::statusMessage, m_status, &ConversationView::appendEvent);
-    connect(m_client, &ChatClient::errorOccurred, this, &ChatWidget::showProblem);
-    connect(m_client, &ChatClient::serverError, this,
+    connect(m_client, &Client::ChatClient::userQuit, this, &ChatWidget::showQuit);
+    connect(m_client, &Client::ChatClient::nickChanged, this, &ChatWidget::showNickChange);
+    connect(m_client, &Client::ChatClient::topicChanged, this, &ChatWidget::showTopic);
+    connect(m_client, &Client::ChatClient::namesChanged, this, &ChatWidget::refreshMembers);
+    connect(m_client, &Client::ChatClient::statusMessage, m_status, &ConversationView::appendEvent);
+    connect(m_client, &Client::ChatClient::errorOccurred, this, &ChatWidget::showProblem);
+    connect(m_client, &Client::ChatClient::serverError, this,
             [this](int, const QString &text) { showProblem(text); });
-    connect(m_client, &ChatClient::registered, this, [this](const QString &nick) {
+    connect(m_client, &Client::ChatClient::registered, this, [this](const QString &nick) {
         m_status->appendEvent(tr("Connected as %1.").arg(nick));
     });
-    connect(m_client, &ChatClient::reconnectScheduled, this, [this](int attempt, int delayMs) {
-        m_status->appendEvent(tr("Connection lost. Reconnecting in %1 s (attempt %2)…")
-                                  .arg(delayMs / 1000.0, 0, 'f', 1)
-                                  .arg(attempt));
-    });
+    connect(m_client, &Client::ChatClient::reconnectScheduled, this,
+            [this](int attempt, int delayMs) {
+                m_status->appendEvent(tr("Connection lost. Reconnecting in %1 s (attempt %2)…")
+                                          .arg(delayMs / 1000.0, 0, 'f', 1)
+                                          .arg(attempt));
+            });
 }
 
 void ChatWidget::retranslateUi()
@@ -164,7 +167,7 @@ void ChatWidget::closeConversation(const QString &name)
     }
 }
 
-void ChatWidget::showMessage(const ChatMessage &message)
+void ChatWidget::showMessage(const Client::ChatMessage &message)
 {
     if (message.fromServer || message.conversation.isEmpty()) {
         m_status->appendMessage(message);
@@ -250,3 +253,5 @@ void ChatWidget::showProblem(const QString &text)
     if (currentConversation() != m_status)
         m_status->appendEvent(tr("Error: %1").arg(text));
 }
+
+} // namespace App

@@ -4,10 +4,17 @@
 
 #include <QWidget>
 
+namespace Client {
 class ChatClient;
+} // namespace Client
 class QLineEdit;
 class QTabWidget;
+namespace Client {
 struct ChatMessage;
+} // namespace Client
+
+namespace App {
+
 struct InputCommand;
 
 // A complete chat UI for one ChatClient: a status tab, a tab per channel and per private
@@ -18,9 +25,9 @@ class ChatWidget : public QWidget
     Q_OBJECT
 
 public:
-    explicit ChatWidget(ChatClient *client, QWidget *parent = nullptr);
+    explicit ChatWidget(Client::ChatClient *client, QWidget *parent = nullptr);
 
-    ChatClient *client() const { return m_client; }
+    Client::ChatClient *client() const { return m_client; }
     // The tab for `name` (a channel or a nick), or nullptr.
     ConversationView *conversation(const QString &name) const;
     ConversationView *statusView() const { return m_status; }
@@ -39,7 +46,7 @@ private:
     void execute(const InputCommand &command);
     ConversationView *openConversation(const QString &name, ConversationView::Kind kind);
     void closeConversation(const QString &name);
-    void showMessage(const ChatMessage &message);
+    void showMessage(const Client::ChatMessage &message);
     void showJoin(const QString &channel, const QString &nick, bool self);
     void showPart(const QString &channel, const QString &nick, const QString &reason, bool self);
     void showQuit(const QString &nick, const QString &reason, const QStringList &channels);
@@ -48,8 +55,10 @@ private:
     void refreshMembers(const QString &channel);
     void showProblem(const QString &text);
 
-    ChatClient *m_client;
+    Client::ChatClient *m_client;
     QTabWidget *m_tabs;
     ConversationView *m_status;
     QLineEdit *m_input;
 };
+
+} // namespace App

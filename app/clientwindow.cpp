@@ -11,9 +11,11 @@
 #include <QSpinBox>
 #include <QVBoxLayout>
 
+namespace App {
+
 ClientWindow::ClientWindow(const QString &host, quint16 port, const QString &nick, QWidget *parent)
     : QWidget(parent, Qt::Window),
-      m_client(new ChatClient(this)),
+      m_client(new Client::ChatClient(this)),
       m_host(new QLineEdit(host, this)),
       m_port(new QSpinBox(this)),
       m_nick(new QLineEdit(nick, this)),
@@ -34,8 +36,8 @@ ClientWindow::ClientWindow(const QString &host, quint16 port, const QString &nic
     layout->addLayout(bar);
     layout->addWidget(m_chat);
     connect(m_connect, &QPushButton::clicked, this, &ClientWindow::toggleConnection);
-    connect(m_client, &ChatClient::stateChanged, this, &ClientWindow::updateState);
-    connect(m_client, &ChatClient::nickChanged, this,
+    connect(m_client, &Client::ChatClient::stateChanged, this, &ClientWindow::updateState);
+    connect(m_client, &Client::ChatClient::nickChanged, this,
             [this](const QString &, const QString &nick, bool self) {
                 if (self)
                     m_nick->setText(nick);
@@ -49,7 +51,7 @@ ClientWindow::~ClientWindow() = default;
 
 void ClientWindow::connectToServer()
 {
-    ClientSettings settings;
+    Client::ClientSettings settings;
     settings.host = m_host->text().trimmed();
     settings.port = quint16(m_port->value());
     settings.nick = m_nick->text().trimmed();
@@ -67,7 +69,8 @@ void ClientWindow::useTls(const QList<QSslCertificate> &pinned)
 
 void ClientWindow::toggleConnection()
 {
-    if (m_client->state() == ChatClient::State::Disconnected && !m_client->isReconnectPending())
+    if (m_client->state() == Client::ChatClient::State::Disconnected
+        && !m_client->isReconnectPending())
         connectToServer();
     else
         m_client->disconnectFromServer(tr("Disconnected by user"));
@@ -77,15 +80,16 @@ void ClientWindow::closeEvent(QCloseEvent *event)
 {
     // The client outlives its window until the server has read our QUIT and closed: deleting
     // it now could reset the connection before the reason got through.
-    ChatClient *client = m_client;
+    Client::ChatClient *client = m_client;
     client->setParent(nullptr);
-    if (client->state() == ChatClient::State::Disconnected) {
+    if (client->state() == Client::ChatClient::State::Disconnected) {
         client->deleteLater();
     } else {
-        connect(client, &ChatClient::stateChanged, client, [client](ChatClient::State state) {
-            if (state == ChatClient::State::Disconnected)
-                client->deleteLater();
-        });
+        connect(client, &Client::ChatClient::stateChanged, client,
+                [client](Client::ChatClient::State state) {
+                    if (state == Client::ChatClient::State::Disconnected)
+                        client->deleteLater();
+                });
         client->disconnectFromServer(tr("Window closed"));
     }
     event->accept();
@@ -108,20 +112,22 @@ void ClientWindow::retranslateUi()
     setWindowTitle(tr("QtChat client — %1").arg(m_nick->text()));
     m_host->setPlaceholderText(tr("Server address"));
     m_nick->setPlaceholderText(tr("Nickname"));
-    const bool offline = m_client->state() == ChatClient::State::Disconnected;
+    const bool offline = m_client->state() == Client::ChatClient::State::Disconnected;
     m_connect->setText(offline ? tr("Connect") : tr("Disconnect"));
     switch (m_client->state()) {
-    case ChatClient::State::Disconnected:
+    case Client::ChatClient::State::Disconnected:
         m_state->setText(tr("Offline"));
         break;
-    case ChatClient::State::Connecting:
+    case Client::ChatClient::State::Connecting:
         m_state->setText(tr("Connecting…"));
         break;
-    case ChatClient::State::Registering:
+    case Client::ChatClient::State::Registering:
         m_state->setText(tr("Signing in…"));
         break;
-    case ChatClient::State::Connected:
+    case Client::ChatClient::State::Connected:
         m_state->setText(tr("Online as %1").arg(m_client->nick()));
         break;
     }
 }
+
+} // namespace App

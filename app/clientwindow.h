@@ -4,12 +4,17 @@
 #include <QSslCertificate>
 #include <QWidget>
 
+namespace Client {
 class ChatClient;
-class ChatWidget;
+} // namespace Client
 class QLabel;
 class QLineEdit;
 class QPushButton;
 class QSpinBox;
+
+namespace App {
+
+class ChatWidget;
 
 // File → New Client Window: a separate window with its own connection, for chatting with
 // the other windows (or any IRC server). Closing it quits its connection cleanly.
@@ -21,7 +26,7 @@ public:
     ClientWindow(const QString &host, quint16 port, const QString &nick, QWidget *parent = nullptr);
     ~ClientWindow() override;
 
-    ChatClient *client() const { return m_client; }
+    Client::ChatClient *client() const { return m_client; }
     ChatWidget *chat() const { return m_chat; }
     void connectToServer();
     // TLS for the next connection, trusting `pinned` as the server's certificate.
@@ -36,7 +41,7 @@ private:
     void updateState();
     void toggleConnection();
 
-    ChatClient *m_client;
+    Client::ChatClient *m_client;
     QLineEdit *m_host;
     QSpinBox *m_port;
     QLineEdit *m_nick;
@@ -46,3 +51,5 @@ private:
     bool m_tls = false;
     QList<QSslCertificate> m_pinned;
 };
+
+} // namespace App

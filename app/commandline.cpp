@@ -3,6 +3,8 @@
 #include <QCoreApplication>
 #include <QFile>
 
+namespace App {
+
 namespace {
 
 struct Options
@@ -63,7 +65,7 @@ struct Options
 // ServerLimits' own.
 struct LimitOptions
 {
-    const ServerLimits defaults;
+    const Server::ServerLimits defaults;
     QCommandLineOption maxClients {
         QStringLiteral("max-clients"),
         CommandLine::tr(
@@ -151,7 +153,7 @@ QString applyRate(const QCommandLineParser &parser, const QCommandLineOption &op
         return {};
     bool ok = false;
     const double value = parser.value(option).toDouble(&ok);
-    if (!ok || value < 0 || value > ServerLimits::MaxCount)
+    if (!ok || value < 0 || value > Server::ServerLimits::MaxCount)
         return CommandLine::tr(
                    "Invalid --%1 '%2': expected a number of lines per second, 0 or more.")
             .arg(option.names().constFirst(), parser.value(option));
@@ -160,21 +162,24 @@ QString applyRate(const QCommandLineParser &parser, const QCommandLineOption &op
 }
 
 QString applyLimitOptions(const QCommandLineParser &parser, const LimitOptions &o,
-                          ServerLimits &limits)
+                          Server::ServerLimits &limits)
 {
     constexpr int MsPerSecond = 1000;
     const QString problems[] = {
-        applyCount(parser, o.maxClients, ServerLimits::MaxCount, limits.maxClients),
-        applyCount(parser, o.maxClientsPerIp, ServerLimits::MaxCount, limits.maxClientsPerIp),
-        applyCount(parser, o.maxChannels, ServerLimits::MaxCount, limits.maxChannelsPerClient),
-        applyCount(parser, o.sendQueue, ServerLimits::MaxSendQueueBytes, limits.sendQueueBytes),
-        applyCount(parser, o.registrationTimeout, ServerLimits::MaxSeconds,
+        applyCount(parser, o.maxClients, Server::ServerLimits::MaxCount, limits.maxClients),
+        applyCount(parser, o.maxClientsPerIp, Server::ServerLimits::MaxCount,
+                   limits.maxClientsPerIp),
+        applyCount(parser, o.maxChannels, Server::ServerLimits::MaxCount,
+                   limits.maxChannelsPerClient),
+        applyCount(parser, o.sendQueue, Server::ServerLimits::MaxSendQueueBytes,
+                   limits.sendQueueBytes),
+        applyCount(parser, o.registrationTimeout, Server::ServerLimits::MaxSeconds,
                    limits.registrationTimeoutMs, MsPerSecond),
-        applyCount(parser, o.pingInterval, ServerLimits::MaxSeconds, limits.pingIntervalMs,
+        applyCount(parser, o.pingInterval, Server::ServerLimits::MaxSeconds, limits.pingIntervalMs,
                    MsPerSecond),
-        applyCount(parser, o.pingTimeout, ServerLimits::MaxSeconds, limits.pingTimeoutMs,
+        applyCount(parser, o.pingTimeout, Server::ServerLimits::MaxSeconds, limits.pingTimeoutMs,
                    MsPerSecond),
-        applyCount(parser, o.floodBurst, ServerLimits::MaxCount, limits.floodBurstLines),
+        applyCount(parser, o.floodBurst, Server::ServerLimits::MaxCount, limits.floodBurstLines),
         applyRate(parser, o.floodRate, limits.floodLinesPerSecond),
     };
     limits.noLimits = parser.isSet(o.noLimits);
@@ -185,7 +190,7 @@ QString applyLimitOptions(const QCommandLineParser &parser, const LimitOptions &
     return {};
 }
 
-QString applyPort(const QString &text, ServerConfig &config)
+QString applyPort(const QString &text, Server::ServerConfig &config)
 {
     bool ok = false;
     const uint port = text.toUInt(&ok);
@@ -195,14 +200,14 @@ QString applyPort(const QString &text, ServerConfig &config)
     return {};
 }
 
-QString applyWorkers(const QString &text, ServerConfig &config)
+QString applyWorkers(const QString &text, Server::ServerConfig &config)
 {
     bool ok = false;
     config.workers = text.toInt(&ok);
     return ok ? QString() : CommandLine::tr("Invalid worker count '%1'.").arg(text);
 }
 
-QString applyMotd(const QString &path, ServerConfig &config)
+QString applyMotd(const QString &path, Server::ServerConfig &config)
 {
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly | QIODevice::Text))
@@ -214,20 +219,22 @@ QString applyMotd(const QString &path, ServerConfig &config)
 }
 
 QString applyServerOptions(const QCommandLineParser &parser, const Options &o,
-                           const LimitOptions &limitOptions, ServerConfig &config)
+                           const LimitOptions &limitOptions, Server::ServerConfig &config)
 {
     if (!config.bindAddress.setAddress(parser.value(o.bind)))
         return CommandLine::tr("Invalid bind address '%1'.").arg(parser.value(o.bind));
     if (QString problem = applyPort(parser.value(o.port), config); !problem.isEmpty())
         return problem;
-    const std::optional<ThreadingModel> model = threadingModelFromName(parser.value(o.threading));
+    const std::optional<Server::ThreadingModel> model
+        = Server::threadingModelFromName(parser.value(o.threading));
     if (!model)
         return CommandLine::tr("Invalid threading model '%1': use per-connection, pool or single.")
             .arg(parser.value(o.threading));
     config.threading = *model;
     if (QString problem = applyWorkers(parser.value(o.workers), config); !problem.isEmpty())
         return problem;
-    const std::optional<WireProtocol> protocol = wireProtocolFromName(parser.value(o.protocol));
+    const std::optional<Server::WireProtocol> protocol
+        = Server::wireProtocolFromName(parser.value(o.protocol));
     if (!protocol)
         return CommandLine::tr("Invalid protocol '%1': use irc or tutorial.")
             .arg(parser.value(o.protocol));
@@ -276,3 +283,5 @@ CommandLine CommandLine::parse(const QStringList &arguments)
     result.error = applyServerOptions(parser, options, limitOptions, result.server);
     return result;
 }
+
+} // namespace App

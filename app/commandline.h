@@ -6,14 +6,16 @@
 #include <QCommandLineParser>
 #include <QString>
 
+namespace App {
+
 // The command line, read once: what to run and the server config it asks for.
 struct CommandLine
 {
-    Q_DECLARE_TR_FUNCTIONS(CommandLine)
+    Q_DECLARE_TR_FUNCTIONS(App::CommandLine)
 
 public:
     bool headless = false;
-    ServerConfig server;
+    Server::ServerConfig server;
     // Desktop mode: start the server at launch, the chat pane's nick, another settings file.
     bool startServer = false;
     QString nick;
@@ -22,3 +24,5 @@ public:
 
     static CommandLine parse(const QStringList &arguments);
 };
+
+} // namespace App

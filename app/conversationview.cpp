@@ -10,6 +10,8 @@
 #include <QTextBrowser>
 #include <QVBoxLayout>
 
+namespace App {
+
 namespace {
 
 // A busy channel must not grow the document without bound.
@@ -46,7 +48,7 @@ ConversationView::ConversationView(Kind kind, const QString &name, QWidget *pare
     });
 }
 
-void ConversationView::appendMessage(const ChatMessage &message)
+void ConversationView::appendMessage(const Client::ChatMessage &message)
 {
     m_messages->append(MessageFormatter::messageHtml(message));
 }
@@ -69,12 +71,12 @@ QString ConversationView::topic() const
     return m_topic ? m_topic->text() : QString();
 }
 
-void ConversationView::setMembers(const QList<ChannelState::Member> &members)
+void ConversationView::setMembers(const QList<Client::ChannelState::Member> &members)
 {
     if (!m_members)
         return;
     m_members->clear();
-    for (const ChannelState::Member &member : members) {
+    for (const Client::ChannelState::Member &member : members) {
         auto *item = new QListWidgetItem(member.prefixes.left(1) + member.nick, m_members);
         item->setData(Qt::UserRole, member.nick);
         item->setForeground(MessageFormatter::nickColor(member.nick));
@@ -100,3 +102,5 @@ void ConversationView::openLink(const QUrl &url)
     if (url.scheme() == u"http" || url.scheme() == u"https")
         QDesktopServices::openUrl(url);
 }
+
+} // namespace App

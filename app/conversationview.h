@@ -7,7 +7,11 @@
 class QLineEdit;
 class QListWidget;
 class QTextBrowser;
+namespace Client {
 struct ChatMessage;
+} // namespace Client
+
+namespace App {
 
 // One tab of a chat: a channel (topic bar, messages, member list), a private conversation,
 // or the server status.
@@ -24,11 +28,11 @@ public:
     QString name() const { return m_name; }
     void rename(const QString &name) { m_name = name; }
 
-    void appendMessage(const ChatMessage &message);
+    void appendMessage(const Client::ChatMessage &message);
     void appendEvent(const QString &text);
     void setTopic(const QString &topic);
     QString topic() const;
-    void setMembers(const QList<ChannelState::Member> &members);
+    void setMembers(const QList<Client::ChannelState::Member> &members);
     // As shown: prefix symbols and nick, e.g. "@alice".
     QStringList members() const;
     // The conversation as plain text, for tests and copying.
@@ -46,3 +50,5 @@ private:
     QTextBrowser *m_messages = nullptr;
     QListWidget *m_members = nullptr;
 };
+
+} // namespace App

@@ -2,14 +2,16 @@
 
 #include <QLoggingCategory>
 
+namespace App {
+
 Q_LOGGING_CATEGORY(lcHeadless, "qtchat.app")
 
 HeadlessServer::HeadlessServer(QObject *parent) : QObject(parent) { }
 
-bool HeadlessServer::start(const ServerConfig &config)
+bool HeadlessServer::start(const Server::ServerConfig &config)
 {
     // Every relayed line costs a queued signal: only watch them when they will be printed.
-    if (config.protocol == WireProtocol::Tutorial || lcHeadless().isDebugEnabled())
+    if (config.protocol == Server::WireProtocol::Tutorial || lcHeadless().isDebugEnabled())
         logEvents();
     if (m_server.start(config))
         return true;
@@ -26,10 +28,10 @@ void HeadlessServer::stop()
 void HeadlessServer::logEvents()
 {
     // Tutorial mode logs every chunk the way the tutorial prints it.
-    connect(&m_server, &ChatServer::messageRelayed, this,
+    connect(&m_server, &Server::ChatServer::messageRelayed, this,
             [this](const QString &from, const QString &target, const QString &text,
                    const QString &thread) {
-                if (m_server.config().protocol == WireProtocol::Tutorial)
+                if (m_server.config().protocol == Server::WireProtocol::Tutorial)
                     qCInfo(lcHeadless).noquote()
                         << QStringLiteral("[%1]").arg(thread) << tr("Message received from client:")
                         << text << QStringLiteral("(%1)").arg(from);
@@ -38,3 +40,5 @@ void HeadlessServer::logEvents()
                         << QStringLiteral("[%1]").arg(thread) << from << "->" << target << text;
             });
 }
+
+} // namespace App

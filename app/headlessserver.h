@@ -4,6 +4,8 @@
 
 #include <QObject>
 
+namespace App {
+
 // `qtchat --headless`: the server, its events on stderr, and a clean stop on SIGINT/SIGTERM.
 class HeadlessServer : public QObject
 {
@@ -13,11 +15,13 @@ public:
     explicit HeadlessServer(QObject *parent = nullptr);
 
     // False, with the reason on stderr, when the server could not start.
-    bool start(const ServerConfig &config);
+    bool start(const Server::ServerConfig &config);
     void stop();
 
 private:
     void logEvents();
 
-    ChatServer m_server;
+    Server::ChatServer m_server;
 };
+
+} // namespace App

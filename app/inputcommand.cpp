@@ -1,5 +1,7 @@
 #include "app/inputcommand.h"
 
+namespace App {
+
 namespace {
 
 InputCommand make(InputCommand::Kind kind, const QString &target, const QString &text = {})
@@ -97,3 +99,5 @@ InputCommand InputCommand::parse(const QString &line, const QString &conversatio
     auto [name, arguments] = firstWord(line.mid(1));
     return slashCommand(name.toLower(), arguments, conversation);
 }
+
+} // namespace App

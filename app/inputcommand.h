@@ -3,11 +3,13 @@
 #include <QCoreApplication>
 #include <QString>
 
+namespace App {
+
 // What the user typed into a chat input line, decided before anything is sent: plain text
 // for the current conversation, or one of the slash commands.
 struct InputCommand
 {
-    Q_DECLARE_TR_FUNCTIONS(InputCommand)
+    Q_DECLARE_TR_FUNCTIONS(App::InputCommand)
 
 public:
     enum class Kind { None, Message, Action, Join, Part, Nick, PrivateMessage, Topic, Raw, Error };
@@ -20,3 +22,5 @@ public:
     // `conversation` is the channel or nick of the current tab; empty in the status tab.
     static InputCommand parse(const QString &line, const QString &conversation);
 };
+
+} // namespace App

@@ -9,6 +9,8 @@
 #include <QThread>
 #include <QTranslator>
 
+namespace App {
+
 Q_LOGGING_CATEGORY(lcLanguage, "qtchat.language")
 
 namespace {
@@ -99,3 +101,5 @@ QString LanguageManager::displayName(const QString &language)
         return QStringLiteral("中文");
     return tr("System");
 }
+
+} // namespace App

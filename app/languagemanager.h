@@ -4,6 +4,8 @@
 #include <QObject>
 #include <QString>
 
+namespace App {
+
 // Switches the UI language at runtime: installs the app's translation (embedded under
 // :/i18n by qt_add_translations) and Qt's own qtbase_<lang>.qm, replacing whatever an earlier
 // apply() installed. QCoreApplication then sends QEvent::LanguageChange to every widget, whose
@@ -33,3 +35,5 @@ public:
 Q_SIGNALS:
     void languageChanged(const QString &language);
 };
+
+} // namespace App

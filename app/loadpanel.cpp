@@ -15,9 +15,11 @@
 #include <QSpinBox>
 #include <QVBoxLayout>
 
+namespace App {
+
 namespace {
 
-using Phase = LoadProgress::Phase;
+using Phase = Load::LoadProgress::Phase;
 
 constexpr int DefaultBots = 50;
 // Each bot is a descriptor in this process and a client of the server in this process; a
@@ -90,7 +92,7 @@ LoadPanel::LoadPanel(QWidget *parent)
 
 LoadPanel::~LoadPanel()
 {
-    m_engine.stop(LoadEngine::StopMode::Now);
+    m_engine.stop(Load::LoadEngine::StopMode::Now);
 }
 
 // The dock shares the window's height with the server panel and the threads view, so the
@@ -162,7 +164,7 @@ void LoadPanel::changeEvent(QEvent *event)
 
 void LoadPanel::retranslateUi()
 {
-    const ServerLimits limits;
+    const Server::ServerLimits limits;
     m_botsLabel->setText(tr("Bots:"));
     m_rateLabel->setText(tr("Messages/s per bot:"));
     m_channelLabel->setText(tr("Channel:"));
@@ -218,7 +220,7 @@ void LoadPanel::serverStopping()
             m_ending = Ending::ServerStopped;
         // Without waiting for lines in flight: the server is going away, and the bots must
         // have left before it stops, or they would see it close on them.
-        m_engine.stop(LoadEngine::StopMode::Now);
+        m_engine.stop(Load::LoadEngine::StopMode::Now);
         finishRun();
         return;
     }
@@ -259,14 +261,14 @@ void LoadPanel::stopLoad()
     if (!isRunning() || m_ending != Ending::None)
         return;
     m_ending = Ending::Stopped;
-    m_engine.requestStop(LoadEngine::StopMode::Drain);
+    m_engine.requestStop(Load::LoadEngine::StopMode::Drain);
     updateControls();
 }
 
 // The lab's run: every bot sends, paced, into one channel until stopped, then leaves with QUIT.
-LoadOptions LoadPanel::options() const
+Load::LoadOptions LoadPanel::options() const
 {
-    LoadOptions options = LoadOptions::preset(Scenario::Latency);
+    Load::LoadOptions options = Load::LoadOptions::preset(Load::Scenario::Latency);
     options.host = m_host.toUtf8();
     options.port = m_port;
     options.clients = m_bots->value();
@@ -357,7 +359,7 @@ void LoadPanel::updateControls()
 
 void LoadPanel::showProgress()
 {
-    const LoadProgress &p = m_progress;
+    const Load::LoadProgress &p = m_progress;
     QString connected = tr("%1 of %2").arg(p.connected).arg(p.clients);
     if (p.failed > 0)
         connected = tr("%1 (%2 failed)").arg(connected).arg(p.failed);
@@ -395,7 +397,7 @@ void LoadPanel::showStatus()
 
 QString LoadPanel::runningStatus() const
 {
-    const LoadProgress &p = m_progress;
+    const Load::LoadProgress &p = m_progress;
     switch (p.phase) {
     case Phase::Idle:
     case Phase::Finished: // finished, not polled yet
@@ -417,7 +419,7 @@ QString LoadPanel::runningStatus() const
 
 QString LoadPanel::finishedStatus() const
 {
-    const LoadProgress &p = m_progress;
+    const Load::LoadProgress &p = m_progress;
     if (!p.failures.isEmpty())
         return tr("The bots stopped on an error: %1").arg(p.failures.constFirst());
     if (p.stalled)
@@ -457,3 +459,5 @@ QString LoadPanel::statusText() const
 {
     return m_status->text();
 }
+
+} // namespace App

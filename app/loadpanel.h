@@ -15,6 +15,8 @@ class QLineEdit;
 class QPushButton;
 class QSpinBox;
 
+namespace App {
+
 // The load lab: N bots join a channel of the app's own server and send at a chosen rate, so
 // that the threads view and the throughput chart show how each threading model copes. The
 // bots are the load generator's engine (qtchat-load), on threads of their own; this widget
@@ -47,7 +49,7 @@ public:
     // The engine's thread is alive (started and not yet joined).
     bool isRunning() const { return m_engine.isRunning(); }
     // As of the last poll.
-    const LoadProgress &progress() const { return m_progress; }
+    const Load::LoadProgress &progress() const { return m_progress; }
     QString statusText() const;
     // The whole form, not the scroll area's guess, so that the dock starts out big enough.
     QSize sizeHint() const override;
@@ -81,7 +83,7 @@ private:
     void buildForm();
     QGridLayout *buildStatsGrid(QWidget *content);
     void retranslateUi();
-    LoadOptions options() const;
+    Load::LoadOptions options() const;
     QString checkStartable() const;
     void poll();
     void finishRun();
@@ -94,11 +96,11 @@ private:
     QString hintWhenIdle() const;
     void showError(const QString &text);
 
-    LoadEngine m_engine;
+    Load::LoadEngine m_engine;
     QTimer m_pollTimer;
     QElapsedTimer m_clock;
     std::deque<Sample> m_samples; // the last second of polls, for the rates
-    LoadProgress m_progress;
+    Load::LoadProgress m_progress;
     double m_sentPerSecond = 0;
     double m_deliveredPerSecond = 0;
     QString m_host;
@@ -122,3 +124,5 @@ private:
     QLabel *m_lossLabel, *m_latencyLabel;
     QLabel *m_connected, *m_sent, *m_delivered, *m_inFlight, *m_loss, *m_latency;
 };
+
+} // namespace App

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <iterator>
 
+namespace App {
+
 namespace {
 
 // C0, DEL and C1 controls, the Unicode line/paragraph separators (item delegates break lines
@@ -187,3 +189,5 @@ QString LogModel::escaped(QStringView text)
     }
     return out;
 }
+
+} // namespace App

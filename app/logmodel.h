@@ -7,6 +7,8 @@
 
 #include <deque>
 
+namespace App {
+
 enum class LogLevel { Debug, Info, Warning, Error };
 
 struct LogEntry
@@ -83,3 +85,5 @@ private:
     quint64 m_firstSerial = 0; // serial of row 0
     quint64 m_dropped = 0;
 };
+
+} // namespace App

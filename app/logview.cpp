@@ -22,6 +22,8 @@
 
 #include <algorithm>
 
+namespace App {
+
 // Level and text filter in one pass over the LogModel's entries, without QVariant round trips.
 class LogFilterModel : public QSortFilterProxyModel
 {
@@ -355,3 +357,5 @@ void LogView::updateCountLabel()
                               ? tr("%L1 of %Ln line(s)", nullptr, total).arg(m_filter->rowCount())
                               : tr("%Ln line(s)", nullptr, total));
 }
+
+} // namespace App

@@ -6,7 +6,6 @@
 
 #include <optional>
 
-class LogFilterModel;
 class QAction;
 class QComboBox;
 class QLabel;
@@ -14,6 +13,10 @@ class QLineEdit;
 class QListView;
 class QPushButton;
 class QToolButton;
+
+namespace App {
+
+class LogFilterModel;
 
 // The live server log: a filterable list of plain-text lines over a LogModel. Only the rows
 // on screen are ever formatted, and the list re-lays out once per batch, not once per line.
@@ -73,3 +76,5 @@ private:
     bool m_followTail = true;
     std::optional<quint64> m_anchorSerial; // the line at the top while the user reads
 };
+
+} // namespace App

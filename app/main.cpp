@@ -33,31 +33,32 @@ bool hasWindowSystem()
         || !qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM");
 }
 
-int runHeadless(const CommandLine &commandLine)
+int runHeadless(const App::CommandLine &commandLine)
 {
-    HeadlessServer server;
+    App::HeadlessServer server;
     if (!server.start(commandLine.server))
         return 1;
-    UnixSignalWatcher signals;
-    QObject::connect(&signals, &UnixSignalWatcher::terminationRequested, &server, [&server] {
+    App::UnixSignalWatcher signals;
+    QObject::connect(&signals, &App::UnixSignalWatcher::terminationRequested, &server, [&server] {
         server.stop();
         QCoreApplication::quit();
     });
     return QCoreApplication::exec();
 }
 
-int runDesktop(const CommandLine &commandLine)
+int runDesktop(const App::CommandLine &commandLine)
 {
     if (!commandLine.configFile.isEmpty())
-        AppSettings::setFileName(commandLine.configFile);
+        App::AppSettings::setFileName(commandLine.configFile);
     QIcon icon;
     for (int size : {16, 32, 48, 64, 128, 256})
         icon.addFile(QStringLiteral(":/icons/qtchat-%1.png").arg(size), QSize(size, size));
     QApplication::setWindowIcon(icon);
-    MainWindow window(commandLine.nick);
+    App::MainWindow window(commandLine.nick);
     window.show();
-    UnixSignalWatcher signals;
-    QObject::connect(&signals, &UnixSignalWatcher::terminationRequested, &window, &QWidget::close);
+    App::UnixSignalWatcher signals;
+    QObject::connect(&signals, &App::UnixSignalWatcher::terminationRequested, &window,
+                     &QWidget::close);
     if (commandLine.startServer)
         window.startServer();
     return QApplication::exec();
@@ -94,7 +95,7 @@ int main(int argc, char *argv[])
     std::unique_ptr<QCoreApplication> app(windowless ? new QCoreApplication(argc, argv)
                                                      : new QApplication(argc, argv));
     describeApplication();
-    const CommandLine commandLine = CommandLine::parse(QCoreApplication::arguments());
+    const App::CommandLine commandLine = App::CommandLine::parse(QCoreApplication::arguments());
     if (!commandLine.error.isEmpty()) {
         std::fprintf(stderr, "qtchat: %s\n", qUtf8Printable(commandLine.error));
         return 2;

@@ -22,14 +22,16 @@
 #include <QStatusBar>
 #include <QVBoxLayout>
 
+namespace App {
+
 namespace {
 
 const QString SystemLanguage = QStringLiteral("system");
 
-double totalMessagesPerSecond(const QList<ThreadStats> &threads)
+double totalMessagesPerSecond(const QList<Server::ThreadStats> &threads)
 {
     double total = 0;
-    for (const ThreadStats &thread : threads)
+    for (const Server::ThreadStats &thread : threads)
         total += thread.messagesPerSecond;
     return total;
 }
@@ -38,7 +40,7 @@ double totalMessagesPerSecond(const QList<ThreadStats> &threads)
 
 MainWindow::MainWindow(const QString &nick, QWidget *parent)
     : QMainWindow(parent),
-      m_paneClient(new ChatClient(this)),
+      m_paneClient(new Client::ChatClient(this)),
       m_panel(new ServerPanel(this)),
       m_threads(new ThreadsView(this)),
       m_chat(new ChatWidget(m_paneClient, this)),
@@ -161,40 +163,40 @@ void MainWindow::setLanguage(const QString &language)
 
 void MainWindow::connectServer()
 {
-    connect(&m_server, &ChatServer::clientConnected, this,
+    connect(&m_server, &Server::ChatServer::clientConnected, this,
             [this](quint32 id, const QString &peer, const QString &thread) {
                 log(LogLevel::Info, thread,
                     tr("client %1 connected from %2, served by %3").arg(id).arg(peer, thread));
             });
-    connect(&m_server, &ChatServer::clientRegistered, this,
+    connect(&m_server, &Server::ChatServer::clientRegistered, this,
             [this](quint32 id, const QString &nick, const QString &thread) {
                 log(LogLevel::Info, thread, tr("client %1 registered as %2").arg(id).arg(nick));
             });
-    connect(&m_server, &ChatServer::clientDisconnected, this,
+    connect(&m_server, &Server::ChatServer::clientDisconnected, this,
             [this](quint32 id, const QString &nick, const QString &reason, const QString &thread) {
                 log(LogLevel::Info, thread,
                     tr("client %1 (%2) disconnected: %3").arg(id).arg(nick, reason));
             });
-    connect(&m_server, &ChatServer::messageRelayed, this,
+    connect(&m_server, &Server::ChatServer::messageRelayed, this,
             [this](const QString &from, const QString &target, const QString &text,
                    const QString &thread) {
                 const QString route = target.isEmpty() ? from : from + u" → " + target;
                 log(LogLevel::Debug, thread,
                     tr("Message received from client: %1").arg(text) + u"  [" + route + u']');
             });
-    connect(&m_server, &ChatServer::statsUpdated, this, &MainWindow::showStats);
+    connect(&m_server, &Server::ChatServer::statsUpdated, this, &MainWindow::showStats);
 }
 
 void MainWindow::connectPaneClient()
 {
-    connect(m_paneClient, &ChatClient::errorOccurred, this,
+    connect(m_paneClient, &Client::ChatClient::errorOccurred, this,
             [this](const QString &message) { log(LogLevel::Warning, tr("chat pane"), message); });
 }
 
 void MainWindow::startServer()
 {
     QString error;
-    ServerConfig config = m_panel->config(AppSettings::instance()->serverConfig(), &error);
+    Server::ServerConfig config = m_panel->config(AppSettings::instance()->serverConfig(), &error);
     config.limits.noLimits = config.limits.noLimits || m_load->liftsLimits();
     if (!error.isEmpty() || !m_server.start(config)) {
         const QString reason = error.isEmpty() ? m_server.startError() : error;
@@ -205,7 +207,7 @@ void MainWindow::startServer()
     AppSettings *settings = AppSettings::instance();
     settings->setBindAddress(config.bindAddress.toString());
     settings->setPort(config.port);
-    settings->setThreadingModel(threadingModelName(config.threading));
+    settings->setThreadingModel(Server::threadingModelName(config.threading));
     settings->setWorkers(config.workers);
     m_panel->setRunning(true);
     m_threads->clear();
@@ -214,8 +216,8 @@ void MainWindow::startServer()
         tr("Listening on %1 port %2 with %3 threading")
             .arg(config.bindAddress.toString())
             .arg(m_server.serverPort())
-            .arg(threadingModelName(config.threading)));
-    ClientSettings client;
+            .arg(Server::threadingModelName(config.threading)));
+    Client::ClientSettings client;
     client.host = localHostForClients();
     client.port = m_server.serverPort();
     client.nick = m_nickOverride.isEmpty() ? settings->nickname() : m_nickOverride;
@@ -273,7 +275,7 @@ QList<ClientWindow *> MainWindow::clientWindows() const
     return open;
 }
 
-void MainWindow::showStats(const QList<ThreadStats> &threads)
+void MainWindow::showStats(const QList<Server::ThreadStats> &threads)
 {
     m_threads->updateStats(threads);
     const QString clients = tr("%n client(s)", nullptr, m_server.clientCount());
@@ -319,3 +321,5 @@ void MainWindow::closeEvent(QCloseEvent *event)
         stopServer();
     event->accept();
 }
+
+} // namespace App

@@ -6,17 +6,23 @@
 #include <QMainWindow>
 #include <QPointer>
 
+namespace Client {
 class ChatClient;
+} // namespace Client
+class QActionGroup;
+class QDockWidget;
+class QMenu;
+
+namespace App {
+
 class ChatWidget;
 class ClientWindow;
 class LanguageManager;
 class LoadPanel;
 class LogView;
-class QActionGroup;
-class QDockWidget;
-class QMenu;
 class ServerPanel;
 class ThreadsView;
+
 enum class LogLevel;
 
 // The window people open: the server panel and threads view, the chat pane (a built-in
@@ -36,10 +42,10 @@ public:
     ClientWindow *openClientWindow();
     void setLanguage(const QString &language);
 
-    ChatServer *server() { return &m_server; }
+    Server::ChatServer *server() { return &m_server; }
     ServerPanel *serverPanel() const { return m_panel; }
     ChatWidget *chatPane() const { return m_chat; }
-    ChatClient *paneClient() const { return m_paneClient; }
+    Client::ChatClient *paneClient() const { return m_paneClient; }
     LogView *logView() const { return m_log; }
     ThreadsView *threadsView() const { return m_threads; }
     LoadPanel *loadPanel() const { return m_load; }
@@ -55,14 +61,14 @@ private:
     void retranslateUi();
     void connectServer();
     void connectPaneClient();
-    void showStats(const QList<ThreadStats> &threads);
+    void showStats(const QList<Server::ThreadStats> &threads);
     void log(LogLevel level, const QString &thread, const QString &text);
     void openSettings();
     void restoreLayout();
     QString localHostForClients() const;
 
-    ChatServer m_server;
-    ChatClient *m_paneClient;
+    Server::ChatServer m_server;
+    Client::ChatClient *m_paneClient;
     ServerPanel *m_panel;
     ThreadsView *m_threads;
     ChatWidget *m_chat;
@@ -84,3 +90,5 @@ private:
     QString m_nickOverride;
     int m_nextGuest = 1;
 };
+
+} // namespace App

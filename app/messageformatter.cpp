@@ -4,6 +4,8 @@
 
 #include <QRegularExpression>
 
+namespace App {
+
 namespace MessageFormatter {
 
 namespace {
@@ -57,7 +59,7 @@ QString linkified(const QString &text)
     return html;
 }
 
-QString messageHtml(const ChatMessage &message)
+QString messageHtml(const Client::ChatMessage &message)
 {
     const QString color = nickColor(message.from).name();
     const QString nick = message.from.toHtmlEscaped();
@@ -81,3 +83,5 @@ QString eventHtml(const QDateTime &time, const QString &text)
 }
 
 } // namespace MessageFormatter
+
+} // namespace App

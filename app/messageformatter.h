@@ -4,7 +4,11 @@
 #include <QDateTime>
 #include <QString>
 
+namespace Client {
 struct ChatMessage;
+} // namespace Client
+
+namespace App {
 
 // Turns chat lines into the HTML a QTextBrowser shows. Everything from the network is escaped:
 // only the markup made here (time, nick colour, links to http/https URLs) is ever rendered.
@@ -14,8 +18,10 @@ namespace MessageFormatter {
 QColor nickColor(const QString &nick);
 // Plain text to HTML: escaped, with http(s) URLs as links.
 QString linkified(const QString &text);
-QString messageHtml(const ChatMessage &message);
+QString messageHtml(const Client::ChatMessage &message);
 // A line about the channel (joins, parts, topic changes, errors), in grey.
 QString eventHtml(const QDateTime &time, const QString &text);
 
 } // namespace MessageFormatter
+
+} // namespace App

@@ -10,10 +10,13 @@
 #include <QPushButton>
 #include <QSpinBox>
 
+namespace App {
+
 namespace {
 
-constexpr ThreadingModel Models[]
-    = {ThreadingModel::PerConnection, ThreadingModel::Pool, ThreadingModel::Single};
+constexpr Server::ThreadingModel Models[]
+    = {Server::ThreadingModel::PerConnection, Server::ThreadingModel::Pool,
+       Server::ThreadingModel::Single};
 
 } // namespace
 
@@ -33,7 +36,7 @@ ServerPanel::ServerPanel(QWidget *parent)
 {
     m_port->setRange(1, 65535);
     m_workers->setRange(0, 256);
-    for (ThreadingModel model : Models)
+    for (Server::ThreadingModel model : Models)
         m_threading->addItem(QString(), QVariant::fromValue(int(model)));
     m_status->setWordWrap(true);
     m_status->setTextInteractionFlags(Qt::TextSelectableByMouse);
@@ -65,7 +68,7 @@ ServerPanel::ServerPanel(QWidget *parent)
     retranslateUi();
 }
 
-void ServerPanel::setConfig(const ServerConfig &config)
+void ServerPanel::setConfig(const Server::ServerConfig &config)
 {
     m_bind->setText(config.bindAddress.toString());
     m_port->setValue(config.port);
@@ -73,9 +76,9 @@ void ServerPanel::setConfig(const ServerConfig &config)
     m_workers->setValue(config.workers);
 }
 
-ServerConfig ServerPanel::config(const ServerConfig &base, QString *error) const
+Server::ServerConfig ServerPanel::config(const Server::ServerConfig &base, QString *error) const
 {
-    ServerConfig config = base;
+    Server::ServerConfig config = base;
     if (!config.bindAddress.setAddress(m_bind->text().trimmed())) {
         *error = tr("'%1' is not an IP address. Use 127.0.0.1 for this computer only, or "
                     "0.0.0.0 for every network.")
@@ -83,7 +86,7 @@ ServerConfig ServerPanel::config(const ServerConfig &base, QString *error) const
         return config;
     }
     config.port = quint16(m_port->value());
-    config.threading = ThreadingModel(m_threading->currentData().toInt());
+    config.threading = Server::ThreadingModel(m_threading->currentData().toInt());
     config.workers = m_workers->value();
     *error = config.validate();
     return config;
@@ -123,8 +126,9 @@ QString ServerPanel::statusText() const
 
 void ServerPanel::updateWorkersEnabled()
 {
-    m_workers->setEnabled(
-        !m_running && ThreadingModel(m_threading->currentData().toInt()) == ThreadingModel::Pool);
+    m_workers->setEnabled(!m_running
+                          && Server::ThreadingModel(m_threading->currentData().toInt())
+                              == Server::ThreadingModel::Pool);
 }
 
 void ServerPanel::updateBindWarning()
@@ -159,3 +163,5 @@ void ServerPanel::retranslateUi()
         tr("Per connection: one QThread per client, as in the tutorial. Pool: a few long-lived "
            "threads share the clients. Single: one thread serves everyone."));
 }
+
+} // namespace App

@@ -10,6 +10,8 @@ class QLineEdit;
 class QPushButton;
 class QSpinBox;
 
+namespace App {
+
 // The server's controls: where to listen, which threading model, Start/Stop, and a status line.
 // An address other computers can reach gets a warning line while it is in the field.
 class ServerPanel : public QWidget
@@ -19,9 +21,9 @@ class ServerPanel : public QWidget
 public:
     explicit ServerPanel(QWidget *parent = nullptr);
 
-    void setConfig(const ServerConfig &config);
+    void setConfig(const Server::ServerConfig &config);
     // The fields over `base`; an empty *error when they make a valid config.
-    ServerConfig config(const ServerConfig &base, QString *error) const;
+    Server::ServerConfig config(const Server::ServerConfig &base, QString *error) const;
 
     void setRunning(bool running);
     bool isRunning() const { return m_running; }
@@ -58,3 +60,5 @@ private:
     bool m_running = false;
     bool m_showingError = false;
 };
+
+} // namespace App

@@ -20,11 +20,13 @@
 #include <QTabWidget>
 #include <QVBoxLayout>
 
+namespace App {
+
 namespace {
 
 const char *const pageTitles[] = {
-    QT_TRANSLATE_NOOP("SettingsDialog", "General"),
-    QT_TRANSLATE_NOOP("SettingsDialog", "Limits and TLS"),
+    QT_TRANSLATE_NOOP("App::SettingsDialog", "General"),
+    QT_TRANSLATE_NOOP("App::SettingsDialog", "Limits and TLS"),
 };
 
 struct GroupSpec
@@ -35,11 +37,11 @@ struct GroupSpec
 
 // In page order: a page's groups are added, and retranslated, in the order of this table.
 const GroupSpec groupSpecs[] = {
-    {0, QT_TRANSLATE_NOOP("SettingsDialog", "Chat")},
-    {0, QT_TRANSLATE_NOOP("SettingsDialog", "Server")},
-    {0, QT_TRANSLATE_NOOP("SettingsDialog", "Interface")},
-    {1, QT_TRANSLATE_NOOP("SettingsDialog", "Limits")},
-    {1, QT_TRANSLATE_NOOP("SettingsDialog", "TLS")},
+    {0, QT_TRANSLATE_NOOP("App::SettingsDialog", "Chat")},
+    {0, QT_TRANSLATE_NOOP("App::SettingsDialog", "Server")},
+    {0, QT_TRANSLATE_NOOP("App::SettingsDialog", "Interface")},
+    {1, QT_TRANSLATE_NOOP("App::SettingsDialog", "Limits")},
+    {1, QT_TRANSLATE_NOOP("App::SettingsDialog", "TLS")},
 };
 
 struct NamedCode
@@ -56,89 +58,89 @@ struct FieldSpec
 };
 
 const FieldSpec fieldSpecs[] = {
-    {0, "nickname", QT_TRANSLATE_NOOP("SettingsDialog", "&Nickname:")},
-    {0, "autoJoinChannel", QT_TRANSLATE_NOOP("SettingsDialog", "&Join at start:")},
-    {1, "bindAddress", QT_TRANSLATE_NOOP("SettingsDialog", "Listen on &address:")},
-    {1, "port", QT_TRANSLATE_NOOP("SettingsDialog", "&Port:")},
-    {1, "threadingModel", QT_TRANSLATE_NOOP("SettingsDialog", "&Threading model:")},
-    {1, "workers", QT_TRANSLATE_NOOP("SettingsDialog", "&Worker threads:")},
-    {1, "serverName", QT_TRANSLATE_NOOP("SettingsDialog", "Server &name:")},
-    {1, "password", QT_TRANSLATE_NOOP("SettingsDialog", "Pass&word:")},
-    {2, "language", QT_TRANSLATE_NOOP("SettingsDialog", "&Language:")},
-    {2, "logLineCap", QT_TRANSLATE_NOOP("SettingsDialog", "Log &keeps at most:")},
-    {3, "maxClients", QT_TRANSLATE_NOOP("SettingsDialog", "Max. &clients:")},
-    {3, "maxClientsPerIp", QT_TRANSLATE_NOOP("SettingsDialog", "Clients per &IP address:")},
-    {3, "maxChannelsPerClient", QT_TRANSLATE_NOOP("SettingsDialog", "C&hannels per client:")},
-    {3, "sendQueueBytes", QT_TRANSLATE_NOOP("SettingsDialog", "&Send queue per client:")},
-    {3, "floodBurstLines", QT_TRANSLATE_NOOP("SettingsDialog", "Flood &burst:")},
-    {3, "floodLinesPerSecond", QT_TRANSLATE_NOOP("SettingsDialog", "Flood &rate:")},
+    {0, "nickname", QT_TRANSLATE_NOOP("App::SettingsDialog", "&Nickname:")},
+    {0, "autoJoinChannel", QT_TRANSLATE_NOOP("App::SettingsDialog", "&Join at start:")},
+    {1, "bindAddress", QT_TRANSLATE_NOOP("App::SettingsDialog", "Listen on &address:")},
+    {1, "port", QT_TRANSLATE_NOOP("App::SettingsDialog", "&Port:")},
+    {1, "threadingModel", QT_TRANSLATE_NOOP("App::SettingsDialog", "&Threading model:")},
+    {1, "workers", QT_TRANSLATE_NOOP("App::SettingsDialog", "&Worker threads:")},
+    {1, "serverName", QT_TRANSLATE_NOOP("App::SettingsDialog", "Server &name:")},
+    {1, "password", QT_TRANSLATE_NOOP("App::SettingsDialog", "Pass&word:")},
+    {2, "language", QT_TRANSLATE_NOOP("App::SettingsDialog", "&Language:")},
+    {2, "logLineCap", QT_TRANSLATE_NOOP("App::SettingsDialog", "Log &keeps at most:")},
+    {3, "maxClients", QT_TRANSLATE_NOOP("App::SettingsDialog", "Max. &clients:")},
+    {3, "maxClientsPerIp", QT_TRANSLATE_NOOP("App::SettingsDialog", "Clients per &IP address:")},
+    {3, "maxChannelsPerClient", QT_TRANSLATE_NOOP("App::SettingsDialog", "C&hannels per client:")},
+    {3, "sendQueueBytes", QT_TRANSLATE_NOOP("App::SettingsDialog", "&Send queue per client:")},
+    {3, "floodBurstLines", QT_TRANSLATE_NOOP("App::SettingsDialog", "Flood &burst:")},
+    {3, "floodLinesPerSecond", QT_TRANSLATE_NOOP("App::SettingsDialog", "Flood &rate:")},
     {3, "registrationTimeoutSeconds",
-     QT_TRANSLATE_NOOP("SettingsDialog", "Re&gistration timeout:")},
-    {3, "pingIntervalSeconds", QT_TRANSLATE_NOOP("SettingsDialog", "P&ing interval:")},
-    {3, "pingTimeoutSeconds", QT_TRANSLATE_NOOP("SettingsDialog", "Ping time&out:")},
-    {3, "liftLimits", QT_TRANSLATE_NOOP("SettingsDialog", "Load tests:")},
-    {4, "tlsCertificatePath", QT_TRANSLATE_NOOP("SettingsDialog", "Certi&ficate file:")},
-    {4, "tlsKeyPath", QT_TRANSLATE_NOOP("SettingsDialog", "Pri&vate key file:")},
+     QT_TRANSLATE_NOOP("App::SettingsDialog", "Re&gistration timeout:")},
+    {3, "pingIntervalSeconds", QT_TRANSLATE_NOOP("App::SettingsDialog", "P&ing interval:")},
+    {3, "pingTimeoutSeconds", QT_TRANSLATE_NOOP("App::SettingsDialog", "Ping time&out:")},
+    {3, "liftLimits", QT_TRANSLATE_NOOP("App::SettingsDialog", "Load tests:")},
+    {4, "tlsCertificatePath", QT_TRANSLATE_NOOP("App::SettingsDialog", "Certi&ficate file:")},
+    {4, "tlsKeyPath", QT_TRANSLATE_NOOP("App::SettingsDialog", "Pri&vate key file:")},
 };
 
 // Why each limit exists, in one sentence: the tooltip of its editor.
 const NamedCode limitToolTips[] = {
     {"maxClients",
-     QT_TRANSLATE_NOOP("SettingsDialog",
+     QT_TRANSLATE_NOOP("App::SettingsDialog",
                        "Caps the clients connected at once, so that a runaway script cannot use "
                        "up the server's memory and file handles; 0 means no cap.")},
     {"maxClientsPerIp",
-     QT_TRANSLATE_NOOP("SettingsDialog",
+     QT_TRANSLATE_NOOP("App::SettingsDialog",
                        "Stops one computer from taking every connection; keep it high enough "
                        "for a classroom or an office that shares one router.")},
     {"maxChannelsPerClient",
-     QT_TRANSLATE_NOOP("SettingsDialog",
+     QT_TRANSLATE_NOOP("App::SettingsDialog",
                        "Stops one client from filling the server with channels; 0 means no "
                        "cap.")},
     {"sendQueueBytes",
-     QT_TRANSLATE_NOOP("SettingsDialog",
+     QT_TRANSLATE_NOOP("App::SettingsDialog",
                        "How much unsent output a client that stops reading may pile up before "
                        "it is disconnected, so that one stalled client cannot eat the memory.")},
     {"floodBurstLines",
-     QT_TRANSLATE_NOOP("SettingsDialog",
+     QT_TRANSLATE_NOOP("App::SettingsDialog",
                        "How many lines a client may send in one go before flood control slows "
                        "it down; large enough for what a client sends when it connects.")},
     {"floodLinesPerSecond",
-     QT_TRANSLATE_NOOP("SettingsDialog",
+     QT_TRANSLATE_NOOP("App::SettingsDialog",
                        "The pace a client may keep up after its burst, so that no one can drown "
                        "a channel in messages; 0 turns flood control off.")},
     {"registrationTimeoutSeconds",
-     QT_TRANSLATE_NOOP("SettingsDialog",
+     QT_TRANSLATE_NOOP("App::SettingsDialog",
                        "Closes connections that never finish signing in, so that idle or "
                        "half-open sockets do not pile up.")},
     {"pingIntervalSeconds",
-     QT_TRANSLATE_NOOP("SettingsDialog",
+     QT_TRANSLATE_NOOP("App::SettingsDialog",
                        "After this much silence the server sends a PING, to find clients whose "
                        "connection died without a word.")},
     {"pingTimeoutSeconds",
-     QT_TRANSLATE_NOOP("SettingsDialog",
+     QT_TRANSLATE_NOOP("App::SettingsDialog",
                        "How long a client has to answer a PING before it counts as gone; "
                        "generous enough for a laptop waking from sleep.")},
     {"liftLimits",
-     QT_TRANSLATE_NOOP("SettingsDialog",
+     QT_TRANSLATE_NOOP("App::SettingsDialog",
                        "For benchmarks and load tests only: with thousands of simulated clients "
                        "on one machine, flood control and the caps would stop the test itself; "
                        "line, buffer and send-queue limits and timeouts stay.")},
     {"tlsCertificatePath",
-     QT_TRANSLATE_NOOP("SettingsDialog",
+     QT_TRANSLATE_NOOP("App::SettingsDialog",
                        "The server's certificate (PEM): with it and its key, every client must "
                        "connect over TLS, so that no one else on the network can read the "
                        "chat.")},
     {"tlsKeyPath",
-     QT_TRANSLATE_NOOP("SettingsDialog",
+     QT_TRANSLATE_NOOP("App::SettingsDialog",
                        "The certificate's private key (PEM, not password-protected); keep the "
                        "file readable by you only.")},
 };
 
 const NamedCode threadingModels[] = {
-    {"per-connection", QT_TRANSLATE_NOOP("SettingsDialog", "One thread per connection")},
-    {"pool", QT_TRANSLATE_NOOP("SettingsDialog", "Thread pool")},
-    {"single", QT_TRANSLATE_NOOP("SettingsDialog", "Single thread")},
+    {"per-connection", QT_TRANSLATE_NOOP("App::SettingsDialog", "One thread per connection")},
+    {"pool", QT_TRANSLATE_NOOP("App::SettingsDialog", "Thread pool")},
+    {"single", QT_TRANSLATE_NOOP("App::SettingsDialog", "Single thread")},
 };
 
 struct SpinRange
@@ -176,21 +178,21 @@ struct SpinText
 };
 
 const SpinText spinTexts[] = {
-    {"workers", nullptr, QT_TRANSLATE_NOOP("SettingsDialog", "Automatic (one per core)")},
-    {"logLineCap", QT_TRANSLATE_NOOP("SettingsDialog", " lines"), nullptr},
-    {"maxClients", nullptr, QT_TRANSLATE_NOOP("SettingsDialog", "No cap")},
-    {"maxClientsPerIp", nullptr, QT_TRANSLATE_NOOP("SettingsDialog", "No cap")},
-    {"maxChannelsPerClient", nullptr, QT_TRANSLATE_NOOP("SettingsDialog", "No cap")},
-    {"sendQueueBytes", QT_TRANSLATE_NOOP("SettingsDialog", " bytes"),
-     QT_TRANSLATE_NOOP("SettingsDialog", "No cap")},
-    {"floodBurstLines", QT_TRANSLATE_NOOP("SettingsDialog", " lines"), nullptr},
-    {"floodLinesPerSecond", QT_TRANSLATE_NOOP("SettingsDialog", " lines/s"),
-     QT_TRANSLATE_NOOP("SettingsDialog", "No flood control")},
-    {"registrationTimeoutSeconds", QT_TRANSLATE_NOOP("SettingsDialog", " s"),
-     QT_TRANSLATE_NOOP("SettingsDialog", "No timeout")},
-    {"pingIntervalSeconds", QT_TRANSLATE_NOOP("SettingsDialog", " s"),
-     QT_TRANSLATE_NOOP("SettingsDialog", "Never")},
-    {"pingTimeoutSeconds", QT_TRANSLATE_NOOP("SettingsDialog", " s"), nullptr},
+    {"workers", nullptr, QT_TRANSLATE_NOOP("App::SettingsDialog", "Automatic (one per core)")},
+    {"logLineCap", QT_TRANSLATE_NOOP("App::SettingsDialog", " lines"), nullptr},
+    {"maxClients", nullptr, QT_TRANSLATE_NOOP("App::SettingsDialog", "No cap")},
+    {"maxClientsPerIp", nullptr, QT_TRANSLATE_NOOP("App::SettingsDialog", "No cap")},
+    {"maxChannelsPerClient", nullptr, QT_TRANSLATE_NOOP("App::SettingsDialog", "No cap")},
+    {"sendQueueBytes", QT_TRANSLATE_NOOP("App::SettingsDialog", " bytes"),
+     QT_TRANSLATE_NOOP("App::SettingsDialog", "No cap")},
+    {"floodBurstLines", QT_TRANSLATE_NOOP("App::SettingsDialog", " lines"), nullptr},
+    {"floodLinesPerSecond", QT_TRANSLATE_NOOP("App::SettingsDialog", " lines/s"),
+     QT_TRANSLATE_NOOP("App::SettingsDialog", "No flood control")},
+    {"registrationTimeoutSeconds", QT_TRANSLATE_NOOP("App::SettingsDialog", " s"),
+     QT_TRANSLATE_NOOP("App::SettingsDialog", "No timeout")},
+    {"pingIntervalSeconds", QT_TRANSLATE_NOOP("App::SettingsDialog", " s"),
+     QT_TRANSLATE_NOOP("App::SettingsDialog", "Never")},
+    {"pingTimeoutSeconds", QT_TRANSLATE_NOOP("App::SettingsDialog", " s"), nullptr},
 };
 
 const SpinRange *spinRange(const QString &key)
@@ -605,3 +607,5 @@ void SettingsDialog::retranslateEditors()
         ->setToolTip(tr("Clients must send this password to connect. Leave it empty for "
                         "an open server."));
 }
+
+} // namespace App

@@ -11,6 +11,8 @@ class QGroupBox;
 class QLabel;
 class QTabWidget;
 
+namespace App {
+
 // Edits AppSettings::instance(). OK checks every field first (each alone, then the pairs that
 // must fit together) and applies them only when all are valid; otherwise each rejected value's
 // reason is shown under its field, its tab is brought forward and the dialog stays open.
@@ -78,3 +80,5 @@ private:
     QLabel *m_bindWarning = nullptr;
     QDialogButtonBox *m_buttons = nullptr;
 };
+
+} // namespace App

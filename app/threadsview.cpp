@@ -13,6 +13,8 @@
 
 #include <algorithm>
 
+namespace App {
+
 namespace {
 
 bool isAsciiDigit(QChar c)
@@ -83,9 +85,9 @@ public:
     QVariant data(const QModelIndex &index, int role) const override;
     QVariant headerData(int section, Qt::Orientation orientation, int role) const override;
 
-    const ThreadStats &stats(int row) const { return m_rows.at(row); }
-    const QList<ThreadStats> &rows() const { return m_rows; }
-    void update(QList<ThreadStats> threads);
+    const Server::ThreadStats &stats(int row) const { return m_rows.at(row); }
+    const QList<Server::ThreadStats> &rows() const { return m_rows; }
+    void update(QList<Server::ThreadStats> threads);
     void clear();
     void retranslate()
     {
@@ -93,18 +95,18 @@ public:
     }
 
 private:
-    int orderOf(int row, const QList<ThreadStats> &fresh, qsizetype next) const;
-    void removeRun(int row, const QList<ThreadStats> &fresh, qsizetype next);
-    qsizetype insertRun(int row, const QList<ThreadStats> &fresh, qsizetype next);
+    int orderOf(int row, const QList<Server::ThreadStats> &fresh, qsizetype next) const;
+    void removeRun(int row, const QList<Server::ThreadStats> &fresh, qsizetype next);
+    qsizetype insertRun(int row, const QList<Server::ThreadStats> &fresh, qsizetype next);
 
-    QList<ThreadStats> m_rows;
+    QList<Server::ThreadStats> m_rows;
 };
 
 QVariant ThreadStatsModel::data(const QModelIndex &index, int role) const
 {
     if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
         return {};
-    const ThreadStats &s = m_rows.at(index.row());
+    const Server::ThreadStats &s = m_rows.at(index.row());
     if (role == Qt::TextAlignmentRole && index.column() != ThreadsView::NameColumn)
         return int(Qt::AlignRight | Qt::AlignVCenter);
     if (role != Qt::DisplayRole)
@@ -142,11 +144,12 @@ QVariant ThreadStatsModel::headerData(int section, Qt::Orientation orientation, 
     }
 }
 
-void ThreadStatsModel::update(QList<ThreadStats> threads)
+void ThreadStatsModel::update(QList<Server::ThreadStats> threads)
 {
-    std::sort(threads.begin(), threads.end(), [](const ThreadStats &a, const ThreadStats &b) {
-        return naturalCompare(a.name, b.name) < 0;
-    });
+    std::sort(threads.begin(), threads.end(),
+              [](const Server::ThreadStats &a, const Server::ThreadStats &b) {
+                  return naturalCompare(a.name, b.name) < 0;
+              });
     int row = 0;
     qsizetype next = 0;
     while (row < m_rows.size() || next < threads.size()) {
@@ -167,7 +170,8 @@ void ThreadStatsModel::update(QList<ThreadStats> threads)
 }
 
 // < 0: the thread of the old row at `row` ended; > 0: fresh[next] is a new thread; 0: same.
-int ThreadStatsModel::orderOf(int row, const QList<ThreadStats> &fresh, qsizetype next) const
+int ThreadStatsModel::orderOf(int row, const QList<Server::ThreadStats> &fresh,
+                              qsizetype next) const
 {
     if (row == m_rows.size())
         return 1;
@@ -177,7 +181,7 @@ int ThreadStatsModel::orderOf(int row, const QList<ThreadStats> &fresh, qsizetyp
 }
 
 // Removes the old rows from `row` on that sort before fresh[next]: threads that ended.
-void ThreadStatsModel::removeRun(int row, const QList<ThreadStats> &fresh, qsizetype next)
+void ThreadStatsModel::removeRun(int row, const QList<Server::ThreadStats> &fresh, qsizetype next)
 {
     int last = row;
     while (last + 1 < m_rows.size() && orderOf(last + 1, fresh, next) < 0)
@@ -188,13 +192,14 @@ void ThreadStatsModel::removeRun(int row, const QList<ThreadStats> &fresh, qsize
 }
 
 // Inserts the fresh threads from `next` on that sort before the old row at `row`.
-qsizetype ThreadStatsModel::insertRun(int row, const QList<ThreadStats> &fresh, qsizetype next)
+qsizetype ThreadStatsModel::insertRun(int row, const QList<Server::ThreadStats> &fresh,
+                                      qsizetype next)
 {
     qsizetype end = next + 1;
     while (end < fresh.size() && orderOf(row, fresh, end) > 0)
         ++end;
     beginInsertRows(QModelIndex(), row, row + int(end - next) - 1);
-    m_rows.insert(row, end - next, ThreadStats());
+    m_rows.insert(row, end - next, Server::ThreadStats());
     std::copy(fresh.begin() + next, fresh.begin() + end, m_rows.begin() + row);
     endInsertRows();
     return end - next;
@@ -253,11 +258,11 @@ void ThreadsView::changeEvent(QEvent *event)
     QWidget::changeEvent(event);
 }
 
-void ThreadsView::updateStats(const QList<ThreadStats> &threads)
+void ThreadsView::updateStats(const QList<Server::ThreadStats> &threads)
 {
     m_model->update(threads);
     double deliveries = 0;
-    for (const ThreadStats &thread : threads)
+    for (const Server::ThreadStats &thread : threads)
         deliveries += thread.deliveriesPerSecond;
     m_chart->addSample(deliveries);
     updateSummary();
@@ -300,7 +305,7 @@ void ThreadsView::updateSummary()
     int clients = 0;
     double messages = 0;
     double deliveries = 0;
-    for (const ThreadStats &thread : m_model->rows()) {
+    for (const Server::ThreadStats &thread : m_model->rows()) {
         clients += thread.clients;
         messages += thread.messagesPerSecond;
         deliveries += thread.deliveriesPerSecond;
@@ -311,3 +316,5 @@ void ThreadsView::updateSummary()
             .arg(locale.toString(clients), locale.toString(messages, 'f', 0),
                  locale.toString(deliveries, 'f', 0)));
 }
+
+} // namespace App

@@ -7,6 +7,9 @@
 
 class QLabel;
 class QTableView;
+
+namespace App {
+
 class ThreadStatsModel;
 class ThroughputChart;
 
@@ -34,7 +37,7 @@ public:
     static bool naturalLess(QStringView a, QStringView b);
 
 public Q_SLOTS:
-    void updateStats(const QList<ThreadStats> &threads);
+    void updateStats(const QList<Server::ThreadStats> &threads);
     void clear();
 
 protected:
@@ -49,3 +52,5 @@ private:
     ThroughputChart *m_chart;
     QLabel *m_summary;
 };
+
+} // namespace App

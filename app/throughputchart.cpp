@@ -8,6 +8,8 @@
 #include <algorithm>
 #include <cmath>
 
+namespace App {
+
 ThroughputChart::ThroughputChart(QWidget *parent) : QWidget(parent)
 {
     setAttribute(Qt::WA_OpaquePaintEvent);
@@ -194,3 +196,5 @@ void ThroughputChart::drawTitle(QPainter &painter) const
                      QFontMetrics(bold).elidedText(m_label, Qt::ElideRight, int(room)));
     painter.setFont(font());
 }
+
+} // namespace App

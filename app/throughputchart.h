@@ -5,6 +5,8 @@
 
 class QPainter;
 
+namespace App {
+
 // A line chart of one rate over the last couple of minutes, newest sample at the right edge.
 // The vertical axis follows the largest visible sample, rounded up to 1, 2 or 5 × 10^n, so a
 // quiet chat and a load test both fill the chart.
@@ -53,3 +55,5 @@ private:
     int m_intervalMs = 1000;
     QString m_label;
 };
+
+} // namespace App

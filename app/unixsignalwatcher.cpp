@@ -6,6 +6,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+namespace App {
+
 namespace {
 
 int signalPipe[2] = {-1, -1};
@@ -49,3 +51,5 @@ void UnixSignalWatcher::readSignal()
     if (::read(signalPipe[1], &byte, 1) == 1)
         Q_EMIT terminationRequested(int(byte));
 }
+
+} // namespace App

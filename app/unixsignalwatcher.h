@@ -4,6 +4,8 @@
 
 class QSocketNotifier;
 
+namespace App {
+
 // Turns SIGINT and SIGTERM into a Qt signal. A signal handler may only write to a pipe, so
 // it does that, and the event loop reads the other end.
 class UnixSignalWatcher : public QObject
@@ -23,3 +25,5 @@ private:
 
     QSocketNotifier *m_notifier = nullptr;
 };
+
+} // namespace App

@@ -83,13 +83,13 @@ LoadCommandLine::Result LoadCommandLine::parse(const QStringList &arguments)
         return Result::Error;
     }
     const QString name = m_parser.value(QStringLiteral("scenario"));
-    const std::optional<Scenario> scenario
-        = name.isEmpty() ? Scenario::Fanout : scenarioFromName(name);
+    const std::optional<Load::Scenario> scenario
+        = name.isEmpty() ? Load::Scenario::Fanout : Load::scenarioFromName(name);
     if (!scenario) {
         fail(QStringLiteral("unknown scenario: ") + name);
         return Result::Error;
     }
-    m_options = LoadOptions::preset(*scenario);
+    m_options = Load::LoadOptions::preset(*scenario);
     if (!applyOverrides())
         return Result::Error;
     const QString invalid = m_options.validate();
@@ -102,7 +102,7 @@ LoadCommandLine::Result LoadCommandLine::parse(const QStringList &arguments)
 
 bool LoadCommandLine::applyOverrides()
 {
-    LoadOptions &o = m_options;
+    Load::LoadOptions &o = m_options;
     if (m_parser.isSet(QStringLiteral("host")))
         o.host = m_parser.value(QStringLiteral("host")).toUtf8();
     o.json = m_parser.isSet(QStringLiteral("json"));
@@ -127,7 +127,7 @@ bool LoadCommandLine::applyOverrides()
         o.senders = qMin(o.senders, o.clients);
     // A paced traffic run is described by how long it lasts, unless the count is given.
     const bool countGiven = m_parser.isSet(QStringLiteral("messages"));
-    if (o.scenario != Scenario::Churn && o.isPaced() && o.durationS > 0 && !countGiven)
+    if (o.scenario != Load::Scenario::Churn && o.isPaced() && o.durationS > 0 && !countGiven)
         o.messages = quint32(std::ceil(o.rate * o.durationS));
     return ok;
 }

@@ -13,7 +13,7 @@ public:
 
     LoadCommandLine();
     Result parse(const QStringList &arguments);
-    const LoadOptions &options() const { return m_options; }
+    const Load::LoadOptions &options() const { return m_options; }
     // The help text for Help, the reason for Error.
     QString message() const { return m_message; }
 
@@ -26,6 +26,6 @@ private:
     bool fail(const QString &message);
 
     QCommandLineParser m_parser;
-    LoadOptions m_options;
+    Load::LoadOptions m_options;
     QString m_message;
 };

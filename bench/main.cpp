@@ -25,14 +25,14 @@ void raiseDescriptorLimit()
     }
 }
 
-LoadReport runScenario(const LoadOptions &options, const Endpoints &endpoints)
+Load::LoadReport runScenario(const Load::LoadOptions &options, const Load::Endpoints &endpoints)
 {
-    if (options.scenario == Scenario::Churn)
-        return ChurnRun(options, endpoints).run();
-    return TrafficRun(options, endpoints).run();
+    if (options.scenario == Load::Scenario::Churn)
+        return Load::ChurnRun(options, endpoints).run();
+    return Load::TrafficRun(options, endpoints).run();
 }
 
-void printReport(const LoadReport &report)
+void printReport(const Load::LoadReport &report)
 {
     if (report.options.json)
         std::fputs(QJsonDocument(report.toJson()).toJson(QJsonDocument::Indented), stdout);
@@ -52,17 +52,18 @@ int main(int argc, char *argv[])
     if (parsed != LoadCommandLine::Result::Ok) {
         const bool help = parsed == LoadCommandLine::Result::Help;
         std::fprintf(help ? stdout : stderr, "%s\n", qPrintable(commandLine.message()));
-        return help ? LoadReport::Passed : LoadReport::Usage;
+        return help ? Load::LoadReport::Passed : Load::LoadReport::Usage;
     }
     QString error;
-    const std::optional<Endpoints> endpoints = Endpoints::resolve(commandLine.options(), &error);
+    const std::optional<Load::Endpoints> endpoints
+        = Load::Endpoints::resolve(commandLine.options(), &error);
     if (!endpoints) {
         std::fprintf(stderr, "qtchat-load: %s\n", qPrintable(error));
-        return LoadReport::Usage;
+        return Load::LoadReport::Usage;
     }
     std::signal(SIGPIPE, SIG_IGN); // a closed peer is a reported failure, not a crash
     raiseDescriptorLimit();
-    const LoadReport report = runScenario(commandLine.options(), *endpoints);
+    const Load::LoadReport report = runScenario(commandLine.options(), *endpoints);
     printReport(report);
     return report.exitCode();
 }

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+namespace Client {
+
 ChannelState::ChannelState(const QString &name, Irc::CaseMapping mapping,
                            const QByteArray &prefixSymbols)
     : m_name(name), m_mapping(mapping), m_prefixSymbols(prefixSymbols)
@@ -98,3 +100,5 @@ int ChannelState::rank(const Member &member) const
     }
     return best;
 }
+
+} // namespace Client

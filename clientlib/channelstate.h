@@ -8,6 +8,8 @@
 #include <QString>
 #include <QStringList>
 
+namespace Client {
+
 // What a UI shows for one joined channel: its members with their prefix symbols and its
 // topic. Nicks are compared with the server's case mapping.
 class ChannelState
@@ -55,3 +57,5 @@ private:
     QHash<QByteArray, Member> m_pendingNames;
     bool m_namesPending = false;
 };
+
+} // namespace Client

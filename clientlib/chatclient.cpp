@@ -13,6 +13,8 @@
 
 #include <algorithm>
 
+namespace Client {
+
 namespace {
 
 constexpr int ConnectTimeoutMs = 30'000; // covers the TCP connect and the registration
@@ -31,7 +33,7 @@ QString decode(QByteArrayView bytes)
 }
 
 // Everything after the target of a numeric, for a status view.
-QString numericText(const IrcMessage &message)
+QString numericText(const Irc::IrcMessage &message)
 {
     QStringList parts;
     for (qsizetype i = 1; i < message.params.size(); ++i)
@@ -243,7 +245,7 @@ void ChatClient::sendRaw(const QByteArray &lines)
         return;
     }
     for (const QByteArray &line : splitLines(lines)) {
-        const std::optional<IrcMessage> message = IrcMessage::parse(line);
+        const std::optional<Irc::IrcMessage> message = Irc::IrcMessage::parse(line);
         if (!message)
             continue;
         if (message->command == "QUIT")
@@ -257,7 +259,7 @@ void ChatClient::sendRaw(const QByteArray &lines)
 
 void ChatClient::openConnection()
 {
-    m_support = ISupport();
+    m_support = Irc::ISupport();
     m_splitter.clear();
     m_sendQueue.clear();
     m_sendQueue.setPacing(m_settings.sendBurst, m_settings.sendIntervalMs);
@@ -320,7 +322,7 @@ void ChatClient::onReadyRead()
     m_pingOutstanding = false;
     m_liveness.start(LivenessIdleMs);
     m_splitter.append(m_socket.readAll());
-    LineSplitter::Line line;
+    Irc::LineSplitter::Line line;
     while (m_splitter.next(&line)) {
         if (line.tooLong)
             qCWarning(lcClient) << "dropped an over-long line from the server";
@@ -418,11 +420,11 @@ void ChatClient::processLine(const QByteArray &line)
 {
     qCDebug(lcClient) << "<<" << line;
     Q_EMIT lineReceived(line);
-    if (const std::optional<IrcMessage> message = IrcMessage::parse(line))
+    if (const std::optional<Irc::IrcMessage> message = Irc::IrcMessage::parse(line))
         dispatch(*message);
 }
 
-void ChatClient::dispatch(const IrcMessage &message)
+void ChatClient::dispatch(const Irc::IrcMessage &message)
 {
     if (isNumeric(message.command)) {
         handleNumeric(message);
@@ -432,7 +434,7 @@ void ChatClient::dispatch(const IrcMessage &message)
         (this->*handler)(message);
 }
 
-void ChatClient::handleNumeric(const IrcMessage &message)
+void ChatClient::handleNumeric(const Irc::IrcMessage &message)
 {
     const int code = message.command.toInt();
     if (code == 332 || code == 331)
@@ -445,7 +447,7 @@ void ChatClient::handleNumeric(const IrcMessage &message)
         handleRegistrationNumeric(message, code);
 }
 
-void ChatClient::handleRegistrationNumeric(const IrcMessage &message, int code)
+void ChatClient::handleRegistrationNumeric(const Irc::IrcMessage &message, int code)
 {
     const bool registering = m_state == State::Registering;
     if (code == 1)
@@ -468,7 +470,7 @@ void ChatClient::handleRegistrationNumeric(const IrcMessage &message, int code)
         failFatally(tr("The server password is wrong."));
 }
 
-void ChatClient::handleCap(const IrcMessage &message)
+void ChatClient::handleCap(const Irc::IrcMessage &message)
 {
     // We request no capabilities; any LS reply ends negotiation so registration goes on.
     if (message.param(1).toUpper() == "LS" && !m_capEndSent) {
@@ -477,12 +479,12 @@ void ChatClient::handleCap(const IrcMessage &message)
     }
 }
 
-void ChatClient::handlePing(const IrcMessage &message)
+void ChatClient::handlePing(const Irc::IrcMessage &message)
 {
-    m_sendQueue.sendNow(IrcMessage {{}, "PONG", message.params}.toLine());
+    m_sendQueue.sendNow(Irc::IrcMessage {{}, "PONG", message.params}.toLine());
 }
 
-void ChatClient::handleError(const IrcMessage &message)
+void ChatClient::handleError(const Irc::IrcMessage &message)
 {
     const QString text = decode(message.param(0));
     if (m_userQuit || m_fatal)
@@ -491,7 +493,7 @@ void ChatClient::handleError(const IrcMessage &message)
         Q_EMIT errorOccurred(tr("The server closed the connection: %1").arg(text));
 }
 
-void ChatClient::handleJoin(const IrcMessage &message)
+void ChatClient::handleJoin(const Irc::IrcMessage &message)
 {
     const QString name = decode(message.param(0));
     const QString nick = decode(message.sourceNick());
@@ -511,7 +513,7 @@ void ChatClient::handleJoin(const IrcMessage &message)
     Q_EMIT namesChanged(state->name());
 }
 
-void ChatClient::handlePart(const IrcMessage &message)
+void ChatClient::handlePart(const Irc::IrcMessage &message)
 {
     ChannelState *state = findChannel(message.param(0));
     const QString name = state ? state->name() : decode(message.param(0));
@@ -527,7 +529,7 @@ void ChatClient::handlePart(const IrcMessage &message)
     }
 }
 
-void ChatClient::handleKick(const IrcMessage &message)
+void ChatClient::handleKick(const Irc::IrcMessage &message)
 {
     ChannelState *state = findChannel(message.param(0));
     if (!state)
@@ -546,7 +548,7 @@ void ChatClient::handleKick(const IrcMessage &message)
     }
 }
 
-void ChatClient::handleQuit(const IrcMessage &message)
+void ChatClient::handleQuit(const Irc::IrcMessage &message)
 {
     const QString nick = decode(message.sourceNick());
     QStringList shared;
@@ -559,7 +561,7 @@ void ChatClient::handleQuit(const IrcMessage &message)
         Q_EMIT namesChanged(name);
 }
 
-void ChatClient::handleNick(const IrcMessage &message)
+void ChatClient::handleNick(const Irc::IrcMessage &message)
 {
     const QString oldNick = decode(message.sourceNick());
     const QString newNick = decode(message.param(0));
@@ -576,7 +578,7 @@ void ChatClient::handleNick(const IrcMessage &message)
         Q_EMIT namesChanged(name);
 }
 
-void ChatClient::handleTopic(const IrcMessage &message)
+void ChatClient::handleTopic(const Irc::IrcMessage &message)
 {
     ChannelState *state = findChannel(message.param(0));
     if (!state)
@@ -586,7 +588,7 @@ void ChatClient::handleTopic(const IrcMessage &message)
     Q_EMIT topicChanged(state->name(), state->topic(), setBy);
 }
 
-void ChatClient::handleMode(const IrcMessage &message)
+void ChatClient::handleMode(const Irc::IrcMessage &message)
 {
     ChannelState *state = findChannel(message.param(0));
     if (!state)
@@ -600,7 +602,7 @@ void ChatClient::handleMode(const IrcMessage &message)
         send("NAMES", {message.param(0)});
 }
 
-void ChatClient::handleChat(const IrcMessage &message)
+void ChatClient::handleChat(const Irc::IrcMessage &message)
 {
     if (message.params.size() < 2)
         return;
@@ -627,7 +629,7 @@ void ChatClient::handleChat(const IrcMessage &message)
     Q_EMIT messageReceived(chat);
 }
 
-void ChatClient::handleCtcpQuery(const IrcMessage &message, const QByteArray &command,
+void ChatClient::handleCtcpQuery(const Irc::IrcMessage &message, const QByteArray &command,
                                  const QByteArray &body)
 {
     const QByteArray from = message.sourceNick();
@@ -641,7 +643,7 @@ void ChatClient::handleCtcpQuery(const IrcMessage &message, const QByteArray &co
     }
 }
 
-void ChatClient::handleWelcome(const IrcMessage &message)
+void ChatClient::handleWelcome(const Irc::IrcMessage &message)
 {
     // The first parameter of 001 is the nick the server registered us under.
     if (!message.param(0).isEmpty())
@@ -649,7 +651,7 @@ void ChatClient::handleWelcome(const IrcMessage &message)
     m_serverName = decode(message.source);
 }
 
-void ChatClient::handleISupport(const IrcMessage &message)
+void ChatClient::handleISupport(const Irc::IrcMessage &message)
 {
     // Tokens never contain spaces; the trailing "are supported ..." text always does.
     QList<QByteArray> tokens = message.params.mid(1);
@@ -657,7 +659,7 @@ void ChatClient::handleISupport(const IrcMessage &message)
     m_support.apply(tokens);
 }
 
-void ChatClient::handleTopicReply(const IrcMessage &message, bool hasTopic)
+void ChatClient::handleTopicReply(const Irc::IrcMessage &message, bool hasTopic)
 {
     ChannelState *state = findChannel(message.param(1));
     if (!state)
@@ -666,7 +668,7 @@ void ChatClient::handleTopicReply(const IrcMessage &message, bool hasTopic)
     Q_EMIT topicChanged(state->name(), state->topic(), QString());
 }
 
-void ChatClient::handleNamesReply(const IrcMessage &message)
+void ChatClient::handleNamesReply(const Irc::IrcMessage &message)
 {
     // 353 <me> <=|*|@> <channel> :[prefix]nick ...
     ChannelState *state = findChannel(message.param(2));
@@ -680,7 +682,7 @@ void ChatClient::handleNamesReply(const IrcMessage &message)
     }
 }
 
-void ChatClient::handleEndOfNames(const IrcMessage &message)
+void ChatClient::handleEndOfNames(const Irc::IrcMessage &message)
 {
     if (ChannelState *state = findChannel(message.param(1))) {
         state->finishNames();
@@ -698,7 +700,7 @@ void ChatClient::handleEndOfMotd()
     joinRememberedChannels();
 }
 
-void ChatClient::retryNick(const IrcMessage &message)
+void ChatClient::retryNick(const Irc::IrcMessage &message)
 {
     Q_EMIT statusMessage(numericText(message));
     if (++m_nickAttempt > MaxNickAttempts) {
@@ -709,7 +711,7 @@ void ChatClient::retryNick(const IrcMessage &message)
     // before 005 has told us NICKLEN.
     const QByteArray wanted = m_settings.nick.toUtf8();
     const qsizetype maxLength = qMax(m_support.nickLength, wanted.size());
-    m_nick = Irc::alternativeNick(wanted, m_nickAttempt, maxLength);
+    m_nick = alternativeNick(wanted, m_nickAttempt, maxLength);
     send("NICK", {m_nick});
 }
 
@@ -768,7 +770,7 @@ qsizetype ChatClient::bodyBudget(QByteArrayView command, QByteArrayView target) 
     const QString user = m_settings.userName.isEmpty() ? m_settings.nick : m_settings.userName;
     const qsizetype source = 1 + m_nick.size() + 2 + user.toUtf8().size() + 1 + AssumedHostBytes;
     const qsizetype fixed = source + 1 + command.size() + 1 + target.size() + 2 + 2;
-    return qMax<qsizetype>(IrcMessage::MaxLineBytes - fixed, 16);
+    return qMax<qsizetype>(Irc::IrcMessage::MaxLineBytes - fixed, 16);
 }
 
 void ChatClient::emitOwnMessage(const QString &target, const QByteArray &body, bool notice,
@@ -854,3 +856,5 @@ void ChatClient::joinRememberedChannels()
     if (!batch.isEmpty())
         send("JOIN", {batch});
 }
+
+} // namespace Client

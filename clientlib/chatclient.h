@@ -15,6 +15,8 @@
 #include <QSslSocket>
 #include <QTimer>
 
+namespace Client {
+
 // An IRC client connection for a GUI or a bot. Fully asynchronous: every method returns at
 // once and results arrive as signals in the thread that owns the client. It registers,
 // tracks the channels it is in, answers PING, paces what it sends and reconnects with
@@ -40,7 +42,7 @@ public:
     QString nick() const;
     QString serverName() const { return m_serverName; }
     const ClientSettings &settings() const { return m_settings; }
-    const ISupport &serverSupport() const { return m_support; }
+    const Irc::ISupport &serverSupport() const { return m_support; }
 
     // Channels we are in, as the server spelled them.
     QStringList channels() const;
@@ -92,7 +94,7 @@ Q_SIGNALS:
     void lineSent(const QByteArray &line);
 
 private:
-    using Handler = void (ChatClient::*)(const IrcMessage &);
+    using Handler = void (ChatClient::*)(const Irc::IrcMessage &);
     static const QHash<QByteArray, Handler> &handlers();
 
     // Connection lifecycle.
@@ -111,29 +113,29 @@ private:
 
     // Incoming lines.
     void processLine(const QByteArray &line);
-    void dispatch(const IrcMessage &message);
-    void handleNumeric(const IrcMessage &message);
-    void handleRegistrationNumeric(const IrcMessage &message, int code);
-    void handleCap(const IrcMessage &message);
-    void handlePing(const IrcMessage &message);
-    void handleError(const IrcMessage &message);
-    void handleJoin(const IrcMessage &message);
-    void handlePart(const IrcMessage &message);
-    void handleKick(const IrcMessage &message);
-    void handleQuit(const IrcMessage &message);
-    void handleNick(const IrcMessage &message);
-    void handleTopic(const IrcMessage &message);
-    void handleMode(const IrcMessage &message);
-    void handleChat(const IrcMessage &message);
-    void handleCtcpQuery(const IrcMessage &message, const QByteArray &command,
+    void dispatch(const Irc::IrcMessage &message);
+    void handleNumeric(const Irc::IrcMessage &message);
+    void handleRegistrationNumeric(const Irc::IrcMessage &message, int code);
+    void handleCap(const Irc::IrcMessage &message);
+    void handlePing(const Irc::IrcMessage &message);
+    void handleError(const Irc::IrcMessage &message);
+    void handleJoin(const Irc::IrcMessage &message);
+    void handlePart(const Irc::IrcMessage &message);
+    void handleKick(const Irc::IrcMessage &message);
+    void handleQuit(const Irc::IrcMessage &message);
+    void handleNick(const Irc::IrcMessage &message);
+    void handleTopic(const Irc::IrcMessage &message);
+    void handleMode(const Irc::IrcMessage &message);
+    void handleChat(const Irc::IrcMessage &message);
+    void handleCtcpQuery(const Irc::IrcMessage &message, const QByteArray &command,
                          const QByteArray &body);
-    void handleWelcome(const IrcMessage &message);
-    void handleISupport(const IrcMessage &message);
-    void handleTopicReply(const IrcMessage &message, bool hasTopic);
-    void handleNamesReply(const IrcMessage &message);
-    void handleEndOfNames(const IrcMessage &message);
+    void handleWelcome(const Irc::IrcMessage &message);
+    void handleISupport(const Irc::IrcMessage &message);
+    void handleTopicReply(const Irc::IrcMessage &message, bool hasTopic);
+    void handleNamesReply(const Irc::IrcMessage &message);
+    void handleEndOfNames(const Irc::IrcMessage &message);
     void handleEndOfMotd();
-    void retryNick(const IrcMessage &message);
+    void retryNick(const Irc::IrcMessage &message);
 
     // Outgoing lines.
     void sendRegistration();
@@ -154,8 +156,8 @@ private:
 
     ClientSettings m_settings;
     State m_state = State::Disconnected;
-    ISupport m_support;
-    LineSplitter m_splitter;
+    Irc::ISupport m_support;
+    Irc::LineSplitter m_splitter;
     QHash<QByteArray, ChannelState> m_channels; // by folded name
     QList<QPair<QString, QString>> m_wantedChannels; // name, key: joined after registration
     QByteArray m_nick;
@@ -173,3 +175,5 @@ private:
     // Last, so that it is destroyed first, while everything its signals reach still exists.
     QSslSocket m_socket;
 };
+
+} // namespace Client

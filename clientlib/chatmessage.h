@@ -4,6 +4,8 @@
 #include <QMetaType>
 #include <QString>
 
+namespace Client {
+
 // One PRIVMSG or NOTICE, received or sent by us, decoded for display.
 struct ChatMessage
 {
@@ -18,4 +20,6 @@ struct ChatMessage
     bool fromServer = false;
 };
 
-Q_DECLARE_METATYPE(ChatMessage)
+} // namespace Client
+
+Q_DECLARE_METATYPE(Client::ChatMessage)

@@ -5,6 +5,8 @@
 #include <QString>
 #include <QStringList>
 
+namespace Client {
+
 // Where and as whom a ChatClient connects, as a plain value the app fills from its settings.
 struct ClientSettings
 {
@@ -27,3 +29,5 @@ struct ClientSettings
     int sendBurst = 5;
     int sendIntervalMs = 2000;
 };
+
+} // namespace Client

@@ -1,5 +1,7 @@
 #include "clientlib/ctcp.h"
 
+namespace Client {
+
 namespace Ctcp {
 
 namespace {
@@ -35,3 +37,5 @@ std::optional<Message> decode(QByteArrayView text)
 }
 
 } // namespace Ctcp
+
+} // namespace Client

@@ -5,6 +5,8 @@
 
 #include <optional>
 
+namespace Client {
+
 // CTCP framing inside PRIVMSG/NOTICE bodies: "\x01COMMAND body\x01". Only ACTION (/me) is
 // shown; other queries are recognised so that they are not displayed as text.
 namespace Ctcp {
@@ -20,3 +22,5 @@ QByteArray encode(QByteArrayView command, QByteArrayView body);
 std::optional<Message> decode(QByteArrayView text);
 
 } // namespace Ctcp
+
+} // namespace Client

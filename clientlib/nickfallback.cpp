@@ -2,13 +2,13 @@
 
 #include "protocol/ircmessage.h"
 
-namespace Irc {
+namespace Client {
 
 QByteArray alternativeNick(QByteArrayView wanted, int attempt, qsizetype maxLength)
 {
     const QByteArray suffix = attempt <= 1 ? QByteArray("_") : '_' + QByteArray::number(attempt);
     const qsizetype baseLength = qMax<qsizetype>(maxLength - suffix.size(), 1);
-    return truncateUtf8(wanted, baseLength).toByteArray() + suffix;
+    return Irc::truncateUtf8(wanted, baseLength).toByteArray() + suffix;
 }
 
-} // namespace Irc
+} // namespace Client

@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+namespace Client {
+
 ReconnectBackoff::ReconnectBackoff(int initialMs, int maxMs)
 {
     setLimits(initialMs, maxMs);
@@ -23,3 +25,5 @@ int ReconnectBackoff::nextDelay()
     ++m_attempts;
     return int(std::min<qint64>(delay, m_maxMs));
 }
+
+} // namespace Client

@@ -1,5 +1,7 @@
 #pragma once
 
+namespace Client {
+
 // Exponential backoff for reconnecting: initial, 2x, 4x ... capped at a maximum, so a
 // server that is down is not hammered and one that comes back is found again soon.
 class ReconnectBackoff
@@ -22,3 +24,5 @@ private:
     int m_maxMs;
     int m_attempts = 0;
 };
+
+} // namespace Client

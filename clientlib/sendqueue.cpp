@@ -1,5 +1,7 @@
 #include "clientlib/sendqueue.h"
 
+namespace Client {
+
 SendQueue::SendQueue(QObject *parent) : QObject(parent)
 {
     connect(&m_refill, &QTimer::timeout, this, &SendQueue::refill);
@@ -50,3 +52,5 @@ void SendQueue::refill()
     if (m_tokens >= m_burst && m_queue.isEmpty())
         m_refill.stop();
 }
+
+} // namespace Client

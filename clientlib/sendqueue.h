@@ -5,6 +5,8 @@
 #include <QQueue>
 #include <QTimer>
 
+namespace Client {
+
 // Paces outgoing lines with a token bucket: `burst` lines go out at once, then one per
 // interval. Servers throttle or disconnect clients that send faster (ngircd's penalties,
 // InspIRCd's "Excess Flood"), and a long message split into pieces is such a burst.
@@ -36,3 +38,5 @@ private:
     int m_burst = 0;
     int m_tokens = 0;
 };
+
+} // namespace Client

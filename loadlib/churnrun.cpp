@@ -9,6 +9,8 @@
 #include <algorithm>
 #include <cmath>
 
+namespace Load {
+
 namespace {
 
 constexpr qint64 MaxWaitNs = 100 * NsPerMs;
@@ -135,7 +137,7 @@ void ChurnRun::clientClosed(LoadClient &client)
     retire(client);
 }
 
-void ChurnRun::clientMessage(LoadClient &client, const IrcMessage &message, qint64 readNs)
+void ChurnRun::clientMessage(LoadClient &client, const Irc::IrcMessage &message, qint64 readNs)
 {
     // Only residents count: a churner that is still in the channel also sees the JOINs and
     // QUITs of the churners that overlap with it (every cycle overlaps on a server that takes
@@ -211,3 +213,5 @@ void ChurnRun::fillReport()
     if (m_residentLost)
         m_report.failures.append(QStringLiteral("a resident client was lost during churn"));
 }
+
+} // namespace Load

@@ -11,6 +11,8 @@
 #include <memory>
 #include <vector>
 
+namespace Load {
+
 class Endpoints;
 
 // The churn scenario: resident clients sit in the channels while new clients connect,
@@ -26,7 +28,7 @@ public:
     void clientReady(LoadClient &client) override;
     void clientFailed(LoadClient &client) override;
     void clientClosed(LoadClient &client) override;
-    void clientMessage(LoadClient &client, const IrcMessage &message, qint64 readNs) override;
+    void clientMessage(LoadClient &client, const Irc::IrcMessage &message, qint64 readNs) override;
     void clientWritable(LoadClient &client) override;
 
 private:
@@ -57,3 +59,5 @@ private:
     bool m_inChurn = false;
     bool m_residentLost = false;
 };
+
+} // namespace Load

@@ -5,6 +5,8 @@
 #include "loadlib/loadtopology.h"
 #include "loadlib/monotonicclock.h"
 
+namespace Load {
+
 ClientFleet::ClientFleet(Share share, int concurrency, const LoadTopology &topology,
                          const Endpoints &endpoints, EpollLoop &loop, LoadClientListener &listener)
     : m_share(share), m_concurrency(concurrency)
@@ -57,3 +59,5 @@ void ClientFleet::startWaiting()
         m_clients[size_t(m_nextToStart++)]->start();
     m_starting = false;
 }
+
+} // namespace Load

@@ -5,6 +5,8 @@
 #include <memory>
 #include <vector>
 
+namespace Load {
+
 class EpollLoop;
 class Endpoints;
 class LoadClient;
@@ -59,3 +61,5 @@ private:
     qint64 m_setupFinishedNs = 0;
     LatencyHistogram m_setupTimes;
 };
+
+} // namespace Load

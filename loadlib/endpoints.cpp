@@ -6,6 +6,8 @@
 #include <netdb.h>
 #include <sys/socket.h>
 
+namespace Load {
+
 std::optional<Endpoints> Endpoints::resolve(const LoadOptions &options, QString *error)
 {
     addrinfo hints {};
@@ -34,3 +36,5 @@ std::optional<in_addr> Endpoints::sourceFor(int client) const
     address.s_addr = htonl(INADDR_LOOPBACK + quint32(client % m_sourceAddresses));
     return address;
 }
+
+} // namespace Load

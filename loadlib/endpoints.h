@@ -6,6 +6,8 @@
 
 #include <optional>
 
+namespace Load {
+
 // Where clients connect to and which local address each binds first.
 class Endpoints
 {
@@ -22,3 +24,5 @@ private:
     sockaddr_in m_server {};
     int m_sourceAddresses = 1;
 };
+
+} // namespace Load

@@ -6,6 +6,8 @@
 #include <cerrno>
 #include <unistd.h>
 
+namespace Load {
+
 EpollLoop::EpollLoop() : m_fd(epoll_create1(EPOLL_CLOEXEC)) { }
 
 EpollLoop::~EpollLoop()
@@ -56,3 +58,5 @@ bool EpollLoop::runUntil(qint64 deadlineNs, const std::function<bool()> &done,
     }
     return true;
 }
+
+} // namespace Load

@@ -7,6 +7,8 @@
 #include <array>
 #include <functional>
 
+namespace Load {
+
 class IoHandler;
 
 // A level-triggered epoll set. The generator must not be the bottleneck, so it uses one
@@ -36,3 +38,5 @@ private:
     int m_fd = -1;
     std::array<epoll_event, 512> m_ready {};
 };
+
+} // namespace Load

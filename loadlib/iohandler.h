@@ -2,6 +2,8 @@
 
 #include <QtGlobal>
 
+namespace Load {
+
 // Whatever owns a descriptor registered with the EpollLoop.
 class IoHandler
 {
@@ -11,3 +13,5 @@ public:
     // (a stale event from the same batch): implementations ignore it then.
     virtual void handleIo(quint32 events) = 0;
 };
+
+} // namespace Load

@@ -3,6 +3,8 @@
 #include <bit>
 #include <cmath>
 
+namespace Load {
+
 LatencyHistogram::LatencyHistogram() : m_buckets((64 - SubBucketBits + 1) * SubBucketCount, 0) { }
 
 void LatencyHistogram::record(qint64 valueNs)
@@ -68,3 +70,5 @@ qint64 LatencyHistogram::representativeOf(int bucket)
     const quint64 low = mantissa << shift;
     return qint64(low + ((quint64(1) << shift) - 1) / 2); // middle of the bucket
 }
+
+} // namespace Load

@@ -4,6 +4,8 @@
 
 #include <vector>
 
+namespace Load {
+
 // Percentiles of a summary, in nanoseconds.
 struct LatencySummary
 {
@@ -41,3 +43,5 @@ private:
     qint64 m_max = 0;
     long double m_sum = 0;
 };
+
+} // namespace Load

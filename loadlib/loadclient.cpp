@@ -14,6 +14,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+namespace Load {
+
 namespace {
 
 // A bounded amount of reading per wake-up keeps one busy socket from starving the others.
@@ -46,7 +48,7 @@ LoadClient::LoadClient(int index, ClientSetup setup, EpollLoop &loop, LoadClient
       m_setup(std::move(setup)),
       m_loop(loop),
       m_listener(listener),
-      m_splitter(IrcMessage::MaxLineBytes, MaxUnterminatedBytes)
+      m_splitter(Irc::IrcMessage::MaxLineBytes, MaxUnterminatedBytes)
 { }
 
 LoadClient::~LoadClient()
@@ -185,13 +187,13 @@ void LoadClient::readInput()
 // False once the client is closed: the caller stops reading.
 bool LoadClient::takeLines(qint64 readNs)
 {
-    LineSplitter::Line line;
+    Irc::LineSplitter::Line line;
     while (isOpen() && m_splitter.next(&line)) {
         if (line.tooLong) {
             fail("the server sent a line longer than 512 bytes");
             return false;
         }
-        if (const std::optional<IrcMessage> message = IrcMessage::parse(line.text))
+        if (const std::optional<Irc::IrcMessage> message = Irc::IrcMessage::parse(line.text))
             handleMessage(*message, readNs);
     }
     if (isOpen() && m_splitter.overflowed())
@@ -199,7 +201,7 @@ bool LoadClient::takeLines(qint64 readNs)
     return isOpen();
 }
 
-void LoadClient::handleMessage(const IrcMessage &message, qint64 readNs)
+void LoadClient::handleMessage(const Irc::IrcMessage &message, qint64 readNs)
 {
     if (message.command == "PING") {
         queue(Irc::makeLine({}, "PONG", {message.param(0)}));
@@ -217,7 +219,7 @@ void LoadClient::handleMessage(const IrcMessage &message, qint64 readNs)
     }
 }
 
-void LoadClient::handleSetupReply(const IrcMessage &message)
+void LoadClient::handleSetupReply(const Irc::IrcMessage &message)
 {
     const QByteArray &command = message.command;
     if (m_state == State::Registering
@@ -320,3 +322,5 @@ void LoadClient::closeSocket()
     ::close(m_fd);
     m_fd = -1;
 }
+
+} // namespace Load

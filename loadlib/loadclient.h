@@ -11,9 +11,14 @@
 
 #include <optional>
 
+namespace Irc {
+struct IrcMessage;
+} // namespace Irc
+
+namespace Load {
+
 class EpollLoop;
 class LoadClientListener;
-struct IrcMessage;
 
 struct ClientSetup
 {
@@ -61,8 +66,8 @@ private:
     void finishConnect();
     void readInput();
     bool takeLines(qint64 readNs);
-    void handleMessage(const IrcMessage &message, qint64 readNs);
-    void handleSetupReply(const IrcMessage &message);
+    void handleMessage(const Irc::IrcMessage &message, qint64 readNs);
+    void handleSetupReply(const Irc::IrcMessage &message);
     void sendJoins();
     void becomeReady();
     void onPeerClosed();
@@ -75,7 +80,7 @@ private:
     ClientSetup m_setup;
     EpollLoop &m_loop;
     LoadClientListener &m_listener;
-    LineSplitter m_splitter;
+    Irc::LineSplitter m_splitter;
     QByteArray m_out;
     qsizetype m_outSent = 0;
     QByteArray m_failure;
@@ -87,3 +92,5 @@ private:
     qint64 m_startedNs = 0;
     qint64 m_readyNs = 0;
 };
+
+} // namespace Load

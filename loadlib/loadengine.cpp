@@ -5,6 +5,8 @@
 
 #include <pthread.h>
 
+namespace Load {
+
 LoadEngine::~LoadEngine()
 {
     stop(StopMode::Now);
@@ -71,3 +73,5 @@ void LoadEngine::run(const LoadOptions &options, const Endpoints &endpoints)
     }
     m_finished.store(true, std::memory_order_release);
 }
+
+} // namespace Load

@@ -12,6 +12,8 @@
 #include <optional>
 #include <thread>
 
+namespace Load {
+
 class Endpoints;
 
 // The load generator as a component, for the app's load lab: one traffic run at a time on a
@@ -56,3 +58,5 @@ private:
     mutable std::mutex m_reportMutex;
     std::optional<LoadReport> m_report;
 };
+
+} // namespace Load

@@ -2,6 +2,8 @@
 
 #include "protocol/names.h"
 
+namespace Load {
+
 QString scenarioName(Scenario scenario)
 {
     switch (scenario) {
@@ -83,3 +85,5 @@ QString LoadOptions::validate() const
         return QStringLiteral("the channel name must start with # and contain no spaces or commas");
     return {};
 }
+
+} // namespace Load

@@ -5,6 +5,8 @@
 
 #include <optional>
 
+namespace Load {
+
 enum class Scenario {
     Fanout, // many receivers in one channel, a few senders as fast as the window allows
     Latency, // paced senders: latency when the server is not saturated
@@ -53,3 +55,5 @@ struct LoadOptions
     // Empty when usable; otherwise why not.
     QString validate() const;
 };
+
+} // namespace Load

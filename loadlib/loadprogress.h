@@ -4,6 +4,8 @@
 
 #include <QStringList>
 
+namespace Load {
+
 // A traffic run as another thread sees it while it runs (RunControl::snapshot()).
 struct LoadProgress
 {
@@ -41,3 +43,5 @@ struct LoadProgress
     }
     bool isActive() const { return phase != Phase::Idle && phase != Phase::Finished; }
 };
+
+} // namespace Load

@@ -4,6 +4,8 @@
 
 #include <QJsonArray>
 
+namespace Load {
+
 namespace {
 
 double seconds(qint64 ns)
@@ -302,3 +304,5 @@ QString LoadReport::cpuText() const
                     .arg(cpu.serverPid);
     return text;
 }
+
+} // namespace Load

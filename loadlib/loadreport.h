@@ -8,6 +8,8 @@
 #include <QString>
 #include <QStringList>
 
+namespace Load {
+
 // What a run measured, and whether it passed. Printed for people (toText) or tools (toJson).
 struct LoadReport
 {
@@ -94,3 +96,5 @@ private:
     double rssPerConnectionKb() const;
     double generatorCoresBusy() const;
 };
+
+} // namespace Load

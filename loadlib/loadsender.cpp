@@ -6,6 +6,8 @@
 
 #include <cmath>
 
+namespace Load {
+
 LoadSender::LoadSender(quint32 id, LoadClient &client, QByteArray channel, quint32 total)
     : m_id(id), m_client(client), m_channel(std::move(channel)), m_total(total)
 { }
@@ -49,3 +51,5 @@ QByteArray LoadSender::takeLine(qint64 nowNs)
     const QByteArray text = Payload {m_id, m_sent++, nowNs}.toText();
     return Irc::makeLine({}, "PRIVMSG", {m_channel, text});
 }
+
+} // namespace Load

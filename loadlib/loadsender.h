@@ -2,6 +2,8 @@
 
 #include <QByteArray>
 
+namespace Load {
+
 class LoadClient;
 
 // One client's outgoing stream of numbered, timestamped PRIVMSGs to one channel, and when the
@@ -42,3 +44,5 @@ private:
     quint32 m_window = 0;
     int m_probe = -1;
 };
+
+} // namespace Load

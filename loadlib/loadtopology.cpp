@@ -4,6 +4,8 @@
 
 #include <unistd.h>
 
+namespace Load {
+
 namespace {
 
 // Four base-36 characters: short enough to keep nicks far below NICKLEN=30.
@@ -74,3 +76,5 @@ int LoadTopology::probeFor(int sender, int senderCount, int threads) const
     }
     return fallback;
 }
+
+} // namespace Load

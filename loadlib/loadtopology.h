@@ -7,6 +7,8 @@
 
 #include <vector>
 
+namespace Load {
+
 // Names and membership of one run: which nick each client uses, which channels it joins, who
 // listens to each channel. Names carry a per-run tag so that runs against the same server (or
 // a run next to real users) never collide.
@@ -35,3 +37,5 @@ private:
     int m_joins;
     std::vector<std::vector<int>> m_members;
 };
+
+} // namespace Load

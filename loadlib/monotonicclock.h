@@ -4,6 +4,8 @@
 
 #include <ctime>
 
+namespace Load {
+
 // CLOCK_MONOTONIC: send and receive times are compared inside one process, so a wall-clock step
 // (NTP, a manual change) must never show up as latency.
 inline qint64 monotonicNs()
@@ -15,3 +17,5 @@ inline qint64 monotonicNs()
 
 inline constexpr qint64 NsPerSecond = 1'000'000'000;
 inline constexpr qint64 NsPerMs = 1'000'000;
+
+} // namespace Load

@@ -2,6 +2,8 @@
 
 #include <QStringBuilder> // operator+ on QByteArray under QT_USE_QSTRINGBUILDER
 
+namespace Load {
+
 namespace {
 
 constexpr char Marker[] = "load ";
@@ -41,3 +43,5 @@ std::optional<Payload> Payload::fromText(QByteArrayView text)
         return std::nullopt;
     return Payload {quint32(*sender), quint32(*sequence), qint64(*sentNs)};
 }
+
+} // namespace Load

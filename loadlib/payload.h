@@ -5,6 +5,8 @@
 
 #include <optional>
 
+namespace Load {
+
 // What a load PRIVMSG carries in its text: who sent it, its place in that sender's stream and
 // when it was written, so that every receiver can check order and measure latency by itself.
 struct Payload
@@ -18,3 +20,5 @@ struct Payload
     // nullopt for any text the generator did not write.
     static std::optional<Payload> fromText(QByteArrayView text);
 };
+
+} // namespace Load

@@ -9,6 +9,8 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+namespace Load {
+
 namespace {
 
 QByteArray readProcFile(qint64 pid, const char *name)
@@ -72,3 +74,5 @@ bool ProcessStats::readMemory(qint64 pid, ProcessSample *sample)
     sample->peakRssKb = statusKb(status, "VmHWM:");
     return !status.isEmpty();
 }
+
+} // namespace Load

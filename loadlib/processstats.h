@@ -2,6 +2,8 @@
 
 #include <QtGlobal>
 
+namespace Load {
+
 // CPU and memory of a process at one moment.
 struct ProcessSample
 {
@@ -25,3 +27,5 @@ private:
     static bool readCpu(qint64 pid, ProcessSample *sample);
     static bool readMemory(qint64 pid, ProcessSample *sample);
 };
+
+} // namespace Load

@@ -2,6 +2,8 @@
 
 #include "loadlib/monotonicclock.h"
 
+namespace Load {
+
 void RunControl::reset()
 {
     const std::lock_guard lock(m_mutex);
@@ -89,3 +91,5 @@ LoadProgress RunControl::snapshot() const
     progress.stalled = total.stalled;
     return progress;
 }
+
+} // namespace Load

@@ -7,6 +7,8 @@
 #include <mutex>
 #include <vector>
 
+namespace Load {
+
 // How other threads steer and watch a traffic run: any thread may ask it to stop and take a
 // snapshot of its progress; the run's shard threads publish what they counted. Shards publish
 // on their loop's tick, a few times a second, never per line, so one mutex costs the delivery
@@ -61,3 +63,5 @@ private:
     qint64 m_sendingStartedNs = 0;
     qint64 m_sendingEndedNs = 0;
 };
+
+} // namespace Load

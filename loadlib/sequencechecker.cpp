@@ -1,5 +1,7 @@
 #include "loadlib/sequencechecker.h"
 
+namespace Load {
+
 SequenceChecker::Verdict SequenceChecker::record(quint32 sender, quint32 sequence)
 {
     Stream &stream = m_streams[sender];
@@ -45,3 +47,5 @@ quint64 SequenceChecker::uniqueFrom(quint32 sender) const
     const auto it = m_streams.constFind(sender);
     return it == m_streams.cend() ? 0 : it->unique;
 }
+
+} // namespace Load

@@ -4,6 +4,8 @@
 
 #include <map>
 
+namespace Load {
+
 // One receiver's view of every sender it hears: the server must deliver each sender's lines
 // exactly once and in the order they were sent.
 class SequenceChecker
@@ -39,3 +41,5 @@ private:
     QHash<quint32, Stream> m_streams;
     quint64 m_missing = 0;
 };
+
+} // namespace Load

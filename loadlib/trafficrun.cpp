@@ -8,6 +8,8 @@
 
 #include <pthread.h>
 
+namespace Load {
+
 namespace {
 
 // After a requested stop: lines in flight take milliseconds to arrive, two seconds leave room
@@ -164,3 +166,5 @@ void TrafficRun::fillTraffic(const TrafficTally &tally)
     if (tally.clientLost && m_report.failures.isEmpty())
         m_report.failures.append(QStringLiteral("a client was lost during traffic"));
 }
+
+} // namespace Load

@@ -9,6 +9,8 @@
 #include <memory>
 #include <vector>
 
+namespace Load {
+
 class Endpoints;
 
 // The fanout, latency and connections scenarios: set up every client, then let the senders
@@ -45,3 +47,5 @@ private:
     qint64 m_deadlineNs = 0;
     qint64 m_trafficStartNs = 0;
 };
+
+} // namespace Load

@@ -10,6 +10,8 @@
 
 #include <limits>
 
+namespace Load {
+
 namespace {
 
 // The generator's own bound on queued output per sender: a sender whose socket is full
@@ -197,7 +199,7 @@ void TrafficShard::clientFailed(LoadClient &client)
     stopAll();
 }
 
-void TrafficShard::clientMessage(LoadClient &client, const IrcMessage &message, qint64 readNs)
+void TrafficShard::clientMessage(LoadClient &client, const Irc::IrcMessage &message, qint64 readNs)
 {
     if (message.command != "PRIVMSG")
         return; // JOINs of later clients, QUITs at the end
@@ -304,3 +306,5 @@ void TrafficShard::publish(qint64 nowNs)
     m_shared.control->publish(m_shard, counts, m_tally);
     m_lastPublishNs = nowNs;
 }
+
+} // namespace Load

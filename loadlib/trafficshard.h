@@ -11,6 +11,8 @@
 #include <functional>
 #include <vector>
 
+namespace Load {
+
 class Endpoints;
 class LoadTopology;
 class RunControl;
@@ -53,7 +55,7 @@ public:
     void clientReady(LoadClient &client) override;
     void clientFailed(LoadClient &client) override;
     void clientClosed(LoadClient &) override { }
-    void clientMessage(LoadClient &client, const IrcMessage &message, qint64 readNs) override;
+    void clientMessage(LoadClient &client, const Irc::IrcMessage &message, qint64 readNs) override;
     void clientWritable(LoadClient &client) override;
 
 private:
@@ -91,3 +93,5 @@ private:
     bool m_sendingStopped = false;
     bool m_quitting = false;
 };
+
+} // namespace Load

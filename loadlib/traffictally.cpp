@@ -1,5 +1,7 @@
 #include "loadlib/traffictally.h"
 
+namespace Load {
+
 namespace {
 
 // Ten reasons tell what went wrong; thousands of identical ones would bury the report.
@@ -29,3 +31,5 @@ void TrafficTally::addFailure(const QString &failure)
     if (failures.size() < MaxReportedFailures)
         failures.append(failure);
 }
+
+} // namespace Load

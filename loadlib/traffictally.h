@@ -4,6 +4,8 @@
 
 #include <QStringList>
 
+namespace Load {
+
 // What one generator thread counted during a traffic run; the run adds the threads' tallies.
 struct TrafficTally
 {
@@ -23,3 +25,5 @@ struct TrafficTally
     void add(const TrafficTally &other);
     void addFailure(const QString &failure);
 };
+
+} // namespace Load

@@ -1,5 +1,7 @@
 #include "protocol/ircmessage.h"
 
+namespace Irc {
+
 namespace {
 
 qsizetype skipSpaces(QByteArrayView line, qsizetype pos)
@@ -95,8 +97,6 @@ QByteArray IrcMessage::sourceNick() const
 {
     return Irc::nickOf(source).toByteArray();
 }
-
-namespace Irc {
 
 QByteArray makeLine(QByteArrayView source, QByteArrayView command,
                     std::initializer_list<QByteArrayView> params)

@@ -6,6 +6,8 @@
 
 #include <optional>
 
+namespace Irc {
+
 // One IRC message: `[':' source ' '] command {' ' param} [' :' trailing]`.
 struct IrcMessage
 {
@@ -28,8 +30,6 @@ struct IrcMessage
 
     bool operator==(const IrcMessage &) const = default;
 };
-
-namespace Irc {
 
 // Builds a line without an IrcMessage, for the server's hot paths.
 QByteArray makeLine(QByteArrayView source, QByteArrayView command,

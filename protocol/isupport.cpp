@@ -1,5 +1,7 @@
 #include "protocol/isupport.h"
 
+namespace Irc {
+
 namespace {
 
 void applyPrefix(ISupport &support, QByteArrayView value)
@@ -48,3 +50,5 @@ QByteArrayView ISupport::stripPrefixes(QByteArrayView nameEntry, QByteArray *sym
         *symbols = nameEntry.first(i).toByteArray();
     return nameEntry.sliced(i);
 }
+
+} // namespace Irc

@@ -5,6 +5,8 @@
 #include <QByteArray>
 #include <QList>
 
+namespace Irc {
+
 // What a server announced in its 005 (RPL_ISUPPORT) lines, with RFC defaults until it does.
 struct ISupport
 {
@@ -22,3 +24,5 @@ struct ISupport
     // Splits `@+nick` into its prefix symbols and the nick.
     QByteArrayView stripPrefixes(QByteArrayView nameEntry, QByteArray *symbols = nullptr) const;
 };
+
+} // namespace Irc

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+namespace Irc {
+
 namespace {
 
 bool isTerminator(char c)
@@ -75,3 +77,5 @@ void LineSplitter::compact()
     m_buffer.remove(0, m_start);
     m_start = 0;
 }
+
+} // namespace Irc

@@ -3,6 +3,8 @@
 #include <QByteArray>
 #include <QByteArrayView>
 
+namespace Irc {
+
 // Cuts a byte stream into IRC lines. Accepts CR LF, bare LF and bare CR; skips empty lines.
 // Memory stays bounded: a line longer than the limit is reported and dropped, and a stream
 // that goes on for `maxUnterminated` bytes without any line end marks the splitter overflowed.
@@ -36,3 +38,5 @@ private:
     qsizetype m_maxUnterminated;
     bool m_overflowed = false;
 };
+
+} // namespace Irc

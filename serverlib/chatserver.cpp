@@ -15,6 +15,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+namespace Server {
+
 namespace {
 
 // Accept bursts (a load test, a LAN coming back) without the kernel refusing connections.
@@ -268,3 +270,5 @@ void ChatServer::updateMessageObservers(int delta)
     if (m_context)
         m_context->observeMessages = m_messageObservers > 0;
 }
+
+} // namespace Server

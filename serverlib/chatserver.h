@@ -10,6 +10,8 @@
 
 #include <memory>
 
+namespace Server {
+
 struct ServerContext;
 class WorkerThread;
 
@@ -85,3 +87,5 @@ private:
     quint64 m_nextSerial = 1;
     int m_messageObservers = 0;
 };
+
+} // namespace Server

@@ -1,5 +1,7 @@
 #include "serverlib/connectionlimiter.h"
 
+namespace Server {
+
 ConnectionLimiter::ConnectionLimiter(int maxTotal, int maxPerAddress)
     : m_maxTotal(maxTotal), m_maxPerAddress(maxPerAddress)
 { }
@@ -33,3 +35,5 @@ int ConnectionLimiter::total() const
     std::lock_guard lock(m_mutex);
     return m_total;
 }
+
+} // namespace Server

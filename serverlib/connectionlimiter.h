@@ -6,6 +6,8 @@
 
 #include <mutex>
 
+namespace Server {
+
 // Counts the connections the server holds, in total and per peer address, and refuses those
 // over the caps. The server's thread admits, a worker releases when its client is gone: plain
 // std::mutex, so that it is checked by ThreadSanitizer like the Mailbox.
@@ -28,3 +30,5 @@ private:
     int m_total = 0;
     QHash<QHostAddress, int> m_perAddress;
 };
+
+} // namespace Server

@@ -11,6 +11,8 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
+namespace Server {
+
 namespace {
 
 // Lines per sendmsg(), Linux's IOV_MAX. Fewer cost more: at 64, the fan-out made twice the
@@ -261,3 +263,5 @@ QString DirectTransport::pendingSocketError() const
         return tr("Remote host closed the connection");
     return qt_error_string(error);
 }
+
+} // namespace Server

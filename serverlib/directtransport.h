@@ -7,13 +7,15 @@
 
 #include <vector>
 
+namespace Server {
+
 // A plain TCP connection served straight from its descriptor through the worker's IoLoop.
 // Holds no buffer while idle: input goes from the loop's shared read buffer into the session's
 // line splitter, and queued output is a list of references to lines that are shared between
 // all their recipients, written with one sendmsg() per batch.
 class DirectTransport final : public Transport, private IoHandler
 {
-    Q_DECLARE_TR_FUNCTIONS(DirectTransport)
+    Q_DECLARE_TR_FUNCTIONS(Server::DirectTransport)
 
 public:
     DirectTransport(IoLoop &loop, TransportEvents &events);
@@ -53,3 +55,5 @@ private:
     bool m_flushRequested = false;
     bool m_closeWhenWritten = false;
 };
+
+} // namespace Server

@@ -2,6 +2,8 @@
 
 #include <QtGlobal>
 
+namespace Server {
+
 // Flood control for one client, counted in lines: up to `burst` lines pass at once, then
 // `perSecond` lines a second. A rate of 0 disables it.
 //
@@ -40,3 +42,5 @@ private:
     double m_nextMs = 0;
     bool m_holding = false;
 };
+
+} // namespace Server

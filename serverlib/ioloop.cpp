@@ -9,6 +9,8 @@
 #include <sys/epoll.h>
 #include <unistd.h>
 
+namespace Server {
+
 namespace {
 
 // Events taken per wake-up. More wait for the next round of the event loop, so that timers,
@@ -111,3 +113,5 @@ void IoLoop::flushPending()
     m_flushPending.clear();
     --m_batchDepth;
 }
+
+} // namespace Server

@@ -7,6 +7,8 @@
 
 class QSocketNotifier;
 
+namespace Server {
+
 // Something the IoLoop watches: a descriptor's readiness, and output waiting to be flushed.
 class IoHandler
 {
@@ -78,3 +80,5 @@ private:
     // even for clients that only ever send a few short lines.
     std::array<char, ReadBufferBytes> m_readBuffer;
 };
+
+} // namespace Server

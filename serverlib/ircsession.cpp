@@ -8,6 +8,8 @@
 
 using namespace Irc;
 
+namespace Server {
+
 namespace {
 
 constexpr char Version[] = "qtchat-" QT_STRINGIFY(QTCHAT_VERSION);
@@ -362,3 +364,5 @@ const QByteArray &IrcSession::serverName() const
 {
     return m_context.config.serverName;
 }
+
+} // namespace Server

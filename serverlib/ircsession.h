@@ -6,6 +6,8 @@
 #include "serverlib/registry.h"
 #include "serverlib/session.h"
 
+namespace Server {
+
 struct ServerContext;
 
 // A client speaking the IRC subset of docs/protocol.md: registration, then channel and
@@ -27,7 +29,7 @@ protected:
     void connectionClosed(const QString &reason) override;
 
 private:
-    using Handler = void (IrcSession::*)(const IrcMessage &);
+    using Handler = void (IrcSession::*)(const Irc::IrcMessage &);
     struct Command
     {
         Handler handler;
@@ -40,17 +42,17 @@ private:
     void checkInputLimits();
     void checkRegistrationTimeout(qint64 nowMs);
     void checkPing(qint64 nowMs);
-    void handleLine(const LineSplitter::Line &line);
-    void dispatch(const IrcMessage &message);
+    void handleLine(const Irc::LineSplitter::Line &line);
+    void dispatch(const Irc::IrcMessage &message);
 
     // Registration (ircsession.cpp)
-    void onCap(const IrcMessage &message);
-    void onPass(const IrcMessage &message);
-    void onNick(const IrcMessage &message);
-    void onUser(const IrcMessage &message);
-    void onPing(const IrcMessage &message);
-    void onPong(const IrcMessage &message);
-    void onQuit(const IrcMessage &message);
+    void onCap(const Irc::IrcMessage &message);
+    void onPass(const Irc::IrcMessage &message);
+    void onNick(const Irc::IrcMessage &message);
+    void onUser(const Irc::IrcMessage &message);
+    void onPing(const Irc::IrcMessage &message);
+    void onPong(const Irc::IrcMessage &message);
+    void onQuit(const Irc::IrcMessage &message);
     bool acceptNick(const QByteArray &nick);
     void changeNick(const QByteArray &nick);
     void tryCompleteRegistration();
@@ -58,24 +60,24 @@ private:
     void sendMotd();
 
     // Channels and chat (ircsession_chat.cpp)
-    void onJoin(const IrcMessage &message);
-    void onPart(const IrcMessage &message);
-    void onPrivmsg(const IrcMessage &message);
-    void onNotice(const IrcMessage &message);
-    void onNames(const IrcMessage &message);
-    void onTopic(const IrcMessage &message);
-    void onList(const IrcMessage &message);
-    void onWho(const IrcMessage &message);
-    void onMode(const IrcMessage &message);
+    void onJoin(const Irc::IrcMessage &message);
+    void onPart(const Irc::IrcMessage &message);
+    void onPrivmsg(const Irc::IrcMessage &message);
+    void onNotice(const Irc::IrcMessage &message);
+    void onNames(const Irc::IrcMessage &message);
+    void onTopic(const Irc::IrcMessage &message);
+    void onList(const Irc::IrcMessage &message);
+    void onWho(const Irc::IrcMessage &message);
+    void onMode(const Irc::IrcMessage &message);
     void joinChannel(const QByteArray &name);
     void partChannel(const QByteArray &name, const QByteArray &reason);
-    void relay(const IrcMessage &message, bool isNotice);
+    void relay(const Irc::IrcMessage &message, bool isNotice);
     bool relayToTarget(const QByteArray &command, const QByteArray &target, const QByteArray &text,
                        bool isNotice);
     void sendNames(const ChannelView &channel);
     void sendTopic(const ChannelView &channel);
-    void channelMode(const IrcMessage &message);
-    void userMode(const IrcMessage &message);
+    void channelMode(const Irc::IrcMessage &message);
+    void userMode(const Irc::IrcMessage &message);
 
     // Replies
     void numeric(const char *code, std::initializer_list<QByteArrayView> params);
@@ -84,7 +86,7 @@ private:
     void sendError(Registry::Status status, const QByteArray &name);
 
     ServerContext &m_context;
-    LineSplitter m_splitter;
+    Irc::LineSplitter m_splitter;
     FloodBucket m_flood;
     qint64 m_pingSentMs = -1; // outstanding while later than the last input
     bool m_throttled = false; // out of flood tokens: input waits in the buffers
@@ -94,3 +96,5 @@ private:
     bool m_capNegotiating = false;
     bool m_invisible = false;
 };
+
+} // namespace Server

@@ -9,6 +9,8 @@
 
 using namespace Irc;
 
+namespace Server {
+
 namespace {
 
 constexpr qsizetype MaxTopicLength = 390;
@@ -285,3 +287,5 @@ void IrcSession::sendError(Registry::Status status, const QByteArray &name)
     else if (status == Registry::Status::NotOnChannel)
         numeric(Numeric::NotOnChannel, {name, "You're not on that channel"});
 }
+
+} // namespace Server

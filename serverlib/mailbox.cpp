@@ -1,5 +1,7 @@
 #include "serverlib/mailbox.h"
 
+namespace Server {
+
 Mailbox::Mailbox(std::function<void()> wake) : m_wake(std::move(wake)) { }
 
 bool Mailbox::post(Delivery delivery)
@@ -29,3 +31,5 @@ void Mailbox::close()
     m_wake = nullptr;
     m_pending.clear();
 }
+
+} // namespace Server

@@ -7,6 +7,8 @@
 #include <mutex>
 #include <vector>
 
+namespace Server {
+
 // One line for some clients served by one thread. The line is shared, not copied, between
 // every thread it goes to (QByteArray's implicit sharing is thread-safe).
 struct Delivery
@@ -36,3 +38,5 @@ private:
     std::function<void()> m_wake;
     bool m_closed = false;
 };
+
+} // namespace Server

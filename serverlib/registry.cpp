@@ -6,6 +6,8 @@
 
 #include <mutex>
 
+namespace Server {
+
 namespace {
 
 QByteArray key(const QByteArray &name)
@@ -309,3 +311,5 @@ void Registry::appendGroups(const Channel &channel, Audience *audience)
     for (const MemberGroup &group : channel.groups)
         audience->append(group);
 }
+
+} // namespace Server

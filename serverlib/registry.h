@@ -10,6 +10,8 @@
 #include <optional>
 #include <shared_mutex>
 
+namespace Server {
+
 class Mailbox;
 
 // The members of a channel (or a user's peers) served by one thread. `ids` is an implicitly
@@ -123,3 +125,5 @@ private:
     QHash<QByteArray, quint32> m_nicks; // folded nick -> client
     QHash<QByteArray, Channel> m_channels; // folded name -> channel
 };
+
+} // namespace Server

@@ -3,6 +3,8 @@
 #include <QCoreApplication>
 #include <QThread>
 
+namespace Server {
+
 namespace {
 
 struct NamedModel
@@ -127,3 +129,5 @@ QString ServerConfig::validate() const
         return ServerConfig::tr("TLS needs both a certificate file and a key file.");
     return limits.validate();
 }
+
+} // namespace Server

@@ -9,6 +9,8 @@
 
 #include <optional>
 
+namespace Server {
+
 enum class ThreadingModel {
     PerConnection, // a QThread per client, the tutorial's case 1
     Pool, // N long-lived worker threads, new clients go to the least-loaded one
@@ -86,7 +88,7 @@ struct ServerLimits
 // tests and the headless mode build it directly.
 struct ServerConfig
 {
-    Q_DECLARE_TR_FUNCTIONS(ServerConfig)
+    Q_DECLARE_TR_FUNCTIONS(Server::ServerConfig)
 
 public:
     QHostAddress bindAddress = QHostAddress::LocalHost;
@@ -106,4 +108,7 @@ public:
     // Empty when the config can be used; otherwise why not, for the user.
     QString validate() const;
 };
-Q_DECLARE_METATYPE(ThreadingModel)
+
+} // namespace Server
+
+Q_DECLARE_METATYPE(Server::ThreadingModel)

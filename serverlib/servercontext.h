@@ -11,6 +11,8 @@
 #include <atomic>
 #include <optional>
 
+namespace Server {
+
 // What every serving thread shares: the config (read-only once started) and the registry.
 // Owned by ChatServer, which joins every thread before it lets go of it.
 struct ServerContext
@@ -37,3 +39,5 @@ struct ServerContext
     // signal per line.
     std::atomic_bool observeMessages {false};
 };
+
+} // namespace Server

@@ -1,3 +1,7 @@
 #include "serverlib/serverlogging.h"
 
+namespace Server {
+
 Q_LOGGING_CATEGORY(lcServer, "qtchat.server")
+
+} // namespace Server

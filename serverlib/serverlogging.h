@@ -2,4 +2,8 @@
 
 #include <QLoggingCategory>
 
+namespace Server {
+
 Q_DECLARE_LOGGING_CATEGORY(lcServer)
+
+} // namespace Server

@@ -4,6 +4,8 @@
 #include <QMetaType>
 #include <QString>
 
+namespace Server {
+
 // One serving thread as the GUI's threads view and the status line show it.
 struct ThreadStats
 {
@@ -14,4 +16,6 @@ struct ThreadStats
     quint64 totalMessages = 0;
 };
 
-Q_DECLARE_METATYPE(ThreadStats)
+} // namespace Server
+
+Q_DECLARE_METATYPE(Server::ThreadStats)

@@ -5,6 +5,8 @@
 #include "serverlib/streamtransport.h"
 #include "serverlib/worker.h"
 
+namespace Server {
+
 Session::Session(quint32 id, Worker &worker)
     : m_id(id),
       m_worker(worker),
@@ -142,3 +144,5 @@ void Session::transportClosed(const QString &error)
     leave();
     m_worker.sessionFinished(this, closeReason());
 }
+
+} // namespace Server

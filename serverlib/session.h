@@ -9,6 +9,8 @@
 
 #include <memory>
 
+namespace Server {
+
 class Worker;
 
 // One client connection, living in its worker's thread. Owns the transport it opens there.
@@ -88,3 +90,5 @@ private:
     bool m_left = false; // connectionClosed() called
     bool m_finished = false; // the connection is gone
 };
+
+} // namespace Server

@@ -2,6 +2,8 @@
 
 #include <QSslSocket>
 
+namespace Server {
+
 namespace {
 
 // The kernel already buffers; a bounded read buffer keeps a flooding peer from making Qt
@@ -87,3 +89,5 @@ void StreamTransport::abort()
 {
     m_socket->abort();
 }
+
+} // namespace Server

@@ -8,6 +8,8 @@
 
 class QSslSocket;
 
+namespace Server {
+
 // A TLS connection, through QSslSocket (created in the serving thread, from the descriptor).
 // Qt's socket keeps its own buffers and notifiers; encryption is what it is needed for.
 class StreamTransport final : public Transport
@@ -35,3 +37,5 @@ private:
     QByteArray m_chunk;
     QString m_error;
 };
+
+} // namespace Server

@@ -6,13 +6,15 @@
 #include <QSslKey>
 #include <QSslSocket>
 
+namespace Server {
+
 namespace {
 
 std::optional<QByteArray> readFile(const QString &path, QString *error)
 {
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly)) {
-        *error = QCoreApplication::translate("TlsConfig", "Cannot read '%1': %2")
+        *error = QCoreApplication::translate("Server::TlsConfig", "Cannot read '%1': %2")
                      .arg(path, file.errorString());
         return std::nullopt;
     }
@@ -37,7 +39,7 @@ std::optional<QSslConfiguration> loadServerTls(const QString &certificatePath,
 {
     if (!QSslSocket::supportsSsl()) {
         *error = QCoreApplication::translate(
-            "TlsConfig",
+            "Server::TlsConfig",
             "TLS is not available: Qt found no TLS backend (is OpenSSL 3 installed?).");
         return std::nullopt;
     }
@@ -48,14 +50,15 @@ std::optional<QSslConfiguration> loadServerTls(const QString &certificatePath,
         return std::nullopt;
     const QList<QSslCertificate> chain = QSslCertificate::fromData(*certificatePem, QSsl::Pem);
     if (chain.isEmpty()) {
-        *error = QCoreApplication::translate("TlsConfig", "'%1' holds no PEM certificate.")
+        *error = QCoreApplication::translate("Server::TlsConfig", "'%1' holds no PEM certificate.")
                      .arg(certificatePath);
         return std::nullopt;
     }
     const QSslKey key = privateKeyFrom(*keyPem);
     if (key.isNull()) {
         *error = QCoreApplication::translate(
-                     "TlsConfig", "'%1' holds no unencrypted PEM private key (RSA, EC or DSA).")
+                     "Server::TlsConfig",
+                     "'%1' holds no unencrypted PEM private key (RSA, EC or DSA).")
                      .arg(keyPath);
         return std::nullopt;
     }
@@ -66,3 +69,5 @@ std::optional<QSslConfiguration> loadServerTls(const QString &certificatePath,
     configuration.setPeerVerifyMode(QSslSocket::VerifyNone);
     return configuration;
 }
+
+} // namespace Server

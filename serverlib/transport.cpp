@@ -5,6 +5,8 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 
+namespace Server {
+
 PeerName peerNameOf(qintptr descriptor)
 {
     sockaddr_storage storage {};
@@ -21,3 +23,5 @@ PeerName peerNameOf(qintptr descriptor)
     peer.port = qFromBigEndian(quint16(port));
     return peer;
 }
+
+} // namespace Server

@@ -5,6 +5,8 @@
 #include <QHostAddress>
 #include <QString>
 
+namespace Server {
+
 // What a transport tells its session, always in the session's thread. Never called from inside
 // Transport::write(): a write only queues, so a fan-out loop never sees a recipient leave.
 class TransportEvents
@@ -55,3 +57,5 @@ struct PeerName
 };
 
 PeerName peerNameOf(qintptr descriptor);
+
+} // namespace Server

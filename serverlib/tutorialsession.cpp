@@ -2,6 +2,8 @@
 
 #include "serverlib/worker.h"
 
+namespace Server {
+
 void TutorialSession::processInput()
 {
     const QByteArray chunk = transport().read().toByteArray();
@@ -16,3 +18,5 @@ void TutorialSession::processInput()
     }
     send(QStringLiteral("收到收到").toUtf8());
 }
+
+} // namespace Server

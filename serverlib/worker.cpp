@@ -11,6 +11,8 @@
 
 #include <unistd.h>
 
+namespace Server {
+
 namespace {
 
 // Long enough for clients on a LAN to read their last lines, short enough that quitting the
@@ -201,3 +203,5 @@ void Worker::endThreadWhenEmpty()
     m_shutdownDeadline.stop();
     thread()->quit();
 }
+
+} // namespace Server

@@ -12,6 +12,8 @@
 #include <atomic>
 #include <memory>
 
+namespace Server {
+
 class IoLoop;
 class Mailbox;
 class Session;
@@ -94,3 +96,5 @@ private:
     bool m_stopping = false; // step 1 done: reading nothing more
     bool m_finishing = false; // step 2 under way: the thread ends once no session is left
 };
+
+} // namespace Server

@@ -2,6 +2,8 @@
 
 #include "serverlib/serverlogging.h"
 
+namespace Server {
+
 WorkerThread::WorkerThread(ServerContext &context, const QString &name, quint64 serial)
     : m_worker(new Worker(context, name)), m_counters(m_worker->counters()), m_serial(serial)
 {
@@ -24,3 +26,5 @@ void WorkerThread::join()
     m_thread.wait();
     m_worker = nullptr;
 }
+
+} // namespace Server

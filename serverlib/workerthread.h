@@ -7,6 +7,8 @@
 
 #include <memory>
 
+namespace Server {
+
 // A Worker and the QThread it runs in, as the server's thread sees them. The worker is deleted
 // in its own thread when the thread finishes; this object must outlive that (see join()).
 class WorkerThread
@@ -37,3 +39,5 @@ private:
     std::shared_ptr<WorkerCounters> m_counters;
     const quint64 m_serial;
 };
+
+} // namespace Server

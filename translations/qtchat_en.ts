@@ -2,20 +2,9 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en_US">
 <context>
-    <name>ChatClient</name>
+    <name>App::LogModel</name>
     <message numerus="yes">
-        <location filename="../clientlib/chatclient.cpp" line="+379"/>
-        <source>Reconnecting in %n second(s)...</source>
-        <translation>
-            <numerusform>Reconnecting in %n second...</numerusform>
-            <numerusform>Reconnecting in %n seconds...</numerusform>
-        </translation>
-    </message>
-</context>
-<context>
-    <name>LogModel</name>
-    <message numerus="yes">
-        <location filename="../app/logmodel.cpp" line="+153"/>
+        <location filename="../app/logmodel.cpp" line="+155"/>
         <source> … (%n more characters)</source>
         <translation>
             <numerusform> … (%n more character)</numerusform>
@@ -24,9 +13,9 @@
     </message>
 </context>
 <context>
-    <name>LogView</name>
+    <name>App::LogView</name>
     <message numerus="yes">
-        <location filename="../app/logview.cpp" line="+355"/>
+        <location filename="../app/logview.cpp" line="+357"/>
         <source>%L1 of %Ln line(s)</source>
         <translation>
             <numerusform>%L1 of %Ln line</numerusform>
@@ -43,9 +32,9 @@
     </message>
 </context>
 <context>
-    <name>MainWindow</name>
+    <name>App::MainWindow</name>
     <message numerus="yes">
-        <location filename="../app/mainwindow.cpp" line="+279"/>
+        <location filename="../app/mainwindow.cpp" line="+281"/>
         <source>%n client(s)</source>
         <translation>
             <numerusform>%n client</numerusform>
@@ -62,9 +51,9 @@
     </message>
 </context>
 <context>
-    <name>ThreadsView</name>
+    <name>App::ThreadsView</name>
     <message numerus="yes">
-        <location filename="../app/threadsview.cpp" line="+310"/>
+        <location filename="../app/threadsview.cpp" line="+315"/>
         <source>%n thread(s) · %1 clients · %2 messages/s · %3 deliveries/s</source>
         <translation>
             <numerusform>%n thread · %1 clients · %2 messages/s · %3 deliveries/s</numerusform>
@@ -73,7 +62,7 @@
     </message>
 </context>
 <context>
-    <name>ThroughputChart</name>
+    <name>App::ThroughputChart</name>
     <message numerus="yes">
         <source>%n minute(s)</source>
         <translation type="vanished">
@@ -86,6 +75,17 @@
         <translation type="vanished">
             <numerusform>%n second</numerusform>
             <numerusform>%n seconds</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>Client::ChatClient</name>
+    <message numerus="yes">
+        <location filename="../clientlib/chatclient.cpp" line="+381"/>
+        <source>Reconnecting in %n second(s)...</source>
+        <translation>
+            <numerusform>Reconnecting in %n second...</numerusform>
+            <numerusform>Reconnecting in %n seconds...</numerusform>
         </translation>
     </message>
 </context>

@@ -2,9 +2,9 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
-    <name>AppSettings</name>
+    <name>App::AppSettings</name>
     <message>
-        <location filename="../app/appsettings.cpp" line="+74"/>
+        <location filename="../app/appsettings.cpp" line="+76"/>
         <location line="+2"/>
         <location line="+2"/>
         <source>Client and channel caps must be at most %1.</source>
@@ -79,110 +79,9 @@
     </message>
 </context>
 <context>
-    <name>ChatClient</name>
+    <name>App::ChatWidget</name>
     <message>
-        <location filename="../clientlib/chatclient.cpp" line="+173"/>
-        <location line="+14"/>
-        <location line="+42"/>
-        <location line="+6"/>
-        <source>channel name</source>
-        <translation>频道名</translation>
-    </message>
-    <message>
-        <location line="-61"/>
-        <source>channel key</source>
-        <translation>频道密钥</translation>
-    </message>
-    <message>
-        <location line="+42"/>
-        <source>nickname</source>
-        <translation>昵称</translation>
-    </message>
-    <message>
-        <location line="+26"/>
-        <source>Not connected: the command was not sent.</source>
-        <translation>未连接：命令没有发送。</translation>
-    </message>
-    <message>
-        <location line="+70"/>
-        <source>Connection to %1:%2 failed: %3</source>
-        <translation>连接 %1:%2 失败：%3</translation>
-    </message>
-    <message>
-        <location line="+19"/>
-        <source>The server sent data without line breaks; disconnecting.</source>
-        <translation>服务器发来的数据没有换行符，正在断开连接。</translation>
-    </message>
-    <message>
-        <location line="+11"/>
-        <source>The server did not complete the connection in time.</source>
-        <translation>服务器未能及时完成连接。</translation>
-    </message>
-    <message>
-        <location line="+13"/>
-        <source>The server stopped responding.</source>
-        <translation>服务器已停止响应。</translation>
-    </message>
-    <message numerus="yes">
-        <location line="+24"/>
-        <source>Reconnecting in %n second(s)...</source>
-        <translation>
-            <numerusform>%n 秒后重新连接……</numerusform>
-        </translation>
-    </message>
-    <message>
-        <location line="+87"/>
-        <source>The server refused the nickname &quot;%1&quot;.</source>
-        <translation>服务器拒绝了昵称“%1”。</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>The server password is wrong.</source>
-        <translation>服务器密码错误。</translation>
-    </message>
-    <message>
-        <location line="+23"/>
-        <source>The server closed the connection: %1</source>
-        <translation>服务器关闭了连接：%1</translation>
-    </message>
-    <message>
-        <location line="+214"/>
-        <source>No free nickname found after %1 attempts.</source>
-        <translation>尝试 %1 次后仍未找到可用的昵称。</translation>
-    </message>
-    <message>
-        <location line="+44"/>
-        <source>message target</source>
-        <translation>消息目标</translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>Not connected: the message to %1 was not sent.</source>
-        <translation>未连接：发给 %1 的消息没有发送。</translation>
-    </message>
-    <message>
-        <location line="+44"/>
-        <source>Invalid %1: &quot;%2&quot;</source>
-        <translation>无效的%1：“%2”</translation>
-    </message>
-</context>
-<context>
-    <name>ChatServer</name>
-    <message>
-        <location filename="../serverlib/chatserver.cpp" line="+74"/>
-        <source>The server is already running.</source>
-        <translation>服务器已在运行。</translation>
-    </message>
-    <message>
-        <location line="+20"/>
-        <source>Cannot listen on %1 port %2: %3</source>
-        <translation>无法在 %1 的 %2 端口上监听：%3</translation>
-    </message>
-</context>
-<context>
-    <name>ChatWidget</name>
-    <message>
-        <location filename="../app/chatwidget.cpp" line="+41"/>
+        <location filename="../app/chatwidget.cpp" line="+43"/>
         <source>kicked by %1: %2</source>
         <translation>被 %1 踢出：%2</translation>
     </message>
@@ -192,7 +91,7 @@
         <translation>已以 %1 的身份连接。</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+4"/>
         <source>Connection lost. Reconnecting in %1 s (attempt %2)…</source>
         <translation>连接已断开。%1 秒后重新连接（第 %2 次尝试）……</translation>
     </message>
@@ -264,14 +163,14 @@
     </message>
 </context>
 <context>
-    <name>ClientWindow</name>
+    <name>App::ClientWindow</name>
     <message>
-        <location filename="../app/clientwindow.cpp" line="+73"/>
+        <location filename="../app/clientwindow.cpp" line="+76"/>
         <source>Disconnected by user</source>
         <translation>用户断开了连接</translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="+17"/>
         <source>Window closed</source>
         <translation>窗口已关闭</translation>
     </message>
@@ -322,9 +221,9 @@
     </message>
 </context>
 <context>
-    <name>CommandLine</name>
+    <name>App::CommandLine</name>
     <message>
-        <location filename="../app/commandline.cpp" line="+257"/>
+        <location filename="../app/commandline.cpp" line="+264"/>
         <source>QtChat: a threaded IRC-subset chat server with a desktop client.</source>
         <translation>QtChat：一个多线程的 IRC 子集聊天服务器，附带桌面客户端。</translation>
     </message>
@@ -334,7 +233,7 @@
         <translation>多余的参数“%1”。</translation>
     </message>
     <message>
-        <location line="-75"/>
+        <location line="-77"/>
         <source>Invalid port &apos;%1&apos;: expected a number from 0 to 65535.</source>
         <translation>无效的端口“%1”：应为 0 到 65535 之间的数字。</translation>
     </message>
@@ -354,17 +253,17 @@
         <translation>无效的监听地址“%1”。</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+6"/>
         <source>Invalid threading model &apos;%1&apos;: use per-connection, pool or single.</source>
         <translation>无效的线程模型“%1”：请使用 per-connection、pool 或 single。</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+8"/>
         <source>Invalid protocol &apos;%1&apos;: use irc or tutorial.</source>
         <translation>无效的协议“%1”：请使用 irc 或 tutorial。</translation>
     </message>
     <message>
-        <location line="-92"/>
+        <location line="-97"/>
         <source>Invalid --%1 &apos;%2&apos;: expected a whole number from 0 to %3.</source>
         <translation>无效的 --%1 “%2”：应为 0 到 %3 之间的整数。</translation>
     </message>
@@ -560,18 +459,9 @@
     </message>
 </context>
 <context>
-    <name>DirectTransport</name>
+    <name>App::HeadlessServer</name>
     <message>
-        <location filename="../serverlib/directtransport.cpp" line="+74"/>
-        <location line="+170"/>
-        <source>Remote host closed the connection</source>
-        <translation>对方关闭了连接</translation>
-    </message>
-</context>
-<context>
-    <name>HeadlessServer</name>
-    <message>
-        <location filename="../app/headlessserver.cpp" line="+17"/>
+        <location filename="../app/headlessserver.cpp" line="+19"/>
         <source>qtchat: cannot start the server: %1</source>
         <translation>qtchat：无法启动服务器：%1</translation>
     </message>
@@ -582,9 +472,9 @@
     </message>
 </context>
 <context>
-    <name>InputCommand</name>
+    <name>App::InputCommand</name>
     <message>
-        <location filename="../app/inputcommand.cpp" line="+36"/>
+        <location filename="../app/inputcommand.cpp" line="+38"/>
         <source>Join a channel or open a conversation first.</source>
         <translation>请先加入一个频道或打开一个对话。</translation>
     </message>
@@ -620,17 +510,17 @@
     </message>
 </context>
 <context>
-    <name>LanguageManager</name>
+    <name>App::LanguageManager</name>
     <message>
-        <location filename="../app/languagemanager.cpp" line="+100"/>
+        <location filename="../app/languagemanager.cpp" line="+102"/>
         <source>System</source>
         <translation>跟随系统</translation>
     </message>
 </context>
 <context>
-    <name>LoadPanel</name>
+    <name>App::LoadPanel</name>
     <message>
-        <location filename="../app/loadpanel.cpp" line="+166"/>
+        <location filename="../app/loadpanel.cpp" line="+168"/>
         <source>Bots:</source>
         <translation>机器人：</translation>
     </message>
@@ -857,9 +747,9 @@
     </message>
 </context>
 <context>
-    <name>LogModel</name>
+    <name>App::LogModel</name>
     <message numerus="yes">
-        <location filename="../app/logmodel.cpp" line="+153"/>
+        <location filename="../app/logmodel.cpp" line="+155"/>
         <source> … (%n more characters)</source>
         <translation>
             <numerusform> ……（还有 %n 个字符）</numerusform>
@@ -887,9 +777,9 @@
     </message>
 </context>
 <context>
-    <name>LogView</name>
+    <name>App::LogView</name>
     <message>
-        <location filename="../app/logview.cpp" line="+177"/>
+        <location filename="../app/logview.cpp" line="+179"/>
         <source>&amp;Level:</source>
         <translation>级别(&amp;L)：</translation>
     </message>
@@ -977,9 +867,9 @@
     </message>
 </context>
 <context>
-    <name>MainWindow</name>
+    <name>App::MainWindow</name>
     <message>
-        <location filename="../app/mainwindow.cpp" line="+119"/>
+        <location filename="../app/mainwindow.cpp" line="+121"/>
         <source>About QtChat</source>
         <translation>关于 QtChat</translation>
     </message>
@@ -1123,72 +1013,14 @@ A threaded IRC-subset chat server you can watch, and its client.</source>
     </message>
 </context>
 <context>
-    <name>ServerConfig</name>
+    <name>App::ServerPanel</name>
     <message>
-        <location filename="../serverlib/serverconfig.cpp" line="+118"/>
-        <source>The bind address is not a valid IP address.</source>
-        <translation>监听地址不是有效的 IP 地址。</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>The worker count must be between 0 (automatic) and %1.</source>
-        <translation>工作线程数必须在 0（自动）到 %1 之间。</translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>The server name must be a single word without &apos;:&apos;.</source>
-        <translation>服务器名称必须是一个不含“:”的单词。</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>The password must not contain spaces or line breaks.</source>
-        <translation>密码不能包含空格或换行符。</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>TLS needs both a certificate file and a key file.</source>
-        <translation>TLS 需要同时提供证书文件和私钥文件。</translation>
-    </message>
-    <message>
-        <location line="-28"/>
-        <source>The send queue must hold at least %1 bytes (or 0 for no limit).</source>
-        <translation>发送队列至少要能容纳 %1 字节（0 表示不限制）。</translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>Timeouts must not be negative (0 turns one off).</source>
-        <translation>超时时间不能为负数（0 表示关闭该项超时）。</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>A ping interval needs a ping timeout.</source>
-        <translation>设置了 PING 间隔就必须设置 PING 超时。</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>The flood limits must not be negative (a rate of 0 turns flood control off).</source>
-        <translation>泛洪限制不能为负数（速率为 0 表示关闭泛洪控制）。</translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>Flood control needs a burst of at least one line.</source>
-        <translation>泛洪控制要求突发量至少为一行。</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>Client and channel caps must not be negative (0 means no cap).</source>
-        <translation>客户端数和频道数的上限不能为负数（0 表示不限制）。</translation>
-    </message>
-</context>
-<context>
-    <name>ServerPanel</name>
-    <message>
-        <location filename="../app/serverpanel.cpp" line="+80"/>
+        <location filename="../app/serverpanel.cpp" line="+83"/>
         <source>&apos;%1&apos; is not an IP address. Use 127.0.0.1 for this computer only, or 0.0.0.0 for every network.</source>
         <translation>“%1”不是 IP 地址。只允许本机连接请用 127.0.0.1，允许所有网络连接请用 0.0.0.0。</translation>
     </message>
     <message>
-        <location line="+68"/>
+        <location line="+69"/>
         <source>Address:</source>
         <translation>地址：</translation>
     </message>
@@ -1244,17 +1076,9 @@ A threaded IRC-subset chat server you can watch, and its client.</source>
     </message>
 </context>
 <context>
-    <name>Session</name>
+    <name>App::SettingsDialog</name>
     <message>
-        <location filename="../serverlib/session.cpp" line="+131"/>
-        <source>Connection closed</source>
-        <translation>连接已关闭</translation>
-    </message>
-</context>
-<context>
-    <name>SettingsDialog</name>
-    <message>
-        <location filename="../app/settingsdialog.cpp" line="+38"/>
+        <location filename="../app/settingsdialog.cpp" line="+40"/>
         <source>Chat</source>
         <translation>聊天</translation>
     </message>
@@ -1571,9 +1395,9 @@ A threaded IRC-subset chat server you can watch, and its client.</source>
     </message>
 </context>
 <context>
-    <name>ThreadsView</name>
+    <name>App::ThreadsView</name>
     <message>
-        <location filename="../app/threadsview.cpp" line="+133"/>
+        <location filename="../app/threadsview.cpp" line="+135"/>
         <source>Thread</source>
         <translation>线程</translation>
     </message>
@@ -1593,7 +1417,7 @@ A threaded IRC-subset chat server you can watch, and its client.</source>
         <translation>投递/秒</translation>
     </message>
     <message>
-        <location line="+105"/>
+        <location line="+108"/>
         <source>Deliveries/s, all threads</source>
         <translation>投递/秒（所有线程）</translation>
     </message>
@@ -1606,9 +1430,9 @@ A threaded IRC-subset chat server you can watch, and its client.</source>
     </message>
 </context>
 <context>
-    <name>ThroughputChart</name>
+    <name>App::ThroughputChart</name>
     <message>
-        <location filename="../app/throughputchart.cpp" line="+79"/>
+        <location filename="../app/throughputchart.cpp" line="+81"/>
         <source>%1M</source>
         <translation>%1M</translation>
     </message>
@@ -1654,9 +1478,185 @@ A threaded IRC-subset chat server you can watch, and its client.</source>
     </message>
 </context>
 <context>
-    <name>TlsConfig</name>
+    <name>Client::ChatClient</name>
     <message>
-        <location filename="../serverlib/tlsconfig.cpp" line="+15"/>
+        <location filename="../clientlib/chatclient.cpp" line="+175"/>
+        <location line="+14"/>
+        <location line="+42"/>
+        <location line="+6"/>
+        <source>channel name</source>
+        <translation>频道名</translation>
+    </message>
+    <message>
+        <location line="-61"/>
+        <source>channel key</source>
+        <translation>频道密钥</translation>
+    </message>
+    <message>
+        <location line="+42"/>
+        <source>nickname</source>
+        <translation>昵称</translation>
+    </message>
+    <message>
+        <location line="+26"/>
+        <source>Not connected: the command was not sent.</source>
+        <translation>未连接：命令没有发送。</translation>
+    </message>
+    <message>
+        <location line="+70"/>
+        <source>Connection to %1:%2 failed: %3</source>
+        <translation>连接 %1:%2 失败：%3</translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <source>The server sent data without line breaks; disconnecting.</source>
+        <translation>服务器发来的数据没有换行符，正在断开连接。</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>The server did not complete the connection in time.</source>
+        <translation>服务器未能及时完成连接。</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>The server stopped responding.</source>
+        <translation>服务器已停止响应。</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+24"/>
+        <source>Reconnecting in %n second(s)...</source>
+        <translation>
+            <numerusform>%n 秒后重新连接……</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+87"/>
+        <source>The server refused the nickname &quot;%1&quot;.</source>
+        <translation>服务器拒绝了昵称“%1”。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The server password is wrong.</source>
+        <translation>服务器密码错误。</translation>
+    </message>
+    <message>
+        <location line="+23"/>
+        <source>The server closed the connection: %1</source>
+        <translation>服务器关闭了连接：%1</translation>
+    </message>
+    <message>
+        <location line="+214"/>
+        <source>No free nickname found after %1 attempts.</source>
+        <translation>尝试 %1 次后仍未找到可用的昵称。</translation>
+    </message>
+    <message>
+        <location line="+44"/>
+        <source>message target</source>
+        <translation>消息目标</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Not connected: the message to %1 was not sent.</source>
+        <translation>未连接：发给 %1 的消息没有发送。</translation>
+    </message>
+    <message>
+        <location line="+44"/>
+        <source>Invalid %1: &quot;%2&quot;</source>
+        <translation>无效的%1：“%2”</translation>
+    </message>
+</context>
+<context>
+    <name>Server::ChatServer</name>
+    <message>
+        <location filename="../serverlib/chatserver.cpp" line="+76"/>
+        <source>The server is already running.</source>
+        <translation>服务器已在运行。</translation>
+    </message>
+    <message>
+        <location line="+20"/>
+        <source>Cannot listen on %1 port %2: %3</source>
+        <translation>无法在 %1 的 %2 端口上监听：%3</translation>
+    </message>
+</context>
+<context>
+    <name>Server::DirectTransport</name>
+    <message>
+        <location filename="../serverlib/directtransport.cpp" line="+81"/>
+        <location line="+182"/>
+        <source>Remote host closed the connection</source>
+        <translation>对方关闭了连接</translation>
+    </message>
+</context>
+<context>
+    <name>Server::ServerConfig</name>
+    <message>
+        <location filename="../serverlib/serverconfig.cpp" line="+120"/>
+        <source>The bind address is not a valid IP address.</source>
+        <translation>监听地址不是有效的 IP 地址。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The worker count must be between 0 (automatic) and %1.</source>
+        <translation>工作线程数必须在 0（自动）到 %1 之间。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The server name must be a single word without &apos;:&apos;.</source>
+        <translation>服务器名称必须是一个不含“:”的单词。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The password must not contain spaces or line breaks.</source>
+        <translation>密码不能包含空格或换行符。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>TLS needs both a certificate file and a key file.</source>
+        <translation>TLS 需要同时提供证书文件和私钥文件。</translation>
+    </message>
+    <message>
+        <location line="-28"/>
+        <source>The send queue must hold at least %1 bytes (or 0 for no limit).</source>
+        <translation>发送队列至少要能容纳 %1 字节（0 表示不限制）。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Timeouts must not be negative (0 turns one off).</source>
+        <translation>超时时间不能为负数（0 表示关闭该项超时）。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>A ping interval needs a ping timeout.</source>
+        <translation>设置了 PING 间隔就必须设置 PING 超时。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The flood limits must not be negative (a rate of 0 turns flood control off).</source>
+        <translation>泛洪限制不能为负数（速率为 0 表示关闭泛洪控制）。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Flood control needs a burst of at least one line.</source>
+        <translation>泛洪控制要求突发量至少为一行。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Client and channel caps must not be negative (0 means no cap).</source>
+        <translation>客户端数和频道数的上限不能为负数（0 表示不限制）。</translation>
+    </message>
+</context>
+<context>
+    <name>Server::Session</name>
+    <message>
+        <location filename="../serverlib/session.cpp" line="+132"/>
+        <source>Connection closed</source>
+        <translation>连接已关闭</translation>
+    </message>
+</context>
+<context>
+    <name>Server::TlsConfig</name>
+    <message>
+        <location filename="../serverlib/tlsconfig.cpp" line="+17"/>
         <source>Cannot read &apos;%1&apos;: %2</source>
         <translation>无法读取“%1”：%2</translation>
     </message>

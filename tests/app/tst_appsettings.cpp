@@ -59,7 +59,7 @@ QMetaProperty propertyOf(const QObject *object, const QString &name)
 
 // Each thread writes a few settings with its own values while reading all of them. Few
 // writes: each one rewrites and fsyncs the file, which is slow on a busy disk.
-void exercise(AppSettings *settings, int id)
+void exercise(App::AppSettings *settings, int id)
 {
     static const char *const models[] = {"per-connection", "pool", "single"};
     for (int round = 0; round < 4; ++round) {
@@ -68,7 +68,7 @@ void exercise(AppSettings *settings, int id)
         settings->setThreadingModel(QString::fromLatin1(models[(id + round) % 3]));
         settings->setPort(0); // rejected, from any thread
         for (int read = 0; read < 25; ++read) {
-            for (const QString &key : AppSettings::keys())
+            for (const QString &key : App::AppSettings::keys())
                 (void)settings->property(key.toLatin1().constData());
             (void)settings->serverConfig();
         }
@@ -81,13 +81,13 @@ void TestAppSettings::initTestCase()
 {
     QVERIFY(m_dir.isValid());
     m_file = m_dir.filePath(QStringLiteral("qtchat.ini"));
-    AppSettings::setFileName(m_file);
-    QCOMPARE(AppSettings::fileName(), m_file);
+    App::AppSettings::setFileName(m_file);
+    QCOMPARE(App::AppSettings::fileName(), m_file);
 }
 
 void TestAppSettings::cleanup()
 {
-    AppSettings::instance()->restoreDefaults();
+    App::AppSettings::instance()->restoreDefaults();
 }
 
 void TestAppSettings::sameInstanceFromManyThreads()
@@ -95,21 +95,21 @@ void TestAppSettings::sameInstanceFromManyThreads()
     // The first instance() of the process, from 16 threads released at once: the C++ form of
     // the tutorial's `obj1 is obj2`.
     constexpr int ThreadCount = 16;
-    std::vector<AppSettings *> seen(ThreadCount, nullptr);
+    std::vector<App::AppSettings *> seen(ThreadCount, nullptr);
     std::latch start(ThreadCount);
     std::vector<std::thread> threads;
     for (int id = 0; id < ThreadCount; ++id) {
         threads.emplace_back([&seen, &start, id] {
             start.arrive_and_wait();
-            seen[id] = AppSettings::instance();
+            seen[id] = App::AppSettings::instance();
             exercise(seen[id], id);
         });
     }
     for (std::thread &thread : threads)
         thread.join();
 
-    AppSettings *settings = AppSettings::instance();
-    for (AppSettings *pointer : seen)
+    App::AppSettings *settings = App::AppSettings::instance();
+    for (App::AppSettings *pointer : seen)
         QCOMPARE(pointer, settings);
     QCOMPARE(settings->thread(), QCoreApplication::instance()->thread());
     QVERIFY(settings->port() >= 2000 && settings->port() < 2000 + ThreadCount);
@@ -158,11 +158,11 @@ void TestAppSettings::notifiesOncePerChange()
     QFETCH(QString, key);
     QFETCH(QVariant, first);
     QFETCH(QVariant, second);
-    AppSettings *settings = AppSettings::instance();
+    App::AppSettings *settings = App::AppSettings::instance();
     const QMetaProperty property = propertyOf(settings, key);
     QVERIFY(property.hasNotifySignal());
     QSignalSpy changed(settings, property.notifySignal());
-    QSignalSpy rejected(settings, &AppSettings::valueRejected);
+    QSignalSpy rejected(settings, &App::AppSettings::valueRejected);
 
     for (const QVariant &value : {first, first, second, second})
         QVERIFY(property.write(settings, value));
@@ -178,10 +178,10 @@ void TestAppSettings::slotsMayUseSettings()
 {
     // Signals come after the lock is released: a slot that reads and writes settings again
     // would deadlock otherwise (the lock is not recursive).
-    AppSettings *settings = AppSettings::instance();
+    App::AppSettings *settings = App::AppSettings::instance();
     int seenPort = 0;
     QObject context;
-    connect(settings, &AppSettings::portChanged, &context, [&](int) {
+    connect(settings, &App::AppSettings::portChanged, &context, [&](int) {
         seenPort = settings->port();
         settings->setWorkers(5);
     });
@@ -192,7 +192,7 @@ void TestAppSettings::slotsMayUseSettings()
 
 void TestAppSettings::persistsToFile()
 {
-    AppSettings *settings = AppSettings::instance();
+    App::AppSettings *settings = App::AppSettings::instance();
     const QByteArray geometry("\x01\x02\xff geometry", 12);
     settings->setNickname(QStringLiteral("persisted"));
     settings->setPort(6697);
@@ -221,7 +221,7 @@ void TestAppSettings::persistsToFile()
 
 void TestAppSettings::reloadReadsFile()
 {
-    AppSettings *settings = AppSettings::instance();
+    App::AppSettings *settings = App::AppSettings::instance();
     settings->setPort(7200);
     {
         QSettings file(m_file, QSettings::IniFormat);
@@ -229,8 +229,8 @@ void TestAppSettings::reloadReadsFile()
         file.setValue(QStringLiteral("server/port"), QStringLiteral("not a number"));
         file.sync();
     }
-    QSignalSpy nickChanged(settings, &AppSettings::nicknameChanged);
-    QSignalSpy portChanged(settings, &AppSettings::portChanged);
+    QSignalSpy nickChanged(settings, &App::AppSettings::nicknameChanged);
+    QSignalSpy portChanged(settings, &App::AppSettings::portChanged);
     QTest::ignoreMessage(QtWarningMsg, QRegularExpression(QStringLiteral("ignoring.*port")));
 
     settings->reload();
@@ -299,11 +299,11 @@ void TestAppSettings::rejectsInvalidValues()
 {
     QFETCH(QString, key);
     QFETCH(QVariant, value);
-    AppSettings *settings = AppSettings::instance();
+    App::AppSettings *settings = App::AppSettings::instance();
     const QMetaProperty property = propertyOf(settings, key);
     const QVariant before = property.read(settings);
     QSignalSpy changed(settings, property.notifySignal());
-    QSignalSpy rejected(settings, &AppSettings::valueRejected);
+    QSignalSpy rejected(settings, &App::AppSettings::valueRejected);
 
     QVERIFY(property.write(settings, value));
 
@@ -313,7 +313,7 @@ void TestAppSettings::rejectsInvalidValues()
     QCOMPARE(rejected.at(0).at(0).toString(), key);
     const QString reason = rejected.at(0).at(1).toString();
     QVERIFY(!reason.isEmpty());
-    QCOMPARE(AppSettings::validationError(key, value), reason);
+    QCOMPARE(App::AppSettings::validationError(key, value), reason);
 }
 
 void TestAppSettings::acceptsBoundaryValues_data()
@@ -363,26 +363,29 @@ void TestAppSettings::acceptsBoundaryValues()
 {
     QFETCH(QString, key);
     QFETCH(QVariant, value);
-    AppSettings *settings = AppSettings::instance();
+    App::AppSettings *settings = App::AppSettings::instance();
     const QMetaProperty property = propertyOf(settings, key);
-    QSignalSpy rejected(settings, &AppSettings::valueRejected);
+    QSignalSpy rejected(settings, &App::AppSettings::valueRejected);
 
     QVERIFY(property.write(settings, value));
 
     QCOMPARE(rejected.count(), 0);
     QCOMPARE(property.read(settings), value);
-    QCOMPARE(AppSettings::validationError(key, value), QString());
+    QCOMPARE(App::AppSettings::validationError(key, value), QString());
 }
 
 void TestAppSettings::validationErrorNeedsTheRightType()
 {
-    QVERIFY(AppSettings::validationError(QStringLiteral("port"), QStringLiteral("6667")).isEmpty());
-    QVERIFY(!AppSettings::validationError(QStringLiteral("port"), QStringLiteral("abc")).isEmpty());
-    QVERIFY(!AppSettings::validationError(QStringLiteral("port"), QVariant()).isEmpty());
-    QVERIFY(!AppSettings::validationError(QStringLiteral("no-such-key"), 1).isEmpty());
+    QVERIFY(App::AppSettings::validationError(QStringLiteral("port"), QStringLiteral("6667"))
+                .isEmpty());
+    QVERIFY(!App::AppSettings::validationError(QStringLiteral("port"), QStringLiteral("abc"))
+                 .isEmpty());
+    QVERIFY(!App::AppSettings::validationError(QStringLiteral("port"), QVariant()).isEmpty());
+    QVERIFY(!App::AppSettings::validationError(QStringLiteral("no-such-key"), 1).isEmpty());
     // What an INI file (or a hand edit of it) may hold for the limits.
     const auto error = [](const char *key, const char *text) {
-        return AppSettings::validationError(QString::fromLatin1(key), QString::fromLatin1(text));
+        return App::AppSettings::validationError(QString::fromLatin1(key),
+                                                 QString::fromLatin1(text));
     };
     QVERIFY(error("sendQueueBytes", "1048576").isEmpty());
     QVERIFY(!error("sendQueueBytes", "a lot").isEmpty());
@@ -421,7 +424,7 @@ void TestAppSettings::limitsRoundTripThroughTheFile()
     QFETCH(QString, key);
     QFETCH(QString, iniKey);
     QFETCH(QVariant, value);
-    AppSettings *settings = AppSettings::instance();
+    App::AppSettings *settings = App::AppSettings::instance();
     const QMetaProperty property = propertyOf(settings, key);
 
     // Written under its group...
@@ -442,8 +445,8 @@ void TestAppSettings::limitsRoundTripThroughTheFile()
 
 void TestAppSettings::limitDefaultsAreTheServers()
 {
-    const ServerLimits server;
-    const ServerLimits ours = AppSettings::instance()->serverConfig().limits;
+    const Server::ServerLimits server;
+    const Server::ServerLimits ours = App::AppSettings::instance()->serverConfig().limits;
     QCOMPARE(ours.maxClients, server.maxClients);
     QCOMPARE(ours.maxClientsPerIp, server.maxClientsPerIp);
     QCOMPARE(ours.maxChannelsPerClient, server.maxChannelsPerClient);
@@ -454,9 +457,9 @@ void TestAppSettings::limitDefaultsAreTheServers()
     QCOMPARE(ours.pingIntervalMs, server.pingIntervalMs);
     QCOMPARE(ours.pingTimeoutMs, server.pingTimeoutMs);
     QCOMPARE(ours.noLimits, server.noLimits);
-    QCOMPARE(AppSettings::defaultValue(QStringLiteral("pingIntervalSeconds")),
+    QCOMPARE(App::AppSettings::defaultValue(QStringLiteral("pingIntervalSeconds")),
              QVariant(server.pingIntervalMs / 1000));
-    QCOMPARE(AppSettings::instance()->serverConfig().validate(), QString());
+    QCOMPARE(App::AppSettings::instance()->serverConfig().validate(), QString());
 }
 
 void TestAppSettings::combinationError_data()
@@ -491,7 +494,7 @@ void TestAppSettings::combinationError()
     QFETCH(QVariantMap, values);
     QFETCH(QString, blamed);
     QString key = QStringLiteral("untouched");
-    const QString reason = AppSettings::instance()->combinationError(values, &key);
+    const QString reason = App::AppSettings::instance()->combinationError(values, &key);
     QCOMPARE(reason.isEmpty(), blamed.isEmpty());
     if (!blamed.isEmpty())
         QCOMPARE(key, blamed);
@@ -501,8 +504,8 @@ void TestAppSettings::pairsMaySetInEitherOrder()
 {
     // Setters check one value at a time, so turning pings off works timeout-first too; the
     // stored pair is judged against the current settings.
-    AppSettings *settings = AppSettings::instance();
-    QSignalSpy rejected(settings, &AppSettings::valueRejected);
+    App::AppSettings *settings = App::AppSettings::instance();
+    QSignalSpy rejected(settings, &App::AppSettings::valueRejected);
     settings->setPingTimeoutSeconds(0);
     QVERIFY(!settings->combinationError({}).isEmpty());
     settings->setPingIntervalSeconds(0);
@@ -517,7 +520,7 @@ void TestAppSettings::pairsMaySetInEitherOrder()
 
 void TestAppSettings::buildsServerConfig()
 {
-    AppSettings *settings = AppSettings::instance();
+    App::AppSettings *settings = App::AppSettings::instance();
     settings->setBindAddress(QStringLiteral("0.0.0.0"));
     settings->setPort(7300);
     settings->setThreadingModel(QStringLiteral("per-connection"));
@@ -525,11 +528,11 @@ void TestAppSettings::buildsServerConfig()
     settings->setServerName(QStringLiteral("irc.example"));
     settings->setPassword(QStringLiteral("pw"));
 
-    const ServerConfig config = settings->serverConfig();
+    const Server::ServerConfig config = settings->serverConfig();
 
     QCOMPARE(config.bindAddress, QHostAddress(QHostAddress::AnyIPv4));
     QCOMPARE(config.port, quint16(7300));
-    QCOMPARE(config.threading, ThreadingModel::PerConnection);
+    QCOMPARE(config.threading, Server::ThreadingModel::PerConnection);
     QCOMPARE(config.workers, 3);
     QCOMPARE(config.serverName, QByteArray("irc.example"));
     QCOMPARE(config.password, QByteArray("pw"));
@@ -538,7 +541,7 @@ void TestAppSettings::buildsServerConfig()
 
 void TestAppSettings::serverConfigCarriesLimitsAndTls()
 {
-    AppSettings *settings = AppSettings::instance();
+    App::AppSettings *settings = App::AppSettings::instance();
     settings->setMaxClients(300);
     settings->setMaxClientsPerIp(4);
     settings->setMaxChannelsPerClient(6);
@@ -552,7 +555,7 @@ void TestAppSettings::serverConfigCarriesLimitsAndTls()
     settings->setTlsCertificatePath(QStringLiteral("/srv/cert.pem"));
     settings->setTlsKeyPath(QStringLiteral("/srv/key.pem"));
 
-    const ServerConfig config = settings->serverConfig();
+    const Server::ServerConfig config = settings->serverConfig();
 
     QCOMPARE(config.limits.maxClients, 300);
     QCOMPARE(config.limits.maxClientsPerIp, 4);
@@ -586,14 +589,14 @@ void TestAppSettings::bindAddressWarning()
 {
     QFETCH(QString, address);
     QFETCH(bool, warns);
-    QCOMPARE(!AppSettings::bindAddressWarning(address).isEmpty(), warns);
+    QCOMPARE(!App::AppSettings::bindAddressWarning(address).isEmpty(), warns);
 }
 
 void TestAppSettings::fileCannotChangeOnceCreated()
 {
     QTest::ignoreMessage(QtWarningMsg, QRegularExpression(QStringLiteral("ignored")));
-    AppSettings::setFileName(m_dir.filePath(QStringLiteral("other.ini")));
-    QCOMPARE(AppSettings::fileName(), m_file);
+    App::AppSettings::setFileName(m_dir.filePath(QStringLiteral("other.ini")));
+    QCOMPARE(App::AppSettings::fileName(), m_file);
 }
 
 QTEST_GUILESS_MAIN(TestAppSettings)

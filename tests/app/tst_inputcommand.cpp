@@ -3,7 +3,7 @@
 
 #include <QTest>
 
-Q_DECLARE_METATYPE(InputCommand::Kind)
+Q_DECLARE_METATYPE(App::InputCommand::Kind)
 
 class TestInputCommand : public QObject
 {
@@ -16,7 +16,7 @@ private Q_SLOTS:
 
 void TestInputCommand::parse_data()
 {
-    using Kind = InputCommand::Kind;
+    using Kind = App::InputCommand::Kind;
     QTest::addColumn<QString>("line");
     QTest::addColumn<QString>("conversation");
     QTest::addColumn<Kind>("kind");
@@ -56,14 +56,14 @@ void TestInputCommand::parse()
 {
     QFETCH(QString, line);
     QFETCH(QString, conversation);
-    QFETCH(InputCommand::Kind, kind);
+    QFETCH(App::InputCommand::Kind, kind);
     QFETCH(QString, target);
     QFETCH(QString, text);
 
-    const InputCommand command = InputCommand::parse(line, conversation);
+    const App::InputCommand command = App::InputCommand::parse(line, conversation);
     QCOMPARE(command.kind, kind);
-    QCOMPARE(command.error.isEmpty(), kind != InputCommand::Kind::Error);
-    if (kind == InputCommand::Kind::Error || kind == InputCommand::Kind::None)
+    QCOMPARE(command.error.isEmpty(), kind != App::InputCommand::Kind::Error);
+    if (kind == App::InputCommand::Kind::Error || kind == App::InputCommand::Kind::None)
         return;
     QCOMPARE(command.target, target);
     QCOMPARE(command.text, text);

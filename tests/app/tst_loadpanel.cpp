@@ -46,19 +46,19 @@ private Q_SLOTS:
 
 private:
     void startServer(bool noLimits);
-    void startBots(LoadPanel &panel, int bots, int rate);
-    void stopBots(LoadPanel &panel);
-    std::unique_ptr<MainWindow> openWindow();
+    void startBots(App::LoadPanel &panel, int bots, int rate);
+    void stopBots(App::LoadPanel &panel);
+    std::unique_ptr<App::MainWindow> openWindow();
 
     QTemporaryDir m_dir;
-    ChatServer m_server;
+    Server::ChatServer m_server;
 };
 
 void TestLoadPanel::initTestCase()
 {
     QVERIFY(m_dir.isValid());
-    AppSettings::setFileName(m_dir.filePath(QStringLiteral("qtchat.ini")));
-    AppSettings::instance()->setLanguage(QStringLiteral("en"));
+    App::AppSettings::setFileName(m_dir.filePath(QStringLiteral("qtchat.ini")));
+    App::AppSettings::instance()->setLanguage(QStringLiteral("en"));
 }
 
 void TestLoadPanel::cleanup()
@@ -68,13 +68,13 @@ void TestLoadPanel::cleanup()
 
 void TestLoadPanel::startServer(bool noLimits)
 {
-    ServerConfig config;
+    Server::ServerConfig config;
     config.port = 0;
     config.limits.noLimits = noLimits;
     QVERIFY2(m_server.start(config), qPrintable(m_server.startError()));
 }
 
-void TestLoadPanel::startBots(LoadPanel &panel, int bots, int rate)
+void TestLoadPanel::startBots(App::LoadPanel &panel, int bots, int rate)
 {
     panel.botsBox()->setValue(bots);
     panel.rateBox()->setValue(rate);
@@ -83,9 +83,9 @@ void TestLoadPanel::startBots(LoadPanel &panel, int bots, int rate)
     QVERIFY2(panel.isRunning(), qPrintable(panel.statusText()));
 }
 
-void TestLoadPanel::stopBots(LoadPanel &panel)
+void TestLoadPanel::stopBots(App::LoadPanel &panel)
 {
-    QSignalSpy finished(&panel, &LoadPanel::finished);
+    QSignalSpy finished(&panel, &App::LoadPanel::finished);
     panel.startStopButton()->click();
     QVERIFY(finished.wait(Timeout));
     QVERIFY(!panel.isRunning()); // the engine thread is joined
@@ -94,7 +94,7 @@ void TestLoadPanel::stopBots(LoadPanel &panel)
 void TestLoadPanel::botsDeliverEverythingAndLeaveOnStop()
 {
     startServer(true);
-    LoadPanel panel;
+    App::LoadPanel panel;
     panel.serverStarted(QStringLiteral("127.0.0.1"), m_server.serverPort(), true);
     startBots(panel, 20, 20);
     QCOMPARE(panel.startStopButton()->text(), QStringLiteral("Stop"));
@@ -102,15 +102,15 @@ void TestLoadPanel::botsDeliverEverythingAndLeaveOnStop()
     QTRY_VERIFY_WITH_TIMEOUT(
         panel.progress().connected == 20 && panel.progress().receivedDeliveries > 2000, Timeout);
     QCOMPARE(m_server.clientCount(), 20);
-    const LoadProgress running = panel.progress();
+    const Load::LoadProgress running = panel.progress();
     QVERIFY2(running.failures.isEmpty(), qPrintable(running.failures.join(u'\n')));
     QCOMPARE(running.missing, 0u);
     QCOMPARE(running.outOfOrder, 0u);
     QVERIFY(running.latency.p99Ns > 0);
 
     stopBots(panel);
-    const LoadProgress done = panel.progress();
-    QCOMPARE(done.phase, LoadProgress::Phase::Finished);
+    const Load::LoadProgress done = panel.progress();
+    QCOMPARE(done.phase, Load::LoadProgress::Phase::Finished);
     QVERIFY2(done.failures.isEmpty(), qPrintable(done.failures.join(u'\n')));
     QCOMPARE(done.undelivered(), 0u); // Stop waited for the lines in flight
     QCOMPARE(done.missing, 0u);
@@ -124,12 +124,12 @@ void TestLoadPanel::botsDeliverEverythingAndLeaveOnStop()
 void TestLoadPanel::guiKeepsTurningWhileBotsRun()
 {
     startServer(true);
-    LoadPanel panel;
+    App::LoadPanel panel;
     panel.show();
     panel.serverStarted(QStringLiteral("127.0.0.1"), m_server.serverPort(), true);
     startBots(panel, 50, 20); // 49,000 deliveries a second
-    QTRY_VERIFY_WITH_TIMEOUT(panel.progress().phase == LoadProgress::Phase::Sending, Timeout);
-    QSignalSpy polled(&panel, &LoadPanel::progressUpdated);
+    QTRY_VERIFY_WITH_TIMEOUT(panel.progress().phase == Load::LoadProgress::Phase::Sending, Timeout);
+    QSignalSpy polled(&panel, &App::LoadPanel::progressUpdated);
     // A poll every 250 ms: eight are about 2 s of the GUI turning while the bots run.
     QTRY_VERIFY_WITH_TIMEOUT(polled.count() >= 8, Timeout);
     QCOMPARE(panel.progress().missing, 0u);
@@ -140,8 +140,8 @@ void TestLoadPanel::guiKeepsTurningWhileBotsRun()
 void TestLoadPanel::serverStoppingStopsTheBotsAtOnce()
 {
     startServer(true);
-    LoadPanel panel;
-    QSignalSpy finished(&panel, &LoadPanel::finished);
+    App::LoadPanel panel;
+    QSignalSpy finished(&panel, &App::LoadPanel::finished);
     panel.serverStarted(QStringLiteral("127.0.0.1"), m_server.serverPort(), true);
     startBots(panel, 10, 50);
     QTRY_VERIFY_WITH_TIMEOUT(panel.progress().receivedDeliveries > 500, Timeout);
@@ -158,7 +158,7 @@ void TestLoadPanel::serverStoppingStopsTheBotsAtOnce()
 void TestLoadPanel::limitsGateTheBots()
 {
     startServer(false);
-    LoadPanel panel;
+    App::LoadPanel panel;
     QVERIFY(!panel.startStopButton()->isEnabled()); // no server yet
     panel.serverStarted(QStringLiteral("127.0.0.1"), m_server.serverPort(), false);
     QVERIFY(!panel.startStopButton()->isEnabled());
@@ -167,7 +167,7 @@ void TestLoadPanel::limitsGateTheBots()
     QVERIFY(panel.statusText().contains(QStringLiteral("restart the server")));
     QVERIFY(panel.restartButton()->isHidden());
 
-    QSignalSpy restart(&panel, &LoadPanel::restartServerRequested);
+    QSignalSpy restart(&panel, &App::LoadPanel::restartServerRequested);
     panel.liftLimitsBox()->setChecked(true);
     QVERIFY(panel.liftsLimits());
     QVERIFY(!panel.restartButton()->isHidden());
@@ -182,7 +182,7 @@ void TestLoadPanel::limitsGateTheBots()
 void TestLoadPanel::badChannelIsExplained()
 {
     startServer(true);
-    LoadPanel panel;
+    App::LoadPanel panel;
     panel.serverStarted(QStringLiteral("127.0.0.1"), m_server.serverPort(), true);
     panel.channelEdit()->setText(QStringLiteral("load room"));
     QVERIFY(!panel.startLoad());
@@ -194,7 +194,7 @@ void TestLoadPanel::badChannelIsExplained()
 
 void TestLoadPanel::retranslatesOnLanguageChange()
 {
-    LoadPanel panel;
+    App::LoadPanel panel;
     panel.startStopButton()->setText(QString());
     panel.liftLimitsBox()->setText(QString());
     QEvent change(QEvent::LanguageChange);
@@ -202,17 +202,17 @@ void TestLoadPanel::retranslatesOnLanguageChange()
     QCOMPARE(panel.startStopButton()->text(), QStringLiteral("Start"));
     QVERIFY(!panel.liftLimitsBox()->text().isEmpty());
 
-    LanguageManager language;
+    App::LanguageManager language;
     QVERIFY(language.apply(QStringLiteral("zh_CN"))); // posts LanguageChange to every window
     QTRY_COMPARE(panel.startStopButton()->text(), QStringLiteral("启动"));
     QVERIFY(language.apply(QStringLiteral("en")));
     QTRY_COMPARE(panel.startStopButton()->text(), QStringLiteral("Start"));
 }
 
-std::unique_ptr<MainWindow> TestLoadPanel::openWindow()
+std::unique_ptr<App::MainWindow> TestLoadPanel::openWindow()
 {
-    AppSettings::instance()->setPort(freeLoopbackPort());
-    auto window = std::make_unique<MainWindow>(QStringLiteral("tester"));
+    App::AppSettings::instance()->setPort(freeLoopbackPort());
+    auto window = std::make_unique<App::MainWindow>(QStringLiteral("tester"));
     window->server()->setStatsInterval(100);
     window->show();
     return window;
@@ -220,8 +220,8 @@ std::unique_ptr<MainWindow> TestLoadPanel::openWindow()
 
 void TestLoadPanel::mainWindowLiftsLimitsAndStopsBotsWithTheServer()
 {
-    std::unique_ptr<MainWindow> window = openWindow();
-    LoadPanel *panel = window->loadPanel();
+    std::unique_ptr<App::MainWindow> window = openWindow();
+    App::LoadPanel *panel = window->loadPanel();
     auto *dock = window->findChild<QDockWidget *>(QStringLiteral("loadDock"));
     QVERIFY(dock);
     QCOMPARE(dock->widget(), panel);
@@ -243,8 +243,8 @@ void TestLoadPanel::mainWindowLiftsLimitsAndStopsBotsWithTheServer()
 
 void TestLoadPanel::mainWindowRestartsTheServerWithoutLimits()
 {
-    std::unique_ptr<MainWindow> window = openWindow();
-    LoadPanel *panel = window->loadPanel();
+    std::unique_ptr<App::MainWindow> window = openWindow();
+    App::LoadPanel *panel = window->loadPanel();
     panel->liftLimitsBox()->setChecked(false);
     window->startServer();
     QVERIFY(!window->server()->config().limits.noLimits);
@@ -261,8 +261,8 @@ void TestLoadPanel::mainWindowRestartsTheServerWithoutLimits()
 // Without closeEvent: ~MainWindow stops the server under the bots, ~LoadPanel joins them.
 void TestLoadPanel::destroyingTheWindowWhileBotsRunJoinsThem()
 {
-    std::unique_ptr<MainWindow> window = openWindow();
-    LoadPanel *panel = window->loadPanel();
+    std::unique_ptr<App::MainWindow> window = openWindow();
+    App::LoadPanel *panel = window->loadPanel();
     panel->liftLimitsBox()->setChecked(true);
     window->startServer();
     startBots(*panel, 10, 20);

@@ -19,13 +19,14 @@ using namespace Qt::StringLiterals;
 
 namespace {
 
-void fill(LogView &view, int count, int first = 0)
+void fill(App::LogView &view, int count, int first = 0)
 {
     for (int i = first; i < first + count; ++i)
-        view.append(LogLevel::Info, QStringLiteral("worker-1"), QStringLiteral("line %1").arg(i));
+        view.append(App::LogLevel::Info, QStringLiteral("worker-1"),
+                    QStringLiteral("line %1").arg(i));
 }
 
-QString topLine(const LogView &view)
+QString topLine(const App::LogView &view)
 {
     return view.listView()->indexAt(QPoint(0, 0)).data().toString();
 }
@@ -68,7 +69,7 @@ private Q_SLOTS:
 
 void TestLogView::appendsWaitForFlush()
 {
-    LogView view;
+    App::LogView view;
     QSignalSpy inserted(view.model(), &QAbstractItemModel::rowsInserted);
     fill(view, 3);
     QCOMPARE(view.model()->rowCount(), 0);
@@ -81,7 +82,7 @@ void TestLogView::appendsWaitForFlush()
 
 void TestLogView::timerFlushesInOneBatch()
 {
-    LogView view;
+    App::LogView view;
     QSignalSpy inserted(view.model(), &QAbstractItemModel::rowsInserted);
     fill(view, 1000);
     QVERIFY(inserted.wait());
@@ -91,7 +92,7 @@ void TestLogView::timerFlushesInOneBatch()
 
 void TestLogView::capDropsOldestInOneRemoval()
 {
-    LogView view;
+    App::LogView view;
     view.setLineCap(100);
     QCOMPARE(view.model()->lineCap(), 100);
     fill(view, 250);
@@ -116,7 +117,7 @@ void TestLogView::capDropsOldestInOneRemoval()
 
 void TestLogView::loweringTheCapTrimsAtOnce()
 {
-    LogView view;
+    App::LogView view;
     fill(view, 50);
     view.model()->flush();
     QSignalSpy removed(view.model(), &QAbstractItemModel::rowsRemoved);
@@ -148,12 +149,12 @@ void TestLogView::levelFilter()
 {
     QFETCH(int, comboIndex);
     QFETCH(QStringList, expected);
-    LogView view;
+    App::LogView view;
     const QString thread = QStringLiteral("main");
-    view.append(LogLevel::Debug, thread, QStringLiteral("d"));
-    view.append(LogLevel::Info, thread, QStringLiteral("i"));
-    view.append(LogLevel::Warning, thread, QStringLiteral("w"));
-    view.append(LogLevel::Error, thread, QStringLiteral("e"));
+    view.append(App::LogLevel::Debug, thread, QStringLiteral("d"));
+    view.append(App::LogLevel::Info, thread, QStringLiteral("i"));
+    view.append(App::LogLevel::Warning, thread, QStringLiteral("w"));
+    view.append(App::LogLevel::Error, thread, QStringLiteral("e"));
     view.model()->flush();
     auto *combo = view.findChild<QComboBox *>(QStringLiteral("levelFilter"));
     QVERIFY(combo);
@@ -167,10 +168,10 @@ void TestLogView::levelFilter()
 
 void TestLogView::textFilterIsCaseInsensitiveFixedString()
 {
-    LogView view;
-    view.append(LogLevel::Info, QStringLiteral("worker-1"), QStringLiteral("alice joined"));
-    view.append(LogLevel::Info, QStringLiteral("worker-2"), QStringLiteral("bob joined"));
-    view.append(LogLevel::Info, QStringLiteral("worker-2"), QStringLiteral("abc"));
+    App::LogView view;
+    view.append(App::LogLevel::Info, QStringLiteral("worker-1"), QStringLiteral("alice joined"));
+    view.append(App::LogLevel::Info, QStringLiteral("worker-2"), QStringLiteral("bob joined"));
+    view.append(App::LogLevel::Info, QStringLiteral("worker-2"), QStringLiteral("abc"));
     view.model()->flush();
     auto *edit = view.findChild<QLineEdit *>(QStringLiteral("textFilter"));
     QVERIFY(edit);
@@ -185,7 +186,7 @@ void TestLogView::textFilterIsCaseInsensitiveFixedString()
     QCOMPARE(view.visibleLines().size(), 3);
     // Lines that arrive later pass through the same filter.
     view.setFilterText(QStringLiteral("bob"));
-    view.append(LogLevel::Info, QStringLiteral("worker-3"), QStringLiteral("BOB left"));
+    view.append(App::LogLevel::Info, QStringLiteral("worker-3"), QStringLiteral("BOB left"));
     view.model()->flush();
     QCOMPARE(view.visibleLines().size(), 2);
 }
@@ -210,35 +211,35 @@ void TestLogView::controlCharactersAreEscaped()
 {
     QFETCH(QString, text);
     QFETCH(QString, shown);
-    QCOMPARE(LogModel::escaped(text), shown);
-    LogView view;
-    view.append(LogLevel::Info, u"evil\nthread"_s, text);
+    QCOMPARE(App::LogModel::escaped(text), shown);
+    App::LogView view;
+    view.append(App::LogLevel::Info, u"evil\nthread"_s, text);
     view.model()->flush();
     const QString line = view.visibleLines().value(0);
     QVERIFY2(line.endsWith(u"evil\\x0Athread: " + shown), qPrintable(line));
     QVERIFY2(std::all_of(line.cbegin(), line.cend(), isInert), qPrintable(line));
     QCOMPARE(view.model()->formatted(0), line);
-    QCOMPARE(view.model()->index(0).data(LogModel::TextRole).toString(), text);
+    QCOMPARE(view.model()->index(0).data(App::LogModel::TextRole).toString(), text);
 }
 
 void TestLogView::markupIsShownAsText()
 {
-    LogView view;
+    App::LogView view;
     const QString html = QStringLiteral("<b style=\"color:red\">bold</b> &amp;");
-    view.append(LogLevel::Info, QStringLiteral("worker-1"), html);
+    view.append(App::LogLevel::Info, QStringLiteral("worker-1"), html);
     view.model()->flush();
     QVERIFY(view.visibleLines().value(0).endsWith(html));
 }
 
 void TestLogView::longLinesAreCut()
 {
-    LogView view;
+    App::LogView view;
     const QString huge(100000, u'x');
-    view.append(LogLevel::Info, QStringLiteral("worker-1"), huge);
+    view.append(App::LogLevel::Info, QStringLiteral("worker-1"), huge);
     view.model()->flush();
     const QString shown = view.visibleLines().value(0);
-    QVERIFY(shown.size() < LogModel::MaxDisplayChars + 100);
-    QVERIFY(shown.contains(QString(LogModel::MaxDisplayChars, u'x')));
+    QVERIFY(shown.size() < App::LogModel::MaxDisplayChars + 100);
+    QVERIFY(shown.contains(QString(App::LogModel::MaxDisplayChars, u'x')));
     QVERIFY(shown.contains(u"98000"));
     // Saving keeps the whole line.
     QVERIFY(view.model()->formatted(0).endsWith(huge));
@@ -246,31 +247,33 @@ void TestLogView::longLinesAreCut()
 
 void TestLogView::formattedLine()
 {
-    LogView view;
-    view.append(LogLevel::Warning, QStringLiteral("worker-1"), QStringLiteral("slow client"));
+    App::LogView view;
+    view.append(App::LogLevel::Warning, QStringLiteral("worker-1"), QStringLiteral("slow client"));
     view.model()->flush();
     const QString line = view.model()->formatted(0);
     static const QRegularExpression shape(
         QStringLiteral(R"(^\d\d:\d\d:\d\d\.\d\d\d \[WARN\] worker-1: slow client$)"));
     QVERIFY2(shape.match(line).hasMatch(), qPrintable(line));
-    const LogEntry &entry = view.model()->entry(0);
-    QCOMPARE(entry.level, LogLevel::Warning);
+    const App::LogEntry &entry = view.model()->entry(0);
+    QCOMPARE(entry.level, App::LogLevel::Warning);
     QVERIFY(qAbs(entry.time.msecsTo(QDateTime::currentDateTime())) < 60000);
-    QCOMPARE(view.model()->index(0).data(LogModel::LevelRole).toInt(), int(LogLevel::Warning));
-    QCOMPARE(view.model()->index(0).data(LogModel::ThreadRole).toString(), u"worker-1"_s);
+    QCOMPARE(view.model()->index(0).data(App::LogModel::LevelRole).toInt(),
+             int(App::LogLevel::Warning));
+    QCOMPARE(view.model()->index(0).data(App::LogModel::ThreadRole).toString(), u"worker-1"_s);
 }
 
 void TestLogView::saveRoundTrip()
 {
     QTemporaryDir dir;
     QVERIFY(dir.isValid());
-    LogView view;
-    view.append(LogLevel::Info, QStringLiteral("worker-1"),
+    App::LogView view;
+    view.append(App::LogLevel::Info, QStringLiteral("worker-1"),
                 QStringLiteral("收到客户端发来的消息: 你好"));
-    view.append(LogLevel::Error, QStringLiteral("worker-2"), QStringLiteral("bad\x01line\nfake"));
+    view.append(App::LogLevel::Error, QStringLiteral("worker-2"),
+                QStringLiteral("bad\x01line\nfake"));
     view.model()->flush();
-    view.setMinimumLevel(LogLevel::Error); // filters do not apply to the file
-    view.append(LogLevel::Debug, QStringLiteral("main"), QStringLiteral("still queued"));
+    view.setMinimumLevel(App::LogLevel::Error); // filters do not apply to the file
+    view.append(App::LogLevel::Debug, QStringLiteral("main"), QStringLiteral("still queued"));
     const QString path = dir.filePath(QStringLiteral("log.txt"));
     QString error;
     QVERIFY2(view.saveTo(path, &error), qPrintable(error));
@@ -291,7 +294,7 @@ void TestLogView::saveRoundTrip()
 void TestLogView::saveReportsErrors()
 {
     QTemporaryDir dir;
-    LogView view;
+    App::LogView view;
     fill(view, 2);
     QString error;
     QVERIFY(!view.saveTo(dir.filePath(QStringLiteral("missing/dir/log.txt")), &error));
@@ -300,7 +303,7 @@ void TestLogView::saveReportsErrors()
 
 void TestLogView::clearButtonEmptiesModelAndQueue()
 {
-    LogView view;
+    App::LogView view;
     view.show();
     QVERIFY(QTest::qWaitForWindowExposed(&view));
     fill(view, 20);
@@ -319,10 +322,10 @@ void TestLogView::clearButtonEmptiesModelAndQueue()
 
 void TestLogView::copyTakesSelectedLinesInOrder()
 {
-    LogView view;
-    view.append(LogLevel::Info, u"worker-1"_s, u"first"_s);
-    view.append(LogLevel::Info, u"worker-1"_s, u"second\x01"_s);
-    view.append(LogLevel::Info, u"worker-1"_s, u"third"_s);
+    App::LogView view;
+    view.append(App::LogLevel::Info, u"worker-1"_s, u"first"_s);
+    view.append(App::LogLevel::Info, u"worker-1"_s, u"second\x01"_s);
+    view.append(App::LogLevel::Info, u"worker-1"_s, u"third"_s);
     view.model()->flush();
     QListView *list = view.listView();
     list->selectionModel()->select(list->model()->index(2, 0), QItemSelectionModel::Select);
@@ -335,7 +338,7 @@ void TestLogView::copyTakesSelectedLinesInOrder()
 
 void TestLogView::followsTheTailAtTheBottom()
 {
-    LogView view;
+    App::LogView view;
     view.resize(600, 300);
     view.show();
     QVERIFY(QTest::qWaitForWindowExposed(&view));
@@ -356,7 +359,7 @@ void TestLogView::followsTheTailAtTheBottom()
 
 void TestLogView::pauseKeepsScrollPosition()
 {
-    LogView view;
+    App::LogView view;
     view.resize(600, 300);
     view.show();
     QVERIFY(QTest::qWaitForWindowExposed(&view));
@@ -384,7 +387,7 @@ void TestLogView::pauseKeepsScrollPosition()
 
 void TestLogView::readingPositionSurvivesDroppedLines()
 {
-    LogView view;
+    App::LogView view;
     view.resize(600, 300);
     view.show();
     QVERIFY(QTest::qWaitForWindowExposed(&view));
@@ -404,7 +407,7 @@ void TestLogView::readingPositionSurvivesDroppedLines()
 
 void TestLogView::languageChangeKeepsState()
 {
-    LogView view;
+    App::LogView view;
     auto *combo = view.findChild<QComboBox *>(QStringLiteral("levelFilter"));
     combo->setCurrentIndex(2);
     view.setFilterText(QStringLiteral("abc"));
@@ -425,7 +428,7 @@ void TestLogView::floodKeepsCapAndOrder()
     constexpr int Total = 200000;
     constexpr int PerSecond = 50000;
     constexpr int Cap = 20000;
-    LogView view;
+    App::LogView view;
     view.resize(900, 400);
     view.show();
     QVERIFY(QTest::qWaitForWindowExposed(&view));
@@ -435,9 +438,9 @@ void TestLogView::floodKeepsCapAndOrder()
     int flushes = 0;
     int largest = 0;
     bool ordered = true;
-    connect(view.model(), &LogModel::flushed, this, [&] {
+    connect(view.model(), &App::LogModel::flushed, this, [&] {
         ++flushes;
-        LogModel *model = view.model();
+        App::LogModel *model = view.model();
         largest = std::max(largest, model->rowCount());
         const int last = model->rowCount() - 1;
         ordered = ordered && model->entry(0).text.toInt() < model->entry(last).text.toInt();
@@ -448,7 +451,8 @@ void TestLogView::floodKeepsCapAndOrder()
     connect(&producer, &QTimer::timeout, this, [&] {
         const int due = int(std::min<qint64>(Total, clock.elapsed() * PerSecond / 1000));
         for (; appended < due; ++appended)
-            view.append(LogLevel::Debug, QStringLiteral("worker-1"), QString::number(appended));
+            view.append(App::LogLevel::Debug, QStringLiteral("worker-1"),
+                        QString::number(appended));
         if (appended == Total)
             producer.stop();
     });
@@ -466,7 +470,7 @@ void TestLogView::floodKeepsCapAndOrder()
     QTRY_VERIFY_WITH_TIMEOUT(appended == Total && view.model()->pendingCount() == 0, 60000);
     probe.stop();
 
-    LogModel *model = view.model();
+    App::LogModel *model = view.model();
     QCOMPARE(model->rowCount(), Cap);
     QVERIFY(largest <= Cap);
     QVERIFY(ordered);

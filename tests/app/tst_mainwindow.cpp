@@ -22,15 +22,15 @@ namespace {
 
 constexpr int Timeout = 10000;
 
-bool logContains(LogView *log, const QString &text)
+bool logContains(App::LogView *log, const QString &text)
 {
     log->model()->flush();
     return log->visibleLines().join(u'\n').contains(text);
 }
 
-bool transcriptContains(ChatWidget *chat, const QString &channel, const QString &text)
+bool transcriptContains(App::ChatWidget *chat, const QString &channel, const QString &text)
 {
-    ConversationView *view = chat->conversation(channel);
+    App::ConversationView *view = chat->conversation(channel);
     return view && view->transcript().contains(text);
 }
 
@@ -57,20 +57,20 @@ private:
     void clickStartStop();
 
     QTemporaryDir m_dir;
-    std::unique_ptr<MainWindow> m_window;
+    std::unique_ptr<App::MainWindow> m_window;
 };
 
 void TestMainWindow::initTestCase()
 {
     QVERIFY(m_dir.isValid());
-    AppSettings::setFileName(m_dir.filePath(QStringLiteral("qtchat.ini")));
-    AppSettings::instance()->setLanguage(QStringLiteral("en"));
+    App::AppSettings::setFileName(m_dir.filePath(QStringLiteral("qtchat.ini")));
+    App::AppSettings::instance()->setLanguage(QStringLiteral("en"));
 }
 
 void TestMainWindow::init()
 {
-    AppSettings::instance()->setPort(freeLoopbackPort());
-    m_window = std::make_unique<MainWindow>(QStringLiteral("tester"));
+    App::AppSettings::instance()->setPort(freeLoopbackPort());
+    m_window = std::make_unique<App::MainWindow>(QStringLiteral("tester"));
     m_window->server()->setStatsInterval(50);
     m_window->show();
 }
@@ -113,8 +113,8 @@ void TestMainWindow::clickingStartListensAndThePaneJoinsTheLobby()
 void TestMainWindow::twoClientWindowsChatWithEachOther()
 {
     clickStartStop();
-    ClientWindow *first = m_window->openClientWindow();
-    ClientWindow *second = m_window->openClientWindow();
+    App::ClientWindow *first = m_window->openClientWindow();
+    App::ClientWindow *second = m_window->openClientWindow();
     QCOMPARE(m_window->clientWindows().size(), 2);
     QTRY_VERIFY_WITH_TIMEOUT(first->client()->isJoined(QStringLiteral("#lobby")), Timeout);
     QTRY_VERIFY_WITH_TIMEOUT(second->client()->isJoined(QStringLiteral("#lobby")), Timeout);
@@ -152,13 +152,13 @@ void TestMainWindow::switchingTheThreadingModelKeepsChatWorking()
     m_window->serverPanel()->threadingBox()->setCurrentIndex(modelIndex);
     clickStartStop();
     QVERIFY(m_window->server()->isRunning());
-    ClientWindow *guest = m_window->openClientWindow();
+    App::ClientWindow *guest = m_window->openClientWindow();
     QTRY_VERIFY_WITH_TIMEOUT(guest->client()->isJoined(QStringLiteral("#lobby")), Timeout);
     QTRY_VERIFY_WITH_TIMEOUT(m_window->paneClient()->isJoined(QStringLiteral("#lobby")), Timeout);
     guest->chat()->submit(QStringLiteral("model check"));
     QTRY_VERIFY(transcriptContains(m_window->chatPane(), QStringLiteral("#lobby"),
                                    QStringLiteral("model check")));
-    ThreadsView *threads = m_window->threadsView();
+    App::ThreadsView *threads = m_window->threadsView();
     QTRY_COMPARE(threads->rowCount(), m_window->server()->threadCount());
     QVERIFY2(threads->threadName(0).startsWith(threadPrefix), qPrintable(threads->threadName(0)));
 }
@@ -167,8 +167,8 @@ void TestMainWindow::portInUseIsShownInTheWindow()
 {
     QTcpServer occupant;
     QVERIFY(occupant.listen(QHostAddress::LocalHost, 0));
-    AppSettings::instance()->setPort(occupant.serverPort());
-    m_window = std::make_unique<MainWindow>(QStringLiteral("tester"));
+    App::AppSettings::instance()->setPort(occupant.serverPort());
+    m_window = std::make_unique<App::MainWindow>(QStringLiteral("tester"));
     clickStartStop();
     QVERIFY(!m_window->server()->isRunning());
     QVERIFY2(m_window->serverPanel()->statusText().contains(QString::number(occupant.serverPort())),
@@ -191,18 +191,18 @@ void TestMainWindow::tlsServerIsJoinedByTheAppsOwnWindows()
 {
     const QString problem = makeTestCertificate(m_dir.path());
     QVERIFY2(problem.isEmpty(), qPrintable(problem));
-    AppSettings *settings = AppSettings::instance();
+    App::AppSettings *settings = App::AppSettings::instance();
     settings->setTlsCertificatePath(m_dir.filePath(QStringLiteral("cert.pem")));
     settings->setTlsKeyPath(m_dir.filePath(QStringLiteral("key.pem")));
     auto forgetTls = qScopeGuard([settings] {
         settings->setTlsCertificatePath(QString());
         settings->setTlsKeyPath(QString());
     });
-    m_window = std::make_unique<MainWindow>(QStringLiteral("tester"));
+    m_window = std::make_unique<App::MainWindow>(QStringLiteral("tester"));
     clickStartStop();
     QVERIFY2(m_window->server()->isRunning(), qPrintable(m_window->serverPanel()->statusText()));
     QTRY_VERIFY_WITH_TIMEOUT(m_window->paneClient()->isJoined(QStringLiteral("#lobby")), Timeout);
-    ClientWindow *guest = m_window->openClientWindow();
+    App::ClientWindow *guest = m_window->openClientWindow();
     QTRY_VERIFY_WITH_TIMEOUT(guest->client()->isJoined(QStringLiteral("#lobby")), Timeout);
     guest->chat()->submit(QStringLiteral("over TLS"));
     QTRY_VERIFY(transcriptContains(m_window->chatPane(), QStringLiteral("#lobby"),

@@ -32,12 +32,12 @@ void TestMessageFormatter::networkTextIsNeverMarkup_data()
 void TestMessageFormatter::networkTextIsNeverMarkup()
 {
     QFETCH(QString, text);
-    ChatMessage message;
+    Client::ChatMessage message;
     message.from = QStringLiteral("<script>");
     message.text = text;
     message.timestamp = QDateTime::currentDateTime();
     QTextDocument document;
-    document.setHtml(MessageFormatter::messageHtml(message));
+    document.setHtml(App::MessageFormatter::messageHtml(message));
     const QString shown = document.toPlainText();
     QVERIFY2(shown.contains(text), qPrintable(shown)); // the literal text is what one sees
     QVERIFY(shown.contains(QStringLiteral("<script>")));
@@ -62,7 +62,7 @@ void TestMessageFormatter::onlyWebUrlsBecomeLinks()
     QFETCH(QString, text);
     QFETCH(QString, href);
     QTextDocument document;
-    document.setHtml(MessageFormatter::linkified(text));
+    document.setHtml(App::MessageFormatter::linkified(text));
     QStringList anchors;
     for (QTextBlock block = document.begin(); block.isValid(); block = block.next()) {
         for (auto it = block.begin(); !it.atEnd(); ++it) {
@@ -77,27 +77,27 @@ void TestMessageFormatter::onlyWebUrlsBecomeLinks()
 void TestMessageFormatter::nickColoursAreStable()
 {
     // Fixed values: a colour must not change between runs or machines.
-    QCOMPARE(MessageFormatter::nickColor(QStringLiteral("alice")),
-             MessageFormatter::nickColor(QStringLiteral("ALICE")));
+    QCOMPARE(App::MessageFormatter::nickColor(QStringLiteral("alice")),
+             App::MessageFormatter::nickColor(QStringLiteral("ALICE")));
     QSet<QRgb> colours;
     for (const char *nick : {"alice", "bob", "carol", "dave", "erin", "frank", "小明"})
-        colours.insert(MessageFormatter::nickColor(QString::fromUtf8(nick)).rgb());
+        colours.insert(App::MessageFormatter::nickColor(QString::fromUtf8(nick)).rgb());
     QVERIFY(colours.size() >= 4); // different people look different
 }
 
 void TestMessageFormatter::actionsAndNoticesAreMarked()
 {
-    ChatMessage message;
+    Client::ChatMessage message;
     message.from = QStringLiteral("bob");
     message.text = QStringLiteral("waves");
     message.timestamp = QDateTime::currentDateTime();
     message.action = true;
     QTextDocument document;
-    document.setHtml(MessageFormatter::messageHtml(message));
+    document.setHtml(App::MessageFormatter::messageHtml(message));
     QVERIFY(document.toPlainText().endsWith(QStringLiteral("* bob waves")));
     message.action = false;
     message.notice = true;
-    document.setHtml(MessageFormatter::messageHtml(message));
+    document.setHtml(App::MessageFormatter::messageHtml(message));
     QVERIFY(document.toPlainText().endsWith(QStringLiteral("-bob- waves")));
 }
 

@@ -38,19 +38,19 @@ private:
     void clickOk();
 
     QTemporaryDir m_dir;
-    std::unique_ptr<SettingsDialog> m_dialog;
+    std::unique_ptr<App::SettingsDialog> m_dialog;
 };
 
 void TestSettingsDialog::initTestCase()
 {
     QVERIFY(m_dir.isValid());
-    AppSettings::setFileName(m_dir.filePath(QStringLiteral("qtchat.ini")));
-    QVERIFY(LanguageManager().apply(QStringLiteral("en")));
+    App::AppSettings::setFileName(m_dir.filePath(QStringLiteral("qtchat.ini")));
+    QVERIFY(App::LanguageManager().apply(QStringLiteral("en")));
 }
 
 void TestSettingsDialog::init()
 {
-    m_dialog = std::make_unique<SettingsDialog>();
+    m_dialog = std::make_unique<App::SettingsDialog>();
     m_dialog->show();
     QVERIFY(QTest::qWaitForWindowExposed(m_dialog.get()));
 }
@@ -58,8 +58,8 @@ void TestSettingsDialog::init()
 void TestSettingsDialog::cleanup()
 {
     m_dialog.reset();
-    AppSettings::instance()->restoreDefaults();
-    QVERIFY(LanguageManager().apply(QStringLiteral("en")));
+    App::AppSettings::instance()->restoreDefaults();
+    QVERIFY(App::LanguageManager().apply(QStringLiteral("en")));
 }
 
 QSpinBox *TestSettingsDialog::spin(const char *key) const
@@ -80,7 +80,7 @@ void TestSettingsDialog::clickOk()
 
 void TestSettingsDialog::invalidLimitKeepsTheDialogOpenAndAppliesNothing()
 {
-    AppSettings *settings = AppSettings::instance();
+    App::AppSettings *settings = App::AppSettings::instance();
     const QString nickname = settings->nickname();
     const qint64 sendQueue = settings->sendQueueBytes();
     line("nickname")->setText(QStringLiteral("changed"));
@@ -100,7 +100,7 @@ void TestSettingsDialog::invalidLimitKeepsTheDialogOpenAndAppliesNothing()
     QCOMPARE(settings->nickname(), nickname);
     QCOMPARE(settings->sendQueueBytes(), sendQueue);
     QCOMPARE(settings->maxClients(),
-             AppSettings::defaultValue(QStringLiteral("maxClients")).toInt());
+             App::AppSettings::defaultValue(QStringLiteral("maxClients")).toInt());
 
     // Fixing the field lets OK through; the message goes.
     spin("sendQueueBytes")->setValue(64 * 1024);
@@ -113,7 +113,7 @@ void TestSettingsDialog::invalidLimitKeepsTheDialogOpenAndAppliesNothing()
 
 void TestSettingsDialog::mismatchedPairIsShownUnderTheFieldToFill()
 {
-    AppSettings *settings = AppSettings::instance();
+    App::AppSettings *settings = App::AppSettings::instance();
     QVERIFY(settings->pingIntervalSeconds() > 0);
     spin("pingTimeoutSeconds")->setValue(0);
     line("tlsCertificatePath")->setText(QStringLiteral("/srv/cert.pem"));
@@ -155,7 +155,7 @@ void TestSettingsDialog::validLimitsAndTlsFilesApply()
 
     QVERIFY(!m_dialog->isVisible());
     QCOMPARE(m_dialog->result(), int(QDialog::Accepted));
-    const ServerConfig config = AppSettings::instance()->serverConfig();
+    const Server::ServerConfig config = App::AppSettings::instance()->serverConfig();
     QCOMPARE(config.limits.maxClients, 0);
     QCOMPARE(config.limits.maxClientsPerIp, 8);
     QCOMPARE(config.limits.maxChannelsPerClient, 5);
@@ -171,7 +171,7 @@ void TestSettingsDialog::validLimitsAndTlsFilesApply()
     QCOMPARE(config.validate(), QString());
 
     // A new dialog shows what was saved.
-    SettingsDialog again;
+    App::SettingsDialog again;
     QCOMPARE(qobject_cast<QSpinBox *>(again.editor(QStringLiteral("maxClientsPerIp")))->value(), 8);
     QCOMPARE(qobject_cast<QLineEdit *>(again.editor(QStringLiteral("tlsKeyPath")))->text(),
              QStringLiteral("/srv/tls/key.pem"));
@@ -187,7 +187,7 @@ void TestSettingsDialog::nonLoopbackAddressIsWarnedAboutInTheDialog()
     bind->clear();
     QTest::keyClicks(bind, QStringLiteral("0.0.0.0"));
     QTRY_VERIFY(warning->isVisible());
-    QCOMPARE(warning->text(), AppSettings::bindAddressWarning(QStringLiteral("0.0.0.0")));
+    QCOMPARE(warning->text(), App::AppSettings::bindAddressWarning(QStringLiteral("0.0.0.0")));
 
     bind->setText(QStringLiteral("::1"));
     QTRY_VERIFY(warning->isHidden());
@@ -195,8 +195,8 @@ void TestSettingsDialog::nonLoopbackAddressIsWarnedAboutInTheDialog()
 
 void TestSettingsDialog::nonLoopbackAddressIsWarnedAboutInTheServerPanel()
 {
-    ServerPanel panel;
-    ServerConfig config;
+    App::ServerPanel panel;
+    Server::ServerConfig config;
     panel.setConfig(config);
     panel.show();
     QVERIFY(QTest::qWaitForWindowExposed(&panel));
@@ -217,14 +217,14 @@ void TestSettingsDialog::nonLoopbackAddressIsWarnedAboutInTheServerPanel()
     QTest::keyClicks(panel.bindEdit(), QStringLiteral("192.168.1.20"));
     QTRY_VERIFY(panel.bindWarning()->isVisible());
     QString error;
-    (void)panel.config(ServerConfig(), &error);
+    (void)panel.config(Server::ServerConfig(), &error);
     QCOMPARE(error, QString());
 }
 
 void TestSettingsDialog::warningsFollowTheLanguage()
 {
-    ServerPanel panel;
-    ServerConfig config;
+    App::ServerPanel panel;
+    Server::ServerConfig config;
     config.bindAddress = QHostAddress(QHostAddress::AnyIPv4);
     panel.setConfig(config);
     line("bindAddress")->setText(QStringLiteral("0.0.0.0"));
@@ -232,7 +232,7 @@ void TestSettingsDialog::warningsFollowTheLanguage()
     const QString limitsTab = m_dialog->tabs()->tabText(1);
     const QString toolTip = m_dialog->editor(QStringLiteral("maxClientsPerIp"))->toolTip();
 
-    QVERIFY(LanguageManager().apply(QStringLiteral("zh_CN")));
+    QVERIFY(App::LanguageManager().apply(QStringLiteral("zh_CN")));
 
     QTRY_VERIFY(m_dialog->bindWarning()->text() != english);
     QVERIFY(m_dialog->bindWarning()->text().contains(QStringLiteral("计算机")));

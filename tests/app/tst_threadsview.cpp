@@ -14,9 +14,10 @@ using namespace Qt::StringLiterals;
 
 namespace {
 
-ThreadStats stats(const QString &name, int clients = 1, double messages = 0, double deliveries = 0)
+Server::ThreadStats stats(const QString &name, int clients = 1, double messages = 0,
+                          double deliveries = 0)
 {
-    ThreadStats s;
+    Server::ThreadStats s;
     s.name = name;
     s.clients = clients;
     s.messagesPerSecond = messages;
@@ -24,7 +25,7 @@ ThreadStats stats(const QString &name, int clients = 1, double messages = 0, dou
     return s;
 }
 
-QStringList names(const ThreadsView &view)
+QStringList names(const App::ThreadsView &view)
 {
     QStringList result;
     for (int row = 0; row < view.rowCount(); ++row)
@@ -33,9 +34,9 @@ QStringList names(const ThreadsView &view)
 }
 
 // Per-connection mode: one thread per client.
-QList<ThreadStats> perConnection(const QList<int> &clients)
+QList<Server::ThreadStats> perConnection(const QList<int> &clients)
 {
-    QList<ThreadStats> threads;
+    QList<Server::ThreadStats> threads;
     for (int id : clients)
         threads.append(stats(u"conn-%1"_s.arg(id)));
     return threads;
@@ -79,19 +80,19 @@ void TestThreadsView::initTestCase()
 
 void TestThreadsView::rowsFollowThreads()
 {
-    ThreadsView view;
+    App::ThreadsView view;
     view.updateStats({stats(u"worker-1"_s, 2, 1.5, 3), stats(u"worker-2"_s, 1)});
     QCOMPARE(view.rowCount(), 2);
     QCOMPARE(names(view), (QStringList {u"worker-1"_s, u"worker-2"_s}));
-    QCOMPARE(view.cellText(0, ThreadsView::ClientsColumn), u"2"_s);
-    QCOMPARE(view.cellText(0, ThreadsView::MessagesColumn), u"1.5"_s);
-    QCOMPARE(view.cellText(0, ThreadsView::DeliveriesColumn), u"3.0"_s);
+    QCOMPARE(view.cellText(0, App::ThreadsView::ClientsColumn), u"2"_s);
+    QCOMPARE(view.cellText(0, App::ThreadsView::MessagesColumn), u"1.5"_s);
+    QCOMPARE(view.cellText(0, App::ThreadsView::DeliveriesColumn), u"3.0"_s);
 
     view.updateStats({stats(u"worker-2"_s, 5, 12.5, 1250)});
     QCOMPARE(names(view), QStringList {u"worker-2"_s});
-    QCOMPARE(view.cellText(0, ThreadsView::ClientsColumn), u"5"_s);
-    QCOMPARE(view.cellText(0, ThreadsView::MessagesColumn), u"12.5"_s);
-    QCOMPARE(view.cellText(0, ThreadsView::DeliveriesColumn), u"1,250.0"_s);
+    QCOMPARE(view.cellText(0, App::ThreadsView::ClientsColumn), u"5"_s);
+    QCOMPARE(view.cellText(0, App::ThreadsView::MessagesColumn), u"12.5"_s);
+    QCOMPARE(view.cellText(0, App::ThreadsView::DeliveriesColumn), u"1,250.0"_s);
     QVERIFY2(view.summaryText().contains(u"1 thread"), qPrintable(view.summaryText()));
 
     view.updateStats({});
@@ -101,7 +102,7 @@ void TestThreadsView::rowsFollowThreads()
 
 void TestThreadsView::threadsComingAndGoingKeepSelection()
 {
-    ThreadsView view;
+    App::ThreadsView view;
     QList<int> all;
     for (int id = 1; id <= 100; ++id)
         all.append(id);
@@ -148,33 +149,33 @@ void TestThreadsView::naturalSort()
 {
     QFETCH(QStringList, input);
     QFETCH(QStringList, expected);
-    ThreadsView view;
-    QList<ThreadStats> threads;
+    App::ThreadsView view;
+    QList<Server::ThreadStats> threads;
     for (const QString &name : input)
         threads.append(stats(name));
     view.updateStats(threads);
     QCOMPARE(names(view), expected);
     // Arriving one at a time in another order ends the same.
-    ThreadsView incremental;
-    QList<ThreadStats> growing;
+    App::ThreadsView incremental;
+    QList<Server::ThreadStats> growing;
     for (auto it = input.crbegin(); it != input.crend(); ++it) {
         growing.append(stats(*it));
         incremental.updateStats(growing);
     }
     QCOMPARE(names(incremental), expected);
-    QVERIFY(ThreadsView::naturalLess(u"worker-2", u"worker-10"));
-    QVERIFY(!ThreadsView::naturalLess(u"worker-10", u"worker-2"));
+    QVERIFY(App::ThreadsView::naturalLess(u"worker-2", u"worker-10"));
+    QVERIFY(!App::ThreadsView::naturalLess(u"worker-10", u"worker-2"));
 }
 
 void TestThreadsView::chartKeepsBoundedHistory()
 {
-    ThreadsView view;
-    ThroughputChart *chart = view.chart();
+    App::ThreadsView view;
+    App::ThroughputChart *chart = view.chart();
     QVERIFY(chart);
     for (int i = 0; i < 500; ++i)
         view.updateStats({stats(u"worker-1"_s, 1, 0, i)});
-    QCOMPARE(chart->samples().size(), ThroughputChart::DefaultCapacity);
-    QCOMPARE(chart->samples().first(), 500.0 - ThroughputChart::DefaultCapacity);
+    QCOMPARE(chart->samples().size(), App::ThroughputChart::DefaultCapacity);
+    QCOMPARE(chart->samples().first(), 500.0 - App::ThroughputChart::DefaultCapacity);
     QCOMPARE(chart->samples().last(), 499.0);
     chart->setCapacity(10);
     QCOMPARE(chart->samples().size(), 10);
@@ -186,7 +187,7 @@ void TestThreadsView::chartKeepsBoundedHistory()
 
 void TestThreadsView::chartSumsDeliveries()
 {
-    ThreadsView view;
+    App::ThreadsView view;
     view.updateStats({stats(u"worker-1"_s, 3, 10, 300), stats(u"worker-2"_s, 2, 5, 200)});
     QCOMPARE(view.chart()->samples(), QList<double> {500});
     QVERIFY(view.chart()->seriesLabel().contains(u"Deliveries/s"));
@@ -210,12 +211,12 @@ void TestThreadsView::axisMaximum()
 {
     QFETCH(double, largest);
     QFETCH(double, top);
-    QCOMPARE(ThroughputChart::axisMaximum(largest), top);
+    QCOMPARE(App::ThroughputChart::axisMaximum(largest), top);
 }
 
 void TestThreadsView::clearEmptiesTableAndChart()
 {
-    ThreadsView view;
+    App::ThreadsView view;
     view.updateStats({stats(u"worker-1"_s), stats(u"worker-2"_s)});
     view.clear();
     QCOMPARE(view.rowCount(), 0);
@@ -226,7 +227,7 @@ void TestThreadsView::clearEmptiesTableAndChart()
 
 void TestThreadsView::rendersTableAndChart()
 {
-    ThreadsView view;
+    App::ThreadsView view;
     view.resize(520, 420);
     view.show();
     QVERIFY(QTest::qWaitForWindowExposed(&view));
@@ -251,7 +252,7 @@ void TestThreadsView::rendersTableAndChart()
 
 void TestThreadsView::languageChangeKeepsRows()
 {
-    ThreadsView view;
+    App::ThreadsView view;
     view.updateStats({stats(u"worker-1"_s)});
     QEvent change(QEvent::LanguageChange);
     QCoreApplication::sendEvent(&view, &change);

@@ -205,18 +205,18 @@ void TestTranslations::languageManagerSwitches()
     };
     LanguageChangeCounter counter;
     QCoreApplication::instance()->installEventFilter(&counter);
-    LanguageManager manager;
+    App::LanguageManager manager;
 
     QVERIFY(manager.apply(QStringLiteral("zh_CN")));
     QCOMPARE(tutorialLine(), TutorialLineZh);
-    QCOMPARE(LanguageManager::currentLocale().language(), QLocale::Chinese);
+    QCOMPARE(App::LanguageManager::currentLocale().language(), QLocale::Chinese);
     QVERIFY(counter.count > 0);
 
     counter.count = 0;
     QVERIFY(manager.apply(QStringLiteral("en")));
     QCOMPARE(tutorialLine(), TutorialLine);
-    QCOMPARE(LanguageManager::currentLanguage(), QStringLiteral("en"));
-    QCOMPARE(LanguageManager::currentLocale().language(), QLocale::English);
+    QCOMPARE(App::LanguageManager::currentLanguage(), QStringLiteral("en"));
+    QCOMPARE(App::LanguageManager::currentLocale().language(), QLocale::English);
     QVERIFY(counter.count > 0);
     QCoreApplication::instance()->removeEventFilter(&counter);
     verifyEnglishPlural();
@@ -242,11 +242,11 @@ void TestTranslations::verifyEnglishPlural()
 
 void TestTranslations::unknownLanguageIsRefused()
 {
-    LanguageManager manager;
+    App::LanguageManager manager;
     QVERIFY(manager.apply(QStringLiteral("zh_CN")));
     QTest::ignoreMessage(QtWarningMsg, QRegularExpression(QStringLiteral("unknown language")));
     QVERIFY(!manager.apply(QStringLiteral("fr")));
-    QCOMPARE(LanguageManager::currentLanguage(), QStringLiteral("zh_CN"));
+    QCOMPARE(App::LanguageManager::currentLanguage(), QStringLiteral("zh_CN"));
     QVERIFY(manager.apply(QStringLiteral("system")));
 }
 

@@ -14,15 +14,15 @@ private Q_SLOTS:
 };
 
 namespace {
-ChannelState makeChannel(Irc::CaseMapping mapping = Irc::CaseMapping::Ascii)
+Client::ChannelState makeChannel(Irc::CaseMapping mapping = Irc::CaseMapping::Ascii)
 {
-    return ChannelState(QStringLiteral("#Chan"), mapping, "~&@%+");
+    return Client::ChannelState(QStringLiteral("#Chan"), mapping, "~&@%+");
 }
 } // namespace
 
 void tst_ChannelState::membersSortedByPrefixThenNick()
 {
-    ChannelState channel = makeChannel();
+    Client::ChannelState channel = makeChannel();
     channel.addMember(QStringLiteral("zed"));
     channel.addMember(QStringLiteral("Bob"), QStringLiteral("+"));
     channel.addMember(QStringLiteral("amy"));
@@ -37,12 +37,12 @@ void tst_ChannelState::membersSortedByPrefixThenNick()
 
 void tst_ChannelState::lookupsFollowCaseMapping()
 {
-    ChannelState ascii = makeChannel();
+    Client::ChannelState ascii = makeChannel();
     ascii.addMember(QStringLiteral("Nick[1]"));
     QVERIFY(ascii.hasMember(QStringLiteral("NICK[1]")));
     QVERIFY(!ascii.hasMember(QStringLiteral("nick{1}")));
 
-    ChannelState rfc = makeChannel(Irc::CaseMapping::Rfc1459);
+    Client::ChannelState rfc = makeChannel(Irc::CaseMapping::Rfc1459);
     rfc.addMember(QStringLiteral("Nick[1]"));
     QVERIFY(rfc.hasMember(QStringLiteral("nick{1}")));
     QVERIFY(rfc.removeMember(QStringLiteral("NICK{1}")));
@@ -51,7 +51,7 @@ void tst_ChannelState::lookupsFollowCaseMapping()
 
 void tst_ChannelState::renameKeepsPrefixes()
 {
-    ChannelState channel = makeChannel();
+    Client::ChannelState channel = makeChannel();
     channel.addMember(QStringLiteral("alice"), QStringLiteral("@"));
     QVERIFY(channel.renameMember(QStringLiteral("ALICE"), QStringLiteral("Alicia")));
     QCOMPARE(channel.prefixesOf(QStringLiteral("alicia")), QStringLiteral("@"));
@@ -61,7 +61,7 @@ void tst_ChannelState::renameKeepsPrefixes()
 
 void tst_ChannelState::namesReplyReplacesMembers()
 {
-    ChannelState channel = makeChannel();
+    Client::ChannelState channel = makeChannel();
     channel.addMember(QStringLiteral("left-long-ago"));
     channel.addNamesEntry(QStringLiteral("a"), QStringLiteral("@"));
     QVERIFY(channel.hasMember(QStringLiteral("left-long-ago"))); // until 366

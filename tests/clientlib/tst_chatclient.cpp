@@ -69,11 +69,11 @@ private:
 class QtChatBackend : public Backend
 {
 public:
-    explicit QtChatBackend(ThreadingModel model) : m_model(model) { }
+    explicit QtChatBackend(Server::ThreadingModel model) : m_model(model) { }
     ~QtChatBackend() override { m_server.stop(); }
     bool start(const QByteArray &password, QString *error, bool *) override
     {
-        ServerConfig config;
+        Server::ServerConfig config;
         config.port = 0;
         config.threading = m_model;
         config.password = password;
@@ -85,8 +85,8 @@ public:
     quint16 port() const override { return m_server.serverPort(); }
 
 private:
-    ThreadingModel m_model;
-    ChatServer m_server;
+    Server::ThreadingModel m_model;
+    Server::ChatServer m_server;
 };
 #endif
 
@@ -106,15 +106,15 @@ const std::vector<BackendRow> &backendRows()
 #ifdef QTCHAT_HAVE_SERVERLIB
         {"qtchat-pool",
          [] {
-             return std::make_unique<QtChatBackend>(ThreadingModel::Pool);
+             return std::make_unique<QtChatBackend>(Server::ThreadingModel::Pool);
          }},
         {"qtchat-per-connection",
          [] {
-             return std::make_unique<QtChatBackend>(ThreadingModel::PerConnection);
+             return std::make_unique<QtChatBackend>(Server::ThreadingModel::PerConnection);
          }},
         {"qtchat-single",
          [] {
-             return std::make_unique<QtChatBackend>(ThreadingModel::Single);
+             return std::make_unique<QtChatBackend>(Server::ThreadingModel::Single);
          }},
 #endif
     };
@@ -157,12 +157,12 @@ class TestUser
 public:
     TestUser() { record(); }
 
-    ChatClient client;
-    QList<ChatMessage> messages; // from others
-    QList<ChatMessage> ownMessages;
+    Client::ChatClient client;
+    QList<Client::ChatMessage> messages; // from others
+    QList<Client::ChatMessage> ownMessages;
     QList<QStringList> events;
     QStringList errors;
-    QList<ChatClient::State> states;
+    QList<Client::ChatClient::State> states;
 
     bool hasEvent(const QStringList &wanted) const { return events.contains(wanted); }
     bool hasEventMatching(const std::function<bool(const QStringList &)> &match) const
@@ -174,9 +174,9 @@ public:
     {
         return client.isJoined(channel) && client.channel(channel).hasMember(client.nick());
     }
-    std::optional<ChatMessage> messageWithText(const QString &text) const
+    std::optional<Client::ChatMessage> messageWithText(const QString &text) const
     {
-        for (const ChatMessage &message : messages) {
+        for (const Client::ChatMessage &message : messages) {
             if (message.text == text)
                 return message;
         }
@@ -186,39 +186,41 @@ public:
 private:
     void record()
     {
-        QObject::connect(&client, &ChatClient::messageReceived, &client,
-                         [this](const ChatMessage &m) { (m.own ? ownMessages : messages) << m; });
-        QObject::connect(&client, &ChatClient::stateChanged, &client,
-                         [this](ChatClient::State s) { states << s; });
-        QObject::connect(&client, &ChatClient::errorOccurred, &client,
+        QObject::connect(
+            &client, &Client::ChatClient::messageReceived, &client,
+            [this](const Client::ChatMessage &m) { (m.own ? ownMessages : messages) << m; });
+        QObject::connect(&client, &Client::ChatClient::stateChanged, &client,
+                         [this](Client::ChatClient::State s) { states << s; });
+        QObject::connect(&client, &Client::ChatClient::errorOccurred, &client,
                          [this](const QString &e) { errors << e; });
-        QObject::connect(&client, &ChatClient::joined, &client,
+        QObject::connect(&client, &Client::ChatClient::joined, &client,
                          [this](const QString &c, const QString &n, bool self) {
                              events << entry({QStringLiteral("joined"), c, n, yesNo(self)});
                          });
-        QObject::connect(&client, &ChatClient::parted, &client,
+        QObject::connect(&client, &Client::ChatClient::parted, &client,
                          [this](const QString &c, const QString &n, const QString &r, bool self) {
                              events << entry({QStringLiteral("parted"), c, n, r, yesNo(self)});
                          });
-        QObject::connect(&client, &ChatClient::kicked, &client,
+        QObject::connect(&client, &Client::ChatClient::kicked, &client,
                          [this](const QString &c, const QString &n, const QString &by,
                                 const QString &r, bool self) {
                              events << entry({QStringLiteral("kicked"), c, n, by, r, yesNo(self)});
                          });
-        QObject::connect(&client, &ChatClient::userQuit, &client,
+        QObject::connect(&client, &Client::ChatClient::userQuit, &client,
                          [this](const QString &n, const QString &r, const QStringList &c) {
                              events << entry({QStringLiteral("quit"), n, r, c.join(u',')});
                          });
-        QObject::connect(&client, &ChatClient::nickChanged, &client,
+        QObject::connect(&client, &Client::ChatClient::nickChanged, &client,
                          [this](const QString &from, const QString &to, bool self) {
                              events << entry({QStringLiteral("nick"), from, to, yesNo(self)});
                          });
-        QObject::connect(&client, &ChatClient::topicChanged, &client,
+        QObject::connect(&client, &Client::ChatClient::topicChanged, &client,
                          [this](const QString &c, const QString &t, const QString &by) {
                              events << entry({QStringLiteral("topic"), c, t, by});
                          });
         QObject::connect(
-            &client, &ChatClient::serverError, &client, [this](int code, const QString &text) {
+            &client, &Client::ChatClient::serverError, &client,
+            [this](int code, const QString &text) {
                 events << entry({QStringLiteral("error"), QString::number(code), text});
             });
     }
@@ -244,9 +246,9 @@ public:
         return QTest::qWaitFor([&] { return m_connections >= count; }, timeoutMs);
     }
     // Consumes received messages up to and including the first with `command`.
-    std::optional<IrcMessage> expect(QByteArrayView command)
+    std::optional<Irc::IrcMessage> expect(QByteArrayView command)
     {
-        std::optional<IrcMessage> found;
+        std::optional<Irc::IrcMessage> found;
         static_cast<void>(
             QTest::qWaitFor([&] { return (found = take(command)).has_value(); }, WaitMs));
         return found;
@@ -262,7 +264,7 @@ public:
         if (!expect("CAP"))
             return false;
         send(":scripted.peer CAP * LS :");
-        const std::optional<IrcMessage> nick = expect("NICK");
+        const std::optional<Irc::IrcMessage> nick = expect("NICK");
         if (!nick || !expect("USER"))
             return false;
         m_nick = nick->param(0);
@@ -288,19 +290,19 @@ private:
             m_received.clear();
             QObject::connect(socket, &QTcpSocket::readyRead, socket, [this, socket] {
                 m_splitter.append(socket->readAll());
-                LineSplitter::Line line;
+                Irc::LineSplitter::Line line;
                 while (m_splitter.next(&line)) {
-                    if (auto message = IrcMessage::parse(line.text))
+                    if (auto message = Irc::IrcMessage::parse(line.text))
                         m_received.append(*message);
                 }
             });
         }
     }
-    std::optional<IrcMessage> take(QByteArrayView command)
+    std::optional<Irc::IrcMessage> take(QByteArrayView command)
     {
         for (qsizetype i = 0; i < m_received.size(); ++i) {
             if (m_received.at(i).command == command) {
-                const IrcMessage message = m_received.at(i);
+                const Irc::IrcMessage message = m_received.at(i);
                 m_received.remove(0, i + 1);
                 return message;
             }
@@ -308,17 +310,18 @@ private:
         return std::nullopt;
     }
 
-    QList<IrcMessage> m_received;
-    LineSplitter m_splitter;
+    QList<Irc::IrcMessage> m_received;
+    Irc::LineSplitter m_splitter;
     QByteArray m_nick;
     int m_connections = 0;
     std::unique_ptr<QTcpSocket> m_socket; // after the containers its signals reach
     QTcpServer m_server;
 };
 
-ClientSettings settingsFor(quint16 port, const QString &nick, const QStringList &channels = {})
+Client::ClientSettings settingsFor(quint16 port, const QString &nick,
+                                   const QStringList &channels = {})
 {
-    ClientSettings settings;
+    Client::ClientSettings settings;
     settings.host = QStringLiteral("127.0.0.1");
     settings.port = port;
     settings.nick = nick;
@@ -453,15 +456,15 @@ bool tst_ChatClient::joinAll(const QString &channel, std::initializer_list<TestU
 void tst_ChatClient::registers()
 {
     TestUser *alice = addUser(QStringLiteral("alice"));
-    QSignalSpy registered(&alice->client, &ChatClient::registered);
+    QSignalSpy registered(&alice->client, &Client::ChatClient::registered);
     QVERIFY(registered.wait(WaitMs));
     QCOMPARE(registered.first().first().toString(), QStringLiteral("alice"));
     QCOMPARE(alice->client.nick(), QStringLiteral("alice"));
-    QCOMPARE(alice->client.state(), ChatClient::State::Connected);
+    QCOMPARE(alice->client.state(), Client::ChatClient::State::Connected);
     QVERIFY(!alice->client.serverName().isEmpty());
-    const QList<ChatClient::State> expected
-        = {ChatClient::State::Connecting, ChatClient::State::Registering,
-           ChatClient::State::Connected};
+    const QList<Client::ChatClient::State> expected
+        = {Client::ChatClient::State::Connecting, Client::ChatClient::State::Registering,
+           Client::ChatClient::State::Connected};
     QCOMPARE(alice->states, expected);
     QCOMPARE(alice->client.serverSupport().nickLength, 30);
     QVERIFY(alice->errors.isEmpty());
@@ -480,7 +483,7 @@ void tst_ChatClient::joinTracksNames()
     QCOMPARE(alice->client.channel(QStringLiteral("#names")).nicks(), both);
     QCOMPARE(bob->client.channel(QStringLiteral("#names")).nicks(), both);
     // The first to join is operator; lookups ignore case as CASEMAPPING=ascii says.
-    const ChannelState seenByBob = bob->client.channel(QStringLiteral("#NAMES"));
+    const Client::ChannelState seenByBob = bob->client.channel(QStringLiteral("#NAMES"));
     QCOMPARE(seenByBob.name(), QStringLiteral("#names"));
     QCOMPARE(seenByBob.prefixesOf(QStringLiteral("ALICE")), QStringLiteral("@"));
     QCOMPARE(seenByBob.prefixesOf(QStringLiteral("bob")), QString());
@@ -501,7 +504,7 @@ void tst_ChatClient::messagesBothWays()
 
     QTRY_COMPARE(bob->messages.size(), 1);
     QTRY_COMPARE(alice->messages.size(), 1);
-    const ChatMessage atBob = bob->messages.first();
+    const Client::ChatMessage atBob = bob->messages.first();
     QCOMPARE(atBob.text, hello);
     QCOMPARE(atBob.from, QStringLiteral("alice"));
     QCOMPARE(atBob.target, QStringLiteral("#chat"));
@@ -525,7 +528,7 @@ void tst_ChatClient::privateMessage()
     QVERIFY(alice && bob);
     alice->client.sendMessage(QStringLiteral("bob"), QStringLiteral("psst, bob"));
     QTRY_COMPARE(bob->messages.size(), 1);
-    const ChatMessage message = bob->messages.first();
+    const Client::ChatMessage message = bob->messages.first();
     QCOMPARE(message.text, QStringLiteral("psst, bob"));
     QCOMPARE(message.target, QStringLiteral("bob"));
     QCOMPARE(message.conversation, QStringLiteral("alice")); // shown in a query with alice
@@ -571,14 +574,14 @@ void tst_ChatClient::nickChangeSeenByOthers()
     TestUser *bob = registeredUser(QStringLiteral("bob"));
     QVERIFY(alice && bob);
     QVERIFY(joinAll(QStringLiteral("#nicks"), {alice, bob}));
-    QSignalSpy namesChanged(&bob->client, &ChatClient::namesChanged);
+    QSignalSpy namesChanged(&bob->client, &Client::ChatClient::namesChanged);
     alice->client.changeNick(QStringLiteral("alicia"));
 
     QTRY_VERIFY(bob->hasEvent(entry({"nick", "alice", "alicia", "other"})));
     QTRY_VERIFY(alice->hasEvent(entry({"nick", "alice", "alicia", "self"})));
     QCOMPARE(alice->client.nick(), QStringLiteral("alicia"));
     QCOMPARE(namesChanged.size(), 1);
-    const ChannelState channel = bob->client.channel(QStringLiteral("#nicks"));
+    const Client::ChannelState channel = bob->client.channel(QStringLiteral("#nicks"));
     QVERIFY(channel.hasMember(QStringLiteral("alicia")));
     QVERIFY(!channel.hasMember(QStringLiteral("alice")));
     QCOMPARE(channel.prefixesOf(QStringLiteral("alicia")), QStringLiteral("@"));
@@ -612,7 +615,7 @@ void tst_ChatClient::erroneousNickFails()
 {
     TestUser *user = addUser(QStringLiteral("1-bad"));
     QTRY_VERIFY(!user->errors.isEmpty());
-    QTRY_COMPARE(user->client.state(), ChatClient::State::Disconnected);
+    QTRY_COMPARE(user->client.state(), Client::ChatClient::State::Disconnected);
     QVERIFY(user->errors.first().contains(QLatin1String("1-bad")));
     QVERIFY(user->hasEventMatching(
         [](const QStringList &e) { return e.value(1) == QLatin1String("432"); }));
@@ -660,7 +663,7 @@ void tst_ChatClient::partAndQuitSeenWithReasons()
     }));
     QCOMPARE(alice->client.channel(QStringLiteral("#bye")).nicks(),
              QStringList {QStringLiteral("alice")});
-    QTRY_COMPARE(carol->client.state(), ChatClient::State::Disconnected);
+    QTRY_COMPARE(carol->client.state(), Client::ChatClient::State::Disconnected);
     QVERIFY(carol->errors.isEmpty());
 }
 
@@ -707,16 +710,16 @@ void tst_ChatClient::longMessageArrivesWhole()
     QVERIFY(text.toUtf8().size() > 1500);
     alice->client.sendMessage(QStringLiteral("#long"), text);
 
-    const auto joined = [](const QList<ChatMessage> &messages) {
+    const auto joined = [](const QList<Client::ChatMessage> &messages) {
         QString all;
-        for (const ChatMessage &message : messages)
+        for (const Client::ChatMessage &message : messages)
             all += message.text;
         return all;
     };
     QTRY_VERIFY(joined(bob->messages).size() >= text.size());
     QCOMPARE(joined(bob->messages), text);
     QVERIFY(bob->messages.size() >= 4);
-    for (const ChatMessage &piece : std::as_const(bob->messages))
+    for (const Client::ChatMessage &piece : std::as_const(bob->messages))
         QVERIFY(!piece.text.contains(QChar::ReplacementCharacter));
     QCOMPARE(joined(alice->ownMessages), text);
     QCOMPARE(alice->ownMessages.size(), bob->messages.size());
@@ -746,10 +749,10 @@ void tst_ChatClient::password()
     QVERIFY2(guarded->start("sesame", &error, &skip), qPrintable(error));
 
     TestUser wrong;
-    ClientSettings settings = settingsFor(guarded->port(), QStringLiteral("intruder"));
+    Client::ClientSettings settings = settingsFor(guarded->port(), QStringLiteral("intruder"));
     settings.password = QStringLiteral("guess");
     wrong.client.connectToServer(settings);
-    QTRY_COMPARE(wrong.client.state(), ChatClient::State::Disconnected);
+    QTRY_COMPARE(wrong.client.state(), Client::ChatClient::State::Disconnected);
     QVERIFY(!wrong.errors.isEmpty());
     QVERIFY(!wrong.client.isRegistered());
 
@@ -775,7 +778,7 @@ void tst_ChatClient::disconnectSendsQuit()
     TestUser *alice = registeredUser(QStringLiteral("alice"));
     QVERIFY(alice);
     alice->client.disconnectFromServer(QStringLiteral("done"));
-    QTRY_COMPARE(alice->client.state(), ChatClient::State::Disconnected);
+    QTRY_COMPARE(alice->client.state(), Client::ChatClient::State::Disconnected);
     QVERIFY(alice->errors.isEmpty());
     QVERIFY(!alice->client.isReconnectPending());
     QVERIFY(alice->client.channels().isEmpty());
@@ -785,14 +788,14 @@ void tst_ChatClient::pingAnswered()
 {
     ScriptedPeer peer;
     QVERIFY(peer.listen());
-    ChatClient client;
+    Client::ChatClient client;
     client.connectToServer(settingsFor(peer.port(), QStringLiteral("pinger")));
     QVERIFY(peer.waitForConnections(1));
 
     // Some servers ping before the welcome and wait for the answer to register us.
     QVERIFY(peer.expect("USER"));
     peer.send("PING :early-cookie");
-    std::optional<IrcMessage> pong = peer.expect("PONG");
+    std::optional<Irc::IrcMessage> pong = peer.expect("PONG");
     QVERIFY(pong);
     QCOMPARE(pong->param(0), QByteArray("early-cookie"));
 
@@ -809,10 +812,10 @@ void tst_ChatClient::reconnectsWithBackoffAndRejoins()
 {
     ScriptedPeer peer;
     QVERIFY(peer.listen());
-    ChatClient client;
-    QSignalSpy scheduled(&client, &ChatClient::reconnectScheduled);
-    QSignalSpy registered(&client, &ChatClient::registered);
-    ClientSettings settings = settingsFor(peer.port(), QStringLiteral("phoenix"));
+    Client::ChatClient client;
+    QSignalSpy scheduled(&client, &Client::ChatClient::reconnectScheduled);
+    QSignalSpy registered(&client, &Client::ChatClient::registered);
+    Client::ClientSettings settings = settingsFor(peer.port(), QStringLiteral("phoenix"));
     settings.autoReconnect = true;
     client.connectToServer(settings);
     client.join(QStringLiteral("#rejoin"));
@@ -830,7 +833,7 @@ void tst_ChatClient::reconnectsWithBackoffAndRejoins()
     peer.drop();
     QTRY_COMPARE(scheduled.size(), 1);
     QCOMPARE(scheduled.at(0), (QVariantList {1, 1000}));
-    QCOMPARE(client.state(), ChatClient::State::Disconnected);
+    QCOMPARE(client.state(), Client::ChatClient::State::Disconnected);
     QVERIFY(!client.isJoined(QStringLiteral("#rejoin")));
     QVERIFY(peer.waitForConnections(2));
     QVERIFY2(clock.elapsed() >= 900, qPrintable(QString::number(clock.elapsed())));
@@ -845,7 +848,7 @@ void tst_ChatClient::reconnectsWithBackoffAndRejoins()
 
     // Connection 3 registers and rejoins what we were in.
     QVERIFY(peer.registerClient());
-    const std::optional<IrcMessage> rejoin = peer.expect("JOIN");
+    const std::optional<Irc::IrcMessage> rejoin = peer.expect("JOIN");
     QVERIFY(rejoin);
     QCOMPARE(rejoin->param(0), QByteArray("#rejoin"));
     QTRY_COMPARE(registered.size(), 2);
@@ -857,7 +860,7 @@ void tst_ChatClient::reconnectsWithBackoffAndRejoins()
     QVERIFY(client.isReconnectPending());
     client.disconnectFromServer();
     QVERIFY(!client.isReconnectPending());
-    QCOMPARE(client.state(), ChatClient::State::Disconnected);
+    QCOMPARE(client.state(), Client::ChatClient::State::Disconnected);
 }
 
 void tst_ChatClient::connectionRefusedBacksOff()
@@ -868,11 +871,11 @@ void tst_ChatClient::connectionRefusedBacksOff()
         QVERIFY(probe.listen(QHostAddress::LocalHost, 0));
         closedPort = probe.serverPort();
     }
-    ChatClient client;
+    Client::ChatClient client;
     client.setReconnectDelays(50, 150);
-    QSignalSpy scheduled(&client, &ChatClient::reconnectScheduled);
-    QSignalSpy errors(&client, &ChatClient::errorOccurred);
-    ClientSettings settings = settingsFor(closedPort, QStringLiteral("nobody"));
+    QSignalSpy scheduled(&client, &Client::ChatClient::reconnectScheduled);
+    QSignalSpy errors(&client, &Client::ChatClient::errorOccurred);
+    Client::ClientSettings settings = settingsFor(closedPort, QStringLiteral("nobody"));
     settings.autoReconnect = true;
     client.connectToServer(settings);
     QTRY_VERIFY(scheduled.size() >= 4);

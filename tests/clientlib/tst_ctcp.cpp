@@ -14,10 +14,10 @@ private Q_SLOTS:
 
 void tst_Ctcp::encodeAction()
 {
-    QCOMPARE(Ctcp::encode("ACTION", "waves"),
+    QCOMPARE(Client::Ctcp::encode("ACTION", "waves"),
              QByteArray("\x01"
                         "ACTION waves\x01"));
-    QCOMPARE(Ctcp::encode("VERSION", {}), QByteArray("\x01VERSION\x01"));
+    QCOMPARE(Client::Ctcp::encode("VERSION", {}), QByteArray("\x01VERSION\x01"));
 }
 
 void tst_Ctcp::decode_data()
@@ -45,7 +45,7 @@ void tst_Ctcp::decode()
     QFETCH(bool, isCtcp);
     QFETCH(QByteArray, command);
     QFETCH(QByteArray, body);
-    const std::optional<Ctcp::Message> message = Ctcp::decode(text);
+    const std::optional<Client::Ctcp::Message> message = Client::Ctcp::decode(text);
     QCOMPARE(message.has_value(), isCtcp);
     if (message) {
         QCOMPARE(message->command, command);

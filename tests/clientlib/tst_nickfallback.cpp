@@ -32,7 +32,7 @@ void tst_NickFallback::alternatives()
     QFETCH(int, attempt);
     QFETCH(int, maxLength);
     QFETCH(QByteArray, expected);
-    QCOMPARE(Irc::alternativeNick(wanted, attempt, maxLength), expected);
+    QCOMPARE(Client::alternativeNick(wanted, attempt, maxLength), expected);
 }
 
 QTEST_GUILESS_MAIN(tst_NickFallback)

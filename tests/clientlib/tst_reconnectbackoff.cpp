@@ -14,7 +14,7 @@ private Q_SLOTS:
 
 void tst_ReconnectBackoff::doublesUpToTheCap()
 {
-    ReconnectBackoff backoff; // 1 s .. 30 s
+    Client::ReconnectBackoff backoff; // 1 s .. 30 s
     const QList<int> expected = {1000, 2000, 4000, 8000, 16000, 30000, 30000};
     QList<int> delays;
     for (int i = 0; i < expected.size(); ++i)
@@ -27,7 +27,7 @@ void tst_ReconnectBackoff::doublesUpToTheCap()
 
 void tst_ReconnectBackoff::resetStartsOver()
 {
-    ReconnectBackoff backoff;
+    Client::ReconnectBackoff backoff;
     backoff.nextDelay();
     backoff.nextDelay();
     backoff.reset();
@@ -37,7 +37,7 @@ void tst_ReconnectBackoff::resetStartsOver()
 
 void tst_ReconnectBackoff::limitsAreSane()
 {
-    ReconnectBackoff backoff(500, 100); // a maximum below the start is raised to it
+    Client::ReconnectBackoff backoff(500, 100); // a maximum below the start is raised to it
     QCOMPARE(backoff.nextDelay(), 500);
     QCOMPARE(backoff.nextDelay(), 500);
     backoff.setLimits(0, 0);

@@ -17,9 +17,9 @@ private Q_SLOTS:
 
 void tst_SendQueue::unpacedSendsAtOnce()
 {
-    SendQueue queue;
+    Client::SendQueue queue;
     queue.setPacing(5, 0);
-    QSignalSpy ready(&queue, &SendQueue::lineReady);
+    QSignalSpy ready(&queue, &Client::SendQueue::lineReady);
     for (int i = 0; i < 20; ++i)
         queue.enqueue(QByteArray::number(i));
     QCOMPARE(ready.size(), 20);
@@ -27,9 +27,9 @@ void tst_SendQueue::unpacedSendsAtOnce()
 
 void tst_SendQueue::burstThenOnePerInterval()
 {
-    SendQueue queue;
+    Client::SendQueue queue;
     queue.setPacing(2, 100);
-    QSignalSpy ready(&queue, &SendQueue::lineReady);
+    QSignalSpy ready(&queue, &Client::SendQueue::lineReady);
     QElapsedTimer clock;
     clock.start();
     for (int i = 0; i < 5; ++i)
@@ -44,9 +44,9 @@ void tst_SendQueue::burstThenOnePerInterval()
 
 void tst_SendQueue::sendNowSkipsTheQueue()
 {
-    SendQueue queue;
+    Client::SendQueue queue;
     queue.setPacing(1, 10'000);
-    QSignalSpy ready(&queue, &SendQueue::lineReady);
+    QSignalSpy ready(&queue, &Client::SendQueue::lineReady);
     queue.enqueue("first");
     queue.enqueue("waits");
     queue.sendNow("PONG");
@@ -56,9 +56,9 @@ void tst_SendQueue::sendNowSkipsTheQueue()
 
 void tst_SendQueue::clearDropsQueuedLines()
 {
-    SendQueue queue;
+    Client::SendQueue queue;
     queue.setPacing(1, 10'000);
-    QSignalSpy ready(&queue, &SendQueue::lineReady);
+    QSignalSpy ready(&queue, &Client::SendQueue::lineReady);
     queue.enqueue("a");
     queue.enqueue("b");
     queue.clear();

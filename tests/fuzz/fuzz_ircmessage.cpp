@@ -26,7 +26,7 @@ bool isPlainCommand(QByteArrayView command)
                        [](char c) { return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); });
 }
 
-void checkWellFormed(const IrcMessage &message)
+void checkWellFormed(const Irc::IrcMessage &message)
 {
     FUZZ_CHECK(!message.command.isEmpty());
     FUZZ_CHECK(!message.command.contains(' '));
@@ -38,21 +38,22 @@ void checkWellFormed(const IrcMessage &message)
     }
 }
 
-void checkRoundTrip(const IrcMessage &message)
+void checkRoundTrip(const Irc::IrcMessage &message)
 {
     const QByteArray line = message.toLine();
     FUZZ_CHECK(line.endsWith("\r\n"));
     qsizetype fixedPart = message.source.size() + 2 + message.command.size();
     for (qsizetype i = 0; i + 1 < message.params.size(); ++i)
         fixedPart += 1 + message.params[i].size();
-    if (fixedPart + 4 < IrcMessage::MaxLineBytes - 2) // room for the last parameter to be cut
-        FUZZ_CHECK(line.size() <= IrcMessage::MaxLineBytes);
+    if (fixedPart + 4 < Irc::IrcMessage::MaxLineBytes - 2) // room for the last parameter to be cut
+        FUZZ_CHECK(line.size() <= Irc::IrcMessage::MaxLineBytes);
     // A command that starts with '@' or ':' cannot be written back unambiguously; clients never
     // send one and the server never writes one. A line that may have been cut (to at most 3
     // bytes under the limit) does not come back whole.
-    if (!isPlainCommand(message.command) || line.size() >= IrcMessage::MaxLineBytes - 3)
+    if (!isPlainCommand(message.command) || line.size() >= Irc::IrcMessage::MaxLineBytes - 3)
         return;
-    const std::optional<IrcMessage> again = IrcMessage::parse(line.first(line.size() - 2));
+    const std::optional<Irc::IrcMessage> again
+        = Irc::IrcMessage::parse(line.first(line.size() - 2));
     FUZZ_CHECK(again.has_value());
     FUZZ_CHECK(*again == message);
 }
@@ -76,7 +77,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     const QByteArray input
         = QByteArray::fromRawData(reinterpret_cast<const char *>(data), qsizetype(size));
-    if (const std::optional<IrcMessage> message = IrcMessage::parse(input)) {
+    if (const std::optional<Irc::IrcMessage> message = Irc::IrcMessage::parse(input)) {
         checkWellFormed(*message);
         checkRoundTrip(*message);
         // What the server relays: a prefix added to what the client sent.
@@ -84,7 +85,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                                                  {message->param(0), message->param(1)});
         FUZZ_CHECK(relayed.endsWith("\r\n"));
         if (message->command.size() + message->param(0).size() < 400)
-            FUZZ_CHECK(relayed.size() <= IrcMessage::MaxLineBytes);
+            FUZZ_CHECK(relayed.size() <= Irc::IrcMessage::MaxLineBytes);
     }
     const qsizetype limit = size == 0 ? 0 : qsizetype(data[0]) * 2;
     for (qsizetype maxBytes : {qsizetype(-1), qsizetype(0), qsizetype(1), qsizetype(3), limit})

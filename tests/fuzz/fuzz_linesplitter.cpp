@@ -38,10 +38,10 @@ QList<QByteArray> referenceSplit(QByteArrayView stream, qsizetype maxContent)
 
 void splitInChunks(QByteArrayView stream, qsizetype chunkSize, Limits limits)
 {
-    LineSplitter splitter(limits.maxLineBytes, limits.maxUnterminated);
+    Irc::LineSplitter splitter(limits.maxLineBytes, limits.maxUnterminated);
     const qsizetype maxContent = limits.maxLineBytes - 2;
     QList<QByteArray> lines;
-    LineSplitter::Line line;
+    Irc::LineSplitter::Line line;
     for (qsizetype at = 0; at < stream.size(); at += chunkSize) {
         const bool wasOverflowed = splitter.overflowed();
         const qsizetype before = splitter.bufferedBytes();

@@ -38,16 +38,16 @@ void TestRealClients::initTestCase()
 
 void TestRealClients::irssiAndWeechatChatThroughQtChat_data()
 {
-    QTest::addColumn<ThreadingModel>("model");
-    QTest::newRow("pool") << ThreadingModel::Pool;
-    QTest::newRow("per-connection") << ThreadingModel::PerConnection;
+    QTest::addColumn<Server::ThreadingModel>("model");
+    QTest::newRow("pool") << Server::ThreadingModel::Pool;
+    QTest::newRow("per-connection") << Server::ThreadingModel::PerConnection;
 }
 
 void TestRealClients::irssiAndWeechatChatThroughQtChat()
 {
-    QFETCH(ThreadingModel, model);
-    ChatServer server;
-    ServerConfig config;
+    QFETCH(Server::ThreadingModel, model);
+    Server::ChatServer server;
+    Server::ServerConfig config;
     config.port = 0;
     config.threading = model;
     QVERIFY(server.start(config));
@@ -78,18 +78,19 @@ void TestRealClients::realClientAndChatClientTalk()
 {
     QFETCH(QString, script);
     QFETCH(QString, nick);
-    ChatServer server;
-    ServerConfig config;
+    Server::ChatServer server;
+    Server::ServerConfig config;
     config.port = 0;
     QVERIFY(server.start(config));
 
-    ChatClient client;
-    QList<ChatMessage> heard;
-    connect(&client, &ChatClient::messageReceived, this, [&heard](const ChatMessage &message) {
-        if (!message.own)
-            heard.append(message);
-    });
-    ClientSettings settings;
+    Client::ChatClient client;
+    QList<Client::ChatMessage> heard;
+    connect(&client, &Client::ChatClient::messageReceived, this,
+            [&heard](const Client::ChatMessage &message) {
+                if (!message.own)
+                    heard.append(message);
+            });
+    Client::ClientSettings settings;
     settings.port = server.serverPort();
     settings.nick = QStringLiteral("qtc");
     settings.channels = {QStringLiteral("#demo")};

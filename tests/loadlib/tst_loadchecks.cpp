@@ -6,7 +6,7 @@
 
 #include <cmath>
 
-using Verdict = SequenceChecker::Verdict;
+using Verdict = Load::SequenceChecker::Verdict;
 
 class TestLoadChecks : public QObject
 {
@@ -27,7 +27,7 @@ private Q_SLOTS:
 
 void TestLoadChecks::inOrderLinesPass()
 {
-    SequenceChecker checker;
+    Load::SequenceChecker checker;
     for (quint32 sequence = 0; sequence < 1000; ++sequence)
         QCOMPARE(checker.record(7, sequence), Verdict::InOrder);
     QCOMPARE(checker.uniqueFrom(7), 1000u);
@@ -35,7 +35,7 @@ void TestLoadChecks::inOrderLinesPass()
 
 void TestLoadChecks::gapAndLateLineAreOutOfOrder()
 {
-    SequenceChecker checker;
+    Load::SequenceChecker checker;
     QCOMPARE(checker.record(1, 0), Verdict::InOrder);
     QCOMPARE(checker.record(1, 2), Verdict::OutOfOrder); // 1 skipped
     QCOMPARE(checker.record(1, 1), Verdict::OutOfOrder); // 1 arrives late
@@ -45,7 +45,7 @@ void TestLoadChecks::gapAndLateLineAreOutOfOrder()
 
 void TestLoadChecks::repeatedLineIsDuplicate()
 {
-    SequenceChecker checker;
+    Load::SequenceChecker checker;
     QCOMPARE(checker.record(1, 0), Verdict::InOrder);
     QCOMPARE(checker.record(1, 1), Verdict::InOrder);
     QCOMPARE(checker.record(1, 0), Verdict::Duplicate);
@@ -55,7 +55,7 @@ void TestLoadChecks::repeatedLineIsDuplicate()
 
 void TestLoadChecks::sendersAreCheckedSeparately()
 {
-    SequenceChecker checker;
+    Load::SequenceChecker checker;
     QCOMPARE(checker.record(1, 0), Verdict::InOrder);
     QCOMPARE(checker.record(2, 0), Verdict::InOrder);
     QCOMPARE(checker.record(2, 1), Verdict::InOrder);
@@ -66,7 +66,7 @@ void TestLoadChecks::sendersAreCheckedSeparately()
 // The live "lost so far" of the app's load lab: lines a later line overtook.
 void TestLoadChecks::skippedLinesCountAsMissingUntilTheyArrive()
 {
-    SequenceChecker checker;
+    Load::SequenceChecker checker;
     QCOMPARE(checker.record(1, 0), Verdict::InOrder);
     QCOMPARE(checker.record(1, 5), Verdict::OutOfOrder); // 1..4 skipped
     QCOMPARE(checker.record(2, 3), Verdict::OutOfOrder); // 0..2 of sender 2 skipped
@@ -85,8 +85,8 @@ void TestLoadChecks::skippedLinesCountAsMissingUntilTheyArrive()
 
 void TestLoadChecks::payloadRoundTrips()
 {
-    const Payload sent {42, 1999, 123456789012345};
-    const std::optional<Payload> received = Payload::fromText(sent.toText());
+    const Load::Payload sent {42, 1999, 123456789012345};
+    const std::optional<Load::Payload> received = Load::Payload::fromText(sent.toText());
     QVERIFY(received);
     QCOMPARE(received->sender, sent.sender);
     QCOMPARE(received->sequence, sent.sequence);
@@ -107,12 +107,12 @@ void TestLoadChecks::payloadRejectsForeignText_data()
 void TestLoadChecks::payloadRejectsForeignText()
 {
     QFETCH(QByteArray, text);
-    QVERIFY(!Payload::fromText(text));
+    QVERIFY(!Load::Payload::fromText(text));
 }
 
 void TestLoadChecks::percentilesStayWithinOnePercent()
 {
-    LatencyHistogram histogram;
+    Load::LatencyHistogram histogram;
     for (qint64 value = 1; value <= 100'000; ++value)
         histogram.record(value * 1000); // 1 us .. 100 ms, evenly
     QCOMPARE(histogram.count(), 100'000u);
@@ -127,8 +127,8 @@ void TestLoadChecks::percentilesStayWithinOnePercent()
 
 void TestLoadChecks::mergedHistogramsAddUp()
 {
-    LatencyHistogram low;
-    LatencyHistogram high;
+    Load::LatencyHistogram low;
+    Load::LatencyHistogram high;
     for (int i = 0; i < 900; ++i)
         low.record(1000);
     for (int i = 0; i < 100; ++i)

@@ -12,9 +12,9 @@ namespace {
 
 constexpr int Timeout = 20000;
 
-LoadOptions untilStopped(quint16 port, int clients, double rate)
+Load::LoadOptions untilStopped(quint16 port, int clients, double rate)
 {
-    LoadOptions options = LoadOptions::preset(Scenario::Latency);
+    Load::LoadOptions options = Load::LoadOptions::preset(Load::Scenario::Latency);
     options.port = port;
     options.clients = clients;
     options.senders = clients;
@@ -43,12 +43,12 @@ private Q_SLOTS:
     void unreachableServerFinishesWithFailures();
 
 private:
-    ChatServer m_server;
+    Server::ChatServer m_server;
 };
 
 void TestLoadEngine::init()
 {
-    ServerConfig config;
+    Server::ServerConfig config;
     config.port = 0;
     config.limits.noLimits = true; // the lab's bots come from one address and send fast
     QVERIFY2(m_server.start(config), qPrintable(m_server.startError()));
@@ -69,15 +69,15 @@ void TestLoadEngine::runsUntilStoppedThenDrainsAndQuits_data()
 void TestLoadEngine::runsUntilStoppedThenDrainsAndQuits()
 {
     QFETCH(int, threads);
-    LoadOptions options = untilStopped(m_server.serverPort(), 12, 50);
+    Load::LoadOptions options = untilStopped(m_server.serverPort(), 12, 50);
     options.threads = threads;
-    LoadEngine engine;
+    Load::LoadEngine engine;
     QString error;
     QVERIFY2(engine.start(options, &error), qPrintable(error));
     QTRY_COMPARE_WITH_TIMEOUT(engine.progress().connected, 12, Timeout);
     QTRY_VERIFY_WITH_TIMEOUT(engine.progress().receivedDeliveries > 2000, Timeout);
-    const LoadProgress running = engine.progress();
-    QCOMPARE(running.phase, LoadProgress::Phase::Sending);
+    const Load::LoadProgress running = engine.progress();
+    QCOMPARE(running.phase, Load::LoadProgress::Phase::Sending);
     QCOMPARE(running.missing, 0u);
     QCOMPARE(running.outOfOrder, 0u);
     QVERIFY(running.latency.p99Ns > 0);
@@ -86,8 +86,8 @@ void TestLoadEngine::runsUntilStoppedThenDrainsAndQuits()
     QTRY_VERIFY_WITH_TIMEOUT(engine.hasFinished(), Timeout);
     engine.join();
     QVERIFY(!engine.isRunning());
-    const LoadProgress done = engine.progress();
-    QCOMPARE(done.phase, LoadProgress::Phase::Finished);
+    const Load::LoadProgress done = engine.progress();
+    QCOMPARE(done.phase, Load::LoadProgress::Phase::Finished);
     QVERIFY2(done.failures.isEmpty(), qPrintable(done.failures.join(u'\n')));
     QCOMPARE(done.undelivered(), 0u); // the drain waited for every line in flight
     QCOMPARE(done.duplicates, 0u);
@@ -99,20 +99,20 @@ void TestLoadEngine::runsUntilStoppedThenDrainsAndQuits()
 
 void TestLoadEngine::stopNowJoinsWhileBotsAreSending()
 {
-    LoadEngine engine;
+    Load::LoadEngine engine;
     QString error;
     QVERIFY2(engine.start(untilStopped(m_server.serverPort(), 10, 100), &error), qPrintable(error));
     QTRY_VERIFY_WITH_TIMEOUT(engine.progress().receivedDeliveries > 500, Timeout);
-    engine.stop(LoadEngine::StopMode::Now);
+    engine.stop(Load::LoadEngine::StopMode::Now);
     QVERIFY(!engine.isRunning());
-    QCOMPARE(engine.progress().phase, LoadProgress::Phase::Finished);
+    QCOMPARE(engine.progress().phase, Load::LoadProgress::Phase::Finished);
     QCOMPARE(engine.progress().connected, 0);
     QTRY_COMPARE_WITH_TIMEOUT(m_server.clientCount(), 0, Timeout);
 }
 
 void TestLoadEngine::stopDuringSetupEndsCleanly()
 {
-    LoadEngine engine;
+    Load::LoadEngine engine;
     QString error;
     QVERIFY2(engine.start(untilStopped(m_server.serverPort(), 200, 1), &error), qPrintable(error));
     engine.requestStop();
@@ -123,14 +123,14 @@ void TestLoadEngine::stopDuringSetupEndsCleanly()
     // The engine runs again after a stop.
     QVERIFY2(engine.start(untilStopped(m_server.serverPort(), 3, 10), &error), qPrintable(error));
     QTRY_VERIFY_WITH_TIMEOUT(engine.progress().receivedDeliveries > 0, Timeout);
-    QCOMPARE(engine.progress().phase, LoadProgress::Phase::Sending);
+    QCOMPARE(engine.progress().phase, Load::LoadProgress::Phase::Sending);
 }
 
 void TestLoadEngine::badOptionsDoNotStart()
 {
-    LoadEngine engine;
+    Load::LoadEngine engine;
     QString error;
-    LoadOptions options = untilStopped(m_server.serverPort(), 5, 5);
+    Load::LoadOptions options = untilStopped(m_server.serverPort(), 5, 5);
     options.channelName = "no-hash";
     QVERIFY(!engine.start(options, &error));
     QVERIFY(!error.isEmpty());
@@ -147,11 +147,11 @@ void TestLoadEngine::unreachableServerFinishesWithFailures()
     QVERIFY(placeholder.listen(QHostAddress::LocalHost));
     const quint16 closedPort = placeholder.serverPort();
     placeholder.close();
-    LoadEngine engine;
+    Load::LoadEngine engine;
     QString error;
     QVERIFY2(engine.start(untilStopped(closedPort, 3, 5), &error), qPrintable(error));
     QTRY_VERIFY_WITH_TIMEOUT(engine.hasFinished(), Timeout);
-    const LoadProgress done = engine.progress();
+    const Load::LoadProgress done = engine.progress();
     QCOMPARE(done.failed, 3);
     QVERIFY(!done.failures.isEmpty());
     QVERIFY(engine.report() && !engine.report()->passed());

@@ -36,7 +36,7 @@ private:
     void collectOutput();
     QJsonObject report() const;
 
-    ChatServer m_server;
+    Server::ChatServer m_server;
     QProcess m_generator;
     std::unique_ptr<QSignalSpy> m_finished;
     QByteArray m_stdout;
@@ -45,9 +45,9 @@ private:
 
 void TestLoadSmoke::init()
 {
-    ServerConfig config;
+    Server::ServerConfig config;
     config.port = 0;
-    config.threading = ThreadingModel::Pool;
+    config.threading = Server::ThreadingModel::Pool;
     // Flood control (2 lines/s per client) and the per-address cap would measure the limits,
     // not the relay: load tests lift them, as `qtchat --headless --no-limits` does.
     config.limits.noLimits = true;

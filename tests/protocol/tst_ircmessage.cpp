@@ -4,7 +4,7 @@
 #include <QTest>
 
 using ByteArrays = QList<QByteArray>;
-Q_DECLARE_METATYPE(IrcMessage)
+Q_DECLARE_METATYPE(Irc::IrcMessage)
 
 class TestIrcMessage : public QObject
 {
@@ -73,7 +73,7 @@ void TestIrcMessage::parse()
     QFETCH(QByteArray, command);
     QFETCH(ByteArrays, params);
 
-    const std::optional<IrcMessage> message = IrcMessage::parse(line);
+    const std::optional<Irc::IrcMessage> message = Irc::IrcMessage::parse(line);
     QVERIFY(message.has_value());
     QCOMPARE(message->source, source);
     QCOMPARE(message->command, command);
@@ -93,7 +93,7 @@ void TestIrcMessage::parseRejectsLinesWithoutCommand_data()
 void TestIrcMessage::parseRejectsLinesWithoutCommand()
 {
     QFETCH(QByteArray, line);
-    QVERIFY(!IrcMessage::parse(line).has_value());
+    QVERIFY(!Irc::IrcMessage::parse(line).has_value());
 }
 
 void TestIrcMessage::serialise_data()
@@ -124,23 +124,23 @@ void TestIrcMessage::serialise()
     QFETCH(ByteArrays, params);
     QFETCH(QByteArray, line);
 
-    QCOMPARE((IrcMessage {source, command, params}.toLine()), line);
+    QCOMPARE((Irc::IrcMessage {source, command, params}.toLine()), line);
 }
 
 void TestIrcMessage::roundTrip_data()
 {
-    QTest::addColumn<IrcMessage>("message");
-    QTest::newRow("privmsg") << IrcMessage {"a!b@c", "PRIVMSG", {"#x", "hello : world"}};
-    QTest::newRow("numeric") << IrcMessage {"srv", "353", {"me", "=", "#x", "@me you"}};
-    QTest::newRow("empty last") << IrcMessage {{}, "TOPIC", {"#x", ""}};
+    QTest::addColumn<Irc::IrcMessage>("message");
+    QTest::newRow("privmsg") << Irc::IrcMessage {"a!b@c", "PRIVMSG", {"#x", "hello : world"}};
+    QTest::newRow("numeric") << Irc::IrcMessage {"srv", "353", {"me", "=", "#x", "@me you"}};
+    QTest::newRow("empty last") << Irc::IrcMessage {{}, "TOPIC", {"#x", ""}};
 }
 
 void TestIrcMessage::roundTrip()
 {
-    QFETCH(IrcMessage, message);
+    QFETCH(Irc::IrcMessage, message);
     QByteArray line = message.toLine();
     line.chop(2);
-    const std::optional<IrcMessage> parsed = IrcMessage::parse(line);
+    const std::optional<Irc::IrcMessage> parsed = Irc::IrcMessage::parse(line);
     QVERIFY(parsed.has_value());
     QCOMPARE(*parsed, message);
 }
@@ -149,9 +149,9 @@ void TestIrcMessage::serialiseCutsToLineLimitOnUtf8Boundary()
 {
     const QByteArray text = QString(300, QChar(0x4E2D)).toUtf8(); // 900 bytes of 中
     const QByteArray line = Irc::makeLine("nick!user@host", "PRIVMSG", {"#lobby", text});
-    QVERIFY(line.size() <= IrcMessage::MaxLineBytes);
+    QVERIFY(line.size() <= Irc::IrcMessage::MaxLineBytes);
     QVERIFY(line.endsWith("\r\n"));
-    const QByteArray body = IrcMessage::parse(line.chopped(2))->param(1);
+    const QByteArray body = Irc::IrcMessage::parse(line.chopped(2))->param(1);
     QCOMPARE(QString::fromUtf8(body).toUtf8(), body); // no broken sequence at the cut
     QVERIFY(body.size() > 400);
 }

@@ -7,10 +7,10 @@ using ByteArrays = QList<QByteArray>;
 namespace {
 
 // Feeds `chunks` one after another and collects every line; "<long>" marks a too-long line.
-ByteArrays splitAll(LineSplitter &splitter, const ByteArrays &chunks)
+ByteArrays splitAll(Irc::LineSplitter &splitter, const ByteArrays &chunks)
 {
     ByteArrays lines;
-    LineSplitter::Line line;
+    Irc::LineSplitter::Line line;
     for (const QByteArray &chunk : chunks) {
         splitter.append(chunk);
         while (splitter.next(&line))
@@ -63,7 +63,7 @@ void TestLineSplitter::splits()
 {
     QFETCH(QByteArray, input);
     QFETCH(ByteArrays, lines);
-    LineSplitter splitter;
+    Irc::LineSplitter splitter;
     QCOMPARE(splitAll(splitter, {input}), lines);
 }
 
@@ -71,13 +71,13 @@ void TestLineSplitter::sameLinesWhenFedByteByByte()
 {
     QFETCH(QByteArray, input);
     QFETCH(ByteArrays, lines);
-    LineSplitter splitter;
+    Irc::LineSplitter splitter;
     QCOMPARE(splitAll(splitter, bytewise(input)), lines);
 }
 
 void TestLineSplitter::lineAtTheLimitPassesOneMoreIsTooLong()
 {
-    LineSplitter splitter(512);
+    Irc::LineSplitter splitter(512);
     const QByteArray fits(510, 'x');
     const QByteArray tooLong(511, 'y');
     QCOMPARE(splitAll(splitter, {fits + "\r\n" + tooLong + "\r\n"}), (ByteArrays {fits, "<long>"}));
@@ -85,7 +85,7 @@ void TestLineSplitter::lineAtTheLimitPassesOneMoreIsTooLong()
 
 void TestLineSplitter::tooLongLineDoesNotSwallowTheNextLine()
 {
-    LineSplitter splitter(512, 8192);
+    Irc::LineSplitter splitter(512, 8192);
     const ByteArrays chunks {QByteArray(3000, 'z'), QByteArray(1000, 'z') + "\nNEXT\n"};
     QCOMPARE(splitAll(splitter, chunks), (ByteArrays {"<long>", "NEXT"}));
     QVERIFY(!splitter.overflowed());
@@ -93,7 +93,7 @@ void TestLineSplitter::tooLongLineDoesNotSwallowTheNextLine()
 
 void TestLineSplitter::overflowsWithoutLineEnd()
 {
-    LineSplitter splitter(512, 4096);
+    Irc::LineSplitter splitter(512, 4096);
     QCOMPARE(splitAll(splitter, {QByteArray(4000, 'a')}), ByteArrays {});
     QVERIFY(!splitter.overflowed());
     QCOMPARE(splitAll(splitter, {QByteArray(200, 'a')}), ByteArrays {});
@@ -102,7 +102,7 @@ void TestLineSplitter::overflowsWithoutLineEnd()
 
 void TestLineSplitter::memoryStaysBoundedAfterOverflow()
 {
-    LineSplitter splitter(512, 1024);
+    Irc::LineSplitter splitter(512, 1024);
     for (int i = 0; i < 100; ++i)
         splitAll(splitter, {QByteArray(1000, 'a')});
     QVERIFY(splitter.overflowed());

@@ -93,7 +93,7 @@ void TestNames::foldCase()
 
 void TestNames::isupportTokens()
 {
-    ISupport support;
+    Irc::ISupport support;
     QCOMPARE(support.caseMapping, Irc::CaseMapping::Rfc1459);
     support.apply({"CASEMAPPING=ascii", "CHANTYPES=#", "PREFIX=(qov)~@+", "NICKLEN=30",
                    "NETWORK=QtChat", "BOGUS", "PREFIX=(o)"});
@@ -122,7 +122,7 @@ void TestNames::stripPrefixes()
     QFETCH(QByteArray, entry);
     QFETCH(QByteArray, symbols);
     QFETCH(QByteArray, nick);
-    ISupport support;
+    Irc::ISupport support;
     QByteArray found;
     QCOMPARE(support.stripPrefixes(entry, &found).toByteArray(), nick);
     QCOMPARE(found, symbols);

@@ -39,20 +39,20 @@ private:
     bool startServer();
     Clients joinedClients(int count, const QByteArray &channel);
 
-    std::unique_ptr<ChatServer> m_server;
+    std::unique_ptr<Server::ChatServer> m_server;
 };
 
 void TestChatServer::threadingModels()
 {
-    QTest::addColumn<ThreadingModel>("model");
-    QTest::newRow("per-connection") << ThreadingModel::PerConnection;
-    QTest::newRow("pool") << ThreadingModel::Pool;
-    QTest::newRow("single") << ThreadingModel::Single;
+    QTest::addColumn<Server::ThreadingModel>("model");
+    QTest::newRow("per-connection") << Server::ThreadingModel::PerConnection;
+    QTest::newRow("pool") << Server::ThreadingModel::Pool;
+    QTest::newRow("single") << Server::ThreadingModel::Single;
 }
 
 void TestChatServer::init()
 {
-    m_server = std::make_unique<ChatServer>();
+    m_server = std::make_unique<Server::ChatServer>();
 }
 
 void TestChatServer::cleanup()
@@ -62,8 +62,8 @@ void TestChatServer::cleanup()
 
 bool TestChatServer::startServer()
 {
-    QFETCH(ThreadingModel, model);
-    ServerConfig config;
+    QFETCH(Server::ThreadingModel, model);
+    Server::ServerConfig config;
     config.port = 0;
     config.threading = model;
     config.workers = 3; // more workers than cores, so that hand-offs between them happen
@@ -87,7 +87,7 @@ Clients TestChatServer::joinedClients(int count, const QByteArray &channel)
     }
     // Everyone has seen the last one join, so the channel is complete for every member.
     for (int i = 0; i + 1 < count; ++i) {
-        if (!clients[i]->expectMatch([&](const IrcMessage &m) {
+        if (!clients[i]->expectMatch([&](const Irc::IrcMessage &m) {
                 return m.command == "JOIN"
                     && m.sourceNick() == "user" + QByteArray::number(count - 1);
             }))
@@ -112,10 +112,10 @@ void TestChatServer::channelFanOutDeliversEveryLineOnceInOrder()
     }
     for (int member = 0; member < Members; ++member) {
         const int expected = (member < Senders ? Senders - 1 : Senders) * Lines;
-        const QList<IrcMessage> got = clients[member]->collect("PRIVMSG", expected, 10000);
+        const QList<Irc::IrcMessage> got = clients[member]->collect("PRIVMSG", expected, 10000);
         QCOMPARE(got.size(), expected);
         QList<int> nextLine(Senders, 0);
-        for (const IrcMessage &message : got) {
+        for (const Irc::IrcMessage &message : got) {
             const QList<QByteArray> words = message.param(1).split(' ');
             const int sender = words[0].toInt();
             QCOMPARE(message.sourceNick(), "user" + words[0]);
@@ -204,13 +204,13 @@ void TestChatServer::stopDeliversAcceptedLinesThenErrorAndRestarts()
     clients[0]->send("PING :fence");
     QVERIFY(clients[0]->expect("PONG"));
 
-    QSignalSpy stopped(m_server.get(), &ChatServer::stopped);
+    QSignalSpy stopped(m_server.get(), &Server::ChatServer::stopped);
     m_server->stop();
     QCOMPARE(stopped.size(), 1);
     QCOMPARE(m_server->threadCount(), 0);
     for (int c = 1; c < 4; ++c) {
         QVERIFY(clients[c]->waitForDisconnected());
-        const QList<IrcMessage> lines = clients[c]->collect("PRIVMSG", Lines, 100);
+        const QList<Irc::IrcMessage> lines = clients[c]->collect("PRIVMSG", Lines, 100);
         QCOMPARE(lines.size(), Lines);
         auto error = clients[c]->expect("ERROR", 100);
         QVERIFY(error);
@@ -218,7 +218,7 @@ void TestChatServer::stopDeliversAcceptedLinesThenErrorAndRestarts()
         QVERIFY(clients[c]->pending().isEmpty()); // ERROR is the last line
     }
 
-    ServerConfig again = m_server->config();
+    Server::ServerConfig again = m_server->config();
     again.port = port;
     QVERIFY2(m_server->start(again), qPrintable(m_server->startError()));
     RawClient fresh;
@@ -228,17 +228,18 @@ void TestChatServer::stopDeliversAcceptedLinesThenErrorAndRestarts()
 
 void TestChatServer::threadsFollowTheModel()
 {
-    QFETCH(ThreadingModel, model);
+    QFETCH(Server::ThreadingModel, model);
     QVERIFY(startServer());
     const int idleThreads = m_server->threadCount();
     QCOMPARE(idleThreads,
-             model == ThreadingModel::PerConnection ? 0
-                 : model == ThreadingModel::Single  ? 1
-                                                    : 3);
+             model == Server::ThreadingModel::PerConnection ? 0
+                 : model == Server::ThreadingModel::Single  ? 1
+                                                            : 3);
     Clients clients = joinedClients(5, "#t");
     QCOMPARE(int(clients.size()), 5);
     QCOMPARE(m_server->clientCount(), 5);
-    QCOMPARE(m_server->threadCount(), model == ThreadingModel::PerConnection ? 5 : idleThreads);
+    QCOMPARE(m_server->threadCount(),
+             model == Server::ThreadingModel::PerConnection ? 5 : idleThreads);
 
     clients.clear();
     QTRY_COMPARE(m_server->clientCount(), 0);
@@ -247,11 +248,11 @@ void TestChatServer::threadsFollowTheModel()
 
 void TestChatServer::signalsNameTheServingThread()
 {
-    QFETCH(ThreadingModel, model);
-    QSignalSpy connected(m_server.get(), &ChatServer::clientConnected);
-    QSignalSpy registered(m_server.get(), &ChatServer::clientRegistered);
-    QSignalSpy relayed(m_server.get(), &ChatServer::messageRelayed);
-    QSignalSpy stats(m_server.get(), &ChatServer::statsUpdated);
+    QFETCH(Server::ThreadingModel, model);
+    QSignalSpy connected(m_server.get(), &Server::ChatServer::clientConnected);
+    QSignalSpy registered(m_server.get(), &Server::ChatServer::clientRegistered);
+    QSignalSpy relayed(m_server.get(), &Server::ChatServer::messageRelayed);
+    QSignalSpy stats(m_server.get(), &Server::ChatServer::statsUpdated);
     m_server->setStatsInterval(50);
     QVERIFY(startServer());
     Clients clients = joinedClients(2, "#s");
@@ -259,9 +260,10 @@ void TestChatServer::signalsNameTheServingThread()
     QCOMPARE(connected.size(), 2);
     QCOMPARE(registered.size(), 2);
     const QString thread = connected.at(1).at(2).toString();
-    const QString expected = model == ThreadingModel::PerConnection ? QStringLiteral("conn-2")
-        : model == ThreadingModel::Single                           ? QStringLiteral("single")
-                                                                    : QStringLiteral("worker-");
+    const QString expected = model == Server::ThreadingModel::PerConnection
+        ? QStringLiteral("conn-2")
+        : model == Server::ThreadingModel::Single ? QStringLiteral("single")
+                                                  : QStringLiteral("worker-");
     QVERIFY2(thread.startsWith(expected), qPrintable(thread));
     QCOMPARE(registered.at(1).at(1).toString(), QStringLiteral("user1"));
 
@@ -271,7 +273,7 @@ void TestChatServer::signalsNameTheServingThread()
     QCOMPARE(relayed.at(0).at(1).toString(), QStringLiteral("#s"));
     QCOMPARE(relayed.at(0).at(2).toString(), QStringLiteral("hello 你好"));
     QTRY_VERIFY(!stats.isEmpty());
-    const auto threads = stats.constLast().at(0).value<QList<ThreadStats>>();
+    const auto threads = stats.constLast().at(0).value<QList<Server::ThreadStats>>();
     QCOMPARE(int(threads.size()), m_server->threadCount());
 }
 
@@ -279,7 +281,7 @@ void TestChatServer::startFailsClearlyWhenThePortIsTaken()
 {
     QTcpServer occupant;
     QVERIFY(occupant.listen(QHostAddress::LocalHost, 0));
-    ServerConfig config;
+    Server::ServerConfig config;
     config.port = occupant.serverPort();
     QVERIFY(!m_server->start(config));
     QVERIFY2(m_server->startError().contains(QString::number(config.port)),
@@ -291,7 +293,7 @@ void TestChatServer::startFailsClearlyWhenThePortIsTaken()
 
 void TestChatServer::startRejectsInvalidConfig()
 {
-    ServerConfig config;
+    Server::ServerConfig config;
     config.port = 0;
     config.serverName = "two words";
     QVERIFY(!m_server->start(config));

@@ -19,7 +19,7 @@ private Q_SLOTS:
 
 void TestConnectionLimiter::capsTotalAndPerAddress()
 {
-    ConnectionLimiter limiter(3, 2);
+    Server::ConnectionLimiter limiter(3, 2);
     const QHostAddress a(QStringLiteral("10.0.0.1")), b(QStringLiteral("10.0.0.2"));
     QVERIFY(limiter.admit(a).isEmpty());
     QVERIFY(limiter.admit(a).isEmpty());
@@ -35,7 +35,7 @@ void TestConnectionLimiter::capsTotalAndPerAddress()
 
 void TestConnectionLimiter::zeroMeansNoCap()
 {
-    ConnectionLimiter limiter(0, 0);
+    Server::ConnectionLimiter limiter(0, 0);
     for (int i = 0; i < 1000; ++i)
         QVERIFY(limiter.admit(QHostAddress::LocalHost).isEmpty());
     QCOMPARE(limiter.total(), 1000);
@@ -46,7 +46,7 @@ void TestConnectionLimiter::concurrentAdmitAndReleaseKeepCountsRight()
     constexpr int Threads = 8;
     constexpr int Rounds = 2000;
     constexpr int PerAddress = 4;
-    ConnectionLimiter limiter(0, PerAddress);
+    Server::ConnectionLimiter limiter(0, PerAddress);
     std::atomic<int> refused {0};
     std::vector<std::thread> threads;
     for (int t = 0; t < Threads; ++t) {

@@ -193,7 +193,7 @@ private:
 
 // Reads everything on each report, as Session does: a level-triggered epoll set would report a
 // transport whose input is left waiting again and again.
-class Recorder final : public TransportEvents
+class Recorder final : public Server::TransportEvents
 {
 public:
     void transportReadable() override
@@ -209,7 +209,7 @@ public:
         receivedAtClose = received.size();
     }
 
-    Transport *transport = nullptr;
+    Server::Transport *transport = nullptr;
     QByteArray received;
     int readableCalls = 0;
     int closedCalls = 0;
@@ -220,7 +220,7 @@ public:
 // One connection: the server's transport and the test's peer.
 struct Link
 {
-    explicit Link(IoLoop &loop) : transport(loop, events) { events.transport = &transport; }
+    explicit Link(Server::IoLoop &loop) : transport(loop, events) { events.transport = &transport; }
 
     bool open(Listener &listener)
     {
@@ -237,13 +237,13 @@ struct Link
     }
 
     Recorder events;
-    DirectTransport transport;
+    Server::DirectTransport transport;
     Peer peer;
     qintptr descriptor = -1;
 };
 
 // A descriptor the test makes ready at will.
-class EventHandler final : public IoHandler
+class EventHandler final : public Server::IoHandler
 {
 public:
     EventHandler() : fd(::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)) { }
@@ -340,9 +340,10 @@ QByteArray difference(const QByteArray &actual, const QByteArray &expected)
     QVERIFY2((actual) == (expected), difference((actual), (expected)).constData())
 
 // Queues pieces in one batch, as a fan-out does.
-void writeInBatch(IoLoop &loop, Transport &transport, const QList<QByteArray> &pieces)
+void writeInBatch(Server::IoLoop &loop, Server::Transport &transport,
+                  const QList<QByteArray> &pieces)
 {
-    IoLoop::Batch batch(loop);
+    Server::IoLoop::Batch batch(loop);
     for (const QByteArray &piece : pieces)
         transport.write(piece);
 }
@@ -400,7 +401,7 @@ void TestDirectTransport::initTestCase()
 
 void TestDirectTransport::loopReportsReadinessOfWatchedDescriptors()
 {
-    IoLoop loop;
+    Server::IoLoop loop;
     QVERIFY(loop.isValid());
     EventHandler watched, control;
     QVERIFY(loop.watch(watched.fd, &watched, EPOLLIN));
@@ -435,7 +436,7 @@ void TestDirectTransport::loopServesMoreReadyHandlersThanOneDispatchTakes()
 {
     // One dispatch takes at most 256 events; the rest must come with the next rounds.
     constexpr int Count = 600;
-    IoLoop loop;
+    Server::IoLoop loop;
     std::vector<std::unique_ptr<EventHandler>> handlers;
     for (int i = 0; i < Count; ++i) {
         handlers.push_back(std::make_unique<EventHandler>());
@@ -455,12 +456,12 @@ void TestDirectTransport::loopServesMoreReadyHandlersThanOneDispatchTakes()
 
 void TestDirectTransport::batchesFlushAtTheOutermostEnd()
 {
-    IoLoop loop;
+    Server::IoLoop loop;
     EventHandler a, b;
     {
-        IoLoop::Batch outer(loop);
+        Server::IoLoop::Batch outer(loop);
         {
-            IoLoop::Batch inner(loop);
+            Server::IoLoop::Batch inner(loop);
             loop.requestFlush(&a);
         }
         QCOMPARE(a.flushes, 0);
@@ -473,7 +474,7 @@ void TestDirectTransport::batchesFlushAtTheOutermostEnd()
     // The next batch flushes only those that asked again.
     loop.requestFlush(&b);
     {
-        IoLoop::Batch batch(loop);
+        Server::IoLoop::Batch batch(loop);
     }
     QCOMPARE(a.flushes, 1);
     QCOMPARE(b.flushes, 2);
@@ -481,7 +482,7 @@ void TestDirectTransport::batchesFlushAtTheOutermostEnd()
 
 void TestDirectTransport::flushOutsideBatchComesWithTheNextRound()
 {
-    IoLoop loop;
+    Server::IoLoop loop;
     EventHandler a, b;
     loop.requestFlush(&a);
     loop.requestFlush(&b);
@@ -493,7 +494,7 @@ void TestDirectTransport::flushOutsideBatchComesWithTheNextRound()
     // A batch that ends before the posted flush runs takes its work: nothing is flushed twice.
     loop.requestFlush(&a);
     {
-        IoLoop::Batch batch(loop);
+        Server::IoLoop::Batch batch(loop);
     }
     QCOMPARE(a.flushes, 2);
     bool markerRan = false;
@@ -511,10 +512,10 @@ void TestDirectTransport::flushOutsideBatchComesWithTheNextRound()
 
 void TestDirectTransport::withdrawnHandlerIsNotFlushed()
 {
-    IoLoop loop;
+    Server::IoLoop loop;
     EventHandler a, b, c;
     {
-        IoLoop::Batch batch(loop);
+        Server::IoLoop::Batch batch(loop);
         loop.requestFlush(&a);
         loop.requestFlush(&b);
         loop.requestFlush(&c);
@@ -528,14 +529,14 @@ void TestDirectTransport::withdrawnHandlerIsNotFlushed()
 // As when a transport is destroyed from inside another's flush: the pass walks on over the gap.
 void TestDirectTransport::withdrawingDuringAFlushSkipsNoOtherHandler()
 {
-    IoLoop loop;
+    Server::IoLoop loop;
     EventHandler a, b, c, d;
     b.onFlush = [&] {
         loop.withdrawFlush(&a); // already flushed
         loop.withdrawFlush(&c); // not yet: must not be flushed now
     };
     {
-        IoLoop::Batch batch(loop);
+        Server::IoLoop::Batch batch(loop);
         for (EventHandler *handler : {&a, &b, &c, &d})
             loop.requestFlush(handler);
     }
@@ -548,7 +549,7 @@ void TestDirectTransport::withdrawingDuringAFlushSkipsNoOtherHandler()
 void TestDirectTransport::flushRequestedDuringFlushIsServedInTheSamePass()
 {
     // As when a flush finds a connection gone, and its departure queues output for others.
-    IoLoop loop;
+    Server::IoLoop loop;
     EventHandler a, b, c;
     a.onFlush = [&] {
         loop.requestFlush(&b);
@@ -557,7 +558,7 @@ void TestDirectTransport::flushRequestedDuringFlushIsServedInTheSamePass()
         loop.requestFlush(&c);
     };
     {
-        IoLoop::Batch batch(loop);
+        Server::IoLoop::Batch batch(loop);
         loop.requestFlush(&a);
     }
     QCOMPARE(a.flushes, 1);
@@ -579,7 +580,7 @@ void TestDirectTransport::outputQueuedWhileServingInputIsFlushedAfterTheDispatch
 {
     // Serving ready sockets is a batch: output queued meanwhile goes out when the dispatch ends,
     // before anything posted during it runs.
-    IoLoop loop;
+    Server::IoLoop loop;
     EventHandler handler;
     QVERIFY(loop.watch(handler.fd, &handler, EPOLLIN));
     int flushesSeenByMarker = -1;
@@ -613,14 +614,14 @@ void TestDirectTransport::linesArriveInOrder()
 {
     QFETCH(int, count);
     QFETCH(int, mode);
-    IoLoop loop;
+    Server::IoLoop loop;
     Link link(loop);
     QVERIFY(link.open(m_listener));
     link.peer.setReading(true);
     const QList<QByteArray> lines = numberedLines(count);
     const QByteArray expected = joined(lines);
     {
-        std::optional<IoLoop::Batch> batch;
+        std::optional<Server::IoLoop::Batch> batch;
         if (mode == InBatch)
             batch.emplace(loop);
         for (const QByteArray &line : lines)
@@ -642,7 +643,7 @@ void TestDirectTransport::linesArriveInOrder()
 
 void TestDirectTransport::sharedLineReachesEveryRecipient()
 {
-    IoLoop loop;
+    Server::IoLoop loop;
     Link first(loop), second(loop);
     QVERIFY(first.open(m_listener));
     QVERIFY(second.open(m_listener));
@@ -650,7 +651,7 @@ void TestDirectTransport::sharedLineReachesEveryRecipient()
     second.peer.setReading(true);
     const QByteArray shared = ":alice!a@h PRIVMSG #chan :to everyone\r\n";
     {
-        IoLoop::Batch batch(loop);
+        Server::IoLoop::Batch batch(loop);
         first.transport.write(":srv NOTICE first :before\r\n");
         first.transport.write(shared);
         second.transport.write(shared);
@@ -686,7 +687,7 @@ void TestDirectTransport::backPressureHoldsOutputUntilThePeerReads()
     QFETCH(int, count);
     QFETCH(int, minBytes);
     QFETCH(int, maxBytes);
-    IoLoop loop;
+    Server::IoLoop loop;
     Link link(loop);
     QVERIFY(link.open(m_listener));
     const QList<QByteArray> pieces = randomPieces(count, minBytes, maxBytes);
@@ -730,7 +731,7 @@ void TestDirectTransport::closeWritesEverythingThenEnds()
 {
     QFETCH(bool, bulk);
     QFETCH(QByteArray, line);
-    IoLoop loop;
+    Server::IoLoop loop;
     Link link(loop);
     QVERIFY(link.open(m_listener));
     QByteArray expected;
@@ -778,7 +779,7 @@ void TestDirectTransport::peerCloseIsReportedAfterItsInput()
 {
     QFETCH(QByteArray, input);
     QFETCH(bool, halfClose);
-    IoLoop loop;
+    Server::IoLoop loop;
     Link link(loop);
     QVERIFY(link.open(m_listener));
     QVERIFY(link.peer.send(input));
@@ -818,7 +819,7 @@ void TestDirectTransport::peerResetIsReported()
     QFETCH(bool, outputQueued);
     QFETCH(bool, readPaused);
     QFETCH(bool, closing);
-    IoLoop loop;
+    Server::IoLoop loop;
     Link link(loop);
     QVERIFY(link.open(m_listener));
     if (outputQueued) {
@@ -871,7 +872,7 @@ void TestDirectTransport::pausedInputStaysWithTheKernel()
     QFETCH(QByteArray, before);
     QFETCH(QByteArray, during);
     QFETCH(bool, writing);
-    IoLoop loop;
+    Server::IoLoop loop;
     Link link(loop), control(loop);
     QVERIFY(link.open(m_listener));
     QVERIFY(control.open(m_listener));
@@ -916,7 +917,7 @@ void TestDirectTransport::abortDropsQueuedOutput_data()
 void TestDirectTransport::abortDropsQueuedOutput()
 {
     QFETCH(bool, bulk);
-    IoLoop loop;
+    Server::IoLoop loop;
     Link link(loop);
     QVERIFY(link.open(m_listener));
     const QByteArray expected = bulk ? m_bulkJoined : QByteArray();
@@ -955,7 +956,7 @@ void TestDirectTransport::peerNameOfGivesTheClientsAddress()
     QVERIFY(peer.connectTo(address, listener.port()));
     const qintptr descriptor = listener.accept();
     QVERIFY(descriptor >= 0);
-    const PeerName name = peerNameOf(descriptor);
+    const Server::PeerName name = Server::peerNameOf(descriptor);
     ::close(int(descriptor));
     QCOMPARE(name.address, address);
     QVERIFY(peer.localPort() != 0);
@@ -965,11 +966,11 @@ void TestDirectTransport::peerNameOfGivesTheClientsAddress()
 
 void TestDirectTransport::peerNameOfNonSocketIsEmpty()
 {
-    const PeerName closed = peerNameOf(-1);
+    const Server::PeerName closed = Server::peerNameOf(-1);
     QVERIFY(closed.address.isNull());
     QCOMPARE(closed.port, quint16(0));
     EventHandler notASocket;
-    const PeerName other = peerNameOf(notASocket.fd);
+    const Server::PeerName other = Server::peerNameOf(notASocket.fd);
     QVERIFY(other.address.isNull());
     QCOMPARE(other.port, quint16(0));
 }

@@ -43,11 +43,11 @@ constexpr qint64 MaxGrowthKiB = 320 * 1024;
 constexpr qint64 MaxGrowthKiB = 48 * 1024;
 #endif
 
-ServerConfig hostileConfig()
+Server::ServerConfig hostileConfig()
 {
-    ServerConfig config;
+    Server::ServerConfig config;
     config.port = 0;
-    config.threading = ThreadingModel::Pool;
+    config.threading = Server::ThreadingModel::Pool;
     config.workers = 2;
     config.limits.registrationTimeoutMs = 400;
     config.limits.sendQueueBytes = 64 * 1024;
@@ -106,12 +106,12 @@ private Q_SLOTS:
     void floodIsDisconnected();
 
 private:
-    bool startServer(const ServerConfig &config);
+    bool startServer(const Server::ServerConfig &config);
     std::unique_ptr<RawClient> connected();
     std::unique_ptr<RawClient> member(const QByteArray &nick);
     bool bystandersStillTalk(int lines = 20);
 
-    std::unique_ptr<ChatServer> m_server;
+    std::unique_ptr<Server::ChatServer> m_server;
     std::unique_ptr<RawClient> m_alice, m_bob;
     qint64 m_residentAtStart = 0;
     int m_round = 0;
@@ -122,17 +122,17 @@ void TestHostile::init()
     QVERIFY(startServer(hostileConfig()));
 }
 
-bool TestHostile::startServer(const ServerConfig &config)
+bool TestHostile::startServer(const Server::ServerConfig &config)
 {
     m_alice.reset();
     m_bob.reset();
-    m_server = std::make_unique<ChatServer>();
+    m_server = std::make_unique<Server::ChatServer>();
     if (!m_server->start(config))
         return false;
     m_alice = member("alice");
     m_bob = member("bob");
     m_residentAtStart = residentKiB();
-    return m_alice && m_bob && m_alice->expectMatch([](const IrcMessage &m) {
+    return m_alice && m_bob && m_alice->expectMatch([](const Irc::IrcMessage &m) {
         return m.command == "JOIN" && m.sourceNick() == "bob";
     });
 }
@@ -143,7 +143,7 @@ void TestHostile::cleanup()
     auto newcomer = member("newcomer");
     QVERIFY(newcomer);
     QVERIFY(bystandersStillTalk());
-    QVERIFY(newcomer->expectMatch([](const IrcMessage &m) { return m.command == "PRIVMSG"; }));
+    QVERIFY(newcomer->expectMatch([](const Irc::IrcMessage &m) { return m.command == "PRIVMSG"; }));
     const qint64 growth = residentKiB() - m_residentAtStart;
     qInfo("resident memory grew by %lld KiB", growth);
     QVERIFY2(growth < MaxGrowthKiB, qPrintable(QString::number(growth)));
@@ -177,12 +177,13 @@ bool TestHostile::bystandersStillTalk(int lines)
     // In order and each one: expectMatch consumes what comes before the match.
     for (int i = 0; i < lines; ++i) {
         const QByteArray text = round + QByteArray::number(i);
-        if (!m_bob->expectMatch([&](const IrcMessage &m) {
+        if (!m_bob->expectMatch([&](const Irc::IrcMessage &m) {
                 return m.command == "PRIVMSG" && m.sourceNick() == "alice" && m.param(1) == text;
             }))
             return false;
     }
-    return m_alice->expectMatch([&](const IrcMessage &m) { return m.param(1) == round + "done"; })
+    return m_alice
+        ->expectMatch([&](const Irc::IrcMessage &m) { return m.param(1) == round + "done"; })
         .has_value();
 }
 
@@ -245,7 +246,7 @@ void TestHostile::invalidUtf8()
     // sender's prefix, so it has to cut, and must cut near the limit, not lose the message.
     const QByteArray continuation(495, '\x80');
     client->send("PRIVMSG #room :" + continuation);
-    const std::optional<IrcMessage> relayed = m_bob->expect("PRIVMSG");
+    const std::optional<Irc::IrcMessage> relayed = m_bob->expect("PRIVMSG");
     QVERIFY(relayed);
     QVERIFY2(relayed->param(1).size() > 400, QByteArray::number(relayed->param(1).size()));
     QVERIFY(continuation.startsWith(relayed->param(1)));
@@ -257,11 +258,11 @@ void TestHostile::megabyteLine()
     QVERIFY(client);
     const QByteArray line = "PRIVMSG #room :" + QByteArray(1024 * 1024, 'x') + "\r\n";
     client->sendRaw(line);
-    const std::optional<IrcMessage> error = client->expect("ERROR");
+    const std::optional<Irc::IrcMessage> error = client->expect("ERROR");
     QVERIFY(error);
     QCOMPARE(error->param(0), QByteArray("Closing link (Input line too long without a line end)"));
     QVERIFY(client->waitForDisconnected());
-    const std::optional<IrcMessage> quit = m_bob->expect("QUIT");
+    const std::optional<Irc::IrcMessage> quit = m_bob->expect("QUIT");
     QVERIFY(quit);
     QCOMPARE(quit->sourceNick(), QByteArray("bigmouth"));
     QVERIFY(!m_bob->expect("PRIVMSG", 0)); // nothing of the line reached anyone
@@ -288,7 +289,7 @@ void TestHostile::linesSplitByteByByte()
         client->socket().flush(); // one segment per byte
     }
     for (const char *expected : {"one", "two", "three", "four"}) {
-        const std::optional<IrcMessage> message = m_bob->expect("PRIVMSG");
+        const std::optional<Irc::IrcMessage> message = m_bob->expect("PRIVMSG");
         QVERIFY(message);
         QCOMPARE(message->param(1), QByteArray(expected));
     }
@@ -309,7 +310,7 @@ void TestHostile::slowlorisNeverRegisters()
     }
     QVERIFY(bystandersStillTalk(5));
     for (auto &client : slow) {
-        const std::optional<IrcMessage> error = client->expect("ERROR");
+        const std::optional<Irc::IrcMessage> error = client->expect("ERROR");
         QVERIFY(error);
         QCOMPARE(error->param(0), QByteArray("Closing link (Registration timeout)"));
         QVERIFY(client->waitForDisconnected());
@@ -336,7 +337,7 @@ void TestHostile::peerThatNeverReadsWhileOthersFlood()
     // server's socket buffer on loopback takes about a MiB before its own send queue (64 KiB
     // here) starts to fill.
     const QByteArray padding(400, '.');
-    const auto stalledQuit = [](const IrcMessage &m) {
+    const auto stalledQuit = [](const Irc::IrcMessage &m) {
         return m.command == "QUIT" && m.sourceNick() == "stalled";
     };
     constexpr int Batch = 100;
@@ -344,14 +345,14 @@ void TestHostile::peerThatNeverReadsWhileOthersFlood()
     for (bool quit = false; !quit && lines < 20'000;) {
         for (int i = 0; i < Batch; ++i)
             m_alice->send("PRIVMSG #room :" + QByteArray::number(lines + i) + ' ' + padding);
-        const QList<IrcMessage> got = m_bob->collect("PRIVMSG", Batch);
+        const QList<Irc::IrcMessage> got = m_bob->collect("PRIVMSG", Batch);
         QCOMPARE(got.size(), Batch);
-        for (const IrcMessage &message : got)
+        for (const Irc::IrcMessage &message : got)
             QCOMPARE(message.param(1).split(' ').constFirst().toInt(), lines++);
         quit = std::any_of(m_bob->pending().cbegin(), m_bob->pending().cend(), stalledQuit);
     }
     qInfo("stalled was dropped after %d lines of %d bytes", lines, int(padding.size()) + 20);
-    const std::optional<IrcMessage> quit = m_bob->expectMatch(stalledQuit);
+    const std::optional<Irc::IrcMessage> quit = m_bob->expectMatch(stalledQuit);
     QVERIFY(quit);
     QCOMPARE(quit->param(0), QByteArray("SendQ exceeded"));
     // The stalled client reads again, within the grace period: an unbroken run of the first
@@ -360,11 +361,11 @@ void TestHostile::peerThatNeverReadsWhileOthersFlood()
     stalled->setReading(true);
     // Reads as fast as the data comes (qWaitFor would pause 10 ms between reads).
     QVERIFY(stalled->socket().waitForDisconnected(10'000));
-    const QList<IrcMessage> seen = stalled->collect("PRIVMSG", 0, 0);
+    const QList<Irc::IrcMessage> seen = stalled->collect("PRIVMSG", 0, 0);
     QVERIFY(!seen.isEmpty() && seen.size() < lines);
     for (int i = 0; i < seen.size(); ++i)
         QCOMPARE(seen[i].param(1).split(' ').constFirst().toInt(), i);
-    const std::optional<IrcMessage> error = stalled->expect("ERROR", 0);
+    const std::optional<Irc::IrcMessage> error = stalled->expect("ERROR", 0);
     QVERIFY(error);
     QCOMPARE(error->param(0), QByteArray("SendQ exceeded"));
     QVERIFY(stalled->pending().isEmpty()); // ERROR was the last line
@@ -381,10 +382,10 @@ void TestHostile::connectionResetInTheMiddleOfALine()
     resetOnClose(resetter->socket());
     resetter->socket().abort();
     // The whole line arrives, then the QUIT; the half line does not, and never will.
-    const std::optional<IrcMessage> whole = m_bob->expect("PRIVMSG");
+    const std::optional<Irc::IrcMessage> whole = m_bob->expect("PRIVMSG");
     QVERIFY(whole);
     QCOMPARE(whole->param(1), QByteArray("whole"));
-    const std::optional<IrcMessage> quit = m_bob->expect("QUIT");
+    const std::optional<Irc::IrcMessage> quit = m_bob->expect("QUIT");
     QVERIFY(quit);
     QCOMPARE(quit->sourceNick(), QByteArray("resetter"));
     QVERIFY(m_bob->collect("PRIVMSG", 1, 0).isEmpty());
@@ -394,8 +395,8 @@ void TestHostile::thousandConnectDisconnectCycles()
 {
     constexpr int Batches = 10;
     constexpr int PerBatch = 100;
-    QSignalSpy accepted(m_server.get(), &ChatServer::clientConnected);
-    QSignalSpy gone(m_server.get(), &ChatServer::clientDisconnected);
+    QSignalSpy accepted(m_server.get(), &Server::ChatServer::clientConnected);
+    QSignalSpy gone(m_server.get(), &Server::ChatServer::clientDisconnected);
     for (int batch = 0; batch < Batches; ++batch) {
         std::vector<std::unique_ptr<QTcpSocket>> sockets;
         for (int i = 0; i < PerBatch; ++i) {
@@ -446,7 +447,7 @@ void TestHostile::thousandConnectDisconnectCycles()
 
 void TestHostile::floodIsDisconnected()
 {
-    ServerConfig config = hostileConfig();
+    Server::ServerConfig config = hostileConfig();
     config.limits.noLimits = false;
     config.limits.floodBurstLines = 30; // the bystanders' own lines fit in
     config.limits.floodLinesPerSecond = 1;
@@ -457,16 +458,16 @@ void TestHostile::floodIsDisconnected()
     for (int i = 0; i < 2000; ++i)
         flood += "PRIVMSG #room :flooding " + QByteArray::number(i) + "\r\n";
     flooder->sendRaw(flood);
-    const std::optional<IrcMessage> error = flooder->expect("ERROR");
+    const std::optional<Irc::IrcMessage> error = flooder->expect("ERROR");
     QVERIFY(error);
     QCOMPARE(error->param(0), QByteArray("Excess Flood"));
     QVERIFY(flooder->waitForDisconnected());
-    const std::optional<IrcMessage> quit = m_bob->expect("QUIT");
+    const std::optional<Irc::IrcMessage> quit = m_bob->expect("QUIT");
     QVERIFY(quit);
     QCOMPARE(quit->sourceNick(), QByteArray("flooder"));
     QCOMPARE(quit->param(0), QByteArray("Excess Flood"));
     // What got through before the throttle: the rest of its burst, in order, nothing more.
-    const QList<IrcMessage> relayed = m_bob->collect("PRIVMSG", 0, 0);
+    const QList<Irc::IrcMessage> relayed = m_bob->collect("PRIVMSG", 0, 0);
     QVERIFY(relayed.size() <= 30);
     for (qsizetype i = 0; i < relayed.size(); ++i)
         QCOMPARE(relayed[i].param(1), "flooding " + QByteArray::number(i));

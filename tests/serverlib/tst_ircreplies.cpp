@@ -33,14 +33,14 @@ private:
     std::unique_ptr<RawClient> registered(const QByteArray &nick);
     quint16 port() const { return m_server.serverPort(); }
 
-    ChatServer m_server;
+    Server::ChatServer m_server;
     std::unique_ptr<RawClient> m_owner; // holds the nick "owner" and the channel #other
     int m_nextNick = 0;
 };
 
 void TestIrcReplies::initTestCase()
 {
-    ServerConfig config;
+    Server::ServerConfig config;
     config.port = 0;
     config.serverName = "test.server";
     QVERIFY(m_server.start(config));
@@ -73,7 +73,7 @@ void TestIrcReplies::welcomeBurstInOrder()
     const ByteArrays expected {"001", "002", "003", "004", "005", "422"};
     for (const QByteArray &numeric : expected) {
         QTRY_VERIFY(!client.pending().isEmpty());
-        const IrcMessage message = client.pending().constFirst();
+        const Irc::IrcMessage message = client.pending().constFirst();
         QCOMPARE(message.command, numeric);
         QCOMPARE(message.source, QByteArray("test.server"));
         QCOMPARE(message.param(0), QByteArray("Alice"));
@@ -83,8 +83,8 @@ void TestIrcReplies::welcomeBurstInOrder()
 
 void TestIrcReplies::motdWhenConfigured()
 {
-    ChatServer server;
-    ServerConfig config;
+    Server::ChatServer server;
+    Server::ServerConfig config;
     config.port = 0;
     config.motd = {QStringLiteral("first"), QStringLiteral("第二")};
     QVERIFY(server.start(config));
@@ -211,7 +211,8 @@ void TestIrcReplies::errorReplies()
     for (const QByteArray &setupLine : setup)
         client->send(setupLine);
     client->send(QByteArray(line).replace("%me", nick));
-    auto reply = client->expectMatch([](const IrcMessage &m) { return m.command.toInt() >= 400; });
+    auto reply
+        = client->expectMatch([](const Irc::IrcMessage &m) { return m.command.toInt() >= 400; });
     QVERIFY(reply);
     QCOMPARE(reply->command, numeric);
     QCOMPARE(reply->param(0), nick);
@@ -244,7 +245,7 @@ void TestIrcReplies::queries()
     client->send(QByteArray(line).replace("%me", nick));
     for (const QByteArray &numeric : numerics) {
         // In order; LIST may show other tests' channels around ours.
-        auto reply = client->expectMatch([&numeric](const IrcMessage &m) {
+        auto reply = client->expectMatch([&numeric](const Irc::IrcMessage &m) {
             return m.command == numeric && (numeric != "322" || m.param(1) == "#q");
         });
         QVERIFY2(reply, numeric.constData());
@@ -290,8 +291,8 @@ void TestIrcReplies::passwordIsChecked()
 {
     QFETCH(QByteArray, password);
     QFETCH(bool, accepted);
-    ChatServer server;
-    ServerConfig config;
+    Server::ChatServer server;
+    Server::ServerConfig config;
     config.port = 0;
     config.password = "sesame";
     QVERIFY(server.start(config));

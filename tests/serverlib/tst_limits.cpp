@@ -11,16 +11,16 @@
 #include <memory>
 
 using ByteArrays = QList<QByteArray>;
-Q_DECLARE_METATYPE(ServerLimits)
+Q_DECLARE_METATYPE(Server::ServerLimits)
 
 namespace {
 
 // A config with every limit off but the one a test is about.
-ServerConfig configWithoutLimits()
+Server::ServerConfig configWithoutLimits()
 {
-    ServerConfig config;
+    Server::ServerConfig config;
     config.port = 0;
-    config.threading = ThreadingModel::Pool;
+    config.threading = Server::ThreadingModel::Pool;
     config.workers = 2;
     config.limits.floodLinesPerSecond = 0;
     config.limits.maxClients = 0;
@@ -35,8 +35,8 @@ ServerConfig configWithoutLimits()
 // client that sends `firstBurst` lines at once and then one every `intervalMs`.
 int linesBeforeThrottle(int firstBurst, qint64 intervalMs, int lines)
 {
-    const ServerLimits defaults;
-    FloodBucket bucket(defaults.floodBurstLines, defaults.floodLinesPerSecond);
+    const Server::ServerLimits defaults;
+    Server::FloodBucket bucket(defaults.floodBurstLines, defaults.floodLinesPerSecond);
     qint64 now = 1000;
     for (int line = 0; line < lines; ++line) {
         if (line >= firstBurst)
@@ -72,11 +72,12 @@ private Q_SLOTS:
     void idleClientIsPingedAndDroppedWithoutPong();
 
 private:
-    std::unique_ptr<RawClient> registered(ChatServer &server, const QByteArray &nick);
+    std::unique_ptr<RawClient> registered(Server::ChatServer &server, const QByteArray &nick);
     static bool refusedWith(RawClient &client, const QByteArray &reason);
 };
 
-std::unique_ptr<RawClient> TestLimits::registered(ChatServer &server, const QByteArray &nick)
+std::unique_ptr<RawClient> TestLimits::registered(Server::ChatServer &server,
+                                                  const QByteArray &nick)
 {
     auto client = std::make_unique<RawClient>();
     if (!client->connectTo(server.serverPort()) || !client->registerAs(nick))
@@ -86,7 +87,7 @@ std::unique_ptr<RawClient> TestLimits::registered(ChatServer &server, const QByt
 
 bool TestLimits::refusedWith(RawClient &client, const QByteArray &reason)
 {
-    const std::optional<IrcMessage> error = client.expect("ERROR");
+    const std::optional<Irc::IrcMessage> error = client.expect("ERROR");
     return error && error->param(0) == "Closing link (" + reason + ')'
         && client.waitForDisconnected();
 }
@@ -113,7 +114,7 @@ void TestLimits::defaultsNeverThrottleClientsThatPaceThemselves()
 
 void TestLimits::floodBucketRefillsAtItsRate()
 {
-    FloodBucket bucket(3, 2.0); // 3 at once, then one per 500 ms
+    Server::FloodBucket bucket(3, 2.0); // 3 at once, then one per 500 ms
     for (int i = 0; i < 3; ++i) {
         QVERIFY(bucket.hasToken(0));
         bucket.take(0);
@@ -136,7 +137,7 @@ void TestLimits::floodBucketRefillsAtItsRate()
         bucket.take(60'000);
     }
     QVERIFY(!bucket.hasToken(60'000));
-    FloodBucket off(1, 0); // a rate of 0: no flood control
+    Server::FloodBucket off(1, 0); // a rate of 0: no flood control
     for (int i = 0; i < 100; ++i) {
         QVERIFY(off.hasToken(0));
         off.take(0);
@@ -145,9 +146,9 @@ void TestLimits::floodBucketRefillsAtItsRate()
 
 void TestLimits::noLimitsKeepsBufferLimitsAndTimeouts()
 {
-    ServerLimits limits;
+    Server::ServerLimits limits;
     limits.noLimits = true;
-    const ServerLimits applied = limits.effective();
+    const Server::ServerLimits applied = limits.effective();
     QCOMPARE(applied.floodLinesPerSecond, 0.0);
     QCOMPARE(applied.maxClients, 0);
     QCOMPARE(applied.maxClientsPerIp, 0);
@@ -162,8 +163,8 @@ void TestLimits::noLimitsKeepsBufferLimitsAndTimeouts()
 
 void TestLimits::invalidLimitsAreRejected_data()
 {
-    QTest::addColumn<ServerLimits>("limits");
-    ServerLimits limits;
+    QTest::addColumn<Server::ServerLimits>("limits");
+    Server::ServerLimits limits;
     limits.sendQueueBytes = 100;
     QTest::newRow("tiny send queue") << limits;
     limits = {};
@@ -182,22 +183,22 @@ void TestLimits::invalidLimitsAreRejected_data()
 
 void TestLimits::invalidLimitsAreRejected()
 {
-    QFETCH(ServerLimits, limits);
-    ServerConfig config;
+    QFETCH(Server::ServerLimits, limits);
+    Server::ServerConfig config;
     config.port = 0;
     config.limits = limits;
     QVERIFY(!config.validate().isEmpty());
-    ChatServer server;
+    Server::ChatServer server;
     QVERIFY(!server.start(config));
     QCOMPARE(server.startError(), config.validate());
 }
 
 void TestLimits::burstWithinTheBucketIsDeliveredAtOnce()
 {
-    ServerConfig config = configWithoutLimits();
+    Server::ServerConfig config = configWithoutLimits();
     config.limits.floodBurstLines = 20;
     config.limits.floodLinesPerSecond = 0.001; // nothing refills during the test
-    ChatServer server;
+    Server::ChatServer server;
     QVERIFY(server.start(config));
     auto sender = registered(server, "sender"); // 2 lines of the bucket
     auto reader = registered(server, "reader");
@@ -210,17 +211,17 @@ void TestLimits::burstWithinTheBucketIsDeliveredAtOnce()
         sender->send("PRIVMSG #burst :line " + QByteArray::number(i));
     sender->send("PING :after");
     QVERIFY(sender->expect("PONG")); // 14 of 20 lines used: nothing was held back
-    const QList<IrcMessage> got = reader->collect("PRIVMSG", 10);
+    const QList<Irc::IrcMessage> got = reader->collect("PRIVMSG", 10);
     QCOMPARE(got.size(), 10);
     QCOMPARE(got.constLast().param(1), QByteArray("line 9"));
 }
 
 void TestLimits::pasteBeyondTheBucketIsSlowedNotDropped()
 {
-    ServerConfig config = configWithoutLimits();
+    Server::ServerConfig config = configWithoutLimits();
     config.limits.floodBurstLines = 5;
     config.limits.floodLinesPerSecond = 40;
-    ChatServer server;
+    Server::ChatServer server;
     QVERIFY(server.start(config));
     auto sender = registered(server, "paster");
     auto reader = registered(server, "reader");
@@ -232,7 +233,7 @@ void TestLimits::pasteBeyondTheBucketIsSlowedNotDropped()
     constexpr int Lines = 60; // about 1.5 s at 40 lines a second
     for (int i = 0; i < Lines; ++i)
         sender->send("PRIVMSG #paste :" + QByteArray::number(i));
-    const QList<IrcMessage> got = reader->collect("PRIVMSG", Lines, 10'000);
+    const QList<Irc::IrcMessage> got = reader->collect("PRIVMSG", Lines, 10'000);
     QCOMPARE(got.size(), Lines);
     for (int i = 0; i < Lines; ++i)
         QCOMPARE(got[i].param(1), QByteArray::number(i));
@@ -242,10 +243,10 @@ void TestLimits::pasteBeyondTheBucketIsSlowedNotDropped()
 
 void TestLimits::clientsPerAddressAreCapped()
 {
-    ServerConfig config = configWithoutLimits();
+    Server::ServerConfig config = configWithoutLimits();
     config.limits.maxClientsPerIp = 3;
-    ChatServer server;
-    QSignalSpy refused(&server, &ChatServer::clientRefused);
+    Server::ChatServer server;
+    QSignalSpy refused(&server, &Server::ChatServer::clientRefused);
     QVERIFY(server.start(config));
     std::vector<std::unique_ptr<RawClient>> clients;
     for (int i = 0; i < 3; ++i) {
@@ -265,9 +266,9 @@ void TestLimits::clientsPerAddressAreCapped()
 
 void TestLimits::totalClientsAreCapped()
 {
-    ServerConfig config = configWithoutLimits();
+    Server::ServerConfig config = configWithoutLimits();
     config.limits.maxClients = 2;
-    ChatServer server;
+    Server::ChatServer server;
     QVERIFY(server.start(config));
     auto first = registered(server, "first");
     auto second = registered(server, "second");
@@ -281,7 +282,7 @@ void TestLimits::totalClientsAreCapped()
 
 void TestLimits::noLimitsLiftsCapsAndFloodControl()
 {
-    ServerConfig config;
+    Server::ServerConfig config;
     config.port = 0;
     config.limits.maxClientsPerIp = 1;
     config.limits.maxClients = 1;
@@ -289,7 +290,7 @@ void TestLimits::noLimitsLiftsCapsAndFloodControl()
     config.limits.floodBurstLines = 1;
     config.limits.floodLinesPerSecond = 0.001;
     config.limits.noLimits = true;
-    ChatServer server;
+    Server::ChatServer server;
     QVERIFY(server.start(config));
     auto sender = registered(server, "sender");
     auto reader = registered(server, "reader");
@@ -305,16 +306,16 @@ void TestLimits::noLimitsLiftsCapsAndFloodControl()
 
 void TestLimits::channelsPerClientAreCapped()
 {
-    ServerConfig config = configWithoutLimits();
+    Server::ServerConfig config = configWithoutLimits();
     config.limits.maxChannelsPerClient = 2;
-    ChatServer server;
+    Server::ChatServer server;
     QVERIFY(server.start(config));
     auto client = registered(server, "joiner");
     QVERIFY(client);
     client->send("JOIN #a,#b,#c");
     QVERIFY(client->expect("366"));
     QVERIFY(client->expect("366"));
-    const std::optional<IrcMessage> tooMany = client->expect("405");
+    const std::optional<Irc::IrcMessage> tooMany = client->expect("405");
     QVERIFY(tooMany);
     QCOMPARE(tooMany->params, (ByteArrays {"joiner", "#c", "You have joined too many channels"}));
     client->send("JOIN #a"); // already there: not refused, nothing happens
@@ -326,11 +327,11 @@ void TestLimits::channelsPerClientAreCapped()
 
 void TestLimits::idleClientIsPingedAndDroppedWithoutPong()
 {
-    ServerConfig config = configWithoutLimits();
+    Server::ServerConfig config = configWithoutLimits();
     config.limits.pingIntervalMs = 300;
     config.limits.pingTimeoutMs = 300;
     config.serverName = "ping.test";
-    ChatServer server;
+    Server::ChatServer server;
     QVERIFY(server.start(config));
     auto sleeper = registered(server, "sleeper");
     auto witness = registered(server, "witness");
@@ -344,16 +345,16 @@ void TestLimits::idleClientIsPingedAndDroppedWithoutPong()
     witness->send("JOIN #night");
     QVERIFY(witness->expect("366"));
 
-    const std::optional<IrcMessage> ping = sleeper->expect("PING");
+    const std::optional<Irc::IrcMessage> ping = sleeper->expect("PING");
     QVERIFY(ping);
     QCOMPARE(ping->params, ByteArrays {"ping.test"});
     sleeper->send("PONG :ping.test"); // answered: stays
     QVERIFY(sleeper->expect("PING")); // quiet again: pinged again, and this time no answer
-    const std::optional<IrcMessage> error = sleeper->expect("ERROR");
+    const std::optional<Irc::IrcMessage> error = sleeper->expect("ERROR");
     QVERIFY(error);
     QVERIFY2(error->param(0).startsWith("Ping timeout: "), error->param(0).constData());
     QVERIFY(sleeper->waitForDisconnected());
-    const std::optional<IrcMessage> quit = witness->expect("QUIT");
+    const std::optional<Irc::IrcMessage> quit = witness->expect("QUIT");
     QVERIFY(quit);
     QCOMPARE(quit->sourceNick(), QByteArray("sleeper"));
     QVERIFY(quit->param(0).startsWith("Ping timeout: "));

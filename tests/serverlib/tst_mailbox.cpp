@@ -21,7 +21,7 @@ private Q_SLOTS:
 void TestMailbox::wakesOncePerBatch()
 {
     int wakes = 0;
-    Mailbox mailbox([&wakes] { ++wakes; });
+    Server::Mailbox mailbox([&wakes] { ++wakes; });
     QVERIFY(mailbox.post({"a", {1}, 0}));
     QVERIFY(mailbox.post({"b", {1}, 0}));
     QCOMPARE(wakes, 1);
@@ -33,7 +33,7 @@ void TestMailbox::wakesOncePerBatch()
 void TestMailbox::closedMailboxDropsAndNeverWakes()
 {
     int wakes = 0;
-    Mailbox mailbox([&wakes] { ++wakes; });
+    Server::Mailbox mailbox([&wakes] { ++wakes; });
     mailbox.close();
     QVERIFY(!mailbox.post({"a", {1}, 0}));
     QCOMPARE(wakes, 0);
@@ -47,7 +47,7 @@ void TestMailbox::manyProducersOneConsumerLoseNothingAndKeepOrder()
     std::mutex mutex;
     std::condition_variable woken;
     bool wakePending = false;
-    Mailbox mailbox([&] {
+    Server::Mailbox mailbox([&] {
         std::lock_guard lock(mutex);
         wakePending = true;
         woken.notify_one();
@@ -70,7 +70,7 @@ void TestMailbox::manyProducersOneConsumerLoseNothingAndKeepOrder()
             woken.wait_for(lock, std::chrono::milliseconds(100), [&] { return wakePending; });
             wakePending = false;
         }
-        for (const Delivery &delivery : mailbox.takeAll()) {
+        for (const Server::Delivery &delivery : mailbox.takeAll()) {
             const int producer = int(delivery.recipients.constFirst());
             inOrder = inOrder && int(delivery.exclude) == next[producer];
             ++next[producer];

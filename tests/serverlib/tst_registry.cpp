@@ -8,15 +8,15 @@
 
 namespace {
 
-std::shared_ptr<Mailbox> newMailbox()
+std::shared_ptr<Server::Mailbox> newMailbox()
 {
-    return std::make_shared<Mailbox>([] {});
+    return std::make_shared<Server::Mailbox>([] {});
 }
 
-int audienceSize(const Audience &audience)
+int audienceSize(const Server::Audience &audience)
 {
     int size = 0;
-    for (const MemberGroup &group : audience)
+    for (const Server::MemberGroup &group : audience)
         size += int(group.ids.size());
     return size;
 }
@@ -38,15 +38,15 @@ private Q_SLOTS:
 
 void TestRegistry::nicksAreUniqueIgnoringCase()
 {
-    Registry registry;
+    Server::Registry registry;
     auto box = newMailbox();
     registry.addClient(1, box, "h");
     registry.addClient(2, box, "h");
-    QCOMPARE(registry.reserveNick(1, "Alice"), Registry::Status::Ok);
-    QCOMPARE(registry.reserveNick(2, "ALICE"), Registry::Status::NickInUse);
-    QCOMPARE(registry.reserveNick(1, "alice"), Registry::Status::Ok); // own nick, new case
-    QCOMPARE(registry.reserveNick(1, "Bob"), Registry::Status::Ok);
-    QCOMPARE(registry.reserveNick(2, "alice"), Registry::Status::Ok); // released
+    QCOMPARE(registry.reserveNick(1, "Alice"), Server::Registry::Status::Ok);
+    QCOMPARE(registry.reserveNick(2, "ALICE"), Server::Registry::Status::NickInUse);
+    QCOMPARE(registry.reserveNick(1, "alice"), Server::Registry::Status::Ok); // own nick, new case
+    QCOMPARE(registry.reserveNick(1, "Bob"), Server::Registry::Status::Ok);
+    QCOMPARE(registry.reserveNick(2, "alice"), Server::Registry::Status::Ok); // released
     QVERIFY(!registry.findNick("bob")); // reserved, not registered yet
     registry.completeRegistration(1, "u", "Real");
     QCOMPARE(registry.findNick("BOB")->ids, QList<quint32> {1});
@@ -55,7 +55,7 @@ void TestRegistry::nicksAreUniqueIgnoringCase()
 
 void TestRegistry::joinGroupsMembersByMailbox()
 {
-    Registry registry;
+    Server::Registry registry;
     auto a = newMailbox();
     auto b = newMailbox();
     for (quint32 id = 1; id <= 4; ++id) {
@@ -63,11 +63,11 @@ void TestRegistry::joinGroupsMembersByMailbox()
         registry.reserveNick(id, "n" + QByteArray::number(id));
         registry.completeRegistration(id, "u", "r");
     }
-    Audience audience;
-    ChannelView view;
+    Server::Audience audience;
+    Server::ChannelView view;
     for (quint32 id = 1; id <= 4; ++id) {
         audience.clear();
-        QCOMPARE(registry.join(id, "#Room", &audience, &view), Registry::Status::Ok);
+        QCOMPARE(registry.join(id, "#Room", &audience, &view), Server::Registry::Status::Ok);
     }
     QCOMPARE(audience.size(), 2);
     QCOMPARE(audienceSize(audience), 4);
@@ -75,45 +75,46 @@ void TestRegistry::joinGroupsMembersByMailbox()
     QCOMPARE(view.members.size(), 4);
     QVERIFY(view.members[0].op);
     QVERIFY(!view.members[1].op);
-    QCOMPARE(registry.join(2, "#room", &audience, &view), Registry::Status::AlreadyOnChannel);
+    QCOMPARE(registry.join(2, "#room", &audience, &view),
+             Server::Registry::Status::AlreadyOnChannel);
 }
 
 void TestRegistry::partAndRemoveEmptyTheChannel()
 {
-    Registry registry;
+    Server::Registry registry;
     auto box = newMailbox();
     registry.addClient(1, box, "h");
     registry.reserveNick(1, "solo");
-    Audience audience;
-    ChannelView view;
+    Server::Audience audience;
+    Server::ChannelView view;
     registry.join(1, "#x", &audience, &view);
     QByteArray name;
     audience.clear();
-    QCOMPARE(registry.part(1, "#X", &audience, &name), Registry::Status::Ok);
+    QCOMPARE(registry.part(1, "#X", &audience, &name), Server::Registry::Status::Ok);
     QCOMPARE(name, QByteArray("#x"));
     QCOMPARE(audienceSize(audience), 1);
     QVERIFY(!registry.channelView("#x"));
-    QCOMPARE(registry.part(1, "#x", &audience, &name), Registry::Status::NoSuchChannel);
+    QCOMPARE(registry.part(1, "#x", &audience, &name), Server::Registry::Status::NoSuchChannel);
 }
 
 void TestRegistry::nickChangeReachesEachPeerOnce()
 {
-    Registry registry;
+    Server::Registry registry;
     auto box = newMailbox();
-    Audience ignored;
-    ChannelView view;
+    Server::Audience ignored;
+    Server::ChannelView view;
     for (quint32 id = 1; id <= 3; ++id) {
         registry.addClient(id, box, "h");
         registry.reserveNick(id, "n" + QByteArray::number(id));
         registry.join(id, "#a", &ignored, &view);
         registry.join(id, "#b", &ignored, &view);
     }
-    Audience peers;
+    Server::Audience peers;
     QByteArray oldPrefix;
-    QCOMPARE(registry.changeNick(1, "fresh", &oldPrefix, &peers), Registry::Status::Ok);
+    QCOMPARE(registry.changeNick(1, "fresh", &oldPrefix, &peers), Server::Registry::Status::Ok);
     QCOMPARE(audienceSize(peers), 2); // n2 and n3 once each, not once per shared channel
     QVERIFY(oldPrefix.startsWith("n1!"));
-    Audience quitPeers;
+    Server::Audience quitPeers;
     registry.removeClient(2, &quitPeers);
     QCOMPARE(audienceSize(quitPeers), 2);
     QCOMPARE(registry.channelView("#a")->members.size(), 2);
@@ -121,27 +122,27 @@ void TestRegistry::nickChangeReachesEachPeerOnce()
 
 void TestRegistry::audienceIsASnapshot()
 {
-    Registry registry;
+    Server::Registry registry;
     auto box = newMailbox();
-    Audience ignored;
-    ChannelView view;
+    Server::Audience ignored;
+    Server::ChannelView view;
     for (quint32 id = 1; id <= 2; ++id) {
         registry.addClient(id, box, "h");
         registry.reserveNick(id, "n" + QByteArray::number(id));
         registry.join(id, "#s", &ignored, &view);
     }
-    Audience audience;
-    QCOMPARE(registry.channelAudience(1, "#s", &audience), Registry::Status::Ok);
+    Server::Audience audience;
+    QCOMPARE(registry.channelAudience(1, "#s", &audience), Server::Registry::Status::Ok);
     registry.removeClient(2, nullptr);
     QCOMPARE(audienceSize(audience), 2); // what was computed stays valid
-    Audience after;
+    Server::Audience after;
     registry.channelAudience(1, "#s", &after);
     QCOMPARE(audienceSize(after), 1);
 }
 
 void TestRegistry::concurrentJoinsAndPartsKeepCountsRight()
 {
-    Registry registry;
+    Server::Registry registry;
     constexpr int Threads = 8;
     constexpr int PerThread = 50;
     std::vector<std::thread> threads;
@@ -152,8 +153,8 @@ void TestRegistry::concurrentJoinsAndPartsKeepCountsRight()
                 const quint32 id = quint32(t * PerThread + i + 1);
                 registry.addClient(id, box, "h");
                 registry.reserveNick(id, "n" + QByteArray::number(id));
-                Audience audience;
-                ChannelView view;
+                Server::Audience audience;
+                Server::ChannelView view;
                 registry.join(id, "#busy", &audience, &view);
                 registry.join(id, "#churn", &audience, &view);
                 QByteArray name;

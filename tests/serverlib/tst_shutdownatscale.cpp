@@ -51,10 +51,10 @@ private Q_SLOTS:
 
 private:
     static void threadingModels();
-    bool startWithClients(ChatServer &server);
-    void stopAndMeasure(ChatServer &server);
+    bool startWithClients(Server::ChatServer &server);
+    void stopAndMeasure(Server::ChatServer &server);
     // Every client got `ERROR :Server shutting down` last; returns what each got before it.
-    static QList<QList<IrcMessage>> linesBeforeError(Clients &clients);
+    static QList<QList<Irc::IrcMessage>> linesBeforeError(Clients &clients);
 
     Clients m_clients;
 };
@@ -67,15 +67,15 @@ void TestShutdownAtScale::initTestCase()
 
 void TestShutdownAtScale::threadingModels()
 {
-    QTest::addColumn<ThreadingModel>("model");
-    QTest::newRow("pool") << ThreadingModel::Pool;
-    QTest::newRow("per-connection") << ThreadingModel::PerConnection;
+    QTest::addColumn<Server::ThreadingModel>("model");
+    QTest::newRow("pool") << Server::ThreadingModel::Pool;
+    QTest::newRow("per-connection") << Server::ThreadingModel::PerConnection;
 }
 
-bool TestShutdownAtScale::startWithClients(ChatServer &server)
+bool TestShutdownAtScale::startWithClients(Server::ChatServer &server)
 {
-    QFETCH(ThreadingModel, model);
-    ServerConfig config;
+    QFETCH(Server::ThreadingModel, model);
+    Server::ServerConfig config;
     config.port = 0;
     config.threading = model;
     config.workers = 4;
@@ -104,23 +104,23 @@ bool TestShutdownAtScale::startWithClients(ChatServer &server)
         && server.clientCount() == ClientCount;
 }
 
-void TestShutdownAtScale::stopAndMeasure(ChatServer &server)
+void TestShutdownAtScale::stopAndMeasure(Server::ChatServer &server)
 {
     QElapsedTimer elapsed;
     elapsed.start();
     server.stop();
     qInfo("stop() with %d clients and %s threading took %lld ms", ClientCount,
-          qPrintable(threadingModelName(server.config().threading)), elapsed.elapsed());
+          qPrintable(Server::threadingModelName(server.config().threading)), elapsed.elapsed());
     QCOMPARE(server.threadCount(), 0); // every thread joined
 }
 
-QList<QList<IrcMessage>> TestShutdownAtScale::linesBeforeError(Clients &clients)
+QList<QList<Irc::IrcMessage>> TestShutdownAtScale::linesBeforeError(Clients &clients)
 {
-    QList<QList<IrcMessage>> lines;
+    QList<QList<Irc::IrcMessage>> lines;
     for (auto &client : clients) {
         [[maybe_unused]] const bool closed = client->waitForDisconnected(30'000);
         lines.append(client->collect("PRIVMSG", 0, 0));
-        const std::optional<IrcMessage> error = client->expect("ERROR", 0);
+        const std::optional<Irc::IrcMessage> error = client->expect("ERROR", 0);
         if (!closed || !error || error->param(0) != "Server shutting down"
             || !client->pending().isEmpty()) { // ERROR must be the last line
             qWarning("client %d: closed %d, ERROR %d, %d lines after it", int(lines.size()), closed,
@@ -133,7 +133,7 @@ QList<QList<IrcMessage>> TestShutdownAtScale::linesBeforeError(Clients &clients)
 
 void TestShutdownAtScale::stopDeliversEverythingThenErrorToEveryone()
 {
-    ChatServer server;
+    Server::ChatServer server;
     QVERIFY(startWithClients(server));
     for (int i = 0; i < ClientCount; ++i) {
         for (int line = 0; line < LinesPerClient; ++line)
@@ -146,16 +146,16 @@ void TestShutdownAtScale::stopDeliversEverythingThenErrorToEveryone()
     for (auto &client : m_clients)
         QCOMPARE(client->collect("PONG", 1, 30'000).size(), 1);
     stopAndMeasure(server);
-    const QList<QList<IrcMessage>> lines = linesBeforeError(m_clients);
+    const QList<QList<Irc::IrcMessage>> lines = linesBeforeError(m_clients);
     QCOMPARE(lines.size(), ClientCount);
     constexpr int Expected = (ClientCount / Channels - 1) * LinesPerClient;
-    for (const QList<IrcMessage> &received : lines)
+    for (const QList<Irc::IrcMessage> &received : lines)
         QCOMPARE(received.size(), Expected);
 }
 
 void TestShutdownAtScale::stopInMidTrafficCutsEveryRecipientAtTheSameLine()
 {
-    ChatServer server;
+    Server::ChatServer server;
     QVERIFY(startWithClients(server));
     constexpr int Lines = 10;
     for (int i = 0; i < ClientCount; ++i) {
@@ -165,7 +165,7 @@ void TestShutdownAtScale::stopInMidTrafficCutsEveryRecipientAtTheSameLine()
         m_clients[i]->socket().flush(); // into the kernel now: the workers read while we stop
     }
     stopAndMeasure(server);
-    const QList<QList<IrcMessage>> lines = linesBeforeError(m_clients);
+    const QList<QList<Irc::IrcMessage>> lines = linesBeforeError(m_clients);
     QCOMPARE(lines.size(), ClientCount);
     // A line the server accepted reached every member of the channel; one it did not accept
     // reached none. So each member got the same first lines of each sender, in order.
@@ -173,7 +173,7 @@ void TestShutdownAtScale::stopInMidTrafficCutsEveryRecipientAtTheSameLine()
     int total = 0;
     for (int member = 0; member < ClientCount; ++member) {
         QMap<int, int> fromSender;
-        for (const IrcMessage &message : lines[member]) {
+        for (const Irc::IrcMessage &message : lines[member]) {
             const QList<QByteArray> words = message.param(1).split(' ');
             const int sender = words[0].toInt();
             QCOMPARE(words[1].toInt(), fromSender[sender]++);

@@ -31,16 +31,16 @@ public:
         return QTest::qWaitFor([this] { return m_socket.isEncrypted(); }, 5000);
     }
     void send(const QByteArray &line) { m_socket.write(line + "\r\n"); }
-    std::optional<IrcMessage> expect(const QByteArray &command)
+    std::optional<Irc::IrcMessage> expect(const QByteArray &command)
     {
         auto found = [&] {
             return std::find_if(m_pending.cbegin(), m_pending.cend(),
-                                [&](const IrcMessage &m) { return m.command == command; });
+                                [&](const Irc::IrcMessage &m) { return m.command == command; });
         };
         if (!QTest::qWaitFor([&] { return found() != m_pending.cend(); }, 5000))
             return std::nullopt;
         const qsizetype index = found() - m_pending.cbegin();
-        const IrcMessage message = m_pending[index];
+        const Irc::IrcMessage message = m_pending[index];
         m_pending.remove(0, index + 1);
         return message;
     }
@@ -50,16 +50,16 @@ private:
     void readLines()
     {
         m_splitter.append(m_socket.readAll());
-        LineSplitter::Line line;
+        Irc::LineSplitter::Line line;
         while (m_splitter.next(&line)) {
-            if (std::optional<IrcMessage> message = IrcMessage::parse(line.text))
+            if (std::optional<Irc::IrcMessage> message = Irc::IrcMessage::parse(line.text))
                 m_pending.append(*message);
         }
     }
 
     QSslSocket m_socket;
-    LineSplitter m_splitter;
-    QList<IrcMessage> m_pending;
+    Irc::LineSplitter m_splitter;
+    QList<Irc::IrcMessage> m_pending;
 };
 
 } // namespace
@@ -82,12 +82,12 @@ private Q_SLOTS:
     void chatClientTrustsOnlyThePinnedCertificate();
 
 private:
-    ServerConfig tlsConfig() const;
+    Server::ServerConfig tlsConfig() const;
     QString path(const char *name) const { return m_dir.filePath(QString::fromLatin1(name)); }
 
     QTemporaryDir m_dir;
     QSslCertificate m_certificate;
-    std::unique_ptr<ChatServer> m_server;
+    std::unique_ptr<Server::ChatServer> m_server;
 };
 
 void TestTls::initTestCase()
@@ -103,7 +103,7 @@ void TestTls::initTestCase()
 
 void TestTls::init()
 {
-    m_server = std::make_unique<ChatServer>();
+    m_server = std::make_unique<Server::ChatServer>();
 }
 
 void TestTls::cleanup()
@@ -111,9 +111,9 @@ void TestTls::cleanup()
     m_server.reset();
 }
 
-ServerConfig TestTls::tlsConfig() const
+Server::ServerConfig TestTls::tlsConfig() const
 {
-    ServerConfig config;
+    Server::ServerConfig config;
     config.port = 0;
     config.tlsCertificatePath = path("cert.pem");
     config.tlsKeyPath = path("key.pem");
@@ -135,7 +135,7 @@ void TestTls::clientsChatOverTls()
         QVERIFY(client->expect("366"));
     }
     alice.send("PRIVMSG #secret :only over TLS 你好");
-    const std::optional<IrcMessage> message = bob.expect("PRIVMSG");
+    const std::optional<Irc::IrcMessage> message = bob.expect("PRIVMSG");
     QVERIFY(message);
     QCOMPARE(message->param(1), QStringLiteral("only over TLS 你好").toUtf8());
 }
@@ -156,7 +156,7 @@ void TestTls::plainTextClientGetsNothingAndIsClosed()
 
 void TestTls::silentConnectionIsClosedByTheRegistrationTimeout()
 {
-    ServerConfig config = tlsConfig();
+    Server::ServerConfig config = tlsConfig();
     config.limits.registrationTimeoutMs = 300;
     QVERIFY(m_server->start(config));
     RawClient silent; // never starts the handshake
@@ -167,7 +167,7 @@ void TestTls::silentConnectionIsClosedByTheRegistrationTimeout()
 
 void TestTls::nonReadingTlsClientHitsTheSendQueue()
 {
-    ServerConfig config = tlsConfig();
+    Server::ServerConfig config = tlsConfig();
     config.limits.sendQueueBytes = 64 * 1024;
     config.limits.closeGraceMs = 200; // it does not read its ERROR either
     config.limits.noLimits = true;
@@ -219,7 +219,7 @@ void TestTls::badCertificateOrKeyIsAClearStartError()
     QFETCH(QString, certificate);
     QFETCH(QString, key);
     QFETCH(QString, expected);
-    ServerConfig config = tlsConfig();
+    Server::ServerConfig config = tlsConfig();
     config.tlsCertificatePath = certificate;
     config.tlsKeyPath = key;
     QVERIFY(!m_server->start(config));
@@ -231,21 +231,21 @@ void TestTls::badCertificateOrKeyIsAClearStartError()
 void TestTls::chatClientTrustsOnlyThePinnedCertificate()
 {
     QVERIFY2(m_server->start(tlsConfig()), qPrintable(m_server->startError()));
-    ClientSettings settings;
+    Client::ClientSettings settings;
     settings.port = m_server->serverPort();
     settings.nick = QStringLiteral("pinned");
     settings.channels = {QStringLiteral("#secure")};
     settings.tls = true;
     settings.autoReconnect = false;
 
-    ChatClient stranger; // self-signed and not pinned: the handshake must fail
-    QSignalSpy refused(&stranger, &ChatClient::errorOccurred);
+    Client::ChatClient stranger; // self-signed and not pinned: the handshake must fail
+    QSignalSpy refused(&stranger, &Client::ChatClient::errorOccurred);
     stranger.connectToServer(settings);
     QVERIFY(refused.wait());
     QVERIFY(!stranger.isRegistered());
 
     settings.pinnedCertificates = {m_certificate};
-    ChatClient client;
+    Client::ChatClient client;
     client.connectToServer(settings);
     QTRY_VERIFY_WITH_TIMEOUT(client.isJoined(QStringLiteral("#secure")), 10000);
     QCOMPARE(client.nick(), QStringLiteral("pinned"));

@@ -24,21 +24,21 @@ void TestTutorialMode::initTestCase()
 
 void TestTutorialMode::twoTutorialClientsAreServedAtOnce_data()
 {
-    QTest::addColumn<ThreadingModel>("model");
-    QTest::newRow("per-connection") << ThreadingModel::PerConnection;
-    QTest::newRow("pool") << ThreadingModel::Pool;
+    QTest::addColumn<Server::ThreadingModel>("model");
+    QTest::newRow("per-connection") << Server::ThreadingModel::PerConnection;
+    QTest::newRow("pool") << Server::ThreadingModel::Pool;
 }
 
 void TestTutorialMode::twoTutorialClientsAreServedAtOnce()
 {
-    QFETCH(ThreadingModel, model);
-    ChatServer server;
-    ServerConfig config;
+    QFETCH(Server::ThreadingModel, model);
+    Server::ChatServer server;
+    Server::ServerConfig config;
     config.port = 0;
     config.threading = model;
-    config.protocol = WireProtocol::Tutorial;
-    QSignalSpy relayed(&server, &ChatServer::messageRelayed);
-    QSignalSpy disconnected(&server, &ChatServer::clientDisconnected);
+    config.protocol = Server::WireProtocol::Tutorial;
+    QSignalSpy relayed(&server, &Server::ChatServer::messageRelayed);
+    QSignalSpy disconnected(&server, &Server::ChatServer::clientDisconnected);
     QVERIFY(server.start(config));
 
     const QStringList arguments {qEnvironmentVariable("TUTORIAL_CLIENT"),

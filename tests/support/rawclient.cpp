@@ -17,7 +17,8 @@ bool RawClient::registerAs(const QByteArray &nick)
 {
     send("NICK " + nick);
     send("USER " + nick + " 0 * :Test " + nick);
-    return expectMatch([](const IrcMessage &m) { return m.command == "376" || m.command == "422"; })
+    return expectMatch(
+               [](const Irc::IrcMessage &m) { return m.command == "376" || m.command == "422"; })
         .has_value();
 }
 
@@ -36,13 +37,14 @@ void RawClient::disconnectFromServer()
     m_socket.disconnectFromHost();
 }
 
-std::optional<IrcMessage> RawClient::expect(const QByteArray &command, int timeoutMs)
+std::optional<Irc::IrcMessage> RawClient::expect(const QByteArray &command, int timeoutMs)
 {
-    return expectMatch([&command](const IrcMessage &m) { return m.command == command; }, timeoutMs);
+    return expectMatch([&command](const Irc::IrcMessage &m) { return m.command == command; },
+                       timeoutMs);
 }
 
-std::optional<IrcMessage>
-RawClient::expectMatch(const std::function<bool(const IrcMessage &)> &match, int timeoutMs)
+std::optional<Irc::IrcMessage>
+RawClient::expectMatch(const std::function<bool(const Irc::IrcMessage &)> &match, int timeoutMs)
 {
     qsizetype found = -1;
     auto scan = [&] {
@@ -54,26 +56,26 @@ RawClient::expectMatch(const std::function<bool(const IrcMessage &)> &match, int
     };
     if (!scan() && !QTest::qWaitFor(scan, timeoutMs))
         return std::nullopt;
-    const IrcMessage message = m_pending[found];
+    const Irc::IrcMessage message = m_pending[found];
     m_pending.remove(0, found + 1);
     return message;
 }
 
-QList<IrcMessage> RawClient::collect(const QByteArray &command, int count, int timeoutMs)
+QList<Irc::IrcMessage> RawClient::collect(const QByteArray &command, int count, int timeoutMs)
 {
     auto matching = [&] {
         return std::count_if(m_pending.cbegin(), m_pending.cend(),
-                             [&](const IrcMessage &m) { return m.command == command; });
+                             [&](const Irc::IrcMessage &m) { return m.command == command; });
     };
     // A short count is for the caller to report: it compares what arrived with what it expects.
     [[maybe_unused]] const bool complete
         = QTest::qWaitFor([&] { return matching() >= count; }, timeoutMs);
-    QList<IrcMessage> taken;
-    for (const IrcMessage &message : std::as_const(m_pending)) {
+    QList<Irc::IrcMessage> taken;
+    for (const Irc::IrcMessage &message : std::as_const(m_pending)) {
         if (message.command == command)
             taken.append(message);
     }
-    m_pending.removeIf([&](const IrcMessage &m) { return m.command == command; });
+    m_pending.removeIf([&](const Irc::IrcMessage &m) { return m.command == command; });
     return taken;
 }
 
@@ -96,9 +98,9 @@ void RawClient::readLines()
     if (!m_reading)
         return;
     m_splitter.append(m_socket.readAll());
-    LineSplitter::Line line;
+    Irc::LineSplitter::Line line;
     while (m_splitter.next(&line)) {
-        if (std::optional<IrcMessage> message = IrcMessage::parse(line.text))
+        if (std::optional<Irc::IrcMessage> message = Irc::IrcMessage::parse(line.text))
             m_pending.append(std::move(*message));
     }
 }

@@ -30,14 +30,16 @@ public:
     void disconnectFromServer();
 
     // Consumes received messages up to and including the first with `command`.
-    std::optional<IrcMessage> expect(const QByteArray &command, int timeoutMs = DefaultTimeoutMs);
-    // Consumes messages up to and including the first that satisfies `match`.
-    std::optional<IrcMessage> expectMatch(const std::function<bool(const IrcMessage &)> &match,
+    std::optional<Irc::IrcMessage> expect(const QByteArray &command,
                                           int timeoutMs = DefaultTimeoutMs);
+    // Consumes messages up to and including the first that satisfies `match`.
+    std::optional<Irc::IrcMessage>
+    expectMatch(const std::function<bool(const Irc::IrcMessage &)> &match,
+                int timeoutMs = DefaultTimeoutMs);
     // Waits until `count` unconsumed messages with `command` arrived; consumes all and returns
     // them.
-    QList<IrcMessage> collect(const QByteArray &command, int count,
-                              int timeoutMs = DefaultTimeoutMs);
+    QList<Irc::IrcMessage> collect(const QByteArray &command, int count,
+                                   int timeoutMs = DefaultTimeoutMs);
     bool waitForDisconnected(int timeoutMs = DefaultTimeoutMs);
     bool isConnected() const { return m_socket.state() == QAbstractSocket::ConnectedState; }
     // Off: the client stops reading, as a stalled peer does; what arrives stays in the socket
@@ -45,14 +47,14 @@ public:
     void setReading(bool reading, qint64 bufferBytes = 4096);
 
     // Messages received and not consumed yet.
-    const QList<IrcMessage> &pending() const { return m_pending; }
+    const QList<Irc::IrcMessage> &pending() const { return m_pending; }
     QTcpSocket &socket() { return m_socket; }
 
 private:
     void readLines();
 
     QTcpSocket m_socket;
-    LineSplitter m_splitter {64 * 1024, 1024 * 1024};
-    QList<IrcMessage> m_pending;
+    Irc::LineSplitter m_splitter {64 * 1024, 1024 * 1024};
+    QList<Irc::IrcMessage> m_pending;
     bool m_reading = true;
 };

@@ -19,7 +19,7 @@ enum ExitCode { Passed = 0, Failed = 1, Usage = 2 };
 
 struct Arguments
 {
-    ThreadingModel threading = ThreadingModel::Pool;
+    Server::ThreadingModel threading = Server::ThreadingModel::Pool;
     int runs = 1;
     bool json = false;
 };
@@ -78,8 +78,8 @@ std::optional<int> parseArguments(const QStringList &list, Arguments *arguments)
     if (!parser.positionalArguments().isEmpty())
         return usageError(QStringLiteral("unexpected argument: ")
                           + parser.positionalArguments().constFirst());
-    const std::optional<ThreadingModel> model
-        = threadingModelFromName(parser.value(QStringLiteral("threading")));
+    const std::optional<Server::ThreadingModel> model
+        = Server::threadingModelFromName(parser.value(QStringLiteral("threading")));
     if (!model)
         return usageError(QStringLiteral("--threading is pool, per-connection or single"));
     bool ok = false;
@@ -120,8 +120,8 @@ bool useTemporarySettings(const QTemporaryDir &dir)
         std::fprintf(stderr, "qtchat-guilag: no temporary directory for the settings\n");
         return false;
     }
-    AppSettings::setFileName(dir.filePath(QStringLiteral("qtchat.ini")));
-    AppSettings::instance()->setLanguage(QStringLiteral("en"));
+    App::AppSettings::setFileName(dir.filePath(QStringLiteral("qtchat.ini")));
+    App::AppSettings::instance()->setLanguage(QStringLiteral("en"));
     return true;
 }
 

@@ -33,7 +33,7 @@ quint16 freeLoopbackPort()
 }
 
 // The way a user sets the window up for this: pick the model, tick "lift the limits", Start.
-void startServer(MainWindow &window, GuiLagRun &run)
+void startServer(App::MainWindow &window, GuiLagRun &run)
 {
     QComboBox *models = window.serverPanel()->threadingBox();
     models->setCurrentIndex(models->findData(int(run.threading)));
@@ -50,7 +50,7 @@ void startServer(MainWindow &window, GuiLagRun &run)
 // batches: when the last bot has its last line, the GUI is still busy with the fan-out. A call
 // queued now runs after every line queued before it, and the log has caught up once it has
 // also flushed them; the probe runs on until then.
-void awaitLog(LagProbe &probe, MainWindow &window, GuiLagRun &run)
+void awaitLog(LagProbe &probe, App::MainWindow &window, GuiLagRun &run)
 {
     QElapsedTimer clock;
     clock.start();
@@ -58,12 +58,12 @@ void awaitLog(LagProbe &probe, MainWindow &window, GuiLagRun &run)
     QObject context; // takes the queued call with it if this gives up first
     QMetaObject::invokeMethod(
         &context, [&queueDrained] { queueDrained = true; }, Qt::QueuedConnection);
-    const LogModel *log = window.logView()->model();
+    const App::LogModel *log = window.logView()->model();
     if (probe.runUntil([&] { return queueDrained && log->pendingCount() == 0; }, CatchUpBoundMs))
         run.logCatchUpMs = double(clock.nsecsElapsed()) / 1e6;
 }
 
-bool awaitFanout(LagProbe &probe, const LoadEngine &engine, int boundMs, GuiLagRun &run)
+bool awaitFanout(LagProbe &probe, const Load::LoadEngine &engine, int boundMs, GuiLagRun &run)
 {
     if (probe.runUntil([&engine] { return engine.hasFinished(); }, boundMs))
         return true;
@@ -71,12 +71,12 @@ bool awaitFanout(LagProbe &probe, const LoadEngine &engine, int boundMs, GuiLagR
     return false;
 }
 
-void runFanout(MainWindow &window, GuiLagRun &run)
+void runFanout(App::MainWindow &window, GuiLagRun &run)
 {
-    LoadOptions options = LoadOptions::preset(Scenario::Fanout);
+    Load::LoadOptions options = Load::LoadOptions::preset(Load::Scenario::Fanout);
     options.port = window.server()->serverPort();
     options.quiet = true;
-    LoadEngine engine;
+    Load::LoadEngine engine;
     LagProbe probe(ProbeIntervalMs);
     probe.start();
     QString error;
@@ -85,13 +85,13 @@ void runFanout(MainWindow &window, GuiLagRun &run)
     else if (awaitFanout(probe, engine, int(options.timeoutS * 1000) + GraceMs, run))
         awaitLog(probe, window, run);
     run.probe = probe.stop();
-    engine.stop(LoadEngine::StopMode::Now); // at once if it has finished
+    engine.stop(Load::LoadEngine::StopMode::Now); // at once if it has finished
     run.fanout = engine.report();
 }
 
-QString fanoutText(const LoadReport &report)
+QString fanoutText(const Load::LoadReport &report)
 {
-    const LoadReport::Traffic &traffic = report.traffic;
+    const Load::LoadReport::Traffic &traffic = report.traffic;
     return QStringLiteral("  fan-out: %1 of %2 deliveries at %3/s, loss %4, out of order %5, "
                           "duplicates %6, delivery p99 %7 ms\n")
         .arg(traffic.receivedDeliveries)
@@ -125,7 +125,7 @@ bool GuiLagRun::passed() const
 QJsonObject GuiLagRun::toJson() const
 {
     QJsonObject json {{QStringLiteral("tool"), QStringLiteral("qtchat-guilag")},
-                      {QStringLiteral("threading"), threadingModelName(threading)},
+                      {QStringLiteral("threading"), Server::threadingModelName(threading)},
                       {QStringLiteral("platform"), QGuiApplication::platformName()},
                       {QStringLiteral("passed"), passed()},
                       {QStringLiteral("lag"), probe.lagJson()},
@@ -143,7 +143,7 @@ QString GuiLagRun::toText() const
 {
     QString text
         = QStringLiteral("qtchat-guilag, %1 threading: %2\n")
-              .arg(threadingModelName(threading),
+              .arg(Server::threadingModelName(threading),
                    passed() ? QStringLiteral("fan-out PASSED") : QStringLiteral("fan-out FAILED"));
     text += probe.toText();
     if (fanout)
@@ -155,12 +155,12 @@ QString GuiLagRun::toText() const
     return text;
 }
 
-GuiLagRun measureGuiLag(ThreadingModel threading)
+GuiLagRun measureGuiLag(Server::ThreadingModel threading)
 {
     GuiLagRun run;
     run.threading = threading;
-    AppSettings::instance()->setPort(freeLoopbackPort());
-    MainWindow window;
+    App::AppSettings::instance()->setPort(freeLoopbackPort());
+    App::MainWindow window;
     window.show();
     startServer(window, run);
     if (run.failures.isEmpty())

@@ -15,9 +15,9 @@
 // set-up until the log has taken the last relayed line.
 struct GuiLagRun
 {
-    ThreadingModel threading = ThreadingModel::Pool;
+    Server::ThreadingModel threading = Server::ThreadingModel::Pool;
     LagSample probe;
-    std::optional<LoadReport> fanout;
+    std::optional<Load::LoadReport> fanout;
     int logLines = 0; // what the log view holds at the end
     // From the GUI seeing the fan-out end to the log having taken every line the server
     // relayed; empty when it had not when the measurement ended.
@@ -31,4 +31,4 @@ struct GuiLagRun
 };
 
 // Needs a QApplication and AppSettings::setFileName() done: it writes the port it picks there.
-GuiLagRun measureGuiLag(ThreadingModel threading);
+GuiLagRun measureGuiLag(Server::ThreadingModel threading);

@@ -86,7 +86,7 @@ LagProbe::LagProbe(int intervalMs) : m_intervalMs(intervalMs)
 
 void LagProbe::start()
 {
-    m_lag = LatencyHistogram();
+    m_lag = Load::LatencyHistogram();
     m_lastNs = 0;
     m_startUsage = threadUsage();
     m_clock.start();

@@ -16,7 +16,7 @@
 struct LagSample
 {
     int intervalMs = 0;
-    LatencySummary lag; // per tick, how much later than its interval the timer fired
+    Load::LatencySummary lag; // per tick, how much later than its interval the timer fired
     double wallSeconds = 0;
     double cpuSeconds = 0; // the thread's own user + system time
     long involuntarySwitches = 0; // preempted while it could have run
@@ -50,5 +50,5 @@ private:
     QElapsedTimer m_clock;
     qint64 m_lastNs = 0;
     rusage m_startUsage {};
-    LatencyHistogram m_lag;
+    Load::LatencyHistogram m_lag;
 };
