@@ -1,8 +1,8 @@
 #pragma once
 
-#include <QtGlobal>
+#include "netio/epollset.h"
 
-#include <sys/epoll.h>
+#include <QtGlobal>
 
 #include <array>
 #include <functional>
@@ -17,15 +17,16 @@ class IoHandler;
 class EpollLoop
 {
 public:
-    EpollLoop();
-    ~EpollLoop();
-    EpollLoop(const EpollLoop &) = delete;
-    EpollLoop &operator=(const EpollLoop &) = delete;
-
-    bool isValid() const { return m_fd >= 0; }
-    bool add(int fd, IoHandler *handler, quint32 events);
-    bool modify(int fd, IoHandler *handler, quint32 events);
-    void remove(int fd);
+    bool isValid() const { return m_epoll.isValid(); }
+    bool add(int fd, IoHandler *handler, quint32 events)
+    {
+        return m_epoll.add(fd, handler, events);
+    }
+    bool modify(int fd, IoHandler *handler, quint32 events)
+    {
+        return m_epoll.modify(fd, handler, events);
+    }
+    void remove(int fd) { m_epoll.remove(fd); }
     // Waits at most `timeoutMs` and dispatches what is ready. A handler must not delete another
     // handler while a batch is dispatched; owners delete after poll() returns.
     void poll(int timeoutMs);
@@ -35,7 +36,7 @@ public:
                   const std::function<qint64(qint64 nowNs)> &tick);
 
 private:
-    int m_fd = -1;
+    NetIo::EpollSet m_epoll;
     std::array<epoll_event, 512> m_ready {};
 };
 

@@ -5,9 +5,7 @@
 #include <QSocketNotifier>
 
 #include <algorithm>
-
-#include <sys/epoll.h>
-#include <unistd.h>
+#include <cerrno>
 
 namespace Server {
 
@@ -19,44 +17,34 @@ constexpr int MaxEventsPerDispatch = 256;
 
 } // namespace
 
-IoLoop::IoLoop(QObject *parent) : QObject(parent), m_epoll(::epoll_create1(EPOLL_CLOEXEC))
+IoLoop::IoLoop(QObject *parent) : QObject(parent)
 {
-    if (m_epoll < 0) {
+    if (!m_epoll.isValid()) {
         qCCritical(lcServer).noquote() << "epoll_create1 failed:" << qt_error_string(errno);
         return;
     }
-    m_notifier = new QSocketNotifier(m_epoll, QSocketNotifier::Read, this);
+    m_notifier = new QSocketNotifier(m_epoll.descriptor(), QSocketNotifier::Read, this);
     connect(m_notifier, &QSocketNotifier::activated, this, &IoLoop::dispatchReadyEvents);
 }
 
 IoLoop::~IoLoop()
 {
     delete m_notifier;
-    if (m_epoll >= 0)
-        ::close(m_epoll);
 }
 
 bool IoLoop::watch(int descriptor, IoHandler *handler, quint32 epollEvents)
 {
-    return control(EPOLL_CTL_ADD, descriptor, handler, epollEvents);
+    return m_epoll.add(descriptor, handler, epollEvents);
 }
 
 void IoLoop::rewatch(int descriptor, IoHandler *handler, quint32 epollEvents)
 {
-    control(EPOLL_CTL_MOD, descriptor, handler, epollEvents);
-}
-
-bool IoLoop::control(int operation, int descriptor, IoHandler *handler, quint32 epollEvents)
-{
-    epoll_event event {};
-    event.events = epollEvents;
-    event.data.ptr = handler;
-    return ::epoll_ctl(m_epoll, operation, descriptor, &event) == 0;
+    m_epoll.modify(descriptor, handler, epollEvents);
 }
 
 void IoLoop::unwatch(int descriptor)
 {
-    ::epoll_ctl(m_epoll, EPOLL_CTL_DEL, descriptor, nullptr);
+    m_epoll.remove(descriptor);
 }
 
 void IoLoop::requestFlush(IoHandler *handler)
@@ -87,7 +75,7 @@ void IoLoop::dispatchReadyEvents()
 {
     Batch batch(*this);
     std::array<epoll_event, MaxEventsPerDispatch> events;
-    const int count = ::epoll_wait(m_epoll, events.data(), int(events.size()), 0);
+    const int count = m_epoll.wait(events, 0);
     // Handlers are never deleted during a dispatch (sessions go with deleteLater()), so every
     // pointer taken here stays valid for the whole loop, even for a connection closed by an
     // earlier event.

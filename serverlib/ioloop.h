@@ -1,5 +1,7 @@
 #pragma once
 
+#include "netio/epollset.h"
+
 #include <QObject>
 
 #include <array>
@@ -36,7 +38,7 @@ public:
     explicit IoLoop(QObject *parent = nullptr);
     ~IoLoop() override;
 
-    bool isValid() const { return m_epoll >= 0; }
+    bool isValid() const { return m_epoll.isValid(); }
     bool watch(int descriptor, IoHandler *handler, quint32 epollEvents);
     void rewatch(int descriptor, IoHandler *handler, quint32 epollEvents);
     void unwatch(int descriptor);
@@ -66,12 +68,11 @@ public:
     };
 
 private:
-    bool control(int operation, int descriptor, IoHandler *handler, quint32 epollEvents);
     void dispatchReadyEvents();
     void endBatch();
     void flushPending();
 
-    int m_epoll = -1;
+    NetIo::EpollSet m_epoll;
     QSocketNotifier *m_notifier = nullptr;
     std::vector<IoHandler *> m_flushPending;
     int m_batchDepth = 0;
