@@ -1,15 +1,21 @@
-# Shared by scripts/run, scripts/test and scripts/bench: install what is missing, then build.
-# Sourced, not executed.
+# Shared by the scripts: install what is missing, then build. Sourced, not executed.
 
 QTCHAT_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
-# Debian packages every build needs.
+# Debian packages, installed without their "recommends": every package the project uses is
+# named here or in the script that uses it, never left to a recommends or a by-hand install.
+# Every build.
 QTCHAT_BUILD_PACKAGES=(cmake ninja-build g++ qt6-base-dev qt6-tools-dev qt6-l10n-tools
     qt6-tools-dev-tools libgl-dev)
-# Fonts so that Chinese renders on a fresh machine.
-QTCHAT_RUN_PACKAGES=(fonts-noto-cjk)
-# Real peers the tests talk to: an IRC server, two IRC clients, and the tutorial's Python.
-QTCHAT_TEST_PACKAGES=(ngircd irssi weechat-headless tmux python3 openssl)
+# The app: fonts so that Chinese renders, Qt's own texts in Chinese (dialog buttons, context
+# menus), and xdg-open for the links in the chat.
+QTCHAT_RUN_PACKAGES=(fonts-noto-cjk qt6-translations-l10n xdg-utils)
+# Real peers the tests talk to: ngircd; irssi (in tmux); WeeChat with its trigger and fifo
+# plugins (weechat-plugins, which weechat-headless only recommends); HexChat on its own Xvfb
+# and D-Bus session bus, its root-only warning acknowledged with xdotool; the tutorial's
+# Python; openssl for test certificates.
+QTCHAT_TEST_PACKAGES=(ngircd irssi tmux weechat-headless weechat-plugins hexchat xvfb
+    dbus-daemon xdotool python3 openssl)
 
 qtchat_log() {
     printf '\033[1m==> %s\033[0m\n' "$*" >&2

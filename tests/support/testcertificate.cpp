@@ -8,7 +8,7 @@ QString makeTestCertificate(const QString &directory)
 {
     const QString openssl = QStandardPaths::findExecutable(QStringLiteral("openssl"));
     if (openssl.isEmpty())
-        return QStringLiteral("the openssl tool is needed to make a test certificate");
+        return QStringLiteral("the openssl tool makes the test certificate: install openssl");
     const QDir dir(directory);
     QProcess req;
     req.setProcessChannelMode(QProcess::MergedChannels);
