@@ -13,6 +13,8 @@
 #include <limits>
 #include <mutex>
 #include <optional>
+#include <utility>
+#include <vector>
 
 namespace App {
 
@@ -514,13 +516,18 @@ AppSettings::AppSettings()
     }
     // Whichever thread called instance() first built us; that thread may end long before the
     // app does, and an object whose thread is gone can no longer be a queued-call receiver.
-    if (QCoreApplication *app = QCoreApplication::instance())
+    if (QCoreApplication *app = QCoreApplication::instance()) {
         moveToThread(app->thread());
+        connect(app, &QCoreApplication::aboutToQuit, this, &AppSettings::sync);
+    }
     m_values = readFile(defaults());
     qCDebug(lcSettings) << "settings file" << m_fileName;
 }
 
-AppSettings::~AppSettings() = default;
+AppSettings::~AppSettings()
+{
+    sync();
+}
 
 QVariant AppSettings::value(Key key) const
 {
@@ -536,24 +543,45 @@ bool AppSettings::store(Key key, const QVariant &value)
         return false;
     }
     const QVariant typed = *normalized(key, value);
-    std::unique_lock locker(m_lock);
-    QVariant &current = m_values[int(key)];
-    if (current == typed)
-        return false;
-    current = typed;
-    // Still under the lock: the file sees the writes in the order the memory did.
-    writeThrough(key, typed);
+    bool queueSync = false;
+    {
+        std::unique_lock locker(m_lock);
+        QVariant &current = m_values[int(key)];
+        if (current == typed)
+            return false;
+        current = typed;
+        m_unsaved.set(int(key));
+        queueSync = !std::exchange(m_syncQueued, true);
+    }
+    // One sync for a burst of changes (a dialog's OK sets every field), run by our thread's
+    // event loop: posting is safe from any thread, and no timer is touched outside its own.
+    if (queueSync)
+        QMetaObject::invokeMethod(this, &AppSettings::sync, Qt::QueuedConnection);
     return true;
 }
 
-void AppSettings::writeThrough(Key key, const QVariant &value)
+void AppSettings::sync()
 {
-    // A QSettings object per access, never a shared member: QSettings is reentrant, not
+    std::lock_guard fileLocker(m_fileMutex);
+    std::vector<std::pair<const char *, QVariant>> changes;
+    {
+        std::unique_lock locker(m_lock);
+        for (int i = 0; i < KeyCount; ++i) {
+            if (m_unsaved.test(i))
+                changes.emplace_back(info(Key(i)).settingsKey, m_values[i]);
+        }
+        m_unsaved.reset();
+        m_syncQueued = false;
+    }
+    if (changes.empty())
+        return;
+    // A QSettings object per sync, never a shared member: QSettings is reentrant, not
     // thread-safe, and setValue() posts a deferred flush to the object's own thread, which
-    // would then run outside our lock. Distinct objects on one file are what Qt documents as
+    // would then run outside our locks. Distinct objects on one file are what Qt documents as
     // safe; sync() writes now, so the deferred flush finds nothing to do.
     QSettings settings(m_fileName, m_format);
-    settings.setValue(QLatin1StringView(info(key).settingsKey), value);
+    for (const auto &[settingsKey, value] : changes)
+        settings.setValue(QLatin1StringView(settingsKey), value);
     settings.sync();
     if (settings.status() != QSettings::NoError)
         qCWarning(lcSettings) << "cannot write" << m_fileName << "status" << settings.status();
@@ -563,7 +591,7 @@ std::array<QVariant, AppSettings::KeyCount>
 AppSettings::readFile(const std::array<QVariant, KeyCount> &fallbacks) const
 {
     std::array<QVariant, KeyCount> values;
-    std::shared_lock locker(m_lock);
+    std::lock_guard fileLocker(m_fileMutex);
     QSettings settings(m_fileName, m_format);
     for (int i = 0; i < KeyCount; ++i) {
         const Key key = Key(i);
@@ -588,6 +616,8 @@ void AppSettings::setAll(const std::array<QVariant, KeyCount> &values)
 
 void AppSettings::reload()
 {
+    // Our own changes first: as far as we know they are newer than the file.
+    sync();
     std::array<QVariant, KeyCount> current;
     {
         std::shared_lock locker(m_lock);

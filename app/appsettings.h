@@ -9,13 +9,17 @@
 #include <QVariant>
 
 #include <array>
+#include <bitset>
+#include <mutex>
 #include <shared_mutex>
 
 namespace App {
 
 // Every setting of the desktop app, in one process-wide object that any thread may read and
-// write. Values live in memory behind one lock and are written through to QSettings (and
-// synced) on every real change. (Quassel's settings cache is a set of static hashes without a
+// write. Values live in memory behind one lock; a change is handed to the settings file
+// (QSettings::setValue of that key only) the next time the object's thread runs its event
+// loop, or by sync(), which also runs when the application quits and when the object is
+// destroyed. (Quassel's settings cache is a set of static hashes without a
 // lock, safe from one thread only; this cache is the same idea made safe for many.)
 //
 // Validation: a setter given an invalid value keeps the old one and emits valueRejected(key,
@@ -183,9 +187,12 @@ public Q_SLOTS:
     void setTlsCertificatePath(const QString &path);
     void setTlsKeyPath(const QString &path);
 
-    // Re-reads the file (someone else wrote it); changed values emit their signals.
+    // Writes the changes not yet in the file, now. From any thread.
+    void sync();
+    // Re-reads the file (someone else wrote it) after writing our own changes to it; changed
+    // values emit their signals.
     void reload();
-    // Every setting back to its default, written to the file; changes emit their signals.
+    // Every setting back to its default; changes emit their signals.
     void restoreDefaults();
 
 Q_SIGNALS:
@@ -221,10 +228,9 @@ private:
     Q_DISABLE_COPY_MOVE(AppSettings)
 
     QVariant value(Key key) const;
-    // Validates, stores and writes through; true when the value changed. Emits valueRejected
-    // itself; the caller emits the NOTIFY signal because only it knows the signal's type.
+    // Validates and stores; true when the value changed. Emits valueRejected itself; the
+    // caller emits the NOTIFY signal because only it knows the signal's type.
     bool store(Key key, const QVariant &value);
-    void writeThrough(Key key, const QVariant &value);
     void setAll(const std::array<QVariant, KeyCount> &values);
     // What the file holds; a missing or invalid entry gives its fallback.
     std::array<QVariant, KeyCount> readFile(const std::array<QVariant, KeyCount> &fallbacks) const;
@@ -232,11 +238,17 @@ private:
     // Chosen once by the constructor; constant afterwards, so read without the lock.
     QString m_fileName;
     QSettings::Format m_format = QSettings::NativeFormat;
-    // Guards m_values and every QSettings access. std::shared_mutex rather than QReadWriteLock:
-    // it is a pthread rwlock, which ThreadSanitizer understands; Qt's own locks live in the
-    // uninstrumented libQt6Core, where TSan cannot see them and reports races they prevent.
+    // Guards m_values, m_unsaved and m_syncQueued. std::shared_mutex rather than
+    // QReadWriteLock: it is a pthread rwlock, which ThreadSanitizer understands; Qt's own locks
+    // live in the uninstrumented libQt6Core, where TSan cannot see them and reports races they
+    // prevent.
     mutable std::shared_mutex m_lock;
     std::array<QVariant, KeyCount> m_values;
+    std::bitset<KeyCount> m_unsaved; // changed in memory, not yet handed to the file
+    bool m_syncQueued = false;
+    // Held around every file access, so that the file sees the changes in the order memory
+    // did. Taken before m_lock, never while holding it.
+    mutable std::mutex m_fileMutex;
 };
 
 } // namespace App

@@ -13,7 +13,9 @@
 #include <vector>
 
 // AppSettings is a process singleton: the file is chosen once in initTestCase(), the first
-// test creates the instance, and cleanup() puts the defaults back after every test.
+// test creates the instance, and cleanup() puts the defaults back after every test, in the
+// file too. Changes reach the file at the next event loop pass or sync(): a test that reads
+// the file calls sync() first.
 class TestAppSettings : public QObject
 {
     Q_OBJECT
@@ -26,6 +28,7 @@ private Q_SLOTS:
     void notifiesOncePerChange();
     void slotsMayUseSettings();
     void persistsToFile();
+    void writesOnlyTheChangedKeyAtTheNextEventLoopPass();
     void reloadReadsFile();
     void rejectsInvalidValues_data();
     void rejectsInvalidValues();
@@ -57,8 +60,8 @@ QMetaProperty propertyOf(const QObject *object, const QString &name)
     return meta->property(meta->indexOfProperty(name.toLatin1().constData()));
 }
 
-// Each thread writes a few settings with its own values while reading all of them. Few
-// writes: each one rewrites and fsyncs the file, which is slow on a busy disk.
+// Each thread writes a few settings with its own values while reading all of them, and now and
+// then writes them to the file.
 void exercise(App::AppSettings *settings, int id)
 {
     static const char *const models[] = {"per-connection", "pool", "single"};
@@ -67,6 +70,8 @@ void exercise(App::AppSettings *settings, int id)
         settings->setNickname(QStringLiteral("user%1").arg(id));
         settings->setThreadingModel(QString::fromLatin1(models[(id + round) % 3]));
         settings->setPort(0); // rejected, from any thread
+        if (round % 2 == 1)
+            settings->sync();
         for (int read = 0; read < 25; ++read) {
             for (const QString &key : App::AppSettings::keys())
                 (void)settings->property(key.toLatin1().constData());
@@ -88,6 +93,7 @@ void TestAppSettings::initTestCase()
 void TestAppSettings::cleanup()
 {
     App::AppSettings::instance()->restoreDefaults();
+    App::AppSettings::instance()->sync();
 }
 
 void TestAppSettings::sameInstanceFromManyThreads()
@@ -114,6 +120,7 @@ void TestAppSettings::sameInstanceFromManyThreads()
     QCOMPARE(settings->thread(), QCoreApplication::instance()->thread());
     QVERIFY(settings->port() >= 2000 && settings->port() < 2000 + ThreadCount);
     // The file saw the writes in the order memory did: the last one wins in both.
+    settings->sync();
     QSettings file(m_file, QSettings::IniFormat);
     QCOMPARE(file.value(QStringLiteral("server/port")).toInt(), settings->port());
     QCOMPARE(file.value(QStringLiteral("chat/nickname")).toString(), settings->nickname());
@@ -200,6 +207,7 @@ void TestAppSettings::persistsToFile()
     settings->setLanguage(QStringLiteral("zh_CN"));
     settings->setWindowGeometry(geometry);
     settings->setAutoJoinChannel(QStringLiteral("#persist"));
+    settings->sync();
 
     QSettings file(m_file, QSettings::IniFormat);
     QCOMPARE(file.value(QStringLiteral("chat/nickname")).toString(), QStringLiteral("persisted"));
@@ -219,10 +227,35 @@ void TestAppSettings::persistsToFile()
     QVERIFY2(text.contains("port=6697"), text.constData());
 }
 
+void TestAppSettings::writesOnlyTheChangedKeyAtTheNextEventLoopPass()
+{
+    App::AppSettings *settings = App::AppSettings::instance();
+    const auto fileText = [this] {
+        QFile raw(m_file);
+        return raw.open(QIODevice::ReadOnly) ? raw.readAll() : QByteArray();
+    };
+    {
+        // Someone else's edit of another setting, which we have not reloaded.
+        QSettings file(m_file, QSettings::IniFormat);
+        file.setValue(QStringLiteral("ui/logLineCap"), 4000);
+    }
+
+    settings->setPort(7400);
+    settings->setPort(7401);
+
+    QVERIFY(!fileText().contains("port=740")); // not one file write per setter...
+    QTRY_VERIFY(fileText().contains("port=7401")); // ...but one for both, soon
+    QVERIFY(fileText().contains("logLineCap=4000")); // and only the changed key is written
+    QCOMPARE(settings->logLineCap(),
+             App::AppSettings::defaultValue(QStringLiteral("logLineCap")).toInt());
+    QSettings(m_file, QSettings::IniFormat).remove(QStringLiteral("ui/logLineCap"));
+}
+
 void TestAppSettings::reloadReadsFile()
 {
     App::AppSettings *settings = App::AppSettings::instance();
     settings->setPort(7200);
+    settings->sync();
     {
         QSettings file(m_file, QSettings::IniFormat);
         file.setValue(QStringLiteral("chat/nickname"), QStringLiteral("reloaded"));
@@ -429,6 +462,7 @@ void TestAppSettings::limitsRoundTripThroughTheFile()
 
     // Written under its group...
     QVERIFY(property.write(settings, value));
+    settings->sync();
     QSettings file(m_file, QSettings::IniFormat);
     QVariant written = file.value(iniKey);
     QVERIFY2(written.convert(value.metaType()), qPrintable(written.toString()));
@@ -436,6 +470,7 @@ void TestAppSettings::limitsRoundTripThroughTheFile()
 
     // ...and read back from it, as a restart would.
     settings->restoreDefaults();
+    settings->sync();
     QVERIFY(property.read(settings) != value);
     file.setValue(iniKey, value);
     file.sync();
