@@ -1,6 +1,6 @@
 #pragma once
 
-#include "serverlib/serverconfig.h"
+#include "app/settingsschema.h"
 
 #include <QByteArray>
 #include <QObject>
@@ -16,11 +16,12 @@
 namespace App {
 
 // Every setting of the desktop app, in one process-wide object that any thread may read and
-// write. Values live in memory behind one lock; a change is handed to the settings file
-// (QSettings::setValue of that key only) the next time the object's thread runs its event
-// loop, or by sync(), which also runs when the application quits and when the object is
-// destroyed. (Quassel's settings cache is a set of static hashes without a
-// lock, safe from one thread only; this cache is the same idea made safe for many.)
+// write. What each setting is (key, type, default, range, help) is SettingsSchema's; this
+// object keeps the values. They live in memory behind one lock; a change is handed to the
+// settings file (QSettings::setValue of that key only) the next time the object's thread runs
+// its event loop, or by sync(), which also runs when the application quits and when the object
+// is destroyed. (Quassel's settings cache is a set of static hashes without a lock, safe from
+// one thread only; this cache is the same idea made safe for many.)
 //
 // Validation: a setter given an invalid value keeps the old one and emits valueRejected(key,
 // reason) with a translated reason; validationError() answers the same question without
@@ -73,39 +74,8 @@ class AppSettings : public QObject
     Q_PROPERTY(QString tlsKeyPath READ tlsKeyPath WRITE setTlsKeyPath NOTIFY tlsKeyPathChanged)
 
 public:
-    // One per property, in declaration order; keyName() gives the property name.
-    enum class Key {
-        Nickname,
-        BindAddress,
-        Port,
-        ThreadingModel,
-        Workers,
-        ServerName,
-        Password,
-        Language,
-        LogLineCap,
-        WindowGeometry,
-        WindowState,
-        AutoJoinChannel,
-        MaxClients,
-        MaxClientsPerIp,
-        MaxChannelsPerClient,
-        SendQueueBytes,
-        FloodBurstLines,
-        FloodLinesPerSecond,
-        RegistrationTimeoutSeconds,
-        PingIntervalSeconds,
-        PingTimeoutSeconds,
-        LiftLimits,
-        TlsCertificatePath,
-        TlsKeyPath,
-    };
-    static constexpr int KeyCount = int(Key::TlsKeyPath) + 1;
-
-    // Upper bounds of the limits, shared with the --headless options (ServerLimits').
-    static constexpr int MaxLimitCount = Server::ServerLimits::MaxCount;
-    static constexpr int MaxLimitSeconds = Server::ServerLimits::MaxSeconds;
-    static constexpr int MaxSendQueueBytes = Server::ServerLimits::MaxSendQueueBytes;
+    using Key = SettingKey;
+    static constexpr int KeyCount = SettingsSchema::Count;
 
     static AppSettings *instance();
     // The settings file (INI). Call before the first instance(); later calls are ignored
@@ -125,30 +95,19 @@ public:
     static QString keyName(Key key);
     static QStringList keys();
 
-    QString nickname() const;
-    QString bindAddress() const;
-    int port() const;
-    QString threadingModel() const;
-    int workers() const;
-    QString serverName() const;
-    QString password() const;
-    QString language() const;
-    int logLineCap() const;
-    QByteArray windowGeometry() const;
-    QByteArray windowState() const;
-    QString autoJoinChannel() const;
-    int maxClients() const;
-    int maxClientsPerIp() const;
-    int maxChannelsPerClient() const;
-    qint64 sendQueueBytes() const;
-    int floodBurstLines() const;
-    double floodLinesPerSecond() const;
-    int registrationTimeoutSeconds() const;
-    int pingIntervalSeconds() const;
-    int pingTimeoutSeconds() const;
-    bool liftLimits() const;
-    QString tlsCertificatePath() const;
-    QString tlsKeyPath() const;
+    // The typed getter and setter of each setting: `int port() const`, `setPort(int)`.
+#define QTCHAT_SETTING_ACCESSORS(Name, name, Type)                                                 \
+    Type name() const                                                                              \
+    {                                                                                              \
+        return value(Key::Name).value<Type>();                                                     \
+    }                                                                                              \
+    void set##Name(const Type &newValue)                                                           \
+    {                                                                                              \
+        if (store(Key::Name, newValue))                                                            \
+            Q_EMIT name##Changed(newValue);                                                        \
+    }
+    QTCHAT_SETTINGS(QTCHAT_SETTING_ACCESSORS)
+#undef QTCHAT_SETTING_ACCESSORS
 
     // The rules that tie two settings together (pings need a ping timeout, flood control a
     // burst, TLS both files). No setter checks them: setters take one value at a time, in any
@@ -162,31 +121,6 @@ public:
     Server::ServerConfig serverConfig() const;
 
 public Q_SLOTS:
-    void setNickname(const QString &nickname);
-    void setBindAddress(const QString &address);
-    void setPort(int port);
-    void setThreadingModel(const QString &model);
-    void setWorkers(int workers);
-    void setServerName(const QString &name);
-    void setPassword(const QString &password);
-    void setLanguage(const QString &language);
-    void setLogLineCap(int lines);
-    void setWindowGeometry(const QByteArray &geometry);
-    void setWindowState(const QByteArray &state);
-    void setAutoJoinChannel(const QString &channel);
-    void setMaxClients(int clients);
-    void setMaxClientsPerIp(int clients);
-    void setMaxChannelsPerClient(int channels);
-    void setSendQueueBytes(qint64 bytes);
-    void setFloodBurstLines(int lines);
-    void setFloodLinesPerSecond(double rate);
-    void setRegistrationTimeoutSeconds(int seconds);
-    void setPingIntervalSeconds(int seconds);
-    void setPingTimeoutSeconds(int seconds);
-    void setLiftLimits(bool lift);
-    void setTlsCertificatePath(const QString &path);
-    void setTlsKeyPath(const QString &path);
-
     // Writes the changes not yet in the file, now. From any thread.
     void sync();
     // Re-reads the file (someone else wrote it) after writing our own changes to it; changed

@@ -34,8 +34,12 @@ ServerPanel::ServerPanel(QWidget *parent)
       m_threadingLabel(new QLabel(this)),
       m_workersLabel(new QLabel(this))
 {
-    m_port->setRange(1, 65535);
-    m_workers->setRange(0, 256);
+    for (const auto &[spin, key] :
+         {std::pair {m_port, SettingKey::Port}, std::pair {m_workers, SettingKey::Workers}}) {
+        const Server::Range range
+            = SettingsSchema::range(SettingsSchema::spec(key), SettingsSchema::Context::Settings);
+        spin->setRange(int(range.minimum), int(range.maximum));
+    }
     for (Server::ThreadingModel model : Models)
         m_threading->addItem(QString(), QVariant::fromValue(int(model)));
     m_status->setWordWrap(true);

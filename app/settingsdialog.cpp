@@ -24,205 +24,39 @@ namespace App {
 
 namespace {
 
+using Context = SettingsSchema::Context;
+
 const char *const pageTitles[] = {
     QT_TRANSLATE_NOOP("App::SettingsDialog", "General"),
     QT_TRANSLATE_NOOP("App::SettingsDialog", "Limits and TLS"),
 };
 
-struct GroupSpec
+// The tab a section of the schema is shown on.
+int pageOf(SettingSection section)
 {
-    int page; // index into pageTitles
-    const char *title;
-};
-
-// In page order: a page's groups are added, and retranslated, in the order of this table.
-const GroupSpec groupSpecs[] = {
-    {0, QT_TRANSLATE_NOOP("App::SettingsDialog", "Chat")},
-    {0, QT_TRANSLATE_NOOP("App::SettingsDialog", "Server")},
-    {0, QT_TRANSLATE_NOOP("App::SettingsDialog", "Interface")},
-    {1, QT_TRANSLATE_NOOP("App::SettingsDialog", "Limits")},
-    {1, QT_TRANSLATE_NOOP("App::SettingsDialog", "TLS")},
-};
-
-struct NamedCode
-{
-    const char *code;
-    const char *text;
-};
-
-struct FieldSpec
-{
-    int group; // index into groupSpecs
-    const char *key;
-    const char *label;
-};
-
-const FieldSpec fieldSpecs[] = {
-    {0, "nickname", QT_TRANSLATE_NOOP("App::SettingsDialog", "&Nickname:")},
-    {0, "autoJoinChannel", QT_TRANSLATE_NOOP("App::SettingsDialog", "&Join at start:")},
-    {1, "bindAddress", QT_TRANSLATE_NOOP("App::SettingsDialog", "Listen on &address:")},
-    {1, "port", QT_TRANSLATE_NOOP("App::SettingsDialog", "&Port:")},
-    {1, "threadingModel", QT_TRANSLATE_NOOP("App::SettingsDialog", "&Threading model:")},
-    {1, "workers", QT_TRANSLATE_NOOP("App::SettingsDialog", "&Worker threads:")},
-    {1, "serverName", QT_TRANSLATE_NOOP("App::SettingsDialog", "Server &name:")},
-    {1, "password", QT_TRANSLATE_NOOP("App::SettingsDialog", "Pass&word:")},
-    {2, "language", QT_TRANSLATE_NOOP("App::SettingsDialog", "&Language:")},
-    {2, "logLineCap", QT_TRANSLATE_NOOP("App::SettingsDialog", "Log &keeps at most:")},
-    {3, "maxClients", QT_TRANSLATE_NOOP("App::SettingsDialog", "Max. &clients:")},
-    {3, "maxClientsPerIp", QT_TRANSLATE_NOOP("App::SettingsDialog", "Clients per &IP address:")},
-    {3, "maxChannelsPerClient", QT_TRANSLATE_NOOP("App::SettingsDialog", "C&hannels per client:")},
-    {3, "sendQueueBytes", QT_TRANSLATE_NOOP("App::SettingsDialog", "&Send queue per client:")},
-    {3, "floodBurstLines", QT_TRANSLATE_NOOP("App::SettingsDialog", "Flood &burst:")},
-    {3, "floodLinesPerSecond", QT_TRANSLATE_NOOP("App::SettingsDialog", "Flood &rate:")},
-    {3, "registrationTimeoutSeconds",
-     QT_TRANSLATE_NOOP("App::SettingsDialog", "Re&gistration timeout:")},
-    {3, "pingIntervalSeconds", QT_TRANSLATE_NOOP("App::SettingsDialog", "P&ing interval:")},
-    {3, "pingTimeoutSeconds", QT_TRANSLATE_NOOP("App::SettingsDialog", "Ping time&out:")},
-    {3, "liftLimits", QT_TRANSLATE_NOOP("App::SettingsDialog", "Load tests:")},
-    {4, "tlsCertificatePath", QT_TRANSLATE_NOOP("App::SettingsDialog", "Certi&ficate file:")},
-    {4, "tlsKeyPath", QT_TRANSLATE_NOOP("App::SettingsDialog", "Pri&vate key file:")},
-};
-
-// Why each limit exists, in one sentence: the tooltip of its editor.
-const NamedCode limitToolTips[] = {
-    {"maxClients",
-     QT_TRANSLATE_NOOP("App::SettingsDialog",
-                       "Caps the clients connected at once, so that a runaway script cannot use "
-                       "up the server's memory and file handles; 0 means no cap.")},
-    {"maxClientsPerIp",
-     QT_TRANSLATE_NOOP("App::SettingsDialog",
-                       "Stops one computer from taking every connection; keep it high enough "
-                       "for a classroom or an office that shares one router.")},
-    {"maxChannelsPerClient",
-     QT_TRANSLATE_NOOP("App::SettingsDialog",
-                       "Stops one client from filling the server with channels; 0 means no "
-                       "cap.")},
-    {"sendQueueBytes",
-     QT_TRANSLATE_NOOP("App::SettingsDialog",
-                       "How much unsent output a client that stops reading may pile up before "
-                       "it is disconnected, so that one stalled client cannot eat the memory.")},
-    {"floodBurstLines",
-     QT_TRANSLATE_NOOP("App::SettingsDialog",
-                       "How many lines a client may send in one go before flood control slows "
-                       "it down; large enough for what a client sends when it connects.")},
-    {"floodLinesPerSecond",
-     QT_TRANSLATE_NOOP("App::SettingsDialog",
-                       "The pace a client may keep up after its burst, so that no one can drown "
-                       "a channel in messages; 0 turns flood control off.")},
-    {"registrationTimeoutSeconds",
-     QT_TRANSLATE_NOOP("App::SettingsDialog",
-                       "Closes connections that never finish signing in, so that idle or "
-                       "half-open sockets do not pile up.")},
-    {"pingIntervalSeconds",
-     QT_TRANSLATE_NOOP("App::SettingsDialog",
-                       "After this much silence the server sends a PING, to find clients whose "
-                       "connection died without a word.")},
-    {"pingTimeoutSeconds",
-     QT_TRANSLATE_NOOP("App::SettingsDialog",
-                       "How long a client has to answer a PING before it counts as gone; "
-                       "generous enough for a laptop waking from sleep.")},
-    {"liftLimits",
-     QT_TRANSLATE_NOOP("App::SettingsDialog",
-                       "For benchmarks and load tests only: with thousands of simulated clients "
-                       "on one machine, flood control and the caps would stop the test itself; "
-                       "line, buffer and send-queue limits and timeouts stay.")},
-    {"tlsCertificatePath",
-     QT_TRANSLATE_NOOP("App::SettingsDialog",
-                       "The server's certificate (PEM): with it and its key, every client must "
-                       "connect over TLS, so that no one else on the network can read the "
-                       "chat.")},
-    {"tlsKeyPath",
-     QT_TRANSLATE_NOOP("App::SettingsDialog",
-                       "The certificate's private key (PEM, not password-protected); keep the "
-                       "file readable by you only.")},
-};
-
-const NamedCode threadingModels[] = {
-    {"per-connection", QT_TRANSLATE_NOOP("App::SettingsDialog", "One thread per connection")},
-    {"pool", QT_TRANSLATE_NOOP("App::SettingsDialog", "Thread pool")},
-    {"single", QT_TRANSLATE_NOOP("App::SettingsDialog", "Single thread")},
-};
-
-struct SpinRange
-{
-    const char *key;
-    int minimum;
-    int maximum;
-    int step;
-};
-
-// The limits AppSettings validates; the spin boxes keep the user inside them. The few values
-// inside that are still invalid (a send queue of 100 bytes) get an error under the field.
-const SpinRange spinRanges[] = {
-    {"port", 1, 65535, 1},
-    {"workers", 0, 256, 1},
-    {"logLineCap", 1000, 1000000, 1000},
-    {"maxClients", 0, AppSettings::MaxLimitCount, 100},
-    {"maxClientsPerIp", 0, AppSettings::MaxLimitCount, 1},
-    {"maxChannelsPerClient", 0, AppSettings::MaxLimitCount, 1},
-    {"sendQueueBytes", 0, AppSettings::MaxSendQueueBytes, 64 * 1024},
-    {"floodBurstLines", 0, AppSettings::MaxLimitCount, 1},
-    {"floodLinesPerSecond", 0, AppSettings::MaxLimitCount, 1},
-    {"registrationTimeoutSeconds", 0, AppSettings::MaxLimitSeconds, 10},
-    {"pingIntervalSeconds", 0, AppSettings::MaxLimitSeconds, 10},
-    {"pingTimeoutSeconds", 0, AppSettings::MaxLimitSeconds, 10},
-};
-
-// The unit after a spin box's number, and the text shown instead of its minimum (usually 0,
-// where that turns the limit off).
-struct SpinText
-{
-    const char *key;
-    const char *suffix;
-    const char *special;
-};
-
-const SpinText spinTexts[] = {
-    {"workers", nullptr, QT_TRANSLATE_NOOP("App::SettingsDialog", "Automatic (one per core)")},
-    {"logLineCap", QT_TRANSLATE_NOOP("App::SettingsDialog", " lines"), nullptr},
-    {"maxClients", nullptr, QT_TRANSLATE_NOOP("App::SettingsDialog", "No cap")},
-    {"maxClientsPerIp", nullptr, QT_TRANSLATE_NOOP("App::SettingsDialog", "No cap")},
-    {"maxChannelsPerClient", nullptr, QT_TRANSLATE_NOOP("App::SettingsDialog", "No cap")},
-    {"sendQueueBytes", QT_TRANSLATE_NOOP("App::SettingsDialog", " bytes"),
-     QT_TRANSLATE_NOOP("App::SettingsDialog", "No cap")},
-    {"floodBurstLines", QT_TRANSLATE_NOOP("App::SettingsDialog", " lines"), nullptr},
-    {"floodLinesPerSecond", QT_TRANSLATE_NOOP("App::SettingsDialog", " lines/s"),
-     QT_TRANSLATE_NOOP("App::SettingsDialog", "No flood control")},
-    {"registrationTimeoutSeconds", QT_TRANSLATE_NOOP("App::SettingsDialog", " s"),
-     QT_TRANSLATE_NOOP("App::SettingsDialog", "No timeout")},
-    {"pingIntervalSeconds", QT_TRANSLATE_NOOP("App::SettingsDialog", " s"),
-     QT_TRANSLATE_NOOP("App::SettingsDialog", "Never")},
-    {"pingTimeoutSeconds", QT_TRANSLATE_NOOP("App::SettingsDialog", " s"), nullptr},
-};
-
-const SpinRange *spinRange(const QString &key)
-{
-    for (const SpinRange &range : spinRanges) {
-        if (key == QLatin1StringView(range.key))
-            return &range;
-    }
-    return nullptr;
+    return section == SettingSection::Limits || section == SettingSection::Tls ? 1 : 0;
 }
 
-bool isPathKey(const QString &key)
-{
-    return key == u"tlsCertificatePath" || key == u"tlsKeyPath";
-}
+// Large numbers are easier to read in groups of three digits.
+constexpr qint64 GroupDigitsFrom = 100'000;
 
-QAbstractSpinBox *createSpinBox(const QString &key)
+// The spin box keeps the user inside the setting's range; the few values inside it that are
+// still invalid (a send queue of 100 bytes) get an error under the field.
+QAbstractSpinBox *createSpinBox(const SettingSpec &spec)
 {
-    const SpinRange *range = spinRange(key);
-    if (key == u"floodLinesPerSecond") {
+    const Server::Range range = SettingsSchema::range(spec, Context::Settings);
+    const QMetaType type = SettingsSchema::type(SettingsSchema::keyOf(spec));
+    if (type.id() == QMetaType::Double) {
         auto *spin = new QDoubleSpinBox;
         spin->setDecimals(2); // 0.25 lines/s from a hand-edited file survives a round trip
-        spin->setRange(range->minimum, range->maximum);
-        spin->setSingleStep(range->step);
+        spin->setRange(double(range.minimum), double(range.maximum));
+        spin->setSingleStep(spec.step);
         return spin;
     }
     auto *spin = new QSpinBox;
-    spin->setRange(range->minimum, range->maximum);
-    spin->setSingleStep(range->step);
-    spin->setGroupSeparatorShown(key == u"logLineCap" || key == u"sendQueueBytes");
+    spin->setRange(int(range.minimum), int(range.maximum));
+    spin->setSingleStep(spec.step);
+    spin->setGroupSeparatorShown(range.maximum >= GroupDigitsFrom);
     return spin;
 }
 
@@ -235,16 +69,11 @@ void setSpinTexts(QWidget *editor, const QString &suffix, const QString &special
     static_cast<QAbstractSpinBox *>(editor)->setSpecialValueText(special);
 }
 
-QComboBox *createComboBox(const QString &key)
+QComboBox *createComboBox(const SettingSpec &spec)
 {
     auto *combo = new QComboBox;
-    if (key == u"threadingModel") {
-        for (const NamedCode &model : threadingModels)
-            combo->addItem(QString(), QString::fromLatin1(model.code));
-    } else {
-        for (const QString &language : AppSettings::languages())
-            combo->addItem(QString(), language);
-    }
+    for (const SettingChoice &choice : spec.choices)
+        combo->addItem(QString(), QString::fromLatin1(choice.code));
     return combo;
 }
 
@@ -280,6 +109,16 @@ QLabel *SettingsDialog::errorLabel(const QString &key) const
     return found ? found->error : nullptr;
 }
 
+QVariant SettingsDialog::fieldValue(const QString &key) const
+{
+    return editorValue(editor(key));
+}
+
+void SettingsDialog::setFieldValue(const QString &key, const QVariant &value)
+{
+    setEditorValue(editor(key), value);
+}
+
 void SettingsDialog::buildUi()
 {
     auto *layout = new QVBoxLayout(this);
@@ -303,37 +142,45 @@ QWidget *SettingsDialog::addPage(int page)
 {
     auto *widget = new QWidget(this);
     auto *column = new QVBoxLayout(widget);
-    for (int group = 0; group < int(std::size(groupSpecs)); ++group) {
-        if (groupSpecs[group].page == page)
-            column->addWidget(addGroup(group));
+    for (int section = 0; section < SettingSectionCount; ++section) {
+        if (pageOf(SettingSection(section)) != page)
+            continue;
+        QGroupBox *group = nullptr;
+        for (const SettingSpec &spec : SettingsSchema::all()) {
+            if (!spec.inDialog() || spec.section != SettingSection(section))
+                continue;
+            if (!group) {
+                group = addGroup(SettingSection(section));
+                column->addWidget(group);
+            }
+            addField(group, spec);
+        }
     }
     column->addStretch();
     m_pages.append(widget);
     return widget;
 }
 
-QGroupBox *SettingsDialog::addGroup(int group)
+QGroupBox *SettingsDialog::addGroup(SettingSection section)
 {
     auto *box = new QGroupBox(this);
     new QFormLayout(box);
-    for (const FieldSpec &spec : fieldSpecs) {
-        if (spec.group == group)
-            addField(box, QString::fromLatin1(spec.key), spec.label);
-    }
-    m_groups.append(box);
+    m_groups.append({section, box});
     return box;
 }
 
-void SettingsDialog::addField(QGroupBox *group, const QString &key, const char *labelText)
+void SettingsDialog::addField(QGroupBox *group, const SettingSpec &spec)
 {
     // Editor, error and (for the address) warning stacked in the field column, so that a
     // message appears right under the value it is about.
+    const QString key = QString::fromLatin1(spec.name);
     auto *cell = new QWidget(group);
     auto *column = new QVBoxLayout(cell);
     column->setContentsMargins(0, 0, 0, 0);
-    QWidget *editor = createEditor(key);
+    QWidget *editor = createEditor(spec);
     editor->setObjectName(key);
-    column->addWidget(isPathKey(key) ? withBrowseButton(editor, key) : editor);
+    const bool pickFile = spec.input == SettingInput::PemFile;
+    column->addWidget(pickFile ? withBrowseButton(editor, key) : editor);
     QLabel *error = createNote(cell, QColor(0xc6, 0x28, 0x28));
     error->setObjectName(key + QStringLiteral("Error"));
     column->addWidget(error);
@@ -345,21 +192,23 @@ void SettingsDialog::addField(QGroupBox *group, const QString &key, const char *
     auto *label = new QLabel(group);
     label->setBuddy(editor);
     static_cast<QFormLayout *>(group->layout())->addRow(label, cell);
-    m_fields.append({key, labelText, label, editor, error});
+    m_fields.append({key, &spec, label, editor, error});
 }
 
-QWidget *SettingsDialog::createEditor(const QString &key)
+QWidget *SettingsDialog::createEditor(const SettingSpec &spec)
 {
-    if (key == u"threadingModel" || key == u"language")
-        return createComboBox(key);
-    if (spinRange(key))
-        return createSpinBox(key);
-    if (key == u"liftLimits")
+    const int type = SettingsSchema::type(SettingsSchema::keyOf(spec)).id();
+    if (!spec.choices.empty())
+        return createComboBox(spec);
+    if (type == QMetaType::Bool)
         return new QCheckBox;
-    auto *line = new QLineEdit;
-    if (key == u"password")
-        line->setEchoMode(QLineEdit::Password);
-    return line;
+    if (type == QMetaType::QString) {
+        auto *line = new QLineEdit;
+        if (spec.input == SettingInput::Secret)
+            line->setEchoMode(QLineEdit::Password);
+        return line;
+    }
+    return createSpinBox(spec);
 }
 
 QWidget *SettingsDialog::withBrowseButton(QWidget *editor, const QString &key)
@@ -378,11 +227,9 @@ QWidget *SettingsDialog::withBrowseButton(QWidget *editor, const QString &key)
 void SettingsDialog::browse(const QString &key)
 {
     auto *line = static_cast<QLineEdit *>(editor(key));
-    const QString caption = key == u"tlsKeyPath" ? tr("Choose the TLS private key")
-                                                 : tr("Choose the TLS certificate");
     const QString current = line->text().trimmed();
     const QString path = QFileDialog::getOpenFileName(
-        this, caption, current.isEmpty() ? QString() : QFileInfo(current).path(),
+        this, tr("Choose a PEM file"), current.isEmpty() ? QString() : QFileInfo(current).path(),
         tr("PEM files (*.pem *.crt *.key);;All files (*)"));
     if (!path.isEmpty())
         line->setText(QDir::toNativeSeparators(path));
@@ -563,10 +410,10 @@ void SettingsDialog::retranslateUi()
     setWindowTitle(tr("Settings"));
     for (int page = 0; page < m_tabs->count(); ++page)
         m_tabs->setTabText(page, tr(pageTitles[page]));
-    for (int group = 0; group < m_groups.size(); ++group)
-        m_groups[group]->setTitle(tr(groupSpecs[group].title));
+    for (const Group &group : std::as_const(m_groups))
+        group.box->setTitle(SettingsSchema::sectionTitle(group.section));
     for (const Field &entry : std::as_const(m_fields))
-        entry.label->setText(tr(entry.labelText));
+        entry.label->setText(SettingsSchema::label(*entry.spec));
     updateBindWarning();
     retranslateEditors();
     // Reasons already on screen are re-asked, so they too switch language.
@@ -579,33 +426,25 @@ void SettingsDialog::retranslateUi()
 
 void SettingsDialog::retranslateEditors()
 {
-    auto *threading = static_cast<QComboBox *>(editor(QStringLiteral("threadingModel")));
-    for (int i = 0; i < threading->count(); ++i)
-        threading->setItemText(i, tr(threadingModels[i].text));
-    auto *language = static_cast<QComboBox *>(editor(QStringLiteral("language")));
-    for (int i = 0; i < language->count(); ++i)
-        language->setItemText(i, LanguageManager::displayName(language->itemData(i).toString()));
-    for (const SpinText &text : spinTexts) {
-        setSpinTexts(editor(QString::fromLatin1(text.key)),
-                     text.suffix ? tr(text.suffix) : QString(),
-                     text.special ? tr(text.special) : QString());
+    for (const Field &entry : std::as_const(m_fields)) {
+        const SettingSpec &spec = *entry.spec;
+        entry.editor->setToolTip(SettingsSchema::help(spec));
+        if (auto *combo = qobject_cast<QComboBox *>(entry.editor)) {
+            for (int i = 0; i < combo->count(); ++i) {
+                const SettingChoice &choice = spec.choices[i];
+                combo->setItemText(
+                    i,
+                    choice.label ? SettingsSchema::choiceLabel(choice)
+                                 : LanguageManager::displayName(QString::fromLatin1(choice.code)));
+            }
+        } else if (auto *check = qobject_cast<QCheckBox *>(entry.editor)) {
+            check->setText(SettingsSchema::valueText(spec));
+        } else if (qobject_cast<QAbstractSpinBox *>(entry.editor)) {
+            setSpinTexts(entry.editor, SettingsSchema::unit(spec), SettingsSchema::valueText(spec));
+        }
+        if (auto *browse = findChild<QPushButton *>(entry.key + QStringLiteral("Browse")))
+            browse->setText(tr("Browse..."));
     }
-    for (const NamedCode &tip : limitToolTips)
-        editor(QString::fromLatin1(tip.code))->setToolTip(tr(tip.text));
-    static_cast<QCheckBox *>(editor(QStringLiteral("liftLimits")))
-        ->setText(tr("&Lift flood control and the client and channel caps"));
-    for (const char *key : {"tlsCertificatePath", "tlsKeyPath"})
-        findChild<QPushButton *>(QLatin1StringView(key) + QStringLiteral("Browse"))
-            ->setText(tr("Browse..."));
-    editor(QStringLiteral("workers"))
-        ->setToolTip(tr("Only the thread pool uses this; the other models decide for "
-                        "themselves."));
-    editor(QStringLiteral("bindAddress"))
-        ->setToolTip(tr("127.0.0.1 accepts connections from this computer only; 0.0.0.0 "
-                        "from every network this computer is on."));
-    editor(QStringLiteral("password"))
-        ->setToolTip(tr("Clients must send this password to connect. Leave it empty for "
-                        "an open server."));
 }
 
 } // namespace App

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "app/settingsschema.h"
+
 #include <QDialog>
 #include <QHash>
 #include <QList>
@@ -13,9 +15,10 @@ class QTabWidget;
 
 namespace App {
 
-// Edits AppSettings::instance(). OK checks every field first (each alone, then the pairs that
-// must fit together) and applies them only when all are valid; otherwise each rejected value's
-// reason is shown under its field, its tab is brought forward and the dialog stays open.
+// Edits AppSettings::instance(), a field for each setting of SettingsSchema that has a label,
+// built from its entry (editor, range, texts). OK checks every field first (each alone, then the
+// pairs that must fit together) and applies them only when all are valid; otherwise each rejected
+// value's reason is shown under its field, its tab is brought forward and the dialog stays open.
 // Cancel discards the form.
 class SettingsDialog : public QDialog
 {
@@ -29,6 +32,9 @@ public:
     // "<key>Browse", the warning "bindAddressWarning".
     QWidget *editor(const QString &key) const;
     QLabel *errorLabel(const QString &key) const;
+    // What a field holds, as OK would apply it; and filling it in, as typing would.
+    QVariant fieldValue(const QString &key) const;
+    void setFieldValue(const QString &key, const QVariant &value);
     QLabel *bindWarning() const { return m_bindWarning; }
     QTabWidget *tabs() const { return m_tabs; }
     // What OK does, without closing: true when every value was valid and is now applied.
@@ -44,17 +50,22 @@ private:
     struct Field
     {
         QString key;
-        const char *labelText; // untranslated, for retranslateUi()
+        const SettingSpec *spec;
         QLabel *label;
         QWidget *editor;
         QLabel *error;
     };
+    struct Group
+    {
+        SettingSection section;
+        QGroupBox *box;
+    };
 
     void buildUi();
     QWidget *addPage(int page);
-    QGroupBox *addGroup(int group);
-    void addField(QGroupBox *group, const QString &key, const char *labelText);
-    QWidget *createEditor(const QString &key);
+    QGroupBox *addGroup(SettingSection section);
+    void addField(QGroupBox *group, const SettingSpec &spec);
+    QWidget *createEditor(const SettingSpec &spec);
     QWidget *withBrowseButton(QWidget *editor, const QString &key);
     void browse(const QString &key);
     void loadValues();
@@ -75,7 +86,7 @@ private:
 
     QList<Field> m_fields;
     QList<QWidget *> m_pages;
-    QList<QGroupBox *> m_groups;
+    QList<Group> m_groups;
     QTabWidget *m_tabs = nullptr;
     QLabel *m_bindWarning = nullptr;
     QDialogButtonBox *m_buttons = nullptr;

@@ -19,9 +19,10 @@ constexpr NamedModel threadingNames[] = {
     {ThreadingModel::Single, "single"},
 };
 
-constexpr int MaxWorkers = 256;
-// Below this a client could not even receive a channel's NAMES reply.
-constexpr qint64 MinSendQueueBytes = 8 * 1024;
+constexpr int MsPerSecond = 1000;
+// ServerLimits::Seconds in the unit the server keeps its timeouts in.
+constexpr Range TimeoutMs {ServerLimits::Seconds.minimum * MsPerSecond,
+                           ServerLimits::Seconds.maximum *MsPerSecond};
 // Sweeping more often than this buys nothing; less often would make timeouts sloppy.
 constexpr int MinSweepMs = 50;
 constexpr int MaxSweepMs = 1000;
@@ -95,39 +96,75 @@ int ServerLimits::sweepIntervalMs() const
     return qBound(MinSweepMs, shortest / 4, MaxSweepMs);
 }
 
-QString ServerLimits::validate() const
+QString ServerLimits::valueError() const
 {
-    if (sendQueueBytes != 0 && sendQueueBytes < MinSendQueueBytes)
-        return ServerConfig::tr("The send queue must hold at least %1 bytes (or 0 for no limit).")
-            .arg(MinSendQueueBytes);
-    if (registrationTimeoutMs < 0 || pingIntervalMs < 0 || pingTimeoutMs < 0 || closeGraceMs < 0)
-        return ServerConfig::tr("Timeouts must not be negative (0 turns one off).");
-    if (pingIntervalMs > 0 && pingTimeoutMs == 0)
-        return ServerConfig::tr("A ping interval needs a ping timeout.");
-    if (floodBurstLines < 0 || floodLinesPerSecond < 0)
+    if (!SendQueueBytes.contains(sendQueueBytes)
+        || (sendQueueBytes != 0 && sendQueueBytes < MinSendQueueBytes))
         return ServerConfig::tr(
-            "The flood limits must not be negative (a rate of 0 turns flood control off).");
-    if (floodLinesPerSecond > 0 && floodBurstLines < 1)
-        return ServerConfig::tr("Flood control needs a burst of at least one line.");
-    if (maxClients < 0 || maxClientsPerIp < 0 || maxChannelsPerClient < 0)
-        return ServerConfig::tr("Client and channel caps must not be negative (0 means no cap).");
+                   "The send queue must hold between %1 and %2 bytes (or 0 for no limit).")
+            .arg(MinSendQueueBytes)
+            .arg(SendQueueBytes.maximum);
+    for (int timeout : {registrationTimeoutMs, pingIntervalMs, pingTimeoutMs, closeGraceMs}) {
+        if (!TimeoutMs.contains(timeout))
+            return ServerConfig::tr("Timeouts must be between %1 and %2 seconds (0 turns one off).")
+                .arg(Seconds.minimum)
+                .arg(Seconds.maximum);
+    }
+    if (!Counts.contains(floodBurstLines))
+        return ServerConfig::tr("The flood burst must be between %1 and %2 lines.")
+            .arg(Counts.minimum)
+            .arg(Counts.maximum);
+    if (!Counts.contains(floodLinesPerSecond)) // NaN too
+        return ServerConfig::tr("The flood rate must be between %1 and %2 lines per second (0 "
+                                "turns flood control off).")
+            .arg(Counts.minimum)
+            .arg(Counts.maximum);
+    for (int cap : {maxClients, maxClientsPerIp, maxChannelsPerClient}) {
+        if (!Counts.contains(cap))
+            return ServerConfig::tr(
+                       "Client and channel caps must be between %1 and %2 (0 means no cap).")
+                .arg(Counts.minimum)
+                .arg(Counts.maximum);
+    }
     return {};
 }
 
-QString ServerConfig::validate() const
+QString ServerLimits::combinationError() const
+{
+    if (pingIntervalMs > 0 && pingTimeoutMs == 0)
+        return ServerConfig::tr("A ping interval needs a ping timeout.");
+    if (floodLinesPerSecond > 0 && floodBurstLines < 1)
+        return ServerConfig::tr("Flood control needs a burst of at least one line.");
+    return {};
+}
+
+QString ServerConfig::valueError() const
 {
     if (bindAddress.isNull())
         return ServerConfig::tr("The bind address is not a valid IP address.");
-    if (workers < 0 || workers > MaxWorkers)
-        return ServerConfig::tr("The worker count must be between 0 (automatic) and %1.")
-            .arg(MaxWorkers);
+    if (!Workers.contains(workers))
+        return ServerConfig::tr("The worker count must be between %1 (automatic) and %2.")
+            .arg(Workers.minimum)
+            .arg(Workers.maximum);
     if (serverName.isEmpty() || serverName.contains(' ') || serverName.contains(':'))
         return ServerConfig::tr("The server name must be a single word without ':'.");
     if (password.contains(' ') || password.contains('\r') || password.contains('\n'))
         return ServerConfig::tr("The password must not contain spaces or line breaks.");
+    return limits.valueError();
+}
+
+QString ServerConfig::combinationError() const
+{
     if (tlsCertificatePath.isEmpty() != tlsKeyPath.isEmpty())
         return ServerConfig::tr("TLS needs both a certificate file and a key file.");
-    return limits.validate();
+    return limits.combinationError();
+}
+
+QString ServerConfig::validate() const
+{
+    if (QString problem = valueError(); !problem.isEmpty())
+        return problem;
+    return combinationError();
 }
 
 } // namespace Server

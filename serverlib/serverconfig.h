@@ -27,6 +27,16 @@ std::optional<ThreadingModel> threadingModelFromName(QStringView name);
 QString wireProtocolName(WireProtocol protocol);
 std::optional<WireProtocol> wireProtocolFromName(QStringView name);
 
+// The whole numbers a value may take, both ends included. Each range below is the one place it
+// is written: the server checks it, the settings, their dialog and the command line read it.
+struct Range
+{
+    qint64 minimum = 0;
+    qint64 maximum = 0;
+
+    constexpr bool contains(double value) const { return value >= minimum && value <= maximum; }
+};
+
 // What the server tolerates from one client and in total. Each default follows what ngircd and
 // InspIRCd ship with (docs/protocol.md, "Limits real servers use"), adjusted for a LAN chat.
 // 0 turns a limit off. The line length (512 bytes), the line-less input cap and the socket read
@@ -71,17 +81,22 @@ struct ServerLimits
     // the line, buffer and send-queue limits or the timeouts.
     bool noLimits = false;
 
-    // The largest values a user may set (command line, settings): far beyond any sane use,
-    // small enough that seconds in milliseconds and counts still fit an int.
-    static constexpr int MaxCount = 1'000'000; // clients, channels, lines, lines per second
-    static constexpr int MaxSeconds = 24 * 3600;
-    static constexpr int MaxSendQueueBytes = 1024 * 1024 * 1024;
+    // The largest values a user may set: far beyond any sane use, small enough that seconds in
+    // milliseconds and counts still fit an int. 0 turns a limit off.
+    static constexpr Range Counts {0, 1'000'000}; // clients, channels, lines, lines per second
+    static constexpr Range Seconds {0, 24 * 3600}; // the timeouts, in seconds
+    // Below 8 KiB (but above 0) a client could not even receive a channel's NAMES reply.
+    static constexpr qint64 MinSendQueueBytes = 8 * 1024;
+    static constexpr Range SendQueueBytes {0, 1024 * 1024 * 1024};
 
     // The limits as the server applies them: with noLimits folded in.
     ServerLimits effective() const;
     // How often a worker checks its clients' timers: often enough for the shortest timeout.
     int sweepIntervalMs() const;
-    QString validate() const;
+    // Each limit on its own: empty when every one is in its range, else the first problem.
+    QString valueError() const;
+    // The rules that tie two limits together: pings need a timeout, flood control a burst.
+    QString combinationError() const;
 };
 
 // Everything a server needs to start, as a plain value: the app builds it from its settings,
@@ -104,7 +119,16 @@ public:
     QString tlsCertificatePath;
     QString tlsKeyPath;
 
+    // 0: the system picks a free port (the server reports which).
+    static constexpr Range Ports {0, 65535};
+    // 0: one per core.
+    static constexpr Range Workers {0, 256};
+
     int effectiveWorkerCount() const;
+    // Each value on its own (the limits' too): empty when every one is acceptable.
+    QString valueError() const;
+    // The rules that tie two values together: TLS needs both files, and the limits' pairs.
+    QString combinationError() const;
     // Empty when the config can be used; otherwise why not, for the user.
     QString validate() const;
 };

@@ -4,71 +4,7 @@
 <context>
     <name>App::AppSettings</name>
     <message>
-        <location filename="../app/appsettings.cpp" line="+76"/>
-        <location line="+2"/>
-        <location line="+2"/>
-        <source>Client and channel caps must be at most %1.</source>
-        <translation>客户端数和频道数的上限不能超过 %1。</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>The send queue must hold at most %1 bytes.</source>
-        <translation>发送队列最多只能容纳 %1 字节。</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>The flood burst must be at most %1 lines.</source>
-        <translation>泛洪控制的突发量不能超过 %1 行。</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>The flood rate must be at most %1 lines per second.</source>
-        <translation>泛洪控制的速率不能超过每秒 %1 行。</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <location line="+2"/>
-        <location line="+2"/>
-        <source>Timeouts must be at most %1 seconds (one day).</source>
-        <translation>超时时间不能超过 %1 秒（一天）。</translation>
-    </message>
-    <message>
-        <location line="+260"/>
-        <source>The port must be between %1 and %2.</source>
-        <translation>端口必须在 %1 到 %2 之间。</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>The log must keep between %1 and %2 lines.</source>
-        <translation>日志保留的行数必须在 %1 到 %2 之间。</translation>
-    </message>
-    <message>
-        <location line="+9"/>
-        <source>&quot;%1&quot; is not a valid nickname: use up to %2 letters, digits or -[]\`_^{|} characters, not starting with a digit or &apos;-&apos;.</source>
-        <translation>“%1”不是有效的昵称：最多 %2 个字符，只能使用字母、数字或 -[]\`_^{|}，且不能以数字或“-”开头。</translation>
-    </message>
-    <message>
-        <location line="+5"/>
-        <source>&quot;%1&quot; is not a valid channel name: it starts with # and has no spaces, commas or colons.</source>
-        <translation>“%1”不是有效的频道名：频道名以 # 开头，且不能包含空格、逗号或冒号。</translation>
-    </message>
-    <message>
-        <location line="+4"/>
-        <source>Unknown threading model &quot;%1&quot;: use per-connection, pool or single.</source>
-        <translation>未知的线程模型“%1”：请使用 per-connection、pool 或 single。</translation>
-    </message>
-    <message>
-        <location line="+4"/>
-        <source>Unknown language &quot;%1&quot;: use system, en or zh_CN.</source>
-        <translation>未知的语言“%1”：请使用 system、en 或 zh_CN。</translation>
-    </message>
-    <message>
-        <location line="+44"/>
-        <source>&quot;%1&quot; is not a valid value for the setting %2.</source>
-        <translation>“%1”不是设置项 %2 的有效值。</translation>
-    </message>
-    <message>
-        <location line="+51"/>
+        <location filename="../app/appsettings.cpp" line="+123"/>
         <source>Unknown setting &quot;%1&quot;.</source>
         <translation>未知的设置项“%1”。</translation>
     </message>
@@ -223,57 +159,27 @@
 <context>
     <name>App::CommandLine</name>
     <message>
-        <location filename="../app/commandline.cpp" line="+264"/>
+        <location filename="../app/commandline.cpp" line="+110"/>
         <source>QtChat: a threaded IRC-subset chat server with a desktop client.</source>
         <translation>QtChat：一个多线程的 IRC 子集聊天服务器，附带桌面客户端。</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+12"/>
         <source>Unexpected argument &apos;%1&apos;.</source>
         <translation>多余的参数“%1”。</translation>
     </message>
     <message>
-        <location line="-77"/>
-        <source>Invalid port &apos;%1&apos;: expected a number from 0 to 65535.</source>
-        <translation>无效的端口“%1”：应为 0 到 65535 之间的数字。</translation>
-    </message>
-    <message>
-        <location line="+9"/>
-        <source>Invalid worker count &apos;%1&apos;.</source>
-        <translation>无效的工作线程数“%1”。</translation>
-    </message>
-    <message>
-        <location line="+7"/>
+        <location line="-48"/>
         <source>Cannot read the MOTD file &apos;%1&apos;: %2</source>
         <translation>无法读取每日消息（MOTD）文件“%1”：%2</translation>
     </message>
     <message>
-        <location line="+11"/>
-        <source>Invalid bind address &apos;%1&apos;.</source>
-        <translation>无效的监听地址“%1”。</translation>
-    </message>
-    <message>
-        <location line="+6"/>
-        <source>Invalid threading model &apos;%1&apos;: use per-connection, pool or single.</source>
-        <translation>无效的线程模型“%1”：请使用 per-connection、pool 或 single。</translation>
-    </message>
-    <message>
-        <location line="+8"/>
+        <location line="+19"/>
         <source>Invalid protocol &apos;%1&apos;: use irc or tutorial.</source>
         <translation>无效的协议“%1”：请使用 irc 或 tutorial。</translation>
     </message>
     <message>
-        <location line="-97"/>
-        <source>Invalid --%1 &apos;%2&apos;: expected a whole number from 0 to %3.</source>
-        <translation>无效的 --%1 “%2”：应为 0 到 %3 之间的整数。</translation>
-    </message>
-    <message>
-        <location line="+15"/>
-        <source>Invalid --%1 &apos;%2&apos;: expected a number of lines per second, 0 or more.</source>
-        <translation>无效的 --%1 “%2”：应为每秒行数，0 或更大。</translation>
-    </message>
-    <message>
-        <location line="-143"/>
+        <location line="-77"/>
         <source>Desktop: start the server as soon as the window opens.</source>
         <translation>桌面模式：窗口一打开就启动服务器。</translation>
     </message>
@@ -284,88 +190,42 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+25"/>
         <source>name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location line="-22"/>
+        <location line="+3"/>
         <source>Read and write settings in this file instead of the default.</source>
         <translation>使用此文件读写设置，而不是默认位置。</translation>
     </message>
     <message>
         <location line="+1"/>
-        <location line="+32"/>
-        <location line="+5"/>
-        <location line="+3"/>
+        <location line="+11"/>
         <source>file</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location line="-37"/>
+        <location line="-8"/>
         <source>Run the server without a window; log to stderr.</source>
         <translation>不打开窗口，只运行服务器；日志输出到 stderr。</translation>
     </message>
     <message>
-        <location line="+2"/>
-        <source>Address to listen on (default 127.0.0.1).</source>
-        <translation>监听的地址（默认 127.0.0.1）。</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>address</source>
-        <translation>地址</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>TCP port to listen on (default 6667).</source>
-        <translation>监听的 TCP 端口（默认 6667）。</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>port</source>
-        <translation>端口</translation>
+        <location line="+22"/>
+        <source>%1 Values: %2.</source>
+        <translation>%1 可选值：%2。</translation>
     </message>
     <message>
         <location line="+3"/>
-        <source>Threading model: per-connection, pool or single (default pool).</source>
-        <translation>线程模型：per-connection、pool 或 single（默认 pool）。</translation>
+        <source>%1 Default: %2.</source>
+        <translation>%1 默认值：%2。</translation>
     </message>
     <message>
-        <location line="+1"/>
-        <source>model</source>
-        <translation>模型</translation>
+        <location line="+14"/>
+        <source>Invalid --%1 &apos;%2&apos;. %3</source>
+        <translation>无效的 --%1 “%2”。%3</translation>
     </message>
     <message>
-        <location line="+3"/>
-        <source>Worker threads in pool mode (default: one per core).</source>
-        <translation>线程池模式下的工作线程数（默认：每个 CPU 核心一个）。</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <location line="+36"/>
-        <location line="+5"/>
-        <location line="+6"/>
-        <source>count</source>
-        <translation>数量</translation>
-    </message>
-    <message>
-        <location line="-44"/>
-        <source>Server name shown to clients (default qtchat.local).</source>
-        <translation>向客户端显示的服务器名称（默认 qtchat.local）。</translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>Require this password (PASS) from clients.</source>
-        <translation>要求客户端提供此密码（PASS）。</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>password</source>
-        <translation>密码</translation>
-    </message>
-    <message>
-        <location line="+3"/>
+        <location line="-36"/>
         <source>Wire protocol: irc, or tutorial for the tutorial&apos;s echo clients (default irc).</source>
         <translation>通信协议：irc，或 tutorial（用于教程中的回显客户端）（默认 irc）。</translation>
     </message>
@@ -378,84 +238,6 @@
         <location line="+2"/>
         <source>File whose lines are the message of the day.</source>
         <translation>每日消息（MOTD）文件，每行一条。</translation>
-    </message>
-    <message>
-        <location line="+4"/>
-        <source>Speak TLS only, with this PEM certificate (chain); needs --tls-key.</source>
-        <translation>只使用 TLS 通信，使用此 PEM 证书（链）；需要同时指定 --tls-key。</translation>
-    </message>
-    <message>
-        <location line="+4"/>
-        <source>The PEM private key for --tls-cert (unencrypted).</source>
-        <translation>--tls-cert 所用证书的 PEM 私钥（不能加密）。</translation>
-    </message>
-    <message>
-        <location line="+11"/>
-        <source>Most clients at once; 0: as many as the open-file limit allows (default %1).</source>
-        <translation>同时连接的客户端上限；0：打开文件数上限允许多少就多少（默认 %1）。</translation>
-    </message>
-    <message>
-        <location line="+6"/>
-        <source>Most clients from one address; 0: no cap (default %1).</source>
-        <translation>来自同一地址的客户端上限；0：不限制（默认 %1）。</translation>
-    </message>
-    <message>
-        <location line="+5"/>
-        <source>Most channels one client may join; 0: no cap (default %1).</source>
-        <translation>每个客户端最多可加入的频道数；0：不限制（默认 %1）。</translation>
-    </message>
-    <message>
-        <location line="+6"/>
-        <source>Output queued for a client that does not read before it is disconnected (SendQ exceeded); 0: no cap (default %1).</source>
-        <translation>客户端不读取数据时，为它排队的输出达到多少就断开它（SendQ exceeded）；0：不限制（默认 %1）。</translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>bytes</source>
-        <translation>字节数</translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>Seconds a client may take to register; 0: forever (default %1).</source>
-        <translation>客户端完成注册的时限（秒）；0：不限时（默认 %1）。</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <location line="+5"/>
-        <location line="+5"/>
-        <source>seconds</source>
-        <translation>秒数</translation>
-    </message>
-    <message>
-        <location line="-7"/>
-        <source>Seconds of silence before the server sends PING; 0: never (default %1).</source>
-        <translation>客户端沉默多少秒后服务器发送 PING；0：从不发送（默认 %1）。</translation>
-    </message>
-    <message>
-        <location line="+5"/>
-        <source>Seconds a client has to answer PING (default %1).</source>
-        <translation>客户端回应 PING 的时限（秒）（默认 %1）。</translation>
-    </message>
-    <message>
-        <location line="+5"/>
-        <source>Lines a client may send at once before flood control slows it (default %1).</source>
-        <translation>泛洪控制限速之前，客户端可一次发送的行数（默认 %1）。</translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <location line="+6"/>
-        <source>lines</source>
-        <translation>行数</translation>
-    </message>
-    <message>
-        <location line="-3"/>
-        <source>Lines per second a client may send after its burst; sustained excess is disconnected (Excess Flood); 0: no flood control (default %1).</source>
-        <translation>突发之后客户端每秒可发送的行数；持续超出会被断开（Excess Flood）；0：不做泛洪控制（默认 %1）。</translation>
-    </message>
-    <message>
-        <location line="+6"/>
-        <source>For benchmarks and load tests: no flood control, no caps on clients, clients per address and channels. Line, buffer and send-queue limits and timeouts stay.</source>
-        <translation>用于基准测试和压力测试：关闭泛洪控制，不限制客户端数、每个地址的客户端数和频道数。行长、缓冲区和发送队列的限制以及各项超时仍然有效。</translation>
     </message>
 </context>
 <context>
@@ -1015,7 +797,7 @@ A threaded IRC-subset chat server you can watch, and its client.</source>
 <context>
     <name>App::ServerPanel</name>
     <message>
-        <location filename="../app/serverpanel.cpp" line="+83"/>
+        <location filename="../app/serverpanel.cpp" line="+87"/>
         <source>&apos;%1&apos; is not an IP address. Use 127.0.0.1 for this computer only, or 0.0.0.0 for every network.</source>
         <translation>“%1”不是 IP 地址。只允许本机连接请用 127.0.0.1，允许所有网络连接请用 0.0.0.0。</translation>
     </message>
@@ -1078,7 +860,398 @@ A threaded IRC-subset chat server you can watch, and its client.</source>
 <context>
     <name>App::SettingsDialog</name>
     <message>
-        <location filename="../app/settingsdialog.cpp" line="+40"/>
+        <location filename="../app/settingsdialog.cpp" line="+232"/>
+        <source>Choose a PEM file</source>
+        <translation>选择 PEM 文件</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>PEM files (*.pem *.crt *.key);;All files (*)</source>
+        <translation>PEM 文件 (*.pem *.crt *.key);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <location line="+177"/>
+        <source>Settings</source>
+        <translation>设置</translation>
+    </message>
+    <message>
+        <location line="-380"/>
+        <source>General</source>
+        <translation>常规</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Limits and TLS</source>
+        <translation>限制与 TLS</translation>
+    </message>
+    <message>
+        <location line="+415"/>
+        <source>Browse...</source>
+        <translation>浏览...</translation>
+    </message>
+</context>
+<context>
+    <name>App::SettingsSchema</name>
+    <message>
+        <location filename="../app/settingsschema.cpp" line="+82"/>
+        <source>One thread per connection</source>
+        <translation>每个连接一个线程</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Thread pool</source>
+        <translation>线程池</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Single thread</source>
+        <translation>单线程</translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <source>&quot;%1&quot; is not a valid nickname: use up to %2 letters, digits or -[]\`_^{|} characters, not starting with a digit or &apos;-&apos;.</source>
+        <translation>“%1”不是有效的昵称：最多 %2 个字符，只能使用字母、数字或 -[]\`_^{|}，且不能以数字或“-”开头。</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>&quot;%1&quot; is not a valid channel name: it starts with # and has no spaces, commas or colons.</source>
+        <translation>“%1”不是有效的频道名：频道名以 # 开头，且不能包含空格、逗号或冒号。</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>&amp;Nickname:</source>
+        <translation>昵称(&amp;N)：</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Your name in the chat pane; others see it next to your messages.</source>
+        <translation>你在聊天面板中的名字；别人会在你的消息旁看到它。</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Listen on &amp;address:</source>
+        <translation>监听地址(&amp;A)：</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>127.0.0.1 accepts connections from this computer only; 0.0.0.0 from every network this computer is on.</source>
+        <translation>127.0.0.1 只接受本机的连接；0.0.0.0 接受本机所在的所有网络的连接。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>address</source>
+        <translation>地址</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>&amp;Port:</source>
+        <translation>端口(&amp;P)：</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The TCP port clients connect to; on the command line, 0 takes any free one.</source>
+        <translation>客户端连接的 TCP 端口；在命令行中，0 表示任选一个空闲端口。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>port</source>
+        <translation>端口</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>&amp;Threading model:</source>
+        <translation>线程模型(&amp;T)：</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>How the server spreads its clients over threads: one thread per connection, as in the tutorial; a pool of a few long-lived threads; or a single thread for everyone.</source>
+        <translation>服务器如何把客户端分配到各个线程：每个连接一个线程（与教程中的做法相同）；由几个长期存在的线程组成的线程池；或者由一个线程服务所有人。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>model</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>&amp;Worker threads:</source>
+        <translation>工作线程数(&amp;W)：</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The thread pool&apos;s size; 0: one per core. The other models decide for themselves.</source>
+        <translation>线程池的大小；0：每个 CPU 核心一个。其他模型自行决定线程数。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <location line="+80"/>
+        <location line="+14"/>
+        <location line="+12"/>
+        <source>count</source>
+        <translation>数量</translation>
+    </message>
+    <message>
+        <location line="-104"/>
+        <source>Automatic (one per core)</source>
+        <translation>自动（每个 CPU 核心一个）</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Server &amp;name:</source>
+        <translation>服务器名称(&amp;N)：</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The name the server gives itself in every reply; one word without &apos;:&apos;.</source>
+        <translation>服务器在每条回复中使用的自身名称；一个不含“:”的单词。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Pass&amp;word:</source>
+        <translation>密码(&amp;W)：</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Clients must send this password (PASS) to connect. Leave it empty for an open server.</source>
+        <translation>客户端必须发送此密码（PASS）才能连接。留空则任何人都可以连接。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>password</source>
+        <translation>密码</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>&amp;Language:</source>
+        <translation>语言(&amp;L)：</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The language of the window; System follows the desktop&apos;s.</source>
+        <translation>窗口使用的语言；“跟随系统”表示与桌面的语言一致。</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Log &amp;keeps at most:</source>
+        <translation>日志最多保留(&amp;K)：</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The log drops its oldest lines beyond this many, so that a busy server does not fill the memory with them.</source>
+        <translation>日志超过这么多行时会丢弃最早的行，以免繁忙的服务器让日志占满内存。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <location line="+91"/>
+        <source> lines</source>
+        <translation> 行</translation>
+    </message>
+    <message>
+        <location line="-71"/>
+        <source>&amp;Join at start:</source>
+        <translation>启动时加入(&amp;J)：</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The channel the chat pane joins when it connects.</source>
+        <translation>聊天面板连接后加入的频道。</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Max. &amp;clients:</source>
+        <translation>客户端上限(&amp;C)：</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Caps the clients connected at once, so that a runaway script cannot use up the server&apos;s memory and file handles; 0 means no cap beyond the open-file limit.</source>
+        <translation>限制同时连接的客户端数量，以免失控的脚本耗尽服务器的内存和文件句柄；0 表示除打开文件数上限外不再限制。</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <location line="+13"/>
+        <location line="+12"/>
+        <location line="+15"/>
+        <source>No cap</source>
+        <translation>不限制</translation>
+    </message>
+    <message>
+        <location line="-35"/>
+        <source>Clients per &amp;IP address:</source>
+        <translation>每个 IP 地址的客户端数(&amp;I)：</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Stops one computer from taking every connection; keep it high enough for a classroom or an office that shares one router. 0 means no cap.</source>
+        <translation>防止一台计算机占满所有连接；请设得足够大，让共用一台路由器的整间教室或办公室都能连上。0 表示不限制。</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>C&amp;hannels per client:</source>
+        <translation>每个客户端的频道数(&amp;H)：</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Stops one client from filling the server with channels; 0 means no cap.</source>
+        <translation>防止单个客户端让服务器塞满频道；0 表示不限制。</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>&amp;Send queue per client:</source>
+        <translation>每个客户端的发送队列(&amp;S)：</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>How much unsent output a client that stops reading may pile up before it is disconnected (SendQ exceeded), so that one stalled client cannot eat the memory; 0 means no cap.</source>
+        <translation>客户端停止读取后，为它积压的未发送输出达到多少就断开它（SendQ exceeded），以免一个卡住的客户端吃光内存；0 表示不限制。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>bytes</source>
+        <translation>字节数</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source> bytes</source>
+        <translation> 字节</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Flood &amp;burst:</source>
+        <translation>泛洪突发量(&amp;B)：</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>How many lines a client may send in one go before flood control slows it down; large enough for what a client sends when it connects.</source>
+        <translation>泛洪控制限速之前，客户端一次可以连续发送的行数；足以容纳客户端连接时发送的那一批命令。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <location line="+13"/>
+        <source>lines</source>
+        <translation>行数</translation>
+    </message>
+    <message>
+        <location line="-6"/>
+        <source>Flood &amp;rate:</source>
+        <translation>泛洪速率(&amp;R)：</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The lines per second a client may keep up after its burst, so that no one can drown a channel in messages; more is disconnected (Excess Flood). 0 turns flood control off.</source>
+        <translation>突发之后客户端每秒可以持续发送的行数，以免有人用消息刷屏淹没频道；持续超出会被断开（Excess Flood）。0 表示关闭泛洪控制。</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source> lines/s</source>
+        <translation> 行/秒</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>No flood control</source>
+        <translation>不做泛洪控制</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Re&amp;gistration timeout:</source>
+        <translation>注册超时(&amp;G)：</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Closes connections that never finish signing in, so that idle or half-open sockets do not pile up; 0: no timeout.</source>
+        <translation>关闭迟迟不完成登录的连接，以免空闲或半开的套接字越积越多；0：不限时。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <location line="+14"/>
+        <location line="+14"/>
+        <source>seconds</source>
+        <translation>秒数</translation>
+    </message>
+    <message>
+        <location line="-25"/>
+        <location line="+14"/>
+        <location line="+14"/>
+        <source> s</source>
+        <translation> 秒</translation>
+    </message>
+    <message>
+        <location line="-27"/>
+        <source>No timeout</source>
+        <translation>不限时</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>P&amp;ing interval:</source>
+        <translation>PING 间隔(&amp;I)：</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>After this much silence the server sends a PING, to find clients whose connection died without a word; 0: never.</source>
+        <translation>客户端沉默这么久之后服务器发送 PING，以发现那些连接已悄无声息断开的客户端；0：从不发送。</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Never</source>
+        <translation>从不</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Ping time&amp;out:</source>
+        <translation>PING 超时(&amp;O)：</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>How long a client has to answer a PING before it counts as gone; generous enough for a laptop waking from sleep.</source>
+        <translation>客户端必须在这段时间内回应 PING，否则视为已断开；留足了时间，从睡眠中唤醒的笔记本电脑也来得及回应。</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>Load tests:</source>
+        <translation>负载测试：</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>For benchmarks and load tests only: with thousands of simulated clients on one machine, flood control and the caps would stop the test itself; line, buffer and send-queue limits and timeouts stay.</source>
+        <translation>仅用于基准测试和负载测试：一台机器上有成千上万个模拟客户端时，泛洪控制和各项上限会妨碍测试本身；行长、缓冲区和发送队列的限制以及各项超时仍然有效。</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>&amp;Lift flood control and the client and channel caps</source>
+        <translation>解除泛洪控制以及客户端数和频道数上限(&amp;L)</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Certi&amp;ficate file:</source>
+        <translation>证书文件(&amp;F)：</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The server&apos;s certificate (chain, PEM): with it and its key, every client must connect over TLS, so that no one else on the network can read the chat.</source>
+        <translation>服务器的证书（链，PEM）：配好证书和私钥后，每个客户端都必须通过 TLS 连接，网络中的其他人就无法读取聊天内容。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <location line="+11"/>
+        <source>file</source>
+        <translation>文件</translation>
+    </message>
+    <message>
+        <location line="-5"/>
+        <source>Pri&amp;vate key file:</source>
+        <translation>私钥文件(&amp;V)：</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The certificate&apos;s private key (PEM, not password-protected); keep the file readable by you only.</source>
+        <translation>证书对应的私钥（PEM，不能设密码）；请确保该文件只有你自己可以读取。</translation>
+    </message>
+    <message>
+        <location line="+29"/>
         <source>Chat</source>
         <translation>聊天</translation>
     </message>
@@ -1103,295 +1276,29 @@ A threaded IRC-subset chat server you can watch, and its client.</source>
         <translation>TLS</translation>
     </message>
     <message>
-        <location line="+17"/>
-        <source>&amp;Nickname:</source>
-        <translation>昵称(&amp;N)：</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>&amp;Join at start:</source>
-        <translation>启动时加入(&amp;J)：</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Listen on &amp;address:</source>
-        <translation>监听地址(&amp;A)：</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>&amp;Port:</source>
-        <translation>端口(&amp;P)：</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>&amp;Threading model:</source>
-        <translation>线程模型(&amp;T)：</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>&amp;Worker threads:</source>
-        <translation>工作线程数(&amp;W)：</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Server &amp;name:</source>
-        <translation>服务器名称(&amp;N)：</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Pass&amp;word:</source>
-        <translation>密码(&amp;W)：</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>&amp;Language:</source>
-        <translation>语言(&amp;L)：</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Log &amp;keeps at most:</source>
-        <translation>日志最多保留(&amp;K)：</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Max. &amp;clients:</source>
-        <translation>客户端上限(&amp;C)：</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Clients per &amp;IP address:</source>
-        <translation>每个 IP 地址的客户端数(&amp;I)：</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>C&amp;hannels per client:</source>
-        <translation>每个客户端的频道数(&amp;H)：</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>&amp;Send queue per client:</source>
-        <translation>每个客户端的发送队列(&amp;S)：</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Flood &amp;burst:</source>
-        <translation>泛洪突发量(&amp;B)：</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Flood &amp;rate:</source>
-        <translation>泛洪速率(&amp;R)：</translation>
+        <location line="+19"/>
+        <source>Use true or false.</source>
+        <translation>请使用 true 或 false。</translation>
     </message>
     <message>
         <location line="+2"/>
-        <source>Re&amp;gistration timeout:</source>
-        <translation>注册超时(&amp;G)：</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>P&amp;ing interval:</source>
-        <translation>PING 间隔(&amp;I)：</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Ping time&amp;out:</source>
-        <translation>PING 超时(&amp;O)：</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Load tests:</source>
-        <translation>负载测试：</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Certi&amp;ficate file:</source>
-        <translation>证书文件(&amp;F)：</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Pri&amp;vate key file:</source>
-        <translation>私钥文件(&amp;V)：</translation>
-    </message>
-    <message>
-        <location line="+6"/>
-        <source>Caps the clients connected at once, so that a runaway script cannot use up the server&apos;s memory and file handles; 0 means no cap.</source>
-        <translation>限制同时连接的客户端数量，以免失控的脚本耗尽服务器的内存和文件句柄；0 表示不限制。</translation>
-    </message>
-    <message>
-        <location line="+4"/>
-        <source>Stops one computer from taking every connection; keep it high enough for a classroom or an office that shares one router.</source>
-        <translation>防止一台计算机占满所有连接；请设得足够大，让共用一台路由器的整间教室或办公室都能连上。</translation>
-    </message>
-    <message>
-        <location line="+4"/>
-        <source>Stops one client from filling the server with channels; 0 means no cap.</source>
-        <translation>防止单个客户端让服务器塞满频道；0 表示不限制。</translation>
-    </message>
-    <message>
-        <location line="+4"/>
-        <source>How much unsent output a client that stops reading may pile up before it is disconnected, so that one stalled client cannot eat the memory.</source>
-        <translation>客户端停止读取后，为它积压的未发送输出达到多少就断开它，以免一个卡住的客户端吃光内存。</translation>
-    </message>
-    <message>
-        <location line="+4"/>
-        <source>How many lines a client may send in one go before flood control slows it down; large enough for what a client sends when it connects.</source>
-        <translation>泛洪控制限速之前，客户端一次可以连续发送的行数；足以容纳客户端连接时发送的那一批命令。</translation>
-    </message>
-    <message>
-        <location line="+4"/>
-        <source>The pace a client may keep up after its burst, so that no one can drown a channel in messages; 0 turns flood control off.</source>
-        <translation>突发之后客户端可以持续保持的发送速度，以免有人用消息刷屏淹没频道；0 表示关闭泛洪控制。</translation>
-    </message>
-    <message>
-        <location line="+4"/>
-        <source>Closes connections that never finish signing in, so that idle or half-open sockets do not pile up.</source>
-        <translation>关闭迟迟不完成登录的连接，以免空闲或半开的套接字越积越多。</translation>
-    </message>
-    <message>
-        <location line="+4"/>
-        <source>After this much silence the server sends a PING, to find clients whose connection died without a word.</source>
-        <translation>客户端沉默这么久之后服务器发送 PING，以发现那些连接已悄无声息断开的客户端。</translation>
-    </message>
-    <message>
-        <location line="+4"/>
-        <source>How long a client has to answer a PING before it counts as gone; generous enough for a laptop waking from sleep.</source>
-        <translation>客户端必须在这段时间内回应 PING，否则视为已断开；留足了时间，从睡眠中唤醒的笔记本电脑也来得及回应。</translation>
-    </message>
-    <message>
-        <location line="+4"/>
-        <source>For benchmarks and load tests only: with thousands of simulated clients on one machine, flood control and the caps would stop the test itself; line, buffer and send-queue limits and timeouts stay.</source>
-        <translation>仅用于基准测试和负载测试：一台机器上有成千上万个模拟客户端时，泛洪控制和各项上限会妨碍测试本身；行长、缓冲区和发送队列的限制以及各项超时仍然有效。</translation>
-    </message>
-    <message>
-        <location line="+5"/>
-        <source>The server&apos;s certificate (PEM): with it and its key, every client must connect over TLS, so that no one else on the network can read the chat.</source>
-        <translation>服务器的证书（PEM）：配好证书和私钥后，每个客户端都必须通过 TLS 连接，网络中的其他人就无法读取聊天内容。</translation>
-    </message>
-    <message>
-        <location line="+5"/>
-        <source>The certificate&apos;s private key (PEM, not password-protected); keep the file readable by you only.</source>
-        <translation>证书对应的私钥（PEM，不能设密码）；请确保该文件只有你自己可以读取。</translation>
-    </message>
-    <message>
-        <location line="+6"/>
-        <source>One thread per connection</source>
-        <translation>每个连接一个线程</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Thread pool</source>
-        <translation>线程池</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Single thread</source>
-        <translation>单线程</translation>
-    </message>
-    <message>
-        <location line="+40"/>
-        <location line="+1"/>
-        <location line="+1"/>
-        <location line="+2"/>
-        <source>No cap</source>
-        <translation>不限制</translation>
-    </message>
-    <message>
-        <location line="-1"/>
-        <source> bytes</source>
-        <translation> 字节</translation>
+        <source>Use a number from %1 to %2.</source>
+        <translation>请使用 %1 到 %2 之间的数字。</translation>
     </message>
     <message>
         <location line="+3"/>
-        <source> lines/s</source>
-        <translation> 行/秒</translation>
+        <source>Use a whole number from %1 to %2.</source>
+        <translation>请使用 %1 到 %2 之间的整数。</translation>
     </message>
     <message>
-        <location line="+1"/>
-        <source>No flood control</source>
-        <translation>不做泛洪控制</translation>
+        <location line="+15"/>
+        <source>&quot;%1&quot; is not one of: %2.</source>
+        <translation>“%1”不是以下值之一：%2。</translation>
     </message>
     <message>
-        <location line="+1"/>
-        <location line="+2"/>
-        <location line="+2"/>
-        <source> s</source>
-        <translation> 秒</translation>
-    </message>
-    <message>
-        <location line="-3"/>
-        <source>No timeout</source>
-        <translation>不限时</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>Never</source>
-        <translation>从不</translation>
-    </message>
-    <message>
-        <location line="+187"/>
-        <source>Choose the TLS private key</source>
-        <translation>选择 TLS 私钥</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Choose the TLS certificate</source>
-        <translation>选择 TLS 证书</translation>
-    </message>
-    <message>
-        <location line="+4"/>
-        <source>PEM files (*.pem *.crt *.key);;All files (*)</source>
-        <translation>PEM 文件 (*.pem *.crt *.key);;所有文件 (*)</translation>
-    </message>
-    <message>
-        <location line="+177"/>
-        <source>Settings</source>
-        <translation>设置</translation>
-    </message>
-    <message>
-        <location line="-382"/>
-        <source>Automatic (one per core)</source>
-        <translation>自动（每个 CPU 核心一个）</translation>
-    </message>
-    <message>
-        <location line="+420"/>
-        <source>Only the thread pool uses this; the other models decide for themselves.</source>
-        <translation>只有线程池模型使用此设置；其他模型自行决定线程数。</translation>
-    </message>
-    <message>
-        <location line="-419"/>
-        <location line="+6"/>
-        <source> lines</source>
-        <translation> 行</translation>
-    </message>
-    <message>
-        <location line="-160"/>
-        <source>General</source>
-        <translation>常规</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Limits and TLS</source>
-        <translation>限制与 TLS</translation>
-    </message>
-    <message>
-        <location line="+567"/>
-        <source>&amp;Lift flood control and the client and channel caps</source>
-        <translation>解除泛洪控制以及客户端数和频道数上限(&amp;L)</translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>Browse...</source>
-        <translation>浏览...</translation>
-    </message>
-    <message>
-        <location line="+5"/>
-        <source>127.0.0.1 accepts connections from this computer only; 0.0.0.0 from every network this computer is on.</source>
-        <translation>127.0.0.1 只接受本机的连接；0.0.0.0 接受本机所在的所有网络的连接。</translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>Clients must send this password to connect. Leave it empty for an open server.</source>
-        <translation>客户端必须发送此密码才能连接。留空则任何人都可以连接。</translation>
+        <location line="+80"/>
+        <source>&quot;%1&quot; is not a valid value for the setting %2.</source>
+        <translation>“%1”不是设置项 %2 的有效值。</translation>
     </message>
 </context>
 <context>
@@ -1590,17 +1497,42 @@ A threaded IRC-subset chat server you can watch, and its client.</source>
 <context>
     <name>Server::ServerConfig</name>
     <message>
-        <location filename="../serverlib/serverconfig.cpp" line="+120"/>
+        <location filename="../serverlib/serverconfig.cpp" line="+144"/>
         <source>The bind address is not a valid IP address.</source>
         <translation>监听地址不是有效的 IP 地址。</translation>
     </message>
     <message>
-        <location line="+2"/>
-        <source>The worker count must be between 0 (automatic) and %1.</source>
-        <translation>工作线程数必须在 0（自动）到 %1 之间。</translation>
+        <location line="-41"/>
+        <source>The send queue must hold between %1 and %2 bytes (or 0 for no limit).</source>
+        <translation>发送队列必须能容纳 %1 到 %2 字节（0 表示不限制）。</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+6"/>
+        <source>Timeouts must be between %1 and %2 seconds (0 turns one off).</source>
+        <translation>超时时间必须在 %1 到 %2 秒之间（0 表示关闭该项超时）。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>The flood burst must be between %1 and %2 lines.</source>
+        <translation>泛洪控制的突发量必须在 %1 到 %2 行之间。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>The flood rate must be between %1 and %2 lines per second (0 turns flood control off).</source>
+        <translation>泛洪控制的速率必须在每秒 %1 到 %2 行之间（0 表示关闭泛洪控制）。</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Client and channel caps must be between %1 and %2 (0 means no cap).</source>
+        <translation>客户端数和频道数的上限必须在 %1 到 %2 之间（0 表示不限制）。</translation>
+    </message>
+    <message>
+        <location line="+22"/>
+        <source>The worker count must be between %1 (automatic) and %2.</source>
+        <translation>工作线程数必须在 %1（自动）到 %2 之间。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
         <source>The server name must be a single word without &apos;:&apos;.</source>
         <translation>服务器名称必须是一个不含“:”的单词。</translation>
     </message>
@@ -1610,39 +1542,19 @@ A threaded IRC-subset chat server you can watch, and its client.</source>
         <translation>密码不能包含空格或换行符。</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+7"/>
         <source>TLS needs both a certificate file and a key file.</source>
         <translation>TLS 需要同时提供证书文件和私钥文件。</translation>
     </message>
     <message>
-        <location line="-28"/>
-        <source>The send queue must hold at least %1 bytes (or 0 for no limit).</source>
-        <translation>发送队列至少要能容纳 %1 字节（0 表示不限制）。</translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>Timeouts must not be negative (0 turns one off).</source>
-        <translation>超时时间不能为负数（0 表示关闭该项超时）。</translation>
-    </message>
-    <message>
-        <location line="+2"/>
+        <location line="-24"/>
         <source>A ping interval needs a ping timeout.</source>
         <translation>设置了 PING 间隔就必须设置 PING 超时。</translation>
     </message>
     <message>
         <location line="+2"/>
-        <source>The flood limits must not be negative (a rate of 0 turns flood control off).</source>
-        <translation>泛洪限制不能为负数（速率为 0 表示关闭泛洪控制）。</translation>
-    </message>
-    <message>
-        <location line="+3"/>
         <source>Flood control needs a burst of at least one line.</source>
         <translation>泛洪控制要求突发量至少为一行。</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>Client and channel caps must not be negative (0 means no cap).</source>
-        <translation>客户端数和频道数的上限不能为负数（0 表示不限制）。</translation>
     </message>
 </context>
 <context>
