@@ -1,6 +1,6 @@
 #pragma once
 
-// The numeric replies QtChat sends or reads (RFC 1459/2812 numbering).
+// The numeric replies QtChat sends or reads (RFC 1459/2812 numbering; 410 from IRCv3 CAP).
 namespace Irc::Numeric {
 
 inline constexpr char Welcome[] = "001";
@@ -28,7 +28,9 @@ inline constexpr char EndOfMotd[] = "376";
 inline constexpr char NoSuchNick[] = "401";
 inline constexpr char NoSuchChannel[] = "403";
 inline constexpr char CannotSendToChan[] = "404";
+inline constexpr char TooManyChannels[] = "405";
 inline constexpr char NoOrigin[] = "409";
+inline constexpr char InvalidCapCommand[] = "410";
 inline constexpr char NoRecipient[] = "411";
 inline constexpr char NoTextToSend[] = "412";
 inline constexpr char InputTooLong[] = "417";
@@ -37,6 +39,7 @@ inline constexpr char NoMotd[] = "422";
 inline constexpr char NoNicknameGiven[] = "431";
 inline constexpr char ErroneousNickname[] = "432";
 inline constexpr char NicknameInUse[] = "433";
+inline constexpr char UnavailableResource[] = "437";
 inline constexpr char NotOnChannel[] = "442";
 inline constexpr char NotRegistered[] = "451";
 inline constexpr char NeedMoreParams[] = "461";

@@ -194,7 +194,7 @@ void IrcSession::onCap(const IrcMessage &message)
         m_capNegotiating = false;
         tryCompleteRegistration();
     } else {
-        numeric("410", {sub, "Invalid CAP command"});
+        numeric(Numeric::InvalidCapCommand, {sub, "Invalid CAP command"});
     }
 }
 

@@ -14,8 +14,6 @@ namespace Server {
 namespace {
 
 constexpr qsizetype MaxTopicLength = 390;
-// ERR_TOOMANYCHANNELS (RFC 2812); only the server sends it, so it is not in protocol/.
-constexpr char TooManyChannels[] = "405";
 
 QList<QByteArray> splitList(const QByteArray &list)
 {
@@ -50,7 +48,7 @@ void IrcSession::joinChannel(const QByteArray &name)
     ChannelView view;
     const Registry::Status status = m_context.registry.join(id(), name, &members, &view);
     if (status == Registry::Status::TooManyChannels)
-        numeric(TooManyChannels, {name, "You have joined too many channels"});
+        numeric(Numeric::TooManyChannels, {name, "You have joined too many channels"});
     if (status != Registry::Status::Ok)
         return; // already there: nothing to announce
     worker().deliver(members, makeLine(m_prefix, "JOIN", {view.name}));

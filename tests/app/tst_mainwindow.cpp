@@ -8,6 +8,7 @@
 #include "app/serverpanel.h"
 #include "app/threadsview.h"
 #include "clientlib/chatclient.h"
+#include "protocol/numerics.h"
 #include "tests/support/freeport.h"
 #include "tests/support/rawclient.h"
 #include "tests/support/testcertificate.h"
@@ -17,6 +18,8 @@
 #include <QScopeGuard>
 #include <QTemporaryDir>
 #include <QTest>
+
+namespace Numeric = Irc::Numeric;
 
 namespace {
 
@@ -99,7 +102,7 @@ void TestMainWindow::clickingStartListensAndThePaneJoinsTheLobby()
     QVERIFY(outsider.connectTo(m_window->server()->serverPort()));
     QVERIFY(outsider.registerAs("outsider"));
     outsider.send("NAMES #lobby");
-    auto names = outsider.expect("353");
+    auto names = outsider.expect(Numeric::NamReply);
     QVERIFY(names);
     QVERIFY(names->param(3).split(' ').contains("@tester"));
     QTRY_VERIFY(m_window->serverPanel()->statusText().contains(QStringLiteral("2 client")));

@@ -6,6 +6,7 @@
 #include "clientlib/chatclient.h"
 #include "protocol/ircmessage.h"
 #include "protocol/linesplitter.h"
+#include "protocol/numerics.h"
 #include "tests/support/ngircdprocess.h"
 #include "tests/support/rawclient.h"
 
@@ -24,6 +25,7 @@
 #include <vector>
 
 using namespace std::chrono_literals;
+namespace Numeric = Irc::Numeric;
 
 namespace {
 
@@ -258,6 +260,11 @@ public:
         if (m_socket)
             m_socket->write(line + "\r\n");
     }
+    void sendFromPeer(QByteArrayView command, std::initializer_list<QByteArrayView> params)
+    {
+        if (m_socket)
+            m_socket->write(Irc::makeLine("scripted.peer", command, params));
+    }
     // The replies a client needs to register: CAP LS, then the welcome and MOTD end.
     bool registerClient()
     {
@@ -268,8 +275,8 @@ public:
         if (!nick || !expect("USER"))
             return false;
         m_nick = nick->param(0);
-        send(":scripted.peer 001 " + m_nick + " :Welcome");
-        send(":scripted.peer 376 " + m_nick + " :End of MOTD");
+        sendFromPeer(Numeric::Welcome, {m_nick, "Welcome"});
+        sendFromPeer(Numeric::EndOfMotd, {m_nick, "End of MOTD"});
         return true;
     }
     QByteArray nick() const { return m_nick; }
@@ -606,7 +613,8 @@ void tst_ChatClient::nickInUseRetriesWithSuffix()
     // After registration a taken nick is an error for the UI, not a silent retry.
     second->client.changeNick(QStringLiteral("dup"));
     QTRY_VERIFY(second->hasEventMatching([](const QStringList &e) {
-        return e.value(0) == QLatin1String("error") && e.value(1) == QLatin1String("433");
+        return e.value(0) == QLatin1String("error")
+            && e.value(1) == QLatin1String(Numeric::NicknameInUse);
     }));
     QCOMPARE(second->client.nick(), QStringLiteral("dup_"));
 }
@@ -617,8 +625,9 @@ void tst_ChatClient::erroneousNickFails()
     QTRY_VERIFY(!user->errors.isEmpty());
     QTRY_COMPARE(user->client.state(), Client::ChatClient::State::Disconnected);
     QVERIFY(user->errors.first().contains(QLatin1String("1-bad")));
-    QVERIFY(user->hasEventMatching(
-        [](const QStringList &e) { return e.value(1) == QLatin1String("432"); }));
+    QVERIFY(user->hasEventMatching([](const QStringList &e) {
+        return e.value(1) == QLatin1String(Numeric::ErroneousNickname);
+    }));
     QVERIFY(!user->client.isReconnectPending());
 }
 
@@ -734,7 +743,7 @@ void tst_ChatClient::invalidUtf8IsReplaced()
     QVERIFY(raw.connectTo(m_backend->port()));
     QVERIFY(raw.registerAs("raw"));
     raw.send("JOIN #bytes");
-    QVERIFY(raw.expect("366"));
+    QVERIFY(raw.expect(Numeric::EndOfNames));
     raw.send("PRIVMSG #bytes :ok \xff\xfe end");
     QTRY_COMPARE(alice->messages.size(), 1);
     QCOMPARE(alice->messages.first().text, QStringLiteral("ok \uFFFD\uFFFD end"));
@@ -799,8 +808,8 @@ void tst_ChatClient::pingAnswered()
     QVERIFY(pong);
     QCOMPARE(pong->param(0), QByteArray("early-cookie"));
 
-    peer.send(":scripted.peer 001 pinger :Welcome");
-    peer.send(":scripted.peer 422 pinger :MOTD File is missing");
+    peer.sendFromPeer(Numeric::Welcome, {"pinger", "Welcome"});
+    peer.sendFromPeer(Numeric::NoMotd, {"pinger", "MOTD File is missing"});
     QTRY_VERIFY(client.isRegistered());
     peer.send(":scripted.peer PING :token with spaces");
     pong = peer.expect("PONG");

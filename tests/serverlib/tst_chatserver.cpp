@@ -1,4 +1,5 @@
 // The server under each threading model: many clients, fan-out, notices, stop and restart.
+#include "protocol/numerics.h"
 #include "serverlib/chatserver.h"
 #include "tests/support/rawclient.h"
 
@@ -6,6 +7,8 @@
 #include <QTest>
 
 #include <memory>
+
+namespace Numeric = Irc::Numeric;
 
 using Clients = std::vector<std::unique_ptr<RawClient>>;
 
@@ -81,7 +84,7 @@ Clients TestChatServer::joinedClients(int count, const QByteArray &channel)
             || !client->registerAs("user" + QByteArray::number(i)))
             return {};
         client->send("JOIN " + channel);
-        if (!client->expect("366"))
+        if (!client->expect(Numeric::EndOfNames))
             return {};
         clients.push_back(std::move(client));
     }

@@ -1,6 +1,7 @@
 // Broken and hostile clients against a real server on loopback. After each case the server must
 // still answer a fresh client, the bystanders (alice and bob in #room) must have got every line
 // meant for them, and memory must have stayed bounded.
+#include "protocol/numerics.h"
 #include "serverlib/chatserver.h"
 #include "tests/support/rawclient.h"
 
@@ -15,6 +16,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+namespace Numeric = Irc::Numeric;
 using ByteArrays = QList<QByteArray>;
 using Clients = std::vector<std::unique_ptr<RawClient>>;
 
@@ -165,7 +167,7 @@ std::unique_ptr<RawClient> TestHostile::member(const QByteArray &nick)
     if (!client || !client->registerAs(nick))
         return {};
     client->send("JOIN #room");
-    return client->expect("366") ? std::move(client) : nullptr;
+    return client->expect(Numeric::EndOfNames) ? std::move(client) : nullptr;
 }
 
 bool TestHostile::bystandersStillTalk(int lines)
@@ -222,13 +224,13 @@ void TestHostile::nulBytes()
     // Bytes, not text: relayed exactly as sent.
     QCOMPARE(m_bob->expect("PRIVMSG")->param(1), body);
     client->send(QByteArray("NICK n\0l", 8));
-    QCOMPARE(client->expect("432")->param(1), QByteArray("n\0l", 3));
+    QCOMPARE(client->expect(Numeric::ErroneousNickname)->param(1), QByteArray("n\0l", 3));
     client->send(QByteArray("JOIN #a\0b", 9));
-    QCOMPARE(client->expect("403")->param(1), QByteArray("#a\0b", 4));
+    QCOMPARE(client->expect(Numeric::NoSuchChannel)->param(1), QByteArray("#a\0b", 4));
     client->send(QByteArray("\0\0\0", 3));
-    QCOMPARE(client->expect("421")->param(1), QByteArray("\0\0\0", 3));
+    QCOMPARE(client->expect(Numeric::UnknownCommand)->param(1), QByteArray("\0\0\0", 3));
     client->send(QByteArray("PRIVMSG\0#room :hidden", 21)); // not a PRIVMSG command at all
-    QVERIFY(client->expect("421"));
+    QVERIFY(client->expect(Numeric::UnknownCommand));
 }
 
 void TestHostile::invalidUtf8()
@@ -239,9 +241,9 @@ void TestHostile::invalidUtf8()
     client->send("PRIVMSG #room :" + garbage);
     QCOMPARE(m_bob->expect("PRIVMSG")->param(1), garbage);
     client->send("NICK \xc3\xa9t\xc3\xa9");
-    QVERIFY(client->expect("432"));
+    QVERIFY(client->expect(Numeric::ErroneousNickname));
     client->send("JOIN #caf\xc3");
-    QCOMPARE(client->expect("366")->param(1), QByteArray("#caf\xc3"));
+    QCOMPARE(client->expect(Numeric::EndOfNames)->param(1), QByteArray("#caf\xc3"));
     // The longest line a client may send, all of it continuation bytes: the relay adds the
     // sender's prefix, so it has to cut, and must cut near the limit, not lose the message.
     const QByteArray continuation(495, '\x80');
@@ -271,7 +273,7 @@ void TestHostile::megabyteLine()
     auto talker = member("talker");
     QVERIFY(talker);
     talker->send("PRIVMSG #room :" + QByteArray(600, 'y'));
-    QVERIFY(talker->expect("417"));
+    QVERIFY(talker->expect(Numeric::InputTooLong));
     talker->send("PRIVMSG #room :short again");
     QCOMPARE(m_bob->expect("PRIVMSG")->param(1), QByteArray("short again"));
 }
@@ -327,7 +329,7 @@ void TestHostile::peerThatNeverReadsWhileOthersFlood()
     QVERIFY(stalled);
     QVERIFY(stalled->registerAs("stalled"));
     stalled->send("JOIN #room");
-    QVERIFY(stalled->expect("366"));
+    QVERIFY(stalled->expect(Numeric::EndOfNames));
     stalled->setReading(false);
     QVERIFY(m_alice->expect("JOIN")); // stalled's
     QVERIFY(m_bob->expect("JOIN"));

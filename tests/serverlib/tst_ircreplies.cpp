@@ -1,8 +1,11 @@
 // What the server answers, line by line: registration, the welcome burst, every error numeric.
+#include "protocol/numerics.h"
 #include "serverlib/chatserver.h"
 #include "tests/support/rawclient.h"
 
 #include <QTest>
+
+namespace Numeric = Irc::Numeric;
 
 using ByteArrays = QList<QByteArray>;
 
@@ -47,7 +50,7 @@ void TestIrcReplies::initTestCase()
     m_owner = registered("owner");
     QVERIFY(m_owner);
     m_owner->send("JOIN #other");
-    QVERIFY(m_owner->expect("366"));
+    QVERIFY(m_owner->expect(Numeric::EndOfNames));
 }
 
 void TestIrcReplies::cleanupTestCase()
@@ -70,7 +73,8 @@ void TestIrcReplies::welcomeBurstInOrder()
     QVERIFY(client.connectTo(port()));
     client.send("NICK Alice");
     client.send("USER alice 0 * :Alice Liddell");
-    const ByteArrays expected {"001", "002", "003", "004", "005", "422"};
+    const ByteArrays expected {Numeric::Welcome, Numeric::YourHost, Numeric::Created,
+                               Numeric::MyInfo,  Numeric::ISupport, Numeric::NoMotd};
     for (const QByteArray &numeric : expected) {
         QTRY_VERIFY(!client.pending().isEmpty());
         const Irc::IrcMessage message = client.pending().constFirst();
@@ -92,10 +96,10 @@ void TestIrcReplies::motdWhenConfigured()
     QVERIFY(client.connectTo(server.serverPort()));
     client.send("NICK m");
     client.send("USER m 0 * :m");
-    QVERIFY(client.expect("375"));
-    QCOMPARE(client.expect("372")->param(1), QByteArray("- first"));
-    QCOMPARE(client.expect("372")->param(1), QByteArray("- 第二"));
-    QVERIFY(client.expect("376"));
+    QVERIFY(client.expect(Numeric::MotdStart));
+    QCOMPARE(client.expect(Numeric::Motd)->param(1), QByteArray("- first"));
+    QCOMPARE(client.expect(Numeric::Motd)->param(1), QByteArray("- 第二"));
+    QVERIFY(client.expect(Numeric::EndOfMotd));
 }
 
 void TestIrcReplies::capNegotiationHoldsRegistration()
@@ -111,10 +115,10 @@ void TestIrcReplies::capNegotiationHoldsRegistration()
     client.send("CAP REQ :multi-prefix");
     auto nak = client.expect("CAP");
     QCOMPARE(nak->params, (ByteArrays {"*", "NAK", "multi-prefix"}));
-    QVERIFY(!client.expect("001", 200)); // held until CAP END
+    QVERIFY(!client.expect(Numeric::Welcome, 200)); // held until CAP END
     client.send("CAP END");
-    QVERIFY(client.expect("001"));
-    QVERIFY(client.expect("422"));
+    QVERIFY(client.expect(Numeric::Welcome));
+    QVERIFY(client.expect(Numeric::NoMotd));
 }
 
 void TestIrcReplies::commandsBeforeRegistrationGet451_data()
@@ -132,7 +136,7 @@ void TestIrcReplies::commandsBeforeRegistrationGet451()
     RawClient client;
     QVERIFY(client.connectTo(port()));
     client.send(line);
-    auto reply = client.expect("451");
+    auto reply = client.expect(Numeric::NotRegistered);
     QVERIFY(reply);
     QCOMPARE(reply->params, (ByteArrays {"*", "You have not registered"}));
     client.send("PING :still-there"); // allowed before registration
@@ -148,54 +152,69 @@ void TestIrcReplies::errorReplies_data()
 
     const ByteArrays none;
     QTest::newRow("401 no such nick")
-        << none << QByteArray("PRIVMSG nobody :hi") << QByteArray("401")
+        << none << QByteArray("PRIVMSG nobody :hi") << QByteArray(Numeric::NoSuchNick)
         << ByteArrays {"nobody", "No such nick/channel"};
     QTest::newRow("401 no such channel")
-        << none << QByteArray("PRIVMSG #void :hi") << QByteArray("401")
+        << none << QByteArray("PRIVMSG #void :hi") << QByteArray(Numeric::NoSuchNick)
         << ByteArrays {"#void", "No such nick/channel"};
-    QTest::newRow("403 part unknown") << none << QByteArray("PART #void") << QByteArray("403")
-                                      << ByteArrays {"#void", "No such channel"};
-    QTest::newRow("403 bad channel name") << none << QByteArray("JOIN nohash") << QByteArray("403")
-                                          << ByteArrays {"nohash", "No such channel"};
+    QTest::newRow("403 part unknown")
+        << none << QByteArray("PART #void") << QByteArray(Numeric::NoSuchChannel)
+        << ByteArrays {"#void", "No such channel"};
+    QTest::newRow("403 bad channel name")
+        << none << QByteArray("JOIN nohash") << QByteArray(Numeric::NoSuchChannel)
+        << ByteArrays {"nohash", "No such channel"};
     QTest::newRow("404 not a member")
-        << none << QByteArray("PRIVMSG #other :hi") << QByteArray("404")
+        << none << QByteArray("PRIVMSG #other :hi") << QByteArray(Numeric::CannotSendToChan)
         << ByteArrays {"#other", "Cannot send to channel"};
     QTest::newRow("409 ping without token")
-        << none << QByteArray("PING") << QByteArray("409") << ByteArrays {"No origin specified"};
-    QTest::newRow("411 no recipient") << none << QByteArray("PRIVMSG") << QByteArray("411")
-                                      << ByteArrays {"No recipient given (PRIVMSG)"};
-    QTest::newRow("412 no text") << none << QByteArray("PRIVMSG #other") << QByteArray("412")
+        << none << QByteArray("PING") << QByteArray(Numeric::NoOrigin)
+        << ByteArrays {"No origin specified"};
+    QTest::newRow("411 no recipient")
+        << none << QByteArray("PRIVMSG") << QByteArray(Numeric::NoRecipient)
+        << ByteArrays {"No recipient given (PRIVMSG)"};
+    QTest::newRow("412 no text") << none << QByteArray("PRIVMSG #other")
+                                 << QByteArray(Numeric::NoTextToSend)
                                  << ByteArrays {"No text to send"};
-    QTest::newRow("421 unknown") << none << QByteArray("FROB x") << QByteArray("421")
+    QTest::newRow("421 unknown") << none << QByteArray("FROB x")
+                                 << QByteArray(Numeric::UnknownCommand)
                                  << ByteArrays {"FROB", "Unknown command"};
-    QTest::newRow("431 no nick") << none << QByteArray("NICK") << QByteArray("431")
+    QTest::newRow("431 no nick") << none << QByteArray("NICK")
+                                 << QByteArray(Numeric::NoNicknameGiven)
                                  << ByteArrays {"No nickname given"};
-    QTest::newRow("432 bad nick") << none << QByteArray("NICK 9lives") << QByteArray("432")
+    QTest::newRow("432 bad nick") << none << QByteArray("NICK 9lives")
+                                  << QByteArray(Numeric::ErroneousNickname)
                                   << ByteArrays {"9lives", "Erroneous nickname"};
-    QTest::newRow("433 nick taken") << none << QByteArray("NICK owner") << QByteArray("433")
-                                    << ByteArrays {"owner", "Nickname is already in use"};
+    QTest::newRow("433 nick taken")
+        << none << QByteArray("NICK owner") << QByteArray(Numeric::NicknameInUse)
+        << ByteArrays {"owner", "Nickname is already in use"};
     QTest::newRow("433 nick taken other case")
-        << none << QByteArray("NICK OWNER") << QByteArray("433")
+        << none << QByteArray("NICK OWNER") << QByteArray(Numeric::NicknameInUse)
         << ByteArrays {"OWNER", "Nickname is already in use"};
-    QTest::newRow("442 part not member") << none << QByteArray("PART #other") << QByteArray("442")
-                                         << ByteArrays {"#other", "You're not on that channel"};
-    QTest::newRow("442 topic not member")
-        << none << QByteArray("TOPIC #other :x") << QByteArray("442")
+    QTest::newRow("442 part not member")
+        << none << QByteArray("PART #other") << QByteArray(Numeric::NotOnChannel)
         << ByteArrays {"#other", "You're not on that channel"};
-    QTest::newRow("461 join") << none << QByteArray("JOIN") << QByteArray("461")
+    QTest::newRow("442 topic not member")
+        << none << QByteArray("TOPIC #other :x") << QByteArray(Numeric::NotOnChannel)
+        << ByteArrays {"#other", "You're not on that channel"};
+    QTest::newRow("461 join") << none << QByteArray("JOIN") << QByteArray(Numeric::NeedMoreParams)
                               << ByteArrays {"JOIN", "Not enough parameters"};
-    QTest::newRow("461 topic") << none << QByteArray("TOPIC") << QByteArray("461")
+    QTest::newRow("461 topic") << none << QByteArray("TOPIC") << QByteArray(Numeric::NeedMoreParams)
                                << ByteArrays {"TOPIC", "Not enough parameters"};
-    QTest::newRow("462 user again") << none << QByteArray("USER a 0 * :a") << QByteArray("462")
-                                    << ByteArrays {"You may not reregister"};
-    QTest::newRow("462 pass again") << none << QByteArray("PASS x") << QByteArray("462")
-                                    << ByteArrays {"You may not reregister"};
-    QTest::newRow("482 mode change") << none << QByteArray("MODE #other +m") << QByteArray("482")
-                                     << ByteArrays {"#other", "You're not channel operator"};
-    QTest::newRow("501 unknown umode") << none << QByteArray("MODE %me +z") << QByteArray("501")
-                                       << ByteArrays {"Unknown MODE flag"};
-    QTest::newRow("502 other's modes") << none << QByteArray("MODE owner +i") << QByteArray("502")
-                                       << ByteArrays {"Cant change mode for other users"};
+    QTest::newRow("462 user again")
+        << none << QByteArray("USER a 0 * :a") << QByteArray(Numeric::AlreadyRegistered)
+        << ByteArrays {"You may not reregister"};
+    QTest::newRow("462 pass again")
+        << none << QByteArray("PASS x") << QByteArray(Numeric::AlreadyRegistered)
+        << ByteArrays {"You may not reregister"};
+    QTest::newRow("482 mode change")
+        << none << QByteArray("MODE #other +m") << QByteArray(Numeric::ChanOpPrivsNeeded)
+        << ByteArrays {"#other", "You're not channel operator"};
+    QTest::newRow("501 unknown umode")
+        << none << QByteArray("MODE %me +z") << QByteArray(Numeric::UModeUnknownFlag)
+        << ByteArrays {"Unknown MODE flag"};
+    QTest::newRow("502 other's modes")
+        << none << QByteArray("MODE owner +i") << QByteArray(Numeric::UsersDontMatch)
+        << ByteArrays {"Cant change mode for other users"};
 }
 
 void TestIrcReplies::errorReplies()
@@ -224,13 +243,17 @@ void TestIrcReplies::queries_data()
     QTest::addColumn<QByteArray>("line");
     QTest::addColumn<ByteArrays>("numerics"); // in order, the last ends the reply
 
-    QTest::newRow("names") << QByteArray("NAMES #q") << ByteArrays {"353", "366"};
-    QTest::newRow("who") << QByteArray("WHO #q") << ByteArrays {"352", "315"};
-    QTest::newRow("mode query") << QByteArray("MODE #q") << ByteArrays {"324", "329"};
-    QTest::newRow("ban list") << QByteArray("MODE #q b") << ByteArrays {"368"};
-    QTest::newRow("list") << QByteArray("LIST") << ByteArrays {"321", "322", "323"};
-    QTest::newRow("topic unset") << QByteArray("TOPIC #q") << ByteArrays {"331"};
-    QTest::newRow("user mode") << QByteArray("MODE %me") << ByteArrays {"221"};
+    QTest::newRow("names") << QByteArray("NAMES #q")
+                           << ByteArrays {Numeric::NamReply, Numeric::EndOfNames};
+    QTest::newRow("who") << QByteArray("WHO #q")
+                         << ByteArrays {Numeric::WhoReply, Numeric::EndOfWho};
+    QTest::newRow("mode query") << QByteArray("MODE #q")
+                                << ByteArrays {Numeric::ChannelModeIs, Numeric::CreationTime};
+    QTest::newRow("ban list") << QByteArray("MODE #q b") << ByteArrays {Numeric::EndOfBanList};
+    QTest::newRow("list") << QByteArray("LIST")
+                          << ByteArrays {Numeric::ListStart, Numeric::List, Numeric::ListEnd};
+    QTest::newRow("topic unset") << QByteArray("TOPIC #q") << ByteArrays {Numeric::NoTopic};
+    QTest::newRow("user mode") << QByteArray("MODE %me") << ByteArrays {Numeric::UModeIs};
 }
 
 void TestIrcReplies::queries()
@@ -241,15 +264,16 @@ void TestIrcReplies::queries()
     auto client = registered(nick);
     QVERIFY(client);
     client->send("JOIN #q");
-    QVERIFY(client->expect("366"));
+    QVERIFY(client->expect(Numeric::EndOfNames));
     client->send(QByteArray(line).replace("%me", nick));
     for (const QByteArray &numeric : numerics) {
         // In order; LIST may show other tests' channels around ours.
         auto reply = client->expectMatch([&numeric](const Irc::IrcMessage &m) {
-            return m.command == numeric && (numeric != "322" || m.param(1) == "#q");
+            return m.command == numeric && (numeric != Numeric::List || m.param(1) == "#q");
         });
         QVERIFY2(reply, numeric.constData());
-        if (numeric != "221" && numeric != "321" && numeric != "323")
+        if (numeric != Numeric::UModeIs && numeric != Numeric::ListStart
+            && numeric != Numeric::ListEnd)
             QVERIFY(reply->params.contains("#q"));
     }
 }
@@ -260,7 +284,7 @@ void TestIrcReplies::overlongLineGets417AndTheNextLineWorks()
     QVERIFY(client);
     client->sendRaw("PRIVMSG #x :" + QByteArray(600, 'a') + "\r\n");
     client->send("PING :after");
-    auto reply = client->expect("417");
+    auto reply = client->expect(Numeric::InputTooLong);
     QVERIFY(reply);
     QCOMPARE(reply->params, (ByteArrays {"longwinded", "Input line was too long"}));
     QCOMPARE(client->expect("PONG")->param(1), QByteArray("after"));
@@ -306,7 +330,8 @@ void TestIrcReplies::passwordIsChecked()
     }
     client.send("NICK intruder");
     client.send("USER i 0 * :i");
-    QCOMPARE(client.expect("464")->params, (ByteArrays {"*", "Password incorrect"}));
+    QCOMPARE(client.expect(Numeric::PasswordMismatch)->params,
+             (ByteArrays {"*", "Password incorrect"}));
     QVERIFY(client.expect("ERROR"));
     QVERIFY(client.waitForDisconnected());
 }
@@ -318,11 +343,11 @@ void TestIrcReplies::nicknameTakenBeforeRegistration()
     RawClient client;
     QVERIFY(client.connectTo(port()));
     client.send("NICK Holder");
-    QCOMPARE(client.expect("433")->params,
+    QCOMPARE(client.expect(Numeric::NicknameInUse)->params,
              (ByteArrays {"*", "Holder", "Nickname is already in use"}));
     client.send("NICK holder2");
     client.send("USER h 0 * :h");
-    QCOMPARE(client.expect("001")->param(0), QByteArray("holder2"));
+    QCOMPARE(client.expect(Numeric::Welcome)->param(0), QByteArray("holder2"));
 }
 
 QTEST_GUILESS_MAIN(TestIrcReplies)

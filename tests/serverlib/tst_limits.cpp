@@ -1,5 +1,6 @@
 // The limits of ServerLimits against a real server on loopback: caps on clients and channels,
 // flood control, server pings. Hostile traffic itself, including a flood, is tst_hostile's.
+#include "protocol/numerics.h"
 #include "serverlib/chatserver.h"
 #include "serverlib/floodbucket.h"
 #include "tests/support/rawclient.h"
@@ -9,6 +10,8 @@
 #include <QTimer>
 
 #include <memory>
+
+namespace Numeric = Irc::Numeric;
 
 using ByteArrays = QList<QByteArray>;
 Q_DECLARE_METATYPE(Server::ServerLimits)
@@ -205,8 +208,8 @@ void TestLimits::burstWithinTheBucketIsDeliveredAtOnce()
     QVERIFY(sender && reader);
     sender->send("JOIN #burst");
     reader->send("JOIN #burst");
-    QVERIFY(reader->expect("366"));
-    QVERIFY(sender->expect("366"));
+    QVERIFY(reader->expect(Numeric::EndOfNames));
+    QVERIFY(sender->expect(Numeric::EndOfNames));
     for (int i = 0; i < 10; ++i)
         sender->send("PRIVMSG #burst :line " + QByteArray::number(i));
     sender->send("PING :after");
@@ -227,9 +230,9 @@ void TestLimits::pasteBeyondTheBucketIsSlowedNotDropped()
     auto reader = registered(server, "reader");
     QVERIFY(sender && reader);
     sender->send("JOIN #paste");
-    QVERIFY(sender->expect("366"));
+    QVERIFY(sender->expect(Numeric::EndOfNames));
     reader->send("JOIN #paste");
-    QVERIFY(reader->expect("366"));
+    QVERIFY(reader->expect(Numeric::EndOfNames));
     constexpr int Lines = 60; // about 1.5 s at 40 lines a second
     for (int i = 0; i < Lines; ++i)
         sender->send("PRIVMSG #paste :" + QByteArray::number(i));
@@ -296,8 +299,8 @@ void TestLimits::noLimitsLiftsCapsAndFloodControl()
     auto reader = registered(server, "reader");
     QVERIFY(sender && reader);
     reader->send("JOIN #a,#b");
-    QVERIFY(reader->expect("366"));
-    QVERIFY(reader->expect("366"));
+    QVERIFY(reader->expect(Numeric::EndOfNames));
+    QVERIFY(reader->expect(Numeric::EndOfNames));
     constexpr int Lines = 200;
     for (int i = 0; i < Lines; ++i)
         sender->send("PRIVMSG reader :" + QByteArray::number(i));
@@ -313,16 +316,16 @@ void TestLimits::channelsPerClientAreCapped()
     auto client = registered(server, "joiner");
     QVERIFY(client);
     client->send("JOIN #a,#b,#c");
-    QVERIFY(client->expect("366"));
-    QVERIFY(client->expect("366"));
-    const std::optional<Irc::IrcMessage> tooMany = client->expect("405");
+    QVERIFY(client->expect(Numeric::EndOfNames));
+    QVERIFY(client->expect(Numeric::EndOfNames));
+    const std::optional<Irc::IrcMessage> tooMany = client->expect(Numeric::TooManyChannels);
     QVERIFY(tooMany);
     QCOMPARE(tooMany->params, (ByteArrays {"joiner", "#c", "You have joined too many channels"}));
     client->send("JOIN #a"); // already there: not refused, nothing happens
     client->send("PART #a");
     QVERIFY(client->expect("PART"));
     client->send("JOIN #c");
-    QCOMPARE(client->expect("366")->param(1), QByteArray("#c"));
+    QCOMPARE(client->expect(Numeric::EndOfNames)->param(1), QByteArray("#c"));
 }
 
 void TestLimits::idleClientIsPingedAndDroppedWithoutPong()
@@ -341,9 +344,9 @@ void TestLimits::idleClientIsPingedAndDroppedWithoutPong()
     connect(&keepAlive, &QTimer::timeout, witness.get(), [&] { witness->send("PONG :awake"); });
     keepAlive.start(50);
     sleeper->send("JOIN #night");
-    QVERIFY(sleeper->expect("366"));
+    QVERIFY(sleeper->expect(Numeric::EndOfNames));
     witness->send("JOIN #night");
-    QVERIFY(witness->expect("366"));
+    QVERIFY(witness->expect(Numeric::EndOfNames));
 
     const std::optional<Irc::IrcMessage> ping = sleeper->expect("PING");
     QVERIFY(ping);

@@ -1,6 +1,7 @@
 // stop() with a thousand clients connected: every thread joined, every line the server accepted
 // delivered before each client's ERROR. How long it takes is printed, not asserted: speed is for
 // benchmarks (see scripts/bench), never a timed assertion here.
+#include "protocol/numerics.h"
 #include "serverlib/chatserver.h"
 #include "tests/support/rawclient.h"
 
@@ -10,6 +11,8 @@
 #include <memory>
 
 #include <sys/resource.h>
+
+namespace Numeric = Irc::Numeric;
 
 using Clients = std::vector<std::unique_ptr<RawClient>>;
 
@@ -99,8 +102,9 @@ bool TestShutdownAtScale::startWithClients(Server::ChatServer &server)
                               + "\r\n");
     }
     // Once every client has its NAMES, every channel is complete.
-    return std::all_of(m_clients.cbegin(), m_clients.cend(),
-                       [](const auto &client) { return client->expect("366", 30'000); })
+    return std::all_of(
+               m_clients.cbegin(), m_clients.cend(),
+               [](const auto &client) { return client->expect(Numeric::EndOfNames, 30'000); })
         && server.clientCount() == ClientCount;
 }
 

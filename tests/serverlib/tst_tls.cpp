@@ -2,6 +2,7 @@
 // certificate (and nothing else they would not trust anyway), and the ways it can go wrong.
 #include "clientlib/chatclient.h"
 #include "protocol/linesplitter.h"
+#include "protocol/numerics.h"
 #include "serverlib/chatserver.h"
 #include "tests/support/rawclient.h"
 #include "tests/support/testcertificate.h"
@@ -15,6 +16,8 @@
 #include <QTest>
 
 #include <memory>
+
+namespace Numeric = Irc::Numeric;
 
 namespace {
 
@@ -130,9 +133,9 @@ void TestTls::clientsChatOverTls()
     for (auto [client, nick] : {std::pair {&alice, "alice"}, std::pair {&bob, "bob"}}) {
         client->send(QByteArray("NICK ") + nick);
         client->send(QByteArray("USER ") + nick + " 0 * :" + nick);
-        QVERIFY(client->expect("001"));
+        QVERIFY(client->expect(Numeric::Welcome));
         client->send("JOIN #secret");
-        QVERIFY(client->expect("366"));
+        QVERIFY(client->expect(Numeric::EndOfNames));
     }
     alice.send("PRIVMSG #secret :only over TLS 你好");
     const std::optional<Irc::IrcMessage> message = bob.expect("PRIVMSG");
@@ -177,10 +180,10 @@ void TestTls::nonReadingTlsClientHitsTheSendQueue()
     QVERIFY(talker.connectTo(m_server->serverPort(), m_certificate));
     stalled.send("NICK stalled");
     stalled.send("USER s 0 * :s");
-    QVERIFY(stalled.expect("001"));
+    QVERIFY(stalled.expect(Numeric::Welcome));
     talker.send("NICK talker");
     talker.send("USER t 0 * :t");
-    QVERIFY(talker.expect("001"));
+    QVERIFY(talker.expect(Numeric::Welcome));
     // The stalled client stops reading: Qt keeps at most 4 KiB for it, the kernel the rest.
     stalled.socket().setReadBufferSize(4096);
     disconnect(&stalled.socket(), &QSslSocket::readyRead, nullptr, nullptr);
@@ -198,7 +201,7 @@ void TestTls::nonReadingTlsClientHitsTheSendQueue()
     }
     QTRY_COMPARE(m_server->clientCount(), 1);
     talker.send("PRIVMSG stalled :gone?");
-    QCOMPARE(talker.expect("401")->param(1), QByteArray("stalled"));
+    QCOMPARE(talker.expect(Numeric::NoSuchNick)->param(1), QByteArray("stalled"));
 }
 
 void TestTls::badCertificateOrKeyIsAClearStartError_data()

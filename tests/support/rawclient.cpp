@@ -1,6 +1,10 @@
 #include "tests/support/rawclient.h"
 
+#include "protocol/numerics.h"
+
 #include <QTest>
+
+namespace Numeric = Irc::Numeric;
 
 RawClient::RawClient(QObject *parent) : QObject(parent)
 {
@@ -17,8 +21,9 @@ bool RawClient::registerAs(const QByteArray &nick)
 {
     send("NICK " + nick);
     send("USER " + nick + " 0 * :Test " + nick);
-    return expectMatch(
-               [](const Irc::IrcMessage &m) { return m.command == "376" || m.command == "422"; })
+    return expectMatch([](const Irc::IrcMessage &m) {
+               return m.command == Numeric::EndOfMotd || m.command == Numeric::NoMotd;
+           })
         .has_value();
 }
 
