@@ -14,6 +14,19 @@ void applyPrefix(ISupport &support, QByteArrayView value)
     support.prefixSymbols = value.sliced(close + 1).toByteArray();
 }
 
+void applyChannelModes(ISupport &support, QByteArrayView value)
+{
+    // CHANMODES=b,k,l,imnst; servers may add groups after the fourth, which are ignored.
+    const QList<QByteArray> groups = value.toByteArray().split(',');
+    support.channelModes = {groups.value(0), groups.value(1), groups.value(2), groups.value(3)};
+}
+
+qsizetype positiveNumber(QByteArrayView value, qsizetype fallback)
+{
+    const qsizetype number = value.toLongLong();
+    return number > 0 ? number : fallback;
+}
+
 } // namespace
 
 void ISupport::apply(const QList<QByteArray> &tokens)
@@ -25,20 +38,45 @@ void ISupport::apply(const QList<QByteArray> &tokens)
             = equals < 0 ? QByteArrayView() : QByteArrayView(token).sliced(equals + 1);
         if (key == "PREFIX")
             applyPrefix(*this, value);
+        else if (key == "CHANMODES")
+            applyChannelModes(*this, value);
         else if (key == "CHANTYPES")
             channelTypes = value.toByteArray();
         else if (key == "CASEMAPPING")
             caseMapping = Irc::caseMappingFromToken(value);
-        else if (key == "NICKLEN" && value.toInt() > 0)
-            nickLength = value.toInt();
+        else if (key == "NICKLEN")
+            nickLength = positiveNumber(value, nickLength);
+        else if (key == "CHANNELLEN")
+            channelLength = positiveNumber(value, channelLength);
+        else if (key == "TOPICLEN")
+            topicLength = positiveNumber(value, topicLength);
         else if (key == "NETWORK")
             network = value.toByteArray();
     }
 }
 
+QList<QByteArray> ISupport::tokens() const
+{
+    const ChannelModes &modes = channelModes;
+    QList<QByteArray> list {
+        "CASEMAPPING=" + Irc::caseMappingToken(caseMapping).toByteArray(),
+        "CHANTYPES=" + channelTypes,
+        "PREFIX=(" + prefixModes + ')' + prefixSymbols,
+        "CHANMODES=" + modes.lists + ',' + modes.withParameter + ',' + modes.withParameterWhenSet
+            + ',' + modes.flags,
+        "NICKLEN=" + QByteArray::number(nickLength),
+        "CHANNELLEN=" + QByteArray::number(channelLength),
+    };
+    if (topicLength > 0)
+        list.append("TOPICLEN=" + QByteArray::number(topicLength));
+    if (!network.isEmpty())
+        list.append("NETWORK=" + network);
+    return list;
+}
+
 bool ISupport::isChannel(QByteArrayView target) const
 {
-    return !target.isEmpty() && channelTypes.contains(target[0]);
+    return Irc::isChannelTarget(target, channelTypes);
 }
 
 QByteArrayView ISupport::stripPrefixes(QByteArrayView nameEntry, QByteArray *symbols) const
@@ -49,6 +87,35 @@ QByteArrayView ISupport::stripPrefixes(QByteArrayView nameEntry, QByteArray *sym
     if (symbols)
         *symbols = nameEntry.first(i).toByteArray();
     return nameEntry.sliced(i);
+}
+
+char ISupport::prefixSymbolFor(char mode) const
+{
+    const qsizetype index = prefixModes.indexOf(mode);
+    return index >= 0 && index < prefixSymbols.size() ? prefixSymbols.at(index) : '\0';
+}
+
+bool ISupport::takesParameter(char mode, bool adding) const
+{
+    const ChannelModes &modes = channelModes;
+    return prefixModes.contains(mode) || modes.lists.contains(mode)
+        || modes.withParameter.contains(mode)
+        || (adding && modes.withParameterWhenSet.contains(mode));
+}
+
+ISupport qtChatSupport()
+{
+    ISupport support;
+    support.prefixModes = QByteArray(1, Irc::OperatorMode);
+    support.prefixSymbols = QByteArray(1, Irc::OperatorPrefix);
+    support.channelModes = {};
+    support.channelTypes = Irc::QtChatChannelTypes;
+    support.caseMapping = Irc::QtChatCaseMapping;
+    support.nickLength = Irc::MaxNickLength;
+    support.channelLength = Irc::MaxChannelLength;
+    support.topicLength = Irc::MaxTopicLength;
+    support.network = "QtChat";
+    return support;
 }
 
 } // namespace Irc

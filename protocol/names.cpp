@@ -58,6 +58,19 @@ CaseMapping caseMappingFromToken(QByteArrayView token)
     return CaseMapping::Rfc1459;
 }
 
+QByteArrayView caseMappingToken(CaseMapping mapping)
+{
+    switch (mapping) {
+    case CaseMapping::Ascii:
+        return "ascii";
+    case CaseMapping::StrictRfc1459:
+        return "strict-rfc1459";
+    case CaseMapping::Rfc1459:
+        break;
+    }
+    return "rfc1459";
+}
+
 bool isValidNick(QByteArrayView nick, qsizetype maxLength)
 {
     if (nick.isEmpty() || nick.size() > maxLength)
@@ -73,13 +86,18 @@ bool isValidNick(QByteArrayView nick, qsizetype maxLength)
 
 bool isValidChannelName(QByteArrayView name, QByteArrayView channelTypes)
 {
-    if (name.size() < 2 || name.size() > MaxChannelLength || !channelTypes.contains(name[0]))
+    if (name.size() < 2 || name.size() > MaxChannelLength || !isChannelTarget(name, channelTypes))
         return false;
     for (char c : name) {
         if (c == ' ' || c == ',' || c == '\a' || c == ':' || c == '\0' || c == '\r' || c == '\n')
             return false;
     }
     return true;
+}
+
+bool isChannelTarget(QByteArrayView target, QByteArrayView channelTypes)
+{
+    return !target.isEmpty() && channelTypes.contains(target[0]);
 }
 
 } // namespace Irc

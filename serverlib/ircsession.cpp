@@ -1,5 +1,6 @@
 #include "serverlib/ircsession.h"
 
+#include "protocol/isupport.h"
 #include "protocol/names.h"
 #include "protocol/numerics.h"
 #include "serverlib/mailbox.h"
@@ -309,10 +310,9 @@ void IrcSession::sendWelcome()
             {QByteArray("Your host is " + serverName() + ", running version " + Version)});
     numeric(Numeric::Created, {QByteArray("This server was created " + m_context.createdAt)});
     numeric(Numeric::MyInfo, {serverName(), Version, "i", "biklmnostv"});
-    numeric(Numeric::ISupport,
-            {"CASEMAPPING=ascii", "CHANTYPES=#", "PREFIX=(ov)@+", "CHANMODES=b,k,l,imnst",
-             "NICKLEN=30", "CHANNELLEN=50", "TOPICLEN=390", "NETWORK=QtChat",
-             "are supported by this server"});
+    // The tokens are middle parameters, so joined by spaces they are one parameter here.
+    static const QByteArray supported = qtChatSupport().tokens().join(' ');
+    numeric(Numeric::ISupport, {supported, "are supported by this server"});
     sendMotd();
 }
 

@@ -13,8 +13,6 @@ namespace Server {
 
 namespace {
 
-constexpr qsizetype MaxTopicLength = 390;
-
 QList<QByteArray> splitList(const QByteArray &list)
 {
     QList<QByteArray> items = list.split(',');
@@ -111,7 +109,7 @@ void IrcSession::relay(const IrcMessage &message, bool isNotice)
 bool IrcSession::relayToTarget(const QByteArray &command, const QByteArray &target,
                                const QByteArray &text, bool isNotice)
 {
-    if (target.startsWith('#')) {
+    if (isChannelTarget(target)) {
         Audience members;
         const Registry::Status status = m_context.registry.channelAudience(id(), target, &members);
         if (status == Registry::Status::Ok) {
@@ -156,7 +154,7 @@ void IrcSession::sendNames(const ChannelView &channel)
         = ':' + serverName() + ' ' + Numeric::NamReply + ' ' + m_nick + " = " + channel.name + " :";
     QByteArray line = head;
     for (const MemberView &member : channel.members) {
-        const QByteArray entry = (member.op ? "@" : "") + member.nick;
+        const QByteArray entry = member.op ? OperatorPrefix + member.nick : member.nick;
         if (line.size() > head.size()
             && line.size() + 1 + entry.size() > IrcMessage::MaxLineBytes - 2) {
             send(line + "\r\n");
@@ -232,7 +230,7 @@ void IrcSession::onWho(const IrcMessage &message)
 
 void IrcSession::onMode(const IrcMessage &message)
 {
-    if (message.param(0).startsWith('#'))
+    if (isChannelTarget(message.param(0)))
         channelMode(message);
     else
         userMode(message);

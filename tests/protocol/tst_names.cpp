@@ -15,6 +15,10 @@ private Q_SLOTS:
     void foldCase_data();
     void foldCase();
     void isupportTokens();
+    void isupportChannelModes_data();
+    void isupportChannelModes();
+    void isupportRoundTrip();
+    void qtChatSupportFollowsTheNameRules();
     void stripPrefixes_data();
     void stripPrefixes();
 };
@@ -105,6 +109,74 @@ void TestNames::isupportTokens()
     QCOMPARE(support.network, QByteArray("QtChat"));
     QVERIFY(support.isChannel("#x"));
     QVERIFY(!support.isChannel("&x"));
+}
+
+void TestNames::isupportChannelModes_data()
+{
+    QTest::addColumn<QByteArray>("token");
+    QTest::addColumn<char>("mode");
+    QTest::addColumn<bool>("whenSet");
+    QTest::addColumn<bool>("whenUnset");
+    const QByteArray ngircd = "CHANMODES=beI,k,l,imMnOPQRstVz";
+    QTest::newRow("list") << ngircd << 'b' << true << true;
+    QTest::newRow("key") << ngircd << 'k' << true << true;
+    QTest::newRow("limit") << ngircd << 'l' << true << false;
+    QTest::newRow("flag") << ngircd << 'm' << false << false;
+    QTest::newRow("status") << ngircd << 'o' << true << true;
+    QTest::newRow("unknown") << ngircd << 'y' << false << false;
+    QTest::newRow("none at all") << QByteArray("CHANMODES=,,,") << 'b' << false << false;
+    QTest::newRow("extra group ignored")
+        << QByteArray("CHANMODES=b,k,l,m,X") << 'X' << false << false;
+}
+
+void TestNames::isupportChannelModes()
+{
+    QFETCH(QByteArray, token);
+    QFETCH(char, mode);
+    QFETCH(bool, whenSet);
+    QFETCH(bool, whenUnset);
+    Irc::ISupport support;
+    support.apply({token});
+    QCOMPARE(support.takesParameter(mode, true), whenSet);
+    QCOMPARE(support.takesParameter(mode, false), whenUnset);
+}
+
+void TestNames::isupportRoundTrip()
+{
+    Irc::ISupport sent;
+    sent.prefixModes = "qov";
+    sent.prefixSymbols = "~@+";
+    sent.channelModes = {"beI", "k", "l", "imnst"};
+    sent.channelTypes = "#&";
+    sent.caseMapping = Irc::CaseMapping::StrictRfc1459;
+    sent.nickLength = 16;
+    sent.channelLength = 64;
+    sent.topicLength = 300;
+    sent.network = "Example";
+    Irc::ISupport received;
+    received.apply(sent.tokens());
+    QCOMPARE(received.tokens(), sent.tokens());
+    QCOMPARE(received.prefixSymbolFor('q'), '~');
+    QCOMPARE(received.prefixSymbolFor('v'), '+');
+    QCOMPARE(received.prefixSymbolFor('b'), '\0');
+}
+
+void TestNames::qtChatSupportFollowsTheNameRules()
+{
+    const Irc::ISupport support = Irc::qtChatSupport();
+    QCOMPARE(support.nickLength, Irc::MaxNickLength);
+    QCOMPARE(support.channelLength, Irc::MaxChannelLength);
+    QVERIFY(Irc::isValidNick(QByteArray(support.nickLength, 'n')));
+    QVERIFY(!Irc::isValidNick(QByteArray(support.nickLength + 1, 'n')));
+    const QByteArray longest
+        = QByteArray(support.channelTypes + QByteArray(support.channelLength - 1, 'c'));
+    QVERIFY(Irc::isValidChannelName(longest));
+    QVERIFY(!Irc::isValidChannelName(QByteArray(longest + 'c')));
+    QCOMPARE(Irc::foldCase("[A]", support.caseMapping), Irc::foldCase("[A]"));
+    // No channel mode takes a parameter: QtChat has none, only the operator status.
+    for (char mode : QByteArrayView("bklimnstv"))
+        QVERIFY2(!support.takesParameter(mode, true), QByteArray(1, mode).constData());
+    QCOMPARE(support.prefixSymbolFor(Irc::OperatorMode), Irc::OperatorPrefix);
 }
 
 void TestNames::stripPrefixes_data()

@@ -1,4 +1,5 @@
 // What the server answers, line by line: registration, the welcome burst, every error numeric.
+#include "protocol/isupport.h"
 #include "protocol/numerics.h"
 #include "serverlib/chatserver.h"
 #include "tests/support/rawclient.h"
@@ -18,6 +19,10 @@ private Q_SLOTS:
     void cleanupTestCase();
 
     void welcomeBurstInOrder();
+    void isupportSaysWhatTheServerDoes();
+    void advertisedLimitsAreEnforced_data();
+    void advertisedLimitsAreEnforced();
+    void topicIsCutToTopicLength();
     void motdWhenConfigured();
     void capNegotiationHoldsRegistration();
     void commandsBeforeRegistrationGet451_data();
@@ -83,6 +88,68 @@ void TestIrcReplies::welcomeBurstInOrder()
         QCOMPARE(message.param(0), QByteArray("Alice"));
         client.expect(numeric);
     }
+}
+
+void TestIrcReplies::isupportSaysWhatTheServerDoes()
+{
+    RawClient client;
+    QVERIFY(client.connectTo(port()));
+    client.send("NICK isupporter");
+    client.send("USER i 0 * :i");
+    const std::optional<Irc::IrcMessage> reply = client.expect(Numeric::ISupport);
+    QVERIFY(reply);
+    // The exact wire form: only the operator status, no channel modes.
+    const ByteArrays expected {"isupporter",     "CASEMAPPING=ascii",
+                               "CHANTYPES=#",    "PREFIX=(o)@",
+                               "CHANMODES=,,,",  "NICKLEN=30",
+                               "CHANNELLEN=50",  "TOPICLEN=390",
+                               "NETWORK=QtChat", "are supported by this server"};
+    QCOMPARE(reply->params, expected);
+
+    Irc::ISupport parsed;
+    parsed.apply(reply->params.mid(1, reply->params.size() - 2));
+    QCOMPARE(parsed.tokens(), Irc::qtChatSupport().tokens());
+    QCOMPARE(parsed.nickLength, Irc::MaxNickLength);
+    QCOMPARE(parsed.channelLength, Irc::MaxChannelLength);
+    QCOMPARE(parsed.topicLength, Irc::MaxTopicLength);
+}
+
+void TestIrcReplies::advertisedLimitsAreEnforced_data()
+{
+    QTest::addColumn<QByteArray>("line");
+    QTest::addColumn<QByteArray>("reply");
+    const QByteArray longestNick(Irc::MaxNickLength, 'n');
+    const QByteArray longestChannel = QByteArray('#' + QByteArray(Irc::MaxChannelLength - 1, 'c'));
+    QTest::newRow("NICKLEN fits") << QByteArray("NICK " + longestNick) << QByteArray("NICK");
+    QTest::newRow("NICKLEN + 1") << QByteArray("NICK " + longestNick + 'n')
+                                 << QByteArray(Numeric::ErroneousNickname);
+    QTest::newRow("CHANNELLEN fits") << QByteArray("JOIN " + longestChannel) << QByteArray("JOIN");
+    QTest::newRow("CHANNELLEN + 1")
+        << QByteArray("JOIN " + longestChannel + 'c') << QByteArray(Numeric::NoSuchChannel);
+    QTest::newRow("CHANTYPES only")
+        << QByteArray("JOIN &local") << QByteArray(Numeric::NoSuchChannel);
+}
+
+void TestIrcReplies::advertisedLimitsAreEnforced()
+{
+    QFETCH(QByteArray, line);
+    QFETCH(QByteArray, reply);
+    auto client = registered("limited" + QByteArray::number(++m_nextNick));
+    QVERIFY(client);
+    client->send(line);
+    QVERIFY2(client->expect(reply), line.constData());
+}
+
+void TestIrcReplies::topicIsCutToTopicLength()
+{
+    auto client = registered("topical");
+    QVERIFY(client);
+    client->send("JOIN #topiclen");
+    QVERIFY(client->expect(Numeric::EndOfNames));
+    client->send("TOPIC #topiclen :" + QByteArray(Irc::MaxTopicLength + 10, 't'));
+    const std::optional<Irc::IrcMessage> topic = client->expect("TOPIC");
+    QVERIFY(topic);
+    QCOMPARE(topic->param(1), QByteArray(Irc::MaxTopicLength, 't'));
 }
 
 void TestIrcReplies::motdWhenConfigured()
