@@ -7,12 +7,8 @@
 #include "protocol/ircmessage.h"
 #include "protocol/linesplitter.h"
 #include "protocol/numerics.h"
-#include "tests/support/ngircdprocess.h"
 #include "tests/support/rawclient.h"
-
-#ifdef QTCHAT_HAVE_SERVERLIB
-#include "serverlib/chatserver.h"
-#endif
+#include "tests/support/testbackend.h"
 
 #include <QElapsedTimer>
 #include <QSignalSpy>
@@ -30,114 +26,6 @@ namespace Numeric = Irc::Numeric;
 namespace {
 
 constexpr int WaitMs = 5000;
-
-// --- backends ---
-
-class Backend
-{
-public:
-    virtual ~Backend() = default;
-    // False with `error` set when the server cannot start; `skip` when it is not installed.
-    virtual bool start(const QByteArray &password, QString *error, bool *skip) = 0;
-    virtual quint16 port() const = 0;
-    // KICK and MODE +o/+v are outside QtChat's protocol subset.
-    virtual bool supportsChannelOps() const { return false; }
-};
-
-class NgircdBackend : public Backend
-{
-public:
-    bool start(const QByteArray &password, QString *error, bool *skip) override
-    {
-        if (!NgircdProcess::isAvailable()) {
-            *skip = true;
-            *error = NgircdProcess::unavailableReason();
-            return false;
-        }
-        m_ngircd.setPassword(password);
-        if (m_ngircd.start())
-            return true;
-        *error = m_ngircd.errorString();
-        return false;
-    }
-    quint16 port() const override { return m_ngircd.port(); }
-    bool supportsChannelOps() const override { return true; }
-
-private:
-    NgircdProcess m_ngircd;
-};
-
-#ifdef QTCHAT_HAVE_SERVERLIB
-class QtChatBackend : public Backend
-{
-public:
-    explicit QtChatBackend(Server::ThreadingModel model) : m_model(model) { }
-    ~QtChatBackend() override { m_server.stop(); }
-    bool start(const QByteArray &password, QString *error, bool *) override
-    {
-        Server::ServerConfig config;
-        config.port = 0;
-        config.threading = m_model;
-        config.password = password;
-        if (m_server.start(config))
-            return true;
-        *error = m_server.startError();
-        return false;
-    }
-    quint16 port() const override { return m_server.serverPort(); }
-
-private:
-    Server::ThreadingModel m_model;
-    Server::ChatServer m_server;
-};
-#endif
-
-struct BackendRow
-{
-    const char *name;
-    std::function<std::unique_ptr<Backend>()> make;
-};
-
-const std::vector<BackendRow> &backendRows()
-{
-    static const std::vector<BackendRow> rows = {
-        {"ngircd",
-         [] {
-             return std::make_unique<NgircdBackend>();
-         }},
-#ifdef QTCHAT_HAVE_SERVERLIB
-        {"qtchat-pool",
-         [] {
-             return std::make_unique<QtChatBackend>(Server::ThreadingModel::Pool);
-         }},
-        {"qtchat-per-connection",
-         [] {
-             return std::make_unique<QtChatBackend>(Server::ThreadingModel::PerConnection);
-         }},
-        {"qtchat-single",
-         [] {
-             return std::make_unique<QtChatBackend>(Server::ThreadingModel::Single);
-         }},
-#endif
-    };
-    return rows;
-}
-
-std::unique_ptr<Backend> makeBackend(QByteArrayView name)
-{
-    for (const BackendRow &row : backendRows()) {
-        if (name == row.name)
-            return row.make();
-    }
-    return nullptr;
-}
-
-void addBackendRows()
-{
-    QTest::addColumn<QString>("backend");
-    for (const BackendRow &row : backendRows())
-        QTest::newRow(row.name) << QString::fromLatin1(row.name);
-}
 
 // --- a client and everything it reported ---
 
@@ -360,41 +248,41 @@ private Q_SLOTS:
     void init();
     void cleanup();
 
-    void registers_data() { addBackendRows(); }
+    void registers_data() { TestBackend::addRows(); }
     void registers();
-    void joinTracksNames_data() { addBackendRows(); }
+    void joinTracksNames_data() { TestBackend::addRows(); }
     void joinTracksNames();
-    void messagesBothWays_data() { addBackendRows(); }
+    void messagesBothWays_data() { TestBackend::addRows(); }
     void messagesBothWays();
-    void privateMessage_data() { addBackendRows(); }
+    void privateMessage_data() { TestBackend::addRows(); }
     void privateMessage();
-    void action_data() { addBackendRows(); }
+    void action_data() { TestBackend::addRows(); }
     void action();
-    void notice_data() { addBackendRows(); }
+    void notice_data() { TestBackend::addRows(); }
     void notice();
-    void nickChangeSeenByOthers_data() { addBackendRows(); }
+    void nickChangeSeenByOthers_data() { TestBackend::addRows(); }
     void nickChangeSeenByOthers();
-    void nickInUseRetriesWithSuffix_data() { addBackendRows(); }
+    void nickInUseRetriesWithSuffix_data() { TestBackend::addRows(); }
     void nickInUseRetriesWithSuffix();
-    void erroneousNickFails_data() { addBackendRows(); }
+    void erroneousNickFails_data() { TestBackend::addRows(); }
     void erroneousNickFails();
-    void topicSetAndSeen_data() { addBackendRows(); }
+    void topicSetAndSeen_data() { TestBackend::addRows(); }
     void topicSetAndSeen();
-    void partAndQuitSeenWithReasons_data() { addBackendRows(); }
+    void partAndQuitSeenWithReasons_data() { TestBackend::addRows(); }
     void partAndQuitSeenWithReasons();
-    void kickSeen_data() { addBackendRows(); }
+    void kickSeen_data() { TestBackend::addRows(); }
     void kickSeen();
-    void modeChangeUpdatesPrefixes_data() { addBackendRows(); }
+    void modeChangeUpdatesPrefixes_data() { TestBackend::addRows(); }
     void modeChangeUpdatesPrefixes();
-    void longMessageArrivesWhole_data() { addBackendRows(); }
+    void longMessageArrivesWhole_data() { TestBackend::addRows(); }
     void longMessageArrivesWhole();
-    void invalidUtf8IsReplaced_data() { addBackendRows(); }
+    void invalidUtf8IsReplaced_data() { TestBackend::addRows(); }
     void invalidUtf8IsReplaced();
-    void password_data() { addBackendRows(); }
+    void password_data() { TestBackend::addRows(); }
     void password();
-    void autoJoinAfterRegistration_data() { addBackendRows(); }
+    void autoJoinAfterRegistration_data() { TestBackend::addRows(); }
     void autoJoinAfterRegistration();
-    void disconnectSendsQuit_data() { addBackendRows(); }
+    void disconnectSendsQuit_data() { TestBackend::addRows(); }
     void disconnectSendsQuit();
 
     // Scripted peer: things a real server will not do on demand.
@@ -407,7 +295,7 @@ private:
     TestUser *registeredUser(const QString &nick);
     bool joinAll(const QString &channel, std::initializer_list<TestUser *> users);
 
-    std::unique_ptr<Backend> m_backend;
+    std::unique_ptr<TestBackend> m_backend;
     std::vector<std::unique_ptr<TestUser>> m_users;
 };
 
@@ -416,7 +304,7 @@ void tst_ChatClient::init()
     const char *row = QTest::currentDataTag();
     if (!row)
         return; // a scripted-peer test
-    m_backend = makeBackend(row);
+    m_backend = TestBackend::make(row);
     QVERIFY2(m_backend, row);
     QString error;
     bool skip = false;
@@ -752,7 +640,7 @@ void tst_ChatClient::invalidUtf8IsReplaced()
 void tst_ChatClient::password()
 {
     QFETCH(QString, backend);
-    std::unique_ptr<Backend> guarded = makeBackend(backend.toLatin1());
+    std::unique_ptr<TestBackend> guarded = TestBackend::make(backend.toLatin1());
     QString error;
     bool skip = false;
     QVERIFY2(guarded->start("sesame", &error, &skip), qPrintable(error));

@@ -1,0 +1,81 @@
+#include "tests/support/testbackend.h"
+
+#include <QTest>
+
+#include <functional>
+#include <vector>
+
+namespace {
+
+struct BackendRow
+{
+    const char *name;
+    std::function<std::unique_ptr<TestBackend>()> make;
+};
+
+const std::vector<BackendRow> &backendRows()
+{
+    static const std::vector<BackendRow> rows = {
+        {"ngircd",
+         [] {
+             return std::make_unique<NgircdBackend>();
+         }},
+        {"qtchat-pool",
+         [] {
+             return std::make_unique<QtChatBackend>(Server::ThreadingModel::Pool);
+         }},
+        {"qtchat-per-connection",
+         [] {
+             return std::make_unique<QtChatBackend>(Server::ThreadingModel::PerConnection);
+         }},
+        {"qtchat-single",
+         [] {
+             return std::make_unique<QtChatBackend>(Server::ThreadingModel::Single);
+         }},
+    };
+    return rows;
+}
+
+} // namespace
+
+void TestBackend::addRows()
+{
+    QTest::addColumn<QString>("backend");
+    for (const BackendRow &row : backendRows())
+        QTest::newRow(row.name) << QString::fromLatin1(row.name);
+}
+
+std::unique_ptr<TestBackend> TestBackend::make(QByteArrayView row)
+{
+    for (const BackendRow &candidate : backendRows()) {
+        if (row == candidate.name)
+            return candidate.make();
+    }
+    return nullptr;
+}
+
+bool NgircdBackend::start(const QByteArray &password, QString *error, bool *skip)
+{
+    if (!NgircdProcess::isAvailable()) {
+        *skip = true;
+        *error = NgircdProcess::unavailableReason();
+        return false;
+    }
+    m_ngircd.setPassword(password);
+    if (m_ngircd.start())
+        return true;
+    *error = m_ngircd.errorString();
+    return false;
+}
+
+bool QtChatBackend::start(const QByteArray &password, QString *error, bool *)
+{
+    Server::ServerConfig config;
+    config.port = 0;
+    config.threading = m_model;
+    config.password = password;
+    if (m_server.start(config))
+        return true;
+    *error = m_server.startError();
+    return false;
+}

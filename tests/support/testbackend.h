@@ -1,0 +1,51 @@
+#pragma once
+
+#include "serverlib/chatserver.h"
+#include "tests/support/ngircdprocess.h"
+
+#include <QByteArray>
+#include <QString>
+
+#include <memory>
+
+// An IRC server for a client test to talk to: a real ngircd, or the in-process QtChat server
+// in one threading model. Data-driven client tests run once per backend row.
+class TestBackend
+{
+public:
+    virtual ~TestBackend() = default;
+    // False with `error` set when the server cannot start; `skip` when it is not installed.
+    virtual bool start(const QByteArray &password, QString *error, bool *skip) = 0;
+    virtual quint16 port() const = 0;
+    // KICK and MODE +o/+v are outside QtChat's protocol subset.
+    virtual bool supportsChannelOps() const { return false; }
+
+    // The rows "ngircd", "qtchat-pool", "qtchat-per-connection", "qtchat-single".
+    static void addRows();
+    // nullptr for an unknown row name.
+    static std::unique_ptr<TestBackend> make(QByteArrayView row);
+};
+
+class NgircdBackend : public TestBackend
+{
+public:
+    bool start(const QByteArray &password, QString *error, bool *skip) override;
+    quint16 port() const override { return m_ngircd.port(); }
+    bool supportsChannelOps() const override { return true; }
+
+private:
+    NgircdProcess m_ngircd;
+};
+
+class QtChatBackend : public TestBackend
+{
+public:
+    explicit QtChatBackend(Server::ThreadingModel model) : m_model(model) { }
+    ~QtChatBackend() override { m_server.stop(); }
+    bool start(const QByteArray &password, QString *error, bool *skip) override;
+    quint16 port() const override { return m_server.serverPort(); }
+
+private:
+    Server::ThreadingModel m_model;
+    Server::ChatServer m_server;
+};
