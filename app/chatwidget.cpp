@@ -45,7 +45,6 @@ void ChatWidget::connectClient()
     connect(m_client, &Client::ChatClient::userQuit, this, &ChatWidget::showQuit);
     connect(m_client, &Client::ChatClient::nickChanged, this, &ChatWidget::showNickChange);
     connect(m_client, &Client::ChatClient::topicChanged, this, &ChatWidget::showTopic);
-    connect(m_client, &Client::ChatClient::namesChanged, this, &ChatWidget::refreshMembers);
     connect(m_client, &Client::ChatClient::statusMessage, m_status, &ConversationView::appendEvent);
     connect(m_client, &Client::ChatClient::errorOccurred, this, &ChatWidget::showProblem);
     connect(m_client, &Client::ChatClient::serverError, this,
@@ -183,6 +182,8 @@ void ChatWidget::showJoin(const QString &channel, const QString &nick, bool self
 {
     if (self) {
         ConversationView *view = openConversation(channel, ConversationView::Kind::Channel);
+        Client::ChannelModel *channels = m_client->channelModel();
+        view->showMembers(channels, channels->channelIndex(channel));
         m_tabs->setCurrentWidget(view);
         view->appendEvent(tr("You joined %1.").arg(channel));
         return;
@@ -239,12 +240,6 @@ void ChatWidget::showTopic(const QString &channel, const QString &topic, const Q
     view->setTopic(topic);
     if (!setBy.isEmpty())
         view->appendEvent(tr("%1 set the topic: %2").arg(setBy, topic));
-}
-
-void ChatWidget::refreshMembers(const QString &channel)
-{
-    if (ConversationView *view = conversation(channel))
-        view->setMembers(m_client->channel(channel).members());
 }
 
 void ChatWidget::showProblem(const QString &text)

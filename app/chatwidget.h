@@ -52,7 +52,6 @@ private:
     void showQuit(const QString &nick, const QString &reason, const QStringList &channels);
     void showNickChange(const QString &oldNick, const QString &newNick, bool self);
     void showTopic(const QString &channel, const QString &topic, const QString &setBy);
-    void refreshMembers(const QString &channel);
     void showProblem(const QString &text);
 
     Client::ChatClient *m_client;

@@ -1,12 +1,14 @@
 #include "app/conversationview.h"
 
 #include "app/messageformatter.h"
+#include "clientlib/channelmodel.h"
 #include "clientlib/chatmessage.h"
 
 #include <QDesktopServices>
 #include <QLineEdit>
-#include <QListWidget>
+#include <QListView>
 #include <QSplitter>
+#include <QStyledItemDelegate>
 #include <QTextBrowser>
 #include <QVBoxLayout>
 
@@ -16,6 +18,21 @@ namespace {
 
 // A busy channel must not grow the document without bound.
 constexpr int MaxShownLines = 5000;
+
+// Each nick in its own colour, the one it has in the messages.
+class NickColorDelegate : public QStyledItemDelegate
+{
+public:
+    using QStyledItemDelegate::QStyledItemDelegate;
+
+protected:
+    void initStyleOption(QStyleOptionViewItem *option, const QModelIndex &index) const override
+    {
+        QStyledItemDelegate::initStyleOption(option, index);
+        const QString nick = index.data(Client::ChannelModel::NameRole).toString();
+        option->palette.setColor(QPalette::Text, MessageFormatter::nickColor(nick));
+    }
+};
 
 } // namespace
 
@@ -37,14 +54,17 @@ ConversationView::ConversationView(Kind kind, const QString &name, QWidget *pare
         return;
     }
     auto *splitter = new QSplitter(this);
-    m_members = new QListWidget(splitter);
+    m_members = new QListView(splitter);
+    m_members->setItemDelegate(new NickColorDelegate(m_members));
+    m_members->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_members->setUniformItemSizes(true); // a big channel is laid out without measuring each row
     splitter->addWidget(m_messages);
     splitter->addWidget(m_members);
     splitter->setStretchFactor(0, 4);
     splitter->setStretchFactor(1, 1);
     layout->addWidget(splitter);
-    connect(m_members, &QListWidget::itemActivated, this, [this](QListWidgetItem *item) {
-        Q_EMIT memberActivated(item->data(Qt::UserRole).toString());
+    connect(m_members, &QListView::activated, this, [this](const QModelIndex &index) {
+        Q_EMIT memberActivated(index.data(Client::ChannelModel::NameRole).toString());
     });
 }
 
@@ -71,24 +91,33 @@ QString ConversationView::topic() const
     return m_topic ? m_topic->text() : QString();
 }
 
-void ConversationView::setMembers(const QList<Client::ChannelState::Member> &members)
+void ConversationView::showMembers(QAbstractItemModel *model, const QModelIndex &channel)
 {
     if (!m_members)
         return;
-    m_members->clear();
-    for (const Client::ChannelState::Member &member : members) {
-        auto *item = new QListWidgetItem(member.prefixes.left(1) + member.nick, m_members);
-        item->setData(Qt::UserRole, member.nick);
-        item->setForeground(MessageFormatter::nickColor(member.nick));
+    if (m_members->model() != model) {
+        m_members->setModel(model);
+        connect(model, &QAbstractItemModel::rowsAboutToBeRemoved, this,
+                &ConversationView::forgetRemovedChannel, Qt::UniqueConnection);
     }
+    m_members->setRootIndex(channel);
 }
 
 QStringList ConversationView::members() const
 {
     QStringList names;
-    for (int row = 0; m_members && row < m_members->count(); ++row)
-        names.append(m_members->item(row)->text());
+    const QAbstractItemModel *model = m_members ? m_members->model() : nullptr;
+    for (int row = 0; model && row < model->rowCount(m_members->rootIndex()); ++row)
+        names.append(model->index(row, 0, m_members->rootIndex()).data().toString());
     return names;
+}
+
+void ConversationView::forgetRemovedChannel(const QModelIndex &parent, int first, int last)
+{
+    // Without its root the view would list the model's channels instead of the members.
+    const QModelIndex root = m_members->rootIndex();
+    if (!parent.isValid() && root.isValid() && root.row() >= first && root.row() <= last)
+        m_members->setModel(nullptr);
 }
 
 QString ConversationView::transcript() const

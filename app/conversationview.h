@@ -1,11 +1,11 @@
 #pragma once
 
-#include "clientlib/channelstate.h"
-
 #include <QWidget>
 
+class QAbstractItemModel;
 class QLineEdit;
-class QListWidget;
+class QListView;
+class QModelIndex;
 class QTextBrowser;
 namespace Client {
 struct ChatMessage;
@@ -32,8 +32,12 @@ public:
     void appendEvent(const QString &text);
     void setTopic(const QString &topic);
     QString topic() const;
-    void setMembers(const QList<Client::ChannelState::Member> &members);
-    // As shown: prefix symbols and nick, e.g. "@alice".
+    // Lists the members of `channel`, an index of a Client::ChannelModel, straight from the
+    // model. The list empties when the channel leaves the model (we parted, or got
+    // disconnected).
+    void showMembers(QAbstractItemModel *model, const QModelIndex &channel);
+    QListView *memberList() const { return m_members; }
+    // As shown: the highest prefix symbol and the nick, e.g. "@alice".
     QStringList members() const;
     // The conversation as plain text, for tests and copying.
     QString transcript() const;
@@ -43,12 +47,13 @@ Q_SIGNALS:
 
 private:
     void openLink(const QUrl &url);
+    void forgetRemovedChannel(const QModelIndex &parent, int first, int last);
 
     Kind m_kind;
     QString m_name;
     QLineEdit *m_topic = nullptr;
     QTextBrowser *m_messages = nullptr;
-    QListWidget *m_members = nullptr;
+    QListView *m_members = nullptr;
 };
 
 } // namespace App

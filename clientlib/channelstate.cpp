@@ -1,6 +1,7 @@
 #include "clientlib/channelstate.h"
 
 #include <algorithm>
+#include <tuple>
 
 namespace Client {
 
@@ -15,90 +16,124 @@ void ChannelState::setTopic(const QString &topic, const QString &setBy)
     m_topicSetBy = setBy;
 }
 
-QList<ChannelState::Member> ChannelState::members() const
-{
-    QList<Member> sorted(m_members.cbegin(), m_members.cend());
-    std::sort(sorted.begin(), sorted.end(), [this](const Member &a, const Member &b) {
-        const int rankA = rank(a);
-        const int rankB = rank(b);
-        if (rankA != rankB)
-            return rankA < rankB;
-        return key(a.nick) < key(b.nick);
-    });
-    return sorted;
-}
-
 QStringList ChannelState::nicks() const
 {
     QStringList result;
-    for (const Member &member : members())
-        result.append(member.nick);
+    result.reserve(m_members.size());
+    for (const Entry &entry : m_members)
+        result.append(entry.member.nick);
     return result;
-}
-
-bool ChannelState::hasMember(const QString &nick) const
-{
-    return m_members.contains(key(nick));
 }
 
 QString ChannelState::prefixesOf(const QString &nick) const
 {
-    return m_members.value(key(nick)).prefixes;
+    const int row = rowOf(nick);
+    return row < 0 ? QString() : member(row).prefixes;
 }
 
-void ChannelState::addMember(const QString &nick, const QString &prefixes)
+int ChannelState::rowOf(const QString &nick) const
 {
-    m_members.insert(key(nick), Member {nick, prefixes});
+    // The prefix is not known here, so look in each rank's run: a few binary searches.
+    const QByteArray key = fold(nick);
+    for (int r = 0; r <= m_prefixSymbols.size(); ++r) {
+        const int row = lowerBound(r, key);
+        if (row < m_members.size() && m_members.at(row).rank == r && m_members.at(row).key == key)
+            return row;
+    }
+    return -1;
 }
 
-bool ChannelState::removeMember(const QString &nick)
+int ChannelState::insertionRow(const Member &member) const
 {
-    return m_members.remove(key(nick));
+    return lowerBound(rank(member.prefixes), fold(member.nick));
 }
 
-bool ChannelState::renameMember(const QString &oldNick, const QString &newNick)
+void ChannelState::insertAt(int row, const Member &member)
 {
-    const auto it = m_members.constFind(key(oldNick));
-    if (it == m_members.cend())
-        return false;
-    const QString prefixes = it->prefixes;
-    m_members.erase(it);
-    addMember(newNick, prefixes);
-    return true;
+    m_members.insert(row, entry(member));
+}
+
+void ChannelState::removeAt(int row)
+{
+    m_members.remove(row);
+}
+
+void ChannelState::replace(int from, int to, const Member &member)
+{
+    m_members.move(from, to);
+    m_members[to] = entry(member);
+}
+
+void ChannelState::assign(const QList<Member> &members)
+{
+    m_members.clear();
+    m_members.reserve(members.size());
+    for (const Member &member : members)
+        m_members.append(entry(member));
+    std::sort(m_members.begin(), m_members.end(), [](const Entry &a, const Entry &b) {
+        return std::tie(a.rank, a.key) < std::tie(b.rank, b.key);
+    });
+}
+
+QString ChannelState::withPrefix(const QString &prefixes, QChar symbol, bool add) const
+{
+    QString result;
+    for (char known : m_prefixSymbols) {
+        const QLatin1Char candidate(known);
+        const bool wanted = candidate == symbol ? add : prefixes.contains(candidate);
+        if (wanted)
+            result += QLatin1Char(known);
+    }
+    return result;
 }
 
 void ChannelState::addNamesEntry(const QString &nick, const QString &prefixes)
 {
-    // The first 353 of a reply starts a fresh list; members seen so far are not kept, so
-    // a NAMES refresh also forgets people whose PART we missed.
+    // The first 353 of a reply starts a fresh list.
     if (!m_namesPending) {
         m_pendingNames.clear();
         m_namesPending = true;
     }
-    m_pendingNames.insert(key(nick), Member {nick, prefixes});
+    m_pendingNames.insert(fold(nick), Member {nick, prefixes});
 }
 
-void ChannelState::finishNames()
+QList<ChannelState::Member> ChannelState::takeNames()
 {
-    if (m_namesPending)
-        m_members = std::exchange(m_pendingNames, {});
     m_namesPending = false;
+    const QList<Member> names(m_pendingNames.cbegin(), m_pendingNames.cend());
+    m_pendingNames.clear();
+    return names;
 }
 
-QByteArray ChannelState::key(const QString &nick) const
+QByteArray ChannelState::fold(const QString &nick) const
 {
     return Irc::foldCase(nick.toUtf8(), m_mapping);
 }
 
-int ChannelState::rank(const Member &member) const
+ChannelState::Entry ChannelState::entry(const Member &member) const
+{
+    return Entry {member, rank(member.prefixes), fold(member.nick)};
+}
+
+int ChannelState::rank(const QString &prefixes) const
 {
     int best = int(m_prefixSymbols.size());
-    for (QChar symbol : member.prefixes) {
+    for (QChar symbol : prefixes) {
         const qsizetype index = m_prefixSymbols.indexOf(char(symbol.unicode()));
         if (index >= 0)
             best = std::min(best, int(index));
     }
     return best;
+}
+
+int ChannelState::lowerBound(int wantedRank, const QByteArray &key) const
+{
+    const auto wanted = std::tie(wantedRank, key);
+    const auto it = std::lower_bound(m_members.cbegin(), m_members.cend(), wanted,
+                                     [](const Entry &entry, const auto &wanted) {
+                                         return std::tie(entry.rank, entry.key) < wanted;
+                                     });
+    return int(it - m_members.cbegin());
 }
 
 } // namespace Client

@@ -22,7 +22,7 @@
         <translation>被 %1 踢出：%2</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+10"/>
         <source>Connected as %1.</source>
         <translation>已以 %1 的身份连接。</translation>
     </message>
@@ -47,7 +47,7 @@
         <translation>主题：%1</translation>
     </message>
     <message>
-        <location line="+51"/>
+        <location line="+53"/>
         <source>You joined %1.</source>
         <translation>你加入了 %1。</translation>
     </message>
@@ -92,7 +92,7 @@
         <translation>%1 将主题设置为：%2</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+5"/>
         <location line="+2"/>
         <source>Error: %1</source>
         <translation>错误：%1</translation>
@@ -1386,36 +1386,23 @@ A threaded IRC-subset chat server you can watch, and its client.</source>
 </context>
 <context>
     <name>Client::ChatClient</name>
-    <message>
-        <location filename="../clientlib/chatclient.cpp" line="+175"/>
-        <location line="+14"/>
-        <location line="+42"/>
-        <location line="+6"/>
-        <source>channel name</source>
-        <translation>频道名</translation>
+    <message numerus="yes">
+        <location filename="../clientlib/chatclient.cpp" line="+161"/>
+        <source>Reconnecting in %n second(s)...</source>
+        <translation>
+            <numerusform>%n 秒后重新连接……</numerusform>
+        </translation>
     </message>
+</context>
+<context>
+    <name>Client::ClientConnection</name>
     <message>
-        <location line="-61"/>
-        <source>channel key</source>
-        <translation>频道密钥</translation>
-    </message>
-    <message>
-        <location line="+42"/>
-        <source>nickname</source>
-        <translation>昵称</translation>
-    </message>
-    <message>
-        <location line="+26"/>
-        <source>Not connected: the command was not sent.</source>
-        <translation>未连接：命令没有发送。</translation>
-    </message>
-    <message>
-        <location line="+70"/>
+        <location filename="../clientlib/clientconnection.cpp" line="+159"/>
         <source>Connection to %1:%2 failed: %3</source>
         <translation>连接 %1:%2 失败：%3</translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+21"/>
         <source>The server sent data without line breaks; disconnecting.</source>
         <translation>服务器发来的数据没有换行符，正在断开连接。</translation>
     </message>
@@ -1429,15 +1416,44 @@ A threaded IRC-subset chat server you can watch, and its client.</source>
         <source>The server stopped responding.</source>
         <translation>服务器已停止响应。</translation>
     </message>
-    <message numerus="yes">
-        <location line="+24"/>
-        <source>Reconnecting in %n second(s)...</source>
-        <translation>
-            <numerusform>%n 秒后重新连接……</numerusform>
-        </translation>
+</context>
+<context>
+    <name>Client::ClientSession</name>
+    <message>
+        <location filename="../clientlib/clientsession.cpp" line="+127"/>
+        <location line="+14"/>
+        <location line="+46"/>
+        <location line="+6"/>
+        <source>channel name</source>
+        <translation>频道名</translation>
     </message>
     <message>
-        <location line="+87"/>
+        <location line="-65"/>
+        <source>channel key</source>
+        <translation>频道密钥</translation>
+    </message>
+    <message>
+        <location line="+28"/>
+        <source>message target</source>
+        <translation>消息目标</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Not connected: the message to %1 was not sent.</source>
+        <translation>未连接：发给 %1 的消息没有发送。</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>nickname</source>
+        <translation>昵称</translation>
+    </message>
+    <message>
+        <location line="+26"/>
+        <source>Not connected: the command was not sent.</source>
+        <translation>未连接：命令没有发送。</translation>
+    </message>
+    <message>
+        <location line="+69"/>
         <source>The server refused the nickname &quot;%1&quot;.</source>
         <translation>服务器拒绝了昵称“%1”。</translation>
     </message>
@@ -1452,22 +1468,12 @@ A threaded IRC-subset chat server you can watch, and its client.</source>
         <translation>服务器关闭了连接：%1</translation>
     </message>
     <message>
-        <location line="+214"/>
+        <location line="+226"/>
         <source>No free nickname found after %1 attempts.</source>
         <translation>尝试 %1 次后仍未找到可用的昵称。</translation>
     </message>
     <message>
-        <location line="+44"/>
-        <source>message target</source>
-        <translation>消息目标</translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>Not connected: the message to %1 was not sent.</source>
-        <translation>未连接：发给 %1 的消息没有发送。</translation>
-    </message>
-    <message>
-        <location line="+44"/>
+        <location line="+68"/>
         <source>Invalid %1: &quot;%2&quot;</source>
         <translation>无效的%1：“%2”</translation>
     </message>

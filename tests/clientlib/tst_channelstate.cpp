@@ -1,3 +1,5 @@
+// ChannelState keeps members in display order and says where each one is or goes; the
+// model (tst_channelmodel) announces changes at exactly those rows.
 #include "clientlib/channelstate.h"
 
 #include <QTest>
@@ -8,69 +10,144 @@ class tst_ChannelState : public QObject
 
 private Q_SLOTS:
     void membersSortedByPrefixThenNick();
+    void rowOfFindsEveryRank();
     void lookupsFollowCaseMapping();
-    void renameKeepsPrefixes();
-    void namesReplyReplacesMembers();
+    void replaceMovesToTheGivenRow();
+    void assignSortsAnyOrder();
+    void withPrefixKeepsPrefixOrder_data();
+    void withPrefixKeepsPrefixOrder();
+    void namesAreCollectedUntilTaken();
 };
 
 namespace {
+
+using Member = Client::ChannelState::Member;
+
 Client::ChannelState makeChannel(Irc::CaseMapping mapping = Irc::CaseMapping::Ascii)
 {
     return Client::ChannelState(QStringLiteral("#Chan"), mapping, "~&@%+");
 }
+
+void add(Client::ChannelState &channel, const QString &nick, const QString &prefixes = QString())
+{
+    const Member member {nick, prefixes};
+    channel.insertAt(channel.insertionRow(member), member);
+}
+
+// zed, Bob (+), amy, op (@), owner (~@), added in that order.
+Client::ChannelState mixedChannel()
+{
+    Client::ChannelState channel = makeChannel();
+    add(channel, QStringLiteral("zed"));
+    add(channel, QStringLiteral("Bob"), QStringLiteral("+"));
+    add(channel, QStringLiteral("amy"));
+    add(channel, QStringLiteral("op"), QStringLiteral("@"));
+    add(channel, QStringLiteral("owner"), QStringLiteral("~@"));
+    return channel;
+}
+
 } // namespace
 
 void tst_ChannelState::membersSortedByPrefixThenNick()
 {
-    Client::ChannelState channel = makeChannel();
-    channel.addMember(QStringLiteral("zed"));
-    channel.addMember(QStringLiteral("Bob"), QStringLiteral("+"));
-    channel.addMember(QStringLiteral("amy"));
-    channel.addMember(QStringLiteral("op"), QStringLiteral("@"));
-    channel.addMember(QStringLiteral("owner"), QStringLiteral("~@"));
+    const Client::ChannelState channel = mixedChannel();
     const QStringList expected
         = {QStringLiteral("owner"), QStringLiteral("op"), QStringLiteral("Bob"),
            QStringLiteral("amy"), QStringLiteral("zed")};
     QCOMPARE(channel.nicks(), expected);
     QCOMPARE(channel.memberCount(), 5);
+    QCOMPARE(channel.member(0).prefixes, QStringLiteral("~@"));
+}
+
+void tst_ChannelState::rowOfFindsEveryRank()
+{
+    const Client::ChannelState channel = mixedChannel();
+    for (int row = 0; row < channel.memberCount(); ++row)
+        QCOMPARE(channel.rowOf(channel.member(row).nick), row);
+    QCOMPARE(channel.rowOf(QStringLiteral("ghost")), -1);
+    QCOMPARE(channel.prefixesOf(QStringLiteral("BOB")), QStringLiteral("+"));
+    QCOMPARE(channel.insertionRow({QStringLiteral("b"), QString()}), 4); // between amy and zed
 }
 
 void tst_ChannelState::lookupsFollowCaseMapping()
 {
     Client::ChannelState ascii = makeChannel();
-    ascii.addMember(QStringLiteral("Nick[1]"));
+    add(ascii, QStringLiteral("Nick[1]"));
     QVERIFY(ascii.hasMember(QStringLiteral("NICK[1]")));
     QVERIFY(!ascii.hasMember(QStringLiteral("nick{1}")));
 
     Client::ChannelState rfc = makeChannel(Irc::CaseMapping::Rfc1459);
-    rfc.addMember(QStringLiteral("Nick[1]"));
+    add(rfc, QStringLiteral("Nick[1]"));
     QVERIFY(rfc.hasMember(QStringLiteral("nick{1}")));
-    QVERIFY(rfc.removeMember(QStringLiteral("NICK{1}")));
-    QCOMPARE(rfc.memberCount(), 0);
+    QCOMPARE(rfc.rowOf(QStringLiteral("NICK{1}")), 0);
 }
 
-void tst_ChannelState::renameKeepsPrefixes()
+void tst_ChannelState::replaceMovesToTheGivenRow()
 {
-    Client::ChannelState channel = makeChannel();
-    channel.addMember(QStringLiteral("alice"), QStringLiteral("@"));
-    QVERIFY(channel.renameMember(QStringLiteral("ALICE"), QStringLiteral("Alicia")));
-    QCOMPARE(channel.prefixesOf(QStringLiteral("alicia")), QStringLiteral("@"));
-    QCOMPARE(channel.nicks(), QStringList {QStringLiteral("Alicia")});
-    QVERIFY(!channel.renameMember(QStringLiteral("ghost"), QStringLiteral("x")));
+    Client::ChannelState channel = mixedChannel();
+    // zed (row 4) becomes an operator: it sorts after op, at row 2.
+    const Member promoted {QStringLiteral("zed"), QStringLiteral("@")};
+    QCOMPARE(channel.insertionRow(promoted), 2);
+    channel.replace(4, 2, promoted);
+    const QStringList expected
+        = {QStringLiteral("owner"), QStringLiteral("op"), QStringLiteral("zed"),
+           QStringLiteral("Bob"), QStringLiteral("amy")};
+    QCOMPARE(channel.nicks(), expected);
+    QCOMPARE(channel.rowOf(QStringLiteral("zed")), 2);
+    QCOMPARE(channel.rowOf(QStringLiteral("amy")), 4);
 }
 
-void tst_ChannelState::namesReplyReplacesMembers()
+void tst_ChannelState::assignSortsAnyOrder()
 {
     Client::ChannelState channel = makeChannel();
-    channel.addMember(QStringLiteral("left-long-ago"));
+    channel.assign({{QStringLiteral("c"), QString()},
+                    {QStringLiteral("a"), QStringLiteral("+")},
+                    {QStringLiteral("B"), QString()},
+                    {QStringLiteral("d"), QStringLiteral("@")}});
+    const QStringList expected
+        = {QStringLiteral("d"), QStringLiteral("a"), QStringLiteral("B"), QStringLiteral("c")};
+    QCOMPARE(channel.nicks(), expected);
+    QCOMPARE(channel.rowOf(QStringLiteral("c")), 3);
+}
+
+void tst_ChannelState::withPrefixKeepsPrefixOrder_data()
+{
+    QTest::addColumn<QString>("prefixes");
+    QTest::addColumn<QChar>("symbol");
+    QTest::addColumn<bool>("add");
+    QTest::addColumn<QString>("expected");
+    QTest::newRow("give voice") << QString() << QChar(u'+') << true << QStringLiteral("+");
+    QTest::newRow("op before voice")
+        << QStringLiteral("+") << QChar(u'@') << true << QStringLiteral("@+");
+    QTest::newRow("take op") << QStringLiteral("~@+") << QChar(u'@') << false
+                             << QStringLiteral("~+");
+    QTest::newRow("already there")
+        << QStringLiteral("@") << QChar(u'@') << true << QStringLiteral("@");
+    QTest::newRow("unknown symbol")
+        << QStringLiteral("@") << QChar(u'!') << true << QStringLiteral("@");
+}
+
+void tst_ChannelState::withPrefixKeepsPrefixOrder()
+{
+    QFETCH(QString, prefixes);
+    QFETCH(QChar, symbol);
+    QFETCH(bool, add);
+    QFETCH(QString, expected);
+    QCOMPARE(makeChannel().withPrefix(prefixes, symbol, add), expected);
+}
+
+void tst_ChannelState::namesAreCollectedUntilTaken()
+{
+    Client::ChannelState channel = makeChannel();
+    QVERIFY(!channel.hasPendingNames());
     channel.addNamesEntry(QStringLiteral("a"), QStringLiteral("@"));
-    QVERIFY(channel.hasMember(QStringLiteral("left-long-ago"))); // until 366
+    channel.addNamesEntry(QStringLiteral("A"), QStringLiteral("@")); // the same nick twice
     channel.addNamesEntry(QStringLiteral("b"), QString());
-    channel.finishNames();
-    const QStringList expected = {QStringLiteral("a"), QStringLiteral("b")};
-    QCOMPARE(channel.nicks(), expected);
-    channel.finishNames(); // a stray 366 changes nothing
-    QCOMPARE(channel.nicks(), expected);
+    QVERIFY(channel.hasPendingNames());
+    QCOMPARE(channel.memberCount(), 0); // nothing changes until the model takes them
+    QCOMPARE(channel.takeNames().size(), 2);
+    QVERIFY(!channel.hasPendingNames());
+    QVERIFY(channel.takeNames().isEmpty());
 }
 
 QTEST_GUILESS_MAIN(tst_ChannelState)
