@@ -109,12 +109,7 @@ void tst_ChannelModel::init()
     m_backend = TestBackend::make(QTest::currentDataTag());
     QVERIFY(m_backend);
     QString error;
-    bool skip = false;
-    if (!m_backend->start({}, &error, &skip)) {
-        if (skip)
-            QSKIP(qPrintable(error));
-        QFAIL(qPrintable(error));
-    }
+    QVERIFY2(m_backend->start({}, &error), qPrintable(error));
     m_watcher = std::make_unique<Client::ChatClient>();
     m_tester = std::make_unique<QAbstractItemModelTester>(
         model(), QAbstractItemModelTester::FailureReportingMode::QtTest);

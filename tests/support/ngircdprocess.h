@@ -12,8 +12,7 @@
 // lifted. Works as root (ngircd then drops to "nobody" by itself) and as a normal user.
 //
 //     NgircdProcess ngircd;
-//     if (!NgircdProcess::isAvailable())
-//         QSKIP(qPrintable(NgircdProcess::unavailableReason()));
+//     QVERIFY2(NgircdProcess::isAvailable(), qPrintable(NgircdProcess::unavailableReason()));
 //     QVERIFY2(ngircd.start(), qPrintable(ngircd.errorString()));
 //     client.connectTo(ngircd.port());
 class NgircdProcess

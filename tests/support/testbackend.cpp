@@ -54,10 +54,9 @@ std::unique_ptr<TestBackend> TestBackend::make(QByteArrayView row)
     return nullptr;
 }
 
-bool NgircdBackend::start(const QByteArray &password, QString *error, bool *skip)
+bool NgircdBackend::start(const QByteArray &password, QString *error)
 {
     if (!NgircdProcess::isAvailable()) {
-        *skip = true;
         *error = NgircdProcess::unavailableReason();
         return false;
     }
@@ -68,7 +67,7 @@ bool NgircdBackend::start(const QByteArray &password, QString *error, bool *skip
     return false;
 }
 
-bool QtChatBackend::start(const QByteArray &password, QString *error, bool *)
+bool QtChatBackend::start(const QByteArray &password, QString *error)
 {
     Server::ServerConfig config;
     config.port = 0;
