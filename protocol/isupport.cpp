@@ -1,5 +1,7 @@
 #include "protocol/isupport.h"
 
+#include "protocol/modes.h"
+
 namespace Irc {
 
 namespace {
@@ -52,6 +54,8 @@ void ISupport::apply(const QList<QByteArray> &tokens)
             topicLength = positiveNumber(value, topicLength);
         else if (key == "NETWORK")
             network = value.toByteArray();
+        else
+            otherTokens.append(token);
     }
 }
 
@@ -71,7 +75,7 @@ QList<QByteArray> ISupport::tokens() const
         list.append("TOPICLEN=" + QByteArray::number(topicLength));
     if (!network.isEmpty())
         list.append("NETWORK=" + network);
-    return list;
+    return list + otherTokens;
 }
 
 bool ISupport::isChannel(QByteArrayView target) const
@@ -103,18 +107,25 @@ bool ISupport::takesParameter(char mode, bool adding) const
         || (adding && modes.withParameterWhenSet.contains(mode));
 }
 
-ISupport qtChatSupport()
+ISupport qtChatSupport(int maxChannelsPerClient)
 {
+    const ChannelModeTypes modes;
     ISupport support;
-    support.prefixModes = QByteArray(1, Irc::OperatorMode);
-    support.prefixSymbols = QByteArray(1, Irc::OperatorPrefix);
-    support.channelModes = {};
+    support.prefixModes = modes.prefix;
+    support.prefixSymbols = QByteArray(1, Irc::OperatorPrefix) + Irc::VoicePrefix;
+    support.channelModes = {modes.list, modes.always, modes.whenSet, modes.flags};
     support.channelTypes = Irc::QtChatChannelTypes;
     support.caseMapping = Irc::QtChatCaseMapping;
     support.nickLength = Irc::MaxNickLength;
     support.channelLength = Irc::MaxChannelLength;
     support.topicLength = Irc::MaxTopicLength;
     support.network = "QtChat";
+    const QByteArray channelCap
+        = maxChannelsPerClient > 0 ? QByteArray::number(maxChannelsPerClient) : QByteArray();
+    support.otherTokens = {"MODES=" + QByteArray::number(MaxModeChangesPerLine),
+                           "CHANLIMIT=" + support.channelTypes + ':' + channelCap,
+                           "MAXLIST=b:" + QByteArray::number(MaxBans),
+                           "KEYLEN=" + QByteArray::number(MaxKeyLength)};
     return support;
 }
 

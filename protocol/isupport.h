@@ -28,6 +28,7 @@ struct ISupport
     qsizetype channelLength = 200;
     qsizetype topicLength = 0; // 0: not announced
     QByteArray network;
+    QList<QByteArray> otherTokens; // those not read into the fields above, as they came
 
     // Takes the tokens of one 005 line: its parameters without the target and the trailing text.
     void apply(const QList<QByteArray> &tokens);
@@ -43,8 +44,8 @@ struct ISupport
     bool takesParameter(char mode, bool adding) const;
 };
 
-// What QtChat's server supports: the name rules of names.h and no channel modes at all,
-// only the operator status its channels give their first member.
-ISupport qtChatSupport();
+// What QtChat's server supports: the name rules of names.h and the channel modes of modes.h.
+// `maxChannelsPerClient` (0: no cap) goes into CHANLIMIT.
+ISupport qtChatSupport(int maxChannelsPerClient = 20);
 
 } // namespace Irc

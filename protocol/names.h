@@ -14,9 +14,10 @@ inline constexpr char QtChatChannelTypes[] = "#";
 inline constexpr qsizetype MaxNickLength = 30;
 inline constexpr qsizetype MaxChannelLength = 50;
 inline constexpr qsizetype MaxTopicLength = 390;
-// The one channel status QtChat has: operator, given to a channel's first member.
+// Channel statuses: operator (a channel's first member is one) and voice.
 inline constexpr char OperatorMode = 'o';
 inline constexpr char OperatorPrefix = '@';
+inline constexpr char VoicePrefix = '+';
 
 // The key under which a nickname or channel is compared and stored.
 QByteArray foldCase(QByteArrayView name, CaseMapping mapping = QtChatCaseMapping);

@@ -1,6 +1,7 @@
 #include "serverlib/ircsession.h"
 
 #include "protocol/isupport.h"
+#include "protocol/modes.h"
 #include "protocol/names.h"
 #include "protocol/numerics.h"
 #include "serverlib/mailbox.h"
@@ -32,6 +33,25 @@ QByteArray sanitizedUser(const QByteArray &user)
     return clean.isEmpty() ? QByteArray("user") : clean.left(MaxUserLength);
 }
 
+// The last parameter is the trailing one.
+template<typename Params>
+QByteArray numericLine(const QByteArray &server, const char *code, const QByteArray &target,
+                       const Params &params)
+{
+    QByteArray line;
+    line.reserve(128);
+    line += ':' + server + ' ' + code + ' ' + target;
+    const qsizetype last = qsizetype(params.size()) - 1;
+    qsizetype index = 0;
+    for (QByteArrayView param : params) {
+        line += ' ';
+        if (index++ == last)
+            line += ':';
+        line += param;
+    }
+    return truncateUtf8(line, IrcMessage::MaxLineBytes - 2).toByteArray() + "\r\n";
+}
+
 } // namespace
 
 IrcSession::IrcSession(quint32 id, Worker &worker)
@@ -60,6 +80,8 @@ const QHash<QByteArray, IrcSession::Command> &IrcSession::commands()
         {"LIST", {&IrcSession::onList, 0, false}},
         {"WHO", {&IrcSession::onWho, 0, false}},
         {"MODE", {&IrcSession::onMode, 1, false}},
+        {"KICK", {&IrcSession::onKick, 2, false}},
+        {"INVITE", {&IrcSession::onInvite, 2, false}},
     };
     return table;
 }
@@ -153,6 +175,15 @@ void IrcSession::handleLine(const LineSplitter::Line &line)
 {
     if (line.tooLong) {
         numeric(Numeric::InputTooLong, {"Input line was too long"});
+        return;
+    }
+    // A C client would read such a line only up to the NUL: never pass on something that reads
+    // differently to different recipients.
+    if (const qsizetype nul = line.text.indexOf('\0'); nul >= 0) {
+        const std::optional<IrcMessage> head = IrcMessage::parse(line.text.first(nul));
+        numeric(
+            Numeric::UnknownError,
+            {head ? head->command : QByteArray("*"), "Line contains a NUL byte and was ignored"});
         return;
     }
     if (const std::optional<IrcMessage> message = IrcMessage::parse(line.text))
@@ -260,6 +291,10 @@ void IrcSession::onUser(const IrcMessage &message)
         numeric(Numeric::AlreadyRegistered, {"You may not reregister"});
         return;
     }
+    if (message.param(3).isEmpty()) {
+        numeric(Numeric::NeedMoreParams, {message.command, "Not enough parameters"});
+        return;
+    }
     m_user = sanitizedUser(message.param(0));
     m_realname = message.param(3);
     tryCompleteRegistration();
@@ -309,9 +344,10 @@ void IrcSession::sendWelcome()
     numeric(Numeric::YourHost,
             {QByteArray("Your host is " + serverName() + ", running version " + Version)});
     numeric(Numeric::Created, {QByteArray("This server was created " + m_context.createdAt)});
-    numeric(Numeric::MyInfo, {serverName(), Version, "i", "biklmnostv"});
+    numeric(Numeric::MyInfo, {serverName(), Version, "i", ChannelModeTypes().allModes()});
     // The tokens are middle parameters, so joined by spaces they are one parameter here.
-    static const QByteArray supported = qtChatSupport().tokens().join(' ');
+    const QByteArray supported
+        = qtChatSupport(m_context.limits.maxChannelsPerClient).tokens().join(' ');
     numeric(Numeric::ISupport, {supported, "are supported by this server"});
     sendMotd();
 }
@@ -341,18 +377,12 @@ void IrcSession::connectionClosed(const QString &reason)
 
 void IrcSession::numeric(const char *code, std::initializer_list<QByteArrayView> params)
 {
-    QByteArray line;
-    line.reserve(128);
-    line += ':' + serverName() + ' ' + code + ' ' + target();
-    const qsizetype last = qsizetype(params.size()) - 1;
-    qsizetype index = 0;
-    for (QByteArrayView param : params) {
-        line += ' ';
-        if (index++ == last)
-            line += ':';
-        line += param;
-    }
-    send(truncateUtf8(line, IrcMessage::MaxLineBytes - 2).toByteArray() + "\r\n");
+    send(numericLine(serverName(), code, target(), params));
+}
+
+void IrcSession::sendNumeric(const char *code, const QList<QByteArray> &params)
+{
+    send(numericLine(serverName(), code, target(), params));
 }
 
 QByteArray IrcSession::target() const

@@ -69,7 +69,9 @@ private:
     void onList(const Irc::IrcMessage &message);
     void onWho(const Irc::IrcMessage &message);
     void onMode(const Irc::IrcMessage &message);
-    void joinChannel(const QByteArray &name);
+    void onKick(const Irc::IrcMessage &message);
+    void onInvite(const Irc::IrcMessage &message);
+    void joinChannel(const QByteArray &name, const QByteArray &key);
     void partChannel(const QByteArray &name, const QByteArray &reason);
     void relay(const Irc::IrcMessage &message, bool isNotice);
     bool relayToTarget(const QByteArray &command, const QByteArray &target, const QByteArray &text,
@@ -77,13 +79,20 @@ private:
     void sendNames(const ChannelView &channel);
     void sendTopic(const ChannelView &channel);
     void channelMode(const Irc::IrcMessage &message);
+    void sendBanList(const QByteArray &channel);
+    void changeChannelModes(const QByteArray &channel, const QList<Irc::ModeChange> &changes);
+    void sendModeRefusal(const QByteArray &channel, ModeOutcome::Refusal refusal,
+                         const Irc::ModeChange &change);
+    static QByteArray memberPrefix(const MemberView &member);
+    bool isVisible(const ChannelView &channel) const; // secret channels only to members
     void userMode(const Irc::IrcMessage &message);
 
     // Replies
     void numeric(const char *code, std::initializer_list<QByteArrayView> params);
+    void sendNumeric(const char *code, const QList<QByteArray> &params);
     QByteArray target() const;
     const QByteArray &serverName() const;
-    void sendError(Registry::Status status, const QByteArray &name);
+    void sendError(Registry::Status status, const QByteArray &name, const QByteArray &other = {});
 
     ServerContext &m_context;
     Irc::LineSplitter m_splitter;

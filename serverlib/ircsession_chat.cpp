@@ -1,6 +1,7 @@
 // Channel and chat commands of IrcSession; registration lives in ircsession.cpp.
 #include "serverlib/ircsession.h"
 
+#include "protocol/modes.h"
 #include "protocol/names.h"
 #include "protocol/numerics.h"
 #include "serverlib/mailbox.h"
@@ -32,11 +33,12 @@ void IrcSession::onJoin(const IrcMessage &message)
     const QList<QByteArray> channels = splitList(message.param(0));
     if (channels.isEmpty())
         numeric(Numeric::NeedMoreParams, {"JOIN", "Not enough parameters"});
-    for (const QByteArray &channel : channels)
-        joinChannel(channel);
+    const QList<QByteArray> keys = message.param(1).split(',');
+    for (qsizetype i = 0; i < channels.size(); ++i)
+        joinChannel(channels.at(i), keys.value(i));
 }
 
-void IrcSession::joinChannel(const QByteArray &name)
+void IrcSession::joinChannel(const QByteArray &name, const QByteArray &key)
 {
     if (!isValidChannelName(name)) {
         numeric(Numeric::NoSuchChannel, {name, "No such channel"});
@@ -44,11 +46,13 @@ void IrcSession::joinChannel(const QByteArray &name)
     }
     Audience members;
     ChannelView view;
-    const Registry::Status status = m_context.registry.join(id(), name, &members, &view);
-    if (status == Registry::Status::TooManyChannels)
-        numeric(Numeric::TooManyChannels, {name, "You have joined too many channels"});
-    if (status != Registry::Status::Ok)
-        return; // already there: nothing to announce
+    const Registry::Status status = m_context.registry.join(id(), name, key, &members, &view);
+    if (status == Registry::Status::AlreadyOnChannel)
+        return; // nothing to announce
+    if (status != Registry::Status::Ok) {
+        sendError(status, name);
+        return;
+    }
     worker().deliver(members, makeLine(m_prefix, "JOIN", {view.name}));
     if (!view.topic.isEmpty())
         sendTopic(view);
@@ -117,10 +121,10 @@ bool IrcSession::relayToTarget(const QByteArray &command, const QByteArray &targ
             return true;
         }
         if (!isNotice) {
-            if (status == Registry::Status::NotOnChannel)
-                numeric(Numeric::CannotSendToChan, {target, "Cannot send to channel"});
-            else
+            if (status == Registry::Status::NoSuchChannel)
                 numeric(Numeric::NoSuchNick, {target, "No such nick/channel"});
+            else
+                numeric(Numeric::CannotSendToChan, {target, "Cannot send to channel"});
         }
         return false;
     }
@@ -139,7 +143,8 @@ void IrcSession::onNames(const IrcMessage &message)
 {
     const QList<QByteArray> channels = splitList(message.param(0));
     for (const QByteArray &name : channels) {
-        if (const std::optional<ChannelView> view = m_context.registry.channelView(name))
+        const std::optional<ChannelView> view = m_context.registry.channelView(name, id());
+        if (view && isVisible(*view))
             sendNames(*view);
         else
             numeric(Numeric::EndOfNames, {name, "End of /NAMES list"});
@@ -150,11 +155,13 @@ void IrcSession::onNames(const IrcMessage &message)
 
 void IrcSession::sendNames(const ChannelView &channel)
 {
+    // RFC 2812: `@` marks a secret channel, `=` a public one.
+    const char *type = channel.modes.secret ? " @ " : " = ";
     const QByteArray head
-        = ':' + serverName() + ' ' + Numeric::NamReply + ' ' + m_nick + " = " + channel.name + " :";
+        = ':' + serverName() + ' ' + Numeric::NamReply + ' ' + m_nick + type + channel.name + " :";
     QByteArray line = head;
     for (const MemberView &member : channel.members) {
-        const QByteArray entry = member.op ? OperatorPrefix + member.nick : member.nick;
+        const QByteArray entry = memberPrefix(member) + member.nick;
         if (line.size() > head.size()
             && line.size() + 1 + entry.size() > IrcMessage::MaxLineBytes - 2) {
             send(line + "\r\n");
@@ -173,8 +180,8 @@ void IrcSession::onTopic(const IrcMessage &message)
 {
     const QByteArray name = message.param(0);
     if (message.params.size() < 2) {
-        const std::optional<ChannelView> view = m_context.registry.channelView(name);
-        if (!view)
+        const std::optional<ChannelView> view = m_context.registry.channelView(name, id());
+        if (!view || !isVisible(*view))
             numeric(Numeric::NoSuchChannel, {name, "No such channel"});
         else if (view->topic.isEmpty())
             numeric(Numeric::NoTopic, {view->name, "No topic is set"});
@@ -204,7 +211,7 @@ void IrcSession::sendTopic(const ChannelView &channel)
 void IrcSession::onList(const IrcMessage &)
 {
     numeric(Numeric::ListStart, {"Channel", "Users  Name"});
-    for (const ChannelSummary &channel : m_context.registry.listChannels())
+    for (const ChannelSummary &channel : m_context.registry.listChannels(id()))
         numeric(Numeric::List, {channel.name, QByteArray::number(channel.members), channel.topic});
     numeric(Numeric::ListEnd, {"End of /LIST"});
 }
@@ -214,7 +221,8 @@ void IrcSession::onWho(const IrcMessage &message)
     const QByteArray mask = message.param(0);
     QList<MemberView> members;
     QByteArray channelName = "*";
-    if (const std::optional<ChannelView> view = m_context.registry.channelView(mask)) {
+    const std::optional<ChannelView> view = m_context.registry.channelView(mask, id());
+    if (view && isVisible(*view)) {
         members = view->members;
         channelName = view->name;
     } else if (const std::optional<MemberView> user = m_context.registry.userView(mask)) {
@@ -223,7 +231,7 @@ void IrcSession::onWho(const IrcMessage &message)
     for (const MemberView &member : members) {
         numeric(Numeric::WhoReply,
                 {channelName, member.user, member.host, serverName(), member.nick,
-                 QByteArrayView(member.op ? "H@" : "H"), QByteArray("0 " + member.realname)});
+                 QByteArray('H' + memberPrefix(member)), QByteArray("0 " + member.realname)});
     }
     numeric(Numeric::EndOfWho, {mask.isEmpty() ? QByteArray("*") : mask, "End of WHO list"});
 }
@@ -238,21 +246,107 @@ void IrcSession::onMode(const IrcMessage &message)
 
 void IrcSession::channelMode(const IrcMessage &message)
 {
-    const std::optional<ChannelView> view = m_context.registry.channelView(message.param(0));
-    if (!view) {
+    const std::optional<ChannelView> view = m_context.registry.channelView(message.param(0), id());
+    if (!view || !isVisible(*view)) {
         numeric(Numeric::NoSuchChannel, {message.param(0), "No such channel"});
         return;
     }
-    const QByteArray modes = message.param(1);
-    if (modes.isEmpty()) {
-        numeric(Numeric::ChannelModeIs, {view->name, "+"});
+    if (message.params.size() < 2) {
+        QList<QByteArray> params = view->modes.describe(view->viewerIsMember);
+        params.prepend(view->name);
+        sendNumeric(Numeric::ChannelModeIs, params);
         numeric(Numeric::CreationTime, {view->name, QByteArray::number(view->created)});
-    } else if (modes == "b" || modes == "+b") {
-        numeric(Numeric::EndOfBanList, {view->name, "End of channel ban list"});
-    } else if (!m_context.registry.isChannelOperator(id(), view->name)) {
-        numeric(Numeric::ChanOpPrivsNeeded, {view->name, "You're not channel operator"});
+        return;
     }
-    // Operators' mode changes are accepted and ignored: QtChat has no channel modes.
+    const ParsedModes parsed = parseModeChanges(message.param(1), message.params.mid(2));
+    for (char mode : parsed.unknown) {
+        numeric(Numeric::UnknownMode,
+                {QByteArray(1, mode), QByteArray("is unknown mode char to me for " + view->name)});
+    }
+    if (parsed.listQueries.contains('b'))
+        sendBanList(view->name);
+    if (!parsed.changes.isEmpty())
+        changeChannelModes(view->name, parsed.changes);
+}
+
+void IrcSession::sendBanList(const QByteArray &channel)
+{
+    for (const BanEntry &ban : m_context.registry.banList(channel).value_or(QList<BanEntry>())) {
+        numeric(Numeric::BanList, {channel, ban.mask, ban.setter, QByteArray::number(ban.time)});
+    }
+    numeric(Numeric::EndOfBanList, {channel, "End of channel ban list"});
+}
+
+void IrcSession::changeChannelModes(const QByteArray &channel, const QList<ModeChange> &changes)
+{
+    ModeOutcome outcome;
+    Audience members;
+    const Registry::Status status
+        = m_context.registry.changeModes(id(), channel, changes, &outcome, &members);
+    if (status != Registry::Status::Ok) {
+        sendError(status, channel);
+        return;
+    }
+    for (const auto &[refusal, change] : outcome.refused)
+        sendModeRefusal(outcome.channelName, refusal, change);
+    if (outcome.applied.isEmpty())
+        return;
+    QList<QByteArray> params = formatModeChanges(outcome.applied);
+    params.prepend(outcome.channelName);
+    worker().deliver(members, IrcMessage {m_prefix, "MODE", params}.toLine());
+}
+
+void IrcSession::sendModeRefusal(const QByteArray &channel, ModeOutcome::Refusal refusal,
+                                 const ModeChange &change)
+{
+    switch (refusal) {
+    case ModeOutcome::Refusal::NoSuchNick:
+        numeric(Numeric::NoSuchNick, {change.param, "No such nick/channel"});
+        break;
+    case ModeOutcome::Refusal::UserNotInChannel:
+        numeric(Numeric::UserNotInChannel, {change.param, channel, "They aren't on that channel"});
+        break;
+    case ModeOutcome::Refusal::InvalidParam:
+        numeric(Numeric::InvalidModeParam,
+                {channel, QByteArray(1, change.mode), change.param, "Invalid mode parameter"});
+        break;
+    case ModeOutcome::Refusal::BanListFull:
+        numeric(Numeric::BanListFull, {channel, change.param, "Channel ban list is full"});
+        break;
+    }
+}
+
+void IrcSession::onKick(const IrcMessage &message)
+{
+    const QByteArray channel = message.param(0);
+    const QByteArray reason = message.params.size() > 2 ? message.param(2) : m_nick;
+    for (const QByteArray &nick : splitList(message.param(1))) {
+        Audience members;
+        QByteArray channelName, exactNick;
+        const Registry::Status status
+            = m_context.registry.kick(id(), channel, nick, &members, &channelName, &exactNick);
+        if (status == Registry::Status::NoSuchNick || status == Registry::Status::UserNotInChannel)
+            sendError(status, nick, channel);
+        else if (status != Registry::Status::Ok)
+            return sendError(status, channel);
+        else
+            worker().deliver(members, makeLine(m_prefix, "KICK", {channelName, exactNick, reason}));
+    }
+}
+
+void IrcSession::onInvite(const IrcMessage &message)
+{
+    const QByteArray nick = message.param(0), channel = message.param(1);
+    MemberGroup target;
+    QByteArray exactNick, channelName;
+    const Registry::Status status
+        = m_context.registry.invite(id(), nick, channel, &target, &exactNick, &channelName);
+    if (status != Registry::Status::Ok) {
+        sendError(status, status == Registry::Status::NoSuchNick ? nick : channel, nick);
+        return;
+    }
+    numeric(Numeric::Inviting, {exactNick, channelName});
+    worker().deliver(target, makeLine(m_prefix, "INVITE", {exactNick, channelName}));
 }
 
 void IrcSession::userMode(const IrcMessage &message)
@@ -276,12 +370,51 @@ void IrcSession::userMode(const IrcMessage &message)
     }
 }
 
-void IrcSession::sendError(Registry::Status status, const QByteArray &name)
+// `name` is the channel, or the nick for NoSuchNick; `other` the nick or channel some errors
+// name as well.
+void IrcSession::sendError(Registry::Status status, const QByteArray &name, const QByteArray &other)
 {
-    if (status == Registry::Status::NoSuchChannel)
-        numeric(Numeric::NoSuchChannel, {name, "No such channel"});
-    else if (status == Registry::Status::NotOnChannel)
-        numeric(Numeric::NotOnChannel, {name, "You're not on that channel"});
+    using Status = Registry::Status;
+    switch (status) {
+    case Status::NoSuchChannel:
+        return numeric(Numeric::NoSuchChannel, {name, "No such channel"});
+    case Status::NotOnChannel:
+        return numeric(Numeric::NotOnChannel, {name, "You're not on that channel"});
+    case Status::NoSuchNick:
+        return numeric(Numeric::NoSuchNick, {name, "No such nick/channel"});
+    case Status::TooManyChannels:
+        return numeric(Numeric::TooManyChannels, {name, "You have joined too many channels"});
+    case Status::NotChannelOperator:
+        return numeric(Numeric::ChanOpPrivsNeeded, {name, "You're not channel operator"});
+    case Status::BannedFromChannel:
+        return numeric(Numeric::BannedFromChan, {name, "Cannot join channel (+b)"});
+    case Status::BadChannelKey:
+        return numeric(Numeric::BadChannelKey, {name, "Cannot join channel (+k)"});
+    case Status::ChannelIsFull:
+        return numeric(Numeric::ChannelIsFull, {name, "Cannot join channel (+l)"});
+    case Status::InviteOnly:
+        return numeric(Numeric::InviteOnlyChan, {name, "Cannot join channel (+i)"});
+    case Status::CannotSend:
+        return numeric(Numeric::CannotSendToChan, {name, "Cannot send to channel"});
+    case Status::UserNotInChannel:
+        return numeric(Numeric::UserNotInChannel, {name, other, "They aren't on that channel"});
+    case Status::UserOnChannel:
+        return numeric(Numeric::UserOnChannel, {other, name, "is already on channel"});
+    case Status::Ok:
+    case Status::NickInUse:
+    case Status::AlreadyOnChannel:
+        return;
+    }
+}
+
+QByteArray IrcSession::memberPrefix(const MemberView &member)
+{
+    return member.op ? "@" : member.voice ? "+" : "";
+}
+
+bool IrcSession::isVisible(const ChannelView &channel) const
+{
+    return !channel.modes.secret || channel.viewerIsMember;
 }
 
 } // namespace Server

@@ -4,6 +4,7 @@
 
 #include <QSet>
 
+#include <algorithm>
 #include <mutex>
 
 namespace Server {
@@ -28,6 +29,28 @@ void removeId(QList<MemberGroup> &groups, const std::shared_ptr<Mailbox> &mailbo
 }
 
 } // namespace
+
+QList<QByteArray> ChannelModes::describe(bool withKey) const
+{
+    QByteArray letters = "+";
+    QList<QByteArray> params {QByteArray()};
+    const std::pair<bool, char> flags[] = {
+        {inviteOnly, 'i'}, {moderated, 'm'}, {noExternal, 'n'}, {secret, 's'}, {topicLocked, 't'}};
+    for (const auto &[set, letter] : flags) {
+        if (set)
+            letters += letter;
+    }
+    if (!key.isEmpty()) {
+        letters += 'k';
+        params.append(withKey ? key : QByteArray("*"));
+    }
+    if (limit > 0) {
+        letters += 'l';
+        params.append(QByteArray::number(limit));
+    }
+    params.first() = letters;
+    return params;
+}
 
 QByteArray Registry::Client::prefix() const
 {
@@ -94,6 +117,11 @@ Registry::Status Registry::changeNick(quint32 id, const QByteArray &nick, QByteA
     m_nicks.remove(key(client.nick));
     m_nicks.insert(folded, id);
     client.nick = nick;
+    for (const QByteArray &channelKey : client.channels) {
+        Channel &channel = m_channels[channelKey];
+        if (!channel.bans.isEmpty())
+            channel.states[id].banned = isBanned(channel, client);
+    }
     return Status::Ok;
 }
 
@@ -104,8 +132,8 @@ QByteArray Registry::prefixOf(quint32 id) const
     return it == m_clients.cend() ? QByteArray() : it->prefix();
 }
 
-Registry::Status Registry::join(quint32 id, const QByteArray &name, Audience *members,
-                                ChannelView *view)
+Registry::Status Registry::join(quint32 id, const QByteArray &name, const QByteArray &givenKey,
+                                Audience *members, ChannelView *view)
 {
     std::unique_lock locker(m_lock);
     const QByteArray channelKey = key(name);
@@ -114,16 +142,39 @@ Registry::Status Registry::join(quint32 id, const QByteArray &name, Audience *me
         return Status::AlreadyOnChannel;
     if (m_maxChannelsPerClient > 0 && client.channels.size() >= m_maxChannelsPerClient)
         return Status::TooManyChannels;
+    const auto existing = m_channels.constFind(channelKey);
+    if (existing != m_channels.cend()) {
+        const Status refusal = joinRefusal(*existing, id, client, givenKey);
+        if (refusal != Status::Ok)
+            return refusal;
+    }
     Channel &channel = m_channels[channelKey];
-    if (channel.members.isEmpty()) {
+    const bool founder = channel.members.isEmpty();
+    if (founder) {
         channel.name = name;
         channel.created = QDateTime::currentSecsSinceEpoch();
-        channel.operators.append(id);
     }
+    channel.invited.removeOne(id);
     addMember(channel, id, client);
+    channel.states[id].op = founder;
     client.channels.append(channelKey);
     appendGroups(channel, members);
-    *view = viewOf(channel);
+    *view = viewOf(channel, id);
+    return Status::Ok;
+}
+
+Registry::Status Registry::joinRefusal(const Channel &channel, quint32 id, const Client &client,
+                                       const QByteArray &givenKey) const
+{
+    const bool invited = channel.invited.contains(id);
+    if (!invited && isBanned(channel, client))
+        return Status::BannedFromChannel;
+    if (channel.modes.inviteOnly && !invited)
+        return Status::InviteOnly;
+    if (!channel.modes.key.isEmpty() && givenKey != channel.modes.key)
+        return Status::BadChannelKey;
+    if (channel.modes.limit > 0 && channel.members.size() >= channel.modes.limit)
+        return Status::ChannelIsFull;
     return Status::Ok;
 }
 
@@ -157,13 +208,18 @@ Registry::Status Registry::channelAudience(quint32 id, const QByteArray &name, A
                                            QByteArray *channelName) const
 {
     std::shared_lock locker(m_lock);
-    const QByteArray channelKey = key(name);
-    const auto channel = m_channels.constFind(channelKey);
+    const auto channel = m_channels.constFind(key(name));
     if (channel == m_channels.cend())
         return Status::NoSuchChannel;
-    // A client is on a handful of channels, a channel may have thousands of members.
-    if (!m_clients.constFind(id)->channels.contains(channelKey))
-        return Status::NotOnChannel;
+    const auto sender = channel->states.constFind(id);
+    if (sender == channel->states.cend()) {
+        if (channel->modes.noExternal)
+            return Status::NotOnChannel;
+        if (channel->modes.moderated || isBanned(*channel, *m_clients.constFind(id)))
+            return Status::CannotSend;
+    } else if (!sender->maySpeak(channel->modes)) {
+        return Status::CannotSend;
+    }
     appendGroups(*channel, members);
     if (channelName)
         *channelName = channel->name;
@@ -207,8 +263,10 @@ Registry::Status Registry::setTopic(quint32 id, const QByteArray &name, const QB
     const auto channel = m_channels.find(key(name));
     if (channel == m_channels.end())
         return Status::NoSuchChannel;
-    if (!channel->members.contains(id))
+    if (!channel->states.contains(id))
         return Status::NotOnChannel;
+    if (channel->modes.topicLocked && !mayModerate(*channel, id))
+        return Status::NotChannelOperator;
     channel->topic = topic;
     channel->topicSetter = m_clients[id].nick;
     channel->topicTime = QDateTime::currentSecsSinceEpoch();
@@ -217,29 +275,114 @@ Registry::Status Registry::setTopic(quint32 id, const QByteArray &name, const QB
     return Status::Ok;
 }
 
-std::optional<ChannelView> Registry::channelView(const QByteArray &name) const
+std::optional<ChannelView> Registry::channelView(const QByteArray &name, quint32 viewer) const
 {
     std::shared_lock locker(m_lock);
     const auto channel = m_channels.constFind(key(name));
     if (channel == m_channels.cend())
         return std::nullopt;
-    return viewOf(*channel);
+    return viewOf(*channel, viewer);
 }
 
-bool Registry::isChannelOperator(quint32 id, const QByteArray &name) const
+std::optional<QList<BanEntry>> Registry::banList(const QByteArray &name) const
 {
     std::shared_lock locker(m_lock);
-    return m_channels.value(key(name)).operators.contains(id);
+    const auto channel = m_channels.constFind(key(name));
+    if (channel == m_channels.cend())
+        return std::nullopt;
+    return channel->bans;
 }
 
-QList<ChannelSummary> Registry::listChannels() const
+Registry::Status Registry::changeModes(quint32 id, const QByteArray &name,
+                                       const QList<Irc::ModeChange> &changes, ModeOutcome *outcome,
+                                       Audience *members)
+{
+    std::unique_lock locker(m_lock);
+    const auto channel = m_channels.find(key(name));
+    if (channel == m_channels.end())
+        return Status::NoSuchChannel;
+    if (!mayModerate(*channel, id))
+        return Status::NotChannelOperator;
+    const Client &setter = *m_clients.constFind(id);
+    outcome->channelName = channel->name;
+    for (Irc::ModeChange change : changes) {
+        Refusal refusal {};
+        const ModeStep step = applyMode(*channel, setter, change, &refusal);
+        if (step == ModeStep::Applied)
+            outcome->applied.append(change);
+        else if (step == ModeStep::Refused)
+            outcome->refused.append({refusal, change});
+    }
+    appendGroups(*channel, members);
+    return Status::Ok;
+}
+
+Registry::Status Registry::kick(quint32 id, const QByteArray &name, const QByteArray &nick,
+                                Audience *members, QByteArray *channelName, QByteArray *exactNick)
+{
+    std::unique_lock locker(m_lock);
+    const QByteArray channelKey = key(name);
+    const auto channel = m_channels.constFind(channelKey);
+    if (channel == m_channels.cend())
+        return Status::NoSuchChannel;
+    if (!channel->states.contains(id) && !isServerOperator(id))
+        return Status::NotOnChannel;
+    if (!mayModerate(*channel, id))
+        return Status::NotChannelOperator;
+    const auto [targetId, target] = registeredClient(nick);
+    if (!target)
+        return Status::NoSuchNick;
+    if (!channel->states.contains(targetId))
+        return Status::UserNotInChannel;
+    appendGroups(*channel, members);
+    *channelName = channel->name;
+    *exactNick = target->nick;
+    m_clients[targetId].channels.removeOne(channelKey);
+    removeMember(channelKey, targetId);
+    return Status::Ok;
+}
+
+Registry::Status Registry::invite(quint32 id, const QByteArray &nick, const QByteArray &name,
+                                  MemberGroup *target, QByteArray *exactNick,
+                                  QByteArray *channelName)
+{
+    std::unique_lock locker(m_lock);
+    const auto [targetId, client] = registeredClient(nick);
+    if (!client)
+        return Status::NoSuchNick;
+    const auto channel = m_channels.find(key(name));
+    if (channel == m_channels.end())
+        return Status::NoSuchChannel;
+    if (!channel->states.contains(id) && !isServerOperator(id))
+        return Status::NotOnChannel;
+    if (channel->states.contains(targetId))
+        return Status::UserOnChannel;
+    if (channel->modes.inviteOnly && !mayModerate(*channel, id))
+        return Status::NotChannelOperator;
+    if (!channel->invited.contains(targetId))
+        channel->invited.append(targetId);
+    *target = {client->mailbox, {targetId}};
+    *exactNick = client->nick;
+    *channelName = channel->name;
+    return Status::Ok;
+}
+
+QList<ChannelSummary> Registry::listChannels(quint32 viewer) const
 {
     std::shared_lock locker(m_lock);
     QList<ChannelSummary> summaries;
     summaries.reserve(m_channels.size());
-    for (const Channel &channel : m_channels)
-        summaries.append({channel.name, channel.topic, int(channel.members.size())});
+    for (const Channel &channel : m_channels) {
+        if (!channel.modes.secret || channel.states.contains(viewer))
+            summaries.append({channel.name, channel.topic, int(channel.members.size())});
+    }
     return summaries;
+}
+
+void Registry::setServerOperator(quint32 id)
+{
+    std::unique_lock locker(m_lock);
+    m_clients[id].serverOperator = true;
 }
 
 int Registry::clientCount() const
@@ -266,7 +409,7 @@ void Registry::removeMember(const QByteArray &channelKey, quint32 id)
     if (channel == m_channels.end())
         return;
     channel->members.removeOne(id);
-    channel->operators.removeOne(id);
+    channel->states.remove(id);
     removeId(channel->groups, m_clients.constFind(id)->mailbox, id);
     if (channel->members.isEmpty())
         m_channels.erase(channel);
@@ -293,17 +436,182 @@ void Registry::collectPeers(quint32 id, const Client &client, Audience *peers) c
     }
 }
 
-ChannelView Registry::viewOf(const Channel &channel) const
+ChannelView Registry::viewOf(const Channel &channel, quint32 viewer) const
 {
-    ChannelView view {channel.name,      channel.topic,   channel.topicSetter,
-                      channel.topicTime, channel.created, {}};
+    ChannelView view {channel.name,        channel.topic,
+                      channel.topicSetter, channel.topicTime,
+                      channel.created,     {},
+                      channel.modes,       channel.states.contains(viewer)};
     view.members.reserve(channel.members.size());
     for (quint32 member : channel.members) {
         const Client &client = *m_clients.constFind(member);
-        view.members.append({client.nick, client.user, client.host, client.realname,
-                             channel.operators.contains(member)});
+        const MemberState state = channel.states.value(member);
+        view.members.append(
+            {client.nick, client.user, client.host, client.realname, state.op, state.voice});
     }
     return view;
+}
+
+bool Registry::isBanned(const Channel &channel, const Client &client) const
+{
+    if (channel.bans.isEmpty())
+        return false;
+    const QByteArray prefix = client.prefix();
+    return std::any_of(channel.bans.cbegin(), channel.bans.cend(), [&prefix](const BanEntry &ban) {
+        return Irc::maskMatches(ban.mask, prefix);
+    });
+}
+
+void Registry::refreshBans(Channel &channel)
+{
+    for (auto it = channel.states.begin(); it != channel.states.end(); ++it)
+        it->banned = isBanned(channel, *m_clients.constFind(it.key()));
+}
+
+bool Registry::isServerOperator(quint32 id) const
+{
+    const auto client = m_clients.constFind(id);
+    return client != m_clients.cend() && client->serverOperator;
+}
+
+bool Registry::mayModerate(const Channel &channel, quint32 id) const
+{
+    return channel.states.value(id).op || isServerOperator(id);
+}
+
+Registry::ModeStep Registry::applyMode(Channel &channel, const Client &setter,
+                                       Irc::ModeChange &change, Refusal *refusal)
+{
+    switch (change.mode) {
+    case 'o':
+    case 'v':
+        return applyMemberMode(channel, change, refusal);
+    case 'b':
+        return applyBan(channel, setter, change, refusal);
+    case 'k':
+        return applyKey(channel.modes, change, refusal);
+    case 'l':
+        return applyLimit(channel.modes, change, refusal);
+    default:
+        return applyFlag(channel.modes, change);
+    }
+}
+
+Registry::ModeStep Registry::applyMemberMode(Channel &channel, Irc::ModeChange &change,
+                                             Refusal *refusal)
+{
+    const auto [targetId, target] = registeredClient(change.param);
+    if (!target) {
+        *refusal = Refusal::NoSuchNick;
+        return ModeStep::Refused;
+    }
+    const auto state = channel.states.find(targetId);
+    if (state == channel.states.end()) {
+        *refusal = Refusal::UserNotInChannel;
+        return ModeStep::Refused;
+    }
+    bool &flag = change.mode == 'o' ? state->op : state->voice;
+    change.param = target->nick;
+    if (flag == change.adding)
+        return ModeStep::Unchanged;
+    flag = change.adding;
+    return ModeStep::Applied;
+}
+
+Registry::ModeStep Registry::applyBan(Channel &channel, const Client &setter,
+                                      Irc::ModeChange &change, Refusal *refusal)
+{
+    change.param = Irc::normalizedMask(change.param);
+    const QByteArray folded = key(change.param);
+    const auto existing
+        = std::find_if(channel.bans.begin(), channel.bans.end(),
+                       [&folded](const BanEntry &ban) { return key(ban.mask) == folded; });
+    if (change.adding == (existing != channel.bans.end()))
+        return ModeStep::Unchanged;
+    if (!change.adding) {
+        change.param = existing->mask;
+        channel.bans.erase(existing);
+    } else if (channel.bans.size() >= MaxBans) {
+        *refusal = Refusal::BanListFull;
+        return ModeStep::Refused;
+    } else {
+        channel.bans.append({change.param, setter.prefix(), QDateTime::currentSecsSinceEpoch()});
+    }
+    refreshBans(channel);
+    return ModeStep::Applied;
+}
+
+Registry::ModeStep Registry::applyFlag(ChannelModes &modes, const Irc::ModeChange &change)
+{
+    bool *flag = nullptr;
+    switch (change.mode) {
+    case 'i':
+        flag = &modes.inviteOnly;
+        break;
+    case 'm':
+        flag = &modes.moderated;
+        break;
+    case 'n':
+        flag = &modes.noExternal;
+        break;
+    case 's':
+        flag = &modes.secret;
+        break;
+    case 't':
+        flag = &modes.topicLocked;
+        break;
+    default:
+        return ModeStep::Unchanged;
+    }
+    if (*flag == change.adding)
+        return ModeStep::Unchanged;
+    *flag = change.adding;
+    return ModeStep::Applied;
+}
+
+Registry::ModeStep Registry::applyKey(ChannelModes &modes, Irc::ModeChange &change,
+                                      Refusal *refusal)
+{
+    if (!change.adding) {
+        if (modes.key.isEmpty())
+            return ModeStep::Unchanged;
+        change.param = "*";
+        modes.key.clear();
+        return ModeStep::Applied;
+    }
+    const bool valid = !change.param.isEmpty() && change.param.size() <= MaxKeyLength
+        && !change.param.contains(',') && !change.param.contains(' ')
+        && !change.param.startsWith(':');
+    if (!valid) {
+        *refusal = Refusal::InvalidParam;
+        return ModeStep::Refused;
+    }
+    if (modes.key == change.param)
+        return ModeStep::Unchanged;
+    modes.key = change.param;
+    return ModeStep::Applied;
+}
+
+Registry::ModeStep Registry::applyLimit(ChannelModes &modes, Irc::ModeChange &change,
+                                        Refusal *refusal)
+{
+    if (!change.adding) {
+        if (modes.limit == 0)
+            return ModeStep::Unchanged;
+        modes.limit = 0;
+        return ModeStep::Applied;
+    }
+    bool ok = false;
+    const int limit = change.param.toInt(&ok);
+    if (!ok || limit <= 0) {
+        *refusal = Refusal::InvalidParam;
+        return ModeStep::Refused;
+    }
+    change.param = QByteArray::number(limit);
+    if (modes.limit == limit)
+        return ModeStep::Unchanged;
+    modes.limit = limit;
+    return ModeStep::Applied;
 }
 
 void Registry::appendGroups(const Channel &channel, Audience *audience)

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "protocol/modes.h"
+
 #include <QByteArray>
 #include <QDateTime>
 #include <QHash>
@@ -27,6 +29,24 @@ struct MemberView
 {
     QByteArray nick, user, host, realname;
     bool op = false;
+    bool voice = false;
+};
+
+struct ChannelModes
+{
+    bool inviteOnly = false, moderated = false, noExternal = true, topicLocked = true;
+    bool secret = false;
+    QByteArray key; // empty: none
+    int limit = 0; // 0: none
+
+    // The parameters of 324: `+intk key`; the key only for members.
+    QList<QByteArray> describe(bool withKey) const;
+};
+
+struct BanEntry
+{
+    QByteArray mask, setter;
+    qint64 time = 0;
 };
 
 struct ChannelView
@@ -34,6 +54,17 @@ struct ChannelView
     QByteArray name, topic, topicSetter;
     qint64 topicTime = 0, created = 0;
     QList<MemberView> members; // in join order
+    ChannelModes modes;
+    bool viewerIsMember = false;
+};
+
+// What one MODE line changed, and why the rest did not apply.
+struct ModeOutcome
+{
+    enum class Refusal { NoSuchNick, UserNotInChannel, InvalidParam, BanListFull };
+    QByteArray channelName;
+    QList<Irc::ModeChange> applied;
+    QList<std::pair<Refusal, Irc::ModeChange>> refused;
 };
 
 struct ChannelSummary
@@ -57,7 +88,17 @@ public:
         AlreadyOnChannel,
         NoSuchNick,
         TooManyChannels,
+        NotChannelOperator,
+        BannedFromChannel,
+        BadChannelKey,
+        ChannelIsFull,
+        InviteOnly,
+        CannotSend,
+        UserNotInChannel,
+        UserOnChannel,
     };
+    static constexpr qsizetype MaxBans = Irc::MaxBans;
+    static constexpr qsizetype MaxKeyLength = Irc::MaxKeyLength;
 
     // A client may be on at most `maxChannelsPerClient` channels at once; 0: no cap.
     explicit Registry(int maxChannelsPerClient = 0) : m_maxChannelsPerClient(maxChannelsPerClient)
@@ -74,12 +115,15 @@ public:
     QByteArray prefixOf(quint32 id) const;
 
     // `members` includes the joiner; `view` is the channel as the joiner sees it afterwards.
-    // TooManyChannels when the client is already on as many channels as allowed.
-    Status join(quint32 id, const QByteArray &name, Audience *members, ChannelView *view);
+    // TooManyChannels when the client is already on as many channels as allowed; the channel's
+    // ban list, invite-only flag, key and limit are checked in that order.
+    Status join(quint32 id, const QByteArray &name, const QByteArray &givenKey, Audience *members,
+                ChannelView *view);
     Status part(quint32 id, const QByteArray &name, Audience *members, QByteArray *channelName);
     QList<QByteArray> channelsOf(quint32 id) const;
 
-    // The hot path: who receives a line the client says in a channel.
+    // The hot path: who receives a line the client says in a channel. The sender's right to
+    // speak (+n, +m, bans) is checked once, from flags kept per member.
     Status channelAudience(quint32 id, const QByteArray &name, Audience *members,
                            QByteArray *channelName = nullptr) const;
     std::optional<MemberGroup> findNick(const QByteArray &nick,
@@ -88,9 +132,21 @@ public:
 
     Status setTopic(quint32 id, const QByteArray &name, const QByteArray &topic, Audience *members,
                     QByteArray *channelName);
-    std::optional<ChannelView> channelView(const QByteArray &name) const;
-    bool isChannelOperator(quint32 id, const QByteArray &name) const;
-    QList<ChannelSummary> listChannels() const;
+    // `viewer` decides viewerIsMember.
+    std::optional<ChannelView> channelView(const QByteArray &name, quint32 viewer = 0) const;
+    std::optional<QList<BanEntry>> banList(const QByteArray &name) const;
+    // Applies what the client may change, all or nothing as to privileges: a channel operator
+    // (or a server operator) changes modes, anyone else gets NotChannelOperator.
+    Status changeModes(quint32 id, const QByteArray &name, const QList<Irc::ModeChange> &changes,
+                       ModeOutcome *outcome, Audience *members);
+    // `members` (taken before the target leaves) includes the target.
+    Status kick(quint32 id, const QByteArray &name, const QByteArray &nick, Audience *members,
+                QByteArray *channelName, QByteArray *exactNick);
+    Status invite(quint32 id, const QByteArray &nick, const QByteArray &name, MemberGroup *target,
+                  QByteArray *exactNick, QByteArray *channelName);
+    // Secret channels only for their members.
+    QList<ChannelSummary> listChannels(quint32 viewer = 0) const;
+    void setServerOperator(quint32 id);
     int clientCount() const;
 
 private:
@@ -100,23 +156,55 @@ private:
         std::shared_ptr<Mailbox> mailbox;
         QList<QByteArray> channels; // folded names
         bool registered = false;
+        bool serverOperator = false;
         QByteArray prefix() const;
+    };
+    struct MemberState
+    {
+        bool op = false, voice = false;
+        // Whether a ban matches the member: kept up to date on ban and nick changes, so that
+        // a message is checked without matching masks.
+        bool banned = false;
+        bool maySpeak(const ChannelModes &modes) const
+        {
+            return op || voice || (!banned && !modes.moderated);
+        }
     };
     struct Channel
     {
         QByteArray name, topic, topicSetter;
         qint64 topicTime = 0, created = 0;
         QList<quint32> members; // join order
-        QList<quint32> operators;
+        QHash<quint32, MemberState> states;
         QList<MemberGroup> groups; // members by serving thread
+        ChannelModes modes;
+        QList<BanEntry> bans;
+        QList<quint32> invited; // until they join
     };
+    enum class ModeStep { Applied, Unchanged, Refused };
+    using Refusal = ModeOutcome::Refusal;
 
     // The caller holds the lock; the client is null unless `nick` names a registered one.
     std::pair<quint32, const Client *> registeredClient(const QByteArray &nick) const;
     void addMember(Channel &channel, quint32 id, const Client &client);
     void removeMember(const QByteArray &key, quint32 id);
     void collectPeers(quint32 id, const Client &client, Audience *peers) const;
-    ChannelView viewOf(const Channel &channel) const;
+    ChannelView viewOf(const Channel &channel, quint32 viewer = 0) const;
+    Status joinRefusal(const Channel &channel, quint32 id, const Client &client,
+                       const QByteArray &givenKey) const;
+    bool isBanned(const Channel &channel, const Client &client) const;
+    void refreshBans(Channel &channel);
+    bool isServerOperator(quint32 id) const;
+    bool mayModerate(const Channel &channel, quint32 id) const;
+    // Each may rewrite the change's parameter to what is announced (the exact nick, the mask).
+    ModeStep applyMode(Channel &channel, const Client &setter, Irc::ModeChange &change,
+                       Refusal *refusal);
+    ModeStep applyMemberMode(Channel &channel, Irc::ModeChange &change, Refusal *refusal);
+    ModeStep applyBan(Channel &channel, const Client &setter, Irc::ModeChange &change,
+                      Refusal *refusal);
+    static ModeStep applyFlag(ChannelModes &modes, const Irc::ModeChange &change);
+    static ModeStep applyKey(ChannelModes &modes, Irc::ModeChange &change, Refusal *refusal);
+    static ModeStep applyLimit(ChannelModes &modes, Irc::ModeChange &change, Refusal *refusal);
     static void appendGroups(const Channel &channel, Audience *audience);
 
     const int m_maxChannelsPerClient;

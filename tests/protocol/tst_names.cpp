@@ -1,4 +1,5 @@
 #include "protocol/isupport.h"
+#include "protocol/modes.h"
 #include "protocol/names.h"
 
 #include <QTest>
@@ -173,10 +174,18 @@ void TestNames::qtChatSupportFollowsTheNameRules()
     QVERIFY(Irc::isValidChannelName(longest));
     QVERIFY(!Irc::isValidChannelName(QByteArray(longest + 'c')));
     QCOMPARE(Irc::foldCase("[A]", support.caseMapping), Irc::foldCase("[A]"));
-    // No channel mode takes a parameter: QtChat has none, only the operator status.
-    for (char mode : QByteArrayView("bklimnstv"))
-        QVERIFY2(!support.takesParameter(mode, true), QByteArray(1, mode).constData());
+    // The modes the server parses are the ones it announces.
+    const Irc::ChannelModeTypes modes;
+    for (char mode : modes.allModes()) {
+        for (bool adding : {true, false}) {
+            const Irc::ParsedModes parsed = Irc::parseModeChanges(
+                QByteArray(QByteArray(adding ? "+" : "-") + mode), {"param"});
+            const bool consumed = !parsed.changes.isEmpty() && !parsed.changes[0].param.isEmpty();
+            QCOMPARE(support.takesParameter(mode, adding), consumed);
+        }
+    }
     QCOMPARE(support.prefixSymbolFor(Irc::OperatorMode), Irc::OperatorPrefix);
+    QCOMPARE(support.prefixSymbolFor('v'), Irc::VoicePrefix);
 }
 
 void TestNames::stripPrefixes_data()

@@ -219,18 +219,23 @@ void TestHostile::nulBytes()
 {
     auto client = member("nul");
     QVERIFY(client);
-    const QByteArray body("a\0b\0\0c", 6);
-    client->send("PRIVMSG #room :" + body);
-    // Bytes, not text: relayed exactly as sent.
-    QCOMPARE(m_bob->expect("PRIVMSG")->param(1), body);
-    client->send(QByteArray("NICK n\0l", 8));
-    QCOMPARE(client->expect(Numeric::ErroneousNickname)->param(1), QByteArray("n\0l", 3));
-    client->send(QByteArray("JOIN #a\0b", 9));
-    QCOMPARE(client->expect(Numeric::NoSuchChannel)->param(1), QByteArray("#a\0b", 4));
-    client->send(QByteArray("\0\0\0", 3));
-    QCOMPARE(client->expect(Numeric::UnknownCommand)->param(1), QByteArray("\0\0\0", 3));
-    client->send(QByteArray("PRIVMSG\0#room :hidden", 21)); // not a PRIVMSG command at all
-    QVERIFY(client->expect(Numeric::UnknownCommand));
+    // A client written in C would read such a line only up to the NUL: it is refused whole,
+    // never relayed nor executed.
+    const QList<std::pair<QByteArray, QByteArray>> lines {
+        {"PRIVMSG #room :" + QByteArray("a\0b\0\0c", 6), "PRIVMSG"},
+        {QByteArray("NICK n\0l", 8), "NICK"},
+        {QByteArray("JOIN #a\0b", 9), "JOIN"},
+        {QByteArray("\0\0\0", 3), "*"},
+        {QByteArray("PRIVMSG\0#room :hidden", 21), "PRIVMSG"},
+    };
+    for (const auto &[line, command] : lines) {
+        client->send(line);
+        const auto refusal = client->expect(Numeric::UnknownError);
+        QVERIFY(refusal);
+        QCOMPARE(refusal->param(1), command);
+    }
+    client->send("PRIVMSG #room :clean");
+    QCOMPARE(m_bob->expect("PRIVMSG")->param(1), QByteArray("clean"));
 }
 
 void TestHostile::invalidUtf8()

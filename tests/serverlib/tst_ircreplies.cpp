@@ -36,6 +36,8 @@ private Q_SLOTS:
     void passwordIsChecked_data();
     void passwordIsChecked();
     void nicknameTakenBeforeRegistration();
+    void userWithEmptyRealnameGets461();
+    void lineWithNulIsNeverRelayed();
 
 private:
     std::unique_ptr<RawClient> registered(const QByteArray &nick);
@@ -98,12 +100,21 @@ void TestIrcReplies::isupportSaysWhatTheServerDoes()
     client.send("USER i 0 * :i");
     const std::optional<Irc::IrcMessage> reply = client.expect(Numeric::ISupport);
     QVERIFY(reply);
-    // The exact wire form: only the operator status, no channel modes.
-    const ByteArrays expected {"isupporter",     "CASEMAPPING=ascii",
-                               "CHANTYPES=#",    "PREFIX=(o)@",
-                               "CHANMODES=,,,",  "NICKLEN=30",
-                               "CHANNELLEN=50",  "TOPICLEN=390",
-                               "NETWORK=QtChat", "are supported by this server"};
+    // The exact wire form.
+    const ByteArrays expected {"isupporter",
+                               "CASEMAPPING=ascii",
+                               "CHANTYPES=#",
+                               "PREFIX=(ov)@+",
+                               "CHANMODES=b,k,l,imnst",
+                               "NICKLEN=30",
+                               "CHANNELLEN=50",
+                               "TOPICLEN=390",
+                               "NETWORK=QtChat",
+                               "MODES=6",
+                               "CHANLIMIT=#:20",
+                               "MAXLIST=b:100",
+                               "KEYLEN=23",
+                               "are supported by this server"};
     QCOMPARE(reply->params, expected);
 
     Irc::ISupport parsed;
@@ -415,6 +426,35 @@ void TestIrcReplies::nicknameTakenBeforeRegistration()
     client.send("NICK holder2");
     client.send("USER h 0 * :h");
     QCOMPARE(client.expect(Numeric::Welcome)->param(0), QByteArray("holder2"));
+}
+
+void TestIrcReplies::userWithEmptyRealnameGets461()
+{
+    RawClient client;
+    QVERIFY(client.connectTo(port()));
+    client.send("NICK norealname");
+    client.send("USER n 0 * :");
+    QCOMPARE(client.expect(Numeric::NeedMoreParams)->params, (ByteArrays {"*", "USER", "Not enough parameters"}));
+    client.send("USER n 0 * :Real Name");
+    QVERIFY(client.expect(Numeric::Welcome));
+}
+
+void TestIrcReplies::lineWithNulIsNeverRelayed()
+{
+    auto speaker = registered("nulspeaker");
+    auto listener = registered("nullistener");
+    QVERIFY(speaker && listener);
+    speaker->send("JOIN #nul");
+    QVERIFY(speaker->expect(Numeric::EndOfNames));
+    listener->send("JOIN #nul");
+    QVERIFY(listener->expect(Numeric::EndOfNames));
+    const char line[] = "PRIVMSG #nul :before\0after\r\n";
+    speaker->sendRaw(QByteArray(line, sizeof line - 1));
+    const auto reply = speaker->expect(Numeric::UnknownError);
+    QVERIFY(reply);
+    QCOMPARE(reply->params.mid(0, 2), (ByteArrays {"nulspeaker", "PRIVMSG"}));
+    speaker->send("PRIVMSG #nul :clean");
+    QCOMPARE(listener->expect("PRIVMSG")->param(1), QByteArray("clean"));
 }
 
 QTEST_GUILESS_MAIN(TestIrcReplies)

@@ -67,7 +67,7 @@ void TestRegistry::joinGroupsMembersByMailbox()
     Server::ChannelView view;
     for (quint32 id = 1; id <= 4; ++id) {
         audience.clear();
-        QCOMPARE(registry.join(id, "#Room", &audience, &view), Server::Registry::Status::Ok);
+        QCOMPARE(registry.join(id, "#Room", {}, &audience, &view), Server::Registry::Status::Ok);
     }
     QCOMPARE(audience.size(), 2);
     QCOMPARE(audienceSize(audience), 4);
@@ -75,7 +75,7 @@ void TestRegistry::joinGroupsMembersByMailbox()
     QCOMPARE(view.members.size(), 4);
     QVERIFY(view.members[0].op);
     QVERIFY(!view.members[1].op);
-    QCOMPARE(registry.join(2, "#room", &audience, &view),
+    QCOMPARE(registry.join(2, "#room", {}, &audience, &view),
              Server::Registry::Status::AlreadyOnChannel);
 }
 
@@ -87,7 +87,7 @@ void TestRegistry::partAndRemoveEmptyTheChannel()
     registry.reserveNick(1, "solo");
     Server::Audience audience;
     Server::ChannelView view;
-    registry.join(1, "#x", &audience, &view);
+    registry.join(1, "#x", {}, &audience, &view);
     QByteArray name;
     audience.clear();
     QCOMPARE(registry.part(1, "#X", &audience, &name), Server::Registry::Status::Ok);
@@ -106,8 +106,8 @@ void TestRegistry::nickChangeReachesEachPeerOnce()
     for (quint32 id = 1; id <= 3; ++id) {
         registry.addClient(id, box, "h");
         registry.reserveNick(id, "n" + QByteArray::number(id));
-        registry.join(id, "#a", &ignored, &view);
-        registry.join(id, "#b", &ignored, &view);
+        registry.join(id, "#a", {}, &ignored, &view);
+        registry.join(id, "#b", {}, &ignored, &view);
     }
     Server::Audience peers;
     QByteArray oldPrefix;
@@ -129,7 +129,7 @@ void TestRegistry::audienceIsASnapshot()
     for (quint32 id = 1; id <= 2; ++id) {
         registry.addClient(id, box, "h");
         registry.reserveNick(id, "n" + QByteArray::number(id));
-        registry.join(id, "#s", &ignored, &view);
+        registry.join(id, "#s", {}, &ignored, &view);
     }
     Server::Audience audience;
     QCOMPARE(registry.channelAudience(1, "#s", &audience), Server::Registry::Status::Ok);
@@ -155,8 +155,8 @@ void TestRegistry::concurrentJoinsAndPartsKeepCountsRight()
                 registry.reserveNick(id, "n" + QByteArray::number(id));
                 Server::Audience audience;
                 Server::ChannelView view;
-                registry.join(id, "#busy", &audience, &view);
-                registry.join(id, "#churn", &audience, &view);
+                registry.join(id, "#busy", {}, &audience, &view);
+                registry.join(id, "#churn", {}, &audience, &view);
                 QByteArray name;
                 registry.part(id, "#churn", &audience, &name);
             }

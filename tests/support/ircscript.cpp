@@ -1,0 +1,98 @@
+#include "tests/support/ircscript.h"
+
+#include <algorithm>
+#include <utility>
+
+IrcScript::IrcScript(quint16 port, const QByteArray &tag) : m_port(port), m_tag(tag) { }
+
+QString IrcScript::run(const QList<QByteArray> &steps)
+{
+    for (const QByteArray &step : steps) {
+        QString error;
+        RawClient *peer = step.size() > 3 ? client(step[0], &error) : nullptr;
+        if (!peer)
+            return error.isEmpty() ? QStringLiteral("bad step: ") + QString::fromUtf8(step) : error;
+        const QByteArray rest = expand(step.mid(3));
+        if (step[1] == '>')
+            peer->send(rest);
+        else if (step[1] == '!')
+            m_forbidden.append(rest);
+        else if (const QString failure = expectStep(*peer, rest); !failure.isEmpty())
+            return QString::fromUtf8(step) + QStringLiteral(": ") + failure;
+    }
+    return {};
+}
+
+RawClient *IrcScript::client(char name, QString *error)
+{
+    std::unique_ptr<RawClient> &slot = m_clients[name];
+    if (!slot) {
+        slot = std::make_unique<RawClient>();
+        const QByteArray nick = expand(QByteArray(QByteArray("%") + name));
+        if (!slot->connectTo(m_port) || !slot->registerAs(nick)) {
+            *error = QStringLiteral("cannot register ") + QString::fromUtf8(nick);
+            slot.reset();
+        }
+    }
+    return slot.get();
+}
+
+QByteArray IrcScript::expand(QByteArray text) const
+{
+    text.replace("%ch", QByteArray("#" + m_tag));
+    for (char name = 'a'; name <= 'e'; ++name) {
+        const QByteArray nick = name + m_tag;
+        text.replace(QByteArray(QByteArray("%") + name), nick);
+        text.replace(QByteArray(QByteArray("%") + char(name - 'a' + 'A')), nick.toUpper());
+    }
+    return text;
+}
+
+QByteArray IrcScript::sortedWords(const QByteArray &text)
+{
+    QList<QByteArray> words = text.split(' ');
+    std::sort(words.begin(), words.end());
+    return words.join(' ');
+}
+
+bool IrcScript::matches(const Irc::IrcMessage &message, const QByteArray &pattern)
+{
+    const std::optional<Irc::IrcMessage> want = Irc::IrcMessage::parse(pattern);
+    if (!want || message.command != want->command)
+        return false;
+    const bool isNumeric = want->command.toInt() > 0;
+    QList<QByteArray> actual = message.params.mid(isNumeric ? 1 : 0, want->params.size());
+    QList<QByteArray> wanted = want->params;
+    if (want->command == "353" && wanted.size() == 3 && actual.size() == 3) {
+        // Servers list names in different orders.
+        actual.last() = sortedWords(actual.last());
+        wanted.last() = sortedWords(wanted.last());
+    }
+    return actual == wanted;
+}
+
+QString IrcScript::expectStep(RawClient &client, const QByteArray &expected)
+{
+    const std::optional<Irc::IrcMessage> want = Irc::IrcMessage::parse(expected);
+    if (!want)
+        return QStringLiteral("unparsable expectation");
+    const QList<QByteArray> forbidden = std::exchange(m_forbidden, {});
+    QList<QByteArray> seen;
+    QByteArray offending;
+    const auto reply = client.expectMatch([&](const Irc::IrcMessage &m) {
+        if (const QByteArray line = m.toLine().trimmed(); !seen.contains(line))
+            seen.append(line);
+        for (const QByteArray &pattern : forbidden) {
+            if (matches(m, pattern))
+                offending = m.toLine().trimmed();
+        }
+        return m.command == want->command;
+    });
+    if (!reply)
+        return QStringLiteral("never came; saw:\n  ") + QString::fromUtf8(seen.join("\n  "));
+    if (!offending.isEmpty())
+        return QStringLiteral("came after a forbidden ") + QString::fromUtf8(offending);
+    if (!matches(*reply, expected))
+        return QStringLiteral("got ") + QString::fromUtf8(reply->toLine().trimmed());
+    return {};
+}
