@@ -82,6 +82,15 @@ const QHash<QByteArray, IrcSession::Command> &IrcSession::commands()
         {"MODE", {&IrcSession::onMode, 1, false}},
         {"KICK", {&IrcSession::onKick, 2, false}},
         {"INVITE", {&IrcSession::onInvite, 2, false}},
+        {"WHOIS", {&IrcSession::onWhois, 1, false}},
+        {"AWAY", {&IrcSession::onAway, 0, false}},
+        {"ISON", {&IrcSession::onIson, 1, false}},
+        {"USERHOST", {&IrcSession::onUserhost, 1, false}},
+        {"LUSERS", {&IrcSession::onLusers, 0, false}},
+        {"MOTD", {&IrcSession::onMotd, 0, false}},
+        {"VERSION", {&IrcSession::onVersion, 0, false}},
+        {"TIME", {&IrcSession::onTime, 0, false}},
+        {"INFO", {&IrcSession::onInfo, 0, false}},
     };
     return table;
 }
@@ -334,6 +343,7 @@ void IrcSession::tryCompleteRegistration()
     m_registered = true;
     m_context.registry.completeRegistration(id(), m_user, m_realname);
     m_prefix = m_context.registry.prefixOf(id());
+    m_lastMessageMs = m_context.registry.activityOf(id());
     sendWelcome();
     worker().reportRegistered(id(), m_nick);
 }
@@ -342,13 +352,14 @@ void IrcSession::sendWelcome()
 {
     numeric(Numeric::Welcome, {QByteArray("Welcome to the QtChat IRC network " + m_prefix)});
     numeric(Numeric::YourHost,
-            {QByteArray("Your host is " + serverName() + ", running version " + Version)});
+            {QByteArray("Your host is " + serverName() + ", running version " + versionString())});
     numeric(Numeric::Created, {QByteArray("This server was created " + m_context.createdAt)});
-    numeric(Numeric::MyInfo, {serverName(), Version, "i", ChannelModeTypes().allModes()});
+    numeric(Numeric::MyInfo, {serverName(), versionString(), "i", ChannelModeTypes().allModes()});
     // The tokens are middle parameters, so joined by spaces they are one parameter here.
     const QByteArray supported
         = qtChatSupport(m_context.limits.maxChannelsPerClient).tokens().join(' ');
     numeric(Numeric::ISupport, {supported, "are supported by this server"});
+    sendLusers();
     sendMotd();
 }
 
@@ -388,6 +399,11 @@ void IrcSession::sendNumeric(const char *code, const QList<QByteArray> &params)
 QByteArray IrcSession::target() const
 {
     return m_registered ? m_nick : QByteArray("*");
+}
+
+QByteArray IrcSession::versionString()
+{
+    return Version;
 }
 
 const QByteArray &IrcSession::serverName() const

@@ -17,6 +17,8 @@ class IrcSession : public Session
     Q_OBJECT
 
 public:
+    static constexpr qsizetype MaxAwayLength = 200;
+
     IrcSession(quint32 id, Worker &worker);
 
     QByteArray nick() const override { return m_nick; }
@@ -67,7 +69,6 @@ private:
     void onNames(const Irc::IrcMessage &message);
     void onTopic(const Irc::IrcMessage &message);
     void onList(const Irc::IrcMessage &message);
-    void onWho(const Irc::IrcMessage &message);
     void onMode(const Irc::IrcMessage &message);
     void onKick(const Irc::IrcMessage &message);
     void onInvite(const Irc::IrcMessage &message);
@@ -87,6 +88,24 @@ private:
     bool isVisible(const ChannelView &channel) const; // secret channels only to members
     void userMode(const Irc::IrcMessage &message);
 
+    // Queries about users and the server (ircsession_queries.cpp)
+    void onWho(const Irc::IrcMessage &message);
+    void whoChannel(const QByteArray &name);
+    void whoMask(const QByteArray &mask);
+    void sendWhoReply(const QByteArray &channel, const UserInfo &user,
+                      QByteArrayView channelPrefix);
+    void onWhois(const Irc::IrcMessage &message);
+    void onAway(const Irc::IrcMessage &message);
+    void onIson(const Irc::IrcMessage &message);
+    void onUserhost(const Irc::IrcMessage &message);
+    void onLusers(const Irc::IrcMessage &message);
+    void sendLusers();
+    void onMotd(const Irc::IrcMessage &message);
+    void onVersion(const Irc::IrcMessage &message);
+    void onTime(const Irc::IrcMessage &message);
+    void onInfo(const Irc::IrcMessage &message);
+    static QByteArray versionString();
+
     // Replies
     void numeric(const char *code, std::initializer_list<QByteArrayView> params);
     void sendNumeric(const char *code, const QList<QByteArray> &params);
@@ -101,6 +120,7 @@ private:
     bool m_throttled = false; // out of flood tokens: input waits in the buffers
     QByteArray m_nick, m_user, m_realname, m_password;
     QByteArray m_prefix; // nick!user@host, cached: every relayed line starts with it
+    ActivityClock m_lastMessageMs; // for WHOIS's idle time
     bool m_registered = false;
     bool m_capNegotiating = false;
     bool m_invisible = false;

@@ -8,6 +8,8 @@
 #include "serverlib/servercontext.h"
 #include "serverlib/worker.h"
 
+#include <QDateTime>
+
 using namespace Irc;
 
 namespace Server {
@@ -104,6 +106,8 @@ void IrcSession::relay(const IrcMessage &message, bool isNotice)
         return;
     }
     worker().countMessage();
+    if (m_lastMessageMs)
+        m_lastMessageMs->store(QDateTime::currentMSecsSinceEpoch(), std::memory_order_relaxed);
     for (const QByteArray &target : splitList(message.param(0))) {
         if (relayToTarget(message.command, target, message.param(1), isNotice))
             worker().reportRelayed(m_nick, target, message.param(1));
@@ -128,14 +132,16 @@ bool IrcSession::relayToTarget(const QByteArray &command, const QByteArray &targ
         }
         return false;
     }
-    QByteArray nick;
-    const std::optional<MemberGroup> recipient = m_context.registry.findNick(target, &nick);
+    QByteArray nick, away;
+    const std::optional<MemberGroup> recipient = m_context.registry.findNick(target, &nick, &away);
     if (!recipient) {
         if (!isNotice)
             numeric(Numeric::NoSuchNick, {target, "No such nick/channel"});
         return false;
     }
     worker().deliver(*recipient, makeLine(m_prefix, command, {nick, text}));
+    if (!away.isEmpty() && !isNotice)
+        numeric(Numeric::Away, {nick, away});
     return true;
 }
 
@@ -214,26 +220,6 @@ void IrcSession::onList(const IrcMessage &)
     for (const ChannelSummary &channel : m_context.registry.listChannels(id()))
         numeric(Numeric::List, {channel.name, QByteArray::number(channel.members), channel.topic});
     numeric(Numeric::ListEnd, {"End of /LIST"});
-}
-
-void IrcSession::onWho(const IrcMessage &message)
-{
-    const QByteArray mask = message.param(0);
-    QList<MemberView> members;
-    QByteArray channelName = "*";
-    const std::optional<ChannelView> view = m_context.registry.channelView(mask, id());
-    if (view && isVisible(*view)) {
-        members = view->members;
-        channelName = view->name;
-    } else if (const std::optional<MemberView> user = m_context.registry.userView(mask)) {
-        members.append(*user);
-    }
-    for (const MemberView &member : members) {
-        numeric(Numeric::WhoReply,
-                {channelName, member.user, member.host, serverName(), member.nick,
-                 QByteArray('H' + memberPrefix(member)), QByteArray("0 " + member.realname)});
-    }
-    numeric(Numeric::EndOfWho, {mask.isEmpty() ? QByteArray("*") : mask, "End of WHO list"});
 }
 
 void IrcSession::onMode(const IrcMessage &message)

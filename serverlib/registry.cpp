@@ -77,6 +77,8 @@ void Registry::removeClient(quint32 id, Audience *peers)
         removeMember(channelKey, id);
     if (!it->nick.isEmpty())
         m_nicks.remove(key(it->nick));
+    if (it->registered)
+        --m_registeredUsers;
     m_clients.erase(it);
 }
 
@@ -102,6 +104,9 @@ void Registry::completeRegistration(quint32 id, const QByteArray &user, const QB
     client.user = user;
     client.realname = realname;
     client.registered = true;
+    client.signOnSecs = QDateTime::currentSecsSinceEpoch();
+    client.lastMessageMs->store(client.signOnSecs * 1000, std::memory_order_relaxed);
+    m_peakUsers = qMax(m_peakUsers, ++m_registeredUsers);
 }
 
 Registry::Status Registry::changeNick(quint32 id, const QByteArray &nick, QByteArray *oldPrefix,
@@ -226,7 +231,8 @@ Registry::Status Registry::channelAudience(quint32 id, const QByteArray &name, A
     return Status::Ok;
 }
 
-std::optional<MemberGroup> Registry::findNick(const QByteArray &nick, QByteArray *exactNick) const
+std::optional<MemberGroup> Registry::findNick(const QByteArray &nick, QByteArray *exactNick,
+                                              QByteArray *away) const
 {
     std::shared_lock locker(m_lock);
     const auto [id, client] = registeredClient(nick);
@@ -234,16 +240,81 @@ std::optional<MemberGroup> Registry::findNick(const QByteArray &nick, QByteArray
         return std::nullopt;
     if (exactNick)
         *exactNick = client->nick;
+    if (away)
+        *away = client->away;
     return MemberGroup {client->mailbox, {id}};
 }
 
-std::optional<MemberView> Registry::userView(const QByteArray &nick) const
+std::optional<UserInfo> Registry::userInfo(const QByteArray &nick, quint32 viewer) const
 {
     std::shared_lock locker(m_lock);
-    const Client *client = registeredClient(nick).second;
+    const auto [id, client] = registeredClient(nick);
     if (!client)
         return std::nullopt;
-    return MemberView {client->nick, client->user, client->host, client->realname, false};
+    UserInfo info = infoOf(*client);
+    for (const QByteArray &channelKey : client->channels) {
+        const Channel &channel = *m_channels.constFind(channelKey);
+        if (channel.modes.secret && !channel.states.contains(viewer))
+            continue;
+        const MemberState state = channel.states.value(id);
+        info.channels.append((state.op ? "@" : state.voice ? "+" : "") + channel.name);
+    }
+    return info;
+}
+
+QList<UserInfo> Registry::matchUsers(const QByteArray &mask, qsizetype max) const
+{
+    std::shared_lock locker(m_lock);
+    QList<UserInfo> users;
+    for (const Client &client : m_clients) {
+        if (users.size() >= max)
+            break;
+        const bool matches = client.registered
+            && (Irc::maskMatches(mask, client.nick) || Irc::maskMatches(mask, client.user)
+                || Irc::maskMatches(mask, client.host) || Irc::maskMatches(mask, client.realname));
+        if (matches)
+            users.append(infoOf(client));
+    }
+    return users;
+}
+
+UserInfo Registry::infoOf(const Client &client) const
+{
+    return {client.nick,
+            client.user,
+            client.host,
+            client.realname,
+            client.away,
+            client.serverOperator,
+            client.signOnSecs,
+            client.lastMessageMs->load(std::memory_order_relaxed),
+            {}};
+}
+
+void Registry::setAway(quint32 id, const QByteArray &message)
+{
+    std::unique_lock locker(m_lock);
+    m_clients[id].away = message;
+}
+
+ActivityClock Registry::activityOf(quint32 id) const
+{
+    std::shared_lock locker(m_lock);
+    const auto client = m_clients.constFind(id);
+    return client == m_clients.cend() ? nullptr : client->lastMessageMs;
+}
+
+ServerCounts Registry::counts() const
+{
+    std::shared_lock locker(m_lock);
+    ServerCounts counts;
+    for (const Client &client : m_clients) {
+        ++(client.registered ? counts.users : counts.unregistered);
+        counts.operators += client.serverOperator ? 1 : 0;
+    }
+    counts.channels = int(m_channels.size());
+    counts.peakUsers = m_peakUsers;
+    return counts;
 }
 
 std::pair<quint32, const Registry::Client *>

@@ -8,6 +8,7 @@
 #include <QList>
 #include <QVarLengthArray>
 
+#include <atomic>
 #include <memory>
 #include <optional>
 #include <shared_mutex>
@@ -66,6 +67,23 @@ struct ModeOutcome
     QList<Irc::ModeChange> applied;
     QList<std::pair<Refusal, Irc::ModeChange>> refused;
 };
+
+// A user as WHOIS, WHO and USERHOST show it to one viewer.
+struct UserInfo
+{
+    QByteArray nick, user, host, realname, away;
+    bool serverOperator = false;
+    qint64 signOnSecs = 0, lastMessageMs = 0;
+    QList<QByteArray> channels; // with @ or +, secret ones only if the viewer is on them too
+};
+
+struct ServerCounts
+{
+    int users = 0, unregistered = 0, operators = 0, channels = 0, peakUsers = 0;
+};
+
+// When a client last sent a message, written by its own thread without the registry's lock.
+using ActivityClock = std::shared_ptr<std::atomic<qint64>>;
 
 struct ChannelSummary
 {
@@ -126,9 +144,15 @@ public:
     // speak (+n, +m, bans) is checked once, from flags kept per member.
     Status channelAudience(quint32 id, const QByteArray &name, Audience *members,
                            QByteArray *channelName = nullptr) const;
-    std::optional<MemberGroup> findNick(const QByteArray &nick,
-                                        QByteArray *exactNick = nullptr) const;
-    std::optional<MemberView> userView(const QByteArray &nick) const;
+    // `away`: the user's away message, empty when present.
+    std::optional<MemberGroup> findNick(const QByteArray &nick, QByteArray *exactNick = nullptr,
+                                        QByteArray *away = nullptr) const;
+    std::optional<UserInfo> userInfo(const QByteArray &nick, quint32 viewer) const;
+    // Registered users whose nick, user, host or real name matches `mask`, at most `max`.
+    QList<UserInfo> matchUsers(const QByteArray &mask, qsizetype max) const;
+    void setAway(quint32 id, const QByteArray &message); // empty: back
+    ActivityClock activityOf(quint32 id) const;
+    ServerCounts counts() const;
 
     Status setTopic(quint32 id, const QByteArray &name, const QByteArray &topic, Audience *members,
                     QByteArray *channelName);
@@ -152,8 +176,10 @@ public:
 private:
     struct Client
     {
-        QByteArray nick, user, host, realname;
+        QByteArray nick, user, host, realname, away;
         std::shared_ptr<Mailbox> mailbox;
+        ActivityClock lastMessageMs = std::make_shared<std::atomic<qint64>>(0);
+        qint64 signOnSecs = 0;
         QList<QByteArray> channels; // folded names
         bool registered = false;
         bool serverOperator = false;
@@ -190,6 +216,7 @@ private:
     void removeMember(const QByteArray &key, quint32 id);
     void collectPeers(quint32 id, const Client &client, Audience *peers) const;
     ChannelView viewOf(const Channel &channel, quint32 viewer = 0) const;
+    UserInfo infoOf(const Client &client) const;
     Status joinRefusal(const Channel &channel, quint32 id, const Client &client,
                        const QByteArray &givenKey) const;
     bool isBanned(const Channel &channel, const Client &client) const;
@@ -212,6 +239,7 @@ private:
     QHash<quint32, Client> m_clients;
     QHash<QByteArray, quint32> m_nicks; // folded nick -> client
     QHash<QByteArray, Channel> m_channels; // folded name -> channel
+    int m_registeredUsers = 0, m_peakUsers = 0;
 };
 
 } // namespace Server

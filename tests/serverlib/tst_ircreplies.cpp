@@ -80,8 +80,11 @@ void TestIrcReplies::welcomeBurstInOrder()
     QVERIFY(client.connectTo(port()));
     client.send("NICK Alice");
     client.send("USER alice 0 * :Alice Liddell");
-    const ByteArrays expected {Numeric::Welcome, Numeric::YourHost, Numeric::Created,
-                               Numeric::MyInfo,  Numeric::ISupport, Numeric::NoMotd};
+    const ByteArrays expected {Numeric::Welcome, Numeric::YourHost,     Numeric::Created,
+                               Numeric::MyInfo,  Numeric::ISupport,     Numeric::LuserClient,
+                               Numeric::LuserOp, Numeric::LuserUnknown, Numeric::LuserChannels,
+                               Numeric::LuserMe, Numeric::LocalUsers,   Numeric::GlobalUsers,
+                               Numeric::NoMotd};
     for (const QByteArray &numeric : expected) {
         QTRY_VERIFY(!client.pending().isEmpty());
         const Irc::IrcMessage message = client.pending().constFirst();

@@ -1,0 +1,179 @@
+// Queries about users and the server (WHO, WHOIS, AWAY, ISON, USERHOST, LUSERS, MOTD, VERSION,
+// TIME, INFO) of IrcSession.
+#include "serverlib/ircsession.h"
+
+#include "protocol/numerics.h"
+#include "serverlib/servercontext.h"
+#include "serverlib/worker.h"
+
+#include <QDateTime>
+
+using namespace Irc;
+
+namespace Server {
+
+namespace {
+
+// WHO for a mask answers at most this many users: a `WHO *` on a busy server stays bounded.
+constexpr qsizetype MaxWhoReplies = 200;
+constexpr int MaxUserhostNicks = 5; // RFC 2812
+
+QByteArray whoFlags(const UserInfo &user, QByteArrayView channelPrefix)
+{
+    return (user.away.isEmpty() ? "H" : "G") + QByteArray(user.serverOperator ? "*" : "")
+        + channelPrefix.toByteArray();
+}
+
+} // namespace
+
+void IrcSession::onWho(const IrcMessage &message)
+{
+    const QByteArray mask = message.param(0).isEmpty() ? QByteArray("*") : message.param(0);
+    if (mask.startsWith('#'))
+        whoChannel(mask);
+    else
+        whoMask(mask);
+    numeric(Numeric::EndOfWho, {mask, "End of WHO list"});
+}
+
+void IrcSession::whoChannel(const QByteArray &name)
+{
+    const std::optional<ChannelView> view = m_context.registry.channelView(name, id());
+    if (!view || !isVisible(*view))
+        return;
+    for (const MemberView &member : view->members) {
+        const std::optional<UserInfo> user = m_context.registry.userInfo(member.nick, id());
+        if (user)
+            sendWhoReply(view->name, *user, memberPrefix(member));
+    }
+}
+
+void IrcSession::whoMask(const QByteArray &mask)
+{
+    const bool wildcard = mask.contains('*') || mask.contains('?');
+    const QList<UserInfo> users = wildcard
+        ? m_context.registry.matchUsers(mask, MaxWhoReplies)
+        : QList<UserInfo>(1, m_context.registry.userInfo(mask, id()).value_or(UserInfo()));
+    for (const UserInfo &user : users) {
+        if (!user.nick.isEmpty())
+            sendWhoReply("*", user, {});
+    }
+}
+
+void IrcSession::sendWhoReply(const QByteArray &channel, const UserInfo &user,
+                              QByteArrayView channelPrefix)
+{
+    numeric(Numeric::WhoReply,
+            {channel, user.user, user.host, serverName(), user.nick, whoFlags(user, channelPrefix),
+             QByteArray("0 " + user.realname)});
+}
+
+void IrcSession::onWhois(const IrcMessage &message)
+{
+    // `WHOIS server nick` asks a given server: there is only this one.
+    const QByteArray nick = message.params.constLast();
+    const std::optional<UserInfo> user = m_context.registry.userInfo(nick, id());
+    if (!user) {
+        numeric(Numeric::NoSuchNick, {nick, "No such nick/channel"});
+        numeric(Numeric::EndOfWhois, {nick, "End of /WHOIS list"});
+        return;
+    }
+    numeric(Numeric::WhoisUser, {user->nick, user->user, user->host, "*", user->realname});
+    numeric(Numeric::WhoisServer, {user->nick, serverName(), "QtChat"});
+    if (!user->channels.isEmpty())
+        numeric(Numeric::WhoisChannels, {user->nick, user->channels.join(' ')});
+    if (!user->away.isEmpty())
+        numeric(Numeric::Away, {user->nick, user->away});
+    if (user->serverOperator)
+        numeric(Numeric::WhoisOperator, {user->nick, "is an IRC operator"});
+    const qint64 idleSecs
+        = qMax<qint64>(0, (QDateTime::currentMSecsSinceEpoch() - user->lastMessageMs) / 1000);
+    numeric(Numeric::WhoisIdle,
+            {user->nick, QByteArray::number(idleSecs), QByteArray::number(user->signOnSecs),
+             "seconds idle, signon time"});
+    numeric(Numeric::EndOfWhois, {user->nick, "End of /WHOIS list"});
+}
+
+void IrcSession::onAway(const IrcMessage &message)
+{
+    const QByteArray text = truncateUtf8(message.param(0), MaxAwayLength).toByteArray();
+    m_context.registry.setAway(id(), text);
+    if (text.isEmpty())
+        numeric(Numeric::UnAway, {"You are no longer marked as being away"});
+    else
+        numeric(Numeric::NowAway, {"You have been marked as being away"});
+}
+
+void IrcSession::onIson(const IrcMessage &message)
+{
+    QList<QByteArray> present;
+    for (const QByteArray &param : message.params) {
+        for (const QByteArray &nick : param.split(' ')) {
+            QByteArray exactNick;
+            if (!nick.isEmpty() && m_context.registry.findNick(nick, &exactNick))
+                present.append(exactNick);
+        }
+    }
+    numeric(Numeric::IsOn, {present.join(' ')});
+}
+
+void IrcSession::onUserhost(const IrcMessage &message)
+{
+    QList<QByteArray> replies;
+    for (const QByteArray &nick : message.params.mid(0, MaxUserhostNicks)) {
+        if (const std::optional<UserInfo> user = m_context.registry.userInfo(nick, id())) {
+            replies.append(user->nick + (user->serverOperator ? "*" : "") + '='
+                           + (user->away.isEmpty() ? '+' : '-') + user->user + '@' + user->host);
+        }
+    }
+    numeric(Numeric::UserHost, {replies.join(' ')});
+}
+
+void IrcSession::onLusers(const IrcMessage &)
+{
+    sendLusers();
+}
+
+void IrcSession::sendLusers()
+{
+    const ServerCounts counts = m_context.registry.counts();
+    const QByteArray users = QByteArray::number(counts.users);
+    const QByteArray peak = QByteArray::number(counts.peakUsers);
+    numeric(Numeric::LuserClient,
+            {QByteArray("There are " + users + " users and 0 invisible on 1 servers")});
+    numeric(Numeric::LuserOp, {QByteArray::number(counts.operators), "operator(s) online"});
+    numeric(Numeric::LuserUnknown,
+            {QByteArray::number(counts.unregistered), "unknown connection(s)"});
+    numeric(Numeric::LuserChannels, {QByteArray::number(counts.channels), "channels formed"});
+    numeric(Numeric::LuserMe, {QByteArray("I have " + users + " clients and 0 servers")});
+    numeric(Numeric::LocalUsers,
+            {users, peak, QByteArray("Current local users " + users + ", max " + peak)});
+    numeric(Numeric::GlobalUsers,
+            {users, peak, QByteArray("Current global users " + users + ", max " + peak)});
+}
+
+void IrcSession::onMotd(const IrcMessage &)
+{
+    sendMotd();
+}
+
+void IrcSession::onVersion(const IrcMessage &)
+{
+    numeric(Numeric::Version, {versionString(), serverName(), "QtChat IRC server"});
+}
+
+void IrcSession::onTime(const IrcMessage &)
+{
+    numeric(Numeric::Time,
+            {serverName(), QDateTime::currentDateTimeUtc().toString(Qt::RFC2822Date).toUtf8()});
+}
+
+void IrcSession::onInfo(const IrcMessage &)
+{
+    numeric(Numeric::Info, {QByteArray("QtChat " + versionString())});
+    numeric(Numeric::Info, {"A Qt chat server and client for a LAN"});
+    numeric(Numeric::Info, {QByteArray("Started " + m_context.createdAt)});
+    numeric(Numeric::EndOfInfo, {"End of /INFO list"});
+}
+
+} // namespace Server
