@@ -21,11 +21,8 @@ private Q_SLOTS:
     void whoMaskIsBounded();
 
 private:
-    void addScript(const char *name, const ByteArrays &steps, const char *notOnNgircd = nullptr);
-
     Server::ChatServer m_server;
     NgircdProcess m_ngircd;
-    bool m_ngircdRunning = false;
     int m_nextTag = 0;
 };
 
@@ -36,7 +33,8 @@ void TestUserQueries::initTestCase()
     config.serverName = "test.server";
     config.limits.noLimits = true;
     QVERIFY(m_server.start(config));
-    m_ngircdRunning = NgircdProcess::isAvailable() && m_ngircd.start();
+    QVERIFY2(NgircdProcess::isAvailable(), qPrintable(NgircdProcess::unavailableReason()));
+    QVERIFY2(m_ngircd.start(), qPrintable(m_ngircd.errorString()));
 }
 
 void TestUserQueries::cleanupTestCase()
@@ -45,75 +43,61 @@ void TestUserQueries::cleanupTestCase()
     m_ngircd.stop();
 }
 
-// `notOnNgircd`: why ngircd is not asked (a deliberate difference, or a QtChat-only reply).
-void TestUserQueries::addScript(const char *name, const ByteArrays &steps, const char *notOnNgircd)
-{
-    QTest::addRow("qtchat: %s", name) << false << steps << QString();
-    QTest::addRow("ngircd: %s", name)
-        << true << steps << (notOnNgircd ? QString::fromUtf8(notOnNgircd) : QString());
-}
-
 void TestUserQueries::scripts_data()
 {
-    QTest::addColumn<bool>("ngircd");
-    QTest::addColumn<ByteArrays>("steps");
-    QTest::addColumn<QString>("skipReason");
+    IrcScript::addColumns();
 
     const ByteArrays abJoin {"a> JOIN %ch", "a< 366", "b> JOIN %ch", "b< 366"};
-    addScript(
+    IrcScript::addRows(
         "WHO channel with flags",
         abJoin
             + ByteArrays {"b> AWAY :lunch", "b< 306", "a> MODE %ch +v %b", "a< MODE", "a> WHO %ch",
                           "a< 352 %ch %a 127.0.0.1 test.server %a H@ :0 Test %a",
                           "a< 352 %ch %b 127.0.0.1 test.server %b G+ :0 Test %b", "a< 315 %ch"},
         "ngircd prefixes user names with ~ and names itself differently");
-    addScript("WHO nick and mask",
-              {"b> PING x", "b< PONG", "a> WHO %b",
-               "a< 352 * %b 127.0.0.1 test.server %b H :0 Test %b", "a< 315 %b", "a> WHO %B*",
-               "a< 352 * %b", "a< 315 %B*", "a> WHO nobody", "a! 352", "a< 315 nobody"},
-              "ngircd prefixes user names with ~ and names itself differently");
-    addScript("WHOIS",
-              abJoin
-                  + ByteArrays {"a> WHOIS %b", "a< 311 %b", "a< 312 %b", "a< 319 %b %ch",
-                                "a< 317 %b", "a< 318 %b"});
-    addScript(
+    IrcScript::addRows("WHO nick and mask",
+                       {"b> PING x", "b< PONG", "a> WHO %b",
+                        "a< 352 * %b 127.0.0.1 test.server %b H :0 Test %b", "a< 315 %b",
+                        "a> WHO %B*", "a< 352 * %b", "a< 315 %B*", "a> WHO nobody", "a! 352",
+                        "a< 315 nobody"},
+                       "ngircd prefixes user names with ~ and names itself differently");
+    IrcScript::addRows("WHOIS",
+                       abJoin
+                           + ByteArrays {"a> WHOIS %b", "a< 311 %b", "a< 312 %b", "a< 319 %b %ch",
+                                         "a< 317 %b", "a< 318 %b"});
+    IrcScript::addRows(
         "WHOIS shows away",
         {"b> AWAY :gone fishing", "b< 306", "a> WHOIS %b", "a< 301 %b :gone fishing", "a< 318 %b"});
-    addScript("WHOIS hides secret channels",
-              {"b> JOIN %ch", "b< 366", "b> MODE %ch +s", "b< MODE %ch +s", "a> WHOIS %b", "a! 319",
-               "a< 318 %b", "b> WHOIS %b", "b< 319 %b :@%ch"});
-    addScript("WHOIS unknown nick", {"a> WHOIS nobody", "a< 401 nobody", "a< 318 nobody"});
-    addScript("AWAY and 301 to whoever messages",
-              {"b> AWAY :back soon", "b< 306", "a> PRIVMSG %b :hello", "a< 301 %b :back soon",
-               "b< PRIVMSG %b hello", "b> AWAY", "b< 305", "a> PRIVMSG %b :again", "a! 301",
-               "a> PING :marker", "a< PONG"});
-    addScript("ISON", {"b> PING x", "b< PONG", "a> ISON %B nobody %a", "a< 303 :%b %a"});
-    addScript("USERHOST",
-              {"b> AWAY :x", "b< 306", "a> USERHOST %a %b nobody",
-               "a< 302 :%a=+%a@127.0.0.1 %b=-%b@127.0.0.1"},
-              "ngircd prefixes user names with ~ (no ident)");
-    addScript("LUSERS",
-              {"a> LUSERS", "a< 251", "a< 252", "a< 253", "a< 254", "a< 255", "a< 265", "a< 266"},
-              "ngircd leaves out 252 and 253 while they are zero");
-    addScript("MOTD", {"a> MOTD", "a< 422"}, "ngircd has a MOTD phrase configured");
-    addScript("VERSION", {"a> VERSION", "a< 351"});
-    addScript("TIME", {"a> TIME", "a< 391"});
-    addScript("INFO", {"a> INFO", "a< 371", "a< 374"});
+    IrcScript::addRows("WHOIS hides secret channels",
+                       {"b> JOIN %ch", "b< 366", "b> MODE %ch +s", "b< MODE %ch +s", "a> WHOIS %b",
+                        "a! 319", "a< 318 %b", "b> WHOIS %b", "b< 319 %b :@%ch"});
+    IrcScript::addRows("WHOIS unknown nick", {"a> WHOIS nobody", "a< 401 nobody", "a< 318 nobody"});
+    IrcScript::addRows("AWAY and 301 to whoever messages",
+                       {"b> AWAY :back soon", "b< 306", "a> PRIVMSG %b :hello",
+                        "a< 301 %b :back soon", "b< PRIVMSG %b hello", "b> AWAY", "b< 305",
+                        "a> PRIVMSG %b :again", "a! 301", "a> PING :marker", "a< PONG"});
+    IrcScript::addRows("ISON", {"b> PING x", "b< PONG", "a> ISON %B nobody %a", "a< 303 :%b %a"});
+    IrcScript::addRows("USERHOST",
+                       {"b> AWAY :x", "b< 306", "a> USERHOST %a %b nobody",
+                        "a< 302 :%a=+%a@127.0.0.1 %b=-%b@127.0.0.1"},
+                       "ngircd prefixes user names with ~ (no ident)");
+    IrcScript::addRows(
+        "LUSERS",
+        {"a> LUSERS", "a< 251", "a< 252", "a< 253", "a< 254", "a< 255", "a< 265", "a< 266"},
+        "ngircd leaves out 252 and 253 while they are zero");
+    IrcScript::addRows("MOTD", {"a> MOTD", "a< 422"}, "ngircd has a MOTD phrase configured");
+    IrcScript::addRows("VERSION", {"a> VERSION", "a< 351"});
+    IrcScript::addRows("TIME", {"a> TIME", "a< 391"});
+    IrcScript::addRows("INFO", {"a> INFO", "a< 371", "a< 374"});
 }
 
 void TestUserQueries::scripts()
 {
-    QFETCH(bool, ngircd);
-    QFETCH(ByteArrays, steps);
-    QFETCH(QString, skipReason);
-    if (ngircd && !skipReason.isEmpty())
-        QSKIP(qPrintable(skipReason));
-    if (ngircd && !m_ngircdRunning)
-        QSKIP("ngircd is not available");
-    IrcScript script(ngircd ? m_ngircd.port() : m_server.serverPort(),
-                     "q" + QByteArray::number(++m_nextTag));
-    const QString failure = script.run(steps);
-    QVERIFY2(failure.isEmpty(), qPrintable(failure));
+    const IrcScript::RowResult result = IrcScript::playRow(m_server.serverPort(), m_ngircd.port(),
+                                                           "q" + QByteArray::number(++m_nextTag));
+    if (!result.skipReason.isEmpty())
+        QSKIP(qPrintable(result.skipReason));
+    QVERIFY2(result.failure.isEmpty(), qPrintable(result.failure));
 }
 
 void TestUserQueries::whoisIdleCountsFromTheLastMessage()

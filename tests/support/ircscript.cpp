@@ -1,5 +1,7 @@
 #include "tests/support/ircscript.h"
 
+#include <QTest>
+
 #include <algorithm>
 #include <utility>
 
@@ -21,6 +23,31 @@ QString IrcScript::run(const QList<QByteArray> &steps)
             return QString::fromUtf8(step) + QStringLiteral(": ") + failure;
     }
     return {};
+}
+
+void IrcScript::addColumns()
+{
+    QTest::addColumn<bool>("ngircd");
+    QTest::addColumn<QList<QByteArray>>("steps");
+    QTest::addColumn<QString>("notOnNgircd");
+}
+
+void IrcScript::addRows(const char *name, const QList<QByteArray> &steps, const char *notOnNgircd)
+{
+    QTest::addRow("qtchat: %s", name) << false << steps << QString();
+    QTest::addRow("ngircd: %s", name) << true << steps << QString::fromUtf8(notOnNgircd);
+}
+
+IrcScript::RowResult IrcScript::playRow(quint16 qtchatPort, quint16 ngircdPort,
+                                        const QByteArray &tag)
+{
+    QFETCH(bool, ngircd);
+    QFETCH(QList<QByteArray>, steps);
+    QFETCH(QString, notOnNgircd);
+    if (ngircd && !notOnNgircd.isEmpty())
+        return {notOnNgircd, {}};
+    IrcScript script(ngircd ? ngircdPort : qtchatPort, tag);
+    return {{}, script.run(steps)};
 }
 
 RawClient *IrcScript::client(char name, QString *error)

@@ -29,6 +29,18 @@ public:
     // Empty when every step passed; otherwise which step failed and what came instead.
     QString run(const QList<QByteArray> &steps);
 
+    // Data-driven suites: each script is a row for QtChat and one for ngircd. `notOnNgircd`
+    // says why ngircd is not asked (a deliberate difference, or a QtChat-only reply).
+    static void addColumns();
+    static void addRows(const char *name, const QList<QByteArray> &steps,
+                        const char *notOnNgircd = nullptr);
+    struct RowResult
+    {
+        QString skipReason, failure;
+    };
+    // Plays the current row against the server it names.
+    static RowResult playRow(quint16 qtchatPort, quint16 ngircdPort, const QByteArray &tag);
+
 private:
     RawClient *client(char name, QString *error);
     QByteArray expand(QByteArray text) const;
