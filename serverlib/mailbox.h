@@ -1,11 +1,9 @@
 #pragma once
 
+#include "serverlib/wakingqueue.h"
+
 #include <QByteArray>
 #include <QList>
-
-#include <functional>
-#include <mutex>
-#include <vector>
 
 namespace Server {
 
@@ -18,25 +16,15 @@ struct Delivery
     quint32 exclude = 0; // the sender, who is not echoed to
 };
 
+// Instantiated once, in mailbox.cpp: the relay's hot path calls one out-of-line post().
+extern template class WakingQueue<Delivery>;
+
 // The hand-off into a serving thread. Any thread posts; the owning thread drains. The owner is
-// woken once per batch, not once per line, which keeps fan-out to other threads cheap. Kept
-// free of Qt's event loop so that ThreadSanitizer can check it on its own.
-class Mailbox
+// woken once per batch, not once per line, which keeps fan-out to other threads cheap.
+class Mailbox : public WakingQueue<Delivery>
 {
 public:
-    explicit Mailbox(std::function<void()> wake);
-
-    // False once closed: the owner is gone and the delivery is dropped.
-    bool post(Delivery delivery);
-    std::vector<Delivery> takeAll();
-    // After this returns, `wake` is never called again.
-    void close();
-
-private:
-    std::mutex m_mutex;
-    std::vector<Delivery> m_pending;
-    std::function<void()> m_wake;
-    bool m_closed = false;
+    using WakingQueue::WakingQueue;
 };
 
 } // namespace Server
