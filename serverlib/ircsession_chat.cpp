@@ -389,6 +389,7 @@ void IrcSession::sendError(Registry::Status status, const QByteArray &name, cons
     case Status::Ok:
     case Status::NickInUse:
     case Status::AlreadyOnChannel:
+    case Status::NoSuchClient: // a bug the registry has logged; nothing for the client to fix
         return;
     }
 }

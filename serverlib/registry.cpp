@@ -1,6 +1,7 @@
 #include "serverlib/registry.h"
 
 #include "protocol/names.h"
+#include "serverlib/serverlogging.h"
 
 #include <QSet>
 
@@ -26,6 +27,18 @@ void removeId(QList<MemberGroup> &groups, const std::shared_ptr<Mailbox> &mailbo
             groups.removeAt(i);
         return;
     }
+}
+
+// The client `id` in `clients` (a registry's own hash, const or not), or null when the registry
+// never added it: every caller holds an id that addClient() was given, so that is a bug.
+template<typename Clients> auto *knownClient(Clients &clients, quint32 id, const char *operation)
+{
+    const auto it = clients.find(id);
+    if (it != clients.end())
+        return &*it;
+    qCCritical(lcServer) << "Registry::" << operation << "was given the unknown client id" << id;
+    Q_ASSERT_X(false, operation, "a client id the registry does not know");
+    return decltype(&*it)(nullptr);
 }
 
 } // namespace
@@ -86,13 +99,15 @@ Registry::Status Registry::reserveNick(quint32 id, const QByteArray &nick)
 {
     std::unique_lock locker(m_lock);
     const QByteArray folded = key(nick);
+    Client *client = knownClient(m_clients, id, "reserveNick");
+    if (!client)
+        return Status::NoSuchClient;
     const quint32 holder = m_nicks.value(folded, id);
     if (holder != id)
         return Status::NickInUse;
-    Client &client = m_clients[id];
-    if (!client.nick.isEmpty())
-        m_nicks.remove(key(client.nick));
-    client.nick = nick;
+    if (!client->nick.isEmpty())
+        m_nicks.remove(key(client->nick));
+    client->nick = nick;
     m_nicks.insert(folded, id);
     return Status::Ok;
 }
@@ -100,12 +115,14 @@ Registry::Status Registry::reserveNick(quint32 id, const QByteArray &nick)
 void Registry::completeRegistration(quint32 id, const QByteArray &user, const QByteArray &realname)
 {
     std::unique_lock locker(m_lock);
-    Client &client = m_clients[id];
-    client.user = user;
-    client.realname = realname;
-    client.registered = true;
-    client.signOnSecs = QDateTime::currentSecsSinceEpoch();
-    client.lastMessageMs->store(client.signOnSecs * 1000, std::memory_order_relaxed);
+    Client *client = knownClient(m_clients, id, "completeRegistration");
+    if (!client)
+        return;
+    client->user = user;
+    client->realname = realname;
+    client->registered = true;
+    client->signOnSecs = QDateTime::currentSecsSinceEpoch();
+    client->lastMessageMs->store(client->signOnSecs * 1000, std::memory_order_relaxed);
     m_peakUsers = qMax(m_peakUsers, ++m_registeredUsers);
 }
 
@@ -114,18 +131,20 @@ Registry::Status Registry::changeNick(quint32 id, const QByteArray &nick, QByteA
 {
     std::unique_lock locker(m_lock);
     const QByteArray folded = key(nick);
+    Client *client = knownClient(m_clients, id, "changeNick");
+    if (!client)
+        return Status::NoSuchClient;
     if (m_nicks.value(folded, id) != id)
         return Status::NickInUse;
-    Client &client = m_clients[id];
-    *oldPrefix = client.prefix();
-    collectPeers(id, client, peers);
-    m_nicks.remove(key(client.nick));
+    *oldPrefix = client->prefix();
+    collectPeers(id, *client, peers);
+    m_nicks.remove(key(client->nick));
     m_nicks.insert(folded, id);
-    client.nick = nick;
-    for (const QByteArray &channelKey : client.channels) {
+    client->nick = nick;
+    for (const QByteArray &channelKey : client->channels) {
         Channel &channel = m_channels[channelKey];
         if (!channel.bans.isEmpty())
-            channel.states[id].banned = isBanned(channel, client);
+            channel.states[id].banned = isBanned(channel, *client);
     }
     return Status::Ok;
 }
@@ -142,14 +161,16 @@ Registry::Status Registry::join(quint32 id, const QByteArray &name, const QByteA
 {
     std::unique_lock locker(m_lock);
     const QByteArray channelKey = key(name);
-    Client &client = m_clients[id];
-    if (client.channels.contains(channelKey))
+    Client *client = knownClient(m_clients, id, "join");
+    if (!client)
+        return Status::NoSuchClient;
+    if (client->channels.contains(channelKey))
         return Status::AlreadyOnChannel;
-    if (m_maxChannelsPerClient > 0 && client.channels.size() >= m_maxChannelsPerClient)
+    if (m_maxChannelsPerClient > 0 && client->channels.size() >= m_maxChannelsPerClient)
         return Status::TooManyChannels;
     const auto existing = m_channels.constFind(channelKey);
     if (existing != m_channels.cend()) {
-        const Status refusal = joinRefusal(*existing, id, client, givenKey);
+        const Status refusal = joinRefusal(*existing, id, *client, givenKey);
         if (refusal != Status::Ok)
             return refusal;
     }
@@ -160,9 +181,9 @@ Registry::Status Registry::join(quint32 id, const QByteArray &name, const QByteA
         channel.created = QDateTime::currentSecsSinceEpoch();
     }
     channel.invited.removeOne(id);
-    addMember(channel, id, client);
+    addMember(channel, id, *client);
     channel.states[id].op = founder;
-    client.channels.append(channelKey);
+    client->channels.append(channelKey);
     appendGroups(channel, members);
     *view = viewOf(channel, id);
     return Status::Ok;
@@ -187,6 +208,9 @@ Registry::Status Registry::part(quint32 id, const QByteArray &name, Audience *me
                                 QByteArray *channelName)
 {
     std::unique_lock locker(m_lock);
+    Client *client = knownClient(m_clients, id, "part");
+    if (!client)
+        return Status::NoSuchClient;
     const QByteArray channelKey = key(name);
     const auto channel = m_channels.constFind(channelKey);
     if (channel == m_channels.cend())
@@ -195,7 +219,7 @@ Registry::Status Registry::part(quint32 id, const QByteArray &name, Audience *me
         return Status::NotOnChannel;
     appendGroups(*channel, members);
     *channelName = channel->name;
-    m_clients[id].channels.removeOne(channelKey);
+    client->channels.removeOne(channelKey);
     removeMember(channelKey, id);
     return Status::Ok;
 }
@@ -218,9 +242,13 @@ Registry::Status Registry::channelAudience(quint32 id, const QByteArray &name, A
         return Status::NoSuchChannel;
     const auto sender = channel->states.constFind(id);
     if (sender == channel->states.cend()) {
+        // Looked up only here: a member, the hot path, needs no client record.
+        const Client *client = knownClient(m_clients, id, "channelAudience");
+        if (!client)
+            return Status::NoSuchClient;
         if (channel->modes.noExternal)
             return Status::NotOnChannel;
-        if (channel->modes.moderated || isBanned(*channel, *m_clients.constFind(id)))
+        if (channel->modes.moderated || isBanned(*channel, *client))
             return Status::CannotSend;
     } else if (!sender->maySpeak(channel->modes)) {
         return Status::CannotSend;
@@ -294,7 +322,8 @@ UserInfo Registry::infoOf(const Client &client) const
 void Registry::setAway(quint32 id, const QByteArray &message)
 {
     std::unique_lock locker(m_lock);
-    m_clients[id].away = message;
+    if (Client *client = knownClient(m_clients, id, "setAway"))
+        client->away = message;
 }
 
 ActivityClock Registry::activityOf(quint32 id) const
@@ -331,6 +360,9 @@ Registry::Status Registry::setTopic(quint32 id, const QByteArray &name, const QB
                                     Audience *members, QByteArray *channelName)
 {
     std::unique_lock locker(m_lock);
+    const Client *client = knownClient(m_clients, id, "setTopic");
+    if (!client)
+        return Status::NoSuchClient;
     const auto channel = m_channels.find(key(name));
     if (channel == m_channels.end())
         return Status::NoSuchChannel;
@@ -339,7 +371,7 @@ Registry::Status Registry::setTopic(quint32 id, const QByteArray &name, const QB
     if (channel->modes.topicLocked && !mayModerate(*channel, id))
         return Status::NotChannelOperator;
     channel->topic = topic;
-    channel->topicSetter = m_clients[id].nick;
+    channel->topicSetter = client->nick;
     channel->topicTime = QDateTime::currentSecsSinceEpoch();
     appendGroups(*channel, members);
     *channelName = channel->name;
@@ -453,7 +485,8 @@ QList<ChannelSummary> Registry::listChannels(quint32 viewer) const
 void Registry::setServerOperator(quint32 id)
 {
     std::unique_lock locker(m_lock);
-    m_clients[id].serverOperator = true;
+    if (Client *client = knownClient(m_clients, id, "setServerOperator"))
+        client->serverOperator = true;
 }
 
 int Registry::clientCount() const

@@ -114,6 +114,9 @@ public:
         CannotSend,
         UserNotInChannel,
         UserOnChannel,
+        // A client id that addClient() never added (or removeClient() removed): a bug in the
+        // caller, asserted in debug builds and logged as critical in every build.
+        NoSuchClient,
     };
     static constexpr qsizetype MaxBans = Irc::MaxBans;
     static constexpr qsizetype MaxKeyLength = Irc::MaxKeyLength;

@@ -2,9 +2,13 @@
 #include "serverlib/mailbox.h"
 #include "serverlib/registry.h"
 
+#include <QRegularExpression>
 #include <QTest>
 
 #include <thread>
+
+using Operation = Server::Registry::Status (*)(Server::Registry &);
+Q_DECLARE_METATYPE(Operation)
 
 namespace {
 
@@ -34,6 +38,8 @@ private Q_SLOTS:
     void nickChangeReachesEachPeerOnce();
     void audienceIsASnapshot();
     void concurrentJoinsAndPartsKeepCountsRight();
+    void unknownClientIdIsRefusedNotAdded_data();
+    void unknownClientIdIsRefusedNotAdded();
 };
 
 void TestRegistry::nicksAreUniqueIgnoringCase()
@@ -167,6 +173,58 @@ void TestRegistry::concurrentJoinsAndPartsKeepCountsRight()
     QCOMPARE(registry.channelView("#busy")->members.size(), Threads * PerThread);
     QVERIFY(!registry.channelView("#churn"));
     QCOMPARE(registry.clientCount(), Threads * PerThread);
+}
+
+void TestRegistry::unknownClientIdIsRefusedNotAdded_data()
+{
+    // Each with client 7, which the registry was never given.
+    QTest::addColumn<Operation>("operation");
+    QTest::newRow("reserveNick") << Operation(
+        [](Server::Registry &r) { return r.reserveNick(7, "x"); });
+    QTest::newRow("changeNick") << Operation([](Server::Registry &r) {
+        QByteArray prefix;
+        Server::Audience peers;
+        return r.changeNick(7, "x", &prefix, &peers);
+    });
+    QTest::newRow("join") << Operation([](Server::Registry &r) {
+        Server::Audience members;
+        Server::ChannelView view;
+        return r.join(7, "#c", {}, &members, &view);
+    });
+    QTest::newRow("part") << Operation([](Server::Registry &r) {
+        Server::Audience members;
+        QByteArray name;
+        return r.part(7, "#c", &members, &name);
+    });
+    QTest::newRow("channelAudience") << Operation([](Server::Registry &r) {
+        Server::Audience members;
+        return r.channelAudience(7, "#c", &members);
+    });
+    QTest::newRow("setTopic") << Operation([](Server::Registry &r) {
+        Server::Audience members;
+        QByteArray name;
+        return r.setTopic(7, "#c", "topic", &members, &name);
+    });
+}
+
+void TestRegistry::unknownClientIdIsRefusedNotAdded()
+{
+#ifndef QT_NO_DEBUG
+    QSKIP("debug builds stop at the Q_ASSERT instead");
+#endif
+    QFETCH(Operation, operation);
+    Server::Registry registry;
+    registry.addClient(1, newMailbox(), "h");
+    QCOMPARE(registry.reserveNick(1, "one"), Server::Registry::Status::Ok);
+    Server::Audience members;
+    Server::ChannelView view;
+    QCOMPARE(registry.join(1, "#c", {}, &members, &view), Server::Registry::Status::Ok);
+
+    QTest::ignoreMessage(QtCriticalMsg, QRegularExpression(QStringLiteral("unknown client id 7")));
+    QCOMPARE(operation(registry), Server::Registry::Status::NoSuchClient);
+    QCOMPARE(registry.clientCount(), 1);
+    QVERIFY(!registry.findNick("x"));
+    QCOMPARE(registry.channelView("#c")->members.size(), 1);
 }
 
 QTEST_GUILESS_MAIN(TestRegistry)
