@@ -6,18 +6,25 @@ namespace App {
 
 Q_LOGGING_CATEGORY(lcHeadless, "qtchat.app")
 
-HeadlessServer::HeadlessServer(QObject *parent) : QObject(parent) { }
-
-bool HeadlessServer::start(const Server::ServerConfig &config)
+HeadlessServer::HeadlessServer(QObject *parent) : QObject(parent)
 {
-    // Every relayed line costs a queued signal: only watch them when they will be printed.
+    connect(&m_server, &Server::ServerController::startFailed, this, [this](const QString &reason) {
+        qCCritical(lcHeadless).noquote() << tr("qtchat: cannot start the server: %1").arg(reason);
+        finish(Failed);
+    });
+    connect(&m_server, &Server::ServerController::threadsStranded, this,
+            [this] { m_threadsStranded = true; });
+    connect(&m_server, &Server::ServerController::stopped, this,
+            [this] { finish(m_threadsStranded ? Failed : Stopped); });
+}
+
+void HeadlessServer::start(const Server::ServerConfig &config)
+{
+    // Relayed lines are collected only while something listens: only when they are printed.
     if (config.protocol == Server::WireProtocol::Tutorial || lcHeadless().isDebugEnabled())
-        logEvents();
-    if (m_server.start(config))
-        return true;
-    qCCritical(lcHeadless).noquote()
-        << tr("qtchat: cannot start the server: %1").arg(m_server.startError());
-    return false;
+        connect(&m_server, &Server::ServerController::messagesRelayed, this,
+                &HeadlessServer::logRelayed);
+    m_server.start(config);
 }
 
 void HeadlessServer::stop()
@@ -25,20 +32,27 @@ void HeadlessServer::stop()
     m_server.stop();
 }
 
-void HeadlessServer::logEvents()
+void HeadlessServer::finish(int exitCode)
+{
+    if (m_finished)
+        return;
+    m_finished = true;
+    Q_EMIT finished(exitCode);
+}
+
+void HeadlessServer::logRelayed(const QList<Server::RelayedMessage> &messages)
 {
     // Tutorial mode logs every chunk the way the tutorial prints it.
-    connect(&m_server, &Server::ChatServer::messageRelayed, this,
-            [this](const QString &from, const QString &target, const QString &text,
-                   const QString &thread) {
-                if (m_server.config().protocol == Server::WireProtocol::Tutorial)
-                    qCInfo(lcHeadless).noquote()
-                        << QStringLiteral("[%1]").arg(thread) << tr("Message received from client:")
-                        << text << QStringLiteral("(%1)").arg(from);
-                else
-                    qCDebug(lcHeadless).noquote()
-                        << QStringLiteral("[%1]").arg(thread) << from << "->" << target << text;
-            });
+    const bool tutorial = m_server.config().protocol == Server::WireProtocol::Tutorial;
+    for (const Server::RelayedMessage &message : messages) {
+        if (tutorial)
+            qCInfo(lcHeadless).noquote()
+                << QStringLiteral("[%1]").arg(message.thread) << tr("Message received from client:")
+                << message.text << QStringLiteral("(%1)").arg(message.from);
+        else
+            qCDebug(lcHeadless).noquote() << QStringLiteral("[%1]").arg(message.thread)
+                                          << message.from << "->" << message.target << message.text;
+    }
 }
 
 } // namespace App

@@ -1,27 +1,40 @@
 #pragma once
 
-#include "serverlib/chatserver.h"
+#include "serverlib/servercontroller.h"
 
 #include <QObject>
 
 namespace App {
 
-// `qtchat --headless`: the server, its events on stderr, and a clean stop on SIGINT/SIGTERM.
+// `qtchat --headless`: the server behind the same ServerController the window uses, its events
+// on stderr, and a clean stop on request (SIGINT/SIGTERM in main()).
 class HeadlessServer : public QObject
 {
     Q_OBJECT
 
 public:
+    // The process's exit status, as finished() reports it.
+    enum ExitCode { Stopped = 0, Failed = 1 };
+
     explicit HeadlessServer(QObject *parent = nullptr);
 
-    // False, with the reason on stderr, when the server could not start.
-    bool start(const Server::ServerConfig &config);
+    // Returns at once. If the server cannot start, the reason goes to stderr and finished()
+    // follows with Failed.
+    void start(const Server::ServerConfig &config);
+    // Returns at once; finished() follows once the server has stopped: Stopped, or Failed when
+    // some thread did not end in time.
     void stop();
 
-private:
-    void logEvents();
+Q_SIGNALS:
+    void finished(int exitCode); // emitted once
 
-    Server::ChatServer m_server;
+private:
+    void logRelayed(const QList<Server::RelayedMessage> &messages);
+    void finish(int exitCode);
+
+    Server::ServerController m_server;
+    bool m_threadsStranded = false;
+    bool m_finished = false;
 };
 
 } // namespace App

@@ -36,13 +36,11 @@ bool hasWindowSystem()
 int runHeadless(const App::CommandLine &commandLine)
 {
     App::HeadlessServer server;
-    if (!server.start(commandLine.server))
-        return 1;
     App::UnixSignalWatcher signals;
-    QObject::connect(&signals, &App::UnixSignalWatcher::terminationRequested, &server, [&server] {
-        server.stop();
-        QCoreApplication::quit();
-    });
+    QObject::connect(&signals, &App::UnixSignalWatcher::terminationRequested, &server,
+                     &App::HeadlessServer::stop);
+    QObject::connect(&server, &App::HeadlessServer::finished, &server, &QCoreApplication::exit);
+    server.start(commandLine.server);
     return QCoreApplication::exec();
 }
 

@@ -20,6 +20,7 @@
 #include <QSplitter>
 #include <QSslCertificate>
 #include <QStatusBar>
+#include <QTimer>
 #include <QVBoxLayout>
 
 namespace App {
@@ -27,6 +28,9 @@ namespace App {
 namespace {
 
 const QString SystemLanguage = QStringLiteral("system");
+// How long a close waits for the server to stop: past the server's own deadline, after which it
+// reports the threads that did not end and stops anyway.
+constexpr int CloseBoundMs = Server::ChatServer::StopDeadlineMs + 2000;
 
 double totalMessagesPerSecond(const QList<Server::ThreadStats> &threads)
 {
@@ -60,7 +64,7 @@ MainWindow::MainWindow(const QString &nick, QWidget *parent)
     connect(m_panel, &ServerPanel::stopRequested, this, &MainWindow::stopServer);
     connect(m_load, &LoadPanel::restartServerRequested, this, [this] {
         stopServer();
-        startServer();
+        startServer(); // the controller starts it once it has stopped
     });
     connectServer();
     connectPaneClient();
@@ -70,7 +74,9 @@ MainWindow::MainWindow(const QString &nick, QWidget *parent)
 
 MainWindow::~MainWindow()
 {
-    m_server.stop();
+    // The bots leave before the server goes (with it, in m_server's destructor, if it still
+    // runs: a close waits for the stop, a plain delete does not).
+    m_load->serverStopping();
 }
 
 void MainWindow::buildDocks()
@@ -142,8 +148,6 @@ void MainWindow::retranslateUi()
     languages[2]->setText(QStringLiteral("中文"));
     m_helpMenu->setTitle(tr("&Help"));
     m_about->setText(tr("&About QtChat"));
-    if (!m_server.isRunning())
-        m_panel->setStatus(tr("Stopped. Choose a threading model and press Start."));
 }
 
 void MainWindow::changeEvent(QEvent *event)
@@ -163,28 +167,50 @@ void MainWindow::setLanguage(const QString &language)
 
 void MainWindow::connectServer()
 {
-    connect(&m_server, &Server::ChatServer::clientConnected, this,
+    connect(&m_server, &Server::ServerController::started, this, &MainWindow::serverStarted);
+    connect(&m_server, &Server::ServerController::startFailed, this,
+            &MainWindow::serverStartFailed);
+    connect(&m_server, &Server::ServerController::stopping, this,
+            [this] { m_panel->setState(Server::ServerController::State::Stopping); });
+    connect(&m_server, &Server::ServerController::stopped, this, &MainWindow::serverStopped);
+    connect(&m_server, &Server::ServerController::threadsStranded, this,
+            [this](const QStringList &names) {
+                m_threadsStranded = true;
+                log(LogLevel::Error, tr("main"),
+                    tr("Thread(s) %1 did not end in time; they are left to end by themselves.")
+                        .arg(names.join(QStringLiteral(", "))));
+            });
+    connect(&m_server, &Server::ServerController::messagesRelayed, this, &MainWindow::logRelayed);
+    connect(&m_server, &Server::ServerController::statsUpdated, this, &MainWindow::showStats);
+    connectServerEvents();
+}
+
+void MainWindow::connectServerEvents()
+{
+    connect(&m_server, &Server::ServerController::clientConnected, this,
             [this](quint32 id, const QString &peer, const QString &thread) {
                 log(LogLevel::Info, thread,
                     tr("client %1 connected from %2, served by %3").arg(id).arg(peer, thread));
             });
-    connect(&m_server, &Server::ChatServer::clientRegistered, this,
+    connect(&m_server, &Server::ServerController::clientRegistered, this,
             [this](quint32 id, const QString &nick, const QString &thread) {
                 log(LogLevel::Info, thread, tr("client %1 registered as %2").arg(id).arg(nick));
             });
-    connect(&m_server, &Server::ChatServer::clientDisconnected, this,
+    connect(&m_server, &Server::ServerController::clientDisconnected, this,
             [this](quint32 id, const QString &nick, const QString &reason, const QString &thread) {
                 log(LogLevel::Info, thread,
                     tr("client %1 (%2) disconnected: %3").arg(id).arg(nick, reason));
             });
-    connect(&m_server, &Server::ChatServer::messageRelayed, this,
-            [this](const QString &from, const QString &target, const QString &text,
-                   const QString &thread) {
-                const QString route = target.isEmpty() ? from : from + u" → " + target;
-                log(LogLevel::Debug, thread,
-                    tr("Message received from client: %1").arg(text) + u"  [" + route + u']');
-            });
-    connect(&m_server, &Server::ChatServer::statsUpdated, this, &MainWindow::showStats);
+}
+
+void MainWindow::logRelayed(const QList<Server::RelayedMessage> &messages)
+{
+    for (const Server::RelayedMessage &message : messages) {
+        const QString route
+            = message.target.isEmpty() ? message.from : message.from + u" → " + message.target;
+        log(LogLevel::Debug, message.thread,
+            tr("Message received from client: %1").arg(message.text) + u"  [" + route + u']');
+    }
 }
 
 void MainWindow::connectPaneClient()
@@ -198,18 +224,31 @@ void MainWindow::startServer()
     QString error;
     Server::ServerConfig config = m_panel->config(AppSettings::instance()->serverConfig(), &error);
     config.limits.noLimits = config.limits.noLimits || m_load->liftsLimits();
-    if (!error.isEmpty() || !m_server.start(config)) {
-        const QString reason = error.isEmpty() ? m_server.startError() : error;
-        m_panel->showError(reason);
-        log(LogLevel::Error, tr("main"), reason);
+    if (!error.isEmpty()) {
+        serverStartFailed(error);
         return;
     }
+    if (m_server.state() == Server::ServerController::State::Stopped)
+        m_panel->setState(Server::ServerController::State::Starting);
+    m_server.start(config);
+}
+
+void MainWindow::serverStartFailed(const QString &reason)
+{
+    m_panel->setState(m_server.state());
+    m_panel->showError(reason);
+    log(LogLevel::Error, tr("main"), reason);
+}
+
+void MainWindow::serverStarted()
+{
+    const Server::ServerConfig &config = m_server.config();
     AppSettings *settings = AppSettings::instance();
     settings->setBindAddress(config.bindAddress.toString());
     settings->setPort(config.port);
     settings->setThreadingModel(Server::threadingModelName(config.threading));
     settings->setWorkers(config.workers);
-    m_panel->setRunning(true);
+    m_panel->setState(Server::ServerController::State::Running);
     m_threads->clear();
     m_load->serverStarted(localHostForClients(), m_server.serverPort(), config.limits.noLimits);
     log(LogLevel::Info, tr("main"),
@@ -231,13 +270,23 @@ void MainWindow::startServer()
 
 void MainWindow::stopServer()
 {
+    const Server::ServerController::State state = m_server.state();
+    if (state == Server::ServerController::State::Stopped
+        || state == Server::ServerController::State::Stopping)
+        return;
     m_paneClient->disconnectFromServer(tr("Server stopping"));
+    // The bots leave first, so that none of them sees the server close on it.
     m_load->serverStopping();
     m_server.stop();
-    m_panel->setRunning(false);
+}
+
+void MainWindow::serverStopped()
+{
+    m_panel->setState(m_server.state());
     m_threads->clear();
-    log(LogLevel::Info, tr("main"), tr("Server stopped; every thread joined."));
-    retranslateUi();
+    log(LogLevel::Info, tr("main"),
+        m_threadsStranded ? tr("Server stopped.") : tr("Server stopped; every thread ended."));
+    m_threadsStranded = false;
 }
 
 QString MainWindow::localHostForClients() const
@@ -313,12 +362,24 @@ void MainWindow::restoreLayout()
 
 void MainWindow::closeEvent(QCloseEvent *event)
 {
+    if (m_server.state() != Server::ServerController::State::Stopped && !m_closeBoundPassed) {
+        event->ignore();
+        if (m_closing)
+            return;
+        m_closing = true;
+        stopServer();
+        connect(&m_server, &Server::ServerController::stopped, this, &QWidget::close,
+                Qt::SingleShotConnection);
+        QTimer::singleShot(CloseBoundMs, this, [this] {
+            m_closeBoundPassed = true;
+            close();
+        });
+        return;
+    }
     AppSettings::instance()->setWindowGeometry(saveGeometry());
     AppSettings::instance()->setWindowState(saveState());
     for (ClientWindow *window : clientWindows())
         window->close();
-    if (m_server.isRunning())
-        stopServer();
     event->accept();
 }
 

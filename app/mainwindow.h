@@ -1,6 +1,6 @@
 #pragma once
 
-#include "serverlib/chatserver.h"
+#include "serverlib/servercontroller.h"
 
 #include <QList>
 #include <QMainWindow>
@@ -26,8 +26,9 @@ class ThreadsView;
 enum class LogLevel;
 
 // The window people open: the server panel and threads view, the chat pane (a built-in
-// client), and the live log. The server's listening socket lives in this (the GUI) thread; its
-// clients are served by worker threads, so the window stays responsive under load.
+// client), and the live log. The server runs behind a ServerController: its threads, the
+// listening socket's included, are never this (the GUI) thread, and starting and stopping are
+// signals, never waits, so the window stays responsive under load and while stopping.
 class MainWindow : public QMainWindow
 {
     Q_OBJECT
@@ -37,12 +38,14 @@ public:
     explicit MainWindow(const QString &nick = QString(), QWidget *parent = nullptr);
     ~MainWindow() override;
 
+    // Both return at once; the panel shows the server starting, then running or the error, and
+    // stopping ("Stopping…") until it has stopped.
     void startServer();
     void stopServer();
     ClientWindow *openClientWindow();
     void setLanguage(const QString &language);
 
-    Server::ChatServer *server() { return &m_server; }
+    Server::ServerController *server() { return &m_server; }
     ServerPanel *serverPanel() const { return m_panel; }
     ChatWidget *chatPane() const { return m_chat; }
     Client::ChatClient *paneClient() const { return m_paneClient; }
@@ -52,6 +55,8 @@ public:
     QList<ClientWindow *> clientWindows() const;
 
 protected:
+    // With the server running, the first close stops it and is ignored; the window closes
+    // when the server has stopped, or after a bound if it has not.
     void closeEvent(QCloseEvent *event) override;
     void changeEvent(QEvent *event) override;
 
@@ -60,14 +65,19 @@ private:
     void buildMenus();
     void retranslateUi();
     void connectServer();
+    void connectServerEvents();
     void connectPaneClient();
+    void serverStarted();
+    void serverStartFailed(const QString &reason);
+    void serverStopped();
+    void logRelayed(const QList<Server::RelayedMessage> &messages);
     void showStats(const QList<Server::ThreadStats> &threads);
     void log(LogLevel level, const QString &thread, const QString &text);
     void openSettings();
     void restoreLayout();
     QString localHostForClients() const;
 
-    Server::ChatServer m_server;
+    Server::ServerController m_server;
     Client::ChatClient *m_paneClient;
     ServerPanel *m_panel;
     ThreadsView *m_threads;
@@ -89,6 +99,9 @@ private:
     QList<QPointer<ClientWindow>> m_clientWindows;
     QString m_nickOverride;
     int m_nextGuest = 1;
+    bool m_closing = false; // the window closes once the server has stopped
+    bool m_closeBoundPassed = false;
+    bool m_threadsStranded = false; // by the stop under way
 };
 
 } // namespace App

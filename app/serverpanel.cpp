@@ -62,9 +62,9 @@ ServerPanel::ServerPanel(QWidget *parent)
     grid->addWidget(m_status, 3, 0, 1, 5);
     grid->setColumnStretch(1, 1);
     connect(m_startStop, &QPushButton::clicked, this, [this] {
-        if (m_running)
+        if (m_state == Server::ServerController::State::Running)
             Q_EMIT stopRequested();
-        else
+        else if (m_state == Server::ServerController::State::Stopped)
             Q_EMIT startRequested();
     });
     connect(m_threading, &QComboBox::currentIndexChanged, this, &ServerPanel::updateWorkersEnabled);
@@ -96,14 +96,16 @@ Server::ServerConfig ServerPanel::config(const Server::ServerConfig &base, QStri
     return config;
 }
 
-void ServerPanel::setRunning(bool running)
+void ServerPanel::setState(Server::ServerController::State state)
 {
-    m_running = running;
+    m_state = state;
+    const bool stopped = state == Server::ServerController::State::Stopped;
     for (QWidget *field : {static_cast<QWidget *>(m_bind), static_cast<QWidget *>(m_port),
                            static_cast<QWidget *>(m_threading)})
-        field->setEnabled(!running);
+        field->setEnabled(stopped);
     updateWorkersEnabled();
-    if (running)
+    m_startStop->setEnabled(stopped || state == Server::ServerController::State::Running);
+    if (state == Server::ServerController::State::Running)
         m_showingError = false;
     retranslateUi();
 }
@@ -130,7 +132,7 @@ QString ServerPanel::statusText() const
 
 void ServerPanel::updateWorkersEnabled()
 {
-    m_workers->setEnabled(!m_running
+    m_workers->setEnabled(m_state == Server::ServerController::State::Stopped
                           && Server::ThreadingModel(m_threading->currentData().toInt())
                               == Server::ThreadingModel::Pool);
 }
@@ -161,11 +163,33 @@ void ServerPanel::retranslateUi()
     m_threading->setItemText(0, tr("Thread per connection"));
     m_threading->setItemText(1, tr("Worker pool"));
     m_threading->setItemText(2, tr("Single thread"));
-    m_startStop->setText(m_running ? tr("Stop") : tr("Start"));
+    showStateInStatus();
     updateBindWarning();
     m_threading->setToolTip(
         tr("Per connection: one QThread per client, as in the tutorial. Pool: a few long-lived "
            "threads share the clients. Single: one thread serves everyone."));
+}
+
+void ServerPanel::showStateInStatus()
+{
+    switch (m_state) {
+    case Server::ServerController::State::Stopped:
+        m_startStop->setText(tr("Start"));
+        setStatus(tr("Stopped. Choose a threading model and press Start."));
+        break;
+    case Server::ServerController::State::Starting:
+        m_startStop->setText(tr("Starting…"));
+        setStatus(tr("Starting…"));
+        break;
+    case Server::ServerController::State::Running:
+        m_startStop->setText(tr("Stop"));
+        break;
+    case Server::ServerController::State::Stopping:
+        m_startStop->setText(tr("Stopping…"));
+        setStatus(tr("Stopping: every client gets the lines already sent, then the threads "
+                     "end."));
+        break;
+    }
 }
 
 } // namespace App

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "serverlib/serverconfig.h"
+#include "serverlib/servercontroller.h"
 
 #include <QWidget>
 
@@ -13,7 +13,8 @@ class QSpinBox;
 namespace App {
 
 // The server's controls: where to listen, which threading model, Start/Stop, and a status line.
-// An address other computers can reach gets a warning line while it is in the field.
+// An address other computers can reach gets a warning line while it is in the field. While the
+// server starts or stops, the button says so and takes no click.
 class ServerPanel : public QWidget
 {
     Q_OBJECT
@@ -25,8 +26,10 @@ public:
     // The fields over `base`; an empty *error when they make a valid config.
     Server::ServerConfig config(const Server::ServerConfig &base, QString *error) const;
 
-    void setRunning(bool running);
-    bool isRunning() const { return m_running; }
+    // Enables what may change in `state` and shows it; the status line says what the server
+    // does, except while it runs (the window shows its figures then, setStatus()).
+    void setState(Server::ServerController::State state);
+    Server::ServerController::State state() const { return m_state; }
     void setStatus(const QString &text);
     // Shown in the window, in red, until the next start.
     void showError(const QString &text);
@@ -46,6 +49,7 @@ protected:
 
 private:
     void retranslateUi();
+    void showStateInStatus();
     void updateWorkersEnabled();
     void updateBindWarning();
 
@@ -57,7 +61,7 @@ private:
     QLabel *m_status;
     QLabel *m_bindWarning;
     QLabel *m_bindLabel, *m_portLabel, *m_threadingLabel, *m_workersLabel;
-    bool m_running = false;
+    Server::ServerController::State m_state = Server::ServerController::State::Stopped;
     bool m_showingError = false;
 };
 

@@ -2,11 +2,14 @@
 
 #include "serverlib/servercontext.h"
 #include "serverlib/serverlogging.h"
+#include "serverlib/threadcheck.h"
 #include "serverlib/tlsconfig.h"
 #include "serverlib/transport.h"
 #include "serverlib/workerthread.h"
 
 #include <QMetaMethod>
+#include <QSemaphore>
+#include <QTcpServer>
 
 #include <algorithm>
 #include <limits>
@@ -28,6 +31,9 @@ constexpr qint64 ReservedDescriptors = 64;
 // After accept() failed for lack of resources (EMFILE), QTcpServer stops accepting for good;
 // try again after this long, when some clients may have left.
 constexpr int AcceptRetryMs = 500;
+// A thread's last clean-up (its worker, its event dispatcher) follows its finished() signal
+// closely: look again this soon rather than wait for it.
+constexpr int ReapRetryMs = 5;
 
 // How many clients the process can hold at once: each costs a descriptor, and per-connection
 // threading two more for its thread's event loop (its wake-up eventfd and its epoll set). Refusing
@@ -55,89 +61,313 @@ int effectiveMaxClients(const ServerConfig &config)
     return configured == 0 ? ceiling : qMin(configured, ceiling);
 }
 
+WorkerThread *takeBySerial(QList<WorkerThread *> &threads, quint64 serial)
+{
+    const auto it = std::find_if(threads.begin(), threads.end(), [serial](WorkerThread *thread) {
+        return thread->serial() == serial;
+    });
+    if (it == threads.end())
+        return nullptr;
+    WorkerThread *thread = *it;
+    threads.erase(it);
+    return thread;
+}
+
+QStringList namesOf(const QList<WorkerThread *> &threads)
+{
+    QStringList names;
+    for (const WorkerThread *thread : threads)
+        names.append(thread->name());
+    return names;
+}
+
 } // namespace
 
-ChatServer::ChatServer(QObject *parent) : QTcpServer(parent)
+// The listening socket. Only ChatServer::start() makes it listen.
+class Listener : public QTcpServer
+{
+public:
+    explicit Listener(ChatServer *server) : QTcpServer(server), m_server(server) { }
+
+protected:
+    void incomingConnection(qintptr socketDescriptor) override
+    {
+        m_server->incomingConnection(socketDescriptor);
+    }
+
+private:
+    ChatServer *const m_server;
+};
+
+ChatServer::ChatServer(QObject *parent)
+    : QObject(parent),
+      m_relays(std::make_shared<RelayFeed>([this] {
+          // From a worker's thread, under the feed's lock: the first line of a batch.
+          QMetaObject::invokeMethod(
+              this, [this] { m_relayTimer.start(); }, Qt::QueuedConnection);
+      })),
+      m_listener(new Listener(this)),
+      // Every timer a child, so that moveToThread() before start() takes them along.
+      m_statsTimer(this),
+      m_stopTimer(this),
+      m_reapTimer(this),
+      m_relayTimer(this)
 {
     qRegisterMetaType<ThreadStats>();
     qRegisterMetaType<QList<ThreadStats>>();
+    qRegisterMetaType<RelayedMessage>();
+    qRegisterMetaType<QList<RelayedMessage>>();
+    qRegisterMetaType<QHostAddress>();
     m_statsTimer.setInterval(DefaultStatsIntervalMs);
     connect(&m_statsTimer, &QTimer::timeout, this, &ChatServer::publishStats);
-    connect(this, &QTcpServer::acceptError, this, &ChatServer::retryAcceptingLater);
+    m_stopTimer.setSingleShot(true);
+    connect(&m_stopTimer, &QTimer::timeout, this, &ChatServer::stopTimerExpired);
+    m_reapTimer.setSingleShot(true);
+    m_reapTimer.setInterval(ReapRetryMs);
+    connect(&m_reapTimer, &QTimer::timeout, this, &ChatServer::reapEndedThreads);
+    m_relayTimer.setSingleShot(true);
+    m_relayTimer.setInterval(RelayBatchMs);
+    connect(&m_relayTimer, &QTimer::timeout, this, &ChatServer::drainRelays);
+    connect(m_listener, &QTcpServer::acceptError, this, &ChatServer::retryAcceptingLater);
 }
 
 ChatServer::~ChatServer()
 {
-    stop();
+    m_relays->close(); // no worker wakes this object up any more
+    if (m_state != State::Stopped)
+        stopBlocking();
+    abandonThreadsStillRunning();
 }
 
 bool ChatServer::start(const ServerConfig &config)
 {
-    m_startError = isListening() ? tr("The server is already running.") : config.validate();
-    if (!m_startError.isEmpty())
+    assertOwnThread(this, "ChatServer::start");
+    if (m_state == State::Running) {
+        failStart(tr("The server is already running."));
         return false;
+    }
+    if (m_state == State::Stopping) {
+        failStart(tr("The server is still stopping."));
+        return false;
+    }
+    if (const QString problem = config.validate(); !problem.isEmpty()) {
+        failStart(problem);
+        return false;
+    }
     std::optional<QSslConfiguration> tls;
     if (!config.tlsCertificatePath.isEmpty()) {
-        tls = loadServerTls(config.tlsCertificatePath, config.tlsKeyPath, &m_startError);
-        if (!tls)
+        QString problem;
+        tls = loadServerTls(config.tlsCertificatePath, config.tlsKeyPath, &problem);
+        if (!tls) {
+            failStart(problem);
             return false;
+        }
+    }
+    m_listener->setListenBacklogSize(ListenBacklog);
+    if (!m_listener->listen(config.bindAddress, config.port)) {
+        failStart(tr("Cannot listen on %1 port %2: %3")
+                      .arg(config.bindAddress.toString())
+                      .arg(config.port)
+                      .arg(m_listener->errorString()));
+        return false;
     }
     m_config = config;
-    m_context
-        = std::make_unique<ServerContext>(config, effectiveMaxClients(config), std::move(tls));
-    m_context->observeMessages = m_messageObservers > 0;
+    m_startError.clear();
+    m_context = std::make_shared<ServerContext>(config, effectiveMaxClients(config), std::move(tls),
+                                                m_relays);
+    // Before the event loop runs again, so before the first connection is taken.
     for (int i = 1; i <= config.effectiveWorkerCount(); ++i) {
         spawnWorker(config.threading == ThreadingModel::Single
                         ? QStringLiteral("single")
                         : QStringLiteral("worker-%1").arg(i));
     }
-    setListenBacklogSize(ListenBacklog);
-    if (!listen(config.bindAddress, config.port)) {
-        m_startError = tr("Cannot listen on %1 port %2: %3")
-                           .arg(config.bindAddress.toString())
-                           .arg(config.port)
-                           .arg(errorString());
-        for (WorkerThread *thread : std::as_const(m_workers))
-            thread->quit();
-        joinAllWorkers();
-        return false;
-    }
+    m_state = State::Running;
     qCInfo(lcServer).noquote() << "listening on" << serverAddress().toString() << serverPort()
                                << "with" << threadingModelName(config.threading)
                                << (m_context->tls ? "threading, over TLS" : "threading");
     m_sinceStats.start();
     m_statsTimer.start();
-    Q_EMIT started();
+    Q_EMIT started(serverAddress(), serverPort());
     return true;
+}
+
+void ChatServer::failStart(const QString &reason)
+{
+    m_startError = reason;
+    Q_EMIT startFailed(reason);
+}
+
+QHostAddress ChatServer::serverAddress() const
+{
+    assertOwnThread(this, "ChatServer::serverAddress");
+    return m_listener->serverAddress();
+}
+
+quint16 ChatServer::serverPort() const
+{
+    assertOwnThread(this, "ChatServer::serverPort");
+    return m_listener->serverPort();
 }
 
 void ChatServer::stop()
 {
-    if (!isListening() && m_workers.isEmpty())
+    assertOwnThread(this, "ChatServer::stop");
+    if (m_state != State::Running)
         return;
-    close();
+    m_state = State::Stopping;
+    m_finishing = false;
+    m_listener->close();
     m_statsTimer.stop();
-    // Nothing new is accepted anywhere before anyone is told to go, so that every line
-    // accepted until now is delivered ahead of the ERROR.
-    for (WorkerThread *thread : std::as_const(m_workers))
-        QMetaObject::invokeMethod(thread->worker(), &Worker::beginShutdown,
-                                  Qt::BlockingQueuedConnection);
+    m_sinceStop.start();
+    m_stopTimer.start(StopPauseBoundMs);
+    // Step 1: nothing new is accepted anywhere before anyone is told to go, so that every line
+    // accepted until now is delivered ahead of the ERROR. Each worker says when it has stopped
+    // reading (workerStoppedReading); none is waited for.
+    for (WorkerThread *thread : std::as_const(m_workers)) {
+        m_stillReading.insert(thread->serial());
+        QMetaObject::invokeMethod(thread->worker(), &Worker::beginShutdown, Qt::QueuedConnection);
+    }
+    if (m_stillReading.isEmpty())
+        finishShutdown();
+}
+
+void ChatServer::workerStoppedReading(quint64 serial)
+{
+    if (m_state != State::Stopping || m_finishing)
+        return;
+    m_stillReading.remove(serial);
+    if (m_stillReading.isEmpty())
+        finishShutdown();
+}
+
+void ChatServer::finishShutdown()
+{
+    postFinishShutdown();
+    m_stopTimer.start(qMax<qint64>(0, StopDeadlineMs - m_sinceStop.elapsed()));
+    reapEndedThreads(); // completes the stop if nothing is left to wait for
+}
+
+void ChatServer::postFinishShutdown()
+{
+    // Step 2: deliver what was accepted, say ERROR, close; each thread then ends by itself.
+    m_finishing = true;
+    m_stillReading.clear();
     for (WorkerThread *thread : std::as_const(m_workers))
         QMetaObject::invokeMethod(thread->worker(), &Worker::finishShutdown, Qt::QueuedConnection);
-    joinAllWorkers();
+    m_ending += m_workers;
+    m_workers.clear();
+}
+
+void ChatServer::stopTimerExpired()
+{
+    if (!m_finishing) {
+        qCWarning(lcServer).noquote() << "not every worker stopped reading within"
+                                      << StopPauseBoundMs << "ms; closing anyway";
+        finishShutdown();
+        return;
+    }
+    const QStringList names = namesOf(m_ending);
+    for (const QString &name : names) {
+        qCCritical(lcServer).noquote() << "thread" << name << "did not end within" << StopDeadlineMs
+                                       << "ms; it is left to end by itself";
+    }
+    m_stranded += m_ending;
+    m_ending.clear();
+    Q_EMIT threadsStranded(names);
+    completeStop();
+}
+
+void ChatServer::completeStop()
+{
+    m_stopTimer.stop();
+    m_context.reset(); // the stranded threads keep their own reference
+    m_state = State::Stopped;
+    drainRelays(); // the last lines reach the log before "stopped"
     qCInfo(lcServer) << "stopped";
     Q_EMIT stopped();
 }
 
-void ChatServer::joinAllWorkers()
+void ChatServer::threadFinished(quint64 serial)
 {
-    qDeleteAll(m_workers); // each joins its thread
-    m_workers.clear();
+    // A serving thread only ends when told to; one that ended by itself serves no more.
+    if (WorkerThread *thread = takeBySerial(m_workers, serial)) {
+        qCWarning(lcServer).noquote() << "thread" << thread->name() << "ended unasked";
+        m_ending.append(thread);
+    }
+    m_finished.insert(serial);
+    reapEndedThreads();
+}
+
+void ChatServer::reapEndedThreads()
+{
+    bool stillEnding = false;
+    for (QList<WorkerThread *> *list : {&m_ending, &m_stranded}) {
+        for (qsizetype i = list->size() - 1; i >= 0; --i) {
+            WorkerThread *thread = list->at(i);
+            if (!m_finished.contains(thread->serial()))
+                continue;
+            if (!thread->hasEnded()) {
+                stillEnding = true;
+                continue;
+            }
+            m_finished.remove(thread->serial());
+            list->removeAt(i);
+            delete thread;
+        }
+    }
+    if (stillEnding)
+        m_reapTimer.start();
+    if (m_state == State::Stopping && m_finishing && m_ending.isEmpty())
+        completeStop();
+}
+
+void ChatServer::stopBlocking()
+{
+    const QDeadlineTimer deadline(StopDeadlineMs);
+    m_listener->close();
+    if (!m_finishing) {
+        // Step 1 without the event loop: each worker releases the semaphore once it has
+        // stopped reading.
+        auto stoppedReading = std::make_shared<QSemaphore>();
+        for (WorkerThread *thread : std::as_const(m_workers)) {
+            Worker *worker = thread->worker();
+            QMetaObject::invokeMethod(
+                worker,
+                [worker, stoppedReading] {
+                    worker->beginShutdown();
+                    stoppedReading->release();
+                },
+                Qt::QueuedConnection);
+        }
+        stoppedReading->tryAcquire(int(m_workers.size()), StopPauseBoundMs);
+        postFinishShutdown();
+    }
+    for (WorkerThread *thread : std::as_const(m_ending))
+        thread->waitUntil(deadline);
+    m_stranded += m_ending;
+    m_ending.clear();
     m_context.reset();
+    m_state = State::Stopped;
+}
+
+void ChatServer::abandonThreadsStillRunning()
+{
+    for (WorkerThread *thread : std::as_const(m_stranded)) {
+        if (thread->hasEnded()) {
+            delete thread;
+        } else {
+            // Destroying a running QThread aborts the program: it is left to run on, with
+            // everything it uses.
+            qCCritical(lcServer).noquote()
+                << "thread" << thread->name() << "is still running; left behind";
+        }
+    }
+    m_stranded.clear();
 }
 
 int ChatServer::clientCount() const
 {
+    assertOwnThread(this, "ChatServer::clientCount");
     int count = 0;
     for (const WorkerThread *thread : m_workers)
         count += thread->counters().clients.load(std::memory_order_relaxed);
@@ -146,6 +376,7 @@ int ChatServer::clientCount() const
 
 void ChatServer::incomingConnection(qintptr socketDescriptor)
 {
+    assertOwnThread(this, "ChatServer::incomingConnection");
     const PeerName peer = peerNameOf(socketDescriptor);
     if (const QByteArray refusal = m_context->connections.admit(peer.address); !refusal.isEmpty()) {
         refuse(socketDescriptor, peer.address, refusal);
@@ -188,11 +419,11 @@ void ChatServer::refuse(qintptr socketDescriptor, const QHostAddress &address,
 
 void ChatServer::retryAcceptingLater()
 {
-    qCWarning(lcServer).noquote() << "accepting a connection failed:" << errorString()
+    qCWarning(lcServer).noquote() << "accepting a connection failed:" << m_listener->errorString()
                                   << "- trying again in" << AcceptRetryMs << "ms";
     QTimer::singleShot(AcceptRetryMs, this, [this] {
-        if (isListening())
-            resumeAccepting();
+        if (m_listener->isListening())
+            m_listener->resumeAccepting();
     });
 }
 
@@ -206,32 +437,30 @@ WorkerThread *ChatServer::leastLoadedWorker() const
 
 WorkerThread *ChatServer::spawnWorker(const QString &name)
 {
-    auto *thread = new WorkerThread(*m_context, name, m_nextSerial++);
+    const quint64 serial = m_nextSerial++;
+    auto *thread = new WorkerThread(m_context, name, serial);
+    thread->onFinished(this, [this, serial] { threadFinished(serial); });
     Worker *worker = thread->worker();
     connect(worker, &Worker::clientConnected, this, &ChatServer::clientConnected);
     connect(worker, &Worker::clientRegistered, this, &ChatServer::clientRegistered);
     connect(worker, &Worker::clientDisconnected, this, &ChatServer::clientDisconnected);
-    connect(worker, &Worker::messageRelayed, this, &ChatServer::messageRelayed);
-    if (m_config.threading == ThreadingModel::PerConnection) {
-        const quint64 serial = thread->serial();
-        connect(worker, &Worker::idle, this, [this, serial] { reapWorker(serial); });
-    }
+    connect(worker, &Worker::readingStopped, this,
+            [this, serial] { workerStoppedReading(serial); });
+    if (m_config.threading == ThreadingModel::PerConnection)
+        connect(worker, &Worker::idle, this, [this, serial] { retireWorker(serial); });
     m_workers.append(thread);
     return thread;
 }
 
-void ChatServer::reapWorker(quint64 serial)
+void ChatServer::retireWorker(quint64 serial)
 {
-    // The worker may already be gone with a stop() that ran before this queued call.
-    const auto it
-        = std::find_if(m_workers.begin(), m_workers.end(),
-                       [serial](WorkerThread *thread) { return thread->serial() == serial; });
-    if (it == m_workers.end())
+    // While stopping, every worker ends through the shutdown steps instead.
+    if (m_state != State::Running)
         return;
-    WorkerThread *thread = *it;
-    m_workers.erase(it);
-    thread->quit();
-    delete thread;
+    if (WorkerThread *thread = takeBySerial(m_workers, serial)) {
+        thread->quit();
+        m_ending.append(thread); // deleted once its thread is gone (reapEndedThreads)
+    }
 }
 
 void ChatServer::publishStats()
@@ -251,24 +480,29 @@ void ChatServer::publishStats()
     Q_EMIT statsUpdated(stats);
 }
 
+void ChatServer::drainRelays()
+{
+    m_relayTimer.stop();
+    std::vector<RelayedMessage> taken = m_relays->takeAll();
+    if (taken.empty())
+        return;
+    QList<RelayedMessage> batch;
+    batch.reserve(qsizetype(taken.size()));
+    std::move(taken.begin(), taken.end(), std::back_inserter(batch));
+    Q_EMIT messagesRelayed(batch);
+}
+
 void ChatServer::connectNotify(const QMetaMethod &signal)
 {
-    if (signal == QMetaMethod::fromSignal(&ChatServer::messageRelayed))
-        updateMessageObservers(+1);
+    if (signal == QMetaMethod::fromSignal(&ChatServer::messagesRelayed))
+        m_relays->addObservers(+1);
 }
 
 void ChatServer::disconnectNotify(const QMetaMethod &signal)
 {
     // An invalid method means "all signals": disconnect() without arguments.
-    if (!signal.isValid() || signal == QMetaMethod::fromSignal(&ChatServer::messageRelayed))
-        updateMessageObservers(-1);
-}
-
-void ChatServer::updateMessageObservers(int delta)
-{
-    m_messageObservers = qMax(0, m_messageObservers + delta);
-    if (m_context)
-        m_context->observeMessages = m_messageObservers > 0;
+    if (!signal.isValid() || signal == QMetaMethod::fromSignal(&ChatServer::messagesRelayed))
+        m_relays->addObservers(-1);
 }
 
 } // namespace Server

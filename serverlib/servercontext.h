@@ -2,29 +2,33 @@
 
 #include "serverlib/connectionlimiter.h"
 #include "serverlib/registry.h"
+#include "serverlib/relayfeed.h"
 #include "serverlib/serverconfig.h"
 
 #include <QByteArray>
 #include <QDateTime>
 #include <QSslConfiguration>
 
-#include <atomic>
+#include <memory>
 #include <optional>
 
 namespace Server {
 
 // What every serving thread shares: the config (read-only once started) and the registry.
-// Owned by ChatServer, which joins every thread before it lets go of it.
+// Shared by ChatServer and each of its worker threads, so that a thread that outlives its
+// server's stop (see ChatServer::stop) still has what it serves.
 struct ServerContext
 {
     // `maxClients`: the cap the server can honour (see ChatServer::start).
     ServerContext(const ServerConfig &serverConfig, int maxClients,
-                  std::optional<QSslConfiguration> tlsConfiguration)
+                  std::optional<QSslConfiguration> tlsConfiguration,
+                  std::shared_ptr<RelayFeed> relayFeed)
         : config(serverConfig),
           limits(serverConfig.limits.effective()),
           tls(std::move(tlsConfiguration)),
           registry(limits.maxChannelsPerClient),
-          connections(maxClients, limits.maxClientsPerIp)
+          connections(maxClients, limits.maxClientsPerIp),
+          relays(std::move(relayFeed))
     { }
 
     const ServerConfig config;
@@ -35,9 +39,8 @@ struct ServerContext
     Registry registry;
     ConnectionLimiter connections;
     const QByteArray createdAt = QDateTime::currentDateTimeUtc().toString(Qt::RFC2822Date).toUtf8();
-    // Relayed lines are reported to the GUI only while someone listens: it costs a queued
-    // signal per line.
-    std::atomic_bool observeMessages {false};
+    // Where workers report relayed lines, while someone observes them.
+    const std::shared_ptr<RelayFeed> relays;
 };
 
 } // namespace Server

@@ -3,6 +3,7 @@
 #include "serverlib/directtransport.h"
 #include "serverlib/servercontext.h"
 #include "serverlib/streamtransport.h"
+#include "serverlib/threadcheck.h"
 #include "serverlib/worker.h"
 
 namespace Server {
@@ -18,6 +19,7 @@ Session::~Session() = default;
 
 bool Session::open(qintptr descriptor, const PeerName &peer)
 {
+    assertOwnThread(this, "Session::open"); // the socket is made in the thread that serves it
     m_address = peer.address;
     const std::optional<QSslConfiguration> &tls = m_worker.context().tls;
     TransportEvents &events = *this;

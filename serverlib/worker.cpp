@@ -5,6 +5,7 @@
 #include "serverlib/mailbox.h"
 #include "serverlib/servercontext.h"
 #include "serverlib/serverlogging.h"
+#include "serverlib/threadcheck.h"
 #include "serverlib/tutorialsession.h"
 
 #include <QThread>
@@ -49,6 +50,7 @@ Worker::~Worker()
 
 IoLoop &Worker::ioLoop()
 {
+    assertOwnThread(this, "Worker::ioLoop");
     // Made here rather than in the constructor, which runs in the server's thread: the loop's
     // notifier belongs to the thread that serves the sockets.
     if (!m_ioLoop)
@@ -58,6 +60,7 @@ IoLoop &Worker::ioLoop()
 
 void Worker::addConnection(qintptr descriptor, quint32 clientId, const PeerName &peer)
 {
+    assertOwnThread(this, "Worker::addConnection");
     if (m_stopping) {
         dropConnection(descriptor, peer.address);
         return;
@@ -95,6 +98,7 @@ Session *Worker::createSession(quint32 clientId)
 
 void Worker::sessionFinished(Session *session, const QString &reason)
 {
+    assertOwnThread(this, "Worker::sessionFinished");
     if (!m_sessions.remove(session->id()))
         return;
     m_counters->clients.fetch_sub(1, std::memory_order_relaxed);
@@ -126,6 +130,7 @@ void Worker::deliver(const MemberGroup &group, const QByteArray &line, quint32 e
 
 void Worker::deliverLocal(const QList<quint32> &ids, const QByteArray &line, quint32 exclude)
 {
+    assertOwnThread(this, "Worker::deliverLocal");
     quint64 delivered = 0;
     for (quint32 id : ids) {
         if (id == exclude)
@@ -147,9 +152,10 @@ void Worker::drainMailbox()
 
 void Worker::reportRelayed(const QByteArray &from, const QByteArray &target, const QByteArray &text)
 {
-    if (m_context.observeMessages.load(std::memory_order_relaxed)) {
-        Q_EMIT messageRelayed(QString::fromUtf8(from), QString::fromUtf8(target),
-                              QString::fromUtf8(text), name());
+    RelayFeed &relays = *m_context.relays;
+    if (relays.isObserved()) {
+        relays.post(
+            {QString::fromUtf8(from), QString::fromUtf8(target), QString::fromUtf8(text), name()});
     }
 }
 
@@ -178,13 +184,18 @@ void Worker::sweep()
 
 void Worker::beginShutdown()
 {
+    assertOwnThread(this, "Worker::beginShutdown");
     m_stopping = true;
     for (Session *session : std::as_const(m_sessions))
         session->stopReading();
+    Q_EMIT readingStopped();
 }
 
 void Worker::finishShutdown()
 {
+    assertOwnThread(this, "Worker::finishShutdown");
+    if (m_finishing)
+        return;
     m_finishing = true;
     IoLoop::Batch batch(ioLoop());
     drainMailbox();

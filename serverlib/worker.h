@@ -70,8 +70,8 @@ Q_SIGNALS:
     void clientRegistered(quint32 clientId, const QString &nick, const QString &threadName);
     void clientDisconnected(quint32 clientId, const QString &nick, const QString &reason,
                             const QString &threadName);
-    void messageRelayed(const QString &from, const QString &target, const QString &text,
-                        const QString &threadName);
+    // Shutdown step 1 is done here: this worker accepts no new line.
+    void readingStopped();
     // No client left: a per-connection worker's thread can go.
     void idle();
 

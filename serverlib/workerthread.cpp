@@ -1,11 +1,13 @@
 #include "serverlib/workerthread.h"
 
-#include "serverlib/serverlogging.h"
-
 namespace Server {
 
-WorkerThread::WorkerThread(ServerContext &context, const QString &name, quint64 serial)
-    : m_worker(new Worker(context, name)), m_counters(m_worker->counters()), m_serial(serial)
+WorkerThread::WorkerThread(std::shared_ptr<ServerContext> context, const QString &name,
+                           quint64 serial)
+    : m_context(std::move(context)),
+      m_worker(new Worker(*m_context, name)),
+      m_counters(m_worker->counters()),
+      m_serial(serial)
 {
     m_thread.setObjectName(name);
     m_worker->moveToThread(&m_thread);
@@ -16,15 +18,20 @@ WorkerThread::WorkerThread(ServerContext &context, const QString &name, quint64 
 
 WorkerThread::~WorkerThread()
 {
-    join();
+    Q_ASSERT_X(hasEnded(), "WorkerThread", "deleted while its thread still runs");
 }
 
-void WorkerThread::join()
+bool WorkerThread::hasEnded() const
 {
-    if (!m_thread.wait(QDeadlineTimer(10000)))
-        qCCritical(lcServer) << "thread" << name() << "did not finish; waiting on";
-    m_thread.wait();
-    m_worker = nullptr;
+    // QThread::isFinished() is already true while the thread is still deleting the worker and
+    // its event dispatcher, when ~QThread would wait; a wait with a deadline that has already
+    // passed only looks.
+    return m_thread.wait(QDeadlineTimer(0));
+}
+
+bool WorkerThread::waitUntil(QDeadlineTimer deadline)
+{
+    return m_thread.wait(deadline);
 }
 
 } // namespace Server

@@ -34,7 +34,7 @@
 <context>
     <name>App::MainWindow</name>
     <message numerus="yes">
-        <location filename="../app/mainwindow.cpp" line="+281"/>
+        <location filename="../app/mainwindow.cpp" line="+330"/>
         <source>%n client(s)</source>
         <translation>
             <numerusform>%n client</numerusform>

@@ -243,12 +243,12 @@
 <context>
     <name>App::HeadlessServer</name>
     <message>
-        <location filename="../app/headlessserver.cpp" line="+19"/>
+        <location filename="../app/headlessserver.cpp" line="+12"/>
         <source>qtchat: cannot start the server: %1</source>
         <translation>qtchat：无法启动服务器：%1</translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+38"/>
         <source>Message received from client:</source>
         <translation>收到客户端发来的消息:</translation>
     </message>
@@ -651,7 +651,7 @@
 <context>
     <name>App::MainWindow</name>
     <message>
-        <location filename="../app/mainwindow.cpp" line="+121"/>
+        <location filename="../app/mainwindow.cpp" line="+127"/>
         <source>About QtChat</source>
         <translation>关于 QtChat</translation>
     </message>
@@ -718,12 +718,17 @@ A threaded IRC-subset chat server you can watch, and its client.</source>
         <translation>关于 QtChat(&amp;A)</translation>
     </message>
     <message>
-        <location line="+2"/>
-        <source>Stopped. Choose a threading model and press Start.</source>
-        <translation>已停止。请选择线程模型，然后点击“启动”。</translation>
+        <location line="+138"/>
+        <source>Server stopped.</source>
+        <translation>服务器已停止。</translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location line="+0"/>
+        <source>Server stopped; every thread ended.</source>
+        <translation>服务器已停止，所有线程均已结束。</translation>
+    </message>
+    <message>
+        <location line="-95"/>
         <source>client %1 connected from %2, served by %3</source>
         <translation>客户端 %1 从 %2 连入，由 %3 负责处理</translation>
     </message>
@@ -738,39 +743,40 @@ A threaded IRC-subset chat server you can watch, and its client.</source>
         <translation>客户端 %1（%2）已断开：%3</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+10"/>
         <source>Message received from client: %1</source>
         <translation>收到客户端发来的消息: %1</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+7"/>
         <source>chat pane</source>
         <translation>聊天面板</translation>
     </message>
     <message>
-        <location line="+11"/>
-        <location line="+11"/>
-        <location line="+24"/>
+        <location line="-40"/>
+        <location line="+61"/>
+        <location line="+14"/>
+        <location line="+33"/>
         <source>main</source>
         <translation>主线程</translation>
     </message>
     <message>
-        <location line="-23"/>
+        <location line="-107"/>
+        <source>Thread(s) %1 did not end in time; they are left to end by themselves.</source>
+        <translation>线程 %1 未能按时结束，将任其自行结束。</translation>
+    </message>
+    <message>
+        <location line="+75"/>
         <source>Listening on %1 port %2 with %3 threading</source>
         <translation>正在 %1 的 %2 端口上监听，线程模型：%3</translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+22"/>
         <source>Server stopping</source>
         <translation>服务器正在停止</translation>
     </message>
-    <message>
-        <location line="+5"/>
-        <source>Server stopped; every thread joined.</source>
-        <translation>服务器已停止，所有线程均已结束（join）。</translation>
-    </message>
     <message numerus="yes">
-        <location line="+42"/>
+        <location line="+53"/>
         <source>%n client(s)</source>
         <translation>
             <numerusform>%n 个客户端</numerusform>
@@ -789,7 +795,7 @@ A threaded IRC-subset chat server you can watch, and its client.</source>
         <translation>正在监听 %1:%2 · %3 · %4 · 每秒 %5 条消息</translation>
     </message>
     <message>
-        <location line="-150"/>
+        <location line="-193"/>
         <source>Load</source>
         <translation>负载</translation>
     </message>
@@ -802,7 +808,7 @@ A threaded IRC-subset chat server you can watch, and its client.</source>
         <translation>“%1”不是 IP 地址。只允许本机连接请用 127.0.0.1，允许所有网络连接请用 0.0.0.0。</translation>
     </message>
     <message>
-        <location line="+69"/>
+        <location line="+71"/>
         <source>Address:</source>
         <translation>地址：</translation>
     </message>
@@ -842,17 +848,38 @@ A threaded IRC-subset chat server you can watch, and its client.</source>
         <translation>单线程</translation>
     </message>
     <message>
+        <location line="+13"/>
+        <source>Stopped. Choose a threading model and press Start.</source>
+        <translation>已停止。请选择线程模型，然后点击“启动”。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
         <location line="+1"/>
+        <source>Starting…</source>
+        <translation>正在启动…</translation>
+    </message>
+    <message>
+        <location line="+3"/>
         <source>Stop</source>
         <translation>停止</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+3"/>
+        <source>Stopping…</source>
+        <translation>正在停止…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Stopping: every client gets the lines already sent, then the threads end.</source>
+        <translation>正在停止：每个客户端先收到已发送的消息，然后各线程结束。</translation>
+    </message>
+    <message>
+        <location line="-12"/>
         <source>Start</source>
         <translation>启动</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="-8"/>
         <source>Per connection: one QThread per client, as in the tutorial. Pool: a few long-lived threads share the clients. Single: one thread serves everyone.</source>
         <translation>每个连接一个线程：每个客户端一个 QThread，与教程中的做法相同。线程池：几个长期存在的线程分担所有客户端。单线程：一个线程服务所有人。</translation>
     </message>
@@ -1481,12 +1508,17 @@ A threaded IRC-subset chat server you can watch, and its client.</source>
 <context>
     <name>Server::ChatServer</name>
     <message>
-        <location filename="../serverlib/chatserver.cpp" line="+76"/>
+        <location filename="../serverlib/chatserver.cpp" line="+131"/>
         <source>The server is already running.</source>
         <translation>服务器已在运行。</translation>
     </message>
     <message>
-        <location line="+20"/>
+        <location line="+4"/>
+        <source>The server is still stopping.</source>
+        <translation>服务器仍在停止中。</translation>
+    </message>
+    <message>
+        <location line="+17"/>
         <source>Cannot listen on %1 port %2: %3</source>
         <translation>无法在 %1 的 %2 端口上监听：%3</translation>
     </message>
@@ -1564,9 +1596,17 @@ A threaded IRC-subset chat server you can watch, and its client.</source>
     </message>
 </context>
 <context>
+    <name>Server::ServerController</name>
+    <message>
+        <location filename="../serverlib/servercontroller.cpp" line="+70"/>
+        <source>The server is already running.</source>
+        <translation>服务器已在运行。</translation>
+    </message>
+</context>
+<context>
     <name>Server::Session</name>
     <message>
-        <location filename="../serverlib/session.cpp" line="+132"/>
+        <location filename="../serverlib/session.cpp" line="+134"/>
         <source>Connection closed</source>
         <translation>连接已关闭</translation>
     </message>

@@ -7,6 +7,7 @@
 #include "protocol/numerics.h"
 #include "serverlib/chatserver.h"
 #include "tests/support/rawclient.h"
+#include "tests/support/serversignals.h"
 
 #include <QListView>
 #include <QSignalSpy>
@@ -62,7 +63,7 @@ void TestChatWidget::cleanup()
 {
     m_widget.reset();
     m_client.reset();
-    m_server.stop();
+    QVERIFY(stopAndWait(m_server));
 }
 
 Client::ClientSettings TestChatWidget::settings() const

@@ -8,6 +8,7 @@
 #include "app/mainwindow.h"
 #include "serverlib/chatserver.h"
 #include "tests/support/freeport.h"
+#include "tests/support/serversignals.h"
 
 #include <QCheckBox>
 #include <QDockWidget>
@@ -63,7 +64,7 @@ void TestLoadPanel::initTestCase()
 
 void TestLoadPanel::cleanup()
 {
-    m_server.stop();
+    QVERIFY(stopAndWait(m_server));
 }
 
 void TestLoadPanel::startServer(bool noLimits)
@@ -229,16 +230,19 @@ void TestLoadPanel::mainWindowLiftsLimitsAndStopsBotsWithTheServer()
 
     panel->liftLimitsBox()->setChecked(true);
     window->startServer();
-    QVERIFY(window->server()->isRunning());
+    QTRY_VERIFY(window->server()->isRunning());
     QVERIFY(window->server()->config().limits.noLimits);
     startBots(*panel, 10, 10);
     QTRY_VERIFY_WITH_TIMEOUT(panel->progress().receivedDeliveries > 200, Timeout);
 
     window->stopServer(); // what the server panel's Stop does
+    // The bots are gone before the server is asked to stop.
     QVERIFY(!panel->isRunning());
     QCOMPARE(panel->progress().connected, 0);
     QVERIFY(panel->progress().failures.isEmpty());
-    QVERIFY(!window->server()->isRunning());
+    QCOMPARE(window->server()->state(), Server::ServerController::State::Stopping);
+    QTRY_COMPARE_WITH_TIMEOUT(window->server()->state(), Server::ServerController::State::Stopped,
+                              Timeout);
 }
 
 void TestLoadPanel::mainWindowRestartsTheServerWithoutLimits()
@@ -247,24 +251,33 @@ void TestLoadPanel::mainWindowRestartsTheServerWithoutLimits()
     App::LoadPanel *panel = window->loadPanel();
     panel->liftLimitsBox()->setChecked(false);
     window->startServer();
+    QTRY_VERIFY(window->server()->isRunning());
     QVERIFY(!window->server()->config().limits.noLimits);
     QVERIFY(!panel->startStopButton()->isEnabled());
 
+    QSignalSpy stopped(window->server(), &Server::ServerController::stopped);
+    QSignalSpy started(window->server(), &Server::ServerController::started);
     panel->liftLimitsBox()->setChecked(true);
     panel->restartButton()->click();
+    QTRY_COMPARE_WITH_TIMEOUT(started.size(), 1, Timeout);
+    QCOMPARE(stopped.size(), 1); // the new start waited for the old stop
     QVERIFY(window->server()->isRunning());
     QVERIFY(window->server()->config().limits.noLimits);
     QVERIFY(panel->startStopButton()->isEnabled());
     window->close(); // stops the server, and with it anything the panel runs
+    QTRY_VERIFY_WITH_TIMEOUT(!window->isVisible(), Timeout);
+    QCOMPARE(stopped.size(), 2);
 }
 
-// Without closeEvent: ~MainWindow stops the server under the bots, ~LoadPanel joins them.
+// Without closeEvent: ~MainWindow sends the bots away, then its server stops; ~LoadPanel joins
+// the engine's thread.
 void TestLoadPanel::destroyingTheWindowWhileBotsRunJoinsThem()
 {
     std::unique_ptr<App::MainWindow> window = openWindow();
     App::LoadPanel *panel = window->loadPanel();
     panel->liftLimitsBox()->setChecked(true);
     window->startServer();
+    QTRY_VERIFY(window->server()->isRunning());
     startBots(*panel, 10, 20);
     QTRY_VERIFY_WITH_TIMEOUT(panel->progress().receivedDeliveries > 100, Timeout);
     window.reset(); // must return: a hang here is the failure

@@ -1,5 +1,6 @@
 // The desktop app as a person uses it: click Start, chat from several windows, switch the
-// threading model, switch the language. Real server, real sockets, offscreen windows.
+// threading model, switch the language, close the window while clients are connected. Real
+// server, real sockets, offscreen windows.
 #include "app/appsettings.h"
 #include "app/chatwidget.h"
 #include "app/clientwindow.h"
@@ -11,11 +12,14 @@
 #include "protocol/numerics.h"
 #include "tests/support/freeport.h"
 #include "tests/support/rawclient.h"
+#include "tests/support/serversignals.h"
 #include "tests/support/testcertificate.h"
 
 #include <QComboBox>
 #include <QPushButton>
 #include <QScopeGuard>
+#include <QSignalSpy>
+#include <QTcpServer>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -55,9 +59,13 @@ private Q_SLOTS:
     void portInUseIsShownInTheWindow();
     void languageSwitchesAtRuntime();
     void tlsServerIsJoinedByTheAppsOwnWindows();
+    void closingWaitsForTheServerToStopWithoutBlocking();
+    void relayedLinesReachTheLogInBatches();
 
 private:
     void clickStartStop();
+    // Click Start (or Stop) and wait until the server runs (or has stopped).
+    bool clickAndWaitFor(Server::ServerController::State state);
 
     QTemporaryDir m_dir;
     std::unique_ptr<App::MainWindow> m_window;
@@ -88,11 +96,22 @@ void TestMainWindow::clickStartStop()
     QTest::mouseClick(m_window->serverPanel()->startStopButton(), Qt::LeftButton);
 }
 
-void TestMainWindow::clickingStartListensAndThePaneJoinsTheLobby()
+bool TestMainWindow::clickAndWaitFor(Server::ServerController::State state)
 {
     clickStartStop();
-    QVERIFY(m_window->server()->isRunning());
-    QCOMPARE(m_window->serverPanel()->startStopButton()->text(), QStringLiteral("Stop"));
+    return QTest::qWaitFor([&] { return m_window->server()->state() == state; }, Timeout);
+}
+
+void TestMainWindow::clickingStartListensAndThePaneJoinsTheLobby()
+{
+    QPushButton *button = m_window->serverPanel()->startStopButton();
+    clickStartStop();
+    // Starting is a round trip to the server's thread: the button waits for it.
+    QCOMPARE(m_window->server()->state(), Server::ServerController::State::Starting);
+    QVERIFY(!button->isEnabled());
+    QTRY_VERIFY(m_window->server()->isRunning());
+    QCOMPARE(button->text(), QStringLiteral("Stop"));
+    QVERIFY(button->isEnabled());
     QTRY_VERIFY_WITH_TIMEOUT(m_window->paneClient()->isJoined(QStringLiteral("#lobby")), Timeout);
     QVERIFY(m_window->chatPane()->conversation(QStringLiteral("#lobby")));
     QTRY_VERIFY(logContains(m_window->logView(), QStringLiteral("registered as tester")));
@@ -108,14 +127,21 @@ void TestMainWindow::clickingStartListensAndThePaneJoinsTheLobby()
     QTRY_VERIFY(m_window->serverPanel()->statusText().contains(QStringLiteral("2 client")));
 
     clickStartStop();
-    QVERIFY(!m_window->server()->isRunning());
+    // Stop returns at once; the panel says so until the server has stopped.
+    QCOMPARE(m_window->server()->state(), Server::ServerController::State::Stopping);
+    QCOMPARE(button->text(), QStringLiteral("Stopping…"));
+    QVERIFY(!button->isEnabled());
+    QVERIFY(m_window->serverPanel()->statusText().startsWith(QStringLiteral("Stopping")));
+    QTRY_COMPARE(m_window->server()->state(), Server::ServerController::State::Stopped);
+    QCOMPARE(button->text(), QStringLiteral("Start"));
     QCOMPARE(m_window->server()->threadCount(), 0);
     QVERIFY(outsider.expect("ERROR"));
+    QVERIFY(logContains(m_window->logView(), QStringLiteral("Server stopped")));
 }
 
 void TestMainWindow::twoClientWindowsChatWithEachOther()
 {
-    clickStartStop();
+    QVERIFY(clickAndWaitFor(Server::ServerController::State::Running));
     App::ClientWindow *first = m_window->openClientWindow();
     App::ClientWindow *second = m_window->openClientWindow();
     QCOMPARE(m_window->clientWindows().size(), 2);
@@ -150,11 +176,10 @@ void TestMainWindow::switchingTheThreadingModelKeepsChatWorking()
 {
     QFETCH(int, modelIndex);
     QFETCH(QString, threadPrefix);
-    clickStartStop(); // start with the saved model
-    clickStartStop(); // and stop again, as a user switching models would
+    QVERIFY(clickAndWaitFor(Server::ServerController::State::Running)); // with the saved model
+    QVERIFY(clickAndWaitFor(Server::ServerController::State::Stopped)); // as a user switching does
     m_window->serverPanel()->threadingBox()->setCurrentIndex(modelIndex);
-    clickStartStop();
-    QVERIFY(m_window->server()->isRunning());
+    QVERIFY(clickAndWaitFor(Server::ServerController::State::Running));
     App::ClientWindow *guest = m_window->openClientWindow();
     QTRY_VERIFY_WITH_TIMEOUT(guest->client()->isJoined(QStringLiteral("#lobby")), Timeout);
     QTRY_VERIFY_WITH_TIMEOUT(m_window->paneClient()->isJoined(QStringLiteral("#lobby")), Timeout);
@@ -172,20 +197,28 @@ void TestMainWindow::portInUseIsShownInTheWindow()
     QVERIFY(occupant.listen(QHostAddress::LocalHost, 0));
     App::AppSettings::instance()->setPort(occupant.serverPort());
     m_window = std::make_unique<App::MainWindow>(QStringLiteral("tester"));
+    QSignalSpy failed(m_window->server(), &Server::ServerController::startFailed);
     clickStartStop();
+    QVERIFY(failed.wait());
     QVERIFY(!m_window->server()->isRunning());
     QVERIFY2(m_window->serverPanel()->statusText().contains(QString::number(occupant.serverPort())),
              qPrintable(m_window->serverPanel()->statusText()));
     QCOMPARE(m_window->serverPanel()->startStopButton()->text(), QStringLiteral("Start"));
+    QVERIFY(m_window->serverPanel()->startStopButton()->isEnabled());
 }
 
 void TestMainWindow::languageSwitchesAtRuntime()
 {
     QPushButton *button = m_window->serverPanel()->startStopButton();
     QCOMPARE(button->text(), QStringLiteral("Start"));
+    auto backToEnglish = qScopeGuard([this] { m_window->setLanguage(QStringLiteral("en")); });
     m_window->setLanguage(QStringLiteral("zh_CN"));
     QTRY_COMPARE(button->text(), QStringLiteral("启动"));
     QVERIFY(m_window->windowTitle().contains(QStringLiteral("QtChat")));
+    QVERIFY(clickAndWaitFor(Server::ServerController::State::Running));
+    clickStartStop();
+    QCOMPARE(button->text(), QStringLiteral("正在停止…"));
+    QTRY_COMPARE(button->text(), QStringLiteral("启动"));
     m_window->setLanguage(QStringLiteral("en"));
     QTRY_COMPARE(button->text(), QStringLiteral("Start"));
 }
@@ -202,14 +235,59 @@ void TestMainWindow::tlsServerIsJoinedByTheAppsOwnWindows()
         settings->setTlsKeyPath(QString());
     });
     m_window = std::make_unique<App::MainWindow>(QStringLiteral("tester"));
-    clickStartStop();
-    QVERIFY2(m_window->server()->isRunning(), qPrintable(m_window->serverPanel()->statusText()));
+    QVERIFY2(clickAndWaitFor(Server::ServerController::State::Running),
+             qPrintable(m_window->serverPanel()->statusText()));
     QTRY_VERIFY_WITH_TIMEOUT(m_window->paneClient()->isJoined(QStringLiteral("#lobby")), Timeout);
     App::ClientWindow *guest = m_window->openClientWindow();
     QTRY_VERIFY_WITH_TIMEOUT(guest->client()->isJoined(QStringLiteral("#lobby")), Timeout);
     guest->chat()->submit(QStringLiteral("over TLS"));
     QTRY_VERIFY(transcriptContains(m_window->chatPane(), QStringLiteral("#lobby"),
                                    QStringLiteral("over TLS")));
+}
+
+void TestMainWindow::closingWaitsForTheServerToStopWithoutBlocking()
+{
+    QVERIFY(clickAndWaitFor(Server::ServerController::State::Running));
+    RawClient outsider;
+    QVERIFY(outsider.connectTo(m_window->server()->serverPort()));
+    QVERIFY(outsider.registerAs("outsider"));
+    App::ClientWindow *guest = m_window->openClientWindow();
+    QTRY_VERIFY_WITH_TIMEOUT(guest->client()->isJoined(QStringLiteral("#lobby")), Timeout);
+
+    QSignalSpy stopped(m_window->server(), &Server::ServerController::stopped);
+    // The first close only asks the server to stop: it returns at once, the window stays.
+    QVERIFY(!m_window->close());
+    QVERIFY(m_window->isVisible());
+    QCOMPARE(m_window->server()->state(), Server::ServerController::State::Stopping);
+    QCOMPARE(m_window->serverPanel()->startStopButton()->text(), QStringLiteral("Stopping…"));
+    QVERIFY(!m_window->close()); // a second close while stopping changes nothing
+    // The window keeps serving events meanwhile; it closes once the server has stopped.
+    QTRY_VERIFY_WITH_TIMEOUT(!m_window->isVisible(), Timeout);
+    QCOMPARE(stopped.size(), 1);
+    QCOMPARE(m_window->server()->state(), Server::ServerController::State::Stopped);
+    QVERIFY(outsider.expect("ERROR"));
+    QVERIFY(m_window->clientWindows().isEmpty() || !guest->isVisible());
+}
+
+void TestMainWindow::relayedLinesReachTheLogInBatches()
+{
+    QVERIFY(clickAndWaitFor(Server::ServerController::State::Running));
+    QVERIFY(m_window->server()->isCollectingRelays()); // the log listens
+    RawClient talker;
+    QVERIFY(talker.connectTo(m_window->server()->serverPort()));
+    QVERIFY(talker.registerAs("talker"));
+    talker.send("JOIN #lobby");
+    QVERIFY(talker.expect(Numeric::EndOfNames));
+    QSignalSpy relayed(m_window->server(), &Server::ServerController::messagesRelayed);
+    constexpr int Lines = 12; // within the flood control's burst
+    for (int i = 0; i < Lines; ++i)
+        talker.send("PRIVMSG #lobby :batch line " + QByteArray::number(i));
+    QTRY_VERIFY(
+        logContains(m_window->logView(),
+                    QStringLiteral("Message received from client: batch line %1").arg(Lines - 1)));
+    QVERIFY(logContains(m_window->logView(), QStringLiteral("batch line 0  [talker → #lobby]")));
+    QCOMPARE(relayedTexts(relayed).size(), Lines);
+    QVERIFY2(relayed.size() < Lines, "a queued signal per line rather than per batch");
 }
 
 QTEST_MAIN(TestMainWindow)

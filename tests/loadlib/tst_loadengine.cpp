@@ -4,6 +4,7 @@
 // blocking is what is tested (stop() joins; workers, not this thread, answer QUIT).
 #include "loadlib/loadengine.h"
 #include "serverlib/chatserver.h"
+#include "tests/support/serversignals.h"
 
 #include <QTcpServer>
 #include <QTest>
@@ -56,7 +57,7 @@ void TestLoadEngine::init()
 
 void TestLoadEngine::cleanup()
 {
-    m_server.stop();
+    QVERIFY(stopAndWait(m_server));
 }
 
 void TestLoadEngine::runsUntilStoppedThenDrainsAndQuits_data()

@@ -1,4 +1,5 @@
 #include "serverlib/chatserver.h"
+#include "tests/support/serversignals.h"
 
 #include <QCoreApplication>
 #include <QJsonDocument>
@@ -61,7 +62,7 @@ void TestLoadSmoke::cleanup()
         m_generator.kill();
         m_generator.waitForFinished(); // SIGKILL: returns at once, needs no accept
     }
-    m_server.stop();
+    QVERIFY(stopAndWait(m_server));
 }
 
 void TestLoadSmoke::fanoutLosesNothing()

@@ -1,9 +1,15 @@
-// The server under each threading model: many clients, fan-out, notices, stop and restart.
+// The server under each threading model: many clients, fan-out, notices, stop and restart; a
+// stop with a peer that never reads and with a worker thread that never ends.
 #include "protocol/numerics.h"
 #include "serverlib/chatserver.h"
+#include "serverlib/workerthread.h"
 #include "tests/support/rawclient.h"
+#include "tests/support/serversignals.h"
 
+#include <QScopeGuard>
+#include <QSemaphore>
 #include <QSignalSpy>
+#include <QTcpServer>
 #include <QTest>
 
 #include <memory>
@@ -34,6 +40,10 @@ private Q_SLOTS:
     void threadsFollowTheModel();
     void signalsNameTheServingThread_data() { threadingModels(); }
     void signalsNameTheServingThread();
+    void stopCutsAPeerThatNeverReadsAfterTheGracePeriod_data() { threadingModels(); }
+    void stopCutsAPeerThatNeverReadsAfterTheGracePeriod();
+    void stopReportsAThreadThatDoesNotEndAndStillStops();
+    void relayedLinesAreCollectedOnlyWhileObserved();
     void startFailsClearlyWhenThePortIsTaken();
     void startRejectsInvalidConfig();
 
@@ -60,6 +70,7 @@ void TestChatServer::init()
 
 void TestChatServer::cleanup()
 {
+    QVERIFY(stopAndWait(*m_server));
     m_server.reset();
 }
 
@@ -209,8 +220,13 @@ void TestChatServer::stopDeliversAcceptedLinesThenErrorAndRestarts()
 
     QSignalSpy stopped(m_server.get(), &Server::ChatServer::stopped);
     m_server->stop();
-    QCOMPARE(stopped.size(), 1);
+    // It returns at once: the threads end, and stopped() follows, while the event loop runs.
+    QCOMPARE(m_server->state(), Server::ChatServer::State::Stopping);
+    QVERIFY(stopped.isEmpty());
+    QVERIFY(stopped.wait());
+    QCOMPARE(m_server->state(), Server::ChatServer::State::Stopped);
     QCOMPARE(m_server->threadCount(), 0);
+    QCOMPARE(m_server->strandedThreadCount(), 0);
     for (int c = 1; c < 4; ++c) {
         QVERIFY(clients[c]->waitForDisconnected());
         const QList<Irc::IrcMessage> lines = clients[c]->collect("PRIVMSG", Lines, 100);
@@ -254,7 +270,7 @@ void TestChatServer::signalsNameTheServingThread()
     QFETCH(Server::ThreadingModel, model);
     QSignalSpy connected(m_server.get(), &Server::ChatServer::clientConnected);
     QSignalSpy registered(m_server.get(), &Server::ChatServer::clientRegistered);
-    QSignalSpy relayed(m_server.get(), &Server::ChatServer::messageRelayed);
+    QSignalSpy relayed(m_server.get(), &Server::ChatServer::messagesRelayed);
     QSignalSpy stats(m_server.get(), &Server::ChatServer::statsUpdated);
     m_server->setStatsInterval(50);
     QVERIFY(startServer());
@@ -272,12 +288,169 @@ void TestChatServer::signalsNameTheServingThread()
 
     clients[0]->send("PRIVMSG #s :hello 你好");
     QVERIFY(relayed.wait());
-    QCOMPARE(relayed.at(0).at(0).toString(), QStringLiteral("user0"));
-    QCOMPARE(relayed.at(0).at(1).toString(), QStringLiteral("#s"));
-    QCOMPARE(relayed.at(0).at(2).toString(), QStringLiteral("hello 你好"));
+    const auto batch = relayed.at(0).at(0).value<QList<Server::RelayedMessage>>();
+    QCOMPARE(batch.size(), 1);
+    QCOMPARE(batch[0].from, QStringLiteral("user0"));
+    QCOMPARE(batch[0].target, QStringLiteral("#s"));
+    QCOMPARE(batch[0].text, QStringLiteral("hello 你好"));
+    QCOMPARE(batch[0].thread, connected.at(0).at(2).toString());
     QTRY_VERIFY(!stats.isEmpty());
     const auto threads = stats.constLast().at(0).value<QList<Server::ThreadStats>>();
     QCOMPARE(int(threads.size()), m_server->threadCount());
+}
+
+void TestChatServer::stopCutsAPeerThatNeverReadsAfterTheGracePeriod()
+{
+    QFETCH(Server::ThreadingModel, model);
+    Server::ServerConfig config;
+    config.port = 0;
+    config.threading = model;
+    config.workers = 2;
+    config.limits.noLimits = true;
+    // Room for all of it in the server's own queue: the peer is to be cut by the stop, not by
+    // the send-queue limit.
+    config.limits.sendQueueBytes = 64 * 1024 * 1024;
+    QVERIFY(m_server->start(config));
+    Clients readers = joinedClients(2, "#room");
+    QCOMPARE(int(readers.size()), 2);
+    auto stalled = std::make_unique<RawClient>();
+    QVERIFY(stalled->connectWithTinyReceiveBuffer(m_server->serverPort()));
+    QVERIFY(stalled->registerAs("stalled"));
+    stalled->send("JOIN #room");
+    QVERIFY(stalled->expect(Numeric::EndOfNames));
+    QVERIFY(readers[1]->expect("JOIN"));
+    stalled->setReading(false);
+
+    // More than the kernel's largest socket send buffer (4 MiB), so that the buffer is full and
+    // the rest waits in the server's queue. The reader takes each batch before the next.
+    const QByteArray padding(400, '.');
+    constexpr int Batch = 500;
+    constexpr int Lines = 12'000;
+    for (int sent = 0; sent < Lines; sent += Batch) {
+        for (int i = sent; i < sent + Batch; ++i)
+            readers[0]->send("PRIVMSG #room :" + QByteArray::number(i) + ' ' + padding);
+        QCOMPARE(readers[1]->collect("PRIVMSG", Batch, 10'000).size(), Batch);
+    }
+
+    QSignalSpy stopped(m_server.get(), &Server::ChatServer::stopped);
+    m_server->stop();
+    // The reader hears ERROR at once; the stop itself waits out the stalled peer's grace.
+    auto error = readers[1]->expect("ERROR");
+    QVERIFY(error);
+    QCOMPARE(error->param(0), QByteArray("Server shutting down"));
+    QVERIFY(readers[1]->waitForDisconnected());
+    QVERIFY(stopped.isEmpty());
+    QVERIFY(stopped.wait(Server::ChatServer::StopDeadlineMs));
+    QCOMPARE(m_server->strandedThreadCount(), 0);
+
+    // Cut, not closed in order: what the kernel held arrives, the ERROR queued after the rest
+    // never does.
+    stalled->socket().setSocketOption(QAbstractSocket::ReceiveBufferSizeSocketOption, 1 << 20);
+    stalled->setReading(true);
+    QVERIFY(stalled->socket().waitForDisconnected(10'000));
+    const QList<Irc::IrcMessage> seen = stalled->collect("PRIVMSG", 0, 0);
+    QVERIFY2(seen.size() < Lines, qPrintable(QString::number(seen.size())));
+    QVERIFY(!stalled->expect("ERROR", 0));
+}
+
+void TestChatServer::stopReportsAThreadThatDoesNotEndAndStillStops()
+{
+    Server::ServerConfig config;
+    config.port = 0;
+    config.threading = Server::ThreadingModel::Pool;
+    config.workers = 2;
+    config.limits.noLimits = true;
+    QSignalSpy connected(m_server.get(), &Server::ChatServer::clientConnected);
+    QVERIFY(m_server->start(config));
+    Clients clients = joinedClients(2, "#room"); // one on each worker
+    QCOMPARE(int(clients.size()), 2);
+    QCOMPARE(connected.size(), 2);
+    const QString stuckName = connected.at(1).at(2).toString();
+    QVERIFY(stuckName != connected.at(0).at(2).toString());
+
+    // Worker 2's thread stops serving, as a bug would (an endless loop, a deadlock).
+    Server::WorkerThread *stuck
+        = m_server->m_workers.at(stuckName == QStringLiteral("worker-1") ? 0 : 1);
+    QCOMPARE(stuck->name(), stuckName);
+    // Shared with the worker's thread, which may outlive this test if it fails.
+    const auto entered = std::make_shared<QSemaphore>();
+    const auto release = std::make_shared<QSemaphore>();
+    auto unblock = qScopeGuard([release] { release->release(); });
+    QMetaObject::invokeMethod(
+        stuck->worker(),
+        [entered, release] {
+            entered->release();
+            release->acquire();
+        },
+        Qt::QueuedConnection);
+    QVERIFY(entered->tryAcquire(1, 5000));
+
+    QSignalSpy stranded(m_server.get(), &Server::ChatServer::threadsStranded);
+    QSignalSpy stopped(m_server.get(), &Server::ChatServer::stopped);
+    m_server->stop();
+    // The other worker's client is let go without waiting for the stuck thread.
+    auto error = clients[0]->expect("ERROR", Server::ChatServer::StopDeadlineMs);
+    QVERIFY(error);
+    QVERIFY(clients[0]->waitForDisconnected());
+    QVERIFY(stopped.isEmpty());
+    // At the deadline the stuck thread is named, and the server stops all the same.
+    QVERIFY(stopped.wait(Server::ChatServer::StopDeadlineMs + 5000));
+    QCOMPARE(stranded.size(), 1);
+    QCOMPARE(stranded.at(0).at(0).toStringList(), QStringList {stuckName});
+    QCOMPARE(m_server->strandedThreadCount(), 1);
+
+    // It starts again beside the stuck thread, with a registry of its own.
+    QVERIFY(m_server->start(config));
+    RawClient fresh;
+    QVERIFY(fresh.connectTo(m_server->serverPort()));
+    QVERIFY(fresh.registerAs("user1"));
+
+    // Once it runs again, the stuck thread finishes its stop and is deleted.
+    release->release();
+    unblock.dismiss();
+    error = clients[1]->expect("ERROR");
+    QVERIFY(error);
+    QCOMPARE(error->param(0), QByteArray("Server shutting down"));
+    QTRY_COMPARE(m_server->strandedThreadCount(), 0);
+}
+
+void TestChatServer::relayedLinesAreCollectedOnlyWhileObserved()
+{
+    Server::ServerConfig config;
+    config.port = 0;
+    config.limits.noLimits = true;
+    QVERIFY(m_server->start(config));
+    Clients clients = joinedClients(2, "#o");
+    QCOMPARE(int(clients.size()), 2);
+    QVERIFY(!m_server->isCollectingRelays());
+    clients[0]->send("PRIVMSG #o :unobserved");
+    QVERIFY(clients[1]->expect("PRIVMSG"));
+
+    constexpr int Lines = 40;
+    {
+        QSignalSpy relayed(m_server.get(), &Server::ChatServer::messagesRelayed);
+        QVERIFY(m_server->isCollectingRelays());
+        for (int i = 0; i < Lines; ++i)
+            clients[0]->send("PRIVMSG #o :" + QByteArray::number(i));
+        QTRY_COMPARE(relayedTexts(relayed).size(), Lines);
+        QStringList expected;
+        for (int i = 0; i < Lines; ++i)
+            expected.append(QString::number(i));
+        QCOMPARE(relayedTexts(relayed), expected); // in order, without the unobserved line
+        QVERIFY2(relayed.size() < Lines, "a signal per line rather than per batch");
+    }
+    QVERIFY(!m_server->isCollectingRelays()); // the spy is gone
+
+    QObject receiver;
+    const auto connection
+        = connect(m_server.get(), &Server::ChatServer::messagesRelayed, &receiver, [] {});
+    QVERIFY(m_server->isCollectingRelays());
+    disconnect(connection);
+    QVERIFY(!m_server->isCollectingRelays());
+    connect(m_server.get(), &Server::ChatServer::messagesRelayed, &receiver, [] {});
+    QVERIFY(m_server->isCollectingRelays());
+    m_server->disconnect(&receiver);
+    QVERIFY(!m_server->isCollectingRelays());
 }
 
 void TestChatServer::startFailsClearlyWhenThePortIsTaken()
@@ -286,9 +459,12 @@ void TestChatServer::startFailsClearlyWhenThePortIsTaken()
     QVERIFY(occupant.listen(QHostAddress::LocalHost, 0));
     Server::ServerConfig config;
     config.port = occupant.serverPort();
+    QSignalSpy failed(m_server.get(), &Server::ChatServer::startFailed);
     QVERIFY(!m_server->start(config));
     QVERIFY2(m_server->startError().contains(QString::number(config.port)),
              qPrintable(m_server->startError()));
+    QCOMPARE(failed.size(), 1);
+    QCOMPARE(failed.at(0).at(0).toString(), m_server->startError());
     QCOMPARE(m_server->threadCount(), 0);
     config.port = 0;
     QVERIFY(m_server->start(config)); // a failed start leaves nothing behind

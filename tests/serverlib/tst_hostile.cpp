@@ -12,9 +12,7 @@
 
 #include <memory>
 
-#include <netinet/in.h>
 #include <sys/socket.h>
-#include <unistd.h>
 
 namespace Numeric = Irc::Numeric;
 using ByteArrays = QList<QByteArray>;
@@ -64,26 +62,6 @@ void resetOnClose(QTcpSocket &socket)
     // SO_LINGER with a zero timeout: close() sends RST instead of FIN.
     const linger hard {1, 0};
     ::setsockopt(int(socket.socketDescriptor()), SOL_SOCKET, SO_LINGER, &hard, sizeof hard);
-}
-
-// A client whose kernel receive buffer is tiny from the start (set before connect(), so that the
-// window it offers stays small): a stalled reader fills up after kilobytes, not megabytes.
-std::unique_ptr<RawClient> clientWithTinyReceiveBuffer(quint16 port)
-{
-    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    const int size = 4096;
-    ::setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof size);
-    sockaddr_in address {};
-    address.sin_family = AF_INET;
-    address.sin_port = htons(port);
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    auto client = std::make_unique<RawClient>();
-    if (::connect(fd, reinterpret_cast<const sockaddr *>(&address), sizeof address) != 0
-        || !client->socket().setSocketDescriptor(fd)) {
-        ::close(fd);
-        return {};
-    }
-    return client;
 }
 
 } // namespace
@@ -330,8 +308,8 @@ void TestHostile::slowlorisNeverRegisters()
 
 void TestHostile::peerThatNeverReadsWhileOthersFlood()
 {
-    auto stalled = clientWithTinyReceiveBuffer(m_server->serverPort());
-    QVERIFY(stalled);
+    auto stalled = std::make_unique<RawClient>();
+    QVERIFY(stalled->connectWithTinyReceiveBuffer(m_server->serverPort()));
     QVERIFY(stalled->registerAs("stalled"));
     stalled->send("JOIN #room");
     QVERIFY(stalled->expect(Numeric::EndOfNames));

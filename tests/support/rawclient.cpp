@@ -4,6 +4,10 @@
 
 #include <QTest>
 
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 namespace Numeric = Irc::Numeric;
 
 RawClient::RawClient(QObject *parent) : QObject(parent)
@@ -15,6 +19,23 @@ bool RawClient::connectTo(quint16 port, const QHostAddress &address)
 {
     m_socket.connectToHost(address, port);
     return QTest::qWaitFor([this] { return isConnected(); }, DefaultTimeoutMs);
+}
+
+bool RawClient::connectWithTinyReceiveBuffer(quint16 port)
+{
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    const int size = 4096;
+    ::setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof size);
+    sockaddr_in address {};
+    address.sin_family = AF_INET;
+    address.sin_port = htons(port);
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (::connect(fd, reinterpret_cast<const sockaddr *>(&address), sizeof address) != 0
+        || !m_socket.setSocketDescriptor(fd)) {
+        ::close(fd);
+        return false;
+    }
+    return true;
 }
 
 bool RawClient::registerAs(const QByteArray &nick)

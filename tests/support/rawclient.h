@@ -23,6 +23,10 @@ public:
     explicit RawClient(QObject *parent = nullptr);
 
     bool connectTo(quint16 port, const QHostAddress &address = QHostAddress::LocalHost);
+    // To 127.0.0.1, with a tiny kernel receive buffer from the start (set before connect(), so
+    // that the window it offers stays small): once it stops reading (setReading()), the server's
+    // socket buffer fills up after kilobytes, not megabytes.
+    bool connectWithTinyReceiveBuffer(quint16 port);
     // NICK + USER, then waits for the end of the welcome burst (376 or 422).
     bool registerAs(const QByteArray &nick);
     void send(const QByteArray &line); // without CR LF

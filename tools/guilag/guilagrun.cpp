@@ -10,9 +10,11 @@
 #include <QCheckBox>
 #include <QComboBox>
 #include <QElapsedTimer>
+#include <QEventLoop>
 #include <QGuiApplication>
 #include <QJsonArray>
 #include <QTcpServer>
+#include <QTimer>
 
 namespace {
 
@@ -22,6 +24,9 @@ constexpr int ProbeIntervalMs = 5;
 constexpr int GraceMs = 15'000;
 // The log takes well under a second to catch up on a fan-out; this only bounds a broken one.
 constexpr int CatchUpBoundMs = 30'000;
+// Starting takes a few milliseconds; these only bound a broken start or stop.
+constexpr int StartBoundMs = 10'000;
+constexpr int StopBoundMs = Server::ChatServer::StopDeadlineMs + 5'000;
 
 // The panel's port box has no "any port", so ask the kernel for one that is free now.
 quint16 freeLoopbackPort()
@@ -32,6 +37,17 @@ quint16 freeLoopbackPort()
     return probe.serverPort();
 }
 
+// Runs the event loop until `signal` of the server's controller, or `boundMs`.
+template<typename Signal> void awaitServer(App::MainWindow &window, Signal signal, int boundMs)
+{
+    QEventLoop loop;
+    QObject::connect(window.server(), signal, &loop, &QEventLoop::quit);
+    QObject::connect(window.server(), &Server::ServerController::startFailed, &loop,
+                     &QEventLoop::quit);
+    QTimer::singleShot(boundMs, &loop, &QEventLoop::quit);
+    loop.exec();
+}
+
 // The way a user sets the window up for this: pick the model, tick "lift the limits", Start.
 void startServer(App::MainWindow &window, GuiLagRun &run)
 {
@@ -39,9 +55,10 @@ void startServer(App::MainWindow &window, GuiLagRun &run)
     models->setCurrentIndex(models->findData(int(run.threading)));
     window.loadPanel()->liftLimitsBox()->setChecked(true);
     window.startServer();
+    awaitServer(window, &Server::ServerController::started, StartBoundMs);
     if (!window.server()->isRunning())
         run.failures << QStringLiteral("the server did not start: ")
-                + window.server()->startError();
+                + window.serverPanel()->statusText();
     else if (!window.logView()->isVisible())
         run.failures << QStringLiteral("the log view is not on screen");
 }
@@ -166,6 +183,8 @@ GuiLagRun measureGuiLag(Server::ThreadingModel threading)
     if (run.failures.isEmpty())
         runFanout(window, run);
     run.logLines = window.logView()->model()->rowCount();
-    window.close(); // stops the server and joins its threads, as the user's Quit does
+    window.close(); // stops the server, as the user's Quit does; closes once it has stopped
+    if (window.server()->state() != Server::ServerController::State::Stopped)
+        awaitServer(window, &Server::ServerController::stopped, StopBoundMs);
     return run;
 }
