@@ -1,5 +1,6 @@
 #include "serverlib/chatserver.h"
 
+#include "serverlib/listener.h"
 #include "serverlib/servercontext.h"
 #include "serverlib/serverlogging.h"
 #include "serverlib/threadcheck.h"
@@ -9,7 +10,6 @@
 
 #include <QMetaMethod>
 #include <QSemaphore>
-#include <QTcpServer>
 
 #include <algorithm>
 #include <limits>
@@ -28,8 +28,8 @@ constexpr int DefaultStatsIntervalMs = 1000;
 // Descriptors kept for everything but clients: the listener, thread wake-ups, log files, the
 // GUI's own connections, and one to accept and refuse a client with when full.
 constexpr qint64 ReservedDescriptors = 64;
-// After accept() failed for lack of resources (EMFILE), QTcpServer stops accepting for good;
-// try again after this long, when some clients may have left.
+// After accept() failed for lack of resources (EMFILE), try again after this long, when some
+// clients may have left.
 constexpr int AcceptRetryMs = 500;
 // A thread's last clean-up (its worker, its event dispatcher) follows its finished() signal
 // closely: look again this soon rather than wait for it.
@@ -83,22 +83,6 @@ QStringList namesOf(const QList<WorkerThread *> &threads)
 
 } // namespace
 
-// The listening socket. Only ChatServer::start() makes it listen.
-class Listener : public QTcpServer
-{
-public:
-    explicit Listener(ChatServer *server) : QTcpServer(server), m_server(server) { }
-
-protected:
-    void incomingConnection(qintptr socketDescriptor) override
-    {
-        m_server->incomingConnection(socketDescriptor);
-    }
-
-private:
-    ChatServer *const m_server;
-};
-
 ChatServer::ChatServer(QObject *parent)
     : QObject(parent),
       m_relays(std::make_shared<RelayFeed>([this] {
@@ -106,7 +90,8 @@ ChatServer::ChatServer(QObject *parent)
           QMetaObject::invokeMethod(
               this, [this] { m_relayTimer.start(); }, Qt::QueuedConnection);
       })),
-      m_listener(new Listener(this)),
+      m_listener(
+          new Listener([this](qintptr descriptor) { incomingConnection(descriptor); }, this)),
       // Every timer a child, so that moveToThread() before start() takes them along.
       m_statsTimer(this),
       m_stopTimer(this),
@@ -128,7 +113,7 @@ ChatServer::ChatServer(QObject *parent)
     m_relayTimer.setSingleShot(true);
     m_relayTimer.setInterval(RelayBatchMs);
     connect(&m_relayTimer, &QTimer::timeout, this, &ChatServer::drainRelays);
-    connect(m_listener, &QTcpServer::acceptError, this, &ChatServer::retryAcceptingLater);
+    connect(m_listener, &Listener::acceptFailed, this, &ChatServer::retryAcceptingLater);
 }
 
 ChatServer::~ChatServer()
@@ -163,8 +148,7 @@ bool ChatServer::start(const ServerConfig &config)
             return false;
         }
     }
-    m_listener->setListenBacklogSize(ListenBacklog);
-    if (!m_listener->listen(config.bindAddress, config.port)) {
+    if (!m_listener->listen(config.bindAddress, config.port, ListenBacklog)) {
         failStart(tr("Cannot listen on %1 port %2: %3")
                       .arg(config.bindAddress.toString())
                       .arg(config.port)

@@ -109,7 +109,6 @@ protected:
     void disconnectNotify(const QMetaMethod &signal) override;
 
 private:
-    friend class Listener;
     friend class ::TestChatServer; // to block a worker thread, as a bug would
 
     void incomingConnection(qintptr socketDescriptor);

@@ -1,11 +1,13 @@
 // The server under each threading model: many clients, fan-out, notices, stop and restart; a
-// stop with a peer that never reads and with a worker thread that never ends.
+// stop with a peer that never reads and with a worker thread that never ends; accepting again
+// after the process ran out of descriptors.
 #include "protocol/numerics.h"
 #include "serverlib/chatserver.h"
 #include "serverlib/workerthread.h"
 #include "tests/support/rawclient.h"
 #include "tests/support/serversignals.h"
 
+#include <QDir>
 #include <QScopeGuard>
 #include <QSemaphore>
 #include <QSignalSpy>
@@ -13,6 +15,10 @@
 #include <QTest>
 
 #include <memory>
+
+#include <fcntl.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
 namespace Numeric = Irc::Numeric;
 
@@ -44,6 +50,7 @@ private Q_SLOTS:
     void stopCutsAPeerThatNeverReadsAfterTheGracePeriod();
     void stopReportsAThreadThatDoesNotEndAndStillStops();
     void relayedLinesAreCollectedOnlyWhileObserved();
+    void acceptingResumesAfterRunningOutOfDescriptors();
     void startFailsClearlyWhenThePortIsTaken();
     void startRejectsInvalidConfig();
 
@@ -451,6 +458,62 @@ void TestChatServer::relayedLinesAreCollectedOnlyWhileObserved()
     QVERIFY(m_server->isCollectingRelays());
     m_server->disconnect(&receiver);
     QVERIFY(!m_server->isCollectingRelays());
+}
+
+namespace {
+
+int openDescriptors()
+{
+    return int(QDir(QStringLiteral("/proc/self/fd")).entryList(QDir::NoDotAndDotDot).size());
+}
+
+} // namespace
+
+void TestChatServer::acceptingResumesAfterRunningOutOfDescriptors()
+{
+    Server::ServerConfig config;
+    config.port = 0;
+    QVERIFY(m_server->start(config)); // its client cap follows the open-file limit as it is now
+    RawClient early;
+    QVERIFY(early.connectTo(m_server->serverPort()));
+    QVERIFY(early.registerAs("early"));
+
+    // Lower this process's open-file limit and fill the table, but for one descriptor: the new
+    // client's socket takes it, and the server has none left to accept that client with.
+    rlimit original {};
+    QCOMPARE(getrlimit(RLIMIT_NOFILE, &original), 0);
+    std::vector<int> fillers;
+    const auto freeDescriptors = [&] {
+        for (int fd : fillers)
+            ::close(fd);
+        fillers.clear();
+        setrlimit(RLIMIT_NOFILE, &original);
+    };
+    auto restoreOnFailure = qScopeGuard(freeDescriptors);
+    rlimit lowered = original;
+    lowered.rlim_cur = rlim_t(openDescriptors() + 16);
+    QCOMPARE(setrlimit(RLIMIT_NOFILE, &lowered), 0);
+    for (int fd; (fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC)) >= 0;)
+        fillers.push_back(fd);
+    QCOMPARE(errno, EMFILE);
+    ::close(fillers.back());
+    fillers.pop_back();
+
+    QTest::ignoreMessage(
+        QtWarningMsg,
+        QRegularExpression(QStringLiteral("accepting a connection failed.*trying again")));
+    RawClient late;
+    QVERIFY(late.connectTo(m_server->serverPort())); // the kernel completes it, in the backlog
+    late.send("NICK late");
+    late.send("USER late 0 * :late");
+    // The server keeps running: the client it has is served, the new one waits.
+    early.send("PING :still there");
+    QVERIFY(early.expect("PONG"));
+    QVERIFY(!late.expect(Numeric::Welcome, 1000)); // past a retry or two
+    QVERIFY(m_server->isRunning());
+
+    freeDescriptors(); // the next retry accepts
+    QVERIFY(late.expect(Numeric::Welcome));
 }
 
 void TestChatServer::startFailsClearlyWhenThePortIsTaken()
