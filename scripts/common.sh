@@ -21,6 +21,14 @@ qtchat_log() {
     printf '\033[1m==> %s\033[0m\n' "$*" >&2
 }
 
+# qtchat_step NAME: says how long the previous step took, then starts NAME ("" ends the last).
+qtchat_step() {
+    [ -n "${qtchat_step_name:-}" ] && qtchat_log "$qtchat_step_name: $((SECONDS - qtchat_step_start)) s"
+    qtchat_step_name=$1 qtchat_step_start=$SECONDS
+    [ -n "$qtchat_step_name" ] && qtchat_log "$qtchat_step_name"
+    return 0
+}
+
 qtchat_missing_packages() {
     local package
     for package in "$@"; do
