@@ -1,6 +1,6 @@
 # A clean Debian 12 made with mmdebstrap, for the scripts that prove something on a fresh
-# machine (check-fresh-machine). Sourced after common.sh; needs root (mmdebstrap, chroot,
-# mounts) and Debian's mirror.
+# machine (check-fresh-machine, package --check-clean-root). Sourced after common.sh; needs root
+# (mmdebstrap, chroot, mounts) and Debian's mirror.
 #
 # Where a chroot differs from a machine of its own, the difference is handled here, not in the
 # project's scripts:

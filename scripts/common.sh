@@ -10,6 +10,10 @@ QTCHAT_BUILD_PACKAGES=(cmake ninja-build g++ qt6-base-dev qt6-tools-dev qt6-l10n
 # The app: fonts so that Chinese renders, Qt's own texts in Chinese (dialog buttons, context
 # menus), and xdg-open for the links in the chat.
 QTCHAT_RUN_PACKAGES=(fonts-noto-cjk qt6-translations-l10n xdg-utils)
+# The Debian package (scripts/package): its dependencies come from dpkg-shlibdeps (dpkg-dev),
+# on the ELF files CPack finds with `file`; the desktop entry's and metainfo's validators;
+# lintian's verdict on the result.
+QTCHAT_PACKAGE_PACKAGES=(dpkg-dev file desktop-file-utils appstream lintian)
 # Real peers the tests talk to: ngircd; irssi (in tmux); WeeChat with its trigger and fifo
 # plugins (weechat-plugins, which weechat-headless only recommends); HexChat on its own Xvfb
 # and D-Bus session bus, its root-only warning acknowledged with xdotool; the tutorial's
