@@ -437,7 +437,8 @@ void TestIrcReplies::userWithEmptyRealnameGets461()
     QVERIFY(client.connectTo(port()));
     client.send("NICK norealname");
     client.send("USER n 0 * :");
-    QCOMPARE(client.expect(Numeric::NeedMoreParams)->params, (ByteArrays {"*", "USER", "Not enough parameters"}));
+    QCOMPARE(client.expect(Numeric::NeedMoreParams)->params,
+             (ByteArrays {"*", "USER", "Not enough parameters"}));
     client.send("USER n 0 * :Real Name");
     QVERIFY(client.expect(Numeric::Welcome));
 }
