@@ -1,8 +1,6 @@
 // Channel modes, moderation and their replies, each script played against QtChat and, where
 // ngircd implements the same thing, against ngircd too.
-#include "serverlib/chatserver.h"
-#include "tests/support/ircscript.h"
-#include "tests/support/ngircdprocess.h"
+#include "tests/support/scriptedservers.h"
 
 #include <QTest>
 
@@ -19,25 +17,17 @@ private Q_SLOTS:
     void scripts();
 
 private:
-    Server::ChatServer m_server;
-    NgircdProcess m_ngircd;
-    int m_nextTag = 0;
+    ScriptedServers m_servers {"m"};
 };
 
 void TestChannelModes::initTestCase()
 {
-    Server::ServerConfig config;
-    config.port = 0;
-    config.limits.noLimits = true;
-    QVERIFY(m_server.start(config));
-    QVERIFY2(NgircdProcess::isAvailable(), qPrintable(NgircdProcess::unavailableReason()));
-    QVERIFY2(m_ngircd.start(), qPrintable(m_ngircd.errorString()));
+    QVERIFY2(m_servers.start(), qPrintable(m_servers.errorString()));
 }
 
 void TestChannelModes::cleanupTestCase()
 {
-    m_server.stop();
-    m_ngircd.stop();
+    m_servers.stop();
 }
 
 void TestChannelModes::scripts_data()
@@ -156,11 +146,7 @@ void TestChannelModes::scripts_data()
 
 void TestChannelModes::scripts()
 {
-    const IrcScript::RowResult result = IrcScript::playRow(m_server.serverPort(), m_ngircd.port(),
-                                                           "m" + QByteArray::number(++m_nextTag));
-    if (!result.skipReason.isEmpty())
-        QSKIP(qPrintable(result.skipReason));
-    QVERIFY2(result.failure.isEmpty(), qPrintable(result.failure));
+    QTCHAT_PLAY_SCRIPT_ROW(m_servers);
 }
 
 QTEST_GUILESS_MAIN(TestChannelModes)

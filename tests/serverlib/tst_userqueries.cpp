@@ -1,8 +1,6 @@
 // Queries about users and the server, each script played against QtChat and, where ngircd
 // answers the same way, against ngircd too.
-#include "serverlib/chatserver.h"
-#include "tests/support/ircscript.h"
-#include "tests/support/ngircdprocess.h"
+#include "tests/support/scriptedservers.h"
 
 #include <QTest>
 
@@ -21,26 +19,19 @@ private Q_SLOTS:
     void whoMaskIsBounded();
 
 private:
-    Server::ChatServer m_server;
-    NgircdProcess m_ngircd;
-    int m_nextTag = 0;
+    ScriptedServers m_servers {"q"};
 };
 
 void TestUserQueries::initTestCase()
 {
     Server::ServerConfig config;
-    config.port = 0;
     config.serverName = "test.server";
-    config.limits.noLimits = true;
-    QVERIFY(m_server.start(config));
-    QVERIFY2(NgircdProcess::isAvailable(), qPrintable(NgircdProcess::unavailableReason()));
-    QVERIFY2(m_ngircd.start(), qPrintable(m_ngircd.errorString()));
+    QVERIFY2(m_servers.start(config), qPrintable(m_servers.errorString()));
 }
 
 void TestUserQueries::cleanupTestCase()
 {
-    m_server.stop();
-    m_ngircd.stop();
+    m_servers.stop();
 }
 
 void TestUserQueries::scripts_data()
@@ -93,18 +84,14 @@ void TestUserQueries::scripts_data()
 
 void TestUserQueries::scripts()
 {
-    const IrcScript::RowResult result = IrcScript::playRow(m_server.serverPort(), m_ngircd.port(),
-                                                           "q" + QByteArray::number(++m_nextTag));
-    if (!result.skipReason.isEmpty())
-        QSKIP(qPrintable(result.skipReason));
-    QVERIFY2(result.failure.isEmpty(), qPrintable(result.failure));
+    QTCHAT_PLAY_SCRIPT_ROW(m_servers);
 }
 
 void TestUserQueries::whoisIdleCountsFromTheLastMessage()
 {
     RawClient asker, idler;
-    QVERIFY(asker.connectTo(m_server.serverPort()) && asker.registerAs("asker"));
-    QVERIFY(idler.connectTo(m_server.serverPort()) && idler.registerAs("idler"));
+    QVERIFY(asker.connectTo(m_servers.qtchat().serverPort()) && asker.registerAs("asker"));
+    QVERIFY(idler.connectTo(m_servers.qtchat().serverPort()) && idler.registerAs("idler"));
     asker.send("WHOIS idler");
     const auto idle = asker.expect("317");
     QVERIFY(idle);
@@ -115,7 +102,7 @@ void TestUserQueries::whoisIdleCountsFromTheLastMessage()
 void TestUserQueries::whoMaskIsBounded()
 {
     RawClient asker;
-    QVERIFY(asker.connectTo(m_server.serverPort()) && asker.registerAs("bounded"));
+    QVERIFY(asker.connectTo(m_servers.qtchat().serverPort()) && asker.registerAs("bounded"));
     // A mask built to be slow to match, against every user.
     asker.send("WHO " + QByteArray(200, '*') + "?*?*?*?*?*?*?*?*?*?*!");
     QVERIFY(asker.expect("315"));
