@@ -29,6 +29,9 @@ struct Options
         CommandLine::tr(
             "Wire protocol: irc, or tutorial for the tutorial's echo clients (default irc)."),
         CommandLine::tr("protocol"), QStringLiteral("irc")};
+    QCommandLineOption hashPassword {
+        QStringLiteral("hash-password"),
+        CommandLine::tr("Read a password from standard input and print its hash, for --oper.")};
     QCommandLineOption motd {QStringLiteral("motd"),
                              CommandLine::tr("File whose lines are the message of the day."),
                              CommandLine::tr("file")};
@@ -111,7 +114,7 @@ CommandLine CommandLine::parse(const QStringList &arguments)
     parser.addHelpOption();
     parser.addVersionOption();
     parser.addOptions({options.start, options.nick, options.config});
-    parser.addOptions({options.headless, options.protocol, options.motd});
+    parser.addOptions({options.headless, options.hashPassword, options.protocol, options.motd});
     for (const SettingSpec &spec : SettingsSchema::all()) {
         if (spec.onCommandLine())
             parser.addOption(settingOption(spec));
@@ -124,6 +127,7 @@ CommandLine CommandLine::parse(const QStringList &arguments)
         return result;
     }
     result.headless = parser.isSet(options.headless);
+    result.hashPassword = parser.isSet(options.hashPassword);
     result.startServer = parser.isSet(options.start);
     result.nick = parser.value(options.nick);
     result.configFile = parser.value(options.config);

@@ -15,6 +15,7 @@ struct CommandLine
 
 public:
     bool headless = false;
+    bool hashPassword = false; // print the hash of a password read from stdin, then exit
     Server::ServerConfig server;
     // Desktop mode: start the server at launch, the chat pane's nick, another settings file.
     bool startServer = false;

@@ -1,5 +1,6 @@
 #include "app/appsettings.h"
 #include "app/commandline.h"
+#include "app/hashpasswordcommand.h"
 #include "app/headlessserver.h"
 #include "app/mainwindow.h"
 #include "app/unixsignalwatcher.h"
@@ -18,7 +19,8 @@ namespace {
 bool needsNoWindow(int argc, char *argv[])
 {
     for (int i = 1; i < argc; ++i) {
-        for (const char *option : {"--headless", "--help", "-h", "--help-all", "--version", "-v"}) {
+        for (const char *option :
+             {"--headless", "--hash-password", "--help", "-h", "--help-all", "--version", "-v"}) {
             if (std::strcmp(argv[i], option) == 0)
                 return true;
         }
@@ -98,5 +100,7 @@ int main(int argc, char *argv[])
         std::fprintf(stderr, "qtchat: %s\n", qUtf8Printable(commandLine.error));
         return 2;
     }
+    if (commandLine.hashPassword)
+        return App::HashPasswordCommand::run();
     return commandLine.headless ? runHeadless(commandLine) : runDesktop(commandLine);
 }

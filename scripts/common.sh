@@ -4,9 +4,9 @@ QTCHAT_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
 # Debian packages, installed without their "recommends": every package the project uses is
 # named here or in the script that uses it, never left to a recommends or a by-hand install.
-# Every build.
+# Every build; libsodium hashes the operators' passwords (found through pkg-config).
 QTCHAT_BUILD_PACKAGES=(cmake ninja-build g++ qt6-base-dev qt6-tools-dev qt6-l10n-tools
-    qt6-tools-dev-tools libgl-dev)
+    qt6-tools-dev-tools libgl-dev libsodium-dev pkg-config)
 # The app: fonts so that Chinese renders, Qt's own texts in Chinese (dialog buttons, context
 # menus), and xdg-open for the links in the chat.
 QTCHAT_RUN_PACKAGES=(fonts-noto-cjk qt6-translations-l10n xdg-utils)
