@@ -72,6 +72,10 @@ class AppSettings : public QObject
     Q_PROPERTY(QString tlsCertificatePath READ tlsCertificatePath WRITE setTlsCertificatePath NOTIFY
                    tlsCertificatePathChanged)
     Q_PROPERTY(QString tlsKeyPath READ tlsKeyPath WRITE setTlsKeyPath NOTIFY tlsKeyPathChanged)
+    // NAME:HASH words (ServerConfig::operatorsFromText).
+    Q_PROPERTY(QString operators READ operators WRITE setOperators NOTIFY operatorsChanged)
+    Q_PROPERTY(
+        int whowasEntries READ whowasEntries WRITE setWhowasEntries NOTIFY whowasEntriesChanged)
 
 public:
     using Key = SettingKey;
@@ -154,6 +158,8 @@ Q_SIGNALS:
     void liftLimitsChanged(bool lift);
     void tlsCertificatePathChanged(const QString &path);
     void tlsKeyPathChanged(const QString &path);
+    void operatorsChanged(const QString &operators);
+    void whowasEntriesChanged(int entries);
     void valueRejected(const QString &key, const QString &reason);
 
 private:

@@ -61,9 +61,14 @@ QString applySetting(const QCommandLineParser &parser, const SettingSpec &spec,
     const QString name = QString::fromLatin1(spec.option);
     if (!parser.isSet(name))
         return {};
-    const QString text = spec.valueName ? parser.value(name) : QStringLiteral("true");
+    const QString text = !spec.valueName ? QStringLiteral("true")
+        : spec.repeatable                ? parser.values(name).join(u' ')
+                                         : parser.value(name);
     const QString reason
         = SettingsSchema::problem(spec, text, SettingsSchema::Context::CommandLine);
+    // A secret is not repeated: stderr is the headless server's log.
+    if (!reason.isEmpty() && (spec.input == SettingInput::Secret || spec.repeatable))
+        return CommandLine::tr("Invalid --%1. %2").arg(name, reason);
     if (!reason.isEmpty())
         return CommandLine::tr("Invalid --%1 '%2'. %3").arg(name, text, reason);
     spec.config.set(config, *SettingsSchema::typed(spec, text));

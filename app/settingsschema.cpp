@@ -78,6 +78,14 @@ constexpr ServerConfigAccess threadingField {
             = Server::threadingModelFromName(value.toString()).value_or(config.threading);
     }};
 
+constexpr ServerConfigAccess operatorsField {
+    [](const Server::ServerConfig &config) {
+        return QVariant(Server::ServerConfig::operatorsToText(config.operators));
+    },
+    [](Server::ServerConfig &config, const QVariant &value) {
+        config.operators = Server::ServerConfig::operatorsFromText(value.toString());
+    }};
+
 constexpr SettingChoice threadingChoices[] = {
     {"per-connection", QT_TRANSLATE_NOOP("App::SettingsSchema", "One thread per connection")},
     {"pool", QT_TRANSLATE_NOOP("App::SettingsSchema", "Thread pool")},
@@ -403,6 +411,28 @@ constexpr SettingSpec table[] = {
      .valueName = QT_TRANSLATE_NOOP("App::SettingsSchema", "file"),
      .input = SettingInput::PemFile,
      .config = configField<&Server::ServerConfig::tlsKeyPath>()},
+    // Hashes only: a password in clear would end up in the settings file and in `ps`.
+    {.name = "operators",
+     .fileKey = "server/operators",
+     .section = Section::Server,
+     .help = QT_TRANSLATE_NOOP("App::SettingsSchema",
+                               "A server operator, as NAME:HASH, who may then use OPER, KILL and "
+                               "WALLOPS and moderate every channel; HASH is what qtchat "
+                               "--hash-password prints. Repeat the option for more operators."),
+     .option = "oper",
+     .valueName = QT_TRANSLATE_NOOP("App::SettingsSchema", "name:hash"),
+     .repeatable = true,
+     .config = operatorsField},
+    {.name = "whowasEntries",
+     .fileKey = "server/whowasEntries",
+     .section = Section::Server,
+     .help = QT_TRANSLATE_NOOP("App::SettingsSchema",
+                               "How many nicks given up (by quitting or changing nick) WHOWAS "
+                               "remembers; the oldest are forgotten first."),
+     .option = "whowas",
+     .valueName = QT_TRANSLATE_NOOP("App::SettingsSchema", "count"),
+     .range = Server::ServerConfig::WhowasEntries,
+     .config = configField<&Server::ServerConfig::whowasEntries>()},
 };
 
 constexpr const char *keyNames[] = {

@@ -40,7 +40,9 @@ namespace App {
     X(PingTimeoutSeconds, pingTimeoutSeconds, int)                                                 \
     X(LiftLimits, liftLimits, bool)                                                                \
     X(TlsCertificatePath, tlsCertificatePath, QString)                                             \
-    X(TlsKeyPath, tlsKeyPath, QString)
+    X(TlsKeyPath, tlsKeyPath, QString)                                                             \
+    X(Operators, operators, QString)                                                               \
+    X(WhowasEntries, whowasEntries, int)
 
 enum class SettingKey {
 #define QTCHAT_SETTING_KEY(Name, name, Type) Name,
@@ -96,6 +98,8 @@ struct SettingSpec
     const char *valueText = nullptr;
     std::span<const SettingChoice> choices = {};
     SettingInput input = SettingInput::Plain;
+    // The option may be given several times; its values are joined with spaces.
+    bool repeatable = false;
     // Server settings take their default from ServerConfig; the others from `fallback`.
     ServerConfigAccess config = {};
     QVariant (*fallback)() = nullptr;
@@ -114,7 +118,7 @@ class SettingsSchema
 public:
     // The settings persist what the window uses; the command line starts a headless server.
     enum class Context { Settings, CommandLine };
-    static constexpr int Count = int(SettingKey::TlsKeyPath) + 1;
+    static constexpr int Count = int(SettingKey::WhowasEntries) + 1;
 
     static std::span<const SettingSpec> all();
     static const SettingSpec &spec(SettingKey key);

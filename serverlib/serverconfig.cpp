@@ -1,7 +1,11 @@
 #include "serverlib/serverconfig.h"
 
+#include "serverlib/passwordhash.h"
+
 #include <QCoreApplication>
 #include <QThread>
+
+#include <algorithm>
 
 namespace Server {
 
@@ -138,6 +142,46 @@ QString ServerLimits::combinationError() const
     return {};
 }
 
+QList<OperatorCredential> ServerConfig::operatorsFromText(QStringView text)
+{
+    QList<OperatorCredential> operators;
+    for (QStringView word : text.split(u' ', Qt::SkipEmptyParts)) {
+        const qsizetype colon = word.indexOf(u':');
+        operators.append({word.left(qMax<qsizetype>(colon, 0)).toUtf8(),
+                          colon < 0 ? word.toUtf8() : word.mid(colon + 1).toUtf8()});
+    }
+    return operators;
+}
+
+QString ServerConfig::operatorsToText(const QList<OperatorCredential> &operators)
+{
+    QStringList words;
+    for (const OperatorCredential &entry : operators)
+        words << QString::fromUtf8(entry.name + ':' + entry.passwordHash);
+    return words.join(u' ');
+}
+
+namespace {
+
+QString operatorError(const OperatorCredential &entry)
+{
+    const bool nameValid = !entry.name.isEmpty()
+        && entry.name.size() <= ServerConfig::MaxOperatorNameLength
+        && std::all_of(entry.name.cbegin(), entry.name.cend(),
+                       [](char c) { return uchar(c) > ' ' && c != ':' && c != 127; });
+    if (!nameValid)
+        return ServerConfig::tr("An operator needs a name of 1 to %1 characters without spaces or "
+                                "':', written NAME:HASH.")
+            .arg(ServerConfig::MaxOperatorNameLength);
+    if (!PasswordHash::isHash(entry.passwordHash))
+        return ServerConfig::tr("The operator %1 needs an Argon2id password hash ($argon2id$...), "
+                                "as qtchat --hash-password prints it; never the password itself.")
+            .arg(QString::fromUtf8(entry.name));
+    return {};
+}
+
+} // namespace
+
 QString ServerConfig::valueError() const
 {
     if (bindAddress.isNull())
@@ -150,6 +194,14 @@ QString ServerConfig::valueError() const
         return ServerConfig::tr("The server name must be a single word without ':'.");
     if (password.contains(' ') || password.contains('\r') || password.contains('\n'))
         return ServerConfig::tr("The password must not contain spaces or line breaks.");
+    for (const OperatorCredential &entry : operators) {
+        if (QString problem = operatorError(entry); !problem.isEmpty())
+            return problem;
+    }
+    if (!WhowasEntries.contains(whowasEntries))
+        return ServerConfig::tr("WHOWAS may remember between %1 and %2 nicks.")
+            .arg(WhowasEntries.minimum)
+            .arg(WhowasEntries.maximum);
     return limits.valueError();
 }
 

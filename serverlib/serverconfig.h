@@ -99,6 +99,16 @@ struct ServerLimits
     QString combinationError() const;
 };
 
+// A server operator's credentials: OPER name password succeeds when the password matches the
+// Argon2id hash (PasswordHash). The password itself is never configured.
+struct OperatorCredential
+{
+    QByteArray name;
+    QByteArray passwordHash;
+
+    friend bool operator==(const OperatorCredential &, const OperatorCredential &) = default;
+};
+
 // Everything a server needs to start, as a plain value: the app builds it from its settings,
 // tests and the headless mode build it directly.
 struct ServerConfig
@@ -113,6 +123,9 @@ public:
     QByteArray serverName = "qtchat.local";
     QByteArray password; // empty: no PASS needed
     QStringList motd; // empty: 422
+    QList<OperatorCredential> operators; // empty: OPER gets 491
+    // Nicks given up (quits, nick changes) that WHOWAS remembers; the oldest go first.
+    int whowasEntries = 100;
     WireProtocol protocol = WireProtocol::Irc;
     ServerLimits limits;
     // PEM files; both empty: plain TCP. Both set: every client must speak TLS.
@@ -123,6 +136,13 @@ public:
     static constexpr Range Ports {0, 65535};
     // 0: one per core.
     static constexpr Range Workers {0, 256};
+    // An entry holds at most a few hundred bytes (nick, user, host, real name).
+    static constexpr Range WhowasEntries {0, 100'000};
+    static constexpr qsizetype MaxOperatorNameLength = 30;
+
+    // `NAME:HASH` words separated by spaces, the form of the setting and of --oper.
+    static QList<OperatorCredential> operatorsFromText(QStringView text);
+    static QString operatorsToText(const QList<OperatorCredential> &operators);
 
     int effectiveWorkerCount() const;
     // Each value on its own (the limits' too): empty when every one is acceptable.

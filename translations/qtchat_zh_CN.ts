@@ -159,7 +159,7 @@
 <context>
     <name>App::CommandLine</name>
     <message>
-        <location filename="../app/commandline.cpp" line="+110"/>
+        <location filename="../app/commandline.cpp" line="+118"/>
         <source>QtChat: a threaded IRC-subset chat server with a desktop client.</source>
         <translation>QtChat：一个多线程的 IRC 子集聊天服务器，附带桌面客户端。</translation>
     </message>
@@ -179,7 +179,7 @@
         <translation>无效的协议“%1”：请使用 irc 或 tutorial。</translation>
     </message>
     <message>
-        <location line="-77"/>
+        <location line="-85"/>
         <source>Desktop: start the server as soon as the window opens.</source>
         <translation>桌面模式：窗口一打开就启动服务器。</translation>
     </message>
@@ -200,17 +200,22 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+11"/>
+        <location line="+14"/>
         <source>file</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location line="-8"/>
+        <location line="-11"/>
         <source>Run the server without a window; log to stderr.</source>
         <translation>不打开窗口，只运行服务器；日志输出到 stderr。</translation>
     </message>
     <message>
-        <location line="+22"/>
+        <location line="+8"/>
+        <source>Read a password from standard input and print its hash, for --oper.</source>
+        <translation>从标准输入读取一个密码并打印其哈希值，供 --oper 使用。</translation>
+    </message>
+    <message>
+        <location line="+17"/>
         <source>%1 Values: %2.</source>
         <translation>%1 可选值：%2。</translation>
     </message>
@@ -220,12 +225,17 @@
         <translation>%1 默认值：%2。</translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+17"/>
+        <source>Invalid --%1. %2</source>
+        <translation>--%1 无效。%2</translation>
+    </message>
+    <message>
+        <location line="+2"/>
         <source>Invalid --%1 &apos;%2&apos;. %3</source>
         <translation>无效的 --%1 “%2”。%3</translation>
     </message>
     <message>
-        <location line="-36"/>
+        <location line="-44"/>
         <source>Wire protocol: irc, or tutorial for the tutorial&apos;s echo clients (default irc).</source>
         <translation>通信协议：irc，或 tutorial（用于教程中的回显客户端）（默认 irc）。</translation>
     </message>
@@ -235,9 +245,43 @@
         <translation>协议</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+5"/>
         <source>File whose lines are the message of the day.</source>
         <translation>每日消息（MOTD）文件，每行一条。</translation>
+    </message>
+</context>
+<context>
+    <name>App::HashPasswordCommand</name>
+    <message>
+        <location filename="../app/hashpasswordcommand.cpp" line="+75"/>
+        <source>Password: </source>
+        <translation>密码：</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>qtchat: no password given on standard input.
+</source>
+        <translation>qtchat：标准输入中没有给出密码。
+</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Again: </source>
+        <translation>再输入一次：</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>qtchat: the passwords differ.
+</source>
+        <translation>qtchat：两次输入的密码不一致。
+</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>qtchat: could not hash the password (out of memory?).
+</source>
+        <translation>qtchat：无法计算密码的哈希值（内存不足？）。
+</translation>
     </message>
 </context>
 <context>
@@ -920,7 +964,7 @@ A threaded IRC-subset chat server you can watch, and its client.</source>
 <context>
     <name>App::SettingsSchema</name>
     <message>
-        <location filename="../app/settingsschema.cpp" line="+82"/>
+        <location filename="../app/settingsschema.cpp" line="+90"/>
         <source>One thread per connection</source>
         <translation>每个连接一个线程</translation>
     </message>
@@ -1014,11 +1058,12 @@ A threaded IRC-subset chat server you can watch, and its client.</source>
         <location line="+80"/>
         <location line="+14"/>
         <location line="+12"/>
+        <location line="+142"/>
         <source>count</source>
         <translation>数量</translation>
     </message>
     <message>
-        <location line="-104"/>
+        <location line="-246"/>
         <source>Automatic (one per core)</source>
         <translation>自动（每个 CPU 核心一个）</translation>
     </message>
@@ -1278,6 +1323,21 @@ A threaded IRC-subset chat server you can watch, and its client.</source>
         <translation>证书对应的私钥（PEM，不能设密码）；请确保该文件只有你自己可以读取。</translation>
     </message>
     <message>
+        <location line="+11"/>
+        <source>A server operator, as NAME:HASH, who may then use OPER, KILL and WALLOPS and moderate every channel; HASH is what qtchat --hash-password prints. Repeat the option for more operators.</source>
+        <translation>一个服务器管理员，写作 名称:哈希值，之后可以使用 OPER、KILL 和 WALLOPS 并管理每个频道；哈希值由 qtchat --hash-password 打印。要添加更多管理员，请重复此选项。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>name:hash</source>
+        <translation>名称:哈希值</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>How many nicks given up (by quitting or changing nick) WHOWAS remembers; the oldest are forgotten first.</source>
+        <translation>WHOWAS 记住多少个已放弃的昵称（因退出或改名）；最旧的最先被遗忘。</translation>
+    </message>
+    <message>
         <location line="+29"/>
         <source>Chat</source>
         <translation>聊天</translation>
@@ -1535,12 +1595,12 @@ A threaded IRC-subset chat server you can watch, and its client.</source>
 <context>
     <name>Server::ServerConfig</name>
     <message>
-        <location filename="../serverlib/serverconfig.cpp" line="+144"/>
+        <location filename="../serverlib/serverconfig.cpp" line="+188"/>
         <source>The bind address is not a valid IP address.</source>
         <translation>监听地址不是有效的 IP 地址。</translation>
     </message>
     <message>
-        <location line="-41"/>
+        <location line="-81"/>
         <source>The send queue must hold between %1 and %2 bytes (or 0 for no limit).</source>
         <translation>发送队列必须能容纳 %1 到 %2 字节（0 表示不限制）。</translation>
     </message>
@@ -1565,7 +1625,17 @@ A threaded IRC-subset chat server you can watch, and its client.</source>
         <translation>客户端数和频道数的上限必须在 %1 到 %2 之间（0 表示不限制）。</translation>
     </message>
     <message>
-        <location line="+22"/>
+        <location line="+45"/>
+        <source>An operator needs a name of 1 to %1 characters without spaces or &apos;:&apos;, written NAME:HASH.</source>
+        <translation>管理员需要一个 1 到 %1 个字符、不含空格和“:”的名称，写作 名称:哈希值。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>The operator %1 needs an Argon2id password hash ($argon2id$...), as qtchat --hash-password prints it; never the password itself.</source>
+        <translation>管理员 %1 需要一个 Argon2id 密码哈希值（$argon2id$...），即 qtchat --hash-password 打印的内容；绝不能是密码本身。</translation>
+    </message>
+    <message>
+        <location line="+13"/>
         <source>The worker count must be between %1 (automatic) and %2.</source>
         <translation>工作线程数必须在 %1（自动）到 %2 之间。</translation>
     </message>
@@ -1580,12 +1650,17 @@ A threaded IRC-subset chat server you can watch, and its client.</source>
         <translation>密码不能包含空格或换行符。</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+6"/>
+        <source>WHOWAS may remember between %1 and %2 nicks.</source>
+        <translation>WHOWAS 可记住的昵称数必须在 %1 到 %2 之间。</translation>
+    </message>
+    <message>
+        <location line="+9"/>
         <source>TLS needs both a certificate file and a key file.</source>
         <translation>TLS 需要同时提供证书文件和私钥文件。</translation>
     </message>
     <message>
-        <location line="-24"/>
+        <location line="-72"/>
         <source>A ping interval needs a ping timeout.</source>
         <translation>设置了 PING 间隔就必须设置 PING 超时。</translation>
     </message>

@@ -33,16 +33,23 @@ private Q_SLOTS:
     void helpListsEveryOptionWithItsHelp();
     void headlessRejectsAnOutOfRangeValue();
     void headlessTakesAnyFreePort();
+    void operatorOptionRepeatsAndNeverEchoesItsValue();
 
 private:
     QTemporaryDir m_dir;
 };
+
+using namespace Qt::StringLiterals;
 
 Q_DECLARE_METATYPE(const App::SettingSpec *)
 
 namespace {
 
 using Context = App::SettingsSchema::Context;
+
+// qtchat --hash-password's answer to "sample password".
+const QString SampleHash = QStringLiteral("$argon2id$v=19$m=65536,t=2,p=1$B7IX9PJoYQnICraeeRBR0A$"
+                                          "uT4iIcK/d+43y9IOWHjcMnquZqkj/1eJqXEGuwPlojk");
 
 // A valid value that is not the default, for every entry: a new text setting needs one here.
 QVariant sampleFor(const App::SettingSpec &spec)
@@ -67,6 +74,7 @@ QVariant sampleFor(const App::SettingSpec &spec)
         {QStringLiteral("autoJoinChannel"), QStringLiteral("#样本")},
         {QStringLiteral("tlsCertificatePath"), QStringLiteral("/srv/tls/样本 cert.pem")},
         {QStringLiteral("tlsKeyPath"), QStringLiteral("/srv/tls/样本 key.pem")},
+        {QStringLiteral("operators"), QString(u"admin:"_s + SampleHash + u" 管理:"_s + SampleHash)},
     };
     return texts.value(QLatin1StringView(spec.name));
 }
@@ -327,3 +335,19 @@ void TestSettingsSchema::headlessTakesAnyFreePort()
 
 QTEST_MAIN(TestSettingsSchema)
 #include "tst_settingsschema.moc"
+
+void TestSettingsSchema::operatorOptionRepeatsAndNeverEchoesItsValue()
+{
+    const App::CommandLine both = parse({QStringLiteral("--oper"), u"admin:"_s + SampleHash,
+                                         QStringLiteral("--oper"), u"helper:"_s + SampleHash});
+    QVERIFY2(both.error.isEmpty(), qPrintable(both.error));
+    QCOMPARE(both.server.operators.size(), 2);
+    QCOMPARE(both.server.operators.at(1).name, QByteArray("helper"));
+    QCOMPARE(both.server.operators.at(1).passwordHash, SampleHash.toUtf8());
+    // A password given where its hash belongs is refused without being repeated: stderr is
+    // the headless server's log.
+    const App::CommandLine clear
+        = parse({QStringLiteral("--oper"), QStringLiteral("admin:hunter2")});
+    QVERIFY(!clear.error.isEmpty());
+    QVERIFY2(!clear.error.contains(u"hunter2"_s), qPrintable(clear.error));
+}
