@@ -5,7 +5,15 @@
 #include <QByteArray>
 #include <QList>
 
+#include <functional>
+
 namespace Server {
+
+class Session;
+
+// Something done to one client's session in the thread that serves it, by whoever cannot touch
+// it (another worker: KILL; a thread pool: a checked OPER password).
+using SessionCall = std::function<void(Session &)>;
 
 // One line for some clients served by one thread. The line is shared, not copied, between
 // every thread it goes to (QByteArray's implicit sharing is thread-safe).
@@ -14,6 +22,9 @@ struct Delivery
     QByteArray line;
     QList<quint32> recipients;
     quint32 exclude = 0; // the sender, who is not echoed to
+    // Set: instead of the line, this runs on each recipient still served (looked up by id, so a
+    // client that left in the meantime is skipped).
+    SessionCall call = {};
 };
 
 // Instantiated once, in mailbox.cpp: the relay's hot path calls one out-of-line post().

@@ -143,11 +143,28 @@ void Worker::deliverLocal(const QList<quint32> &ids, const QByteArray &line, qui
     m_counters->deliveries.fetch_add(delivered, std::memory_order_relaxed);
 }
 
+void Worker::callSessions(const MemberGroup &group, SessionCall call)
+{
+    group.mailbox->post({{}, group.ids, 0, std::move(call)});
+}
+
+void Worker::callLocal(const QList<quint32> &ids, const SessionCall &call)
+{
+    for (quint32 id : ids) {
+        if (Session *session = m_sessions.value(id))
+            call(*session);
+    }
+}
+
 void Worker::drainMailbox()
 {
     IoLoop::Batch batch(ioLoop());
-    for (const Delivery &delivery : m_mailbox->takeAll())
-        deliverLocal(delivery.recipients, delivery.line, delivery.exclude);
+    for (const Delivery &delivery : m_mailbox->takeAll()) {
+        if (delivery.call)
+            callLocal(delivery.recipients, delivery.call);
+        else
+            deliverLocal(delivery.recipients, delivery.line, delivery.exclude);
+    }
 }
 
 void Worker::reportRelayed(const QByteArray &from, const QByteArray &target, const QByteArray &text)

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "serverlib/mailbox.h"
 #include "serverlib/registry.h"
 #include "serverlib/transport.h"
 
@@ -15,7 +16,6 @@
 namespace Server {
 
 class IoLoop;
-class Mailbox;
 class Session;
 struct ServerContext;
 
@@ -50,6 +50,9 @@ public:
 
     void deliver(const Audience &audience, const QByteArray &line, quint32 exclude = 0);
     void deliver(const MemberGroup &group, const QByteArray &line, quint32 exclude = 0);
+    // Runs `call` on each of the group's sessions in the thread that serves them, later (a
+    // queued call through their mailbox, even when that is this worker's own).
+    static void callSessions(const MemberGroup &group, SessionCall call);
     void countMessage() { m_counters->messages.fetch_add(1, std::memory_order_relaxed); }
     void reportRelayed(const QByteArray &from, const QByteArray &target, const QByteArray &text);
     void reportRegistered(quint32 id, const QByteArray &nick);
@@ -78,6 +81,7 @@ Q_SIGNALS:
 private:
     void drainMailbox();
     void deliverLocal(const QList<quint32> &ids, const QByteArray &line, quint32 exclude);
+    void callLocal(const QList<quint32> &ids, const SessionCall &call);
     Session *createSession(quint32 clientId);
     void dropConnection(qintptr descriptor, const QHostAddress &address);
     void sweep();
