@@ -14,6 +14,7 @@ inline constexpr char LuserOp[] = "252";
 inline constexpr char LuserUnknown[] = "253";
 inline constexpr char LuserChannels[] = "254";
 inline constexpr char LuserMe[] = "255";
+inline constexpr char TryAgain[] = "263";
 inline constexpr char LocalUsers[] = "265";
 inline constexpr char GlobalUsers[] = "266";
 inline constexpr char Away[] = "301";

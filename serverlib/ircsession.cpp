@@ -91,6 +91,10 @@ const QHash<QByteArray, IrcSession::Command> &IrcSession::commands()
         {"VERSION", {&IrcSession::onVersion, 0, false}},
         {"TIME", {&IrcSession::onTime, 0, false}},
         {"INFO", {&IrcSession::onInfo, 0, false}},
+        {"OPER", {&IrcSession::onOper, 2, false}},
+        {"KILL", {&IrcSession::onKill, 2, false}},
+        {"WALLOPS", {&IrcSession::onWallops, 1, false}},
+        {"WHOWAS", {&IrcSession::onWhowas, 0, false}},
     };
     return table;
 }
@@ -354,7 +358,7 @@ void IrcSession::sendWelcome()
     numeric(Numeric::YourHost,
             {QByteArray("Your host is " + serverName() + ", running version " + versionString())});
     numeric(Numeric::Created, {QByteArray("This server was created " + m_context.createdAt)});
-    numeric(Numeric::MyInfo, {serverName(), versionString(), "i", ChannelModeTypes().allModes()});
+    numeric(Numeric::MyInfo, {serverName(), versionString(), "iow", ChannelModeTypes().allModes()});
     // The tokens are middle parameters, so joined by spaces they are one parameter here.
     const QByteArray supported
         = qtChatSupport(m_context.limits.maxChannelsPerClient).tokens().join(' ');

@@ -86,7 +86,6 @@ private:
                          const Irc::ModeChange &change);
     static QByteArray memberPrefix(const MemberView &member);
     bool isVisible(const ChannelView &channel) const; // secret channels only to members
-    void userMode(const Irc::IrcMessage &message);
 
     // Queries about users and the server (ircsession_queries.cpp)
     void onWho(const Irc::IrcMessage &message);
@@ -106,6 +105,17 @@ private:
     void onInfo(const Irc::IrcMessage &message);
     static QByteArray versionString();
 
+    // Server operators, user modes and WHOWAS (ircsession_operators.cpp)
+    void onOper(const Irc::IrcMessage &message);
+    void operatorChecked(const QByteArray &name, bool accepted);
+    void onKill(const Irc::IrcMessage &message);
+    void killed(const QByteArray &reason);
+    void onWallops(const Irc::IrcMessage &message);
+    bool checkOperator();
+    void userMode(const Irc::IrcMessage &message);
+    void setUserModes(const UserModes &modes);
+    void onWhowas(const Irc::IrcMessage &message);
+
     // Replies
     void numeric(const char *code, std::initializer_list<QByteArrayView> params);
     void sendNumeric(const char *code, const QList<QByteArray> &params);
@@ -123,7 +133,11 @@ private:
     ActivityClock m_lastMessageMs; // for WHOIS's idle time
     bool m_registered = false;
     bool m_capNegotiating = false;
-    bool m_invisible = false;
+    UserModes m_modes;
+    // OPER: one password check at a time; after a failure the next waits a while.
+    bool m_operatorCheckPending = false;
+    int m_failedOperAttempts = 0;
+    qint64 m_nextOperAttemptMs = 0;
 };
 
 } // namespace Server

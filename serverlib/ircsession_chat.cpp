@@ -335,27 +335,6 @@ void IrcSession::onInvite(const IrcMessage &message)
     worker().deliver(target, makeLine(m_prefix, "INVITE", {exactNick, channelName}));
 }
 
-void IrcSession::userMode(const IrcMessage &message)
-{
-    const QByteArray nick = message.param(0);
-    if (foldCase(nick) != foldCase(m_nick)) {
-        if (m_context.registry.findNick(nick))
-            numeric(Numeric::UsersDontMatch, {"Cant change mode for other users"});
-        else
-            numeric(Numeric::NoSuchNick, {nick, "No such nick/channel"});
-        return;
-    }
-    const QByteArray change = message.param(1);
-    if (change.isEmpty()) {
-        numeric(Numeric::UModeIs, {m_invisible ? "+i" : "+"});
-    } else if (change == "+i" || change == "-i") {
-        m_invisible = change == "+i";
-        send(makeLine(m_nick, "MODE", {m_nick, change}));
-    } else {
-        numeric(Numeric::UModeUnknownFlag, {"Unknown MODE flag"});
-    }
-}
-
 // `name` is the channel, or the nick for NoSuchNick; `other` the nick or channel some errors
 // name as well.
 void IrcSession::sendError(Registry::Status status, const QByteArray &name, const QByteArray &other)

@@ -52,7 +52,7 @@ void IrcSession::whoMask(const QByteArray &mask)
 {
     const bool wildcard = mask.contains('*') || mask.contains('?');
     const QList<UserInfo> users = wildcard
-        ? m_context.registry.matchUsers(mask, MaxWhoReplies)
+        ? m_context.registry.matchUsers(mask, MaxWhoReplies, id())
         : QList<UserInfo>(1, m_context.registry.userInfo(mask, id()).value_or(UserInfo()));
     for (const UserInfo &user : users) {
         if (!user.nick.isEmpty())
@@ -140,7 +140,9 @@ void IrcSession::sendLusers()
     const QByteArray users = QByteArray::number(counts.users);
     const QByteArray peak = QByteArray::number(counts.peakUsers);
     numeric(Numeric::LuserClient,
-            {QByteArray("There are " + users + " users and 0 invisible on 1 servers")});
+            {QByteArray("There are " + QByteArray::number(counts.users - counts.invisible)
+                        + " users and " + QByteArray::number(counts.invisible)
+                        + " invisible on 1 servers")});
     numeric(Numeric::LuserOp, {QByteArray::number(counts.operators), "operator(s) online"});
     numeric(Numeric::LuserUnknown,
             {QByteArray::number(counts.unregistered), "unknown connection(s)"});

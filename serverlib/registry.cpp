@@ -65,9 +65,26 @@ QList<QByteArray> ChannelModes::describe(bool withKey) const
     return params;
 }
 
+QByteArray UserModes::letters() const
+{
+    QByteArray text = "+";
+    if (invisible)
+        text += 'i';
+    if (wallops)
+        text += 'w';
+    if (serverOperator)
+        text += 'o';
+    return text;
+}
+
 QByteArray Registry::Client::prefix() const
 {
     return nick + '!' + user + '@' + host;
+}
+
+WhowasEntry Registry::Client::whowasEntry() const
+{
+    return {nick, user, host, realname, QDateTime::currentSecsSinceEpoch()};
 }
 
 void Registry::addClient(quint32 id, std::shared_ptr<Mailbox> mailbox, const QByteArray &host)
@@ -90,8 +107,10 @@ void Registry::removeClient(quint32 id, Audience *peers)
         removeMember(channelKey, id);
     if (!it->nick.isEmpty())
         m_nicks.remove(key(it->nick));
-    if (it->registered)
+    if (it->registered) {
         --m_registeredUsers;
+        m_whowas.record(it->whowasEntry());
+    }
     m_clients.erase(it);
 }
 
@@ -137,6 +156,7 @@ Registry::Status Registry::changeNick(quint32 id, const QByteArray &nick, QByteA
     if (m_nicks.value(folded, id) != id)
         return Status::NickInUse;
     *oldPrefix = client->prefix();
+    m_whowas.record(client->whowasEntry());
     collectPeers(id, *client, peers);
     m_nicks.remove(key(client->nick));
     m_nicks.insert(folded, id);
@@ -282,7 +302,9 @@ std::optional<UserInfo> Registry::userInfo(const QByteArray &nick, quint32 viewe
     UserInfo info = infoOf(*client);
     for (const QByteArray &channelKey : client->channels) {
         const Channel &channel = *m_channels.constFind(channelKey);
-        if (channel.modes.secret && !channel.states.contains(viewer))
+        // Secret channels, and all channels of an invisible user, only to fellow members.
+        if ((channel.modes.secret || client->modes.invisible) && !channel.states.contains(viewer)
+            && viewer != id)
             continue;
         const MemberState state = channel.states.value(id);
         info.channels.append((state.op ? "@" : state.voice ? "+" : "") + channel.name);
@@ -290,14 +312,13 @@ std::optional<UserInfo> Registry::userInfo(const QByteArray &nick, quint32 viewe
     return info;
 }
 
-QList<UserInfo> Registry::matchUsers(const QByteArray &mask, qsizetype max) const
+QList<UserInfo> Registry::matchUsers(const QByteArray &mask, qsizetype max, quint32 viewer) const
 {
     std::shared_lock locker(m_lock);
     QList<UserInfo> users;
-    for (const Client &client : m_clients) {
-        if (users.size() >= max)
-            break;
-        const bool matches = client.registered
+    for (auto it = m_clients.cbegin(); it != m_clients.cend() && users.size() < max; ++it) {
+        const Client &client = *it;
+        const bool matches = client.registered && isVisibleTo(it.key(), client, viewer)
             && (Irc::maskMatches(mask, client.nick) || Irc::maskMatches(mask, client.user)
                 || Irc::maskMatches(mask, client.host) || Irc::maskMatches(mask, client.realname));
         if (matches)
@@ -313,7 +334,7 @@ UserInfo Registry::infoOf(const Client &client) const
             client.host,
             client.realname,
             client.away,
-            client.serverOperator,
+            client.modes.serverOperator,
             client.signOnSecs,
             client.lastMessageMs->load(std::memory_order_relaxed),
             {}};
@@ -339,7 +360,8 @@ ServerCounts Registry::counts() const
     ServerCounts counts;
     for (const Client &client : m_clients) {
         ++(client.registered ? counts.users : counts.unregistered);
-        counts.operators += client.serverOperator ? 1 : 0;
+        counts.invisible += client.registered && client.modes.invisible ? 1 : 0;
+        counts.operators += client.modes.serverOperator ? 1 : 0;
     }
     counts.channels = int(m_channels.size());
     counts.peakUsers = m_peakUsers;
@@ -366,7 +388,7 @@ Registry::Status Registry::setTopic(quint32 id, const QByteArray &name, const QB
     const auto channel = m_channels.find(key(name));
     if (channel == m_channels.end())
         return Status::NoSuchChannel;
-    if (!channel->states.contains(id))
+    if (!channel->states.contains(id) && !isServerOperator(id))
         return Status::NotOnChannel;
     if (channel->modes.topicLocked && !mayModerate(*channel, id))
         return Status::NotChannelOperator;
@@ -482,11 +504,35 @@ QList<ChannelSummary> Registry::listChannels(quint32 viewer) const
     return summaries;
 }
 
-void Registry::setServerOperator(quint32 id)
+void Registry::setUserModes(quint32 id, const UserModes &modes)
 {
     std::unique_lock locker(m_lock);
-    if (Client *client = knownClient(m_clients, id, "setServerOperator"))
-        client->serverOperator = true;
+    if (Client *client = knownClient(m_clients, id, "setUserModes"))
+        client->modes = modes;
+}
+
+Audience Registry::wallopsAudience() const
+{
+    std::shared_lock locker(m_lock);
+    Audience audience;
+    for (auto it = m_clients.cbegin(); it != m_clients.cend(); ++it) {
+        if (!it->registered || !it->modes.wallops)
+            continue;
+        const auto group
+            = std::find_if(audience.begin(), audience.end(),
+                           [&it](const MemberGroup &g) { return g.mailbox == it->mailbox; });
+        if (group == audience.end())
+            audience.append({it->mailbox, {it.key()}});
+        else
+            group->ids.append(it.key());
+    }
+    return audience;
+}
+
+QList<WhowasEntry> Registry::whowas(const QByteArray &nick, qsizetype max) const
+{
+    std::shared_lock locker(m_lock);
+    return m_whowas.find(nick, max);
 }
 
 int Registry::clientCount() const
@@ -575,7 +621,22 @@ void Registry::refreshBans(Channel &channel)
 bool Registry::isServerOperator(quint32 id) const
 {
     const auto client = m_clients.constFind(id);
-    return client != m_clients.cend() && client->serverOperator;
+    return client != m_clients.cend() && client->modes.serverOperator;
+}
+
+bool Registry::sharesChannel(const Client &client, quint32 viewer) const
+{
+    return std::any_of(client.channels.cbegin(), client.channels.cend(),
+                       [this, viewer](const QByteArray &channelKey) {
+                           const auto channel = m_channels.constFind(channelKey);
+                           return channel != m_channels.cend() && channel->states.contains(viewer);
+                       });
+}
+
+bool Registry::isVisibleTo(quint32 id, const Client &client, quint32 viewer) const
+{
+    return !client.modes.invisible || id == viewer || isServerOperator(viewer)
+        || sharesChannel(client, viewer);
 }
 
 bool Registry::mayModerate(const Channel &channel, quint32 id) const

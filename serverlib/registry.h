@@ -1,6 +1,7 @@
 #pragma once
 
 #include "protocol/modes.h"
+#include "serverlib/whowashistory.h"
 
 #include <QByteArray>
 #include <QDateTime>
@@ -79,7 +80,15 @@ struct UserInfo
 
 struct ServerCounts
 {
-    int users = 0, unregistered = 0, operators = 0, channels = 0, peakUsers = 0;
+    int users = 0, invisible = 0, unregistered = 0, operators = 0, channels = 0, peakUsers = 0;
+};
+
+// A user's own modes (MODE nick): +i invisible, +w receives WALLOPS, +o server operator.
+struct UserModes
+{
+    bool invisible = false, wallops = false, serverOperator = false;
+
+    QByteArray letters() const; // "+iwo", "+" for none
 };
 
 // When a client last sent a message, written by its own thread without the registry's lock.
@@ -121,8 +130,10 @@ public:
     static constexpr qsizetype MaxBans = Irc::MaxBans;
     static constexpr qsizetype MaxKeyLength = Irc::MaxKeyLength;
 
-    // A client may be on at most `maxChannelsPerClient` channels at once; 0: no cap.
-    explicit Registry(int maxChannelsPerClient = 0) : m_maxChannelsPerClient(maxChannelsPerClient)
+    // A client may be on at most `maxChannelsPerClient` channels at once; 0: no cap. WHOWAS
+    // remembers the last `whowasEntries` nicks given up.
+    explicit Registry(int maxChannelsPerClient = 0, int whowasEntries = 0)
+        : m_maxChannelsPerClient(maxChannelsPerClient), m_whowas(whowasEntries)
     { }
 
     void addClient(quint32 id, std::shared_ptr<Mailbox> mailbox, const QByteArray &host);
@@ -151,8 +162,9 @@ public:
     std::optional<MemberGroup> findNick(const QByteArray &nick, QByteArray *exactNick = nullptr,
                                         QByteArray *away = nullptr) const;
     std::optional<UserInfo> userInfo(const QByteArray &nick, quint32 viewer) const;
-    // Registered users whose nick, user, host or real name matches `mask`, at most `max`.
-    QList<UserInfo> matchUsers(const QByteArray &mask, qsizetype max) const;
+    // Registered users whose nick, user, host or real name matches `mask`, at most `max`;
+    // invisible ones (+i) only if they share a channel with `viewer`, or it is an operator.
+    QList<UserInfo> matchUsers(const QByteArray &mask, qsizetype max, quint32 viewer = 0) const;
     void setAway(quint32 id, const QByteArray &message); // empty: back
     ActivityClock activityOf(quint32 id) const;
     ServerCounts counts() const;
@@ -173,7 +185,11 @@ public:
                   QByteArray *exactNick, QByteArray *channelName);
     // Secret channels only for their members.
     QList<ChannelSummary> listChannels(quint32 viewer = 0) const;
-    void setServerOperator(quint32 id);
+    void setUserModes(quint32 id, const UserModes &modes);
+    // Those who receive WALLOPS (+w), the sender included if it has +w.
+    Audience wallopsAudience() const;
+    // The nick's last users (quits and nick changes), newest first, at most `max`.
+    QList<WhowasEntry> whowas(const QByteArray &nick, qsizetype max) const;
     int clientCount() const;
 
 private:
@@ -185,8 +201,9 @@ private:
         qint64 signOnSecs = 0;
         QList<QByteArray> channels; // folded names
         bool registered = false;
-        bool serverOperator = false;
+        UserModes modes;
         QByteArray prefix() const;
+        WhowasEntry whowasEntry() const;
     };
     struct MemberState
     {
@@ -225,6 +242,9 @@ private:
     bool isBanned(const Channel &channel, const Client &client) const;
     void refreshBans(Channel &channel);
     bool isServerOperator(quint32 id) const;
+    bool sharesChannel(const Client &client, quint32 viewer) const;
+    // Whether `viewer` may see `client` in a WHO mask: not invisible, or sharing a channel.
+    bool isVisibleTo(quint32 id, const Client &client, quint32 viewer) const;
     bool mayModerate(const Channel &channel, quint32 id) const;
     // Each may rewrite the change's parameter to what is announced (the exact nick, the mask).
     ModeStep applyMode(Channel &channel, const Client &setter, Irc::ModeChange &change,
@@ -242,6 +262,7 @@ private:
     QHash<quint32, Client> m_clients;
     QHash<QByteArray, quint32> m_nicks; // folded nick -> client
     QHash<QByteArray, Channel> m_channels; // folded name -> channel
+    WhowasHistory m_whowas;
     int m_registeredUsers = 0, m_peakUsers = 0;
 };
 

@@ -26,7 +26,7 @@ struct ServerContext
         : config(serverConfig),
           limits(serverConfig.limits.effective()),
           tls(std::move(tlsConfiguration)),
-          registry(limits.maxChannelsPerClient),
+          registry(limits.maxChannelsPerClient, serverConfig.whowasEntries),
           connections(maxClients, limits.maxClientsPerIp),
           relays(std::move(relayFeed))
     { }

@@ -20,7 +20,9 @@ constexpr qsizetype MaxLogBytes = 64 * 1024;
 // would turn quick test traffic into throttled or refused connections. As root, ngircd
 // refuses ServerUID 0 and switches to "nobody" after reading this file; nothing it reads
 // later lives in the private temporary directory (MOTD is a phrase, no PID file), and it
-// does not chroot unless ChrootDir is set.
+// does not chroot unless ChrootDir is set. ngircd takes operator passwords only in clear: this
+// is a test server's throwaway credential. OperCanUseMode lets operators moderate any channel,
+// as QtChat's do.
 QByteArray configText(quint16 port, const QByteArray &name, const QByteArray &motd,
                       const QByteArray &password, const QByteArray &includeDir)
 {
@@ -52,12 +54,18 @@ QByteArray configText(quint16 port, const QByteArray &name, const QByteArray &mo
     IncludeDir = @INCLUDEDIR@
     RequireAuthPing = no
     NoticeBeforeRegistration = no
+    OperCanUseMode = yes
+[Operator]
+    Name = @OPERNAME@
+    Password = @OPERPASSWORD@
 )";
     return text.replace("@NAME@", name)
         .replace("@PORT@", QByteArray::number(port))
         .replace("@MOTD@", motd)
         .replace("@PASSWORD@", password)
-        .replace("@INCLUDEDIR@", includeDir);
+        .replace("@INCLUDEDIR@", includeDir)
+        .replace("@OPERNAME@", NgircdProcess::operatorName())
+        .replace("@OPERPASSWORD@", NgircdProcess::operatorPassword());
 }
 
 } // namespace

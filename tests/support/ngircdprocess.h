@@ -41,6 +41,10 @@ public:
     quint16 port() const { return m_port; }
     QByteArray serverName() const { return "irc.qtchat.test"; }
     QByteArray motdPhrase() const { return "QtChat test ngircd"; }
+    // The [Operator] block: OPER with these succeeds. QtChat test servers take the same name
+    // with a hash of the password, so that one script runs against both.
+    static QByteArray operatorName() { return "testoper"; }
+    static QByteArray operatorPassword() { return "oper-secret"; }
     // Why start() failed, with the end of ngircd's log.
     QString errorString() const { return m_error; }
     QByteArray log() const { return m_log; }
