@@ -18,8 +18,6 @@ public:
     // installs every server a test needs, so a missing one is a failure, never a skip.
     virtual bool start(const QByteArray &password, QString *error) = 0;
     virtual quint16 port() const = 0;
-    // KICK and MODE +o/+v are outside QtChat's protocol subset.
-    virtual bool supportsChannelOps() const { return false; }
 
     // The rows "ngircd", "qtchat-pool", "qtchat-per-connection", "qtchat-single".
     static void addRows();
@@ -32,7 +30,6 @@ class NgircdBackend : public TestBackend
 public:
     bool start(const QByteArray &password, QString *error) override;
     quint16 port() const override { return m_ngircd.port(); }
-    bool supportsChannelOps() const override { return true; }
 
 private:
     NgircdProcess m_ngircd;
