@@ -3,8 +3,10 @@
 #include "clientlib/chatclient.h"
 #include "serverlib/chatserver.h"
 #include "tests/support/ngircdprocess.h"
+#include "tests/support/rawclient.h"
 
 #include <QProcess>
+#include <QSet>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -63,6 +65,11 @@ private Q_SLOTS:
     void irssiAndWeechatChatThroughTheServer();
     void realClientAndChatClientTalk_data();
     void realClientAndChatClientTalk();
+    void moderationSeenByIrssiAndWeechat();
+
+private:
+    static QProcess *startDriver(const QString &driver, quint16 port, const QString &nick,
+                                 const QString &logFile, const QString &expect);
 };
 
 // A missing client or plugin fails here at once, naming the package, instead of each case
@@ -171,6 +178,81 @@ void TestRealClients::realClientAndChatClientTalk()
     QVERIFY(log.open(QIODevice::ReadOnly));
     const QString seen = QString::fromUtf8(log.readAll());
     QVERIFY2(seen.contains(ReplyText), qPrintable(seen));
+}
+
+QProcess *TestRealClients::startDriver(const QString &driver, quint16 port, const QString &nick,
+                                       const QString &logFile, const QString &expect)
+{
+    auto *process = new QProcess;
+    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+    environment.insert(QStringLiteral("PEER"), QStringLiteral("op"));
+    environment.insert(QStringLiteral("EXPECT"), expect);
+    process->setProcessEnvironment(environment);
+    process->start(QStringLiteral("bash"),
+                   {script(driver), QStringLiteral("127.0.0.1"), QString::number(port), nick,
+                    QStringLiteral("#mod"), QStringLiteral("%1 is here").arg(nick), logFile});
+    return process;
+}
+
+// A channel operator (a raw client) unlocks and locks the topic, bans irssi's user, sets the
+// topic and kicks both; what each real client logged shows it understood every step. Each
+// client quits once its log shows its own kick, so nothing waits a fixed time.
+void TestRealClients::moderationSeenByIrssiAndWeechat()
+{
+    Server::ChatServer server;
+    Server::ServerConfig config;
+    config.port = 0;
+    QVERIFY(server.start(config));
+    RawClient op;
+    QVERIFY(op.connectTo(server.serverPort()) && op.registerAs("op"));
+    op.send("JOIN #mod");
+    QVERIFY(op.expect("366"));
+
+    QTemporaryDir dir;
+    const QString weechatLog = dir.filePath(QStringLiteral("weechat.log"));
+    const QString irssiLog = dir.filePath(QStringLiteral("irssi.log"));
+    const std::unique_ptr<QProcess> weechat(startDriver(QStringLiteral("weechat_send.sh"),
+                                                        server.serverPort(), QStringLiteral("wcM"),
+                                                        weechatLog, QStringLiteral("out-wc")));
+    const std::unique_ptr<QProcess> irssi(startDriver(QStringLiteral("irssi_chat.sh"),
+                                                      server.serverPort(), QStringLiteral("irM"),
+                                                      irssiLog, QStringLiteral("out-ir")));
+    // Both have joined once both have spoken.
+    QSet<QByteArray> spoken;
+    const auto bothSpoke = [&spoken](const Irc::IrcMessage &m) {
+        if (m.command == "PRIVMSG")
+            spoken.insert(m.source.left(m.source.indexOf('!')));
+        return spoken.contains("wcM") && spoken.contains("irM");
+    };
+    QVERIFY2(op.expectMatch(bothSpoke, 30000), spoken.values().join(' ').constData());
+    // A new channel is +nt: unlock it, then lock the topic and ban in one line.
+    op.send("MODE #mod -t");
+    op.send("MODE #mod +tb irM!*@*");
+    op.send("TOPIC #mod :locked by op");
+    op.send("KICK #mod wcM :out-wc");
+    op.send("KICK #mod irM :out-ir");
+
+    QTRY_VERIFY_WITH_TIMEOUT(
+        weechat->state() == QProcess::NotRunning && irssi->state() == QProcess::NotRunning, 30000);
+    QVERIFY2(weechat->exitCode() == 0, weechat->readAllStandardError().constData());
+    QVERIFY2(irssi->exitCode() == 0, irssi->readAllStandardError().constData());
+    QFile weechatFile(weechatLog), irssiFile(irssiLog);
+    QVERIFY(weechatFile.open(QIODevice::ReadOnly) && irssiFile.open(QIODevice::ReadOnly));
+    const QString seenByWeechat = QString::fromUtf8(weechatFile.readAll());
+    const QString seenByIrssi = QString::fromUtf8(irssiFile.readAll());
+    const QStringList weechatLines
+        = {QStringLiteral("Mode #mod [-t] by op"), QStringLiteral("Mode #mod [+tb irM!*@*] by op"),
+           QStringLiteral("op has changed topic for #mod to \"locked by op\""),
+           QStringLiteral("op has kicked wcM (out-wc)")};
+    for (const QString &line : weechatLines)
+        QVERIFY2(seenByWeechat.contains(line), qPrintable(line + u'\n' + seenByWeechat));
+    const QStringList irssiLines
+        = {QStringLiteral("mode/#mod [-t] by op"), QStringLiteral("mode/#mod [+tb irM!*@*] by op"),
+           QStringLiteral("op changed the topic of #mod to: locked by op"),
+           QStringLiteral("wcM was kicked from #mod by op [out-wc]"),
+           QStringLiteral("irM was kicked from #mod by op [out-ir]")};
+    for (const QString &line : irssiLines)
+        QVERIFY2(seenByIrssi.contains(line), qPrintable(line + u'\n' + seenByIrssi));
 }
 
 QTEST_GUILESS_MAIN(TestRealClients)
