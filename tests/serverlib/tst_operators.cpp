@@ -58,6 +58,7 @@ private Q_SLOTS:
     void lusersCountsInvisibleUsersAndOperators();
     void whowasMemoryIsBounded();
     void noOperatorConfiguredGets491();
+    void hostileInputStaysBounded();
 
 private:
     std::unique_ptr<RawClient> registered(quint16 port, const QByteArray &nick);
@@ -363,6 +364,46 @@ void TestOperators::noOperatorConfiguredGets491()
     client->send(operLine());
     QVERIFY(client->expect(Numeric::NoOperHost));
     server.stop();
+}
+
+void TestOperators::hostileInputStaysBounded()
+{
+    const quint16 port = m_servers.qtchat().serverPort();
+    const auto chief = oper(port, "boundchief");
+    const auto target = registered(port, "boundtarget");
+    QVERIFY(chief && target);
+
+    // Hundreds of mode letters: the known ones apply once, one 501 for all unknown ones.
+    chief->send("MODE boundchief +" + QByteArray(200, 'w') + QByteArray(200, 'Z'));
+    chief->send("PING :modes");
+    QList<Irc::IrcMessage> replies;
+    const auto upToPong = [&replies](const Irc::IrcMessage &m) {
+        replies.append(m);
+        return m.command == "PONG";
+    };
+    QVERIFY(chief->expectMatch(upToPong));
+    QCOMPARE(replies.size(), 3);
+    QCOMPARE(replies.at(0).command, QByteArray(Numeric::UModeUnknownFlag));
+    QCOMPARE(replies.at(1).params, (QList<QByteArray> {"boundchief", "+w"}));
+
+    // Five nicks at most per WHOWAS, however many are asked for.
+    QByteArray nicks = "gone0";
+    for (int i = 1; i < 60; ++i) // one line of input (512 bytes) holds them
+        nicks += ",gone" + QByteArray::number(i);
+    chief->send("WHOWAS " + nicks + " 99999");
+    replies.clear();
+    chief->send("PING :whowas");
+    QVERIFY(chief->expectMatch(upToPong));
+    QCOMPARE(replies.size(), 5 + 2); // 406 per nick, 369, PONG
+
+    // The longest KILL reason still ends in one line that says who killed and why.
+    chief->send("KILL boundtarget :" + QByteArray(480, 'r'));
+    const auto error = target->expect("ERROR");
+    QVERIFY(error);
+    QVERIFY(error->param(0).startsWith("Killed (boundchief (rrr"));
+    QVERIFY(error->param(0).endsWith("))"));
+    QVERIFY(error->toLine().size() <= Irc::IrcMessage::MaxLineBytes);
+    QVERIFY(target->waitForDisconnected());
 }
 
 QTEST_GUILESS_MAIN(TestOperators)
