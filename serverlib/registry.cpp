@@ -111,6 +111,7 @@ void Registry::removeClient(quint32 id, Audience *peers)
         --m_registeredUsers;
         m_whowas.record(it->whowasEntry());
     }
+    countModes(it->modes, -1);
     m_clients.erase(it);
 }
 
@@ -357,12 +358,13 @@ ActivityClock Registry::activityOf(quint32 id) const
 ServerCounts Registry::counts() const
 {
     std::shared_lock locker(m_lock);
+    // Kept as running totals: the welcome includes LUSERS, so a walk over every client here
+    // would make registering N clients cost N².
     ServerCounts counts;
-    for (const Client &client : m_clients) {
-        ++(client.registered ? counts.users : counts.unregistered);
-        counts.invisible += client.registered && client.modes.invisible ? 1 : 0;
-        counts.operators += client.modes.serverOperator ? 1 : 0;
-    }
+    counts.users = m_registeredUsers;
+    counts.unregistered = int(m_clients.size()) - m_registeredUsers;
+    counts.invisible = m_invisibleUsers;
+    counts.operators = m_operators;
     counts.channels = int(m_channels.size());
     counts.peakUsers = m_peakUsers;
     return counts;
@@ -507,8 +509,17 @@ QList<ChannelSummary> Registry::listChannels(quint32 viewer) const
 void Registry::setUserModes(quint32 id, const UserModes &modes)
 {
     std::unique_lock locker(m_lock);
-    if (Client *client = knownClient(m_clients, id, "setUserModes"))
+    if (Client *client = knownClient(m_clients, id, "setUserModes")) {
+        countModes(client->modes, -1);
         client->modes = modes;
+        countModes(client->modes, +1);
+    }
+}
+
+void Registry::countModes(const UserModes &modes, int change)
+{
+    m_invisibleUsers += modes.invisible ? change : 0;
+    m_operators += modes.serverOperator ? change : 0;
 }
 
 Audience Registry::wallopsAudience() const

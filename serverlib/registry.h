@@ -245,6 +245,7 @@ private:
     bool sharesChannel(const Client &client, quint32 viewer) const;
     // Whether `viewer` may see `client` in a WHO mask: not invisible, or sharing a channel.
     bool isVisibleTo(quint32 id, const Client &client, quint32 viewer) const;
+    void countModes(const UserModes &modes, int change); // +1 or -1 on the running totals
     bool mayModerate(const Channel &channel, quint32 id) const;
     // Each may rewrite the change's parameter to what is announced (the exact nick, the mask).
     ModeStep applyMode(Channel &channel, const Client &setter, Irc::ModeChange &change,
@@ -264,6 +265,7 @@ private:
     QHash<QByteArray, Channel> m_channels; // folded name -> channel
     WhowasHistory m_whowas;
     int m_registeredUsers = 0, m_peakUsers = 0;
+    int m_invisibleUsers = 0, m_operators = 0; // set only on registered clients (MODE, OPER)
 };
 
 } // namespace Server

@@ -322,6 +322,19 @@ void TestOperators::lusersCountsInvisibleUsersAndOperators()
     const auto ops = watcher->expect(Numeric::LuserOp);
     QVERIFY(ops);
     QCOMPARE(ops->param(1), QByteArray("1"));
+
+    // The totals are kept as users come and go: they follow a -o and an invisible user's QUIT.
+    chief->send("MODE chief -o");
+    QVERIFY(chief->expect("MODE"));
+    hidden->send("QUIT :bye");
+    QVERIFY(hidden->waitForDisconnected());
+    const auto lusers = [&watcher] {
+        watcher->send("LUSERS");
+        const auto users = watcher->expect(Numeric::LuserClient);
+        const auto operators = watcher->expect(Numeric::LuserOp);
+        return users && operators ? users->param(1) + " / " + operators->param(1) : QByteArray();
+    };
+    QTRY_COMPARE(lusers(), QByteArray("There are 2 users and 0 invisible on 1 servers / 0"));
     server.stop();
 }
 
