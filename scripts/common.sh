@@ -8,8 +8,9 @@ QTCHAT_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 QTCHAT_BUILD_PACKAGES=(cmake ninja-build g++ qt6-base-dev qt6-tools-dev qt6-l10n-tools
     qt6-tools-dev-tools libgl-dev libsodium-dev pkg-config)
 # The app: fonts so that Chinese renders, Qt's own texts in Chinese (dialog buttons, context
-# menus), and xdg-open for the links in the chat.
-QTCHAT_RUN_PACKAGES=(fonts-noto-cjk qt6-translations-l10n xdg-utils)
+# menus), xdg-open for the links in the chat, and Qt's SQLite driver, a plugin loaded at run
+# time for the default history database (qt6-base-dev's Qt6Sql only builds against it).
+QTCHAT_RUN_PACKAGES=(fonts-noto-cjk qt6-translations-l10n xdg-utils libqt6sql6-sqlite)
 # The Debian package (scripts/package): its dependencies come from dpkg-shlibdeps (dpkg-dev),
 # on the ELF files CPack finds with `file`; the desktop entry's and metainfo's validators;
 # lintian's verdict on the result.

@@ -1,0 +1,7 @@
+#include "storagelib/storagelogging.h"
+
+namespace Storage {
+
+Q_LOGGING_CATEGORY(lcStorage, "qtchat.storage")
+
+} // namespace Storage

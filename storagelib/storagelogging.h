@@ -1,0 +1,9 @@
+#pragma once
+
+#include <QLoggingCategory>
+
+namespace Storage {
+
+Q_DECLARE_LOGGING_CATEGORY(lcStorage)
+
+} // namespace Storage

@@ -1,0 +1,164 @@
+#include "storagelib/storeengine.h"
+
+#include "storagelib/accounttable.h"
+#include "storagelib/historytable.h"
+#include "storagelib/prunejob.h"
+#include "storagelib/schema.h"
+#include "storagelib/sqlconnection.h"
+#include "storagelib/storagelogging.h"
+#include "storagelib/writequeue.h"
+
+#include <QDateTime>
+#include <QThread>
+#include <QTimer>
+
+namespace Storage {
+
+namespace {
+
+Result unavailable(quint64 requestId, const QString &why)
+{
+    Result result;
+    result.requestId = requestId;
+    result.status = Status::Unavailable;
+    result.error = why;
+    return result;
+}
+
+} // namespace
+
+StoreEngine::StoreEngine(const StoreConfig &config, std::shared_ptr<WriteQueue> queue,
+                         std::shared_ptr<StoreCounters> counters)
+    : m_config(config), m_queue(std::move(queue)), m_counters(std::move(counters))
+{ }
+
+StoreEngine::~StoreEngine() = default;
+
+void StoreEngine::open()
+{
+    m_connection = std::make_unique<SqlConnection>();
+    QString error = m_connection->open(m_config);
+    if (error.isEmpty())
+        error = Schema::migrate(*m_connection);
+    if (!error.isEmpty()) {
+        qCCritical(lcStorage).noquote()
+            << "cannot use" << m_config.location.displayName() << "-" << error;
+        m_connection.reset();
+        Q_EMIT opened(error);
+        return;
+    }
+    m_history = std::make_unique<HistoryTable>(*m_connection);
+    m_accounts = std::make_unique<AccountTable>(*m_connection);
+    m_counters->open = true;
+    qCInfo(lcStorage).noquote() << "storing in" << m_config.location.displayName()
+                                << "schema version"
+                                << Schema::latestVersion(m_connection->backend());
+    scheduleRetention();
+    Q_EMIT opened({});
+    drainWrites(); // lines may have been queued while the database opened
+}
+
+void StoreEngine::drainWrites()
+{
+    if (writeBatch())
+        QMetaObject::invokeMethod(this, &StoreEngine::drainWrites, Qt::QueuedConnection);
+}
+
+bool StoreEngine::writeBatch()
+{
+    const std::vector<HistoryMessage> batch = m_queue->take(m_config.maxBatchRows);
+    if (batch.empty())
+        return false;
+    if (m_history && m_history->insert(batch)) {
+        m_counters->stored += batch.size();
+    } else {
+        m_queue->addNotStored(batch.size());
+        qCWarning(lcStorage).noquote()
+            << batch.size() << "lines not stored:"
+            << (m_history ? m_history->lastError() : QStringLiteral("the database is not open"));
+    }
+    return m_queue->size() > 0;
+}
+
+void StoreEngine::writeAll()
+{
+    while (writeBatch()) { }
+}
+
+void StoreEngine::answer(quint64 requestId, const Job &job)
+{
+    writeAll();
+    --m_counters->pendingRequests;
+    if (!m_history) {
+        Q_EMIT finished(unavailable(requestId, QStringLiteral("the database is not open")));
+        return;
+    }
+    Result result = job(*this);
+    result.requestId = requestId;
+    Q_EMIT finished(result);
+}
+
+void StoreEngine::startPrune(quint64 requestId, const Retention &retention)
+{
+    m_prunes.emplace_back(requestId, retention, QDateTime::currentMSecsSinceEpoch(),
+                          m_config.pruneBatchRows);
+    if (m_prunes.size() == 1)
+        QMetaObject::invokeMethod(this, &StoreEngine::pruneStep, Qt::QueuedConnection);
+}
+
+// One batch, then back to the event loop: writes and reads queued meanwhile go first.
+void StoreEngine::pruneStep()
+{
+    if (m_prunes.empty())
+        return;
+    PruneJob &job = m_prunes.front();
+    if (!m_history) {
+        finishPrune(unavailable(job.requestId(), QStringLiteral("the database is not open")));
+    } else if (job.step(*m_history)) {
+        finishPrune(job.result());
+    }
+    if (!m_prunes.empty())
+        QMetaObject::invokeMethod(this, &StoreEngine::pruneStep, Qt::QueuedConnection);
+}
+
+void StoreEngine::finishPrune(const Result &result)
+{
+    m_prunes.pop_front();
+    if (!result.ok())
+        qCWarning(lcStorage).noquote() << "retention failed:" << result.error;
+    else
+        qCInfo(lcStorage) << "retention deleted" << result.count << "lines in" << result.batches
+                          << "transactions";
+    if (result.requestId == 0)
+        return; // the store's own schedule: nobody asked
+    --m_counters->pendingRequests;
+    Q_EMIT finished(result);
+}
+
+void StoreEngine::scheduleRetention()
+{
+    const Retention &retention = m_config.retention;
+    if (m_config.pruneIntervalMs <= 0
+        || (retention.maxAgeDays <= 0 && retention.maxLinesPerTarget <= 0))
+        return;
+    m_retentionTimer = new QTimer(this);
+    connect(m_retentionTimer, &QTimer::timeout, this, [this] {
+        if (m_prunes.empty()) // a run still going covers this one
+            startPrune(0, m_config.retention);
+    });
+    m_retentionTimer->start(m_config.pruneIntervalMs);
+}
+
+void StoreEngine::shutdown()
+{
+    writeAll();
+    while (!m_prunes.empty())
+        finishPrune(unavailable(m_prunes.front().requestId(), QStringLiteral("the store closed")));
+    m_counters->open = false;
+    m_history.reset();
+    m_accounts.reset();
+    m_connection.reset();
+    thread()->quit();
+}
+
+} // namespace Storage
