@@ -16,6 +16,8 @@ namespace Storage {
 
 namespace {
 
+constexpr int FailureLogIntervalMs = 10'000;
+
 Result unavailable(quint64 requestId, const QString &why)
 {
     Result result;
@@ -60,34 +62,52 @@ void StoreEngine::open()
 
 void StoreEngine::drainWrites()
 {
-    if (writeBatch())
+    writeBatch(m_config.maxBatchRows);
+    if (m_queue->size() > 0)
         QMetaObject::invokeMethod(this, &StoreEngine::drainWrites, Qt::QueuedConnection);
 }
 
-bool StoreEngine::writeBatch()
+qsizetype StoreEngine::writeBatch(qsizetype maxLines)
 {
-    const std::vector<HistoryMessage> batch = m_queue->take(m_config.maxBatchRows);
+    const std::vector<HistoryMessage> batch
+        = m_queue->take(std::min<qsizetype>(maxLines, m_config.maxBatchRows));
     if (batch.empty())
-        return false;
-    if (m_history && m_history->insert(batch)) {
+        return 0;
+    if (m_history && m_history->insert(batch))
         m_counters->stored += batch.size();
-    } else {
-        m_queue->addNotStored(batch.size());
-        qCWarning(lcStorage).noquote()
-            << batch.size() << "lines not stored:"
-            << (m_history ? m_history->lastError() : QStringLiteral("the database is not open"));
-    }
-    return m_queue->size() > 0;
+    else
+        countNotStored(qsizetype(batch.size()));
+    return qsizetype(batch.size());
 }
 
-void StoreEngine::writeAll()
+// What is queued now, not what arrives meanwhile: a read waits for the lines appended before
+// it, never for a stream that does not end.
+void StoreEngine::writeQueued()
 {
-    while (writeBatch()) { }
+    for (qsizetype left = m_queue->size(); left > 0;) {
+        const qsizetype written = writeBatch(left);
+        if (written == 0)
+            break;
+        left -= written;
+    }
+}
+
+// Logged at most every 10 s, with the total: a database that is gone fails every batch.
+void StoreEngine::countNotStored(qsizetype lines)
+{
+    m_queue->addNotStored(lines);
+    if (m_lastFailureLog.isValid() && !m_lastFailureLog.hasExpired(FailureLogIntervalMs))
+        return;
+    m_lastFailureLog.start();
+    qCWarning(lcStorage).noquote()
+        << lines << "lines not stored:"
+        << (m_history ? m_history->lastError() : QStringLiteral("the database is not open"))
+        << QStringLiteral("(%1 not stored in all)").arg(m_queue->notStored());
 }
 
 void StoreEngine::answer(quint64 requestId, const Job &job)
 {
-    writeAll();
+    writeQueued();
     --m_counters->pendingRequests;
     if (!m_history) {
         Q_EMIT finished(unavailable(requestId, QStringLiteral("the database is not open")));
@@ -147,11 +167,12 @@ void StoreEngine::scheduleRetention()
             startPrune(0, m_config.retention);
     });
     m_retentionTimer->start(m_config.pruneIntervalMs);
+    startPrune(0, retention); // a server restarted after a long pause catches up at once
 }
 
 void StoreEngine::shutdown()
 {
-    writeAll();
+    writeQueued(); // the queue is closed: this is everything
     while (!m_prunes.empty())
         finishPrune(unavailable(m_prunes.front().requestId(), QStringLiteral("the store closed")));
     m_counters->open = false;

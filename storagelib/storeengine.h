@@ -3,6 +3,7 @@
 #include "storagelib/storagetypes.h"
 #include "storagelib/storeconfig.h"
 
+#include <QElapsedTimer>
 #include <QObject>
 
 #include <atomic>
@@ -62,8 +63,10 @@ Q_SIGNALS:
     void finished(const Storage::Result &result);
 
 private:
-    bool writeBatch(); // true while lines wait
-    void writeAll();
+    // Writes up to `maxLines` queued lines in one transaction; how many it took.
+    qsizetype writeBatch(qsizetype maxLines);
+    void writeQueued();
+    void countNotStored(qsizetype lines);
     void pruneStep();
     void finishPrune(const Result &result);
     void scheduleRetention();
@@ -76,6 +79,7 @@ private:
     std::unique_ptr<AccountTable> m_accounts;
     std::deque<PruneJob> m_prunes;
     QTimer *m_retentionTimer = nullptr;
+    QElapsedTimer m_lastFailureLog;
 };
 
 } // namespace Storage
