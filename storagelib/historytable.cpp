@@ -46,6 +46,30 @@ void bindPeers(QSqlQuery &query, const QByteArray &target)
     query.addBindValue(comma < 0 ? nullBytes() : QVariant(target.mid(comma + 1)));
 }
 
+// Rows per INSERT statement: one round trip to PostgreSQL for many lines, and far below both
+// backends' limits on bound values.
+constexpr qsizetype RowsPerInsert = 100;
+
+QString insertSql(qsizetype rows)
+{
+    const QStringList values(rows, QStringLiteral("(?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+    return QStringLiteral("INSERT INTO history (msgid, time_ms, target, peer_a, peer_b, sender, "
+                          "command, text, tags) VALUES %1 ON CONFLICT (msgid) DO NOTHING")
+        .arg(values.join(QStringLiteral(", ")));
+}
+
+void bindMessage(QSqlQuery &query, const HistoryMessage &message)
+{
+    query.addBindValue(bytes(message.msgid));
+    query.addBindValue(message.timeMs);
+    query.addBindValue(bytes(message.target));
+    bindPeers(query, message.target);
+    query.addBindValue(bytes(message.sender));
+    query.addBindValue(bytes(message.command));
+    query.addBindValue(bytes(message.text));
+    query.addBindValue(bytes(message.tags));
+}
+
 int clampedLimit(int limit)
 {
     return std::clamp(limit, 1, MaxQueryLimit);
@@ -65,19 +89,16 @@ bool HistoryTable::insert(const std::vector<HistoryMessage> &batch)
 {
     if (!m_connection.begin())
         return false;
-    QSqlQuery query = m_connection.prepare(
-        QStringLiteral("INSERT INTO history (msgid, time_ms, target, peer_a, peer_b, sender, "
-                       "command, text, tags) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
-                       "ON CONFLICT (msgid) DO NOTHING"));
-    for (const HistoryMessage &message : batch) {
-        query.addBindValue(bytes(message.msgid));
-        query.addBindValue(message.timeMs);
-        query.addBindValue(bytes(message.target));
-        bindPeers(query, message.target);
-        query.addBindValue(bytes(message.sender));
-        query.addBindValue(bytes(message.command));
-        query.addBindValue(bytes(message.text));
-        query.addBindValue(bytes(message.tags));
+    QSqlQuery fullChunk = m_connection.prepare(insertSql(RowsPerInsert));
+    const qsizetype size = qsizetype(batch.size());
+    for (qsizetype first = 0; first < size; first += RowsPerInsert) {
+        const qsizetype rows = std::min(RowsPerInsert, size - first);
+        QSqlQuery lastChunk;
+        if (rows < RowsPerInsert)
+            lastChunk = m_connection.prepare(insertSql(rows));
+        QSqlQuery &query = rows < RowsPerInsert ? lastChunk : fullChunk;
+        for (qsizetype i = first; i < first + rows; ++i)
+            bindMessage(query, batch[std::size_t(i)]);
         if (!m_connection.exec(query)) {
             m_connection.rollback();
             return false;
