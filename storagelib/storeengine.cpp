@@ -46,12 +46,15 @@ void StoreEngine::open()
         qCCritical(lcStorage).noquote()
             << "cannot use" << m_config.location.displayName() << "-" << error;
         m_connection.reset();
+        m_openDone = true;
         Q_EMIT opened(error);
+        drainWrites(); // counts what was queued meanwhile as not stored
         return;
     }
     m_history = std::make_unique<HistoryTable>(*m_connection);
     m_accounts = std::make_unique<AccountTable>(*m_connection);
     m_counters->open = true;
+    m_openDone = true;
     qCInfo(lcStorage).noquote() << "storing in" << m_config.location.displayName()
                                 << "schema version"
                                 << Schema::latestVersion(m_connection->backend());
@@ -62,6 +65,8 @@ void StoreEngine::open()
 
 void StoreEngine::drainWrites()
 {
+    if (!m_openDone)
+        return; // open() drains when it is done
     writeBatch(m_config.maxBatchRows);
     if (m_queue->size() > 0)
         QMetaObject::invokeMethod(this, &StoreEngine::drainWrites, Qt::QueuedConnection);
@@ -69,6 +74,8 @@ void StoreEngine::drainWrites()
 
 qsizetype StoreEngine::writeBatch(qsizetype maxLines)
 {
+    if (!m_openDone)
+        return 0; // lines appended before open() wait for it
     const std::vector<HistoryMessage> batch
         = m_queue->take(std::min<qsizetype>(maxLines, m_config.maxBatchRows));
     if (batch.empty())
@@ -172,6 +179,7 @@ void StoreEngine::scheduleRetention()
 
 void StoreEngine::shutdown()
 {
+    m_openDone = true; // a store closed before it opened counts its lines as not stored
     writeQueued(); // the queue is closed: this is everything
     while (!m_prunes.empty())
         finishPrune(unavailable(m_prunes.front().requestId(), QStringLiteral("the store closed")));

@@ -80,6 +80,7 @@ private:
     std::deque<PruneJob> m_prunes;
     QTimer *m_retentionTimer = nullptr;
     QElapsedTimer m_lastFailureLog;
+    bool m_openDone = false; // open() has run, whether or not it succeeded
 };
 
 } // namespace Storage

@@ -106,6 +106,7 @@ private Q_SLOTS:
     void migrationIsSafeToRerun();
     void refusesANewerSchema();
     void keepsEverythingAcrossARestart();
+    void linesAppendedBeforeOpenAreStored();
     void latest();
     void beforeAndAfter();
     void around();
@@ -286,6 +287,21 @@ void tst_Store::keepsEverythingAcrossARestart()
     const Result account = ask(m_store->findAccount("alice"));
     QVERIFY2(account.ok(), qPrintable(account.error));
     QCOMPARE(account.account->passwordHash, QByteArray("$argon2id$v=19$opaque"));
+}
+
+void tst_Store::linesAppendedBeforeOpenAreStored()
+{
+    closeStore();
+    m_store = std::make_unique<Store>(m_config);
+    m_answers = std::make_unique<Answers>(*m_store);
+    QVERIFY(m_store->append(line("#q", "early1", T0)));
+    QVERIFY(m_store->append(line("#q", "early2", T0 + 1)));
+    QSignalSpy opened(m_store.get(), &Store::opened);
+    m_store->open();
+    QVERIFY(opened.wait(AnswerTimeoutMs));
+    QCOMPARE(opened.first().first().toString(), QString());
+    QCOMPARE(ask(m_store->countMessages()).count, 2);
+    QCOMPARE(m_store->notStoredCount(), 0u);
 }
 
 void tst_Store::latest()
