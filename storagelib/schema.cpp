@@ -44,14 +44,34 @@ QString withoutComments(const QString &sql)
     return lines.join(QLatin1Char('\n'));
 }
 
-bool lockVersionTable(SqlConnection &connection)
+// Two servers starting together on one PostgreSQL database must not migrate at once: even
+// CREATE TABLE IF NOT EXISTS fails in one of two sessions that run it together. A session
+// lock, held from the first statement to the last; SQLite's BEGIN IMMEDIATE already excludes
+// every other writer of the file.
+class MigrationLock
 {
-    // SQLite's BEGIN IMMEDIATE already excludes every other writer; PostgreSQL needs the
-    // table lock so that two servers starting together migrate one after the other.
-    if (connection.backend() == Backend::Sqlite)
-        return true;
-    return connection.exec(QStringLiteral("LOCK TABLE schema_version IN EXCLUSIVE MODE"));
-}
+public:
+    explicit MigrationLock(SqlConnection &connection) : m_connection(connection)
+    {
+        m_held = connection.backend() == Backend::Sqlite
+            || connection.exec(QStringLiteral("SELECT pg_advisory_lock(%1)").arg(LockKey));
+    }
+    ~MigrationLock()
+    {
+        if (m_held && m_connection.backend() == Backend::Postgresql)
+            m_connection.exec(QStringLiteral("SELECT pg_advisory_unlock(%1)").arg(LockKey));
+    }
+    MigrationLock(const MigrationLock &) = delete;
+    MigrationLock &operator=(const MigrationLock &) = delete;
+
+    bool isHeld() const { return m_held; }
+
+private:
+    static constexpr qint64 LockKey = 0x5174436861740001; // "QtChat", 1: the schema
+
+    SqlConnection &m_connection;
+    bool m_held = false;
+};
 
 bool applyVersion(SqlConnection &connection, int version)
 {
@@ -67,12 +87,12 @@ bool applyVersion(SqlConnection &connection, int version)
 // One step: the next version in one transaction. Returns the version now installed, or -1.
 int migrateOneStep(SqlConnection &connection, int latest, QString *error)
 {
-    if (!connection.begin() || !lockVersionTable(connection)) {
+    if (!connection.begin()) {
         *error = connection.lastError();
         connection.rollback();
         return -1;
     }
-    const int installed = installedVersion(connection); // read under the lock
+    const int installed = installedVersion(connection); // read in the transaction
     if (installed < 0 || installed >= latest) {
         connection.rollback();
         if (installed > latest)
@@ -130,6 +150,9 @@ int installedVersion(SqlConnection &connection)
 
 QString migrate(SqlConnection &connection)
 {
+    const MigrationLock lock(connection);
+    if (!lock.isHeld())
+        return connection.lastError();
     if (!connection.exec(
             QStringLiteral("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")))
         return connection.lastError();

@@ -12,8 +12,8 @@ class SqlConnection;
 // The versioned schema. Version N is the resource :/qtchat/sql/<backend>/NNN_name.sql; a
 // database records the version it has in schema_version. Migrating applies each missing
 // version in a transaction of its own together with the new version number, so a failed or
-// interrupted start leaves the previous version intact, and a second start (or a second
-// server on the same PostgreSQL database) finds nothing to do.
+// interrupted start leaves the previous version intact, and a second start finds nothing to
+// do. Two servers starting together on one database migrate one after the other (a lock).
 namespace Schema {
 
 int latestVersion(Backend backend);

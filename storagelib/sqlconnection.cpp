@@ -1,13 +1,17 @@
 #include "storagelib/sqlconnection.h"
 
 #include <QAtomicInteger>
+#include <QDeadlineTimer>
 #include <QDir>
 #include <QFileInfo>
 #include <QSqlError>
+#include <QThread>
 
 namespace Storage {
 
 namespace {
+
+constexpr int WalRetryMs = 20;
 
 QString connectionName()
 {
@@ -61,13 +65,27 @@ QString SqlConnection::configureSqlite(const StoreConfig &config)
     // WAL: readers never block the writer and a commit is one append to the log.
     // synchronous=NORMAL keeps the database consistent after a crash; a power cut may lose
     // the last commits, which a chat history can afford.
-    QSqlQuery wal(m_db);
-    if (!wal.exec(QStringLiteral("PRAGMA journal_mode=WAL")) || !wal.next()
-        || wal.value(0).toString().compare(QLatin1String("wal"), Qt::CaseInsensitive) != 0)
-        return QStringLiteral("cannot switch %1 to WAL mode").arg(path);
+    if (!switchToWal(QDeadlineTimer(config.sqliteBusyTimeoutMs)))
+        return QStringLiteral("cannot switch %1 to WAL mode: %2").arg(path, m_lastError);
     if (!exec(QStringLiteral("PRAGMA synchronous=NORMAL")))
         return m_lastError;
     return {};
+}
+
+// The switch needs the file to itself, and SQLite's busy timeout does not cover it: a second
+// process opening a new file at the same moment retries until the first has switched it.
+bool SqlConnection::switchToWal(QDeadlineTimer deadline)
+{
+    for (;;) {
+        QSqlQuery wal(m_db);
+        if (wal.exec(QStringLiteral("PRAGMA journal_mode=WAL")) && wal.next()
+            && wal.value(0).toString().compare(QLatin1String("wal"), Qt::CaseInsensitive) == 0)
+            return true;
+        m_lastError = wal.lastError().text();
+        if (deadline.hasExpired())
+            return false;
+        QThread::msleep(WalRetryMs);
+    }
 }
 
 QString SqlConnection::configurePostgres(const DatabaseLocation &location)

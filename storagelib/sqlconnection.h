@@ -2,6 +2,7 @@
 
 #include "storagelib/storeconfig.h"
 
+#include <QDeadlineTimer>
 #include <QSqlDatabase>
 #include <QSqlQuery>
 #include <QString>
@@ -38,6 +39,7 @@ public:
 
 private:
     QString configureSqlite(const StoreConfig &config);
+    bool switchToWal(QDeadlineTimer deadline);
     QString configurePostgres(const DatabaseLocation &location);
 
     QString m_name;

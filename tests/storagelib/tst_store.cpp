@@ -105,6 +105,7 @@ private Q_SLOTS:
     void migratesAnEmptyDatabase();
     void migrationIsSafeToRerun();
     void refusesANewerSchema();
+    void twoStoresMigrateOneDatabaseTogether();
     void keepsEverythingAcrossARestart();
     void linesAppendedBeforeOpenAreStored();
     void latest();
@@ -266,6 +267,29 @@ void tst_Store::refusesANewerSchema()
     QTest::ignoreMessage(QtWarningMsg, QRegularExpression(QStringLiteral("1 lines not stored")));
     QVERIFY(m_store->append(line("#q", "m1", T0)));
     QTRY_COMPARE(m_store->notStoredCount(), 1u);
+}
+
+// Two servers starting at once on one database: one migrates, the other finds it done.
+void tst_Store::twoStoresMigrateOneDatabaseTogether()
+{
+    for (int round = 0; round < 3; ++round) {
+        if (round > 0)
+            init(); // a new empty database
+        Store first(m_config);
+        Store second(m_config);
+        QSignalSpy firstOpened(&first, &Store::opened);
+        QSignalSpy secondOpened(&second, &Store::opened);
+        first.open();
+        second.open();
+        QTRY_VERIFY_WITH_TIMEOUT(firstOpened.size() == 1 && secondOpened.size() == 1,
+                                 AnswerTimeoutMs);
+        QCOMPARE(firstOpened.first().first().toString(), QString());
+        QCOMPARE(secondOpened.first().first().toString(), QString());
+        QVERIFY(first.append(line("#q", "from-first", T0)));
+        QVERIFY(second.append(line("#q", "from-second", T0)));
+    }
+    QVERIFY(openStore());
+    QCOMPARE(ask(m_store->countMessages()).count, 2);
 }
 
 void tst_Store::keepsEverythingAcrossARestart()
