@@ -1,5 +1,6 @@
 #pragma once
 
+#include "storagelib/prunejob.h"
 #include "storagelib/storagetypes.h"
 #include "storagelib/storeconfig.h"
 
@@ -17,7 +18,6 @@ namespace Storage {
 
 class AccountTable;
 class HistoryTable;
-class PruneJob;
 class SqlConnection;
 class WriteQueue;
 
