@@ -1,5 +1,6 @@
 #pragma once
 
+#include "serverlib/linetags.h"
 #include "serverlib/wakingqueue.h"
 
 #include <QByteArray>
@@ -16,7 +17,7 @@ class Session;
 using SessionCall = std::function<void(Session &)>;
 
 // One line for some clients served by one thread. The line is shared, not copied, between
-// every thread it goes to (QByteArray's implicit sharing is thread-safe).
+// every thread it goes to (QByteArray's implicit sharing is thread-safe), and so are its tags.
 struct Delivery
 {
     QByteArray line;
@@ -25,6 +26,9 @@ struct Delivery
     // Set: instead of the line, this runs on each recipient still served (looked up by id, so a
     // client that left in the meantime is skipped).
     SessionCall call = {};
+    // The line's IRCv3 tag variants: the recipient's own worker picks one per recipient.
+    std::shared_ptr<const LineTags> tags = {};
+    Irc::Capabilities required = {}; // recipients without all of these are skipped
 };
 
 // Instantiated once, in mailbox.cpp: the relay's hot path calls one out-of-line post().

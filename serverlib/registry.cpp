@@ -552,6 +552,43 @@ int Registry::clientCount() const
     return int(m_clients.size());
 }
 
+Audience Registry::peersOf(quint32 id) const
+{
+    std::shared_lock locker(m_lock);
+    Audience peers;
+    if (const Client *client = knownClient(m_clients, id, "peersOf"))
+        collectPeers(id, *client, &peers);
+    return peers;
+}
+
+void Registry::setRealname(quint32 id, const QByteArray &realname, Audience *peers)
+{
+    std::unique_lock locker(m_lock);
+    Client *client = knownClient(m_clients, id, "setRealname");
+    if (!client)
+        return;
+    client->realname = realname;
+    collectPeers(id, *client, peers);
+}
+
+Registry::Status Registry::channelOperators(const QByteArray &name, Audience *operators) const
+{
+    std::shared_lock locker(m_lock);
+    const auto channel = m_channels.constFind(key(name));
+    if (channel == m_channels.cend())
+        return Status::NoSuchChannel;
+    for (const MemberGroup &group : channel->groups) {
+        MemberGroup ops {group.mailbox, {}};
+        for (quint32 member : group.ids) {
+            if (channel->states.value(member).op)
+                ops.ids.append(member);
+        }
+        if (!ops.ids.isEmpty())
+            operators->append(std::move(ops));
+    }
+    return Status::Ok;
+}
+
 void Registry::addMember(Channel &channel, quint32 id, const Client &client)
 {
     channel.members.append(id);

@@ -192,6 +192,13 @@ public:
     QList<WhowasEntry> whowas(const QByteArray &nick, qsizetype max) const;
     int clientCount() const;
 
+    // IRCv3 notifications (away-notify, setname, invite-notify).
+    // Those who share a channel with the client, without the client.
+    Audience peersOf(quint32 id) const;
+    void setRealname(quint32 id, const QByteArray &realname, Audience *peers);
+    // The channel's operators, for invite-notify; NoSuchChannel if there is no such channel.
+    Status channelOperators(const QByteArray &name, Audience *operators) const;
+
 private:
     struct Client
     {

@@ -9,6 +9,7 @@
 #include <QDateTime>
 #include <QSslConfiguration>
 
+#include <atomic>
 #include <memory>
 #include <optional>
 
@@ -41,6 +42,21 @@ struct ServerContext
     const QByteArray createdAt = QDateTime::currentDateTimeUtc().toString(Qt::RFC2822Date).toUtf8();
     // Where workers report relayed lines, while someone observes them.
     const std::shared_ptr<RelayFeed> relays;
+    // Sessions that negotiated server-time or message-tags. While there are none, relayed lines
+    // are sent without making any tags for them.
+    std::atomic<int> taggedSessions {0};
+
+    // IRCv3 msgid: unique on this server, also across restarts (the start time leads).
+    QByteArray nextMessageId()
+    {
+        return m_messageIdPrefix
+            + QByteArray::number(m_messageIds.fetch_add(1, std::memory_order_relaxed), 36);
+    }
+
+private:
+    const QByteArray m_messageIdPrefix
+        = QByteArray::number(QDateTime::currentMSecsSinceEpoch(), 36) + '-';
+    std::atomic<quint64> m_messageIds {0};
 };
 
 } // namespace Server

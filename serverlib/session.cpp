@@ -40,14 +40,21 @@ QByteArray Session::peerHost() const
     return m_address.toString().toUtf8();
 }
 
-void Session::send(const QByteArray &line)
+void Session::send(const QByteArray &tags, const QByteArray &line)
 {
+    if (m_capture) {
+        m_capture->append({tags, line});
+        return;
+    }
     if (m_closing || m_sendQueueFull)
         return;
-    if (m_sendQueueLimit > 0 && m_transport->queuedBytes() + line.size() > m_sendQueueLimit) {
+    const qint64 bytes = tags.size() + line.size();
+    if (m_sendQueueLimit > 0 && m_transport->queuedBytes() + bytes > m_sendQueueLimit) {
         overflowSendQueue();
         return;
     }
+    if (!tags.isEmpty())
+        m_transport->write(tags);
     m_transport->write(line);
 }
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "protocol/capabilities.h"
 #include "serverlib/transport.h"
 
 #include <QByteArray>
@@ -12,6 +13,13 @@
 namespace Server {
 
 class Worker;
+
+// A line as queued for one client: the IRCv3 tags it gets (`@time=... `, empty for none) and the
+// line itself, both shared with the other recipients of the same variant.
+struct TaggedOutput
+{
+    QByteArray tags, line;
+};
 
 // One client connection, living in its worker's thread. Owns the transport it opens there.
 // Subclasses speak a protocol; this class moves bytes, bounds what is queued for the client and
@@ -33,10 +41,14 @@ public:
     QHostAddress address() const { return m_address; }
     QByteArray peerHost() const;
     virtual QByteArray nick() const { return {}; }
+    // What the client negotiated: the fan-out picks each recipient's variant of a line by it.
+    Irc::Capabilities capabilities() const { return m_capabilities; }
 
     // Queues a line for the client. A client whose queue would pass the send-queue limit gets
     // `ERROR :SendQ exceeded` and is closed; nothing more is queued for it.
-    void send(const QByteArray &line);
+    void send(const QByteArray &line) { send(QByteArray(), line); }
+    // The tags and the line as two shared pieces, queued together or not at all.
+    void send(const QByteArray &tags, const QByteArray &line);
     // Sends `ERROR :text` after everything queued, tells the subclass the client is leaving,
     // then closes once the ERROR has been written (or, for a peer that does not read, after a
     // grace period, see checkTimers()).
@@ -65,6 +77,10 @@ protected:
     qint64 openedAtMs() const { return m_openedAtMs; }
     qint64 lastInputMs() const { return m_lastInputMs; }
     void updateReadInterest();
+    void setCapabilities(Irc::Capabilities capabilities) { m_capabilities = capabilities; }
+    // While set, what is sent to this client is collected in `lines` instead (labeled-response
+    // wraps a command's replies); null: sent as usual.
+    void setCapture(QList<TaggedOutput> *lines) { m_capture = lines; }
 
 private:
     void transportReadable() override;
@@ -81,6 +97,8 @@ private:
     QHostAddress m_address;
     QString m_peer;
     QString m_closeReason;
+    QList<TaggedOutput> *m_capture = nullptr;
+    Irc::Capabilities m_capabilities;
     qint64 m_openedAtMs = 0;
     qint64 m_lastInputMs = 0;
     qint64 m_closingSinceMs = 0;

@@ -123,22 +123,42 @@ void Worker::deliver(const Audience &audience, const QByteArray &line, quint32 e
 void Worker::deliver(const MemberGroup &group, const QByteArray &line, quint32 exclude)
 {
     if (group.mailbox == m_mailbox)
-        deliverLocal(group.ids, line, exclude);
+        deliverLocal(group.ids, line, nullptr, {}, exclude);
     else
         group.mailbox->post({line, group.ids, exclude});
 }
 
-void Worker::deliverLocal(const QList<quint32> &ids, const QByteArray &line, quint32 exclude)
+void Worker::deliver(const Audience &audience, const OutgoingLine &line, quint32 exclude)
+{
+    for (const MemberGroup &group : audience)
+        deliver(group, line, exclude);
+}
+
+void Worker::deliver(const MemberGroup &group, const OutgoingLine &line, quint32 exclude)
+{
+    if (group.mailbox == m_mailbox)
+        deliverLocal(group.ids, line.line, line.tags.get(), line.required, exclude);
+    else
+        group.mailbox->post({line.line, group.ids, exclude, {}, line.tags, line.required});
+}
+
+void Worker::deliverLocal(const QList<quint32> &ids, const QByteArray &line, const LineTags *tags,
+                          Irc::Capabilities required, quint32 exclude)
 {
     assertOwnThread(this, "Worker::deliverLocal");
+    static const QByteArray noTags;
     quint64 delivered = 0;
     for (quint32 id : ids) {
         if (id == exclude)
             continue;
-        if (Session *session = m_sessions.value(id)) {
-            session->send(line);
-            ++delivered;
-        }
+        Session *session = m_sessions.value(id);
+        if (!session)
+            continue;
+        const Irc::Capabilities capabilities = session->capabilities();
+        if ((capabilities & required) != required)
+            continue;
+        session->send(tags ? tags->forRecipient(capabilities) : noTags, line);
+        ++delivered;
     }
     m_counters->deliveries.fetch_add(delivered, std::memory_order_relaxed);
 }
@@ -163,7 +183,8 @@ void Worker::drainMailbox()
         if (delivery.call)
             callLocal(delivery.recipients, delivery.call);
         else
-            deliverLocal(delivery.recipients, delivery.line, delivery.exclude);
+            deliverLocal(delivery.recipients, delivery.line, delivery.tags.get(), delivery.required,
+                         delivery.exclude);
     }
 }
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "serverlib/linetags.h"
 #include "serverlib/mailbox.h"
 #include "serverlib/registry.h"
 #include "serverlib/transport.h"
@@ -53,6 +54,9 @@ public:
     // Runs `call` on each of the group's sessions in the thread that serves them, later (a
     // queued call through their mailbox, even when that is this worker's own).
     static void callSessions(const MemberGroup &group, SessionCall call);
+    // Each recipient gets the tag variant its capabilities ask for, chosen in its own thread.
+    void deliver(const Audience &audience, const OutgoingLine &line, quint32 exclude = 0);
+    void deliver(const MemberGroup &group, const OutgoingLine &line, quint32 exclude = 0);
     void countMessage() { m_counters->messages.fetch_add(1, std::memory_order_relaxed); }
     void reportRelayed(const QByteArray &from, const QByteArray &target, const QByteArray &text);
     void reportRegistered(quint32 id, const QByteArray &nick);
@@ -80,8 +84,9 @@ Q_SIGNALS:
 
 private:
     void drainMailbox();
-    void deliverLocal(const QList<quint32> &ids, const QByteArray &line, quint32 exclude);
     void callLocal(const QList<quint32> &ids, const SessionCall &call);
+    void deliverLocal(const QList<quint32> &ids, const QByteArray &line, const LineTags *tags,
+                      Irc::Capabilities required, quint32 exclude);
     Session *createSession(quint32 clientId);
     void dropConnection(qintptr descriptor, const QHostAddress &address);
     void sweep();
