@@ -11,10 +11,17 @@ QString IrcScript::run(const QList<QByteArray> &steps)
 {
     for (const QByteArray &step : steps) {
         QString error;
-        RawClient *peer = step.size() > 3 ? client(step[0], &error) : nullptr;
+        const bool withCapabilities = step.size() > 3 && step[1] == '+';
+        if (withCapabilities && m_clients.count(step[0]))
+            return QStringLiteral("already registered: ") + QString::fromUtf8(step);
+        RawClient *peer = step.size() > 3
+            ? client(step[0], &error, withCapabilities ? step.mid(3) : QByteArray())
+            : nullptr;
         if (!peer)
             return error.isEmpty() ? QStringLiteral("bad step: ") + QString::fromUtf8(step) : error;
         const QByteArray rest = expand(step.mid(3));
+        if (withCapabilities)
+            continue;
         if (step[1] == '>')
             peer->send(rest);
         else if (step[1] == '!')
@@ -50,13 +57,16 @@ IrcScript::RowResult IrcScript::playRow(quint16 qtchatPort, quint16 ngircdPort,
     return {{}, script.run(steps)};
 }
 
-RawClient *IrcScript::client(char name, QString *error)
+RawClient *IrcScript::client(char name, QString *error, const QByteArray &capabilities)
 {
     std::unique_ptr<RawClient> &slot = m_clients[name];
     if (!slot) {
         slot = std::make_unique<RawClient>();
         const QByteArray nick = expand(QByteArray(QByteArray("%") + name));
-        if (!slot->connectTo(m_port) || !slot->registerAs(nick)) {
+        const bool registered = slot->connectTo(m_port)
+            && (capabilities.isEmpty() ? slot->registerAs(nick)
+                                       : slot->registerWithCapabilities(nick, capabilities));
+        if (!registered) {
             *error = QStringLiteral("cannot register ") + QString::fromUtf8(nick);
             slot.reset();
         }

@@ -18,6 +18,7 @@
 //     b< PRIVMSG %ch hi    b waits for a PRIVMSG; a command's parameters are compared from the
 //                          first, and only as many as given (reply texts differ between servers)
 //     b! 322 %ch           no such message may come before b's next expected one
+//     c+ multi-prefix      c registers now, asking for these IRCv3 capabilities first
 //
 // `%a` to `%e` stand for the clients' nicks (`%A`: upper-cased) and `%ch` for a channel, unique
 // per script.
@@ -42,7 +43,7 @@ public:
     static RowResult playRow(quint16 qtchatPort, quint16 ngircdPort, const QByteArray &tag);
 
 private:
-    RawClient *client(char name, QString *error);
+    RawClient *client(char name, QString *error, const QByteArray &capabilities = {});
     QByteArray expand(QByteArray text) const;
     QString expectStep(RawClient &client, const QByteArray &expected);
     static QByteArray sortedWords(const QByteArray &text);

@@ -48,6 +48,16 @@ bool RawClient::registerAs(const QByteArray &nick)
         .has_value();
 }
 
+bool RawClient::registerWithCapabilities(const QByteArray &nick, const QByteArray &capabilities)
+{
+    send("CAP REQ :" + capabilities);
+    const std::optional<Irc::IrcMessage> ack = expect("CAP");
+    if (!ack || ack->param(1) != "ACK")
+        return false;
+    send("CAP END");
+    return registerAs(nick);
+}
+
 void RawClient::send(const QByteArray &line)
 {
     sendRaw(line + "\r\n");
@@ -72,19 +82,49 @@ std::optional<Irc::IrcMessage> RawClient::expect(const QByteArray &command, int 
 std::optional<Irc::IrcMessage>
 RawClient::expectMatch(const std::function<bool(const Irc::IrcMessage &)> &match, int timeoutMs)
 {
+    const qsizetype found = waitForMatch(
+        [&match](const Irc::IrcMessage &m, const QByteArray &) { return match(m); }, timeoutMs);
+    if (found < 0)
+        return std::nullopt;
+    const Irc::IrcMessage message = m_pending[found];
+    consumeThrough(found);
+    return message;
+}
+
+std::optional<QByteArray> RawClient::expectLine(const QByteArray &command,
+                                                const QByteArray &containing, int timeoutMs)
+{
+    const qsizetype found = waitForMatch(
+        [&](const Irc::IrcMessage &m, const QByteArray &line) {
+            return m.command == command && line.contains(containing);
+        },
+        timeoutMs);
+    if (found < 0)
+        return std::nullopt;
+    const QByteArray line = m_pendingLines[found];
+    consumeThrough(found);
+    return line;
+}
+
+qsizetype RawClient::waitForMatch(const LineMatch &match, int timeoutMs)
+{
     qsizetype found = -1;
     auto scan = [&] {
         for (qsizetype i = 0; i < m_pending.size() && found < 0; ++i) {
-            if (match(m_pending[i]))
+            if (match(m_pending[i], m_pendingLines[i]))
                 found = i;
         }
         return found >= 0;
     };
     if (!scan() && !QTest::qWaitFor(scan, timeoutMs))
-        return std::nullopt;
-    const Irc::IrcMessage message = m_pending[found];
-    m_pending.remove(0, found + 1);
-    return message;
+        return -1;
+    return found;
+}
+
+void RawClient::consumeThrough(qsizetype index)
+{
+    m_pending.remove(0, index + 1);
+    m_pendingLines.remove(0, index + 1);
 }
 
 QList<Irc::IrcMessage> RawClient::collect(const QByteArray &command, int count, int timeoutMs)
@@ -97,11 +137,14 @@ QList<Irc::IrcMessage> RawClient::collect(const QByteArray &command, int count, 
     [[maybe_unused]] const bool complete
         = QTest::qWaitFor([&] { return matching() >= count; }, timeoutMs);
     QList<Irc::IrcMessage> taken;
-    for (const Irc::IrcMessage &message : std::as_const(m_pending)) {
-        if (message.command == command)
-            taken.append(message);
+    for (qsizetype i = 0; i < m_pending.size();) {
+        if (m_pending[i].command == command) {
+            taken.append(m_pending.takeAt(i));
+            m_pendingLines.removeAt(i);
+        } else {
+            ++i;
+        }
     }
-    m_pending.removeIf([&](const Irc::IrcMessage &m) { return m.command == command; });
     return taken;
 }
 
@@ -126,7 +169,9 @@ void RawClient::readLines()
     m_splitter.append(m_socket.readAll());
     Irc::LineSplitter::Line line;
     while (m_splitter.next(&line)) {
-        if (std::optional<Irc::IrcMessage> message = Irc::IrcMessage::parse(line.text))
+        if (std::optional<Irc::IrcMessage> message = Irc::IrcMessage::parse(line.text)) {
             m_pending.append(std::move(*message));
+            m_pendingLines.append(line.text);
+        }
     }
 }

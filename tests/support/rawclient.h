@@ -29,6 +29,8 @@ public:
     bool connectWithTinyReceiveBuffer(quint16 port);
     // NICK + USER, then waits for the end of the welcome burst (376 or 422).
     bool registerAs(const QByteArray &nick);
+    // The same after `CAP REQ` for `capabilities` (space-separated) and its ACK, then CAP END.
+    bool registerWithCapabilities(const QByteArray &nick, const QByteArray &capabilities);
     void send(const QByteArray &line); // without CR LF
     void sendRaw(const QByteArray &bytes);
     void disconnectFromServer();
@@ -44,6 +46,11 @@ public:
     // them.
     QList<Irc::IrcMessage> collect(const QByteArray &command, int count,
                                    int timeoutMs = DefaultTimeoutMs);
+    // As expect(), but the line as it came, IRCv3 tags included, without its CR LF; with
+    // `containing`, the first such line that contains it (a source, a text).
+    std::optional<QByteArray> expectLine(const QByteArray &command,
+                                         const QByteArray &containing = {},
+                                         int timeoutMs = DefaultTimeoutMs);
     bool waitForDisconnected(int timeoutMs = DefaultTimeoutMs);
     bool isConnected() const { return m_socket.state() == QAbstractSocket::ConnectedState; }
     // Off: the client stops reading, as a stalled peer does; what arrives stays in the socket
@@ -56,9 +63,14 @@ public:
 
 private:
     void readLines();
+    using LineMatch = std::function<bool(const Irc::IrcMessage &, const QByteArray &line)>;
+    // The index of the first pending message that satisfies `match`, or -1 after the timeout.
+    qsizetype waitForMatch(const LineMatch &match, int timeoutMs);
+    void consumeThrough(qsizetype index);
 
     QTcpSocket m_socket;
     Irc::LineSplitter m_splitter {64 * 1024, 1024 * 1024};
     QList<Irc::IrcMessage> m_pending;
+    QList<QByteArray> m_pendingLines; // m_pending's lines as they came
     bool m_reading = true;
 };
