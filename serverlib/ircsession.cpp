@@ -57,7 +57,7 @@ QByteArray numericLine(const QByteArray &server, const char *code, const QByteAr
 IrcSession::IrcSession(quint32 id, Worker &worker)
     : Session(id, worker),
       m_context(worker.context()),
-      m_splitter(IrcMessage::MaxLineBytes, MaxUnterminatedBytes),
+      m_splitter(MaxTaggedInputBytes, MaxUnterminatedBytes),
       m_flood(m_context.limits.floodBurstLines, m_context.limits.floodLinesPerSecond)
 { }
 
@@ -95,6 +95,8 @@ const QHash<QByteArray, IrcSession::Command> &IrcSession::commands()
         {"KILL", {&IrcSession::onKill, 2, false}},
         {"WALLOPS", {&IrcSession::onWallops, 1, false}},
         {"WHOWAS", {&IrcSession::onWhowas, 0, false}},
+        {"TAGMSG", {&IrcSession::onTagmsg, 0, false}},
+        {"SETNAME", {&IrcSession::onSetname, 0, false}},
     };
     return table;
 }
@@ -186,20 +188,25 @@ void IrcSession::checkPing(qint64 nowMs)
 
 void IrcSession::handleLine(const LineSplitter::Line &line)
 {
-    if (line.tooLong) {
+    const TaggedLine split = splitTags(line.text);
+    if (line.tooLong || !checkLineLength(split)) {
         numeric(Numeric::InputTooLong, {"Input line was too long"});
         return;
     }
     // A C client would read such a line only up to the NUL: never pass on something that reads
     // differently to different recipients.
-    if (const qsizetype nul = line.text.indexOf('\0'); nul >= 0) {
-        const std::optional<IrcMessage> head = IrcMessage::parse(line.text.first(nul));
-        numeric(
-            Numeric::UnknownError,
-            {head ? head->command : QByteArray("*"), "Line contains a NUL byte and was ignored"});
+    if (line.text.contains('\0')) {
+        replyToNul(line.text);
         return;
     }
-    if (const std::optional<IrcMessage> message = IrcMessage::parse(line.text))
+    m_inputTags = split.tagData.isEmpty() ? MessageTags() : parseTags(split.tagData);
+    const std::optional<IrcMessage> message = IrcMessage::parse(split.body);
+    if (!message)
+        return;
+    const std::optional<QByteArray> label = tagValue(m_inputTags, Tag::Label);
+    if (label && !label->isEmpty() && has(Capability::LabeledResponse))
+        dispatchLabeled(*message, *label);
+    else
         dispatch(*message);
 }
 
@@ -223,24 +230,6 @@ void IrcSession::dispatch(const IrcMessage &message)
         return;
     }
     (this->*(it->handler))(message);
-}
-
-void IrcSession::onCap(const IrcMessage &message)
-{
-    const QByteArray sub = message.param(0).toUpper();
-    const QByteArray capTarget = m_registered ? m_nick : QByteArray("*");
-    if (sub == "LS" || sub == "LIST") {
-        m_capNegotiating = !m_registered;
-        send(makeLine(serverName(), "CAP", {capTarget, sub, ""}));
-    } else if (sub == "REQ") {
-        m_capNegotiating = !m_registered;
-        send(makeLine(serverName(), "CAP", {capTarget, "NAK", message.param(1)}));
-    } else if (sub == "END") {
-        m_capNegotiating = false;
-        tryCompleteRegistration();
-    } else {
-        numeric(Numeric::InvalidCapCommand, {sub, "Invalid CAP command"});
-    }
 }
 
 void IrcSession::onPass(const IrcMessage &message)
@@ -293,8 +282,8 @@ void IrcSession::changeNick(const QByteArray &nick)
     }
     m_nick = nick;
     m_prefix = m_context.registry.prefixOf(id());
-    const QByteArray line = makeLine(oldPrefix, "NICK", {nick});
-    send(line);
+    const OutgoingLine line = eventLine(makeLine(oldPrefix, "NICK", {nick}));
+    sendOutgoing(line);
     worker().deliver(peers, line);
 }
 
@@ -387,7 +376,8 @@ void IrcSession::connectionClosed(const QString &reason)
     Audience peers;
     m_context.registry.removeClient(id(), announce ? &peers : nullptr);
     if (announce)
-        worker().deliver(peers, makeLine(m_prefix, "QUIT", {reason.toUtf8()}));
+        worker().deliver(peers, eventLine(makeLine(m_prefix, "QUIT", {reason.toUtf8()})));
+    applyCapabilities({}); // no longer counted among the sessions that want tags
 }
 
 void IrcSession::numeric(const char *code, std::initializer_list<QByteArrayView> params)

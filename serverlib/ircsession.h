@@ -2,7 +2,9 @@
 
 #include "protocol/ircmessage.h"
 #include "protocol/linesplitter.h"
+#include "protocol/messagetags.h"
 #include "serverlib/floodbucket.h"
+#include "serverlib/linetags.h"
 #include "serverlib/registry.h"
 #include "serverlib/session.h"
 
@@ -48,7 +50,6 @@ private:
     void dispatch(const Irc::IrcMessage &message);
 
     // Registration (ircsession.cpp)
-    void onCap(const Irc::IrcMessage &message);
     void onPass(const Irc::IrcMessage &message);
     void onNick(const Irc::IrcMessage &message);
     void onUser(const Irc::IrcMessage &message);
@@ -84,7 +85,7 @@ private:
     void changeChannelModes(const QByteArray &channel, const QList<Irc::ModeChange> &changes);
     void sendModeRefusal(const QByteArray &channel, ModeOutcome::Refusal refusal,
                          const Irc::ModeChange &change);
-    static QByteArray memberPrefix(const MemberView &member);
+    QByteArray memberPrefix(const MemberView &member) const; // all prefixes with multi-prefix
     bool isVisible(const ChannelView &channel) const; // secret channels only to members
 
     // Queries about users and the server (ircsession_queries.cpp)
@@ -116,6 +117,32 @@ private:
     void setUserModes(const UserModes &modes);
     void onWhowas(const Irc::IrcMessage &message);
 
+    // IRCv3: capabilities, tags, labeled responses (ircsession_caps.cpp)
+    void onCap(const Irc::IrcMessage &message);
+    void capLs(const QByteArray &version);
+    void capReq(const QByteArray &list);
+    void sendCapList(const QByteArray &subcommand, const QList<QByteArray> &tokens);
+    void applyCapabilities(Irc::Capabilities capabilities);
+    bool has(Irc::Capability capability) const { return capabilities().testFlag(capability); }
+    void onTagmsg(const Irc::IrcMessage &message);
+    void onSetname(const Irc::IrcMessage &message);
+    void announceAway(const QByteArray &text);
+    void announceAwayOnJoin(const Audience &members);
+    void notifyInvite(const QByteArray &channel, const QByteArray &line);
+    bool checkLineLength(const Irc::TaggedLine &line);
+    void replyToNul(const QByteArray &line);
+    void dispatchLabeled(const Irc::IrcMessage &message, const QByteArray &label);
+    void sendLabeled(const QByteArray &label, const QList<TaggedOutput> &replies);
+    // A relayed event (JOIN, MODE, ...): a time stamp for those who asked. A chat line (PRIVMSG,
+    // NOTICE, TAGMSG) also gets a msgid and the sender's client-only tags.
+    OutgoingLine eventLine(const QByteArray &line, Irc::Capabilities required = {}) const;
+    OutgoingLine chatLine(const QByteArray &line, Irc::Capabilities required = {}) const;
+    // To this client, in the variant its capabilities ask for (echo-message, our own JOIN).
+    void sendOutgoing(const OutgoingLine &line);
+    // A standard reply: `FAIL <command> <code> [context...] :description`.
+    void fail(QByteArrayView command, QByteArrayView code,
+              std::initializer_list<QByteArrayView> params);
+
     // Replies
     void numeric(const char *code, std::initializer_list<QByteArrayView> params);
     void sendNumeric(const char *code, const QList<QByteArray> &params);
@@ -138,6 +165,11 @@ private:
     bool m_operatorCheckPending = false;
     int m_failedOperAttempts = 0;
     qint64 m_nextOperAttemptMs = 0;
+    // IRCv3
+    Irc::MessageTags m_inputTags; // of the command being handled
+    QByteArray m_away; // for away-notify on JOIN
+    quint32 m_batches = 0; // labeled-response batch references
+    bool m_capVersion302 = false; // cap-notify is then on for good
 };
 
 } // namespace Server

@@ -55,7 +55,8 @@ void IrcSession::joinChannel(const QByteArray &name, const QByteArray &key)
         sendError(status, name);
         return;
     }
-    worker().deliver(members, makeLine(m_prefix, "JOIN", {view.name}));
+    worker().deliver(members, eventLine(makeLine(m_prefix, "JOIN", {view.name})));
+    announceAwayOnJoin(members);
     if (!view.topic.isEmpty())
         sendTopic(view);
     sendNames(view);
@@ -78,7 +79,7 @@ void IrcSession::partChannel(const QByteArray &name, const QByteArray &reason)
     }
     const QByteArray line = reason.isEmpty() ? makeLine(m_prefix, "PART", {channelName})
                                              : makeLine(m_prefix, "PART", {channelName, reason});
-    worker().deliver(members, line);
+    worker().deliver(members, eventLine(line));
 }
 
 void IrcSession::onPrivmsg(const IrcMessage &message)
@@ -114,14 +115,24 @@ void IrcSession::relay(const IrcMessage &message, bool isNotice)
     }
 }
 
+// `text` is null for a TAGMSG, which only those who negotiated message-tags receive.
 bool IrcSession::relayToTarget(const QByteArray &command, const QByteArray &target,
                                const QByteArray &text, bool isNotice)
 {
+    const Capabilities required = text.isNull() ? Capability::MessageTags : Capabilities();
+    auto lineTo = [&](const QByteArray &to) {
+        return chatLine(text.isNull() ? makeLine(m_prefix, command, {to})
+                                      : makeLine(m_prefix, command, {to, text}),
+                        required);
+    };
     if (isChannelTarget(target)) {
         Audience members;
         const Registry::Status status = m_context.registry.channelAudience(id(), target, &members);
         if (status == Registry::Status::Ok) {
-            worker().deliver(members, makeLine(m_prefix, command, {target, text}), id());
+            const OutgoingLine line = lineTo(target);
+            worker().deliver(members, line, id());
+            if (has(Capability::EchoMessage))
+                sendOutgoing(line);
             return true;
         }
         if (!isNotice) {
@@ -139,7 +150,10 @@ bool IrcSession::relayToTarget(const QByteArray &command, const QByteArray &targ
             numeric(Numeric::NoSuchNick, {target, "No such nick/channel"});
         return false;
     }
-    worker().deliver(*recipient, makeLine(m_prefix, command, {nick, text}));
+    const OutgoingLine line = lineTo(nick);
+    worker().deliver(*recipient, line);
+    if (has(Capability::EchoMessage))
+        sendOutgoing(line);
     if (!away.isEmpty() && !isNotice)
         numeric(Numeric::Away, {nick, away});
     return true;
@@ -167,7 +181,9 @@ void IrcSession::sendNames(const ChannelView &channel)
         = ':' + serverName() + ' ' + Numeric::NamReply + ' ' + m_nick + type + channel.name + " :";
     QByteArray line = head;
     for (const MemberView &member : channel.members) {
-        const QByteArray entry = memberPrefix(member) + member.nick;
+        QByteArray entry = memberPrefix(member) + member.nick;
+        if (has(Capability::UserhostInNames))
+            entry += '!' + member.user + '@' + member.host;
         if (line.size() > head.size()
             && line.size() + 1 + entry.size() > IrcMessage::MaxLineBytes - 2) {
             send(line + "\r\n");
@@ -204,7 +220,7 @@ void IrcSession::onTopic(const IrcMessage &message)
         sendError(status, name);
         return;
     }
-    worker().deliver(members, makeLine(m_prefix, "TOPIC", {channelName, topic}));
+    worker().deliver(members, eventLine(makeLine(m_prefix, "TOPIC", {channelName, topic})));
 }
 
 void IrcSession::sendTopic(const ChannelView &channel)
@@ -279,7 +295,7 @@ void IrcSession::changeChannelModes(const QByteArray &channel, const QList<ModeC
         return;
     QList<QByteArray> params = formatModeChanges(outcome.applied);
     params.prepend(outcome.channelName);
-    worker().deliver(members, IrcMessage {m_prefix, "MODE", params}.toLine());
+    worker().deliver(members, eventLine(IrcMessage {m_prefix, "MODE", params}.toLine()));
 }
 
 void IrcSession::sendModeRefusal(const QByteArray &channel, ModeOutcome::Refusal refusal,
@@ -316,7 +332,8 @@ void IrcSession::onKick(const IrcMessage &message)
         else if (status != Registry::Status::Ok)
             return sendError(status, channel);
         else
-            worker().deliver(members, makeLine(m_prefix, "KICK", {channelName, exactNick, reason}));
+            worker().deliver(
+                members, eventLine(makeLine(m_prefix, "KICK", {channelName, exactNick, reason})));
     }
 }
 
@@ -332,7 +349,9 @@ void IrcSession::onInvite(const IrcMessage &message)
         return;
     }
     numeric(Numeric::Inviting, {exactNick, channelName});
-    worker().deliver(target, makeLine(m_prefix, "INVITE", {exactNick, channelName}));
+    const QByteArray line = makeLine(m_prefix, "INVITE", {exactNick, channelName});
+    worker().deliver(target, eventLine(line));
+    notifyInvite(channelName, line);
 }
 
 // `name` is the channel, or the nick for NoSuchNick; `other` the nick or channel some errors
@@ -373,8 +392,10 @@ void IrcSession::sendError(Registry::Status status, const QByteArray &name, cons
     }
 }
 
-QByteArray IrcSession::memberPrefix(const MemberView &member)
+QByteArray IrcSession::memberPrefix(const MemberView &member) const
 {
+    if (has(Capability::MultiPrefix))
+        return QByteArray(member.op ? "@" : "") + (member.voice ? "+" : "");
     return member.op ? "@" : member.voice ? "+" : "";
 }
 

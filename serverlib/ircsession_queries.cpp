@@ -98,6 +98,7 @@ void IrcSession::onAway(const IrcMessage &message)
 {
     const QByteArray text = truncateUtf8(message.param(0), MaxAwayLength).toByteArray();
     m_context.registry.setAway(id(), text);
+    announceAway(text);
     if (text.isEmpty())
         numeric(Numeric::UnAway, {"You are no longer marked as being away"});
     else
