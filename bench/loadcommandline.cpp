@@ -1,5 +1,7 @@
 #include "bench/loadcommandline.h"
 
+#include "protocol/capabilities.h"
+
 #include <climits>
 #include <cmath>
 
@@ -30,6 +32,10 @@ constexpr OptionSpec Specs[] = {
     {"timeout", "Give up, report and exit 3 after this many seconds (default 120).", "s"},
     {"idle-timeout", "Give up when nothing moves for this many seconds (default 10).", "s"},
     {"server-pid", "Report this process's CPU and memory (reads /proc).", "pid"},
+    {"caps",
+     "IRCv3 capabilities every client asks for: none (default), all (every one QtChat offers) "
+     "or a comma-separated list.",
+     "list"},
     {"json", "Print the report as JSON on stdout.", nullptr},
     {"quiet", "No progress lines on stderr.", nullptr},
 };
@@ -107,6 +113,8 @@ bool LoadCommandLine::applyOverrides()
         o.host = m_parser.value(QStringLiteral("host")).toUtf8();
     o.json = m_parser.isSet(QStringLiteral("json"));
     o.quiet = m_parser.isSet(QStringLiteral("quiet"));
+    if (m_parser.isSet(QStringLiteral("caps")))
+        o.capabilities = capabilityList(m_parser.value(QStringLiteral("caps")));
     const bool ok = readCount(QStringLiteral("port"), 1, 65535, &o.port)
         && readCount(QStringLiteral("clients"), 1, INT_MAX, &o.clients)
         && readCount(QStringLiteral("channels"), 1, INT_MAX, &o.channels)
@@ -159,6 +167,15 @@ bool LoadCommandLine::readNumber(const QString &name, double *out)
         return fail(QStringLiteral("--%1 needs a number").arg(name));
     *out = value;
     return true;
+}
+
+QByteArray LoadCommandLine::capabilityList(const QString &value)
+{
+    if (value == QLatin1String("none"))
+        return {};
+    if (value == QLatin1String("all"))
+        return Irc::capabilityTokens(false).join(' ');
+    return value.toUtf8().replace(',', ' ');
 }
 
 bool LoadCommandLine::fail(const QString &message)

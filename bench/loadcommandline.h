@@ -23,6 +23,7 @@ private:
     template<typename Count>
     bool readCount(const QString &name, qint64 minimum, qint64 maximum, Count *out);
     bool readNumber(const QString &name, double *out);
+    static QByteArray capabilityList(const QString &value);
     bool fail(const QString &message);
 
     QCommandLineParser m_parser;

@@ -95,7 +95,8 @@ void ChurnRun::startCycle(quint64 cycle)
     ClientSetup setup {m_topology.churnNick(cycle),
                        {m_topology.channel(channel)},
                        m_endpoints.server(),
-                       m_endpoints.sourceFor(index)};
+                       m_endpoints.sourceFor(index),
+                       m_topology.capabilities()};
     m_active.push_back(std::make_unique<LoadClient>(index, setup, m_loop, *this));
     m_report.churn.started += 1;
     m_report.churn.joinsExpected += quint64(m_topology.memberCount(channel));

@@ -13,7 +13,7 @@ ClientFleet::ClientFleet(Share share, int concurrency, const LoadTopology &topol
 {
     for (int index = share.first; index < share.total; index += share.stride) {
         ClientSetup setup {topology.nick(index), topology.channelsOf(index), endpoints.server(),
-                           endpoints.sourceFor(index)};
+                           endpoints.sourceFor(index), topology.capabilities()};
         m_clients.push_back(std::make_unique<LoadClient>(index, setup, loop, listener));
     }
 }

@@ -4,6 +4,7 @@
 #include "loadlib/loadclientlistener.h"
 #include "loadlib/monotonicclock.h"
 #include "protocol/ircmessage.h"
+#include "protocol/messagetags.h"
 #include "protocol/numerics.h"
 
 #include <array>
@@ -21,8 +22,10 @@ namespace {
 // A bounded amount of reading per wake-up keeps one busy socket from starving the others.
 constexpr int MaxReadsPerWakeup = 4;
 constexpr size_t ReadChunkBytes = 64 * 1024;
-// Lines the server may send without an end: far more than any real line, still bounded.
-constexpr qsizetype MaxUnterminatedBytes = 8 * 1024;
+// The longest line a server may send: IRCv3 tags, then the 512 bytes of the line proper.
+constexpr qsizetype MaxLineBytes = Irc::MaxTagSectionBytes + Irc::IrcMessage::MaxLineBytes;
+// Lines the server may send without an end: more than any real line, still bounded.
+constexpr qsizetype MaxUnterminatedBytes = 16 * 1024;
 // JOIN #a,#b,... lines stay well inside the 512-byte limit.
 constexpr qsizetype MaxJoinListBytes = 400;
 // Written bytes at the front of the output buffer are dropped once they add up to this.
@@ -48,7 +51,7 @@ LoadClient::LoadClient(int index, ClientSetup setup, EpollLoop &loop, LoadClient
       m_setup(std::move(setup)),
       m_loop(loop),
       m_listener(listener),
-      m_splitter(Irc::IrcMessage::MaxLineBytes, MaxUnterminatedBytes)
+      m_splitter(MaxLineBytes, MaxUnterminatedBytes)
 { }
 
 LoadClient::~LoadClient()
@@ -159,8 +162,14 @@ void LoadClient::finishConnect()
         return;
     }
     m_state = State::Registering;
+    // All at once: the server holds registration from CAP REQ until CAP END, whatever it
+    // answers, so the client need not wait for the ACK.
+    if (!m_setup.capabilities.isEmpty())
+        queue("CAP REQ :" + m_setup.capabilities + "\r\n");
     queue(Irc::makeLine({}, "NICK", {m_setup.nick}));
     queue(Irc::makeLine({}, "USER", {m_setup.nick, "0", "*", "qtchat-load"}));
+    if (!m_setup.capabilities.isEmpty())
+        queue(Irc::makeLine({}, "CAP", {"END"}));
     flush();
 }
 
@@ -190,14 +199,14 @@ bool LoadClient::takeLines(qint64 readNs)
     Irc::LineSplitter::Line line;
     while (isOpen() && m_splitter.next(&line)) {
         if (line.tooLong) {
-            fail("the server sent a line longer than 512 bytes");
+            fail("the server sent a line longer than 512 bytes and its tags");
             return false;
         }
         if (const std::optional<Irc::IrcMessage> message = Irc::IrcMessage::parse(line.text))
             handleMessage(*message, readNs);
     }
     if (isOpen() && m_splitter.overflowed())
-        fail("the server sent more than 8 KiB without a line end");
+        fail("the server sent more than 16 KiB without a line end");
     return isOpen();
 }
 

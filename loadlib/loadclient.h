@@ -26,12 +26,14 @@ struct ClientSetup
     QList<QByteArray> channels;
     sockaddr_in server {};
     std::optional<in_addr> source;
+    QByteArray capabilities; // for CAP REQ before NICK and USER; empty: none
 };
 
-// One IRC connection on a non-blocking socket: connects, registers (NICK/USER, then 376 or
-// 422), joins its channels (one 366 each), then hands every line to the listener. It never
-// buffers without bound: input goes through LineSplitter's limits, and output is only what the
-// run queued, which the run keeps small (pendingOutput()).
+// One IRC connection on a non-blocking socket: connects, registers (CAP REQ if it asks for
+// IRCv3 capabilities, NICK/USER, CAP END, then 376 or 422), joins its channels (one 366 each), then
+// hands every line to the listener. It never buffers without bound: input goes through
+// LineSplitter's limits, and output is only what the run queued, which the run keeps small
+// (pendingOutput()).
 class LoadClient : public IoHandler
 {
 public:

@@ -44,6 +44,9 @@ struct LoadOptions
     // At the end, every registered client sends QUIT and waits (briefly) for the server to
     // close, so that the server sees clients leave rather than connections reset.
     bool quitAtEnd = false;
+    // IRCv3 capabilities every client asks for before it registers (space-separated), all or
+    // nothing: a server that refuses one serves the client without any. Empty: no CAP at all.
+    QByteArray capabilities;
     double timeoutS = 120;
     double idleTimeoutS = 10; // no delivery and no send for this long: the run is stuck
     qint64 serverPid = 0;

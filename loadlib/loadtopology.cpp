@@ -20,6 +20,7 @@ QByteArray makeRunTag()
 LoadTopology::LoadTopology(const LoadOptions &options)
     : m_tag(makeRunTag()),
       m_channelName(options.channelName),
+      m_capabilities(options.capabilities),
       m_channels(options.channels),
       m_joins(options.joinsPerClient),
       m_members(size_t(options.channels))

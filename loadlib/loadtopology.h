@@ -17,6 +17,9 @@ class LoadTopology
 public:
     explicit LoadTopology(const LoadOptions &options);
 
+    // What every client asks for with CAP REQ (LoadOptions::capabilities).
+    const QByteArray &capabilities() const { return m_capabilities; }
+
     QByteArray nick(int client) const;
     QByteArray churnNick(quint64 cycle) const;
     bool isChurnNick(QByteArrayView nick) const;
@@ -33,6 +36,7 @@ public:
 private:
     QByteArray m_tag;
     QByteArray m_channelName; // empty: made up from the tag
+    QByteArray m_capabilities;
     int m_channels;
     int m_joins;
     std::vector<std::vector<int>> m_members;

@@ -203,6 +203,8 @@ void TrafficShard::clientMessage(LoadClient &client, const Irc::IrcMessage &mess
 {
     if (message.command != "PRIVMSG")
         return; // JOINs of later clients, QUITs at the end
+    if (Irc::nickOf(message.source) == client.nick())
+        return; // its own line back (echo-message): not a delivery
     const std::optional<Payload> payload = Payload::fromText(message.param(1));
     if (!payload || payload->sender >= quint32(m_options.senders)) {
         m_tally.foreignLines += 1;

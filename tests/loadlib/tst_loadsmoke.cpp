@@ -29,6 +29,7 @@ class TestLoadSmoke : public QObject
 private Q_SLOTS:
     void init();
     void cleanup();
+    void fanoutLosesNothing_data();
     void fanoutLosesNothing();
     void unreachableServerFails();
 
@@ -65,9 +66,20 @@ void TestLoadSmoke::cleanup()
     QVERIFY(stopAndWait(m_server));
 }
 
+void TestLoadSmoke::fanoutLosesNothing_data()
+{
+    QTest::addColumn<QString>("capabilities");
+    QTest::newRow("no IRCv3") << QStringLiteral("none");
+    // Tagged lines (server-time, msgid) and echoes, which are not deliveries.
+    QTest::newRow("every IRCv3 capability") << QStringLiteral("all");
+}
+
 void TestLoadSmoke::fanoutLosesNothing()
 {
+    QFETCH(QString, capabilities);
     startGenerator({
+        QStringLiteral("--caps"),
+        capabilities,
         QStringLiteral("--port"),
         QString::number(m_server.serverPort()),
         QStringLiteral("--clients"),
