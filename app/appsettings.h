@@ -6,6 +6,7 @@
 #include <QObject>
 #include <QSettings>
 #include <QString>
+#include <QStringList>
 #include <QVariant>
 
 #include <array>
@@ -50,6 +51,10 @@ class AppSettings : public QObject
         QByteArray windowState READ windowState WRITE setWindowState NOTIFY windowStateChanged)
     Q_PROPERTY(QString autoJoinChannel READ autoJoinChannel WRITE setAutoJoinChannel NOTIFY
                    autoJoinChannelChanged)
+    Q_PROPERTY(
+        bool notifications READ notifications WRITE setNotifications NOTIFY notificationsChanged)
+    Q_PROPERTY(QStringList mutedChannels READ mutedChannels WRITE setMutedChannels NOTIFY
+                   mutedChannelsChanged)
     // ServerLimits in the units a user thinks in (seconds rather than milliseconds).
     Q_PROPERTY(int maxClients READ maxClients WRITE setMaxClients NOTIFY maxClientsChanged)
     Q_PROPERTY(int maxClientsPerIp READ maxClientsPerIp WRITE setMaxClientsPerIp NOTIFY
@@ -146,6 +151,8 @@ Q_SIGNALS:
     void windowGeometryChanged(const QByteArray &geometry);
     void windowStateChanged(const QByteArray &state);
     void autoJoinChannelChanged(const QString &channel);
+    void notificationsChanged(bool notify);
+    void mutedChannelsChanged(const QStringList &channels);
     void maxClientsChanged(int clients);
     void maxClientsPerIpChanged(int clients);
     void maxChannelsPerClientChanged(int channels);

@@ -16,6 +16,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
+#include <QRegularExpression>
 #include <QSpinBox>
 #include <QTabWidget>
 #include <QVBoxLayout>
@@ -35,6 +36,21 @@ const char *const pageTitles[] = {
 int pageOf(SettingSection section)
 {
     return section == SettingSection::Limits || section == SettingSection::Tls ? 1 : 0;
+}
+
+// A list setting is typed as words; commas are forgiven.
+const QRegularExpression &listSeparators()
+{
+    static const QRegularExpression separators(QStringLiteral("[\\s,]+"));
+    return separators;
+}
+
+// Whether an editor edits a list setting (it is named after its setting).
+bool isList(const QWidget *editor)
+{
+    const SettingSpec *spec = SettingsSchema::find(editor->objectName());
+    return spec
+        && SettingsSchema::type(SettingsSchema::keyOf(*spec)).id() == QMetaType::QStringList;
 }
 
 // Large numbers are easier to read in groups of three digits.
@@ -202,7 +218,7 @@ QWidget *SettingsDialog::createEditor(const SettingSpec &spec)
         return createComboBox(spec);
     if (type == QMetaType::Bool)
         return new QCheckBox;
-    if (type == QMetaType::QString) {
+    if (type == QMetaType::QString || type == QMetaType::QStringList) {
         auto *line = new QLineEdit;
         if (spec.input == SettingInput::Secret)
             line->setEchoMode(QLineEdit::Password);
@@ -247,7 +263,7 @@ void SettingsDialog::loadValues()
 void SettingsDialog::setEditorValue(QWidget *editor, const QVariant &value)
 {
     if (auto *line = qobject_cast<QLineEdit *>(editor))
-        line->setText(value.toString());
+        line->setText(isList(editor) ? value.toStringList().join(u' ') : value.toString());
     else if (auto *spin = qobject_cast<QSpinBox *>(editor))
         spin->setValue(value.toInt());
     else if (auto *spin = qobject_cast<QDoubleSpinBox *>(editor))
@@ -263,6 +279,8 @@ QVariant SettingsDialog::editorValue(const QWidget *editor) const
     if (auto *line = qobject_cast<const QLineEdit *>(editor)) {
         // Stray spaces around a nick or an address are a typing accident, not a choice.
         const bool secret = line->echoMode() == QLineEdit::Password;
+        if (isList(editor))
+            return line->text().split(listSeparators(), Qt::SkipEmptyParts);
         return secret ? line->text() : line->text().trimmed();
     }
     if (auto *spin = qobject_cast<const QSpinBox *>(editor))

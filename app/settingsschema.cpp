@@ -124,6 +124,15 @@ QString channelProblem(const QVariant &value)
         .arg(text);
 }
 
+QString channelListProblem(const QVariant &value)
+{
+    for (const QString &channel : value.toStringList()) {
+        if (QString reason = channelProblem(channel); !reason.isEmpty())
+            return reason;
+    }
+    return {};
+}
+
 using Section = SettingSection;
 
 // In SettingKey order (checked below). The ranges are ServerConfig's, where the server uses
@@ -253,6 +262,28 @@ constexpr SettingSpec table[] = {
                                "connects."),
      .fallback = [] { return QVariant(QStringLiteral("#lobby")); },
      .check = channelProblem},
+    {.name = "notifications",
+     .fileKey = "chat/notifications",
+     .section = Section::Chat,
+     .label = QT_TRANSLATE_NOOP("App::SettingsSchema", "Notifications:"),
+     .help = QT_TRANSLATE_NOOP("App::SettingsSchema",
+                               "A desktop notification when someone says your nickname or writes "
+                               "to you privately while the window is in the background."),
+     .valueText
+     = QT_TRANSLATE_NOOP("App::SettingsSchema", "N&otify me of mentions and private messages"),
+     .fallback =
+         [] {
+             return QVariant(true);
+         }},
+    {.name = "mutedChannels",
+     .fileKey = "chat/mutedChannels",
+     .section = Section::Chat,
+     .label = QT_TRANSLATE_NOOP("App::SettingsSchema", "&Muted channels:"),
+     .help = QT_TRANSLATE_NOOP("App::SettingsSchema",
+                               "Busy channels that never notify, separated by spaces; a channel "
+                               "tab's menu mutes or unmutes it too."),
+     .fallback = [] { return QVariant(QStringList()); },
+     .check = channelListProblem},
     {.name = "maxClients",
      .fileKey = "limits/maxClients",
      .section = Section::Limits,
@@ -561,6 +592,9 @@ std::optional<QVariant> SettingsSchema::typed(const SettingSpec &spec, const QVa
     if (type.id() == QMetaType::Bool && value.typeId() == QMetaType::QString
         && !booleans.contains(value.toString().trimmed().toLower()))
         return std::nullopt;
+    // An empty list is written to an INI file as @Invalid(), and read back as nothing.
+    if (type.id() == QMetaType::QStringList && !value.isValid())
+        return QVariant(QStringList());
     // INI files give strings back; convert() fails on "abc" as an int instead of giving 0.
     QVariant converted = value;
     if (!converted.convert(type))

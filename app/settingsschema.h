@@ -29,6 +29,8 @@ namespace App {
     X(WindowGeometry, windowGeometry, QByteArray)                                                  \
     X(WindowState, windowState, QByteArray)                                                        \
     X(AutoJoinChannel, autoJoinChannel, QString)                                                   \
+    X(Notifications, notifications, bool)                                                          \
+    X(MutedChannels, mutedChannels, QStringList)                                                   \
     X(MaxClients, maxClients, int)                                                                 \
     X(MaxClientsPerIp, maxClientsPerIp, int)                                                       \
     X(MaxChannelsPerClient, maxChannelsPerClient, int)                                             \

@@ -61,6 +61,8 @@ QVariant sampleFor(const App::SettingSpec &spec)
         return !App::SettingsSchema::defaultValue(spec).toBool();
     if (type.id() == QMetaType::QByteArray)
         return QByteArray("\x01\x02\xff sample", 10);
+    if (type.id() == QMetaType::QStringList)
+        return QStringList {QStringLiteral("#busy"), QStringLiteral("#样本")};
     if (type.id() != QMetaType::QString) {
         QVariant largest = App::SettingsSchema::range(spec, Context::Settings).maximum;
         largest.convert(type);
