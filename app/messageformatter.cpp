@@ -38,6 +38,24 @@ const QRegularExpression &urlPattern()
     return pattern;
 }
 
+// Escaped text of text[from, to), with the mentions inside it highlighted.
+QString highlighted(const QString &text, qsizetype from, qsizetype to,
+                    const QList<Mentions::Span> &mentions)
+{
+    QString html;
+    qsizetype done = from;
+    for (const Mentions::Span &span : mentions) {
+        if (span.start < done || span.start + span.length > to)
+            continue; // inside a link, or outside this piece
+        html += text.mid(done, span.start - done).toHtmlEscaped();
+        html
+            += QStringLiteral("<span style=\"background-color:#ffe08a;font-weight:bold\">%1</span>")
+                   .arg(text.mid(span.start, span.length).toHtmlEscaped());
+        done = span.start + span.length;
+    }
+    return html + text.mid(done, to - done).toHtmlEscaped();
+}
+
 } // namespace
 
 QColor nickColor(const QString &nick)
@@ -45,34 +63,34 @@ QColor nickColor(const QString &nick)
     return QColor(NickPalette[stableHash(nick) % std::size(NickPalette)]);
 }
 
-QString linkified(const QString &text)
+QString linkified(const QString &text, const QList<Mentions::Span> &mentions)
 {
     QString html;
     qsizetype done = 0;
     for (const QRegularExpressionMatch &match : urlPattern().globalMatch(text)) {
-        html += text.mid(done, match.capturedStart() - done).toHtmlEscaped();
+        html += highlighted(text, done, match.capturedStart(), mentions);
         const QString url = match.captured().toHtmlEscaped();
         html += QStringLiteral("<a href=\"%1\">%1</a>").arg(url);
         done = match.capturedEnd();
     }
-    html += text.mid(done).toHtmlEscaped();
+    html += highlighted(text, done, text.size(), mentions);
     return html;
 }
 
-QString messageHtml(const Client::ChatMessage &message)
+QString messageHtml(const Client::ChatMessage &message, const QList<Mentions::Span> &mentions)
 {
     const QString color = nickColor(message.from).name();
     const QString nick = message.from.toHtmlEscaped();
     QString body;
     if (message.action)
         body = QStringLiteral("<span style=\"color:%1\">* %2</span> %3")
-                   .arg(color, nick, linkified(message.text));
+                   .arg(color, nick, linkified(message.text, mentions));
     else if (message.notice)
         body = QStringLiteral("<span style=\"color:%1\">-%2-</span> %3")
-                   .arg(color, nick, linkified(message.text));
+                   .arg(color, nick, linkified(message.text, mentions));
     else
         body = QStringLiteral("<span style=\"color:%1\"><b>&lt;%2&gt;</b></span> %3")
-                   .arg(color, nick, linkified(message.text));
+                   .arg(color, nick, linkified(message.text, mentions));
     return timeHtml(message.timestamp) + body;
 }
 
@@ -80,6 +98,12 @@ QString eventHtml(const QDateTime &time, const QString &text)
 {
     return timeHtml(time)
         + QStringLiteral("<span style=\"color:#777\">%1</span>").arg(linkified(text));
+}
+
+QString unreadMarkerHtml(const QString &text)
+{
+    return QStringLiteral("<span style=\"color:#c0392b\">──── %1 ────</span>")
+        .arg(text.toHtmlEscaped());
 }
 
 } // namespace MessageFormatter

@@ -17,6 +17,7 @@ private Q_SLOTS:
     void onlyWebUrlsBecomeLinks();
     void nickColoursAreStable();
     void actionsAndNoticesAreMarked();
+    void mentionsAreHighlightedOutsideLinks();
 };
 
 void TestMessageFormatter::networkTextIsNeverMarkup_data()
@@ -99,6 +100,24 @@ void TestMessageFormatter::actionsAndNoticesAreMarked()
     message.notice = true;
     document.setHtml(App::MessageFormatter::messageHtml(message));
     QVERIFY(document.toPlainText().endsWith(QStringLiteral("-bob- waves")));
+}
+
+void TestMessageFormatter::mentionsAreHighlightedOutsideLinks()
+{
+    const QString text = QStringLiteral("<b>alice</b>: see https://x.org/alice");
+    const QList<App::Mentions::Span> spans
+        = App::Mentions::find(text, QStringLiteral("alice"), Irc::CaseMapping::Rfc1459);
+    QCOMPARE(spans.size(), 2);
+    QTextDocument document;
+    document.setHtml(App::MessageFormatter::linkified(text, spans));
+    QCOMPARE(document.toPlainText(), text);
+    QStringList bold;
+    for (auto it = document.begin().begin(); !it.atEnd(); ++it) {
+        if (it.fragment().charFormat().fontWeight() == QFont::Bold)
+            bold.append(it.fragment().text());
+    }
+    // The one in the text, not the one in the URL (which stays a working link).
+    QCOMPARE(bold, QStringList {QStringLiteral("alice")});
 }
 
 QTEST_MAIN(TestMessageFormatter)
