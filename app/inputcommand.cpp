@@ -88,6 +88,13 @@ InputCommand slashCommand(const QString &name, const QString &arguments,
 
 } // namespace
 
+QStringList InputCommand::commands()
+{
+    return {QStringLiteral("/join"), QStringLiteral("/part"),  QStringLiteral("/nick"),
+            QStringLiteral("/msg"),  QStringLiteral("/query"), QStringLiteral("/topic"),
+            QStringLiteral("/me"),   QStringLiteral("/quote")};
+}
+
 InputCommand InputCommand::parse(const QString &line, const QString &conversation)
 {
     if (line.trimmed().isEmpty())

@@ -2,6 +2,7 @@
 
 #include <QCoreApplication>
 #include <QString>
+#include <QStringList>
 
 namespace App {
 
@@ -21,6 +22,8 @@ public:
 
     // `conversation` is the channel or nick of the current tab; empty in the status tab.
     static InputCommand parse(const QString &line, const QString &conversation);
+    // The commands parse() knows, with their slash, for completion.
+    static QStringList commands();
 };
 
 } // namespace App
