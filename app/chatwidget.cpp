@@ -1,21 +1,35 @@
 #include "app/chatwidget.h"
 
+#include "app/appsettings.h"
+#include "app/chatinput.h"
 #include "app/inputcommand.h"
+#include "app/mentions.h"
+#include "app/notificationpolicy.h"
 #include "clientlib/chatclient.h"
+#include "protocol/numerics.h"
 
 #include <QEvent>
-#include <QLineEdit>
+#include <QMenu>
+#include <QTabBar>
 #include <QTabWidget>
 #include <QVBoxLayout>
 
 namespace App {
+
+namespace {
+
+// The longest text a notification shows of a line; the rest is in the window.
+constexpr int NotificationTextLength = 200;
+const QColor MentionTabColor(0xc0, 0x39, 0x2b);
+
+} // namespace
 
 ChatWidget::ChatWidget(Client::ChatClient *client, QWidget *parent)
     : QWidget(parent),
       m_client(client),
       m_tabs(new QTabWidget(this)),
       m_status(new ConversationView(ConversationView::Kind::Status, QString(), this)),
-      m_input(new QLineEdit(this))
+      m_input(new ChatInput(this))
 {
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
@@ -23,13 +37,49 @@ ChatWidget::ChatWidget(Client::ChatClient *client, QWidget *parent)
     layout->addWidget(m_input);
     m_tabs->addTab(m_status, QString());
     m_tabs->setDocumentMode(true);
+    m_tabs->setUsesScrollButtons(true); // many tabs scroll rather than widen the window
+    connect(m_tabs, &QTabWidget::currentChanged, this, [this](int index) {
+        if (auto *view = qobject_cast<ConversationView *>(m_tabs->widget(index));
+            view && isActiveWindow())
+            view->markRead();
+    });
+    m_tabs->tabBar()->setContextMenuPolicy(Qt::CustomContextMenu);
+    connect(m_tabs->tabBar(), &QWidget::customContextMenuRequested, this,
+            [this](const QPoint &pos) {
+                if (QMenu *menu = tabMenu(m_tabs->tabBar()->tabAt(pos))) {
+                    menu->setAttribute(Qt::WA_DeleteOnClose);
+                    menu->popup(m_tabs->tabBar()->mapToGlobal(pos));
+                }
+            });
+    connectInput();
+    connectClient();
+    retranslateUi();
+}
+
+void ChatWidget::connectInput()
+{
     connect(m_input, &QLineEdit::returnPressed, this, [this] {
         const QString line = m_input->text();
+        m_input->remember(line);
         m_input->clear();
         submit(line);
     });
-    connectClient();
-    retranslateUi();
+    connect(m_input, &ChatInput::linesPasted, this, &ChatWidget::sendPastedLines);
+    m_input->setCandidates([this] {
+        InputCompleter::Candidates candidates;
+        const ConversationView *view = currentConversation();
+        if (view->kind() == ConversationView::Kind::Channel)
+            candidates.nicks = m_client->channel(view->name()).nicks();
+        else if (view->kind() == ConversationView::Kind::Private)
+            candidates.nicks = {view->name()};
+        candidates.nicks.removeIf(
+            [this](const QString &nick) { return m_client->sameName(nick, m_client->nick()); });
+        candidates.channels = m_client->channels();
+        candidates.commands = InputCommand::commands();
+        candidates.channelTypes = QString::fromUtf8(m_client->serverSupport().channelTypes);
+        candidates.mapping = m_client->serverSupport().caseMapping;
+        return candidates;
+    });
 }
 
 void ChatWidget::connectClient()
@@ -47,8 +97,7 @@ void ChatWidget::connectClient()
     connect(m_client, &Client::ChatClient::topicChanged, this, &ChatWidget::showTopic);
     connect(m_client, &Client::ChatClient::statusMessage, m_status, &ConversationView::appendEvent);
     connect(m_client, &Client::ChatClient::errorOccurred, this, &ChatWidget::showProblem);
-    connect(m_client, &Client::ChatClient::serverError, this,
-            [this](int, const QString &text) { showProblem(text); });
+    connect(m_client, &Client::ChatClient::serverError, this, &ChatWidget::showServerError);
     connect(m_client, &Client::ChatClient::registered, this, [this](const QString &nick) {
         m_status->appendEvent(tr("Connected as %1.").arg(nick));
     });
@@ -71,6 +120,9 @@ void ChatWidget::changeEvent(QEvent *event)
 {
     if (event->type() == QEvent::LanguageChange)
         retranslateUi();
+    // Coming back to the window is looking at its current tab.
+    if (event->type() == QEvent::ActivationChange && isActiveWindow())
+        currentConversation()->markRead();
     QWidget::changeEvent(event);
 }
 
@@ -126,7 +178,7 @@ void ChatWidget::execute(const InputCommand &command)
         m_client->changeNick(command.target);
         break;
     case Kind::PrivateMessage:
-        m_tabs->setCurrentWidget(openConversation(command.target, ConversationView::Kind::Private));
+        showConversation(openConversation(command.target, ConversationView::Kind::Private));
         m_client->sendMessage(command.target, command.text);
         break;
     case Kind::Topic:
@@ -151,11 +203,63 @@ ConversationView *ChatWidget::openConversation(const QString &name, Conversation
         return existing;
     auto *view = new ConversationView(kind, name, m_tabs);
     connect(view, &ConversationView::memberActivated, this, [this](const QString &nick) {
-        m_tabs->setCurrentWidget(openConversation(nick, ConversationView::Kind::Private));
-        m_input->setFocus();
+        showConversation(openConversation(nick, ConversationView::Kind::Private));
+    });
+    connect(view, &ConversationView::memberMenuRequested, this,
+            [this, view](const QString &nick, const QPoint &globalPos) {
+                QMenu *menu = memberMenu(view->name(), nick);
+                menu->setAttribute(Qt::WA_DeleteOnClose);
+                menu->popup(globalPos);
+            });
+    connect(view, &ConversationView::unreadChanged, this, [this, view] {
+        updateTab(view);
+        Q_EMIT unreadChanged();
     });
     m_tabs->addTab(view, name);
     return view;
+}
+
+void ChatWidget::showConversation(ConversationView *view)
+{
+    m_tabs->setCurrentWidget(view);
+    m_input->setFocus();
+}
+
+void ChatWidget::updateTab(ConversationView *view)
+{
+    const int index = m_tabs->indexOf(view);
+    if (index < 0)
+        return;
+    const int unread = view->unreadCount();
+    m_tabs->setTabText(index, unread ? tr("%1 (%2)").arg(view->name()).arg(unread) : view->name());
+    // An invalid colour is the tab bar's own.
+    m_tabs->tabBar()->setTabTextColor(index, view->hasUnreadMention() ? MentionTabColor : QColor());
+}
+
+int ChatWidget::unreadCount() const
+{
+    int total = 0;
+    for (int i = 0; i < m_tabs->count(); ++i)
+        total += static_cast<ConversationView *>(m_tabs->widget(i))->unreadCount();
+    return total;
+}
+
+bool ChatWidget::hasUnreadMention() const
+{
+    for (int i = 0; i < m_tabs->count(); ++i) {
+        if (static_cast<ConversationView *>(m_tabs->widget(i))->hasUnreadMention())
+            return true;
+    }
+    return false;
+}
+
+QString ChatWidget::decoratedTitle(const QString &title) const
+{
+    const int unread = unreadCount();
+    if (unread == 0)
+        return title;
+    return hasUnreadMention() ? tr("(%1, mentioned) %2").arg(unread).arg(title)
+                              : tr("(%1) %2").arg(unread).arg(title);
 }
 
 void ChatWidget::closeConversation(const QString &name)
@@ -163,6 +267,8 @@ void ChatWidget::closeConversation(const QString &name)
     if (ConversationView *view = conversation(name)) {
         m_tabs->removeTab(m_tabs->indexOf(view));
         view->deleteLater();
+        if (view->unreadCount() > 0)
+            Q_EMIT unreadChanged();
     }
 }
 
@@ -175,7 +281,44 @@ void ChatWidget::showMessage(const Client::ChatMessage &message)
     const auto kind = m_client->isChannelName(message.conversation)
         ? ConversationView::Kind::Channel
         : ConversationView::Kind::Private;
-    openConversation(message.conversation, kind)->appendMessage(message);
+    ConversationView *view = openConversation(message.conversation, kind);
+    const QList<Mentions::Span> mentions = message.own
+        ? QList<Mentions::Span>()
+        : Mentions::find(message.text, m_client->nick(), m_client->serverSupport().caseMapping);
+    // What we write ourselves we have seen.
+    const bool unread = !message.own && (view != currentConversation() || !isActiveWindow());
+    view->appendMessage(message, mentions, unread);
+    notifyIfWanted(message, !mentions.isEmpty());
+}
+
+NotificationPolicy ChatWidget::notificationPolicy() const
+{
+    const AppSettings *settings = AppSettings::instance();
+    NotificationPolicy policy;
+    policy.enabled = settings->notifications();
+    policy.mutedChannels = settings->mutedChannels();
+    policy.sameName = [this](const QString &a, const QString &b) {
+        return m_client->sameName(a, b);
+    };
+    return policy;
+}
+
+void ChatWidget::notifyIfWanted(const Client::ChatMessage &message, bool mentionsUs)
+{
+    const NotificationPolicy policy = notificationPolicy();
+    NotificationPolicy::Line line;
+    line.conversation = message.conversation;
+    line.inChannel = m_client->isChannelName(message.conversation);
+    line.mentionsUs = mentionsUs;
+    line.own = message.own;
+    line.fromServer = message.fromServer;
+    line.notice = message.notice;
+    const NotificationPolicy::Reason reason = policy.decide(line, isActiveWindow());
+    if (reason == NotificationPolicy::Reason::None)
+        return;
+    Q_EMIT notificationRequested(
+        NotificationPolicy::title(reason, message.from, message.conversation),
+        message.text.left(NotificationTextLength));
 }
 
 void ChatWidget::showJoin(const QString &channel, const QString &nick, bool self)
@@ -227,7 +370,7 @@ void ChatWidget::showNickChange(const QString &oldNick, const QString &newNick, 
     }
     if (ConversationView *query = conversation(oldNick)) {
         query->rename(newNick);
-        m_tabs->setTabText(m_tabs->indexOf(query), newNick);
+        updateTab(query);
         query->appendEvent(text);
     }
 }
@@ -242,11 +385,121 @@ void ChatWidget::showTopic(const QString &channel, const QString &topic, const Q
         view->appendEvent(tr("%1 set the topic: %2").arg(setBy, topic));
 }
 
+void ChatWidget::showServerError(int numeric, const QString &text)
+{
+    // 422 (no MOTD) is a normal reply to registration, not a failure.
+    if (QByteArray::number(numeric) == Irc::Numeric::NoMotd)
+        m_status->appendEvent(text);
+    else
+        showProblem(text);
+}
+
 void ChatWidget::showProblem(const QString &text)
 {
     currentConversation()->appendEvent(tr("Error: %1").arg(text));
     if (currentConversation() != m_status)
         m_status->appendEvent(tr("Error: %1").arg(text));
+}
+
+void ChatWidget::sendPastedLines(const QStringList &lines)
+{
+    const QString conversation = currentConversation()->name();
+    if (conversation.isEmpty()) {
+        m_status->appendEvent(tr("Join a channel or open a conversation first."));
+        return;
+    }
+    // Pasted text is text: a line that starts with a slash is said, not run.
+    m_client->sendMessage(conversation, lines.join(u'\n'));
+}
+
+bool ChatWidget::isOperator(const QString &channel) const
+{
+    const QString ours = m_client->channel(channel).prefixesOf(m_client->nick());
+    // Founders and admins (~ &) outrank operators wherever a server has them.
+    return ours.contains(u'@') || ours.contains(u'&') || ours.contains(u'~');
+}
+
+QMenu *ChatWidget::memberMenu(const QString &channel, const QString &nick)
+{
+    auto *menu = new QMenu(this);
+    QAction *query = menu->addAction(tr("&Query"), this, [this, nick] {
+        showConversation(openConversation(nick, ConversationView::Kind::Private));
+    });
+    query->setObjectName(QStringLiteral("query"));
+    QAction *whois = menu->addAction(
+        tr("&Whois"), this, [this, nick] { sendCommand(QStringLiteral("WHOIS ") + nick); });
+    whois->setObjectName(QStringLiteral("whois"));
+    if (isOperator(channel))
+        addOperatorActions(menu, channel, nick);
+    return menu;
+}
+
+void ChatWidget::addOperatorActions(QMenu *menu, const QString &channel, const QString &nick)
+{
+    const QString prefixes = m_client->channel(channel).prefixesOf(nick);
+    const auto add = [&](const char *name, const QString &text, const QStringList &lines) {
+        QAction *action = menu->addAction(text, this, [this, lines] {
+            for (const QString &line : lines)
+                sendCommand(line);
+        });
+        action->setObjectName(QLatin1StringView(name));
+    };
+    const QString mode = QStringLiteral("MODE %1 %2 %3");
+    const QString kick = QStringLiteral("KICK %1 %2").arg(channel, nick);
+    const QString ban = mode.arg(channel, QStringLiteral("+b"), nick + QStringLiteral("!*@*"));
+    menu->addSeparator();
+    if (prefixes.contains(u'@'))
+        add("deop", tr("&Deop"), {mode.arg(channel, QStringLiteral("-o"), nick)});
+    else
+        add("op", tr("&Op"), {mode.arg(channel, QStringLiteral("+o"), nick)});
+    if (prefixes.contains(u'+'))
+        add("devoice", tr("De&voice"), {mode.arg(channel, QStringLiteral("-v"), nick)});
+    else
+        add("voice", tr("&Voice"), {mode.arg(channel, QStringLiteral("+v"), nick)});
+    menu->addSeparator();
+    add("kick", tr("&Kick"), {kick});
+    add("ban", tr("&Ban"), {ban});
+    // The ban first, so that the kicked client cannot rejoin in between.
+    add("kickBan", tr("Kick and Ba&n"), {ban, kick});
+}
+
+void ChatWidget::sendCommand(const QString &line)
+{
+    m_client->sendRaw(line.toUtf8());
+}
+
+QMenu *ChatWidget::tabMenu(int index)
+{
+    auto *view = qobject_cast<ConversationView *>(m_tabs->widget(index));
+    if (!view || view == m_status)
+        return nullptr;
+    auto *menu = new QMenu(this);
+    const QString name = view->name();
+    if (view->kind() == ConversationView::Kind::Channel) {
+        QAction *mute = menu->addAction(tr("&Mute notifications"));
+        mute->setObjectName(QStringLiteral("mute"));
+        mute->setCheckable(true);
+        mute->setChecked(notificationPolicy().isMuted(name));
+        connect(mute, &QAction::toggled, this, [this, name](bool on) { setMuted(name, on); });
+        QAction *leave
+            = menu->addAction(tr("&Leave"), this, [this, name] { m_client->part(name); });
+        leave->setObjectName(QStringLiteral("leave"));
+    } else {
+        QAction *close
+            = menu->addAction(tr("&Close"), this, [this, name] { closeConversation(name); });
+        close->setObjectName(QStringLiteral("close"));
+    }
+    return menu;
+}
+
+void ChatWidget::setMuted(const QString &channel, bool muted)
+{
+    AppSettings *settings = AppSettings::instance();
+    QStringList channels = settings->mutedChannels();
+    channels.removeIf([&](const QString &entry) { return m_client->sameName(entry, channel); });
+    if (muted)
+        channels.append(channel);
+    settings->setMutedChannels(channels);
 }
 
 } // namespace App

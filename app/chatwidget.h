@@ -6,20 +6,22 @@
 
 namespace Client {
 class ChatClient;
-} // namespace Client
-class QLineEdit;
-class QTabWidget;
-namespace Client {
 struct ChatMessage;
 } // namespace Client
+class QMenu;
+class QTabWidget;
 
 namespace App {
 
+class ChatInput;
+class NotificationPolicy;
 struct InputCommand;
 
 // A complete chat UI for one ChatClient: a status tab, a tab per channel and per private
 // conversation, and an input line that understands /join, /part, /nick, /msg, /topic, /me.
-// The main window's chat pane and every client window use this same widget.
+// Tabs count their unread lines and show when one names us; lines that deserve a desktop
+// notification (NotificationPolicy) are announced with notificationRequested(). The main
+// window's chat pane and every client window use this same widget.
 class ChatWidget : public QWidget
 {
     Q_OBJECT
@@ -33,31 +35,58 @@ public:
     ConversationView *statusView() const { return m_status; }
     ConversationView *currentConversation() const;
     QStringList conversationNames() const;
-    QLineEdit *input() const { return m_input; }
+    QTabWidget *tabs() const { return m_tabs; }
+    ChatInput *input() const { return m_input; }
     // What Enter does with the input line's text.
     void submit(const QString &line);
+
+    // Unread lines over all tabs, and whether one of them names us.
+    int unreadCount() const;
+    bool hasUnreadMention() const;
+    // `title` with the unread state in front, for a window title: "(3) QtChat".
+    QString decoratedTitle(const QString &title) const;
+
+    // The menus, built for the moment they are shown (and for tests to trigger). The caller
+    // owns them. The member menu offers the operator actions only where we are an operator.
+    QMenu *memberMenu(const QString &channel, const QString &nick);
+    QMenu *tabMenu(int index);
+
+Q_SIGNALS:
+    void unreadChanged();
+    void notificationRequested(const QString &title, const QString &text);
 
 protected:
     void changeEvent(QEvent *event) override;
 
 private:
     void connectClient();
+    void connectInput();
     void retranslateUi();
     void execute(const InputCommand &command);
     ConversationView *openConversation(const QString &name, ConversationView::Kind kind);
     void closeConversation(const QString &name);
+    void showConversation(ConversationView *view);
+    void updateTab(ConversationView *view);
     void showMessage(const Client::ChatMessage &message);
+    NotificationPolicy notificationPolicy() const;
+    void notifyIfWanted(const Client::ChatMessage &message, bool mentionsUs);
     void showJoin(const QString &channel, const QString &nick, bool self);
     void showPart(const QString &channel, const QString &nick, const QString &reason, bool self);
     void showQuit(const QString &nick, const QString &reason, const QStringList &channels);
     void showNickChange(const QString &oldNick, const QString &newNick, bool self);
     void showTopic(const QString &channel, const QString &topic, const QString &setBy);
+    void showServerError(int numeric, const QString &text);
     void showProblem(const QString &text);
+    void sendPastedLines(const QStringList &lines);
+    bool isOperator(const QString &channel) const;
+    void addOperatorActions(QMenu *menu, const QString &channel, const QString &nick);
+    void sendCommand(const QString &line);
+    void setMuted(const QString &channel, bool muted);
 
     Client::ChatClient *m_client;
     QTabWidget *m_tabs;
     ConversationView *m_status;
-    QLineEdit *m_input;
+    ChatInput *m_input;
 };
 
 } // namespace App

@@ -43,6 +43,7 @@ ClientWindow::ClientWindow(const QString &host, quint16 port, const QString &nic
                     m_nick->setText(nick);
                 retranslateUi();
             });
+    connect(m_chat, &ChatWidget::unreadChanged, this, &ClientWindow::retranslateUi);
     resize(760, 520);
     retranslateUi();
 }
@@ -109,7 +110,7 @@ void ClientWindow::updateState()
 
 void ClientWindow::retranslateUi()
 {
-    setWindowTitle(tr("QtChat client — %1").arg(m_nick->text()));
+    setWindowTitle(m_chat->decoratedTitle(tr("QtChat client — %1").arg(m_nick->text())));
     m_host->setPlaceholderText(tr("Server address"));
     m_nick->setPlaceholderText(tr("Nickname"));
     const bool offline = m_client->state() == Client::ChatClient::State::Disconnected;

@@ -9,7 +9,10 @@
 #include <QListView>
 #include <QSplitter>
 #include <QStyledItemDelegate>
+#include <QTextBlock>
 #include <QTextBrowser>
+#include <QTextCursor>
+#include <QTextDocument>
 #include <QVBoxLayout>
 
 namespace App {
@@ -18,6 +21,17 @@ namespace {
 
 // A busy channel must not grow the document without bound.
 constexpr int MaxShownLines = 5000;
+// QTextBlock::userState of the unread marker line.
+constexpr int UnreadMarkerState = 1;
+
+QTextBlock findMarker(const QTextDocument *document)
+{
+    for (QTextBlock block = document->lastBlock(); block.isValid(); block = block.previous()) {
+        if (block.userState() == UnreadMarkerState)
+            return block;
+    }
+    return {};
+}
 
 // Each nick in its own colour, the one it has in the messages.
 class NickColorDelegate : public QStyledItemDelegate
@@ -63,14 +77,62 @@ ConversationView::ConversationView(Kind kind, const QString &name, QWidget *pare
     splitter->setStretchFactor(0, 4);
     splitter->setStretchFactor(1, 1);
     layout->addWidget(splitter);
+    // Activated is a double-click (or Enter); a single click only selects.
     connect(m_members, &QListView::activated, this, [this](const QModelIndex &index) {
         Q_EMIT memberActivated(index.data(Client::ChannelModel::NameRole).toString());
     });
+    m_members->setContextMenuPolicy(Qt::CustomContextMenu);
+    connect(m_members, &QListView::customContextMenuRequested, this, [this](const QPoint &pos) {
+        const QModelIndex index = m_members->indexAt(pos);
+        if (index.isValid())
+            Q_EMIT memberMenuRequested(index.data(Client::ChannelModel::NameRole).toString(),
+                                       m_members->viewport()->mapToGlobal(pos));
+    });
 }
 
-void ConversationView::appendMessage(const Client::ChatMessage &message)
+void ConversationView::appendMessage(const Client::ChatMessage &message,
+                                     const QList<Mentions::Span> &mentions, bool unread)
 {
-    m_messages->append(MessageFormatter::messageHtml(message));
+    if (unread && m_unread == 0)
+        moveUnreadMarker();
+    m_messages->append(MessageFormatter::messageHtml(message, mentions));
+    if (!unread)
+        return;
+    ++m_unread;
+    m_unreadMention
+        = m_unreadMention || !mentions.isEmpty() || (m_kind == Kind::Private && !message.own);
+    Q_EMIT unreadChanged();
+}
+
+void ConversationView::markRead()
+{
+    if (m_unread == 0 && !m_unreadMention)
+        return;
+    m_unread = 0;
+    m_unreadMention = false;
+    Q_EMIT unreadChanged();
+}
+
+void ConversationView::moveUnreadMarker()
+{
+    QTextDocument *document = m_messages->document();
+    if (QTextBlock old = findMarker(document); old.isValid()) {
+        const bool first = old.blockNumber() == 0;
+        old.setUserState(-1);
+        QTextCursor cursor(old);
+        cursor.select(QTextCursor::BlockUnderCursor);
+        cursor.removeSelectedText();
+        if (first)
+            cursor.deleteChar(); // the first block has no separator before it, but one after
+    }
+    m_messages->append(MessageFormatter::unreadMarkerHtml(tr("New messages")));
+    document->lastBlock().setUserState(UnreadMarkerState);
+}
+
+QString ConversationView::firstUnreadLine() const
+{
+    const QTextBlock marker = findMarker(m_messages->document());
+    return marker.isValid() ? marker.next().text() : QString();
 }
 
 void ConversationView::appendEvent(const QString &text)

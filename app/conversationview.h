@@ -1,5 +1,7 @@
 #pragma once
 
+#include "app/mentions.h"
+
 #include <QWidget>
 
 class QAbstractItemModel;
@@ -28,8 +30,20 @@ public:
     QString name() const { return m_name; }
     void rename(const QString &name) { m_name = name; }
 
-    void appendMessage(const Client::ChatMessage &message);
+    // `mentions`: where the text names us, highlighted. An `unread` line counts towards
+    // unreadCount(); the first one since markRead() gets the marker line above it.
+    void appendMessage(const Client::ChatMessage &message,
+                       const QList<Mentions::Span> &mentions = {}, bool unread = false);
     void appendEvent(const QString &text);
+
+    int unreadCount() const { return m_unread; }
+    // An unread line names us (or, in a private conversation, was written to us).
+    bool hasUnreadMention() const { return m_unreadMention; }
+    // The tab is being looked at: nothing is unread. The marker line stays where it is until
+    // the next unread line moves it.
+    void markRead();
+    // The text of the line just under the marker line; empty without a marker.
+    QString firstUnreadLine() const;
     void setTopic(const QString &topic);
     QString topic() const;
     // Lists the members of `channel`, an index of a Client::ChannelModel, straight from the
@@ -44,16 +58,22 @@ public:
 
 Q_SIGNALS:
     void memberActivated(const QString &nick);
+    // The member list's context menu was asked for `nick`, at `globalPos`.
+    void memberMenuRequested(const QString &nick, const QPoint &globalPos);
+    void unreadChanged();
 
 private:
     void openLink(const QUrl &url);
     void forgetRemovedChannel(const QModelIndex &parent, int first, int last);
+    void moveUnreadMarker();
 
     Kind m_kind;
     QString m_name;
     QLineEdit *m_topic = nullptr;
     QTextBrowser *m_messages = nullptr;
     QListView *m_members = nullptr;
+    int m_unread = 0;
+    bool m_unreadMention = false;
 };
 
 } // namespace App

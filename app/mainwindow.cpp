@@ -9,6 +9,7 @@
 #include "app/serverpanel.h"
 #include "app/settingsdialog.h"
 #include "app/threadsview.h"
+#include "app/trayicon.h"
 #include "clientlib/chatclient.h"
 
 #include <QActionGroup>
@@ -51,6 +52,7 @@ MainWindow::MainWindow(const QString &nick, QWidget *parent)
       m_log(new LogView(this)),
       m_load(new LoadPanel(this)),
       m_language(new LanguageManager(this)),
+      m_tray(new TrayIcon(this)),
       m_nickOverride(nick)
 {
     m_language->apply(AppSettings::instance()->language());
@@ -68,6 +70,8 @@ MainWindow::MainWindow(const QString &nick, QWidget *parent)
     });
     connectServer();
     connectPaneClient();
+    m_tray->watch(m_chat);
+    connect(m_chat, &ChatWidget::unreadChanged, this, &MainWindow::updateTitle);
     restoreLayout();
     retranslateUi();
 }
@@ -131,9 +135,14 @@ void MainWindow::buildMenus()
     });
 }
 
+void MainWindow::updateTitle()
+{
+    setWindowTitle(m_chat->decoratedTitle(tr("QtChat")));
+}
+
 void MainWindow::retranslateUi()
 {
-    setWindowTitle(tr("QtChat"));
+    updateTitle();
     m_serverDock->setWindowTitle(tr("Server"));
     m_logDock->setWindowTitle(tr("Log"));
     m_loadDock->setWindowTitle(tr("Load"));
@@ -306,6 +315,7 @@ ClientWindow *MainWindow::openClientWindow()
     auto *window = new ClientWindow(localHostForClients(), port,
                                     QStringLiteral("guest-%1").arg(m_nextGuest++));
     m_clientWindows.append(window);
+    m_tray->watch(window->chat());
     if (m_server.isRunning() && !m_server.config().tlsCertificatePath.isEmpty())
         window->useTls(QSslCertificate::fromPath(m_server.config().tlsCertificatePath));
     window->show();

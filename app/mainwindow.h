@@ -22,6 +22,7 @@ class LoadPanel;
 class LogView;
 class ServerPanel;
 class ThreadsView;
+class TrayIcon;
 
 enum class LogLevel;
 
@@ -64,6 +65,7 @@ private:
     void buildDocks();
     void buildMenus();
     void retranslateUi();
+    void updateTitle();
     void connectServer();
     void connectServerEvents();
     void connectPaneClient();
@@ -85,6 +87,7 @@ private:
     LogView *m_log;
     LoadPanel *m_load;
     LanguageManager *m_language;
+    TrayIcon *m_tray;
     QDockWidget *m_serverDock = nullptr;
     QDockWidget *m_logDock = nullptr;
     QDockWidget *m_loadDock = nullptr;

@@ -1,6 +1,9 @@
-// The chat widget's member list is a view on the client's ChannelModel, not a copy: the
-// list shows the channel's row of the model as its root and follows it row by row. A real
-// QtChat server, a ChatClient and raw IRC users; offscreen widgets.
+// The chat widget as a person uses it, against a real QtChat server, a ChatClient and raw IRC
+// users, in offscreen widgets: the member list is a view on the client's ChannelModel (not a
+// copy) that follows it row by row; tabs count unread lines and mentions; notifications,
+// completion, history, pasting and the nick list's menu do what the user asked.
+#include "app/appsettings.h"
+#include "app/chatinput.h"
 #include "app/chatwidget.h"
 #include "clientlib/channelmodel.h"
 #include "clientlib/chatclient.h"
@@ -9,9 +12,18 @@
 #include "tests/support/rawclient.h"
 #include "tests/support/serversignals.h"
 
+#include <QAbstractButton>
+#include <QApplication>
+#include <QClipboard>
 #include <QListView>
+#include <QMenu>
+#include <QMessageBox>
 #include <QSignalSpy>
+#include <QTabBar>
+#include <QTabWidget>
+#include <QTemporaryDir>
 #include <QTest>
+#include <QTimer>
 
 #include <memory>
 
@@ -29,6 +41,7 @@ class TestChatWidget : public QObject
     Q_OBJECT
 
 private Q_SLOTS:
+    void initTestCase();
     void init();
     void cleanup();
 
@@ -36,25 +49,48 @@ private Q_SLOTS:
     void joinsAndPartsAreSingleRows();
     void disconnectEmptiesTheListAndRejoinFillsIt();
     void activatingAMemberOpensAConversation();
+    void doubleClickingANickOpensAConversation();
+    void aPrivateMessageOpensItsTabAsUnread();
+    void unreadCountAndMentionFollowTheLinesUntilTheTabIsShown();
+    void notificationsOnlyInTheBackgroundAndNotFromMutedChannels();
+    void missingMotdIsInformationNotAnError();
+    void tabCompletesNicksChannelsAndCommands();
+    void upAndDownWalkThroughTheHistory();
+    void pastingManyLinesAsksFirst();
+    void operatorActionsChangeWhatTheServerReports();
+    void operatorActionsOnlyForOperators();
 
 private:
     Client::ClientSettings settings() const;
     QListView *memberList() const;
-    std::unique_ptr<RawClient> rawUser(const QByteArray &nick);
+    std::unique_ptr<RawClient> rawUser(const QByteArray &nick, const QString &channel = Room);
+    void activate(QWidget *window);
+    void clickTab(const QString &name);
+    void typeInto(const QString &text);
+    void answerNextMessageBox(QMessageBox::StandardButton button);
 
+    QTemporaryDir m_dir;
     Server::ChatServer m_server;
     std::unique_ptr<Client::ChatClient> m_client;
     std::unique_ptr<App::ChatWidget> m_widget;
 };
 
+void TestChatWidget::initTestCase()
+{
+    QVERIFY(m_dir.isValid());
+    App::AppSettings::setFileName(m_dir.filePath(QStringLiteral("qtchat.ini")));
+}
+
 void TestChatWidget::init()
 {
+    App::AppSettings::instance()->restoreDefaults();
     Server::ServerConfig config;
     config.port = 0;
     QVERIFY(m_server.start(config));
     m_client = std::make_unique<Client::ChatClient>();
     m_widget = std::make_unique<App::ChatWidget>(m_client.get());
     m_widget->show();
+    activate(m_widget.get());
     m_client->connectToServer(settings());
     QTRY_VERIFY_WITH_TIMEOUT(m_client->channel(Room).hasMember(QStringLiteral("me")), WaitMs);
 }
@@ -83,13 +119,44 @@ QListView *TestChatWidget::memberList() const
     return view ? view->memberList() : nullptr;
 }
 
-std::unique_ptr<RawClient> TestChatWidget::rawUser(const QByteArray &nick)
+std::unique_ptr<RawClient> TestChatWidget::rawUser(const QByteArray &nick, const QString &channel)
 {
     auto raw = std::make_unique<RawClient>();
     if (!raw->connectTo(m_server.serverPort()) || !raw->registerAs(nick))
         return nullptr;
-    raw->send("JOIN " + Room.toUtf8());
+    raw->send("JOIN " + channel.toUtf8());
     return raw->expect(Numeric::EndOfNames) ? std::move(raw) : nullptr;
+}
+
+void TestChatWidget::activate(QWidget *window)
+{
+    window->activateWindow();
+    QVERIFY(QTest::qWaitForWindowActive(window));
+}
+
+void TestChatWidget::clickTab(const QString &name)
+{
+    QTabBar *bar = m_widget->tabs()->tabBar();
+    const int index = m_widget->tabs()->indexOf(m_widget->conversation(name));
+    QVERIFY(index >= 0);
+    QTest::mouseClick(bar, Qt::LeftButton, {}, bar->tabRect(index).center());
+    QCOMPARE(m_widget->currentConversation(), m_widget->conversation(name));
+}
+
+void TestChatWidget::typeInto(const QString &text)
+{
+    QTest::keyClicks(m_widget->input(), text);
+}
+
+// A modal box runs its own event loop: answer it from there, as the user would.
+void TestChatWidget::answerNextMessageBox(QMessageBox::StandardButton button)
+{
+    QTimer::singleShot(0, this, [button] {
+        auto *box = qobject_cast<QMessageBox *>(QApplication::activeModalWidget());
+        QVERIFY(box);
+        QCOMPARE(box->objectName(), QStringLiteral("pasteConfirmation"));
+        QTest::mouseClick(box->button(button), Qt::LeftButton);
+    });
 }
 
 void TestChatWidget::memberListIsAViewOfTheModel()
@@ -153,6 +220,321 @@ void TestChatWidget::activatingAMemberOpensAConversation()
     QCOMPARE(bobRow.data(Client::ChannelModel::NameRole).toString(), QStringLiteral("bob"));
     list->setCurrentIndex(bobRow);
     QTest::keyClick(list, Qt::Key_Return);
+    QVERIFY(m_widget->conversation(QStringLiteral("bob")));
+    QCOMPARE(m_widget->currentConversation(), m_widget->conversation(QStringLiteral("bob")));
+}
+
+namespace {
+
+QStringList actionNames(const QMenu *menu)
+{
+    QStringList names;
+    for (const QAction *action : menu->actions()) {
+        if (!action->objectName().isEmpty())
+            names.append(action->objectName());
+    }
+    return names;
+}
+
+void trigger(QMenu *menu, const char *name)
+{
+    QAction *action = menu->findChild<QAction *>(QLatin1StringView(name));
+    QVERIFY2(action && menu->actions().contains(action), name);
+    action->trigger();
+}
+
+QStringList texts(const QList<Irc::IrcMessage> &messages)
+{
+    QStringList lines;
+    for (const Irc::IrcMessage &message : messages)
+        lines.append(QString::fromUtf8(message.param(1)));
+    return lines;
+}
+
+} // namespace
+
+void TestChatWidget::doubleClickingANickOpensAConversation()
+{
+    std::unique_ptr<RawClient> bob = rawUser("bob");
+    QVERIFY(bob);
+    QTRY_COMPARE(m_widget->conversation(Room)->members().size(), 2);
+    QListView *list = memberList();
+    const QModelIndex bobRow = list->model()->index(1, 0, list->rootIndex());
+    QTRY_VERIFY(!list->visualRect(bobRow).isEmpty()); // laid out
+    // A real double-click: press, release, double-click, release (Qt 6.4's mouseDClick sends
+    // the third alone).
+    const QPoint at = list->visualRect(bobRow).center();
+    QTest::mouseClick(list->viewport(), Qt::LeftButton, {}, at);
+    QTest::mouseDClick(list->viewport(), Qt::LeftButton, {}, at);
+    QTest::mouseRelease(list->viewport(), Qt::LeftButton, {}, at);
+    QTRY_VERIFY(m_widget->conversation(QStringLiteral("bob")));
+    QCOMPARE(m_widget->currentConversation(), m_widget->conversation(QStringLiteral("bob")));
+}
+
+void TestChatWidget::aPrivateMessageOpensItsTabAsUnread()
+{
+    std::unique_ptr<RawClient> bob = rawUser("bob");
+    QVERIFY(bob);
+    bob->send(QStringLiteral("PRIVMSG me :你好，在吗？").toUtf8());
+    QTRY_VERIFY(m_widget->conversation(QStringLiteral("bob")));
+    App::ConversationView *query = m_widget->conversation(QStringLiteral("bob"));
+    QTRY_COMPARE(query->unreadCount(), 1);
+    QVERIFY(query->hasUnreadMention()); // written to us: as good as a mention
+    QCOMPARE(m_widget->currentConversation(), m_widget->conversation(Room)); // not stolen
+    const int index = m_widget->tabs()->indexOf(query);
+    QCOMPARE(m_widget->tabs()->tabText(index), QStringLiteral("bob (1)"));
+    QVERIFY(m_widget->tabs()->tabBar()->tabTextColor(index).isValid());
+    QCOMPARE(m_widget->decoratedTitle(QStringLiteral("QtChat")),
+             QStringLiteral("(1, mentioned) QtChat"));
+
+    clickTab(QStringLiteral("bob"));
+    QCOMPARE(query->unreadCount(), 0);
+    QCOMPARE(m_widget->tabs()->tabText(index), QStringLiteral("bob"));
+    QVERIFY(!m_widget->tabs()->tabBar()->tabTextColor(index).isValid());
+    QCOMPARE(m_widget->decoratedTitle(QStringLiteral("QtChat")), QStringLiteral("QtChat"));
+}
+
+void TestChatWidget::unreadCountAndMentionFollowTheLinesUntilTheTabIsShown()
+{
+    const QString other = QStringLiteral("#other");
+    m_client->join(other);
+    QTRY_VERIFY(m_widget->conversation(other));
+    std::unique_ptr<RawClient> bob = rawUser("bob", other);
+    QVERIFY(bob);
+    clickTab(Room);
+    App::ConversationView *view = m_widget->conversation(other);
+    const int index = m_widget->tabs()->indexOf(view);
+
+    bob->send("PRIVMSG #other :hello");
+    QTRY_COMPARE(view->unreadCount(), 1);
+    QVERIFY(!view->hasUnreadMention());
+    QCOMPARE(m_widget->tabs()->tabText(index), QStringLiteral("#other (1)"));
+    bob->send("PRIVMSG #other :memento mori, meme"); // "me" inside words names no one
+    QTRY_COMPARE(view->unreadCount(), 2);
+    QVERIFY(!view->hasUnreadMention());
+    bob->send("PRIVMSG #other :ME, look");
+    QTRY_COMPARE(view->unreadCount(), 3);
+    QVERIFY(view->hasUnreadMention());
+    QCOMPARE(m_widget->unreadCount(), 3);
+    QCOMPARE(m_widget->decoratedTitle(QStringLiteral("QtChat")),
+             QStringLiteral("(3, mentioned) QtChat"));
+    QVERIFY(view->firstUnreadLine().endsWith(QStringLiteral("<bob> hello")));
+    // Joins and parts are not lines to read.
+    std::unique_ptr<RawClient> carol = rawUser("carol", other);
+    QVERIFY(carol);
+    QTRY_VERIFY(view->transcript().contains(QStringLiteral("carol joined")));
+    QCOMPARE(view->unreadCount(), 3);
+
+    clickTab(other);
+    QCOMPARE(view->unreadCount(), 0);
+    QVERIFY(!view->hasUnreadMention());
+    QCOMPARE(m_widget->tabs()->tabText(index), other);
+    QCOMPARE(m_widget->unreadCount(), 0);
+    // The marker stays where reading started; what arrives while the tab is shown is read.
+    QVERIFY(view->firstUnreadLine().endsWith(QStringLiteral("<bob> hello")));
+    bob->send("PRIVMSG #other :seen at once");
+    QTRY_VERIFY(view->transcript().contains(QStringLiteral("seen at once")));
+    QCOMPARE(view->unreadCount(), 0);
+
+    clickTab(Room);
+    bob->send("PRIVMSG #other :later");
+    QTRY_COMPARE(view->unreadCount(), 1);
+    QVERIFY(view->firstUnreadLine().endsWith(QStringLiteral("<bob> later")));
+    QCOMPARE(view->transcript().count(QStringLiteral("New messages")), 1);
+}
+
+void TestChatWidget::notificationsOnlyInTheBackgroundAndNotFromMutedChannels()
+{
+    QSignalSpy notified(m_widget.get(), &App::ChatWidget::notificationRequested);
+    std::unique_ptr<RawClient> bob = rawUser("bob");
+    QVERIFY(bob);
+    bob->send("PRIVMSG me :while you look");
+    QTRY_VERIFY(m_widget->conversation(QStringLiteral("bob")));
+    QTRY_VERIFY(m_widget->conversation(QStringLiteral("bob"))
+                    ->transcript()
+                    .contains(QStringLiteral("while you look")));
+    QCOMPARE(notified.size(), 0);
+
+    QWidget elsewhere;
+    elsewhere.show();
+    activate(&elsewhere);
+    QTRY_VERIFY(!m_widget->isActiveWindow());
+    bob->send("PRIVMSG me :psst");
+    QTRY_COMPARE(notified.size(), 1);
+    QCOMPARE(notified.at(0).at(0).toString(), QStringLiteral("bob wrote to you"));
+    QCOMPARE(notified.at(0).at(1).toString(), QStringLiteral("psst"));
+    bob->send("PRIVMSG #room :no one in particular");
+    bob->send("PRIVMSG #room :me: ping");
+    QTRY_COMPARE(notified.size(), 2);
+    QCOMPARE(notified.at(1).at(0).toString(), QStringLiteral("bob mentioned you in #room"));
+    QCOMPARE(notified.at(1).at(1).toString(), QStringLiteral("me: ping"));
+
+    // Muted from the tab's menu, as the user does it: the setting follows.
+    std::unique_ptr<QMenu> menu(
+        m_widget->tabMenu(m_widget->tabs()->indexOf(m_widget->conversation(Room))));
+    trigger(menu.get(), "mute");
+    QCOMPARE(App::AppSettings::instance()->mutedChannels(), QStringList {Room});
+    bob->send("PRIVMSG #room :me: again");
+    QTRY_VERIFY(m_widget->conversation(Room)->transcript().contains(QStringLiteral("again")));
+    bob->send("PRIVMSG me :still private");
+    QTRY_COMPARE(notified.size(), 3); // muting a channel leaves private messages alone
+    QCOMPARE(notified.at(2).at(1).toString(), QStringLiteral("still private"));
+
+    App::AppSettings::instance()->setNotifications(false);
+    bob->send("PRIVMSG me :switched off");
+    QTRY_VERIFY(m_widget->conversation(QStringLiteral("bob"))
+                    ->transcript()
+                    .contains(QStringLiteral("switched off")));
+    QCOMPARE(notified.size(), 3);
+
+    // In the background even the current tab gathers unread lines; coming back reads them.
+    QCOMPARE(m_widget->conversation(Room)->unreadCount(), 3);
+    activate(m_widget.get());
+    QTRY_COMPARE(m_widget->conversation(Room)->unreadCount(), 0);
+}
+
+void TestChatWidget::missingMotdIsInformationNotAnError()
+{
+    // The server has no MOTD: 422 is its normal answer to every registration.
+    QTRY_VERIFY(
+        m_widget->statusView()->transcript().contains(QStringLiteral("MOTD File is missing")));
+    QVERIFY(!m_widget->statusView()->transcript().contains(QStringLiteral("Error")));
+    QVERIFY(!m_widget->conversation(Room)->transcript().contains(QStringLiteral("MOTD")));
+}
+
+void TestChatWidget::tabCompletesNicksChannelsAndCommands()
+{
+    std::unique_ptr<RawClient> bob = rawUser("bob");
+    std::unique_ptr<RawClient> bert = rawUser("bert");
+    QVERIFY(bob && bert);
+    QTRY_COMPARE(m_widget->conversation(Room)->members().size(), 3);
+    QLineEdit *input = m_widget->input();
+    input->setFocus();
+    typeInto(QStringLiteral("b"));
+    QTest::keyClick(input, Qt::Key_Tab);
+    QCOMPARE(input->text(), QStringLiteral("bert: "));
+    QTest::keyClick(input, Qt::Key_Tab);
+    QCOMPARE(input->text(), QStringLiteral("bob: "));
+    QTest::keyClick(input, Qt::Key_Tab);
+    QCOMPARE(input->text(), QStringLiteral("bert: "));
+    QVERIFY(input->hasFocus()); // Tab completed instead of moving on
+    typeInto(QStringLiteral("and bo"));
+    QTest::keyClick(input, Qt::Key_Tab);
+    QCOMPARE(input->text(), QStringLiteral("bert: and bob "));
+
+    input->clear();
+    typeInto(QStringLiteral("m")); // our own nick is not offered
+    QTest::keyClick(input, Qt::Key_Tab);
+    QCOMPARE(input->text(), QStringLiteral("m"));
+
+    input->clear();
+    typeInto(QStringLiteral("/jo"));
+    QTest::keyClick(input, Qt::Key_Tab);
+    QCOMPARE(input->text(), QStringLiteral("/join "));
+    typeInto(QStringLiteral("#r"));
+    QTest::keyClick(input, Qt::Key_Tab);
+    QCOMPARE(input->text(), QStringLiteral("/join #room "));
+}
+
+void TestChatWidget::upAndDownWalkThroughTheHistory()
+{
+    std::unique_ptr<RawClient> bob = rawUser("bob");
+    QVERIFY(bob);
+    QLineEdit *input = m_widget->input();
+    input->setFocus();
+    typeInto(QStringLiteral("first"));
+    QTest::keyClick(input, Qt::Key_Return);
+    typeInto(QStringLiteral("second"));
+    QTest::keyClick(input, Qt::Key_Return);
+    QCOMPARE(texts(bob->collect("PRIVMSG", 2)),
+             (QStringList {QStringLiteral("first"), QStringLiteral("second")}));
+
+    typeInto(QStringLiteral("draft"));
+    QTest::keyClick(input, Qt::Key_Up);
+    QCOMPARE(input->text(), QStringLiteral("second"));
+    QTest::keyClick(input, Qt::Key_Up);
+    QCOMPARE(input->text(), QStringLiteral("first"));
+    QTest::keyClick(input, Qt::Key_Up);
+    QCOMPARE(input->text(), QStringLiteral("first"));
+    QTest::keyClick(input, Qt::Key_Down);
+    QCOMPARE(input->text(), QStringLiteral("second"));
+    QTest::keyClick(input, Qt::Key_Down);
+    QCOMPARE(input->text(), QStringLiteral("draft"));
+}
+
+void TestChatWidget::pastingManyLinesAsksFirst()
+{
+    std::unique_ptr<RawClient> bob = rawUser("bob");
+    QVERIFY(bob);
+    QLineEdit *input = m_widget->input();
+    input->setFocus();
+    QApplication::clipboard()->setText(QStringLiteral("one\r\ntwo\n"));
+    QTest::keyClick(input, Qt::Key_V, Qt::ControlModifier);
+    QCOMPARE(texts(bob->collect("PRIVMSG", 2)),
+             (QStringList {QStringLiteral("one"), QStringLiteral("two")}));
+
+    const QStringList five = {QStringLiteral("l1"), QStringLiteral("/quit is text here"),
+                              QStringLiteral("l3"), QStringLiteral("l4"), QStringLiteral("l5")};
+    QApplication::clipboard()->setText(five.join(u'\n'));
+    answerNextMessageBox(QMessageBox::No);
+    QTest::keyClick(input, Qt::Key_V, Qt::ControlModifier);
+    typeInto(QStringLiteral("sentinel"));
+    QTest::keyClick(input, Qt::Key_Return);
+    QCOMPARE(texts(bob->collect("PRIVMSG", 1)), QStringList {QStringLiteral("sentinel")});
+
+    answerNextMessageBox(QMessageBox::Yes);
+    QTest::keyClick(input, Qt::Key_V, Qt::ControlModifier);
+    QCOMPARE(texts(bob->collect("PRIVMSG", 5)), five);
+    QVERIFY(input->text().isEmpty());
+    QCOMPARE(m_client->state(), Client::ChatClient::State::Connected);
+}
+
+void TestChatWidget::operatorActionsChangeWhatTheServerReports()
+{
+    std::unique_ptr<RawClient> bob = rawUser("bob");
+    QVERIFY(bob);
+    QTRY_COMPARE(m_widget->conversation(Room)->members().size(), 2);
+    const QString nick = QStringLiteral("bob");
+
+    std::unique_ptr<QMenu> menu(m_widget->memberMenu(Room, nick));
+    trigger(menu.get(), "op");
+    QVERIFY(bob->expectMatch([](const Irc::IrcMessage &m) {
+        return m.command == "MODE" && m.param(1) == "+o" && m.param(2) == "bob";
+    }));
+    QTRY_COMPARE(m_client->channel(Room).prefixesOf(nick), QStringLiteral("@"));
+    menu.reset(m_widget->memberMenu(Room, nick));
+    QVERIFY(actionNames(menu.get()).contains(QStringLiteral("deop")));
+    trigger(menu.get(), "voice");
+    QVERIFY(bob->expectMatch([](const Irc::IrcMessage &m) {
+        return m.command == "MODE" && m.param(1) == "+v" && m.param(2) == "bob";
+    }));
+    menu.reset(m_widget->memberMenu(Room, nick));
+    trigger(menu.get(), "deop");
+    // Without multi-prefix the client sees the highest status only: the voice shows now.
+    QTRY_COMPARE(m_client->channel(Room).prefixesOf(nick), QStringLiteral("+"));
+
+    trigger(menu.get(), "whois");
+    QTRY_VERIFY(m_widget->statusView()->transcript().contains(QStringLiteral("End of /WHOIS")));
+
+    trigger(menu.get(), "kickBan");
+    QVERIFY(bob->expect("KICK"));
+    QTRY_COMPARE(m_widget->conversation(Room)->members(), QStringList {QStringLiteral("@me")});
+    bob->send("JOIN " + Room.toUtf8());
+    QVERIFY(bob->expect(Numeric::BannedFromChan)); // the ban came first and holds
+}
+
+void TestChatWidget::operatorActionsOnlyForOperators()
+{
+    const QString theirs = QStringLiteral("#bobs");
+    std::unique_ptr<RawClient> bob = rawUser("bob", theirs); // bob made it: bob is its operator
+    QVERIFY(bob);
+    m_client->join(theirs);
+    QTRY_COMPARE(m_client->channel(theirs).memberCount(), 2);
+    std::unique_ptr<QMenu> menu(m_widget->memberMenu(theirs, QStringLiteral("bob")));
+    QCOMPARE(actionNames(menu.get()),
+             (QStringList {QStringLiteral("query"), QStringLiteral("whois")}));
+
+    trigger(menu.get(), "query");
     QVERIFY(m_widget->conversation(QStringLiteral("bob")));
     QCOMPARE(m_widget->currentConversation(), m_widget->conversation(QStringLiteral("bob")));
 }
