@@ -128,6 +128,8 @@ void LoadPanel::buildForm()
     scroll->setWidget(content);
     scroll->setWidgetResizable(true);
     scroll->setFrameShape(QFrame::NoFrame);
+    // As tall as the form, not more: the threads view above it is what grows with the window.
+    scroll->setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Preferred);
     auto *outer = new QVBoxLayout(this);
     outer->setContentsMargins(0, 0, 0, 0);
     outer->addWidget(scroll);
@@ -452,7 +454,16 @@ void LoadPanel::showError(const QString &text)
 
 QSize LoadPanel::sizeHint() const
 {
-    return m_content->sizeHint();
+    // A wrapped label's own hint guesses a narrow, tall shape; at the form's width the text
+    // needs fewer lines, and the dock no more height than that.
+    const QSize hint = m_content->sizeHint();
+    const int height = heightForWidth(hint.width());
+    return {hint.width(), height > 0 ? height : hint.height()};
+}
+
+int LoadPanel::heightForWidth(int width) const
+{
+    return m_content->layout()->totalHeightForWidth(width);
 }
 
 QString LoadPanel::statusText() const

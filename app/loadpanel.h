@@ -53,6 +53,8 @@ public:
     QString statusText() const;
     // The whole form, not the scroll area's guess, so that the dock starts out big enough.
     QSize sizeHint() const override;
+    // The form's height at `width`, its text wrapped to it.
+    int heightForWidth(int width) const override;
 
     QSpinBox *botsBox() const { return m_bots; }
     QSpinBox *rateBox() const { return m_rate; }

@@ -163,14 +163,21 @@ QLayout *LogView::createToolBar()
         fontMetrics().horizontalAdvance(QStringLiteral("888,888 of 888,888 lines")));
     m_countLabel->setAlignment(Qt::AlignRight | Qt::AlignVCenter);
 
-    auto *bar = new QHBoxLayout;
-    bar->addWidget(m_levelLabel);
-    bar->addWidget(m_levelBox);
-    bar->addWidget(m_filterEdit, 1);
-    bar->addWidget(m_pauseButton);
-    bar->addWidget(m_clearButton);
-    bar->addWidget(m_saveButton);
-    bar->addWidget(m_countLabel);
+    // Two rows: in one, the dock would be too wide for a small (or scaled-up) screen next to
+    // the server panel.
+    auto *filters = new QHBoxLayout;
+    filters->addWidget(m_levelLabel);
+    filters->addWidget(m_levelBox);
+    filters->addWidget(m_filterEdit, 1);
+    auto *actions = new QHBoxLayout;
+    actions->addWidget(m_pauseButton);
+    actions->addWidget(m_clearButton);
+    actions->addWidget(m_saveButton);
+    actions->addStretch(1);
+    actions->addWidget(m_countLabel);
+    auto *bar = new QVBoxLayout;
+    bar->addLayout(filters);
+    bar->addLayout(actions);
     return bar;
 }
 

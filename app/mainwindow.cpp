@@ -101,6 +101,9 @@ void MainWindow::buildDocks()
     m_loadDock->setObjectName(QStringLiteral("loadDock"));
     m_loadDock->setWidget(m_load);
     addDockWidget(Qt::LeftDockWidgetArea, m_loadDock); // under the threads view, both in sight
+    // The log spans the chat only: the left column keeps the window's full height, which the
+    // server panel, the threads and the load lab need to be read without scrolling.
+    setCorner(Qt::BottomLeftCorner, Qt::LeftDockWidgetArea);
 }
 
 void MainWindow::buildMenus()
@@ -367,7 +370,15 @@ void MainWindow::restoreLayout()
 {
     resize(1100, 720);
     restoreGeometry(AppSettings::instance()->windowGeometry());
-    restoreState(AppSettings::instance()->windowState());
+    if (restoreState(AppSettings::instance()->windowState()))
+        return;
+    // Until the user arranges them: the load lab as tall as its form, the server panel and
+    // threads view the rest. The load lab scrolls, so its minimum size alone would not say it.
+    // Once shown: before that the dock area has no size to divide.
+    QTimer::singleShot(0, this, [this] {
+        const int title = m_loadDock->height() - m_load->height();
+        resizeDocks({m_loadDock}, {m_load->heightForWidth(m_load->width()) + title}, Qt::Vertical);
+    });
 }
 
 void MainWindow::closeEvent(QCloseEvent *event)

@@ -4,6 +4,7 @@
 #include "app/appsettings.h"
 #include "app/chatwidget.h"
 #include "app/clientwindow.h"
+#include "app/loadpanel.h"
 #include "app/logview.h"
 #include "app/mainwindow.h"
 #include "app/serverpanel.h"
@@ -16,8 +17,12 @@
 #include "tests/support/testcertificate.h"
 
 #include <QComboBox>
+#include <QDockWidget>
+#include <QLabel>
 #include <QPushButton>
 #include <QScopeGuard>
+#include <QScrollArea>
+#include <QScrollBar>
 #include <QSignalSpy>
 #include <QTcpServer>
 #include <QTemporaryDir>
@@ -61,6 +66,10 @@ private Q_SLOTS:
     void tlsServerIsJoinedByTheAppsOwnWindows();
     void closingWaitsForTheServerToStopWithoutBlocking();
     void relayedLinesReachTheLogInBatches();
+    void nothingIsCutOff_data();
+    void nothingIsCutOff();
+    void fitsAScreenScaledUpTwice();
+    void docksKeepTheirPlaceAcrossRuns();
 
 private:
     void clickStartStop();
@@ -288,6 +297,58 @@ void TestMainWindow::relayedLinesReachTheLogInBatches()
     QVERIFY(logContains(m_window->logView(), QStringLiteral("batch line 0  [talker → #lobby]")));
     QCOMPARE(relayedTexts(relayed).size(), Lines);
     QVERIFY2(relayed.size() < Lines, "a queued signal per line rather than per batch");
+}
+
+void TestMainWindow::nothingIsCutOff_data()
+{
+    QTest::addColumn<QSize>("size");
+    QTest::newRow("default size") << QSize();
+    QTest::newRow("1366x768") << QSize(1366, 768);
+}
+
+void TestMainWindow::nothingIsCutOff()
+{
+    QFETCH(QSize, size);
+    if (size.isValid())
+        m_window->resize(size);
+    QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
+    QCoreApplication::sendPostedEvents(nullptr, QEvent::LayoutRequest);
+    // The load lab's explanations are read in full, without scrolling and without a line
+    // squeezed out of its label.
+    auto *scroll = m_window->loadPanel()->findChild<QScrollArea *>();
+    QVERIFY(scroll);
+    QTRY_COMPARE(scroll->verticalScrollBar()->maximum(), 0);
+    QCOMPARE(scroll->horizontalScrollBar()->maximum(), 0);
+    for (QLabel *label : m_window->findChildren<QLabel *>()) {
+        if (label->isVisible() && label->wordWrap() && !label->text().isEmpty())
+            QVERIFY2(label->height() >= label->heightForWidth(label->width()),
+                     qPrintable(label->text()));
+    }
+}
+
+void TestMainWindow::fitsAScreenScaledUpTwice()
+{
+    // At QT_SCALE_FACTOR=2 a 1920x1080 screen is 960x540 of the window's own pixels (sizes
+    // and fonts are in those, whatever the factor): the window must shrink to fit it.
+    const QSize minimum = m_window->minimumSizeHint().expandedTo(m_window->minimumSize());
+    QVERIFY2(minimum.width() <= 960 && minimum.height() <= 540,
+             qPrintable(QStringLiteral("%1x%2").arg(minimum.width()).arg(minimum.height())));
+}
+
+void TestMainWindow::docksKeepTheirPlaceAcrossRuns()
+{
+    auto *load = m_window->findChild<QDockWidget *>(QStringLiteral("loadDock"));
+    QVERIFY(load);
+    QCOMPARE(m_window->dockWidgetArea(load), Qt::LeftDockWidgetArea);
+    m_window->addDockWidget(Qt::RightDockWidgetArea, load);
+    QVERIFY(m_window->close()); // the server is not running: it closes at once
+    m_window = std::make_unique<App::MainWindow>(QStringLiteral("tester"));
+    m_window->show();
+    load = m_window->findChild<QDockWidget *>(QStringLiteral("loadDock"));
+    QCOMPARE(m_window->dockWidgetArea(load), Qt::RightDockWidgetArea);
+    // Back where it was, for the tests that follow.
+    m_window->addDockWidget(Qt::LeftDockWidgetArea, load);
+    QVERIFY(m_window->close());
 }
 
 QTEST_MAIN(TestMainWindow)
