@@ -15,7 +15,7 @@
 <context>
     <name>App::LogView</name>
     <message numerus="yes">
-        <location filename="../app/logview.cpp" line="+357"/>
+        <location filename="../app/logview.cpp" line="+364"/>
         <source>%L1 of %Ln line(s)</source>
         <translation>
             <numerusform>%L1 of %Ln line</numerusform>
@@ -34,7 +34,7 @@
 <context>
     <name>App::MainWindow</name>
     <message numerus="yes">
-        <location filename="../app/mainwindow.cpp" line="+330"/>
+        <location filename="../app/mainwindow.cpp" line="+343"/>
         <source>%n client(s)</source>
         <translation>
             <numerusform>%n client</numerusform>

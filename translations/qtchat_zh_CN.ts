@@ -15,14 +15,27 @@
     </message>
 </context>
 <context>
+    <name>App::ChatInput</name>
+    <message>
+        <location filename="../app/chatinput.cpp" line="+120"/>
+        <source>Send %1 lines?</source>
+        <translation>发送 %1 行？</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The pasted text has %1 lines. Send each of them as a message?</source>
+        <translation>粘贴的文本有 %1 行。要把每一行作为一条消息发送吗？</translation>
+    </message>
+</context>
+<context>
     <name>App::ChatWidget</name>
     <message>
-        <location filename="../app/chatwidget.cpp" line="+43"/>
+        <location filename="../app/chatwidget.cpp" line="+93"/>
         <source>kicked by %1: %2</source>
         <translation>被 %1 踢出：%2</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+9"/>
         <source>Connected as %1.</source>
         <translation>已以 %1 的身份连接。</translation>
     </message>
@@ -42,12 +55,27 @@
         <translation>输入消息，或使用 /join #频道、/nick 昵称、/msg 昵称 内容、/me 动作</translation>
     </message>
     <message>
-        <location line="+68"/>
+        <location line="+71"/>
         <source>Topic: %1</source>
         <translation>主题：%1</translation>
     </message>
     <message>
-        <location line="+53"/>
+        <location line="+47"/>
+        <source>%1 (%2)</source>
+        <translation>%1 (%2)</translation>
+    </message>
+    <message>
+        <location line="+27"/>
+        <source>(%1, mentioned) %2</source>
+        <translation>(%1，有人提到你) %2</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>(%1) %2</source>
+        <translation>(%1) %2</translation>
+    </message>
+    <message>
+        <location line="+69"/>
         <source>You joined %1.</source>
         <translation>你加入了 %1。</translation>
     </message>
@@ -92,16 +120,81 @@
         <translation>%1 将主题设置为：%2</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+14"/>
         <location line="+2"/>
         <source>Error: %1</source>
         <translation>错误：%1</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Join a channel or open a conversation first.</source>
+        <translation>请先加入一个频道或打开一个对话。</translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>&amp;Query</source>
+        <translation>私聊(&amp;Q)</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>&amp;Whois</source>
+        <translation>查询用户信息(&amp;W)</translation>
+    </message>
+    <message>
+        <location line="+22"/>
+        <source>&amp;Deop</source>
+        <translation>取消管理员(&amp;D)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>&amp;Op</source>
+        <translation>设为管理员(&amp;O)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>De&amp;voice</source>
+        <translation>取消发言权(&amp;V)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>&amp;Voice</source>
+        <translation>给予发言权(&amp;V)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>&amp;Kick</source>
+        <translation>踢出(&amp;K)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Ban</source>
+        <translation>封禁(&amp;B)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Kick and Ba&amp;n</source>
+        <translation>踢出并封禁(&amp;N)</translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>&amp;Mute notifications</source>
+        <translation>不再通知(&amp;M)</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>&amp;Leave</source>
+        <translation>离开频道(&amp;L)</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>&amp;Close</source>
+        <translation>关闭(&amp;C)</translation>
     </message>
 </context>
 <context>
     <name>App::ClientWindow</name>
     <message>
-        <location filename="../app/clientwindow.cpp" line="+76"/>
+        <location filename="../app/clientwindow.cpp" line="+77"/>
         <source>Disconnected by user</source>
         <translation>用户断开了连接</translation>
     </message>
@@ -251,6 +344,14 @@
     </message>
 </context>
 <context>
+    <name>App::ConversationView</name>
+    <message>
+        <location filename="../app/conversationview.cpp" line="+128"/>
+        <source>New messages</source>
+        <translation>新消息</translation>
+    </message>
+</context>
+<context>
     <name>App::HashPasswordCommand</name>
     <message>
         <location filename="../app/hashpasswordcommand.cpp" line="+75"/>
@@ -346,7 +447,7 @@
 <context>
     <name>App::LoadPanel</name>
     <message>
-        <location filename="../app/loadpanel.cpp" line="+168"/>
+        <location filename="../app/loadpanel.cpp" line="+170"/>
         <source>Bots:</source>
         <translation>机器人：</translation>
     </message>
@@ -605,7 +706,7 @@
 <context>
     <name>App::LogView</name>
     <message>
-        <location filename="../app/logview.cpp" line="+179"/>
+        <location filename="../app/logview.cpp" line="+186"/>
         <source>&amp;Level:</source>
         <translation>级别(&amp;L)：</translation>
     </message>
@@ -695,7 +796,7 @@
 <context>
     <name>App::MainWindow</name>
     <message>
-        <location filename="../app/mainwindow.cpp" line="+127"/>
+        <location filename="../app/mainwindow.cpp" line="+134"/>
         <source>About QtChat</source>
         <translation>关于 QtChat</translation>
     </message>
@@ -712,7 +813,7 @@ A threaded IRC-subset chat server you can watch, and its client.</source>
         <translation>QtChat</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+6"/>
         <source>Server</source>
         <translation>服务器</translation>
     </message>
@@ -820,7 +921,7 @@ A threaded IRC-subset chat server you can watch, and its client.</source>
         <translation>服务器正在停止</translation>
     </message>
     <message numerus="yes">
-        <location line="+53"/>
+        <location line="+54"/>
         <source>%n client(s)</source>
         <translation>
             <numerusform>%n 个客户端</numerusform>
@@ -839,9 +940,22 @@ A threaded IRC-subset chat server you can watch, and its client.</source>
         <translation>正在监听 %1:%2 · %3 · %4 · 每秒 %5 条消息</translation>
     </message>
     <message>
-        <location line="-193"/>
+        <location line="-194"/>
         <source>Load</source>
         <translation>负载</translation>
+    </message>
+</context>
+<context>
+    <name>App::NotificationPolicy</name>
+    <message>
+        <location filename="../app/notificationpolicy.cpp" line="+29"/>
+        <source>%1 wrote to you</source>
+        <translation>%1 给你发了私信</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>%1 mentioned you in %2</source>
+        <translation>%1 在 %2 中提到了你</translation>
     </message>
 </context>
 <context>
@@ -931,7 +1045,7 @@ A threaded IRC-subset chat server you can watch, and its client.</source>
 <context>
     <name>App::SettingsDialog</name>
     <message>
-        <location filename="../app/settingsdialog.cpp" line="+232"/>
+        <location filename="../app/settingsdialog.cpp" line="+248"/>
         <source>Choose a PEM file</source>
         <translation>选择 PEM 文件</translation>
     </message>
@@ -941,12 +1055,12 @@ A threaded IRC-subset chat server you can watch, and its client.</source>
         <translation>PEM 文件 (*.pem *.crt *.key);;所有文件 (*)</translation>
     </message>
     <message>
-        <location line="+177"/>
+        <location line="+179"/>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location line="-380"/>
+        <location line="-397"/>
         <source>General</source>
         <translation>常规</translation>
     </message>
@@ -956,7 +1070,7 @@ A threaded IRC-subset chat server you can watch, and its client.</source>
         <translation>限制与 TLS</translation>
     </message>
     <message>
-        <location line="+415"/>
+        <location line="+432"/>
         <source>Browse...</source>
         <translation>浏览...</translation>
     </message>
@@ -989,7 +1103,7 @@ A threaded IRC-subset chat server you can watch, and its client.</source>
         <translation>“%1”不是有效的频道名：频道名以 # 开头，且不能包含空格、逗号或冒号。</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+22"/>
         <source>&amp;Nickname:</source>
         <translation>昵称(&amp;N)：</translation>
     </message>
@@ -1055,7 +1169,7 @@ A threaded IRC-subset chat server you can watch, and its client.</source>
     </message>
     <message>
         <location line="+4"/>
-        <location line="+80"/>
+        <location line="+102"/>
         <location line="+14"/>
         <location line="+12"/>
         <location line="+142"/>
@@ -1063,7 +1177,7 @@ A threaded IRC-subset chat server you can watch, and its client.</source>
         <translation>数量</translation>
     </message>
     <message>
-        <location line="-246"/>
+        <location line="-268"/>
         <source>Automatic (one per core)</source>
         <translation>自动（每个 CPU 核心一个）</translation>
     </message>
@@ -1119,12 +1233,12 @@ A threaded IRC-subset chat server you can watch, and its client.</source>
     </message>
     <message>
         <location line="+5"/>
-        <location line="+91"/>
+        <location line="+113"/>
         <source> lines</source>
         <translation> 行</translation>
     </message>
     <message>
-        <location line="-71"/>
+        <location line="-93"/>
         <source>&amp;Join at start:</source>
         <translation>启动时加入(&amp;J)：</translation>
     </message>
@@ -1132,6 +1246,31 @@ A threaded IRC-subset chat server you can watch, and its client.</source>
         <location line="+1"/>
         <source>The channel the chat pane joins when it connects.</source>
         <translation>聊天面板连接后加入的频道。</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Notifications:</source>
+        <translation>通知：</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>A desktop notification when someone says your nickname or writes to you privately while the window is in the background.</source>
+        <translation>窗口在后台时，有人提到你的昵称或给你发私信，就显示桌面通知。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>N&amp;otify me of mentions and private messages</source>
+        <translation>有人提到我或给我发私信时通知我(&amp;O)</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>&amp;Muted channels:</source>
+        <translation>不通知的频道(&amp;M)：</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Busy channels that never notify, separated by spaces; a channel tab&apos;s menu mutes or unmutes it too.</source>
+        <translation>从不通知的繁忙频道，用空格分隔；也可以在频道标签的菜单中设置或取消。</translation>
     </message>
     <message>
         <location line="+8"/>
@@ -1383,7 +1522,7 @@ A threaded IRC-subset chat server you can watch, and its client.</source>
         <translation>“%1”不是以下值之一：%2。</translation>
     </message>
     <message>
-        <location line="+80"/>
+        <location line="+83"/>
         <source>&quot;%1&quot; is not a valid value for the setting %2.</source>
         <translation>“%1”不是设置项 %2 的有效值。</translation>
     </message>
@@ -1469,6 +1608,19 @@ A threaded IRC-subset chat server you can watch, and its client.</source>
         <location line="+30"/>
         <source>now: %1</source>
         <translation>当前：%1</translation>
+    </message>
+</context>
+<context>
+    <name>App::TrayIcon</name>
+    <message>
+        <location filename="../app/trayicon.cpp" line="+65"/>
+        <source>QtChat: %1 unread</source>
+        <translation>QtChat：%1 条未读</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>QtChat</source>
+        <translation>QtChat</translation>
     </message>
 </context>
 <context>
