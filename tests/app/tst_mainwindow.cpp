@@ -24,6 +24,7 @@
 #include <QScrollArea>
 #include <QScrollBar>
 #include <QSignalSpy>
+#include <QTabWidget>
 #include <QTcpServer>
 #include <QTemporaryDir>
 #include <QTest>
@@ -66,6 +67,7 @@ private Q_SLOTS:
     void tlsServerIsJoinedByTheAppsOwnWindows();
     void closingWaitsForTheServerToStopWithoutBlocking();
     void relayedLinesReachTheLogInBatches();
+    void unreadLinesShowInTheWindowTitle();
     void nothingIsCutOff_data();
     void nothingIsCutOff();
     void fitsAScreenScaledUpTwice();
@@ -297,6 +299,28 @@ void TestMainWindow::relayedLinesReachTheLogInBatches()
     QVERIFY(logContains(m_window->logView(), QStringLiteral("batch line 0  [talker → #lobby]")));
     QCOMPARE(relayedTexts(relayed).size(), Lines);
     QVERIFY2(relayed.size() < Lines, "a queued signal per line rather than per batch");
+}
+
+void TestMainWindow::unreadLinesShowInTheWindowTitle()
+{
+    QVERIFY(clickAndWaitFor(Server::ServerController::State::Running));
+    QTRY_VERIFY_WITH_TIMEOUT(m_window->paneClient()->isJoined(QStringLiteral("#lobby")), Timeout);
+    m_window->activateWindow();
+    QVERIFY(QTest::qWaitForWindowActive(m_window.get()));
+    App::ChatWidget *chat = m_window->chatPane();
+    // The server has no MOTD: its 422 is information, not an error.
+    QVERIFY(chat->statusView()->transcript().contains(QStringLiteral("MOTD File is missing")));
+    QVERIFY(!chat->statusView()->transcript().contains(QStringLiteral("Error")));
+    QCOMPARE(m_window->windowTitle(), QStringLiteral("QtChat"));
+
+    RawClient outsider;
+    QVERIFY(outsider.connectTo(m_window->server()->serverPort()));
+    QVERIFY(outsider.registerAs("outsider"));
+    outsider.send(QStringLiteral("PRIVMSG tester :你好 tester，在吗？").toUtf8());
+    QTRY_COMPARE(m_window->windowTitle(), QStringLiteral("(1, mentioned) QtChat"));
+    chat->tabs()->setCurrentWidget(chat->conversation(QStringLiteral("outsider")));
+    QCOMPARE(m_window->windowTitle(), QStringLiteral("QtChat"));
+    QVERIFY(clickAndWaitFor(Server::ServerController::State::Stopped));
 }
 
 void TestMainWindow::nothingIsCutOff_data()
