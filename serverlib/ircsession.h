@@ -95,6 +95,7 @@ private:
     void sendWhoReply(const QByteArray &channel, const UserInfo &user,
                       QByteArrayView channelPrefix);
     void onWhois(const Irc::IrcMessage &message);
+    QByteArray whoisChannels(QList<QByteArray> channels) const;
     void onAway(const Irc::IrcMessage &message);
     void onIson(const Irc::IrcMessage &message);
     void onUserhost(const Irc::IrcMessage &message);

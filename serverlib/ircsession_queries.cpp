@@ -68,6 +68,18 @@ void IrcSession::sendWhoReply(const QByteArray &channel, const UserInfo &user,
              QByteArray("0 " + user.realname)});
 }
 
+QByteArray IrcSession::whoisChannels(QList<QByteArray> channels) const
+{
+    // Without multi-prefix a member who is both operator and voiced shows only as operator.
+    if (!has(Capability::MultiPrefix)) {
+        for (QByteArray &channel : channels) {
+            if (channel.startsWith("@+"))
+                channel.remove(1, 1);
+        }
+    }
+    return channels.join(' ');
+}
+
 void IrcSession::onWhois(const IrcMessage &message)
 {
     // `WHOIS server nick` asks a given server: there is only this one.
@@ -81,7 +93,7 @@ void IrcSession::onWhois(const IrcMessage &message)
     numeric(Numeric::WhoisUser, {user->nick, user->user, user->host, "*", user->realname});
     numeric(Numeric::WhoisServer, {user->nick, serverName(), "QtChat"});
     if (!user->channels.isEmpty())
-        numeric(Numeric::WhoisChannels, {user->nick, user->channels.join(' ')});
+        numeric(Numeric::WhoisChannels, {user->nick, whoisChannels(user->channels)});
     if (!user->away.isEmpty())
         numeric(Numeric::Away, {user->nick, user->away});
     if (user->serverOperator)

@@ -75,7 +75,7 @@ struct UserInfo
     QByteArray nick, user, host, realname, away;
     bool serverOperator = false;
     qint64 signOnSecs = 0, lastMessageMs = 0;
-    QList<QByteArray> channels; // with @ or +, secret ones only if the viewer is on them too
+    QList<QByteArray> channels; // with every prefix (@+); secret ones only to fellow members
 };
 
 struct ServerCounts

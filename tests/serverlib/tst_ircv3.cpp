@@ -266,6 +266,10 @@ void TestIrcV3::scripts_data()
                         "a< 352 %ch %a 127.0.0.1 test.server %a H@+", "b> WHO %ch",
                         "b< 352 %ch %a 127.0.0.1 test.server %a H@"},
                        "ngircd prefixes user names with ~ and names itself differently");
+    IrcScript::addRows("multi-prefix in WHOIS channels",
+                       {"a+ multi-prefix", "a> JOIN %ch", "a< 366", "b> JOIN %ch", "b< 366",
+                        "a> MODE %ch +v %a", "a< MODE %ch +v %a", "a> WHOIS %a", "a< 319 %a :@+%ch",
+                        "b> WHOIS %a", "b< 319 %a :@%ch"});
     IrcScript::addRows(
         "unknown capabilities are refused as a whole",
         {"a> PING x", "a< PONG", "a> CAP REQ :multi-prefix no-such-cap", "a< CAP %a NAK"});
