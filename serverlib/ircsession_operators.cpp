@@ -132,7 +132,7 @@ void IrcSession::onWallops(const IrcMessage &message)
         return;
     }
     worker().deliver(m_context.registry.wallopsAudience(),
-                     makeLine(m_prefix, "WALLOPS", {message.param(0)}));
+                     eventLine(makeLine(m_prefix, "WALLOPS", {message.param(0)})));
 }
 
 void IrcSession::userMode(const IrcMessage &message)

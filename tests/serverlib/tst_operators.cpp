@@ -57,6 +57,7 @@ private Q_SLOTS:
     void killReachesClientsOfEveryWorker();
     void lusersCountsInvisibleUsersAndOperators();
     void whowasMemoryIsBounded();
+    void wallopsCarriesServerTime();
     void noOperatorConfiguredGets491();
     void hostileInputStaysBounded();
 
@@ -363,6 +364,25 @@ void TestOperators::whowasMemoryIsBounded()
     QVERIFY(second);
     QCOMPARE(second->param(1), QByteArray("renamed8"));
     QVERIFY(changer->expect(Numeric::EndOfWhoWas));
+    server.stop();
+}
+
+void TestOperators::wallopsCarriesServerTime()
+{
+    Server::ChatServer server;
+    Server::ServerConfig config = configWithOperator();
+    config.port = 0;
+    QVERIFY(server.start(config));
+    const auto chief = oper(server.serverPort(), "chief");
+    auto listener = std::make_unique<RawClient>();
+    QVERIFY(chief && listener->connectTo(server.serverPort()));
+    QVERIFY(listener->registerWithCapabilities("listener", "server-time"));
+    listener->send("MODE listener +w");
+    QVERIFY(listener->expect("MODE"));
+    chief->send("WALLOPS :hear ye");
+    const std::optional<QByteArray> line = listener->expectLine("WALLOPS");
+    QVERIFY(line);
+    QVERIFY2(line->startsWith("@time=") && line->endsWith(" WALLOPS :hear ye"), line->constData());
     server.stop();
 }
 
