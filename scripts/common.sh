@@ -19,9 +19,10 @@ QTCHAT_PACKAGE_PACKAGES=(dpkg-dev file desktop-file-utils appstream lintian)
 # plugins (weechat-plugins, which weechat-headless only recommends); HexChat on its own Xvfb
 # and D-Bus session bus, its root-only warning acknowledged with xdotool; the tutorial's
 # Python; openssl for test certificates; PostgreSQL (initdb, pg_ctl: the storage tests start
-# their own server) and Qt's driver for it, which only a PostgreSQL set-up needs at run time.
+# their own server) and Qt's driver for it, which only a PostgreSQL set-up needs at run time;
+# redis-server, which the cluster tests start on a free loopback port.
 QTCHAT_TEST_PACKAGES=(ngircd irssi tmux weechat-headless weechat-plugins hexchat xvfb
-    dbus-daemon xdotool python3 openssl postgresql-15 libqt6sql6-psql)
+    dbus-daemon xdotool python3 openssl postgresql-15 libqt6sql6-psql redis-server)
 
 qtchat_log() {
     printf '\033[1m==> %s\033[0m\n' "$*" >&2

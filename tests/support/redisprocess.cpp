@@ -1,0 +1,143 @@
+#include "tests/support/redisprocess.h"
+
+#include "tests/support/freeport.h"
+
+#include <QDeadlineTimer>
+#include <QFileInfo>
+#include <QTest>
+
+namespace {
+
+constexpr int MaxStartAttempts = 5;
+constexpr qsizetype MaxLogBytes = 64 * 1024;
+
+} // namespace
+
+RedisProcess::RedisProcess() = default;
+
+RedisProcess::~RedisProcess()
+{
+    stop();
+}
+
+QString RedisProcess::executable()
+{
+    return qEnvironmentVariable("QTCHAT_REDIS_SERVER", QStringLiteral("/usr/bin/redis-server"));
+}
+
+bool RedisProcess::isAvailable()
+{
+    const QFileInfo info(executable());
+    return info.isFile() && info.isExecutable();
+}
+
+QString RedisProcess::unavailableReason()
+{
+    return QStringLiteral("redis-server not found at %1 (install the redis-server package or set "
+                          "QTCHAT_REDIS_SERVER)")
+        .arg(executable());
+}
+
+QString RedisProcess::url() const
+{
+    return QStringLiteral("redis://127.0.0.1:%1").arg(m_port);
+}
+
+bool RedisProcess::start(int timeoutMs)
+{
+    end(false);
+    if (!isAvailable()) {
+        m_error = unavailableReason();
+        return false;
+    }
+    if (!m_dir.isValid()) {
+        m_error
+            = QStringLiteral("cannot create a temporary directory: %1").arg(m_dir.errorString());
+        return false;
+    }
+    const bool reusePort = m_port != 0;
+    const QDeadlineTimer deadline(timeoutMs);
+    for (int attempt = 0; attempt < MaxStartAttempts && !deadline.hasExpired(); ++attempt) {
+        if (!reusePort)
+            m_port = freeLoopbackPort();
+        if (m_port != 0 && startOnce(int(deadline.remainingTime())))
+            return true;
+        end(false);
+        if (reusePort) // the port is the point of a restart: wait for it rather than change
+            QTest::qWait(100);
+    }
+    return false;
+}
+
+bool RedisProcess::startOnce(int timeoutMs)
+{
+    m_log.clear();
+    m_process = std::make_unique<QProcess>();
+    m_process->setProcessChannelMode(QProcess::MergedChannels);
+    m_process->setWorkingDirectory(m_dir.path());
+    QObject::connect(m_process.get(), &QProcess::readyRead, m_process.get(), [this] {
+        m_log += m_process->readAll();
+        if (m_log.size() > MaxLogBytes)
+            m_log = m_log.right(MaxLogBytes / 2);
+    });
+    m_process->start(executable(),
+                     {QStringLiteral("--port"), QString::number(m_port), QStringLiteral("--bind"),
+                      QStringLiteral("127.0.0.1"), QStringLiteral("--save"), QString(),
+                      QStringLiteral("--appendonly"), QStringLiteral("no"), QStringLiteral("--dir"),
+                      m_dir.path()});
+    if (!m_process->waitForStarted(timeoutMs)) {
+        fail(QStringLiteral("cannot run %1: %2").arg(executable(), m_process->errorString()));
+        return false;
+    }
+    // Redis says so once it accepts; a port taken by another program makes it exit instead.
+    const bool ready = QTest::qWaitFor(
+        [&] { return !isRunning() || m_log.contains("Ready to accept connections"); }, timeoutMs);
+    if (ready && isRunning())
+        return true;
+    fail(isRunning()
+             ? QStringLiteral("redis-server did not get ready on port %1 in time").arg(m_port)
+             : QStringLiteral("redis-server exited before accepting on port %1").arg(m_port));
+    return false;
+}
+
+void RedisProcess::stop()
+{
+    end(false);
+}
+
+void RedisProcess::kill()
+{
+    end(true);
+}
+
+void RedisProcess::end(bool crash)
+{
+    if (!m_process)
+        return;
+    m_process->disconnect();
+    if (m_process->state() != QProcess::NotRunning) {
+        if (crash)
+            m_process->kill();
+        else
+            m_process->terminate();
+        if (!m_process->waitForFinished(3000)) {
+            m_process->kill();
+            m_process->waitForFinished(3000);
+        }
+    }
+    m_log += m_process->readAll();
+    m_process.reset();
+}
+
+bool RedisProcess::isRunning() const
+{
+    return m_process && m_process->state() == QProcess::Running;
+}
+
+void RedisProcess::fail(const QString &why)
+{
+    if (m_process)
+        m_log += m_process->readAll();
+    m_error = why + QStringLiteral("\n--- redis-server log ---\n")
+        + QString::fromUtf8(m_log.right(4096));
+}
