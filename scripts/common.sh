@@ -4,9 +4,11 @@ QTCHAT_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
 # Debian packages, installed without their "recommends": every package the project uses is
 # named here or in the script that uses it, never left to a recommends or a by-hand install.
-# Every build; libsodium hashes the operators' passwords (found through pkg-config).
+# Every build; libsodium hashes the operators' passwords, hiredis is the cluster's Redis client
+# (both found through pkg-config; their runtime libraries come with them, and dpkg-shlibdeps
+# names them in the package's dependencies from what is linked).
 QTCHAT_BUILD_PACKAGES=(cmake ninja-build g++ qt6-base-dev qt6-tools-dev qt6-l10n-tools
-    qt6-tools-dev-tools libgl-dev libsodium-dev pkg-config)
+    qt6-tools-dev-tools libgl-dev libsodium-dev libhiredis-dev pkg-config)
 # The app: fonts so that Chinese renders, Qt's own texts in Chinese (dialog buttons, context
 # menus), xdg-open for the links in the chat, and Qt's SQLite driver, a plugin loaded at run
 # time for the default history database (qt6-base-dev's Qt6Sql only builds against it).

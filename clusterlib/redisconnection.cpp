@@ -1,0 +1,236 @@
+#include "clusterlib/redisconnection.h"
+
+#include "clusterlib/clusterlogging.h"
+#include "clusterlib/hiredisadapter.h"
+
+#include <QTimer>
+
+#include <hiredis/async.h>
+
+#include <memory>
+#include <vector>
+
+namespace Cluster {
+
+namespace {
+
+// What a command's callback needs when hiredis answers it.
+struct PendingReply
+{
+    RedisConnection *connection;
+    ReplyCallback callback;
+};
+
+// hiredis takes argv as C strings with lengths: values are binary-safe.
+int sendArgv(redisAsyncContext *context, redisCallbackFn *onReply, void *data,
+             const QList<QByteArray> &argv)
+{
+    std::vector<const char *> parts;
+    std::vector<size_t> lengths;
+    parts.reserve(argv.size());
+    lengths.reserve(argv.size());
+    for (const QByteArray &part : argv) {
+        parts.push_back(part.constData());
+        lengths.push_back(size_t(part.size()));
+    }
+    return redisAsyncCommandArgv(context, onReply, data, int(argv.size()), parts.data(),
+                                 lengths.data());
+}
+
+} // namespace
+
+RedisConnection::RedisConnection(const QString &name, const RedisUrl &url, const LinkTiming &timing,
+                                 QObject *parent)
+    : QObject(parent),
+      m_name(name),
+      m_url(url),
+      m_timing(timing),
+      m_retryTimer(new QTimer(this)),
+      m_connectTimer(new QTimer(this)),
+      m_retryDelayMs(timing.reconnectMinMs)
+{
+    m_retryTimer->setSingleShot(true);
+    m_connectTimer->setSingleShot(true);
+    connect(m_retryTimer, &QTimer::timeout, this, &RedisConnection::attempt);
+    connect(m_connectTimer, &QTimer::timeout, this, [this] {
+        if (redisAsyncContext *context = std::exchange(m_context, nullptr))
+            redisAsyncFree(context); // unanswered commands are called back with no reply
+        lose(QStringLiteral("no answer within %1 ms").arg(m_timing.connectTimeoutMs));
+    });
+}
+
+RedisConnection::~RedisConnection()
+{
+    close();
+}
+
+void RedisConnection::open()
+{
+    if (m_open)
+        return;
+    m_open = true;
+    attempt();
+}
+
+void RedisConnection::close()
+{
+    m_open = false;
+    m_retryTimer->stop();
+    m_connectTimer->stop();
+    m_state = State::Disconnected;
+    if (redisAsyncContext *context = std::exchange(m_context, nullptr))
+        redisAsyncFree(context);
+}
+
+void RedisConnection::attempt()
+{
+    if (!m_open || m_context)
+        return;
+    m_state = State::Connecting;
+    redisAsyncContext *context = redisAsyncConnect(m_url.host.toUtf8().constData(), m_url.port);
+    if (!context || context->err) {
+        const QString reason
+            = context ? QString::fromLocal8Bit(context->errstr) : QStringLiteral("out of memory");
+        if (context)
+            redisAsyncFree(context);
+        lose(reason);
+        return;
+    }
+    m_context = context;
+    context->data = this;
+    HiredisAdapter::attach(context);
+    // After attach: setting the connect callback asks for the first write readiness.
+    redisAsyncSetConnectCallback(context, &RedisConnection::onConnect);
+    redisAsyncSetDisconnectCallback(context, &RedisConnection::onDisconnect);
+    m_connectTimer->start(m_timing.connectTimeoutMs);
+}
+
+void RedisConnection::onConnect(const redisAsyncContext *context, int status)
+{
+    auto *self = static_cast<RedisConnection *>(context->data);
+    if (!self || self->m_context != context)
+        return;
+    if (status != REDIS_OK) {
+        // hiredis frees the context when this returns.
+        const QString reason = QString::fromLocal8Bit(context->errstr);
+        self->m_context = nullptr;
+        self->lose(reason);
+        return;
+    }
+    // A peer that vanishes without a reset (a cable, a crashed host) is noticed by TCP.
+    redisEnableKeepAlive(&self->m_context->c);
+    if (self->m_url.database != 0)
+        self->selectDatabase();
+    else
+        self->becomeConnected();
+}
+
+void RedisConnection::selectDatabase()
+{
+    const QList<QByteArray> argv {"SELECT", QByteArray::number(m_url.database)};
+    auto *pending = new PendingReply {this, [this](const RedisReply &reply) {
+                                          if (reply.isStatus("OK"))
+                                              becomeConnected();
+                                          else if (m_context)
+                                              m_connectTimer->start(0); // gives up: retries
+                                      }};
+    ++m_inFlight;
+    if (sendArgv(m_context, &RedisConnection::onReply, pending, argv) != REDIS_OK) {
+        --m_inFlight;
+        delete pending;
+    }
+}
+
+void RedisConnection::becomeConnected()
+{
+    m_connectTimer->stop();
+    m_state = State::Connected;
+    m_retryDelayMs = m_timing.reconnectMinMs;
+    qCInfo(lcCluster).noquote() << m_name << "connected to" << m_url.toString();
+    Q_EMIT connected();
+}
+
+void RedisConnection::onDisconnect(const redisAsyncContext *context, int status)
+{
+    auto *self = static_cast<RedisConnection *>(context->data);
+    if (!self || self->m_context != context)
+        return; // we freed it ourselves
+    const QString reason = status == REDIS_OK ? QStringLiteral("closed by the server")
+                                              : QString::fromLocal8Bit(context->errstr);
+    self->m_context = nullptr;
+    self->lose(reason);
+}
+
+void RedisConnection::lose(const QString &reason)
+{
+    const bool wasConnected = m_state == State::Connected;
+    m_state = State::Disconnected;
+    m_connectTimer->stop();
+    if (wasConnected)
+        qCWarning(lcCluster).noquote()
+            << QStringLiteral("%1 lost its connection to %2: %3; reconnecting")
+                   .arg(m_name, m_url.toString(), reason);
+    else
+        qCInfo(lcCluster).noquote()
+            << QStringLiteral("%1 cannot connect to %2: %3").arg(m_name, m_url.toString(), reason);
+    Q_EMIT disconnected(reason);
+    scheduleRetry();
+}
+
+void RedisConnection::scheduleRetry()
+{
+    if (!m_open || m_retryTimer->isActive())
+        return;
+    m_retryTimer->start(m_retryDelayMs);
+    m_retryDelayMs = std::min(m_retryDelayMs * 2, m_timing.reconnectMaxMs);
+}
+
+void RedisConnection::send(const QList<QByteArray> &argv, ReplyCallback callback)
+{
+    if (m_state != State::Connected || !m_context) {
+        failLater(std::move(callback), "not connected to Redis");
+        return;
+    }
+    auto *pending = new PendingReply {this, std::move(callback)};
+    ++m_inFlight;
+    if (sendArgv(m_context, &RedisConnection::onReply, pending, argv) != REDIS_OK) {
+        --m_inFlight;
+        failLater(std::move(pending->callback), "the connection to Redis is closing");
+        delete pending;
+    }
+}
+
+void RedisConnection::failLater(ReplyCallback callback, const QByteArray &reason)
+{
+    QMetaObject::invokeMethod(
+        this, [callback = std::move(callback), reason] { callback(RedisReply::failed(reason)); },
+        Qt::QueuedConnection);
+}
+
+void RedisConnection::onReply(redisAsyncContext *context, void *reply, void *data)
+{
+    std::unique_ptr<PendingReply> pending(static_cast<PendingReply *>(data));
+    --pending->connection->m_inFlight;
+    if (reply)
+        pending->callback(toRedisReply(static_cast<redisReply *>(reply)));
+    else
+        pending->callback(
+            RedisReply::failed("the connection to Redis was lost before the reply: "
+                               + QByteArray(context->errstr ? context->errstr : "closed")));
+}
+
+void RedisConnection::sendSubscription(const QList<QByteArray> &argv)
+{
+    if (m_state == State::Connected && m_context)
+        sendArgv(m_context, &RedisConnection::onPush, nullptr, argv);
+}
+
+void RedisConnection::onPush(redisAsyncContext *context, void *reply, void *)
+{
+    auto *self = static_cast<RedisConnection *>(context->data);
+    // No reply: the connection is going; disconnected() follows and the engine resubscribes.
+    if (self && reply && self->m_onPush)
+        self->m_onPush(toRedisReply(static_cast<redisReply *>(reply)));
+}
+
+} // namespace Cluster

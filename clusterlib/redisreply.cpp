@@ -1,0 +1,13 @@
+#include "clusterlib/redisreply.h"
+
+namespace Cluster {
+
+RedisReply RedisReply::failed(const QByteArray &reason)
+{
+    RedisReply reply;
+    reply.type = Type::Failed;
+    reply.text = reason;
+    return reply;
+}
+
+} // namespace Cluster

@@ -1,0 +1,527 @@
+// Cluster::RedisLink and NameClaims against a real redis-server the suite starts itself, a new
+// one for each test: pipelined commands, binary values, pub/sub between two links, claims
+// raced by two links, and what callers see when Redis dies and comes back.
+#include "clusterlib/nameclaims.h"
+#include "clusterlib/redislink.h"
+#include "tests/support/freeport.h"
+#include "tests/support/redisprocess.h"
+
+#include <QHash>
+#include <QSignalSpy>
+#include <QTest>
+#include <QThread>
+
+#include <memory>
+
+using namespace Cluster;
+
+namespace {
+
+constexpr int WaitMs = 10'000;
+
+// Every reply a link gives, by id and in the order they came.
+class ReplyLog
+{
+public:
+    explicit ReplyLog(RedisLink &link)
+    {
+        QObject::connect(&link, &RedisLink::replied, &m_context,
+                         [this](quint64 id, const RedisReply &reply) {
+                             order.append(id);
+                             replies.insert(id, reply);
+                         });
+    }
+
+    // Waits for the reply to `id` (an empty Failed one if none came in time).
+    RedisReply wait(quint64 id)
+    {
+        if (id == 0 || !QTest::qWaitFor([&] { return replies.contains(id); }, WaitMs))
+            return RedisReply::failed("no reply in time");
+        return replies.value(id);
+    }
+
+    QList<quint64> order;
+    QHash<quint64, RedisReply> replies;
+
+private:
+    QObject m_context; // in the test's thread: replies arrive queued here
+};
+
+LinkConfig configFor(const QString &url)
+{
+    QString error;
+    const std::optional<RedisUrl> parsed = RedisUrl::parse(url, &error);
+    if (!parsed)
+        qFatal("%s", qPrintable(error));
+    LinkConfig config;
+    config.url = *parsed;
+    config.timing.reconnectMinMs = 50;
+    config.timing.reconnectMaxMs = 200;
+    return config;
+}
+
+} // namespace
+
+class tst_RedisLink : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void init();
+    void cleanup();
+
+    void parseUrl_data();
+    void parseUrl();
+    void badUrl_data();
+    void badUrl();
+    void pipelinedRepliesInOrder();
+    void binarySafeValues();
+    void callbackRunsInTheLinkThread();
+    void errorsAndReservedCommands();
+    void selectsTheDatabase();
+    void publishAndSubscribeAcrossLinks();
+    void unsubscribeStopsMessages();
+    void claimsRacedByTwoLinks();
+    void onlyTheHolderRefreshesAndReleases();
+    void claimsExpire();
+    void redisKilledThenRestarted();
+    void nothingListeningFailsCommands();
+    void queueIsBoundedAndStopFailsWhatWaits();
+
+private:
+    std::unique_ptr<RedisLink> connectedLink(const QString &url = {});
+
+    std::unique_ptr<RedisProcess> m_redis;
+};
+
+void tst_RedisLink::initTestCase()
+{
+    qRegisterMetaType<RedisReply>();
+    QVERIFY2(RedisProcess::isAvailable(), qPrintable(RedisProcess::unavailableReason()));
+}
+
+void tst_RedisLink::init()
+{
+    m_redis = std::make_unique<RedisProcess>();
+    QVERIFY2(m_redis->start(), qPrintable(m_redis->errorString()));
+}
+
+void tst_RedisLink::cleanup()
+{
+    m_redis.reset();
+}
+
+std::unique_ptr<RedisLink> tst_RedisLink::connectedLink(const QString &url)
+{
+    auto link = std::make_unique<RedisLink>(configFor(url.isEmpty() ? m_redis->url() : url));
+    link->start();
+    if (!QTest::qWaitFor([&] { return link->state() == RedisLink::State::Connected; }, WaitMs))
+        qWarning("the link did not connect in time");
+    return link;
+}
+
+void tst_RedisLink::parseUrl_data()
+{
+    QTest::addColumn<QString>("spec");
+    QTest::addColumn<QString>("host");
+    QTest::addColumn<int>("port");
+    QTest::addColumn<int>("database");
+    QTest::newRow("full") << "redis://127.0.0.1:6380/3"
+                          << "127.0.0.1" << 6380 << 3;
+    QTest::newRow("defaults") << "redis://redis.example"
+                              << "redis.example" << 6379 << 0;
+    QTest::newRow("slash") << "redis://h:7000/"
+                           << "h" << 7000 << 0;
+    QTest::newRow("ipv6") << "redis://[::1]:6379/15"
+                          << "::1" << 6379 << 15;
+}
+
+void tst_RedisLink::parseUrl()
+{
+    QFETCH(QString, spec);
+    QString error = QStringLiteral("stale");
+    const std::optional<RedisUrl> url = RedisUrl::parse(spec, &error);
+    QVERIFY2(url, qPrintable(error));
+    QVERIFY(error.isEmpty());
+    QTEST(url->host, "host");
+    QTEST(url->port, "port");
+    QTEST(url->database, "database");
+}
+
+void tst_RedisLink::badUrl_data()
+{
+    QTest::addColumn<QString>("spec");
+    QTest::addColumn<QString>("reason");
+    QTest::newRow("empty") << ""
+                           << "it is empty";
+    QTest::newRow("scheme") << "http://127.0.0.1:6379"
+                            << "scheme must be redis";
+    QTest::newRow("no host") << "redis:///0"
+                             << "no host";
+    QTest::newRow("port 0") << "redis://h:0"
+                            << "port";
+    QTest::newRow("port too big") << "redis://h:70000"
+                                  << "Redis URL";
+    QTest::newRow("database text") << "redis://h:6379/db"
+                                   << "database must be a number";
+    QTest::newRow("database 16") << "redis://h:6379/16"
+                                 << "from 0 to 15";
+    QTest::newRow("nested path") << "redis://h:6379/1/2"
+                                 << "database";
+    QTest::newRow("password") << "redis://u:secret@h:6379"
+                              << "user names";
+    QTest::newRow("query") << "redis://h:6379?db=1"
+                           << "queries";
+}
+
+void tst_RedisLink::badUrl()
+{
+    QFETCH(QString, spec);
+    QFETCH(QString, reason);
+    QString error;
+    QVERIFY(!RedisUrl::parse(spec, &error));
+    QVERIFY2(error.contains(reason), qPrintable(error));
+    QVERIFY2(error.contains(QLatin1String("redis://HOST:PORT[/DB]")), qPrintable(error));
+}
+
+void tst_RedisLink::pipelinedRepliesInOrder()
+{
+    auto link = connectedLink();
+    QCOMPARE(link->state(), RedisLink::State::Connected);
+    ReplyLog log(*link);
+    constexpr int Count = 2000;
+    QList<quint64> ids;
+    for (int i = 0; i < Count; ++i)
+        ids.append(link->command({"INCR", "counter"}));
+    QVERIFY(!ids.contains(0));
+    log.wait(ids.last());
+    QTRY_COMPARE_WITH_TIMEOUT(log.order.size(), Count, WaitMs);
+    QCOMPARE(log.order, ids);
+    for (int i = 0; i < Count; ++i) {
+        const RedisReply reply = log.replies.value(ids.at(i));
+        QCOMPARE(reply.type, RedisReply::Type::Integer);
+        QCOMPARE(reply.integer, i + 1);
+    }
+    const RedisReply got = log.wait(link->command({"GET", "counter"}));
+    QCOMPARE(got.type, RedisReply::Type::String);
+    QCOMPARE(got.text, QByteArray::number(Count));
+}
+
+void tst_RedisLink::binarySafeValues()
+{
+    auto link = connectedLink();
+    ReplyLog log(*link);
+    QByteArray value("a\0b\r\n*3\r\n$", 11);
+    for (int byte = 0; byte < 256; ++byte)
+        value.append(char(byte));
+    const QByteArray key("key\0with nul", 12);
+    QVERIFY(log.wait(link->command({"SET", key, value})).isStatus("OK"));
+    const RedisReply got = log.wait(link->command({"GET", key}));
+    QCOMPARE(got.type, RedisReply::Type::String);
+    QCOMPARE(got.text, value);
+    const RedisReply empty = log.wait(link->command({"SET", "empty", QByteArray()}));
+    QVERIFY(empty.isStatus("OK"));
+    QCOMPARE(log.wait(link->command({"STRLEN", "empty"})).integer, 0);
+    const RedisReply list = log.wait(link->command({"MGET", key, "missing", "empty"}));
+    QCOMPARE(list.type, RedisReply::Type::Array);
+    QCOMPARE(list.elements.size(), 3);
+    QCOMPARE(list.elements.at(0).text, value);
+    QCOMPARE(list.elements.at(1).type, RedisReply::Type::Nil);
+    QCOMPARE(list.elements.at(2).type, RedisReply::Type::String);
+}
+
+void tst_RedisLink::callbackRunsInTheLinkThread()
+{
+    auto link = connectedLink();
+    QObject receiver;
+    QThread *callbackThread = nullptr;
+    RedisReply received;
+    bool delivered = false;
+    // The way a worker would take it: the callback only posts the reply to its own thread.
+    const quint64 id = link->command({"ECHO", "hi"}, [&](const RedisReply &reply) {
+        QThread *thread = QThread::currentThread();
+        QMetaObject::invokeMethod(
+            &receiver,
+            [&, thread, reply] {
+                callbackThread = thread;
+                received = reply;
+                delivered = true;
+            },
+            Qt::QueuedConnection);
+    });
+    QVERIFY(id != 0);
+    QTRY_VERIFY_WITH_TIMEOUT(delivered, WaitMs);
+    QVERIFY(callbackThread != QThread::currentThread());
+    QCOMPARE(callbackThread->objectName(), QStringLiteral("redis"));
+    QCOMPARE(received.text, QByteArray("hi"));
+}
+
+void tst_RedisLink::errorsAndReservedCommands()
+{
+    auto link = connectedLink();
+    ReplyLog log(*link);
+    log.wait(link->command({"SET", "text", "not a number"}));
+    const RedisReply error = log.wait(link->command({"INCR", "text"}));
+    QCOMPARE(error.type, RedisReply::Type::Error);
+    QVERIFY2(error.text.startsWith("ERR"), error.text.constData());
+    for (const char *reserved : {"MULTI", "subscribe", "SELECT", "QUIT"}) {
+        const RedisReply refused = log.wait(link->command({reserved, "x"}));
+        QCOMPARE(refused.type, RedisReply::Type::Failed);
+        QVERIFY2(refused.text.contains("not sent on the shared link"), refused.text.constData());
+    }
+    QCOMPARE(log.wait(link->command({})).type, RedisReply::Type::Failed);
+    // The connection is still usable and in no transaction.
+    QVERIFY(log.wait(link->command({"PING"})).isStatus("PONG"));
+}
+
+void tst_RedisLink::selectsTheDatabase()
+{
+    auto inDb3 = connectedLink(m_redis->url() + QStringLiteral("/3"));
+    auto inDb0 = connectedLink();
+    ReplyLog log3(*inDb3);
+    ReplyLog log0(*inDb0);
+    QVERIFY(log3.wait(inDb3->command({"SET", "where", "three"})).isStatus("OK"));
+    QCOMPARE(log0.wait(inDb0->command({"GET", "where"})).type, RedisReply::Type::Nil);
+    QCOMPARE(log3.wait(inDb3->command({"GET", "where"})).text, QByteArray("three"));
+}
+
+void tst_RedisLink::publishAndSubscribeAcrossLinks()
+{
+    auto listener = connectedLink();
+    auto speaker = connectedLink();
+    QSignalSpy subscribed(listener.get(), &RedisLink::subscribed);
+    QSignalSpy messages(listener.get(), &RedisLink::message);
+    QSignalSpy patternMessages(listener.get(), &RedisLink::patternMessage);
+    listener->subscribe("qtchat:#lobby");
+    listener->psubscribe("qtchat:node:*");
+    QTRY_COMPARE_WITH_TIMEOUT(subscribed.size(), 2, WaitMs);
+
+    ReplyLog log(*speaker);
+    const QByteArray payload("line\0one\r\n", 10);
+    const RedisReply published = log.wait(speaker->command({"PUBLISH", "qtchat:#lobby", payload}));
+    QCOMPARE(published.integer, 1); // the listener's subscriber connection
+    log.wait(speaker->command({"PUBLISH", "qtchat:node:b", "hello"}));
+    log.wait(speaker->command({"PUBLISH", "qtchat:#elsewhere", "unheard"}));
+    QTRY_COMPARE_WITH_TIMEOUT(messages.size(), 1, WaitMs);
+    QCOMPARE(messages.at(0).at(0).toByteArray(), QByteArray("qtchat:#lobby"));
+    QCOMPARE(messages.at(0).at(1).toByteArray(), payload);
+    QTRY_COMPARE_WITH_TIMEOUT(patternMessages.size(), 1, WaitMs);
+    QCOMPARE(patternMessages.at(0).at(0).toByteArray(), QByteArray("qtchat:node:*"));
+    QCOMPARE(patternMessages.at(0).at(1).toByteArray(), QByteArray("qtchat:node:b"));
+    QCOMPARE(patternMessages.at(0).at(2).toByteArray(), QByteArray("hello"));
+
+    // Many messages in a row come in order.
+    for (int i = 0; i < 500; ++i)
+        speaker->command({"PUBLISH", "qtchat:#lobby", QByteArray::number(i)});
+    QTRY_COMPARE_WITH_TIMEOUT(messages.size(), 501, WaitMs);
+    for (int i = 0; i < 500; ++i)
+        QCOMPARE(messages.at(i + 1).at(1).toByteArray(), QByteArray::number(i));
+}
+
+void tst_RedisLink::unsubscribeStopsMessages()
+{
+    auto listener = connectedLink();
+    auto speaker = connectedLink();
+    QSignalSpy subscribed(listener.get(), &RedisLink::subscribed);
+    QSignalSpy messages(listener.get(), &RedisLink::message);
+    listener->subscribe("a");
+    listener->subscribe("b");
+    QTRY_COMPARE_WITH_TIMEOUT(subscribed.size(), 2, WaitMs);
+    listener->unsubscribe("a");
+    ReplyLog log(*speaker);
+    // Redis counts the receivers of each PUBLISH: none for "a" once the unsubscription is in.
+    QVERIFY(QTest::qWaitFor(
+        [&] {
+            return log.wait(speaker->command({"PUBLISH", "a", "late"})).integer == 0;
+        },
+        WaitMs));
+    QCOMPARE(log.wait(speaker->command({"PUBLISH", "b", "y"})).integer, 1);
+    QVERIFY(QTest::qWaitFor(
+        [&] { return !messages.isEmpty() && messages.last().at(0).toByteArray() == "b"; }, WaitMs));
+    for (const QList<QVariant> &message : std::as_const(messages))
+        QVERIFY(message.at(1).toByteArray() != "late");
+}
+
+void tst_RedisLink::claimsRacedByTwoLinks()
+{
+    auto first = connectedLink();
+    auto second = connectedLink();
+    ReplyLog firstLog(*first);
+    ReplyLog secondLog(*second);
+    NameClaims firstClaims(*first, "qtchat:nick:");
+    NameClaims secondClaims(*second, "qtchat:nick:");
+    constexpr int Names = 200;
+    QList<quint64> firstIds;
+    QList<quint64> secondIds;
+    // Both links' commands are in flight together, in opposite orders: where they meet is a
+    // race, and Redis decides it once per name.
+    for (int i = 0; i < Names; ++i) {
+        firstIds.append(firstClaims.claim("nick" + QByteArray::number(i), "node-a", 60'000));
+        secondIds.prepend(
+            secondClaims.claim("nick" + QByteArray::number(Names - 1 - i), "node-b", 60'000));
+    }
+    int firstWins = 0;
+    ReplyLog check(*first);
+    for (int i = 0; i < Names; ++i) {
+        const auto a = NameClaims::claimOutcome(firstLog.wait(firstIds.at(i)));
+        const auto b = NameClaims::claimOutcome(secondLog.wait(secondIds.at(i)));
+        QVERIFY(a != NameClaims::Outcome::Failed && b != NameClaims::Outcome::Failed);
+        QVERIFY2((a == NameClaims::Outcome::Held) != (b == NameClaims::Outcome::Held),
+                 qPrintable(QStringLiteral("name %1: not exactly one winner").arg(i)));
+        const QByteArray holder
+            = check.wait(first->command({"GET", firstClaims.key("nick" + QByteArray::number(i))}))
+                  .text;
+        QCOMPARE(holder, a == NameClaims::Outcome::Held ? QByteArray("node-a") : "node-b");
+        firstWins += a == NameClaims::Outcome::Held;
+    }
+    qInfo("node-a won %d of %d names", firstWins, Names);
+}
+
+void tst_RedisLink::onlyTheHolderRefreshesAndReleases()
+{
+    auto link = connectedLink();
+    ReplyLog log(*link);
+    NameClaims claims(*link, "qtchat:nick:");
+    using Outcome = NameClaims::Outcome;
+    QCOMPARE(NameClaims::claimOutcome(log.wait(claims.claim("alice", "node-a:7", 1000))),
+             Outcome::Held);
+    QCOMPARE(NameClaims::claimOutcome(log.wait(claims.claim("alice", "node-b:9", 1000))),
+             Outcome::NotOurs);
+    // Someone else's refresh or release leaves the claim alone.
+    QCOMPARE(NameClaims::claimOutcome(log.wait(claims.refresh("alice", "node-b:9", 60'000))),
+             Outcome::NotOurs);
+    QCOMPARE(NameClaims::releaseOutcome(log.wait(claims.release("alice", "node-b:9"))),
+             Outcome::NotOurs);
+    const qint64 ttlBefore = log.wait(link->command({"PTTL", claims.key("alice")})).integer;
+    QVERIFY2(ttlBefore > 0 && ttlBefore <= 1000, qPrintable(QString::number(ttlBefore)));
+    // The holder's refresh extends it; its release ends it.
+    QCOMPARE(NameClaims::claimOutcome(log.wait(claims.refresh("alice", "node-a:7", 60'000))),
+             Outcome::Held);
+    QVERIFY(log.wait(link->command({"PTTL", claims.key("alice")})).integer > 1000);
+    QCOMPARE(NameClaims::releaseOutcome(log.wait(claims.release("alice", "node-a:7"))),
+             Outcome::Released);
+    QCOMPARE(log.wait(link->command({"EXISTS", claims.key("alice")})).integer, 0);
+    QCOMPARE(NameClaims::releaseOutcome(log.wait(claims.release("alice", "node-a:7"))),
+             Outcome::NotOurs);
+    QCOMPARE(NameClaims::claimOutcome(log.wait(claims.claim("alice", "node-b:9", 1000))),
+             Outcome::Held);
+    // Guarded commands given together run one after the other, each on its own check.
+    const quint64 refreshA = claims.refresh("alice", "node-a:7", 5000);
+    const quint64 refreshB = claims.refresh("alice", "node-b:9", 5000);
+    const quint64 releaseB = claims.release("alice", "node-b:9");
+    const quint64 claimA = claims.claim("alice", "node-a:7", 5000);
+    QCOMPARE(NameClaims::claimOutcome(log.wait(refreshA)), Outcome::NotOurs);
+    QCOMPARE(NameClaims::claimOutcome(log.wait(refreshB)), Outcome::Held);
+    QCOMPARE(NameClaims::releaseOutcome(log.wait(releaseB)), Outcome::Released);
+    QVERIFY(log.wait(claimA).isOk());
+}
+
+void tst_RedisLink::claimsExpire()
+{
+    auto link = connectedLink();
+    ReplyLog log(*link);
+    NameClaims claims(*link, "qtchat:nick:");
+    QCOMPARE(NameClaims::claimOutcome(log.wait(claims.claim("bob", "node-a:1", 100))),
+             NameClaims::Outcome::Held);
+    // A holder that stops refreshing (a dead node) lets the name go by itself.
+    NameClaims::Outcome secondClaim = NameClaims::Outcome::Failed;
+    QVERIFY(QTest::qWaitFor(
+        [&] {
+            secondClaim
+                = NameClaims::claimOutcome(log.wait(claims.claim("bob", "node-b:2", 60'000)));
+            return secondClaim != NameClaims::Outcome::NotOurs;
+        },
+        WaitMs));
+    QCOMPARE(secondClaim, NameClaims::Outcome::Held);
+    QCOMPARE(NameClaims::claimOutcome(log.wait(claims.refresh("bob", "node-a:1", 100))),
+             NameClaims::Outcome::NotOurs);
+}
+
+void tst_RedisLink::redisKilledThenRestarted()
+{
+    auto link = connectedLink();
+    auto speaker = connectedLink();
+    QSignalSpy states(link.get(), &RedisLink::stateChanged);
+    QSignalSpy subscribed(link.get(), &RedisLink::subscribed);
+    QSignalSpy messages(link.get(), &RedisLink::message);
+    link->subscribe("qtchat:#lobby");
+    QTRY_COMPARE_WITH_TIMEOUT(subscribed.size(), 1, WaitMs);
+    ReplyLog log(*link);
+    // In flight when Redis dies: blocks on the server until then.
+    const quint64 blocked = link->command({"BLPOP", "never-filled", "0"});
+    QVERIFY(blocked != 0);
+    ReplyLog speakerLog(*speaker);
+    QVERIFY(QTest::qWaitFor(
+        [&] {
+            return speakerLog.wait(speaker->command({"INFO", "clients"}))
+                .text.contains("blocked_clients:1");
+        },
+        WaitMs));
+
+    m_redis->kill();
+    QTRY_VERIFY_WITH_TIMEOUT(!states.isEmpty(), WaitMs);
+    QCOMPARE(states.first().at(0).value<RedisLink::State>(), RedisLink::State::Disconnected);
+    QVERIFY(!states.first().at(1).toString().isEmpty());
+    const RedisReply lost = log.wait(blocked);
+    QCOMPARE(lost.type, RedisReply::Type::Failed);
+    QVERIFY2(lost.text.contains("lost before the reply"), lost.text.constData());
+    // While Redis is down, commands fail: with a reason, at once or when the attempt fails.
+    const RedisReply refused = log.wait(link->command({"PING"}));
+    QCOMPARE(refused.type, RedisReply::Type::Failed);
+    QVERIFY2(refused.text.contains("Redis"), refused.text.constData());
+
+    QVERIFY2(m_redis->start(), qPrintable(m_redis->errorString()));
+    QTRY_COMPARE_WITH_TIMEOUT(link->state(), RedisLink::State::Connected, WaitMs);
+    QCOMPARE(states.last().at(0).value<RedisLink::State>(), RedisLink::State::Connected);
+    // Subscribed again by itself.
+    QTRY_COMPARE_WITH_TIMEOUT(subscribed.size(), 2, WaitMs);
+    QTRY_COMPARE_WITH_TIMEOUT(speaker->state(), RedisLink::State::Connected, WaitMs);
+    QCOMPARE(speakerLog.wait(speaker->command({"PUBLISH", "qtchat:#lobby", "back"})).integer, 1);
+    QTRY_COMPARE_WITH_TIMEOUT(messages.size(), 1, WaitMs);
+    QCOMPARE(messages.at(0).at(1).toByteArray(), QByteArray("back"));
+    QVERIFY(log.wait(link->command({"PING"})).isStatus("PONG"));
+}
+
+void tst_RedisLink::nothingListeningFailsCommands()
+{
+    const quint16 port = freeLoopbackPort();
+    QVERIFY(port != 0);
+    RedisLink link(configFor(QStringLiteral("redis://127.0.0.1:%1").arg(port)));
+    QSignalSpy states(&link, &RedisLink::stateChanged);
+    ReplyLog log(link);
+    link.start();
+    const quint64 early = link.command({"PING"}); // waits for the first attempt, then fails
+    QTRY_VERIFY_WITH_TIMEOUT(!states.isEmpty(), WaitMs);
+    QCOMPARE(states.first().at(0).value<RedisLink::State>(), RedisLink::State::Disconnected);
+    QVERIFY2(states.first().at(1).toString().contains(QLatin1String("refused")),
+             qPrintable(states.first().at(1).toString()));
+    const RedisReply reply = log.wait(early);
+    QCOMPARE(reply.type, RedisReply::Type::Failed);
+    QVERIFY2(reply.text.contains("not connected to Redis"), reply.text.constData());
+}
+
+void tst_RedisLink::queueIsBoundedAndStopFailsWhatWaits()
+{
+    LinkConfig config = configFor(m_redis->url());
+    config.maxQueuedCommands = 10;
+    RedisLink link(config); // not started: commands wait in the queue
+    ReplyLog log(link);
+    QList<quint64> ids;
+    for (int i = 0; i < 10; ++i)
+        ids.append(link.command({"PING"}));
+    QVERIFY(!ids.contains(0));
+    QCOMPARE(link.command({"PING"}), 0u); // full: refused at once
+    QSignalSpy stopped(&link, &RedisLink::stopped);
+    link.stop();
+    QVERIFY(stopped.wait(WaitMs));
+    QTRY_COMPARE_WITH_TIMEOUT(log.replies.size(), 10, WaitMs);
+    for (quint64 id : ids) {
+        QCOMPARE(log.replies.value(id).type, RedisReply::Type::Failed);
+        QVERIFY(log.replies.value(id).text.contains("stopping"));
+    }
+    QCOMPARE(link.command({"PING"}), 0u);
+}
+
+QTEST_GUILESS_MAIN(tst_RedisLink)
+#include "tst_redislink.moc"
