@@ -99,6 +99,12 @@ void ClientConnection::send(const QByteArray &line)
         m_sendQueue.enqueue(line);
 }
 
+void ClientConnection::sendBackground(const QByteArray &line)
+{
+    if (isConnected())
+        m_sendQueue.enqueueBackground(line);
+}
+
 void ClientConnection::sendNow(const QByteArray &line)
 {
     m_sendQueue.sendNow(line);

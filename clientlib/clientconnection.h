@@ -4,7 +4,9 @@
 #include "clientlib/reconnectbackoff.h"
 #include "clientlib/sendqueue.h"
 
+#include "protocol/ircmessage.h"
 #include "protocol/linesplitter.h"
+#include "protocol/messagetags.h"
 
 #include <QObject>
 #include <QSslSocket>
@@ -37,6 +39,8 @@ public:
     bool isConnected() const { return m_socket.state() == QAbstractSocket::ConnectedState; }
     // Paced; dropped when not connected.
     void send(const QByteArray &line);
+    // Paced, after every line sent with send(); dropped when not connected.
+    void sendBackground(const QByteArray &line);
     // Ahead of paced lines: PONG, QUIT.
     void sendNow(const QByteArray &line);
 
@@ -70,7 +74,10 @@ private:
     void scheduleReconnect();
 
     ClientSettings m_settings;
-    Irc::LineSplitter m_splitter;
+    // A server's line: up to 8191 bytes of IRCv3 tags, then the 512 bytes of the message.
+    static constexpr qsizetype MaxLineBytes
+        = Irc::MaxTagSectionBytes + Irc::IrcMessage::MaxLineBytes;
+    Irc::LineSplitter m_splitter {MaxLineBytes, 2 * MaxLineBytes};
     bool m_closing = false; // quit() or giveUp(): the end is wanted, not a failure
     bool m_pingOutstanding = false;
     ReconnectBackoff m_backoff;

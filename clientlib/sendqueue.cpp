@@ -22,6 +22,12 @@ void SendQueue::enqueue(const QByteArray &line)
     flush();
 }
 
+void SendQueue::enqueueBackground(const QByteArray &line)
+{
+    m_background.enqueue(line);
+    flush();
+}
+
 void SendQueue::sendNow(const QByteArray &line)
 {
     Q_EMIT lineReady(line);
@@ -30,16 +36,17 @@ void SendQueue::sendNow(const QByteArray &line)
 void SendQueue::clear()
 {
     m_queue.clear();
+    m_background.clear();
     m_tokens = m_burst;
     m_refill.stop();
 }
 
 void SendQueue::flush()
 {
-    while (!m_queue.isEmpty() && (!paced() || m_tokens > 0)) {
+    while (queuedLines() > 0 && (!paced() || m_tokens > 0)) {
         if (paced())
             --m_tokens;
-        Q_EMIT lineReady(m_queue.dequeue());
+        Q_EMIT lineReady(m_queue.isEmpty() ? m_background.dequeue() : m_queue.dequeue());
     }
     if (paced() && m_tokens < m_burst && !m_refill.isActive())
         m_refill.start();
@@ -49,7 +56,7 @@ void SendQueue::refill()
 {
     m_tokens = qMin(m_tokens + 1, m_burst);
     flush();
-    if (m_tokens >= m_burst && m_queue.isEmpty())
+    if (m_tokens >= m_burst && queuedLines() == 0)
         m_refill.stop();
 }
 

@@ -20,10 +20,13 @@ public:
     // An interval or burst of 0 sends everything at once.
     void setPacing(int burst, int intervalMs);
     void enqueue(const QByteArray &line);
+    // For lines the client sends on its own (the queries after a join): they go out only
+    // when no other line waits, so that what the user types never queues behind them.
+    void enqueueBackground(const QByteArray &line);
     // For PONG and QUIT, which must not wait behind chat lines.
     void sendNow(const QByteArray &line);
     void clear();
-    qsizetype queuedLines() const { return m_queue.size(); }
+    qsizetype queuedLines() const { return m_queue.size() + m_background.size(); }
 
 Q_SIGNALS:
     void lineReady(const QByteArray &line);
@@ -34,6 +37,7 @@ private:
     void refill();
 
     QQueue<QByteArray> m_queue;
+    QQueue<QByteArray> m_background;
     QTimer m_refill;
     int m_burst = 0;
     int m_tokens = 0;

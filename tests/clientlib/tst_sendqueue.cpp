@@ -12,6 +12,7 @@ private Q_SLOTS:
     void unpacedSendsAtOnce();
     void burstThenOnePerInterval();
     void sendNowSkipsTheQueue();
+    void backgroundLinesWaitForTheOthers();
     void clearDropsQueuedLines();
 };
 
@@ -54,6 +55,23 @@ void tst_SendQueue::sendNowSkipsTheQueue()
     QCOMPARE(ready.at(1).first().toByteArray(), QByteArray("PONG"));
 }
 
+void tst_SendQueue::backgroundLinesWaitForTheOthers()
+{
+    Client::SendQueue queue;
+    queue.setPacing(1, 50);
+    QSignalSpy ready(&queue, &Client::SendQueue::lineReady);
+    queue.enqueue("first");
+    queue.enqueueBackground("MODE #a");
+    queue.enqueueBackground("MODE #b");
+    queue.enqueue("typed later");
+    QCOMPARE(queue.queuedLines(), 3);
+    QTRY_COMPARE(ready.size(), 4);
+    QList<QByteArray> order;
+    for (const QList<QVariant> &line : std::as_const(ready))
+        order.append(line.first().toByteArray());
+    QCOMPARE(order, (QList<QByteArray> {"first", "typed later", "MODE #a", "MODE #b"}));
+}
+
 void tst_SendQueue::clearDropsQueuedLines()
 {
     Client::SendQueue queue;
@@ -61,9 +79,10 @@ void tst_SendQueue::clearDropsQueuedLines()
     QSignalSpy ready(&queue, &Client::SendQueue::lineReady);
     queue.enqueue("a");
     queue.enqueue("b");
+    queue.enqueueBackground("c");
     queue.clear();
     QCOMPARE(queue.queuedLines(), 0);
-    queue.enqueue("c"); // the bucket is full again after a clear
+    queue.enqueue("d"); // the bucket is full again after a clear
     QCOMPARE(ready.size(), 2);
 }
 
