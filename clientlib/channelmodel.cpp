@@ -63,6 +63,8 @@ QVariant ChannelModel::data(const QModelIndex &index, int role) const
             return member.nick;
         case PrefixesRole:
             return member.prefixes;
+        case AwayRole:
+            return member.away;
         default:
             return {};
         }
@@ -74,6 +76,8 @@ QVariant ChannelModel::data(const QModelIndex &index, int role) const
         return channel.name();
     case TopicRole:
         return channel.topic();
+    case ModesRole:
+        return channel.modes();
     default:
         return {};
     }
@@ -93,6 +97,8 @@ QHash<int, QByteArray> ChannelModel::roleNames() const
     names.insert(NameRole, "name");
     names.insert(PrefixesRole, "prefixes");
     names.insert(TopicRole, "topic");
+    names.insert(ModesRole, "modes");
+    names.insert(AwayRole, "away");
     return names;
 }
 
@@ -163,8 +169,7 @@ bool ChannelModel::setTopic(const QString &channel, const QString &topic, const 
     if (!state)
         return false;
     state->setTopic(topic, setBy);
-    const QModelIndex changed = indexOf(state);
-    Q_EMIT dataChanged(changed, changed, {TopicRole});
+    announceChannelChange(*state, TopicRole);
     return true;
 }
 
@@ -206,7 +211,9 @@ QStringList ChannelModel::renameMember(const QString &oldNick, const QString &ne
     for (const auto &channel : m_channels) {
         const int row = channel->rowOf(oldNick);
         if (row >= 0) {
-            updateMember(*channel, row, {newNick, channel->member(row).prefixes});
+            ChannelState::Member renamed = channel->member(row);
+            renamed.nick = newNick;
+            updateMember(*channel, row, renamed);
             channels.append(channel->name());
         }
     }
@@ -220,12 +227,77 @@ bool ChannelModel::setMemberStatus(const QString &channel, const QString &nick, 
     const int row = state ? state->rowOf(nick) : -1;
     if (row < 0)
         return false;
-    const ChannelState::Member &member = state->member(row);
+    ChannelState::Member member = state->member(row);
     const QString prefixes = state->withPrefix(member.prefixes, symbol, on);
     if (prefixes == member.prefixes)
         return false;
-    updateMember(*state, row, {member.nick, prefixes});
+    member.prefixes = prefixes;
+    updateMember(*state, row, member);
     return true;
+}
+
+bool ChannelModel::setModes(const QString &channel, const QList<Irc::ModeChange> &changes,
+                            bool replace)
+{
+    ChannelState *state = find(channel);
+    if (!state)
+        return false;
+    const QMap<char, QString> before = state->modeMap();
+    if (replace)
+        state->clearModes();
+    for (const Irc::ModeChange &change : changes)
+        state->setMode(change.mode, change.adding, QString::fromUtf8(change.param));
+    if (state->modeMap() == before)
+        return false;
+    announceChannelChange(*state, ModesRole);
+    return true;
+}
+
+bool ChannelModel::setCreatedAt(const QString &channel, const QDateTime &time)
+{
+    ChannelState *state = find(channel);
+    if (!state)
+        return false;
+    state->setCreatedAt(time);
+    return true;
+}
+
+bool ChannelModel::setBan(const QString &channel, const ChannelState::Ban &ban, bool on)
+{
+    ChannelState *state = find(channel);
+    if (!state)
+        return false;
+    return on ? state->addBan(ban) : state->removeBan(ban.mask);
+}
+
+void ChannelModel::addBanListEntry(const QString &channel, const ChannelState::Ban &ban)
+{
+    if (ChannelState *state = find(channel))
+        state->addBanListEntry(ban);
+}
+
+bool ChannelModel::finishBanList(const QString &channel)
+{
+    ChannelState *state = find(channel);
+    if (!state)
+        return false;
+    state->finishBanList();
+    return true;
+}
+
+QStringList ChannelModel::setAway(const QString &nick, bool away)
+{
+    QStringList channels;
+    for (const auto &channel : m_channels) {
+        const int row = channel->rowOf(nick);
+        if (row < 0 || channel->member(row).away == away)
+            continue;
+        ChannelState::Member member = channel->member(row);
+        member.away = away;
+        updateMember(*channel, row, member);
+        channels.append(channel->name());
+    }
+    return channels;
 }
 
 void ChannelModel::addNamesEntry(const QString &channel, const QString &nick,
@@ -263,6 +335,12 @@ int ChannelModel::channelRow(const ChannelState *channel) const
 QModelIndex ChannelModel::indexOf(const ChannelState *channel) const
 {
     return createIndex(channelRow(channel), 0, nullptr);
+}
+
+void ChannelModel::announceChannelChange(const ChannelState &channel, int role)
+{
+    const QModelIndex changed = indexOf(&channel);
+    Q_EMIT dataChanged(changed, changed, {role});
 }
 
 void ChannelModel::insertMember(ChannelState &channel, const ChannelState::Member &member)
@@ -315,12 +393,15 @@ void ChannelModel::mergeNames(ChannelState &channel, const QList<ChannelState::M
         if (!listed.contains(channel.fold(channel.member(row).nick)))
             removeMemberAt(channel, row);
     }
-    for (const ChannelState::Member &member : names) {
+    for (ChannelState::Member member : names) {
         const int row = channel.rowOf(member.nick);
-        if (row < 0)
+        if (row < 0) {
             insertMember(channel, member);
-        else if (channel.member(row).prefixes != member.prefixes
-                 || channel.member(row).nick != member.nick)
+            continue;
+        }
+        member.away = channel.member(row).away; // NAMES does not say; keep what we know
+        if (channel.member(row).prefixes != member.prefixes
+            || channel.member(row).nick != member.nick)
             updateMember(channel, row, member);
     }
 }

@@ -2,6 +2,8 @@
 
 #include "clientlib/channelstate.h"
 
+#include "protocol/modes.h"
+
 #include <QAbstractItemModel>
 
 #include <memory>
@@ -29,6 +31,10 @@ public:
         PrefixesRole,
         // A channel's topic.
         TopicRole,
+        // A channel's modes without lists and statuses ("+klnt").
+        ModesRole,
+        // Whether a member is away (bool).
+        AwayRole,
     };
     Q_ENUM(Role)
 
@@ -63,6 +69,16 @@ public:
     QStringList renameMember(const QString &oldNick, const QString &newNick);
     // Gives or takes one status (a MODE +o/-v ...); false when nothing changed.
     bool setMemberStatus(const QString &channel, const QString &nick, QChar symbol, bool on);
+    // Sets or unsets flag and parameter modes (not lists, not statuses). With `replace` (a
+    // 324 reply), modes not given are unset. False when nothing changed.
+    bool setModes(const QString &channel, const QList<Irc::ModeChange> &changes, bool replace);
+    bool setCreatedAt(const QString &channel, const QDateTime &time);
+    bool setBan(const QString &channel, const ChannelState::Ban &ban, bool on);
+    // A ban list reply: entries from 367 lines, then 368 replaces the list.
+    void addBanListEntry(const QString &channel, const ChannelState::Ban &ban);
+    bool finishBanList(const QString &channel);
+    // The channels where `nick` is a member whose away state changed.
+    QStringList setAway(const QString &nick, bool away);
     // A NAMES reply: entries from 353 lines, then 366 merges them into the member list.
     void addNamesEntry(const QString &channel, const QString &nick, const QString &prefixes);
     bool finishNames(const QString &channel);
@@ -71,6 +87,7 @@ private:
     ChannelState *find(const QString &name) const;
     int channelRow(const ChannelState *channel) const;
     QModelIndex indexOf(const ChannelState *channel) const;
+    void announceChannelChange(const ChannelState &channel, int role);
     void insertMember(ChannelState &channel, const ChannelState::Member &member);
     void removeMemberAt(ChannelState &channel, int row);
     void updateMember(ChannelState &channel, int row, const ChannelState::Member &member);

@@ -16,6 +16,59 @@ void ChannelState::setTopic(const QString &topic, const QString &setBy)
     m_topicSetBy = setBy;
 }
 
+QString ChannelState::modes() const
+{
+    QString letters = QStringLiteral("+");
+    for (auto it = m_modes.cbegin(); it != m_modes.cend(); ++it)
+        letters += QLatin1Char(it.key());
+    return letters.size() > 1 ? letters : QString();
+}
+
+bool ChannelState::setMode(char mode, bool on, const QString &parameter)
+{
+    if (!on)
+        return m_modes.remove(mode) > 0;
+    const auto it = m_modes.constFind(mode);
+    if (it != m_modes.cend() && it.value() == parameter)
+        return false;
+    m_modes.insert(mode, parameter);
+    return true;
+}
+
+bool ChannelState::addBan(const Ban &ban)
+{
+    const QByteArray key = fold(ban.mask);
+    const bool known = std::any_of(m_bans.cbegin(), m_bans.cend(),
+                                   [&](const Ban &existing) { return fold(existing.mask) == key; });
+    if (known || m_bans.size() >= MaxBans)
+        return false;
+    m_bans.append(ban);
+    return true;
+}
+
+bool ChannelState::removeBan(const QString &mask)
+{
+    const QByteArray key = fold(mask);
+    return m_bans.removeIf([&](const Ban &ban) { return fold(ban.mask) == key; }) > 0;
+}
+
+void ChannelState::addBanListEntry(const Ban &ban)
+{
+    if (!m_banListPending) {
+        m_pendingBans.clear();
+        m_banListPending = true;
+    }
+    if (m_pendingBans.size() < MaxBans)
+        m_pendingBans.append(ban);
+}
+
+void ChannelState::finishBanList()
+{
+    m_bans = std::exchange(m_pendingBans, {});
+    m_banListPending = false;
+    m_banListKnown = true;
+}
+
 QStringList ChannelState::nicks() const
 {
     QStringList result;

@@ -3,16 +3,18 @@
 #include "protocol/names.h"
 
 #include <QByteArray>
+#include <QDateTime>
 #include <QHash>
 #include <QList>
+#include <QMap>
 #include <QString>
 #include <QStringList>
 
 namespace Client {
 
-// One joined channel: its name, topic and members. Members are kept in display order --
-// highest prefix first, then by nick in the server's case mapping -- so that a member's row
-// in ChannelModel is its index here. The model announces each change at the rows this class
+// One joined channel: its name, topic, modes, ban list and members. Members are kept in display
+// order -- highest prefix first, then by nick in the server's case mapping -- so that a member's
+// row in ChannelModel is its index here. The model announces each change at the rows this class
 // reports and then makes it; nothing else changes a ChannelState.
 class ChannelState
 {
@@ -21,7 +23,20 @@ public:
     {
         QString nick;
         QString prefixes; // "@", "+", "@+", "" ... in the server's PREFIX order
+        bool away = false; // as away-notify, WHO (G) or 301 last said
     };
+
+    // One entry of the ban list (367, or MODE +b seen while we are in the channel).
+    struct Ban
+    {
+        QString mask;
+        QString setBy; // empty when the server did not say
+        QDateTime setAt; // UTC; invalid when the server did not say
+        bool operator==(const Ban &) const = default;
+    };
+
+    // Bans kept per channel; a server's list longer than this is cut (memory stays bounded).
+    static constexpr qsizetype MaxBans = 1000;
 
     ChannelState() = default;
     ChannelState(const QString &name, Irc::CaseMapping mapping, const QByteArray &prefixSymbols);
@@ -30,6 +45,32 @@ public:
     QString topic() const { return m_topic; }
     QString topicSetBy() const { return m_topicSetBy; }
     void setTopic(const QString &topic, const QString &setBy = QString());
+
+    // The channel's modes without lists and member statuses: "+klnt", letters in order.
+    QString modes() const;
+    bool hasMode(char mode) const { return m_modes.contains(mode); }
+    // Every set mode with its parameter (empty for flags).
+    const QMap<char, QString> &modeMap() const { return m_modes; }
+    // The parameter of a set mode (the key of k, the limit of l); empty for flags.
+    QString modeParameter(char mode) const { return m_modes.value(mode); }
+    QString key() const { return modeParameter('k'); }
+    int limit() const { return modeParameter('l').toInt(); }
+    // Sets (or unsets) one mode; false when that changed nothing.
+    bool setMode(char mode, bool on, const QString &parameter = QString());
+    // 324 lists every mode: the ones it does not list are unset.
+    void clearModes() { m_modes.clear(); }
+    QDateTime createdAt() const { return m_createdAt; }
+    void setCreatedAt(const QDateTime &time) { m_createdAt = time; }
+
+    // The ban list as last listed (367/368) and changed since; complete only once listed.
+    const QList<Ban> &bans() const { return m_bans; }
+    bool isBanListKnown() const { return m_banListKnown; }
+    bool addBan(const Ban &ban);
+    bool removeBan(const QString &mask);
+    // A ban list reply (367 lines, then 368) is collected here and then replaces the list.
+    void addBanListEntry(const Ban &ban);
+    bool hasPendingBanList() const { return m_banListPending; }
+    void finishBanList();
 
     int memberCount() const { return int(m_members.size()); }
     const Member &member(int row) const { return m_members.at(row).member; }
@@ -72,6 +113,12 @@ private:
     QString m_name;
     QString m_topic;
     QString m_topicSetBy;
+    QMap<char, QString> m_modes; // letter -> parameter (empty for flags)
+    QDateTime m_createdAt;
+    QList<Ban> m_bans;
+    QList<Ban> m_pendingBans;
+    bool m_banListKnown = false;
+    bool m_banListPending = false;
     Irc::CaseMapping m_mapping = Irc::CaseMapping::Ascii;
     QByteArray m_prefixSymbols;
     QList<Entry> m_members;

@@ -17,6 +17,8 @@ private Q_SLOTS:
     void withPrefixKeepsPrefixOrder_data();
     void withPrefixKeepsPrefixOrder();
     void namesAreCollectedUntilTaken();
+    void modesWithParameters();
+    void banListFollowsCaseMappingAndStaysBounded();
 };
 
 namespace {
@@ -148,6 +150,47 @@ void tst_ChannelState::namesAreCollectedUntilTaken()
     QCOMPARE(channel.takeNames().size(), 2);
     QVERIFY(!channel.hasPendingNames());
     QVERIFY(channel.takeNames().isEmpty());
+}
+
+void tst_ChannelState::modesWithParameters()
+{
+    Client::ChannelState channel = makeChannel();
+    QVERIFY(channel.modes().isEmpty());
+    QVERIFY(channel.setMode('t', true));
+    QVERIFY(channel.setMode('k', true, QStringLiteral("sesame")));
+    QVERIFY(channel.setMode('l', true, QStringLiteral("10")));
+    QVERIFY(!channel.setMode('t', true)); // already set
+    QCOMPARE(channel.modes(), QStringLiteral("+klt"));
+    QCOMPARE(channel.key(), QStringLiteral("sesame"));
+    QCOMPARE(channel.limit(), 10);
+    QVERIFY(channel.setMode('k', true, QStringLiteral("other"))); // a new key is a change
+    QVERIFY(channel.setMode('l', false));
+    QVERIFY(!channel.setMode('m', false));
+    QCOMPARE(channel.modes(), QStringLiteral("+kt"));
+    QCOMPARE(channel.limit(), 0);
+    channel.clearModes();
+    QVERIFY(channel.modes().isEmpty());
+}
+
+void tst_ChannelState::banListFollowsCaseMappingAndStaysBounded()
+{
+    Client::ChannelState channel = makeChannel(Irc::CaseMapping::Rfc1459);
+    QVERIFY(!channel.isBanListKnown());
+    QVERIFY(channel.addBan({QStringLiteral("Troll[1]!*@*"), QStringLiteral("op"), {}}));
+    QVERIFY(!channel.addBan({QStringLiteral("troll{1}!*@*"), {}, {}})); // the same mask
+    QVERIFY(channel.removeBan(QStringLiteral("TROLL{1}!*@*")));
+    QVERIFY(channel.bans().isEmpty());
+
+    // A listing replaces the list at its end, and keeps at most MaxBans.
+    channel.addBan({QStringLiteral("old!*@*"), {}, {}});
+    for (int i = 0; i < Client::ChannelState::MaxBans + 50; ++i)
+        channel.addBanListEntry({QStringLiteral("n%1!*@*").arg(i), {}, {}});
+    QCOMPARE(channel.bans().size(), 1);
+    channel.finishBanList();
+    QVERIFY(channel.isBanListKnown());
+    QCOMPARE(channel.bans().size(), Client::ChannelState::MaxBans);
+    QCOMPARE(channel.bans().first().mask, QStringLiteral("n0!*@*"));
+    QVERIFY(!channel.addBan({QStringLiteral("one-more!*@*"), {}, {}}));
 }
 
 QTEST_GUILESS_MAIN(tst_ChannelState)
