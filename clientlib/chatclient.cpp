@@ -19,6 +19,7 @@ void ChatClient::connectSession()
     connect(session, &ClientSession::registered, this, &ChatClient::onRegistered);
     connect(session, &ClientSession::failed, this, &ChatClient::onFailed);
     connect(session, &ClientSession::quitRequested, this, &ChatClient::disconnectFromServer);
+    connect(session, &ClientSession::capabilitiesChanged, this, &ChatClient::capabilitiesChanged);
     connect(session, &ClientSession::joined, this, &ChatClient::joined);
     connect(session, &ClientSession::parted, this, &ChatClient::parted);
     connect(session, &ClientSession::kicked, this, &ChatClient::kicked);
@@ -26,6 +27,14 @@ void ChatClient::connectSession()
     connect(session, &ClientSession::nickChanged, this, &ChatClient::nickChanged);
     connect(session, &ClientSession::topicChanged, this, &ChatClient::topicChanged);
     connect(session, &ClientSession::namesChanged, this, &ChatClient::namesChanged);
+    connect(session, &ClientSession::modeChanged, this, &ChatClient::modeChanged);
+    connect(session, &ClientSession::channelModesChanged, this, &ChatClient::channelModesChanged);
+    connect(session, &ClientSession::banListChanged, this, &ChatClient::banListChanged);
+    connect(session, &ClientSession::awayChanged, this, &ChatClient::awayChanged);
+    connect(session, &ClientSession::invited, this, &ChatClient::invited);
+    connect(session, &ClientSession::realNameChanged, this, &ChatClient::realNameChanged);
+    connect(session, &ClientSession::whoisReceived, this, &ChatClient::whoisReceived);
+    connect(session, &ClientSession::channelListReceived, this, &ChatClient::channelListReceived);
     connect(session, &ClientSession::messageReceived, this, &ChatClient::messageReceived);
     connect(session, &ClientSession::serverError, this, &ChatClient::serverError);
     connect(session, &ClientSession::errorOccurred, this, &ChatClient::errorOccurred);
@@ -119,6 +128,31 @@ void ChatClient::requestNames(const QString &channel)
     m_session.requestNames(channel);
 }
 
+void ChatClient::setAway(const QString &message)
+{
+    m_session.setAway(message);
+}
+
+void ChatClient::setRealName(const QString &realName)
+{
+    m_session.setRealName(realName);
+}
+
+void ChatClient::requestWhois(const QString &nick)
+{
+    m_session.requestWhois(nick);
+}
+
+void ChatClient::requestChannelList(const QString &mask)
+{
+    m_session.requestChannelList(mask);
+}
+
+void ChatClient::requestBanList(const QString &channel)
+{
+    m_session.requestBanList(channel);
+}
+
 void ChatClient::sendRaw(const QByteArray &lines)
 {
     m_session.sendRaw(lines);
@@ -163,10 +197,17 @@ void ChatClient::onReconnectScheduled(int attempt, int delayMs)
 
 void ChatClient::onLineReady(const QByteArray &line, ClientSession::Urgency urgency)
 {
-    if (urgency == ClientSession::Urgency::Urgent)
+    switch (urgency) {
+    case ClientSession::Urgency::Urgent:
         m_connection.sendNow(line);
-    else
+        break;
+    case ClientSession::Urgency::Paced:
         m_connection.send(line);
+        break;
+    case ClientSession::Urgency::Background:
+        m_connection.sendBackground(line);
+        break;
+    }
 }
 
 void ChatClient::setState(State state)

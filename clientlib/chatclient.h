@@ -13,9 +13,11 @@
 namespace Client {
 
 // An IRC client connection for a GUI or a bot. Fully asynchronous: every method returns at
-// once and results arrive as signals in the thread that owns the client. It registers,
-// tracks the channels it is in, answers PING, paces what it sends and reconnects with
-// exponential backoff when a connection drops without the user asking.
+// once and results arrive as signals in the thread that owns the client. It registers
+// (negotiating the IRCv3 capabilities it understands), tracks the channels it is in (members,
+// statuses, away states, modes, bans), answers PING, paces what it sends and reconnects with
+// exponential backoff when a connection drops without the user asking. Event times come
+// from the server (server-time) when it sends them.
 //
 // A small facade over three parts: ClientConnection (the socket), ClientSession (the
 // protocol) and ChannelModel (the channels and their members, for views).
@@ -41,6 +43,14 @@ public:
     QString serverName() const { return m_session.serverName(); }
     const ClientSettings &settings() const { return m_session.settings(); }
     const Irc::ISupport &serverSupport() const { return m_session.serverSupport(); }
+    // The IRCv3 capabilities in use on this connection (e.g. "multi-prefix"), sorted.
+    QStringList enabledCapabilities() const { return m_session.enabledCapabilities(); }
+    bool hasCapability(const QString &name) const
+    {
+        return m_session.hasCapability(name.toLatin1());
+    }
+    // As the server last confirmed it (306/305).
+    bool isAway() const { return m_session.isAway(); }
 
     // The channels we are in and their members, for views; it empties when the connection ends.
     ChannelModel *channelModel() { return &m_channels; }
@@ -67,22 +77,53 @@ public:
     void changeNick(const QString &nick);
     void setTopic(const QString &channel, const QString &topic);
     void requestNames(const QString &channel);
+    // Away with `message`; an empty message: back.
+    void setAway(const QString &message);
+    // Needs the server's setname capability.
+    void setRealName(const QString &realName);
+    // Answered by whoisReceived.
+    void requestWhois(const QString &nick);
+    // Answered by channelListReceived; `mask` as the server understands it (e.g. "#qt*").
+    void requestChannelList(const QString &mask = QString());
+    // Answered by banListChanged; then channel(channel).bans() is the list.
+    void requestBanList(const QString &channel);
     // One or more protocol lines, as typed after /quote. QUIT goes through disconnectFromServer.
     void sendRaw(const QByteArray &lines);
 
 Q_SIGNALS:
     void stateChanged(ChatClient::State state);
     void registered(const QString &nick);
-    void joined(const QString &channel, const QString &nick, bool self);
-    void parted(const QString &channel, const QString &nick, const QString &reason, bool self);
+    void capabilitiesChanged(const QStringList &enabled);
+    // `time` (UTC) is when the server says it happened (server-time), else when we heard of it.
+    void joined(const QString &channel, const QString &nick, bool self, const QDateTime &time);
+    void parted(const QString &channel, const QString &nick, const QString &reason, bool self,
+                const QDateTime &time);
     void kicked(const QString &channel, const QString &nick, const QString &by,
-                const QString &reason, bool self);
+                const QString &reason, bool self, const QDateTime &time);
     // `channels` are the channels we shared with `nick`.
-    void userQuit(const QString &nick, const QString &reason, const QStringList &channels);
-    void nickChanged(const QString &oldNick, const QString &newNick, bool self);
-    void topicChanged(const QString &channel, const QString &topic, const QString &setBy);
-    // The member list of `channel` changed; channelModel() has the details.
+    void userQuit(const QString &nick, const QString &reason, const QStringList &channels,
+                  const QDateTime &time);
+    void nickChanged(const QString &oldNick, const QString &newNick, bool self,
+                     const QDateTime &time);
+    void topicChanged(const QString &channel, const QString &topic, const QString &setBy,
+                      const QDateTime &time);
+    // The member list of `channel` changed (members, statuses, away states); channelModel()
+    // has the details.
     void namesChanged(const QString &channel);
+    // A MODE line: `modes` is "+ov bob carol"; `target` a channel or our nick.
+    void modeChanged(const QString &target, const QString &setBy, const QString &modes,
+                     const QDateTime &time);
+    // channel(channel).modes() changed.
+    void channelModesChanged(const QString &channel);
+    // channel(channel).bans() changed or was listed.
+    void banListChanged(const QString &channel);
+    // `nick` went away or came back (ourselves included).
+    void awayChanged(const QString &nick, bool away, const QString &message, const QDateTime &time);
+    void invited(const QString &channel, const QString &nick, const QString &by, bool self,
+                 const QDateTime &time);
+    void realNameChanged(const QString &nick, const QString &realName, const QDateTime &time);
+    void whoisReceived(const Client::WhoisInfo &info);
+    void channelListReceived(const QList<Client::ChannelListEntry> &channels);
     void messageReceived(const ChatMessage &message);
     // An error numeric (400-599) from the server, e.g. 401 or 433 after registration.
     void serverError(int numeric, const QString &text);

@@ -13,10 +13,13 @@ struct ChatMessage
     QString target; // a channel, our nick, or `*` before registration
     QString conversation; // where a UI shows it: the channel, or the other party's nick
     QString text; // UTF-8 decoded with replacement characters; CTCP framing removed
-    QDateTime timestamp; // UTC, when this client saw or sent it
+    // UTC: when the server says it was sent (server-time), else when this client saw or sent it.
+    QDateTime timestamp;
+    QString id; // the server's msgid tag; empty when it gives none
     bool notice = false;
     bool action = false; // CTCP ACTION (/me)
-    bool own = false; // sent by this client; servers do not echo it back
+    // Sent by this client: shown as it is sent, or with echo-message when the server relays it.
+    bool own = false;
     bool fromServer = false;
 };
 

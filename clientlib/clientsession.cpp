@@ -5,6 +5,7 @@
 #include "clientlib/ctcp.h"
 #include "clientlib/nickfallback.h"
 
+#include "protocol/capabilities.h"
 #include "protocol/names.h"
 #include "protocol/numerics.h"
 #include "protocol/textsplit.h"
@@ -66,12 +67,42 @@ QByteArray oneLine(const QString &text)
     return splitLines(text.toUtf8()).join(' ');
 }
 
+// server-time: `2026-12-02T11:20:07.123Z`. Without it (or unreadable), the time we read it.
+QDateTime timeOf(const Irc::MessageTags &tags)
+{
+    const QByteArray value = Irc::tagValue(tags, Irc::Tag::Time).value_or(QByteArray());
+    if (!value.isEmpty()) {
+        const QDateTime time = QDateTime::fromString(QString::fromLatin1(value), Qt::ISODateWithMs);
+        if (time.isValid())
+            return time.toUTC();
+    }
+    return QDateTime::currentDateTimeUtc();
+}
+
+QDateTime fromUnixTime(QByteArrayView seconds)
+{
+    bool ok = false;
+    const qint64 value = seconds.toLongLong(&ok);
+    return ok && value > 0 ? QDateTime::fromSecsSinceEpoch(value, Qt::UTC) : QDateTime();
+}
+
+// The parameters of a MODE line after the target, as one string: "+ov bob carol".
+QString modeText(const Irc::IrcMessage &message, qsizetype first)
+{
+    QStringList parts;
+    for (qsizetype i = first; i < message.params.size(); ++i)
+        parts.append(decode(message.params.at(i)));
+    return parts.join(QLatin1Char(' '));
+}
+
 } // namespace
 
 ClientSession::ClientSession(ChannelModel *channels, QObject *parent)
     : QObject(parent), m_channels(channels)
 {
     qRegisterMetaType<ChatMessage>();
+    qRegisterMetaType<WhoisInfo>();
+    qRegisterMetaType<QList<ChannelListEntry>>();
 }
 
 void ClientSession::configure(const ClientSettings &settings)
@@ -92,7 +123,10 @@ void ClientSession::reset()
     m_nick = m_settings.nick.toUtf8();
     m_serverName.clear();
     m_nickAttempt = 0;
-    m_capEndSent = false;
+    m_caps = CapNegotiation();
+    m_batches.clear();
+    m_queries.clear();
+    m_away = false;
 }
 
 void ClientSession::start()
@@ -106,6 +140,8 @@ void ClientSession::end()
 {
     m_phase = Phase::Offline;
     m_channels->clear();
+    m_batches.clear();
+    m_queries.clear();
 }
 
 QByteArray ClientSession::quit(const QString &reason)
@@ -118,6 +154,14 @@ QByteArray ClientSession::quit(const QString &reason)
 bool ClientSession::sameName(const QString &a, const QString &b) const
 {
     return fold(a.toUtf8()) == fold(b.toUtf8());
+}
+
+QStringList ClientSession::enabledCapabilities() const
+{
+    QStringList names;
+    for (const QByteArray &name : m_caps.enabled())
+        names.append(QString::fromLatin1(name));
+    return names;
 }
 
 // --- what the user asks for ---
@@ -164,7 +208,9 @@ void ClientSession::sendChat(QByteArrayView command, const QString &target, cons
     for (const QByteArray &line : splitLines(text.toUtf8())) {
         for (const QByteArray &piece : Irc::splitText(line, budget)) {
             send(command, {to, action ? Ctcp::encode("ACTION", piece) : piece});
-            emitOwnMessage(target, piece, command == "NOTICE", action);
+            // With echo-message the server's copy is shown instead, with its time and id.
+            if (!m_caps.isEnabled(Irc::CapName::EchoMessage))
+                emitOwnMessage(target, piece, command == "NOTICE", action);
         }
     }
 }
@@ -192,6 +238,53 @@ void ClientSession::requestNames(const QString &channel)
 {
     if (checkParameter(channel, tr("channel name")))
         send("NAMES", {channel.toUtf8()});
+}
+
+void ClientSession::setAway(const QString &message)
+{
+    const QByteArray text = oneLine(message);
+    if (text.isEmpty())
+        send("AWAY", {});
+    else
+        send("AWAY", {text});
+}
+
+void ClientSession::setRealName(const QString &realName)
+{
+    const QByteArray name = oneLine(realName);
+    if (name.isEmpty() || !m_caps.isEnabled(Irc::CapName::Setname)) {
+        Q_EMIT errorOccurred(tr("The server does not let us change the real name."));
+        return;
+    }
+    send("SETNAME", {name});
+}
+
+void ClientSession::requestWhois(const QString &nick)
+{
+    if (!checkParameter(nick, tr("nickname")))
+        return;
+    Query query(QueryTracker::Kind::Whois, fold(nick.toUtf8()), true);
+    query.whois.nick = nick;
+    sendQuery(query, "WHOIS", {nick.toUtf8()}, Urgency::Paced);
+}
+
+void ClientSession::requestChannelList(const QString &mask)
+{
+    if (!mask.isEmpty() && !checkParameter(mask, tr("channel mask")))
+        return;
+    const Query query(QueryTracker::Kind::ChannelList, {}, true);
+    if (mask.isEmpty())
+        sendQuery(query, "LIST", {}, Urgency::Paced);
+    else
+        sendQuery(query, "LIST", {mask.toUtf8()}, Urgency::Paced);
+}
+
+void ClientSession::requestBanList(const QString &channel)
+{
+    if (!checkParameter(channel, tr("channel name")))
+        return;
+    const Query query(QueryTracker::Kind::BanList, fold(channel.toUtf8()), true);
+    sendQuery(query, "MODE", {channel.toUtf8(), "+b"}, Urgency::Paced);
 }
 
 void ClientSession::sendRaw(const QByteArray &lines)
@@ -226,6 +319,9 @@ const QHash<QByteArray, ClientSession::Handler> &ClientSession::handlers()
         {"NICK", &ClientSession::handleNick},
         {"TOPIC", &ClientSession::handleTopic},
         {"MODE", &ClientSession::handleMode},
+        {"AWAY", &ClientSession::handleAway},
+        {"INVITE", &ClientSession::handleInvite},
+        {"SETNAME", &ClientSession::handleSetName},
         {"PRIVMSG", &ClientSession::handleChat},
         {"NOTICE", &ClientSession::handleChat},
         {Numeric::ISupport, &ClientSession::handleISupport},
@@ -237,15 +333,77 @@ const QHash<QByteArray, ClientSession::Handler> &ClientSession::handlers()
     return table;
 }
 
+const QHash<QByteArray, ClientSession::Handler> &ClientSession::replyParsers()
+{
+    static const QHash<QByteArray, Handler> table = {
+        {Numeric::WhoisUser, &ClientSession::parseWhoisLine},
+        {Numeric::WhoisServer, &ClientSession::parseWhoisLine},
+        {Numeric::WhoisOperator, &ClientSession::parseWhoisLine},
+        {Numeric::WhoisIdle, &ClientSession::parseWhoisLine},
+        {Numeric::WhoisChannels, &ClientSession::parseWhoisLine},
+        {Numeric::WhoisAccount, &ClientSession::parseWhoisLine},
+        {Numeric::EndOfWhois, &ClientSession::parseEndOfWhois},
+        {Numeric::Away, &ClientSession::parseAwayReply},
+        {Numeric::NoSuchNick, &ClientSession::parseNotFound},
+        {Numeric::NoSuchServer, &ClientSession::parseNotFound},
+        {Numeric::ListStart, &ClientSession::parseListLine},
+        {Numeric::List, &ClientSession::parseListLine},
+        {Numeric::ListEnd, &ClientSession::parseEndOfList},
+        {Numeric::ChannelModeIs, &ClientSession::parseChannelModes},
+        {Numeric::CreationTime, &ClientSession::parseCreationTime},
+        {Numeric::BanList, &ClientSession::parseBanLine},
+        {Numeric::EndOfBanList, &ClientSession::parseEndOfBans},
+        {Numeric::WhoReply, &ClientSession::parseWhoLine},
+        {Numeric::EndOfWho, &ClientSession::parseEndOfWho},
+        {Numeric::UnAway, &ClientSession::parseOwnAway},
+        {Numeric::NowAway, &ClientSession::parseOwnAway},
+    };
+    return table;
+}
+
 void ClientSession::receive(const QByteArray &line)
 {
     const std::optional<Irc::IrcMessage> message = Irc::IrcMessage::parse(line);
     if (!message)
         return;
-    if (const Handler handler = handlers().value(message->command))
-        (this->*handler)(*message);
-    else if (isNumeric(message->command))
-        handleReply(*message);
+    beginLine(line);
+    if (message->command == "BATCH") {
+        finishLabel(m_batches.apply(*message, m_lineTags));
+        return;
+    }
+    dispatch(*message);
+    // A labeled reply of one line (or an ACK) is the whole response.
+    finishLabel(Irc::tagValue(m_lineTags, Irc::Tag::Label).value_or(QByteArray()));
+}
+
+void ClientSession::beginLine(const QByteArray &line)
+{
+    m_lineTags = Irc::parseTags(Irc::splitTags(line).tagData);
+    m_lineTime = timeOf(m_lineTags);
+    m_lineLabel = m_batches.labelOf(m_lineTags);
+    const Query *labeled = m_queries.findLabel(m_lineLabel);
+    m_lineQuiet = labeled && labeled->quiet;
+    m_previousQuietModes = std::exchange(m_quietModesChannel, {});
+}
+
+void ClientSession::dispatch(const Irc::IrcMessage &message)
+{
+    if (const Handler handler = handlers().value(message.command)) {
+        (this->*handler)(message);
+        return;
+    }
+    if (const Handler parser = replyParsers().value(message.command))
+        (this->*parser)(message);
+    if (isNumeric(message.command))
+        handleReply(message);
+}
+
+void ClientSession::finishLabel(const QByteArray &label)
+{
+    // Whatever the labeled response held is all there is: a query it did not end (no 318,
+    // just a 401 or an ACK) ends here.
+    if (Query *query = m_queries.findLabel(label))
+        takeQuery(query);
 }
 
 void ClientSession::handleReply(const Irc::IrcMessage &message)
@@ -260,24 +418,34 @@ void ClientSession::handleReply(const Irc::IrcMessage &message)
         retryNick(message);
         return;
     }
-    const int number = code.toInt();
-    if (number >= 400 && number < 600)
-        Q_EMIT serverError(number, numericText(message));
-    else
-        Q_EMIT statusMessage(numericText(message));
+    if (code == Numeric::InvalidCapCommand)
+        sendLines(m_caps.abandon());
+    if (!m_lineQuiet) // a reply to a quiet query is answered by that query's signal
+        showReply(message);
     if (registering && code == Numeric::ErroneousNickname)
         fail(tr("The server refused the nickname \"%1\".").arg(decode(m_nick)));
     else if (code == Numeric::PasswordMismatch)
         fail(tr("The server password is wrong."));
 }
 
+void ClientSession::showReply(const Irc::IrcMessage &message)
+{
+    const int number = message.command.toInt();
+    if (number >= 400 && number < 600)
+        Q_EMIT serverError(number, numericText(message));
+    else
+        Q_EMIT statusMessage(numericText(message));
+}
+
 void ClientSession::handleCap(const Irc::IrcMessage &message)
 {
-    // We request no capabilities; any LS reply ends negotiation so registration goes on.
-    if (message.param(1).toUpper() == "LS" && !m_capEndSent) {
-        m_capEndSent = true;
-        send("CAP", {"END"});
-    }
+    sendLines(m_caps.handle(message));
+    if (!m_caps.enabledChanged())
+        return;
+    if (!usesLabels())
+        m_queries.dropLabels();
+    qCInfo(lcClient) << "capabilities" << m_caps.enabled();
+    Q_EMIT capabilitiesChanged(enabledCapabilities());
 }
 
 void ClientSession::handlePing(const Irc::IrcMessage &message)
@@ -301,7 +469,8 @@ void ClientSession::handleJoin(const Irc::IrcMessage &message)
     if (isMe(message.sourceNick())) {
         m_channels->addChannel(name);
         rememberChannel(name);
-        Q_EMIT joined(name, nick, true);
+        Q_EMIT joined(name, nick, true, m_lineTime);
+        queryNewChannel(name);
         return;
     }
     const ChannelState *channel = m_channels->channel(name);
@@ -309,7 +478,7 @@ void ClientSession::handleJoin(const Irc::IrcMessage &message)
         return;
     const QString channelName = channel->name();
     m_channels->addMember(channelName, nick);
-    Q_EMIT joined(channelName, nick, false);
+    Q_EMIT joined(channelName, nick, false, m_lineTime);
     Q_EMIT namesChanged(channelName);
 }
 
@@ -322,9 +491,9 @@ void ClientSession::handlePart(const Irc::IrcMessage &message)
     if (isMe(message.sourceNick())) {
         m_channels->removeChannel(name);
         forgetChannel(name);
-        Q_EMIT parted(name, nick, reason, true);
+        Q_EMIT parted(name, nick, reason, true, m_lineTime);
     } else if (m_channels->removeMember(name, nick)) {
-        Q_EMIT parted(name, nick, reason, false);
+        Q_EMIT parted(name, nick, reason, false, m_lineTime);
         Q_EMIT namesChanged(name);
     }
 }
@@ -341,9 +510,9 @@ void ClientSession::handleKick(const Irc::IrcMessage &message)
     if (isMe(message.param(1))) {
         m_channels->removeChannel(name);
         forgetChannel(name); // being kicked is not a reason to rejoin after a reconnect
-        Q_EMIT kicked(name, victim, by, reason, true);
+        Q_EMIT kicked(name, victim, by, reason, true, m_lineTime);
     } else if (m_channels->removeMember(name, victim)) {
-        Q_EMIT kicked(name, victim, by, reason, false);
+        Q_EMIT kicked(name, victim, by, reason, false, m_lineTime);
         Q_EMIT namesChanged(name);
     }
 }
@@ -352,7 +521,7 @@ void ClientSession::handleQuit(const Irc::IrcMessage &message)
 {
     const QString nick = decode(message.sourceNick());
     const QStringList shared = m_channels->removeMemberEverywhere(nick);
-    Q_EMIT userQuit(nick, decode(message.param(0)), shared);
+    Q_EMIT userQuit(nick, decode(message.param(0)), shared, m_lineTime);
     for (const QString &name : shared)
         Q_EMIT namesChanged(name);
 }
@@ -365,7 +534,7 @@ void ClientSession::handleNick(const Irc::IrcMessage &message)
     if (self)
         m_nick = message.param(0);
     const QStringList shared = m_channels->renameMember(oldNick, newNick);
-    Q_EMIT nickChanged(oldNick, newNick, self);
+    Q_EMIT nickChanged(oldNick, newNick, self, m_lineTime);
     for (const QString &name : shared)
         Q_EMIT namesChanged(name);
 }
@@ -377,34 +546,75 @@ void ClientSession::handleTopic(const Irc::IrcMessage &message)
 
 void ClientSession::handleMode(const Irc::IrcMessage &message)
 {
-    const ChannelState *channel = m_channels->channel(decode(message.param(0)));
-    if (!channel)
-        return; // a user mode
-    const QString name = channel->name();
-    // CHANMODES says which modes take a parameter, so each status change finds its nick.
-    bool adding = true;
-    qsizetype next = 2;
-    bool statusMode = false;
-    bool changed = false;
-    for (char mode : message.param(1)) {
-        if (mode == '+' || mode == '-') {
-            adding = mode == '+';
-            continue;
-        }
-        const QByteArray parameter
-            = m_support.takesParameter(mode, adding) ? message.param(next++) : QByteArray();
-        if (const char symbol = m_support.prefixSymbolFor(mode)) {
+    const QString setBy = decode(message.sourceNick());
+    if (const ChannelState *channel = m_channels->channel(decode(message.param(0)))) {
+        // CHANMODES and PREFIX say which modes take a parameter, so each change finds its own.
+        const Irc::ParsedModes parsed = Irc::parseModeChanges(
+            message.param(1), message.params.mid(2), modeTypes(), Irc::IrcMessage::MaxLineBytes);
+        applyModeChanges(channel->name(), parsed.changes, setBy);
+    }
+    // After the state changed, so that a slot reads the new modes.
+    Q_EMIT modeChanged(decode(message.param(0)), setBy, modeText(message, 1), m_lineTime);
+}
+
+void ClientSession::applyModeChanges(const QString &channel, const QList<Irc::ModeChange> &changes,
+                                     const QString &setBy)
+{
+    QList<Irc::ModeChange> channelModes;
+    bool statusMode = false, statusChanged = false, bansChanged = false;
+    for (const Irc::ModeChange &change : changes) {
+        if (const char symbol = m_support.prefixSymbolFor(change.mode)) {
             statusMode = true;
-            changed |= m_channels->setMemberStatus(name, decode(parameter), QLatin1Char(symbol),
-                                                   adding);
+            statusChanged |= m_channels->setMemberStatus(channel, decode(change.param),
+                                                         QLatin1Char(symbol), change.adding);
+        } else if (change.mode == 'b') {
+            const ChannelState::Ban ban {decode(change.param), setBy, m_lineTime};
+            bansChanged |= m_channels->setBan(channel, ban, change.adding);
+        } else if (!m_support.channelModes.lists.contains(change.mode)) {
+            channelModes.append(change); // other lists (e, I ...) are not tracked
         }
     }
-    if (changed)
-        Q_EMIT namesChanged(name);
+    if (statusChanged)
+        Q_EMIT namesChanged(channel);
+    if (bansChanged)
+        Q_EMIT banListChanged(channel);
+    if (m_channels->setModes(channel, channelModes, false))
+        Q_EMIT channelModesChanged(channel);
     // Without multi-prefix, NAMES shows each member's highest status only: a status taken
     // away may uncover one we never saw. NAMES again tells; its reply changes only that.
-    if (statusMode)
-        send("NAMES", {message.param(0)});
+    if (statusMode && !m_caps.isEnabled(Irc::CapName::MultiPrefix))
+        send("NAMES", {channel.toUtf8()}, Urgency::Background);
+}
+
+void ClientSession::handleAway(const Irc::IrcMessage &message)
+{
+    // away-notify: `AWAY :message` when going away, a bare `AWAY` when back.
+    const QString nick = decode(message.sourceNick());
+    const QString text = decode(message.param(0));
+    if (isMe(message.sourceNick()))
+        m_away = !text.isEmpty();
+    applyAway(nick, !text.isEmpty(), text, true);
+}
+
+void ClientSession::applyAway(const QString &nick, bool away, const QString &message,
+                              bool alwaysAnnounce)
+{
+    const bool changed = !m_channels->setAway(nick, away).isEmpty();
+    if (changed || alwaysAnnounce)
+        Q_EMIT awayChanged(nick, away, message, m_lineTime);
+}
+
+void ClientSession::handleInvite(const Irc::IrcMessage &message)
+{
+    // `:inviter INVITE invitee #channel`: to us, or with invite-notify to a channel's members.
+    const QByteArray invitee = message.param(0);
+    Q_EMIT invited(decode(message.param(1)), decode(invitee), decode(message.sourceNick()),
+                   isMe(invitee), m_lineTime);
+}
+
+void ClientSession::handleSetName(const Irc::IrcMessage &message)
+{
+    Q_EMIT realNameChanged(decode(message.sourceNick()), decode(message.param(0)), m_lineTime);
 }
 
 void ClientSession::handleChat(const Irc::IrcMessage &message)
@@ -417,10 +627,12 @@ void ClientSession::handleChat(const Irc::IrcMessage &message)
     chat.target = decode(message.param(0));
     chat.fromServer = !message.source.contains('!')
         && (message.source.isEmpty() || message.source.contains('.'));
+    // echo-message: our own line, as the server relayed it.
+    chat.own = m_caps.isEnabled(Irc::CapName::EchoMessage) && isMe(message.sourceNick());
     QByteArray body = message.param(1);
     if (const std::optional<Ctcp::Message> ctcp = Ctcp::decode(body)) {
         if (ctcp->command != "ACTION") {
-            if (!chat.notice)
+            if (!chat.notice && !chat.own)
                 handleCtcpQuery(message, ctcp->command, ctcp->body);
             return;
         }
@@ -429,8 +641,12 @@ void ClientSession::handleChat(const Irc::IrcMessage &message)
     }
     chat.text = decode(body);
     const QByteArrayView channelPart = m_support.stripPrefixes(message.param(0));
-    chat.conversation = m_support.isChannel(channelPart) ? decode(channelPart) : chat.from;
-    chat.timestamp = QDateTime::currentDateTimeUtc();
+    if (m_support.isChannel(channelPart))
+        chat.conversation = decode(channelPart);
+    else
+        chat.conversation = chat.own ? chat.target : chat.from;
+    chat.timestamp = m_lineTime;
+    chat.id = decode(Irc::tagValue(m_lineTags, Irc::Tag::MessageId).value_or(QByteArray()));
     Q_EMIT messageReceived(chat);
 }
 
@@ -450,6 +666,7 @@ void ClientSession::handleCtcpQuery(const Irc::IrcMessage &message, const QByteA
 
 void ClientSession::handleWelcome(const Irc::IrcMessage &message)
 {
+    m_caps.registrationDone();
     // The first parameter of 001 is the nick the server registered us under.
     if (!message.param(0).isEmpty())
         m_nick = message.param(0);
@@ -483,7 +700,7 @@ void ClientSession::applyTopic(const QByteArray &channel, const QString &topic,
         return;
     const QString name = state->name();
     m_channels->setTopic(name, topic, setBy);
-    Q_EMIT topicChanged(name, topic, setBy);
+    Q_EMIT topicChanged(name, topic, setBy, m_lineTime);
 }
 
 void ClientSession::handleNamesReply(const Irc::IrcMessage &message)
@@ -492,7 +709,8 @@ void ClientSession::handleNamesReply(const Irc::IrcMessage &message)
     const QString channel = decode(message.param(2));
     for (const QByteArray &entry : message.param(3).split(' ')) {
         QByteArray prefixes;
-        const QByteArrayView nick = m_support.stripPrefixes(entry, &prefixes);
+        // userhost-in-names: `@nick!user@host`.
+        const QByteArrayView nick = Irc::nickOf(m_support.stripPrefixes(entry, &prefixes));
         if (!nick.isEmpty())
             m_channels->addNamesEntry(channel, decode(nick), decode(prefixes));
     }
@@ -503,6 +721,194 @@ void ClientSession::handleEndOfNames(const Irc::IrcMessage &message)
     const QString channel = decode(message.param(1));
     if (m_channels->finishNames(channel))
         Q_EMIT namesChanged(m_channels->channel(channel)->name());
+}
+
+// --- replies parsed into results and state ---
+
+ClientSession::Query *ClientSession::queryFor(QueryTracker::Kind kind, QByteArrayView target,
+                                              bool createIfMissing)
+{
+    const QByteArray key = kind == QueryTracker::Kind::ChannelList ? QByteArray() : fold(target);
+    Query *query = m_queries.find(kind, key, m_lineLabel);
+    if (query && query->kind != kind)
+        return nullptr; // a labeled response holding a reply of another kind
+    if (!query && createIfMissing) {
+        // Asked by a line typed raw (or by another client of the same bouncer): still parsed.
+        Query implicit(kind, key, false);
+        implicit.whois.nick = decode(target);
+        query = m_queries.add(implicit);
+    }
+    if (query && query->quiet)
+        m_lineQuiet = true;
+    return query;
+}
+
+void ClientSession::takeQuery(Query *query)
+{
+    if (const std::optional<Query> taken = m_queries.take(query))
+        emitResult(*taken);
+}
+
+void ClientSession::emitResult(const Query &query)
+{
+    if (query.kind == QueryTracker::Kind::Whois)
+        Q_EMIT whoisReceived(query.whois);
+    else if (query.kind == QueryTracker::Kind::ChannelList)
+        Q_EMIT channelListReceived(query.channels);
+}
+
+void ClientSession::parseWhoisLine(const Irc::IrcMessage &message)
+{
+    // <code> <me> <nick> ...
+    Query *query = queryFor(QueryTracker::Kind::Whois, message.param(1), true);
+    if (!query)
+        return;
+    WhoisInfo &info = query->whois;
+    const QByteArray &code = message.command;
+    if (code == Numeric::WhoisUser) { // 311 <me> nick user host * :real name
+        info.nick = decode(message.param(1));
+        info.user = decode(message.param(2));
+        info.host = decode(message.param(3));
+        info.realName = decode(message.param(5));
+        info.found = true;
+    } else if (code == Numeric::WhoisServer) { // 312 <me> nick server :info
+        info.server = decode(message.param(2));
+        info.serverInfo = decode(message.param(3));
+    } else if (code == Numeric::WhoisOperator) {
+        info.isOperator = true;
+    } else if (code == Numeric::WhoisIdle) { // 317 <me> nick idle [signon] :text
+        info.idleSeconds = message.param(2).toLongLong();
+        if (message.params.size() > 4)
+            info.signOn = fromUnixTime(message.param(3));
+    } else if (code == Numeric::WhoisChannels) { // 319 <me> nick :@#a +#b #c
+        for (const QByteArray &channel : message.param(2).split(' ')) {
+            if (!channel.isEmpty() && info.channels.size() < QueryTracker::MaxWhoisChannels)
+                info.channels.append(decode(channel));
+        }
+    } else if (code == Numeric::WhoisAccount) { // 330 <me> nick account :is logged in as
+        info.account = decode(message.param(2));
+    }
+}
+
+void ClientSession::parseEndOfWhois(const Irc::IrcMessage &message)
+{
+    takeQuery(queryFor(QueryTracker::Kind::Whois, message.param(1), true));
+}
+
+void ClientSession::parseAwayReply(const Irc::IrcMessage &message)
+{
+    // 301 <me> nick :message -- in a WHOIS, or because we wrote to someone away.
+    const QString nick = decode(message.param(1));
+    const QString text = decode(message.param(2));
+    if (Query *query = queryFor(QueryTracker::Kind::Whois, message.param(1), false)) {
+        query->whois.away = true;
+        query->whois.awayMessage = text;
+    }
+    applyAway(nick, true, text, false);
+}
+
+void ClientSession::parseNotFound(const Irc::IrcMessage &message)
+{
+    // 401/402 <me> nick :No such nick -- for a WHOIS only when one is waiting for that nick.
+    if (Query *query = queryFor(QueryTracker::Kind::Whois, message.param(1), false)) {
+        query->whois.found = false;
+        query->whois.error = decode(message.param(2));
+    }
+}
+
+void ClientSession::parseListLine(const Irc::IrcMessage &message)
+{
+    Query *query = queryFor(QueryTracker::Kind::ChannelList, {}, true);
+    if (!query || message.command != Numeric::List)
+        return;
+    // 322 <me> #channel <users> :topic
+    if (query->channels.size() < QueryTracker::MaxListEntries)
+        query->channels.append(
+            {decode(message.param(1)), message.param(2).toInt(), decode(message.param(3))});
+}
+
+void ClientSession::parseEndOfList(const Irc::IrcMessage &)
+{
+    takeQuery(queryFor(QueryTracker::Kind::ChannelList, {}, true));
+}
+
+void ClientSession::parseChannelModes(const Irc::IrcMessage &message)
+{
+    // 324 <me> #channel +modes [parameters]
+    const QByteArray channel = message.param(1);
+    if (Query *query = queryFor(QueryTracker::Kind::Modes, channel, false)) {
+        if (query->quiet)
+            m_quietModesChannel = fold(channel); // its 329 follows
+        m_queries.take(query);
+    }
+    const ChannelState *state = m_channels->channel(decode(channel));
+    if (!state)
+        return;
+    const Irc::ParsedModes parsed = Irc::parseModeChanges(
+        message.param(2), message.params.mid(3), modeTypes(), Irc::IrcMessage::MaxLineBytes);
+    QList<Irc::ModeChange> modes = parsed.changes;
+    modes.removeIf([this](const Irc::ModeChange &change) {
+        return m_support.channelModes.lists.contains(change.mode)
+            || m_support.prefixSymbolFor(change.mode);
+    });
+    if (m_channels->setModes(state->name(), modes, true))
+        Q_EMIT channelModesChanged(state->name());
+}
+
+void ClientSession::parseCreationTime(const Irc::IrcMessage &message)
+{
+    // 329 <me> #channel <unix time>
+    const QByteArray channel = message.param(1);
+    if (!m_previousQuietModes.isEmpty() && fold(channel) == m_previousQuietModes)
+        m_lineQuiet = true;
+    m_channels->setCreatedAt(decode(channel), fromUnixTime(message.param(2)));
+}
+
+void ClientSession::parseBanLine(const Irc::IrcMessage &message)
+{
+    // 367 <me> #channel mask [setter [time]]
+    queryFor(QueryTracker::Kind::BanList, message.param(1), false);
+    const ChannelState::Ban ban {decode(message.param(2)), decode(Irc::nickOf(message.param(3))),
+                                 fromUnixTime(message.param(4))};
+    m_channels->addBanListEntry(decode(message.param(1)), ban);
+}
+
+void ClientSession::parseEndOfBans(const Irc::IrcMessage &message)
+{
+    const QByteArray channel = message.param(1);
+    if (Query *query = queryFor(QueryTracker::Kind::BanList, channel, false))
+        m_queries.take(query);
+    if (m_channels->finishBanList(decode(channel)))
+        Q_EMIT banListChanged(m_channels->channel(decode(channel))->name());
+}
+
+void ClientSession::parseWhoLine(const Irc::IrcMessage &message)
+{
+    // 352 <me> #channel user host server nick <H|G>[*][@+] :hops real name
+    queryFor(QueryTracker::Kind::Who, message.param(1), false);
+    const QByteArray flags = message.param(6);
+    if (!flags.isEmpty())
+        applyAway(decode(message.param(5)), flags.startsWith('G'), QString(), false);
+}
+
+void ClientSession::parseEndOfWho(const Irc::IrcMessage &message)
+{
+    if (Query *query = queryFor(QueryTracker::Kind::Who, message.param(1), false))
+        m_queries.take(query);
+}
+
+void ClientSession::parseOwnAway(const Irc::IrcMessage &message)
+{
+    // 306 we are away now, 305 back.
+    m_away = message.command == Numeric::NowAway;
+    applyAway(decode(m_nick), m_away, QString(), true);
+}
+
+Irc::ChannelModeTypes ClientSession::modeTypes() const
+{
+    const Irc::ISupport::ChannelModes &modes = m_support.channelModes;
+    return {modes.lists, modes.withParameter, modes.withParameterWhenSet, modes.flags,
+            m_support.prefixModes};
 }
 
 void ClientSession::completeRegistration()
@@ -538,7 +944,7 @@ void ClientSession::fail(const QString &message)
 
 void ClientSession::sendRegistration()
 {
-    send("CAP", {"LS", "302"});
+    sendLines({m_caps.start()});
     if (!m_settings.password.isEmpty())
         send("PASS", {m_settings.password.toUtf8()});
     send("NICK", {m_nick});
@@ -548,10 +954,52 @@ void ClientSession::sendRegistration()
     send("USER", {user.toUtf8(), "0", "*", real.toUtf8()});
 }
 
-void ClientSession::send(QByteArrayView command, std::initializer_list<QByteArrayView> params)
+void ClientSession::send(QByteArrayView command, std::initializer_list<QByteArrayView> params,
+                         Urgency urgency)
 {
     if (isActive())
-        Q_EMIT lineReady(Irc::makeLine({}, command, params), Urgency::Paced);
+        Q_EMIT lineReady(Irc::makeLine({}, command, params), urgency);
+}
+
+void ClientSession::sendLines(const QList<QByteArray> &lines)
+{
+    for (const QByteArray &line : lines) {
+        if (isActive())
+            Q_EMIT lineReady(line, Urgency::Paced);
+    }
+}
+
+void ClientSession::sendQuery(Query query, QByteArrayView command,
+                              std::initializer_list<QByteArrayView> params, Urgency urgency)
+{
+    if (!isRegistered()) {
+        Q_EMIT errorOccurred(
+            tr("Not connected: the %1 request was not sent.").arg(QString::fromLatin1(command)));
+        return;
+    }
+    QByteArray line = Irc::makeLine({}, command, params);
+    if (usesLabels()) {
+        query.label = "qc" + QByteArray::number(++m_nextLabel);
+        line.prepend("@label=" + query.label + ' ');
+    }
+    m_queries.add(query);
+    Q_EMIT lineReady(line, urgency);
+}
+
+bool ClientSession::usesLabels() const
+{
+    // A response of several lines is labeled only as a batch.
+    return m_caps.isEnabled(Irc::CapName::LabeledResponse) && m_caps.isEnabled(Irc::CapName::Batch);
+}
+
+void ClientSession::queryNewChannel(const QString &channel)
+{
+    // Its modes, and with away-notify who is away (the notifications only tell changes).
+    const QByteArray name = channel.toUtf8();
+    sendQuery({QueryTracker::Kind::Modes, fold(name), true}, "MODE", {name}, Urgency::Background);
+    if (!m_caps.isEnabled(Irc::CapName::AwayNotify))
+        return;
+    sendQuery({QueryTracker::Kind::Who, fold(name), true}, "WHO", {name}, Urgency::Background);
 }
 
 qsizetype ClientSession::bodyBudget(QByteArrayView command, QByteArrayView target) const

@@ -258,10 +258,13 @@ void tst_ChannelModel::statusChangeMovesOneRow()
         = {QStringLiteral("@carol"), QStringLiteral("@watcher"), QStringLiteral("bob")};
     QTRY_COMPARE(shown(model(), channel(QStringLiteral("#mode"))), expected);
     QCOMPARE(spies.moved.size(), 1);
-    // The NAMES refresh that follows a status change finds nothing more to change.
-    QTRY_VERIFY(std::any_of(lines.cbegin(), lines.cend(), [](const QList<QVariant> &line) {
-        return line.first().toByteArray().contains(" 366 ");
-    }));
+    // Without multi-prefix a NAMES refresh follows a status change and finds nothing more to
+    // change; with it (ngircd) every status is known and none is sent.
+    if (!m_watcher->hasCapability(QStringLiteral("multi-prefix"))) {
+        QTRY_VERIFY(std::any_of(lines.cbegin(), lines.cend(), [](const QList<QVariant> &line) {
+            return line.first().toByteArray().contains(" 366 ");
+        }));
+    }
     QCOMPARE(shown(model(), channel(QStringLiteral("#mode"))), expected);
     QCOMPARE(spies.moved.size(), 1);
     QVERIFY(spies.inserted.isEmpty());

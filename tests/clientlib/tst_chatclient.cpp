@@ -228,6 +228,14 @@ Client::ClientSettings settingsFor(quint16 port, const QString &nick,
     return settings;
 }
 
+// Whether `nick` is a member of `channel` marked away, as `user` sees it.
+bool seenAway(const TestUser *user, const QString &channel, const QString &nick)
+{
+    const Client::ChannelState state = user->client.channel(channel);
+    const int row = state.rowOf(nick);
+    return row >= 0 && state.member(row).away;
+}
+
 // Text of about 1,700 bytes with 3-byte characters and no spaces, so that pieces must be
 // cut inside the text and only a cut inside a character could damage it.
 QString longText()
@@ -284,6 +292,18 @@ private Q_SLOTS:
     void autoJoinAfterRegistration();
     void disconnectSendsQuit_data() { TestBackend::addRows(); }
     void disconnectSendsQuit();
+    void capabilitiesNegotiated_data() { TestBackend::addRows(); }
+    void capabilitiesNegotiated();
+    void channelModesTracked_data() { TestBackend::addRows(); }
+    void channelModesTracked();
+    void banListTracked_data() { TestBackend::addRows(); }
+    void banListTracked();
+    void awayStatesTracked_data() { TestBackend::addRows(); }
+    void awayStatesTracked();
+    void whoisStructured_data() { TestBackend::addRows(); }
+    void whoisStructured();
+    void channelListStructured_data() { TestBackend::addRows(); }
+    void channelListStructured();
 
     // Scripted peer: things a real server will not do on demand.
     void pingAnswered();
@@ -669,6 +689,150 @@ void tst_ChatClient::disconnectSendsQuit()
     QVERIFY(alice->errors.isEmpty());
     QVERIFY(!alice->client.isReconnectPending());
     QVERIFY(alice->client.channels().isEmpty());
+}
+
+void tst_ChatClient::capabilitiesNegotiated()
+{
+    TestUser *alice = registeredUser(QStringLiteral("alice"));
+    QVERIFY(alice);
+    QCOMPARE(alice->client.enabledCapabilities(), m_backend->capabilities());
+}
+
+void tst_ChatClient::channelModesTracked()
+{
+    TestUser *alice = registeredUser(QStringLiteral("alice"));
+    TestUser *bob = registeredUser(QStringLiteral("bob"));
+    QVERIFY(alice && bob);
+    const QString channel = QStringLiteral("#modes");
+    QSignalSpy status(&bob->client, &Client::ChatClient::statusMessage);
+    QVERIFY(joinAll(channel, {alice, bob}));
+    alice->client.sendRaw("MODE #modes +kl sesame 5");
+    QTRY_COMPARE(bob->client.channel(channel).key(), QStringLiteral("sesame"));
+    QCOMPARE(bob->client.channel(channel).limit(), 5);
+    QTRY_COMPARE(alice->client.channel(channel).limit(), 5);
+
+    // A later joiner learns them from the 324 the client asks for after its JOIN.
+    TestUser *carol = registeredUser(QStringLiteral("carol"));
+    QVERIFY(carol);
+    carol->client.join(channel, QStringLiteral("sesame"));
+    QTRY_COMPARE(carol->client.channel(channel).key(), QStringLiteral("sesame"));
+    QCOMPARE(carol->client.channel(channel).limit(), 5);
+    QVERIFY(carol->client.channel(channel).hasMode('k'));
+
+    alice->client.sendRaw("MODE #modes -k+im-l sesame");
+    QTRY_VERIFY(bob->client.channel(channel).hasMode('m'));
+    const Client::ChannelState seen = bob->client.channel(channel);
+    QVERIFY(seen.hasMode('i'));
+    QVERIFY(seen.key().isEmpty());
+    QCOMPARE(seen.limit(), 0);
+    QTRY_COMPARE(carol->client.channel(channel).modes(), seen.modes());
+    // The MODE query after the join was the client's own: nothing of it in the status view.
+    for (const QList<QVariant> &line : std::as_const(status))
+        QVERIFY2(!line.first().toString().startsWith(channel), qPrintable(line.first().toString()));
+}
+
+void tst_ChatClient::banListTracked()
+{
+    TestUser *alice = registeredUser(QStringLiteral("alice"));
+    TestUser *bob = registeredUser(QStringLiteral("bob"));
+    QVERIFY(alice && bob);
+    const QString channel = QStringLiteral("#bans");
+    QVERIFY(joinAll(channel, {alice, bob}));
+    alice->client.sendRaw("MODE #bans +b troll!*@*");
+    QTRY_COMPARE(bob->client.channel(channel).bans().size(), 1);
+    QCOMPARE(bob->client.channel(channel).bans().first().mask, QStringLiteral("troll!*@*"));
+    QCOMPARE(bob->client.channel(channel).bans().first().setBy, QStringLiteral("alice"));
+    QVERIFY(!bob->client.channel(channel).isBanListKnown());
+
+    QSignalSpy listed(&bob->client, &Client::ChatClient::banListChanged);
+    bob->client.requestBanList(channel);
+    QVERIFY(listed.wait(WaitMs));
+    const Client::ChannelState seen = bob->client.channel(channel);
+    QVERIFY(seen.isBanListKnown());
+    QCOMPARE(seen.bans().size(), 1);
+    QCOMPARE(seen.bans().first().mask, QStringLiteral("troll!*@*"));
+    QCOMPARE(seen.bans().first().setBy, QStringLiteral("alice"));
+    QVERIFY(seen.bans().first().setAt.isValid());
+
+    alice->client.sendRaw("MODE #bans -b troll!*@*");
+    QTRY_VERIFY(bob->client.channel(channel).bans().isEmpty());
+}
+
+void tst_ChatClient::awayStatesTracked()
+{
+    TestUser *alice = registeredUser(QStringLiteral("alice"));
+    TestUser *bob = registeredUser(QStringLiteral("bob"));
+    TestUser *carol = registeredUser(QStringLiteral("carol"));
+    QVERIFY(alice && bob && carol);
+    const QString channel = QStringLiteral("#away");
+    QVERIFY(joinAll(channel, {alice, bob, carol}));
+    QSignalSpy ownAway(&alice->client, &Client::ChatClient::awayChanged);
+    alice->client.setAway(QStringLiteral("lunch"));
+    QTRY_VERIFY(alice->client.isAway());
+    QCOMPARE(ownAway.first().mid(0, 2), (QVariantList {QStringLiteral("alice"), true}));
+    QVERIFY(seenAway(alice, channel, QStringLiteral("alice")));
+
+    // bob learns it from the 301 that answers his message, carol from WHO's G flag.
+    QVERIFY(!seenAway(bob, channel, QStringLiteral("alice")));
+    bob->client.sendMessage(QStringLiteral("alice"), QStringLiteral("there?"));
+    QTRY_VERIFY(seenAway(bob, channel, QStringLiteral("alice")));
+    carol->client.sendRaw("WHO #away");
+    QTRY_VERIFY(seenAway(carol, channel, QStringLiteral("alice")));
+    QVERIFY(!seenAway(carol, channel, QStringLiteral("bob")));
+
+    alice->client.setAway(QString());
+    QTRY_VERIFY(!alice->client.isAway());
+    QVERIFY(!seenAway(alice, channel, QStringLiteral("alice")));
+}
+
+void tst_ChatClient::whoisStructured()
+{
+    TestUser *alice = registeredUser(QStringLiteral("alice"));
+    TestUser *bob = registeredUser(QStringLiteral("bob"));
+    QVERIFY(alice && bob);
+    QVERIFY(joinAll(QStringLiteral("#whois"), {alice, bob}));
+    QSignalSpy whois(&alice->client, &Client::ChatClient::whoisReceived);
+    QSignalSpy status(&alice->client, &Client::ChatClient::statusMessage);
+    const QDateTime asked = QDateTime::currentDateTimeUtc();
+    alice->client.requestWhois(QStringLiteral("BOB"));
+    QVERIFY(whois.wait(WaitMs));
+    const auto info = whois.first().first().value<Client::WhoisInfo>();
+    QVERIFY(info.found);
+    QCOMPARE(info.nick, QStringLiteral("bob"));
+    QVERIFY2(info.user.endsWith(QLatin1String("qtchat")), qPrintable(info.user)); // ngircd: ~
+    QVERIFY(!info.host.isEmpty());
+    QCOMPARE(info.realName, QStringLiteral("QtChat test"));
+    QVERIFY(!info.server.isEmpty());
+    QCOMPARE(info.channels, QStringList {QStringLiteral("#whois")});
+    QVERIFY(!info.isOperator && !info.away);
+    QVERIFY(info.idleSeconds >= 0);
+    QVERIFY(info.signOn.isValid() && info.signOn <= asked);
+    QVERIFY(status.isEmpty());
+
+    alice->client.requestWhois(QStringLiteral("nobody"));
+    QVERIFY(whois.wait(WaitMs));
+    const auto missing = whois.last().first().value<Client::WhoisInfo>();
+    QVERIFY(!missing.found);
+    QCOMPARE(missing.nick, QStringLiteral("nobody"));
+    QVERIFY(!missing.error.isEmpty());
+}
+
+void tst_ChatClient::channelListStructured()
+{
+    TestUser *alice = registeredUser(QStringLiteral("alice"));
+    TestUser *bob = registeredUser(QStringLiteral("bob"));
+    QVERIFY(alice && bob);
+    QVERIFY(joinAll(QStringLiteral("#listed"), {alice, bob}));
+    alice->client.setTopic(QStringLiteral("#listed"), QStringLiteral("Qt talk: 6.4"));
+    QTRY_COMPARE(bob->client.channel(QStringLiteral("#listed")).topic(),
+                 QStringLiteral("Qt talk: 6.4"));
+    QSignalSpy lists(&bob->client, &Client::ChatClient::channelListReceived);
+    bob->client.requestChannelList();
+    QVERIFY(lists.wait(WaitMs));
+    const auto entries = lists.first().first().value<QList<Client::ChannelListEntry>>();
+    const Client::ChannelListEntry expected {QStringLiteral("#listed"), 2,
+                                             QStringLiteral("Qt talk: 6.4")};
+    QVERIFY2(entries.contains(expected), qPrintable(QString::number(entries.size())));
 }
 
 void tst_ChatClient::pingAnswered()

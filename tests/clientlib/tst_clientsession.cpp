@@ -1,8 +1,11 @@
 // ClientSession on its own: lines in, lines and signals out, no socket. What a real server
 // makes of those lines is tst_chatclient's business; this pins the protocol logic down line
 // by line, including replies no test server sends on demand.
+#include "clientlib/batchtracker.h"
+#include "clientlib/capnegotiation.h"
 #include "clientlib/channelmodel.h"
 #include "clientlib/clientsession.h"
+#include "clientlib/querytracker.h"
 #include "protocol/ircmessage.h"
 #include "protocol/numerics.h"
 
@@ -10,6 +13,7 @@
 #include <QTest>
 
 namespace Numeric = Irc::Numeric;
+using namespace Qt::StringLiterals;
 
 namespace {
 
@@ -21,8 +25,11 @@ public:
     {
         QObject::connect(&session, &Client::ClientSession::lineReady, &session,
                          [this](const QByteArray &line, Client::ClientSession::Urgency urgency) {
+                             rawSent.append(line.chopped(2));
                              sent.append(*Irc::IrcMessage::parse(line.chopped(2)));
                              urgent.append(urgency == Client::ClientSession::Urgency::Urgent);
+                             background.append(urgency
+                                               == Client::ClientSession::Urgency::Background);
                          });
     }
 
@@ -50,8 +57,37 @@ public:
         if (!isupport.isEmpty())
             reply(Numeric::ISupport, me + ' ' + isupport.join(' ') + " :are supported");
         reply(Numeric::NoMotd, me + " :MOTD File is missing");
+        clearSent();
+    }
+    // Registers as `nick` with the server offering and acknowledging `caps`.
+    void registerWithCaps(const QString &nick, const QByteArray &caps,
+                          const QList<QByteArray> &isupport = {})
+    {
+        startAs(nick);
+        receive(":srv CAP * LS :" + caps);
+        receive(":srv CAP * ACK :" + caps);
+        const QByteArray me = nick.toUtf8();
+        reply(Numeric::Welcome, me + " :Welcome");
+        if (!isupport.isEmpty())
+            reply(Numeric::ISupport, me + ' ' + isupport.join(' ') + " :are supported");
+        reply(Numeric::NoMotd, me + " :MOTD File is missing");
+        clearSent();
+    }
+    // Joins `channel` with `names` as its NAMES reply; forgets what was sent.
+    void joinWith(const QByteArray &channel, const QByteArray &names)
+    {
+        const QByteArray me = session.nick();
+        receive(":" + me + "!u@h JOIN " + channel);
+        reply(Numeric::NamReply, me + " = " + channel + " :" + names);
+        reply(Numeric::EndOfNames, me + ' ' + channel + " :End of /NAMES list");
+        clearSent();
+    }
+    void clearSent()
+    {
         sent.clear();
+        rawSent.clear();
         urgent.clear();
+        background.clear();
     }
     QList<QByteArray> sentCommands() const
     {
@@ -64,7 +100,9 @@ public:
     Client::ChannelModel channels;
     Client::ClientSession session {&channels};
     QList<Irc::IrcMessage> sent;
+    QList<QByteArray> rawSent; // with tags
     QList<bool> urgent;
+    QList<bool> background;
 };
 
 } // namespace
@@ -89,6 +127,35 @@ private Q_SLOTS:
     void modeParametersFollowChanmodes();
     void errorAfterQuitIsNotAFailure();
     void rawQuitIsHandedOn();
+
+    // IRCv3 capabilities.
+    void capLs302SpreadOverLinesRequestsWhatBothUnderstand();
+    void capNakStillRegisters();
+    void capInvalidCommandEndsNegotiation();
+    void capNewAndDelAfterRegistration();
+    void serverTimeDatesMessagesAndEvents();
+    void echoMessageShowsOwnLinesOnce();
+    void userhostInNamesAndMultiPrefix();
+    void inviteAndSetName();
+
+    // Structured replies.
+    void whoisPairedByNick();
+    void whoisTypedRawIsParsedAndShown();
+    void whoisOfUnknownNick();
+    void whoisPairedByLabel();
+    void channelList_data();
+    void channelList();
+
+    // Channel state.
+    void joinAsksForModesInTheBackground();
+    void modesFrom324AndModeLines();
+    void banListListedAndChanged();
+    void awayStatesFromWhoNotifyAndReplies();
+
+    // Hostile input.
+    void malformedAndHugeTagsAreHarmless();
+    void unansweredQueriesAndBatchesStayBounded();
+    void hugeCapabilityListsStayBounded();
 };
 
 void tst_ClientSession::registrationLines()
@@ -298,6 +365,532 @@ void tst_ClientSession::rawQuitIsHandedOn()
     QCOMPARE(harness.sentCommands(), QList<QByteArray> {"WHO"});
     QCOMPARE(quit.size(), 1);
     QCOMPARE(quit.first().first().toString(), QStringLiteral("gone"));
+}
+
+void tst_ClientSession::capLs302SpreadOverLinesRequestsWhatBothUnderstand()
+{
+    Harness harness;
+    harness.startAs(QStringLiteral("me"));
+    harness.clearSent();
+    QSignalSpy caps(&harness.session, &Client::ClientSession::capabilitiesChanged);
+    harness.receive(":srv CAP * LS * :multi-prefix sasl=PLAIN,EXTERNAL away-notify");
+    QVERIFY(harness.sent.isEmpty()); // the list goes on
+    harness.receive(":srv CAP * LS :server-time draft/foo batch labeled-response echo-message");
+    const Irc::IrcMessage request {
+        {},
+        "CAP",
+        {"REQ", "away-notify batch echo-message labeled-response multi-prefix server-time"}};
+    QCOMPARE(harness.sent, QList<Irc::IrcMessage> {request});
+    QCOMPARE(harness.session.offeredCapabilities().value("sasl"), QByteArray("PLAIN,EXTERNAL"));
+
+    harness.receive(":srv CAP me ACK :away-notify batch echo-message labeled-response multi-prefix "
+                    "server-time");
+    QCOMPARE(harness.sent.last(), (Irc::IrcMessage {{}, "CAP", {"END"}}));
+    const QStringList enabled = {u"away-notify"_s,      u"batch"_s,        u"echo-message"_s,
+                                 u"labeled-response"_s, u"multi-prefix"_s, u"server-time"_s};
+    QCOMPARE(harness.session.enabledCapabilities(), enabled);
+    QCOMPARE(caps.size(), 1);
+    QCOMPARE(caps.first().first().toStringList(), enabled);
+    QVERIFY(!harness.session.hasCapability("sasl")); // offered, not understood
+}
+
+void tst_ClientSession::capNakStillRegisters()
+{
+    Harness harness;
+    harness.startAs(QStringLiteral("me"));
+    harness.clearSent();
+    QSignalSpy registered(&harness.session, &Client::ClientSession::registered);
+    harness.receive(":srv CAP * LS :multi-prefix");
+    QCOMPARE(harness.sent, (QList<Irc::IrcMessage> {{{}, "CAP", {"REQ", "multi-prefix"}}}));
+    harness.receive(":srv CAP * NAK :multi-prefix");
+    QCOMPARE(harness.sent.last(), (Irc::IrcMessage {{}, "CAP", {"END"}}));
+    QVERIFY(harness.session.enabledCapabilities().isEmpty());
+    harness.reply(Numeric::Welcome, "me :Welcome");
+    harness.reply(Numeric::NoMotd, "me :MOTD File is missing");
+    QCOMPARE(registered.size(), 1);
+    QCOMPARE(harness.sentCommands().count("CAP"), 2);
+}
+
+void tst_ClientSession::capInvalidCommandEndsNegotiation()
+{
+    Harness harness;
+    harness.startAs(QStringLiteral("me"));
+    harness.receive(":srv CAP * LS :multi-prefix");
+    harness.clearSent();
+    harness.reply(Numeric::InvalidCapCommand, "me FOO :Invalid CAP command");
+    QCOMPARE(harness.sent, (QList<Irc::IrcMessage> {{{}, "CAP", {"END"}}}));
+    harness.receive(":srv CAP * ACK :multi-prefix"); // late: nothing more to end
+    QCOMPARE(harness.sent.size(), 1);
+}
+
+void tst_ClientSession::capNewAndDelAfterRegistration()
+{
+    Harness harness;
+    harness.registerWithCaps(QStringLiteral("me"), "cap-notify multi-prefix");
+    QSignalSpy caps(&harness.session, &Client::ClientSession::capabilitiesChanged);
+    harness.receive(":srv CAP me NEW :away-notify example.org/unknown");
+    QCOMPARE(harness.sent, (QList<Irc::IrcMessage> {{{}, "CAP", {"REQ", "away-notify"}}}));
+    harness.receive(":srv CAP me ACK :away-notify");
+    QCOMPARE(harness.sent.size(), 1); // registered: no CAP END any more
+    QVERIFY(harness.session.hasCapability("away-notify"));
+    harness.receive(":srv CAP me DEL :away-notify multi-prefix");
+    QCOMPARE(harness.session.enabledCapabilities(), QStringList {u"cap-notify"_s});
+    QVERIFY(!harness.session.offeredCapabilities().contains("away-notify"));
+    QCOMPARE(caps.size(), 2);
+    harness.receive(":srv CAP me NEW :multi-prefix"); // offered again: asked again
+    QCOMPARE(harness.sent.last(), (Irc::IrcMessage {{}, "CAP", {"REQ", "multi-prefix"}}));
+}
+
+void tst_ClientSession::serverTimeDatesMessagesAndEvents()
+{
+    Harness harness;
+    harness.registerWithCaps(QStringLiteral("me"), "server-time message-tags");
+    QSignalSpy messages(&harness.session, &Client::ClientSession::messageReceived);
+    QSignalSpy joins(&harness.session, &Client::ClientSession::joined);
+    QSignalSpy topics(&harness.session, &Client::ClientSession::topicChanged);
+    const QDateTime sent(QDate(2020, 1, 2), QTime(3, 4, 5, 678), Qt::UTC);
+    harness.receive("@time=2020-01-02T03:04:05.678Z :me!u@h JOIN #c");
+    harness.receive("@time=2020-01-02T03:04:05.678Z;msgid=abc\\s1 :bob!u@h PRIVMSG #c :hi");
+    harness.receive("@time=2020-01-02T04:05:06+01:00 :bob!u@h TOPIC #c :new");
+    QCOMPARE(joins.size(), 1);
+    QCOMPARE(joins.first().at(3).toDateTime(), sent);
+    const auto message = messages.first().first().value<Client::ChatMessage>();
+    QCOMPARE(message.timestamp, sent);
+    QCOMPARE(message.timestamp.timeSpec(), Qt::UTC);
+    QCOMPARE(message.id, QStringLiteral("abc 1"));
+    QCOMPARE(topics.first().at(3).toDateTime(),
+             QDateTime(QDate(2020, 1, 2), QTime(3, 5, 6), Qt::UTC));
+
+    // Without the tag, or with one that is no time: when the line was read.
+    const QDateTime before = QDateTime::currentDateTimeUtc();
+    harness.receive(":bob!u@h PRIVMSG #c :untimed");
+    harness.receive("@time=yesterday :bob!u@h PRIVMSG #c :bad time");
+    const QDateTime after = QDateTime::currentDateTimeUtc();
+    for (int i : {1, 2}) {
+        const QDateTime stamp = messages.at(i).first().value<Client::ChatMessage>().timestamp;
+        QVERIFY(stamp >= before && stamp <= after);
+    }
+}
+
+void tst_ClientSession::echoMessageShowsOwnLinesOnce()
+{
+    Harness harness;
+    harness.registerWithCaps(QStringLiteral("me"), "echo-message server-time");
+    harness.joinWith("#c", "@me bob");
+    QSignalSpy messages(&harness.session, &Client::ClientSession::messageReceived);
+    harness.session.sendChat("PRIVMSG", QStringLiteral("#c"), QStringLiteral("hello"), false);
+    harness.session.sendChat("PRIVMSG", QStringLiteral("bob"), QStringLiteral("psst"), true);
+    QCOMPARE(harness.sentCommands(), (QList<QByteArray> {"PRIVMSG", "PRIVMSG"}));
+    QCOMPARE(messages.size(), 0); // shown when the server relays it, not before
+
+    harness.receive("@time=2020-01-02T03:04:05Z :me!u@h PRIVMSG #c :hello");
+    harness.receive(":me!u@h PRIVMSG bob :\x01"
+                    "ACTION psst\x01");
+    QCOMPARE(messages.size(), 2);
+    const auto channel = messages.at(0).first().value<Client::ChatMessage>();
+    QVERIFY(channel.own);
+    QCOMPARE(channel.conversation, QStringLiteral("#c"));
+    QCOMPARE(channel.timestamp, QDateTime(QDate(2020, 1, 2), QTime(3, 4, 5), Qt::UTC));
+    const auto query = messages.at(1).first().value<Client::ChatMessage>();
+    QVERIFY(query.own && query.action);
+    QCOMPARE(query.conversation, QStringLiteral("bob"));
+
+    // Our own CTCP query, echoed, is not answered by ourselves.
+    harness.clearSent();
+    harness.receive(":me!u@h PRIVMSG bob :\x01VERSION\x01");
+    QVERIFY(harness.sent.isEmpty());
+}
+
+void tst_ClientSession::userhostInNamesAndMultiPrefix()
+{
+    Harness harness;
+    harness.registerWithCaps(QStringLiteral("me"), "multi-prefix userhost-in-names",
+                             {"PREFIX=(ov)@+"});
+    harness.joinWith("#c", "@+me!u@h +bob!b@host carol!c@host");
+    const Client::ChannelState *channel = harness.channels.channel(QStringLiteral("#c"));
+    QCOMPARE(channel->nicks(), (QStringList {u"me"_s, u"bob"_s, u"carol"_s}));
+    QCOMPARE(channel->prefixesOf(QStringLiteral("me")), QStringLiteral("@+"));
+    // With multi-prefix every status is known: taking one shows the next, no NAMES needed.
+    harness.receive(":x!u@h MODE #c -o me");
+    QCOMPARE(channel->prefixesOf(QStringLiteral("me")), QStringLiteral("+"));
+    QVERIFY(harness.sent.isEmpty());
+}
+
+void tst_ClientSession::inviteAndSetName()
+{
+    Harness harness;
+    harness.registerWithCaps(QStringLiteral("me"), "invite-notify setname");
+    QSignalSpy invites(&harness.session, &Client::ClientSession::invited);
+    QSignalSpy names(&harness.session, &Client::ClientSession::realNameChanged);
+    harness.receive(":alice!u@h INVITE me #secret");
+    harness.receive(":alice!u@h INVITE bob #ops"); // invite-notify
+    QCOMPARE(invites.size(), 2);
+    QCOMPARE(invites.at(0).mid(0, 4), (QVariantList {u"#secret"_s, u"me"_s, u"alice"_s, true}));
+    QCOMPARE(invites.at(1).mid(0, 4), (QVariantList {u"#ops"_s, u"bob"_s, u"alice"_s, false}));
+    harness.receive(":bob!u@h SETNAME :Robert Tables");
+    QCOMPARE(names.first().mid(0, 2), (QVariantList {u"bob"_s, u"Robert Tables"_s}));
+    harness.session.setRealName(QStringLiteral("Me Myself"));
+    QCOMPARE(harness.sent, (QList<Irc::IrcMessage> {{{}, "SETNAME", {"Me Myself"}}}));
+}
+
+namespace {
+
+// The WHOIS reply QtChat's server gives for bob, after `prefix` (tags).
+QList<QByteArray> whoisReply(const QByteArray &prefix = {})
+{
+    return {
+        prefix + ":srv 311 me Bob bob host.example * :Bob Builder",
+        prefix + ":srv 312 me Bob irc.example :QtChat",
+        prefix + ":srv 319 me Bob :@#a +#b #c",
+        prefix + ":srv 301 me Bob :gone fishing",
+        prefix + ":srv 313 me Bob :is an IRC operator",
+        prefix + ":srv 330 me Bob bobacct :is logged in as",
+        prefix + ":srv 317 me Bob 42 1600000000 :seconds idle, signon time",
+        prefix + ":srv 318 me Bob :End of /WHOIS list",
+    };
+}
+
+void checkBob(const Client::WhoisInfo &info)
+{
+    QCOMPARE(info.nick, QStringLiteral("Bob"));
+    QVERIFY(info.found);
+    QCOMPARE(info.user, QStringLiteral("bob"));
+    QCOMPARE(info.host, QStringLiteral("host.example"));
+    QCOMPARE(info.realName, QStringLiteral("Bob Builder"));
+    QCOMPARE(info.server, QStringLiteral("irc.example"));
+    QCOMPARE(info.serverInfo, QStringLiteral("QtChat"));
+    QCOMPARE(info.channels, (QStringList {u"@#a"_s, u"+#b"_s, u"#c"_s}));
+    QVERIFY(info.away);
+    QCOMPARE(info.awayMessage, QStringLiteral("gone fishing"));
+    QVERIFY(info.isOperator);
+    QCOMPARE(info.account, QStringLiteral("bobacct"));
+    QCOMPARE(info.idleSeconds, 42);
+    QCOMPARE(info.signOn, QDateTime::fromSecsSinceEpoch(1600000000, Qt::UTC));
+}
+
+} // namespace
+
+void tst_ClientSession::whoisPairedByNick()
+{
+    Harness harness;
+    harness.registerAs(QStringLiteral("me"));
+    QSignalSpy whois(&harness.session, &Client::ClientSession::whoisReceived);
+    QSignalSpy status(&harness.session, &Client::ClientSession::statusMessage);
+    harness.session.requestWhois(QStringLiteral("bob"));
+    QCOMPARE(harness.rawSent, QList<QByteArray> {"WHOIS bob"});
+    // Another nick's reply in between is not mixed in.
+    harness.receive(":srv 311 me carol c h * :Carol");
+    for (const QByteArray &line : whoisReply())
+        harness.receive(line);
+    QCOMPARE(whois.size(), 1);
+    checkBob(whois.first().first().value<Client::WhoisInfo>());
+    // Asked through the API: the signal is the answer, not status lines (carol's was not).
+    QCOMPARE(status.size(), 1);
+}
+
+void tst_ClientSession::whoisTypedRawIsParsedAndShown()
+{
+    Harness harness;
+    harness.registerAs(QStringLiteral("me"));
+    QSignalSpy whois(&harness.session, &Client::ClientSession::whoisReceived);
+    QSignalSpy status(&harness.session, &Client::ClientSession::statusMessage);
+    harness.session.sendRaw("WHOIS Bob");
+    for (const QByteArray &line : whoisReply())
+        harness.receive(line);
+    QCOMPARE(whois.size(), 1);
+    checkBob(whois.first().first().value<Client::WhoisInfo>());
+    QCOMPARE(status.size(), whoisReply().size());
+}
+
+void tst_ClientSession::whoisOfUnknownNick()
+{
+    Harness harness;
+    harness.registerAs(QStringLiteral("me"));
+    QSignalSpy whois(&harness.session, &Client::ClientSession::whoisReceived);
+    QSignalSpy errors(&harness.session, &Client::ClientSession::serverError);
+    harness.session.requestWhois(QStringLiteral("ghost"));
+    harness.reply(Numeric::NoSuchNick, "me ghost :No such nick/channel");
+    harness.reply(Numeric::EndOfWhois, "me ghost :End of /WHOIS list");
+    QCOMPARE(whois.size(), 1);
+    const auto info = whois.first().first().value<Client::WhoisInfo>();
+    QVERIFY(!info.found);
+    QCOMPARE(info.nick, QStringLiteral("ghost"));
+    QCOMPARE(info.error, QStringLiteral("No such nick/channel"));
+    QCOMPARE(errors.size(), 0);
+    // A 401 no WHOIS waits for is an error as before (a message to someone gone).
+    harness.reply(Numeric::NoSuchNick, "me ghost :No such nick/channel");
+    QCOMPARE(errors.size(), 1);
+}
+
+void tst_ClientSession::whoisPairedByLabel()
+{
+    Harness harness;
+    harness.registerWithCaps(QStringLiteral("me"), "batch labeled-response message-tags");
+    QSignalSpy whois(&harness.session, &Client::ClientSession::whoisReceived);
+    QSignalSpy status(&harness.session, &Client::ClientSession::statusMessage);
+    QSignalSpy errors(&harness.session, &Client::ClientSession::serverError);
+    harness.session.requestWhois(QStringLiteral("bob"));
+    harness.session.requestWhois(QStringLiteral("ghost"));
+    harness.session.requestWhois(QStringLiteral("quiet"));
+    QCOMPARE(harness.rawSent,
+             (QList<QByteArray> {"@label=qc1 WHOIS bob", "@label=qc2 WHOIS ghost",
+                                 "@label=qc3 WHOIS quiet"}));
+
+    // bob's answer comes as a batch, ghost's as one labeled line inside it: the label pairs
+    // them even though ghost's reply has no 318.
+    harness.receive("@label=qc1 :srv BATCH +b1 labeled-response");
+    const QList<QByteArray> bob = whoisReply("@batch=b1 ");
+    for (qsizetype i = 0; i < bob.size(); ++i) {
+        harness.receive(bob.at(i));
+        if (i == 2)
+            harness.receive("@label=qc2 :srv 401 me ghost :No such nick");
+    }
+    harness.receive(":srv BATCH -b1");
+    QCOMPARE(whois.size(), 2);
+    const auto ghost = whois.at(0).first().value<Client::WhoisInfo>();
+    QCOMPARE(ghost.nick, QStringLiteral("ghost"));
+    QVERIFY(!ghost.found);
+    checkBob(whois.at(1).first().value<Client::WhoisInfo>());
+
+    // An ACK (no reply at all) ends a query too.
+    harness.receive("@label=qc3 :srv ACK");
+    QCOMPARE(whois.size(), 3);
+    QVERIFY(!whois.at(2).first().value<Client::WhoisInfo>().found);
+    QCOMPARE(status.size(), 0);
+    QCOMPARE(errors.size(), 0);
+}
+
+void tst_ClientSession::channelList_data()
+{
+    QTest::addColumn<QByteArray>("caps");
+    QTest::addColumn<QByteArray>("batchStart");
+    QTest::addColumn<QByteArray>("tag");
+    QTest::addColumn<QByteArray>("batchEnd");
+    QTest::newRow("paired by order")
+        << QByteArray("multi-prefix") << QByteArray() << QByteArray() << QByteArray();
+    QTest::newRow("labeled batch") << QByteArray("batch labeled-response")
+                                   << QByteArray("@label=qc1 :srv BATCH +L labeled-response")
+                                   << QByteArray("@batch=L ") << QByteArray(":srv BATCH -L");
+}
+
+void tst_ClientSession::channelList()
+{
+    QFETCH(QByteArray, caps);
+    QFETCH(QByteArray, batchStart);
+    QFETCH(QByteArray, tag);
+    QFETCH(QByteArray, batchEnd);
+    Harness harness;
+    harness.registerWithCaps(QStringLiteral("me"), caps);
+    QSignalSpy lists(&harness.session, &Client::ClientSession::channelListReceived);
+    QSignalSpy status(&harness.session, &Client::ClientSession::statusMessage);
+    harness.session.requestChannelList(QStringLiteral("#q*"));
+    QCOMPARE(harness.sent, (QList<Irc::IrcMessage> {{{}, "LIST", {"#q*"}}}));
+    if (!batchStart.isEmpty())
+        harness.receive(batchStart);
+    harness.receive(tag + ":srv 321 me Channel :Users  Name");
+    harness.receive(tag + ":srv 322 me #qt 12 :Qt talk: 6.4");
+    harness.receive(tag + ":srv 322 me #quiet 1 :");
+    harness.receive(tag + ":srv 323 me :End of /LIST");
+    if (!batchEnd.isEmpty())
+        harness.receive(batchEnd);
+    QCOMPARE(lists.size(), 1);
+    const QList<Client::ChannelListEntry> expected
+        = {{QStringLiteral("#qt"), 12, QStringLiteral("Qt talk: 6.4")},
+           {QStringLiteral("#quiet"), 1, QString()}};
+    QCOMPARE(lists.first().first().value<QList<Client::ChannelListEntry>>(), expected);
+    QCOMPARE(status.size(), 0);
+}
+
+void tst_ClientSession::joinAsksForModesInTheBackground()
+{
+    Harness harness;
+    harness.registerWithCaps(QStringLiteral("me"), "away-notify");
+    harness.receive(":me!u@h JOIN #c");
+    const QList<Irc::IrcMessage> expected = {{{}, "MODE", {"#c"}}, {{}, "WHO", {"#c"}}};
+    QCOMPARE(harness.sent, expected);
+    QCOMPARE(harness.background, (QList<bool> {true, true}));
+
+    Harness plain; // without away-notify a WHO would go stale: modes only
+    plain.registerAs(QStringLiteral("me"));
+    plain.receive(":me!u@h JOIN #c");
+    QCOMPARE(plain.sent, (QList<Irc::IrcMessage> {{{}, "MODE", {"#c"}}}));
+}
+
+void tst_ClientSession::modesFrom324AndModeLines()
+{
+    Harness harness;
+    harness.registerAs(QStringLiteral("me"), {"PREFIX=(ov)@+", "CHANMODES=beI,k,l,imnst"});
+    QSignalSpy status(&harness.session, &Client::ClientSession::statusMessage);
+    QSignalSpy modesChanged(&harness.session, &Client::ClientSession::channelModesChanged);
+    QSignalSpy modeLines(&harness.session, &Client::ClientSession::modeChanged);
+    harness.joinWith("#c", "@me bob");
+    harness.reply(Numeric::ChannelModeIs, "me #c +ntkl sesame 10");
+    harness.reply(Numeric::CreationTime, "me #c 1600000000");
+    const Client::ChannelState *channel = harness.channels.channel(QStringLiteral("#c"));
+    QCOMPARE(channel->modes(), QStringLiteral("+klnt"));
+    QCOMPARE(channel->key(), QStringLiteral("sesame"));
+    QCOMPARE(channel->limit(), 10);
+    QCOMPARE(channel->createdAt(), QDateTime::fromSecsSinceEpoch(1600000000, Qt::UTC));
+    QCOMPARE(modesChanged.size(), 1);
+    QCOMPARE(status.size(), 0); // asked by the client itself
+
+    // e takes a mask (CHANMODES group A) and is not tracked; its parameter is skipped.
+    harness.receive(":bob!u@h MODE #c -k+im-l+eo sesame *!*@spam me");
+    QCOMPARE(channel->modes(), QStringLiteral("+imnt"));
+    QCOMPARE(channel->key(), QString());
+    QCOMPARE(modesChanged.size(), 2);
+    QCOMPARE(modeLines.last().mid(0, 3),
+             (QVariantList {u"#c"_s, u"bob"_s, u"-k+im-l+eo sesame *!*@spam me"_s}));
+    QCOMPARE(
+        harness.channels.channelIndex(QStringLiteral("#c")).data(Client::ChannelModel::ModesRole),
+        QVariant(QStringLiteral("+imnt")));
+
+    // A MODE #c typed by the user is shown as before.
+    harness.reply(Numeric::ChannelModeIs, "me #c +imnt");
+    harness.reply(Numeric::CreationTime, "me #c 1600000000");
+    QCOMPARE(status.size(), 2);
+    QCOMPARE(modesChanged.size(), 2); // nothing changed
+}
+
+void tst_ClientSession::banListListedAndChanged()
+{
+    Harness harness;
+    harness.registerAs(QStringLiteral("me"));
+    harness.joinWith("#c", "@me");
+    QSignalSpy bans(&harness.session, &Client::ClientSession::banListChanged);
+    QSignalSpy status(&harness.session, &Client::ClientSession::statusMessage);
+    harness.session.requestBanList(QStringLiteral("#c"));
+    QCOMPARE(harness.sent, (QList<Irc::IrcMessage> {{{}, "MODE", {"#c", "+b"}}}));
+    harness.reply(Numeric::BanList, "me #c *!*@spam.example op!o@h 1600000000");
+    harness.reply(Numeric::BanList, "me #c troll!*@*");
+    QCOMPARE(bans.size(), 0);
+    harness.reply(Numeric::EndOfBanList, "me #c :End of channel ban list");
+    QCOMPARE(bans.size(), 1);
+    const Client::ChannelState *channel = harness.channels.channel(QStringLiteral("#c"));
+    QVERIFY(channel->isBanListKnown());
+    const QList<Client::ChannelState::Ban> listed
+        = {{QStringLiteral("*!*@spam.example"), QStringLiteral("op"),
+            QDateTime::fromSecsSinceEpoch(1600000000, Qt::UTC)},
+           {QStringLiteral("troll!*@*"), QString(), QDateTime()}};
+    QCOMPARE(channel->bans(), listed);
+    QCOMPARE(status.size(), 0);
+
+    harness.receive("@time=2020-01-02T03:04:05Z :me!u@h MODE #c +b-b new!*@* TROLL!*@*");
+    QCOMPARE(bans.size(), 2);
+    const QList<Client::ChannelState::Ban> changed
+        = {listed.first(),
+           {QStringLiteral("new!*@*"), QStringLiteral("me"),
+            QDateTime(QDate(2020, 1, 2), QTime(3, 4, 5), Qt::UTC)}};
+    QCOMPARE(channel->bans(), changed);
+}
+
+void tst_ClientSession::awayStatesFromWhoNotifyAndReplies()
+{
+    Harness harness;
+    harness.registerWithCaps(QStringLiteral("me"), "away-notify");
+    harness.joinWith("#c", "@me bob carol");
+    QSignalSpy away(&harness.session, &Client::ClientSession::awayChanged);
+    QSignalSpy status(&harness.session, &Client::ClientSession::statusMessage);
+    const Client::ChannelState *channel = harness.channels.channel(QStringLiteral("#c"));
+    const auto isAway = [&](const char *nick) {
+        return channel->member(channel->rowOf(QString::fromLatin1(nick))).away;
+    };
+    // The WHO asked for at the join.
+    harness.reply(Numeric::WhoReply, "me #c u h srv me H@ :0 Me");
+    harness.reply(Numeric::WhoReply, "me #c u h srv bob G :0 Bob");
+    harness.reply(Numeric::WhoReply, "me #c u h srv carol H* :0 Carol");
+    harness.reply(Numeric::EndOfWho, "me #c :End of WHO list");
+    QVERIFY(isAway("bob"));
+    QVERIFY(!isAway("carol"));
+    QCOMPARE(away.size(), 1);
+    QCOMPARE(status.size(), 0);
+    QCOMPARE(harness.channels
+                 .index(channel->rowOf(QStringLiteral("bob")), 0,
+                        harness.channels.channelIndex(QStringLiteral("#c")))
+                 .data(Client::ChannelModel::AwayRole),
+             QVariant(true));
+
+    harness.receive(":carol!u@h AWAY :lunch");
+    QVERIFY(isAway("carol"));
+    QCOMPARE(away.last().mid(0, 3), (QVariantList {u"carol"_s, true, u"lunch"_s}));
+    harness.receive(":bob!u@h AWAY");
+    QVERIFY(!isAway("bob"));
+    QCOMPARE(away.last().mid(0, 3), (QVariantList {u"bob"_s, false, u""_s}));
+    // NAMES does not say who is away: a refresh keeps what is known.
+    harness.reply(Numeric::NamReply, "me = #c :@me bob +carol");
+    harness.reply(Numeric::EndOfNames, "me #c :End of /NAMES list");
+    QVERIFY(isAway("carol"));
+
+    // 301 after writing to someone away; our own AWAY confirmed by 306 and 305.
+    harness.reply(Numeric::Away, "me bob :back soon");
+    QVERIFY(isAway("bob"));
+    harness.session.setAway(QStringLiteral("busy"));
+    QCOMPARE(harness.sent.last(), (Irc::IrcMessage {{}, "AWAY", {"busy"}}));
+    harness.reply(Numeric::NowAway, "me :You have been marked as being away");
+    QVERIFY(harness.session.isAway());
+    QVERIFY(isAway("me"));
+    harness.session.setAway(QString());
+    QCOMPARE(harness.sent.last(), (Irc::IrcMessage {{}, "AWAY", {}}));
+    harness.reply(Numeric::UnAway, "me :You are no longer marked as being away");
+    QVERIFY(!harness.session.isAway());
+    QCOMPARE(away.last().mid(0, 2), (QVariantList {u"me"_s, false}));
+}
+
+void tst_ClientSession::malformedAndHugeTagsAreHarmless()
+{
+    Harness harness;
+    harness.registerWithCaps(QStringLiteral("me"), "message-tags server-time batch");
+    harness.joinWith("#c", "@me");
+    QSignalSpy messages(&harness.session, &Client::ClientSession::messageReceived);
+    const QByteArray huge = "@a=" + QByteArray(Irc::MaxTagSectionBytes - 4, 'x') + ' ';
+    QCOMPARE(huge.size(), Irc::MaxTagSectionBytes);
+    harness.receive(huge + ":bob!u@h PRIVMSG #c :after huge tags");
+    harness.receive("@;;=;time=\\;batch=nope :bob!u@h PRIVMSG #c :after broken tags");
+    harness.receive("@ :bob!u@h PRIVMSG #c :after an empty tag section");
+    harness.receive("@time=2020-01-02T03:04:05Z"); // tags and no command
+    harness.receive(":srv BATCH"); // no reference
+    harness.receive(":srv BATCH -never-opened");
+    QCOMPARE(messages.size(), 3);
+    QCOMPARE(messages.at(0).first().value<Client::ChatMessage>().text,
+             QStringLiteral("after huge tags"));
+}
+
+void tst_ClientSession::unansweredQueriesAndBatchesStayBounded()
+{
+    Client::BatchTracker batches;
+    for (int i = 0; i < 1000; ++i)
+        batches.apply({{}, "BATCH", {"+b" + QByteArray::number(i), "netsplit"}}, {});
+    QVERIFY(batches.openCount() <= 64);
+    // Lines of a batch not tracked stand alone.
+    QCOMPARE(batches.labelOf({{"batch", "b999"}}), QByteArray());
+
+    Client::QueryTracker queries;
+    for (int i = 0; i < 1000; ++i)
+        queries.add({Client::QueryTracker::Kind::Whois, QByteArray::number(i), false});
+    QCOMPARE(queries.size(), Client::QueryTracker::MaxPending);
+    QVERIFY(queries.find(Client::QueryTracker::Kind::Whois, "999", {}));
+    QVERIFY(!queries.find(Client::QueryTracker::Kind::Whois, "0", {}));
+}
+
+void tst_ClientSession::hugeCapabilityListsStayBounded()
+{
+    Harness harness;
+    harness.startAs(QStringLiteral("me"));
+    harness.clearSent();
+    // 50 continued LS lines of 20 made-up names each, then the ones the client wants.
+    for (int line = 0; line < 50; ++line) {
+        QByteArray names;
+        for (int i = 0; i < 20; ++i)
+            names += "vendor.example/cap-" + QByteArray::number(line * 20 + i) + ' ';
+        harness.receive(":srv CAP * LS * :" + names);
+    }
+    harness.receive(":srv CAP * LS :multi-prefix server-time");
+    QVERIFY(harness.session.offeredCapabilities().size()
+            <= 256 + Client::CapNegotiation::understood().size());
+    QCOMPARE(harness.sent,
+             (QList<Irc::IrcMessage> {{{}, "CAP", {"REQ", "multi-prefix server-time"}}}));
+    harness.receive(":srv CAP * ACK :multi-prefix server-time");
+    QCOMPARE(harness.sent.last(), (Irc::IrcMessage {{}, "CAP", {"END"}}));
 }
 
 QTEST_GUILESS_MAIN(tst_ClientSession)

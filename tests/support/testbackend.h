@@ -5,6 +5,7 @@
 
 #include <QByteArray>
 #include <QString>
+#include <QStringList>
 
 #include <memory>
 
@@ -18,6 +19,9 @@ public:
     // installs every server a test needs, so a missing one is a failure, never a skip.
     virtual bool start(const QByteArray &password, QString *error) = 0;
     virtual quint16 port() const = 0;
+    // The IRCv3 capabilities the server offers that ChatClient asks for: what a client
+    // registered with it has enabled.
+    virtual QStringList capabilities() const = 0;
 
     // The rows "ngircd", "qtchat-pool", "qtchat-per-connection", "qtchat-single".
     static void addRows();
@@ -30,6 +34,8 @@ class NgircdBackend : public TestBackend
 public:
     bool start(const QByteArray &password, QString *error) override;
     quint16 port() const override { return m_ngircd.port(); }
+    // ngircd 26 offers only multi-prefix.
+    QStringList capabilities() const override { return {QStringLiteral("multi-prefix")}; }
 
 private:
     NgircdProcess m_ngircd;
@@ -42,6 +48,8 @@ public:
     ~QtChatBackend() override { m_server.stop(); }
     bool start(const QByteArray &password, QString *error) override;
     quint16 port() const override { return m_server.serverPort(); }
+    // QtChat's server answers CAP LS with an empty list.
+    QStringList capabilities() const override { return {}; }
 
 private:
     Server::ThreadingModel m_model;
