@@ -6,6 +6,7 @@
 #include "clientlib/chatclient.h"
 #include "protocol/ircmessage.h"
 #include "protocol/linesplitter.h"
+#include "protocol/messagetags.h"
 #include "protocol/numerics.h"
 #include "tests/support/rawclient.h"
 #include "tests/support/testbackend.h"
@@ -304,6 +305,10 @@ private Q_SLOTS:
     void whoisStructured();
     void channelListStructured_data() { TestBackend::addRows(); }
     void channelListStructured();
+    void serverTimeAndMessageIds_data() { TestBackend::addRows(); }
+    void serverTimeAndMessageIds();
+    void realNameChange_data() { TestBackend::addRows(); }
+    void realNameChange();
 
     // Scripted peer: things a real server will not do on demand.
     void pingAnswered();
@@ -772,17 +777,29 @@ void tst_ChatClient::awayStatesTracked()
     QCOMPARE(ownAway.first().mid(0, 2), (QVariantList {QStringLiteral("alice"), true}));
     QVERIFY(seenAway(alice, channel, QStringLiteral("alice")));
 
-    // bob learns it from the 301 that answers his message, carol from WHO's G flag.
-    QVERIFY(!seenAway(bob, channel, QStringLiteral("alice")));
-    bob->client.sendMessage(QStringLiteral("alice"), QStringLiteral("there?"));
-    QTRY_VERIFY(seenAway(bob, channel, QStringLiteral("alice")));
-    carol->client.sendRaw("WHO #away");
-    QTRY_VERIFY(seenAway(carol, channel, QStringLiteral("alice")));
-    QVERIFY(!seenAway(carol, channel, QStringLiteral("bob")));
+    if (m_backend->capabilities().contains(QStringLiteral("away-notify"))) {
+        // Told at once; and whoever joins later asks WHO and sees it from the G flag.
+        QTRY_VERIFY(seenAway(bob, channel, QStringLiteral("alice")));
+        QTRY_VERIFY(seenAway(carol, channel, QStringLiteral("alice")));
+        TestUser *dave = registeredUser(QStringLiteral("dave"));
+        QVERIFY(dave && joinAll(channel, {dave}));
+        QTRY_VERIFY(seenAway(dave, channel, QStringLiteral("alice")));
+        QVERIFY(!seenAway(dave, channel, QStringLiteral("bob")));
+    } else {
+        // bob learns it from the 301 that answers his message, carol from WHO's G flag.
+        QVERIFY(!seenAway(bob, channel, QStringLiteral("alice")));
+        bob->client.sendMessage(QStringLiteral("alice"), QStringLiteral("there?"));
+        QTRY_VERIFY(seenAway(bob, channel, QStringLiteral("alice")));
+        carol->client.sendRaw("WHO #away");
+        QTRY_VERIFY(seenAway(carol, channel, QStringLiteral("alice")));
+        QVERIFY(!seenAway(carol, channel, QStringLiteral("bob")));
+    }
 
     alice->client.setAway(QString());
     QTRY_VERIFY(!alice->client.isAway());
     QVERIFY(!seenAway(alice, channel, QStringLiteral("alice")));
+    if (m_backend->capabilities().contains(QStringLiteral("away-notify")))
+        QTRY_VERIFY(!seenAway(bob, channel, QStringLiteral("alice")));
 }
 
 void tst_ChatClient::whoisStructured()
@@ -793,9 +810,15 @@ void tst_ChatClient::whoisStructured()
     QVERIFY(joinAll(QStringLiteral("#whois"), {alice, bob}));
     QSignalSpy whois(&alice->client, &Client::ChatClient::whoisReceived);
     QSignalSpy status(&alice->client, &Client::ChatClient::statusMessage);
+    QSignalSpy sent(&alice->client, &Client::ChatClient::lineSent);
     const QDateTime asked = QDateTime::currentDateTimeUtc();
     alice->client.requestWhois(QStringLiteral("BOB"));
     QVERIFY(whois.wait(WaitMs));
+    // Labeled where the server answers labels (the reply then comes as a labeled batch).
+    const QByteArray request = sent.last().first().toByteArray();
+    const bool labels = m_backend->capabilities().contains(QStringLiteral("labeled-response"));
+    QCOMPARE(request.startsWith("@label="), labels);
+    QVERIFY2(request.endsWith("WHOIS BOB"), request.constData());
     const auto info = whois.first().first().value<Client::WhoisInfo>();
     QVERIFY(info.found);
     QCOMPARE(info.nick, QStringLiteral("bob"));
@@ -833,6 +856,70 @@ void tst_ChatClient::channelListStructured()
     const Client::ChannelListEntry expected {QStringLiteral("#listed"), 2,
                                              QStringLiteral("Qt talk: 6.4")};
     QVERIFY2(entries.contains(expected), qPrintable(QString::number(entries.size())));
+}
+
+void tst_ChatClient::serverTimeAndMessageIds()
+{
+    TestUser *alice = registeredUser(QStringLiteral("alice"));
+    TestUser *bob = registeredUser(QStringLiteral("bob"));
+    QVERIFY(alice && bob);
+    QVERIFY(joinAll(QStringLiteral("#time"), {alice, bob}));
+    QSignalSpy raw(&bob->client, &Client::ChatClient::lineReceived);
+    const QDateTime before = QDateTime::currentDateTimeUtc();
+    alice->client.sendMessage(QStringLiteral("#time"), QStringLiteral("when?"));
+    QTRY_COMPARE(bob->messages.size(), 1);
+    const Client::ChatMessage message = bob->messages.first();
+    QByteArray line;
+    for (const QList<QVariant> &received : std::as_const(raw)) {
+        if (received.first().toByteArray().contains("PRIVMSG #time"))
+            line = received.first().toByteArray();
+    }
+    const Irc::MessageTags tags = Irc::parseTags(Irc::splitTags(line).tagData);
+    const std::optional<QByteArray> time = Irc::tagValue(tags, Irc::Tag::Time);
+    const std::optional<QByteArray> id = Irc::tagValue(tags, Irc::Tag::MessageId);
+    const QStringList caps = m_backend->capabilities();
+    QCOMPARE(time.has_value(), caps.contains(QStringLiteral("server-time")));
+    if (time) // the server's time, to the millisecond
+        QCOMPARE(message.timestamp,
+                 QDateTime::fromString(QString::fromLatin1(*time), Qt::ISODateWithMs));
+    QVERIFY(message.timestamp >= before.addMSecs(-1)
+            && message.timestamp <= QDateTime::currentDateTimeUtc());
+    QCOMPARE(message.id, QString::fromLatin1(id.value_or(QByteArray())));
+
+    // With echo-message alice sees her line as the server relayed it: the same id and time.
+    QTRY_COMPARE(alice->ownMessages.size(), 1);
+    const Client::ChatMessage own = alice->ownMessages.first();
+    QVERIFY(own.own);
+    QCOMPARE(own.text, QStringLiteral("when?"));
+    if (caps.contains(QStringLiteral("echo-message"))) {
+        QCOMPARE(own.id, message.id);
+        QCOMPARE(own.timestamp, message.timestamp);
+    } else {
+        QVERIFY(own.id.isEmpty());
+    }
+}
+
+void tst_ChatClient::realNameChange()
+{
+    TestUser *alice = registeredUser(QStringLiteral("alice"));
+    TestUser *bob = registeredUser(QStringLiteral("bob"));
+    QVERIFY(alice && bob);
+    QVERIFY(joinAll(QStringLiteral("#names"), {alice, bob}));
+    QSignalSpy changed(&bob->client, &Client::ChatClient::realNameChanged);
+    QSignalSpy refused(&alice->client, &Client::ChatClient::errorOccurred);
+    alice->client.setRealName(QStringLiteral("Alice Liddell"));
+    if (!m_backend->capabilities().contains(QStringLiteral("setname"))) {
+        QCOMPARE(refused.size(), 1); // nothing sent to a server that does not offer it
+        return;
+    }
+    QVERIFY(changed.wait(WaitMs));
+    QCOMPARE(changed.first().mid(0, 2),
+             (QVariantList {QStringLiteral("alice"), QStringLiteral("Alice Liddell")}));
+    QSignalSpy whois(&bob->client, &Client::ChatClient::whoisReceived);
+    bob->client.requestWhois(QStringLiteral("alice"));
+    QVERIFY(whois.wait(WaitMs));
+    QCOMPARE(whois.first().first().value<Client::WhoisInfo>().realName,
+             QStringLiteral("Alice Liddell"));
 }
 
 void tst_ChatClient::pingAnswered()
