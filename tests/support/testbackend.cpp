@@ -67,6 +67,16 @@ bool NgircdBackend::start(const QByteArray &password, QString *error)
     return false;
 }
 
+QStringList QtChatBackend::capabilities() const
+{
+    return {QStringLiteral("away-notify"),      QStringLiteral("batch"),
+            QStringLiteral("cap-notify"),       QStringLiteral("echo-message"),
+            QStringLiteral("invite-notify"),    QStringLiteral("labeled-response"),
+            QStringLiteral("message-tags"),     QStringLiteral("multi-prefix"),
+            QStringLiteral("server-time"),      QStringLiteral("setname"),
+            QStringLiteral("userhost-in-names")};
+}
+
 bool QtChatBackend::start(const QByteArray &password, QString *error)
 {
     Server::ServerConfig config;

@@ -48,8 +48,8 @@ public:
     ~QtChatBackend() override { m_server.stop(); }
     bool start(const QByteArray &password, QString *error) override;
     quint16 port() const override { return m_server.serverPort(); }
-    // QtChat's server answers CAP LS with an empty list.
-    QStringList capabilities() const override { return {}; }
+    // QtChat's server offers every capability ChatClient asks for.
+    QStringList capabilities() const override;
 
 private:
     Server::ThreadingModel m_model;
