@@ -1,7 +1,3 @@
 #include "serverlib/mailbox.h"
 
-namespace Server {
-
-template class WakingQueue<Delivery>;
-
-} // namespace Server
+template class Concurrent::WakingQueue<Server::Delivery>;

@@ -1,7 +1,7 @@
 #pragma once
 
+#include "concurrent/wakingqueue.h"
 #include "serverlib/linetags.h"
-#include "serverlib/wakingqueue.h"
 
 #include <QByteArray>
 #include <QList>
@@ -31,12 +31,16 @@ struct Delivery
     Irc::Capabilities required = {}; // recipients without all of these are skipped
 };
 
+} // namespace Server
+
 // Instantiated once, in mailbox.cpp: the relay's hot path calls one out-of-line post().
-extern template class WakingQueue<Delivery>;
+extern template class Concurrent::WakingQueue<Server::Delivery>;
+
+namespace Server {
 
 // The hand-off into a serving thread. Any thread posts; the owning thread drains. The owner is
 // woken once per batch, not once per line, which keeps fan-out to other threads cheap.
-class Mailbox : public WakingQueue<Delivery>
+class Mailbox : public Concurrent::WakingQueue<Delivery>
 {
 public:
     using WakingQueue::WakingQueue;

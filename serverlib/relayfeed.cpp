@@ -1,8 +1,8 @@
 #include "serverlib/relayfeed.h"
 
-namespace Server {
+template class Concurrent::WakingQueue<Server::RelayedMessage>;
 
-template class WakingQueue<RelayedMessage>;
+namespace Server {
 
 void RelayFeed::addObservers(int delta)
 {

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "serverlib/wakingqueue.h"
+#include "concurrent/wakingqueue.h"
 
 #include <QList>
 #include <QMetaType>
@@ -18,12 +18,17 @@ struct RelayedMessage
     QString text;
     QString thread; // the serving thread's name
 };
-extern template class WakingQueue<RelayedMessage>;
+
+} // namespace Server
+
+extern template class Concurrent::WakingQueue<Server::RelayedMessage>;
+
+namespace Server {
 
 // Relayed lines on their way to whoever watches the server (the log). Workers append; the
 // server's thread takes them in batches, so that a busy channel costs the GUI one queued signal
 // per batch rather than one per line. Lines are collected only while someone observes them.
-class RelayFeed : public WakingQueue<RelayedMessage>
+class RelayFeed : public Concurrent::WakingQueue<RelayedMessage>
 {
 public:
     using WakingQueue::WakingQueue;

@@ -1,14 +1,11 @@
 #pragma once
 
+#include "concurrent/boundedqueue.h"
 #include "storagelib/storagetypes.h"
 
 #include <QtGlobal>
 
 #include <atomic>
-#include <deque>
-#include <functional>
-#include <mutex>
-#include <vector>
 
 namespace Storage {
 
@@ -18,34 +15,25 @@ namespace Storage {
 // stalls, or the server relays faster than the database writes — a line is counted as not
 // stored instead of queued, so memory stays bounded and no loss goes unnoticed.
 // Free of Qt's event loop so that ThreadSanitizer can check it on its own.
-class WriteQueue
+class WriteQueue : public Concurrent::BoundedQueue<HistoryMessage>
 {
 public:
-    enum class Push {
-        Queued,
-        Full, // counted as not stored
-        Closed, // the store is closing: counted as not stored
-    };
+    using BoundedQueue::BoundedQueue;
 
-    WriteQueue(qsizetype capacity, std::function<void()> wake);
-
-    Push push(HistoryMessage message);
-    std::vector<HistoryMessage> take(qsizetype max);
-    qsizetype size() const;
-    // After this, every push is refused; what is queued stays for the storage thread to take.
-    // `wake` is never called again once it returns.
-    void close();
+    // Full, or Closed (the store is closing): either way the line is counted as not stored.
+    Push push(HistoryMessage message)
+    {
+        const Push result = BoundedQueue::push(std::move(message));
+        if (result != Push::Queued)
+            addNotStored(1);
+        return result;
+    }
 
     // Lines refused here, and lines the storage thread failed to write.
     quint64 notStored() const { return m_notStored.load(std::memory_order_relaxed); }
     void addNotStored(quint64 count) { m_notStored.fetch_add(count, std::memory_order_relaxed); }
 
 private:
-    mutable std::mutex m_mutex;
-    std::deque<HistoryMessage> m_pending;
-    std::function<void()> m_wake;
-    const qsizetype m_capacity;
-    bool m_closed = false;
     std::atomic<quint64> m_notStored {0};
 };
 

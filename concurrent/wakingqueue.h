@@ -4,7 +4,7 @@
 #include <mutex>
 #include <vector>
 
-namespace Server {
+namespace Concurrent {
 
 // A hand-off into one thread: any thread posts, the owner takes everything at once. The owner
 // is woken once per batch (when the queue goes from empty to non-empty), not once per item.
@@ -52,4 +52,4 @@ private:
     bool m_closed = false;
 };
 
-} // namespace Server
+} // namespace Concurrent
