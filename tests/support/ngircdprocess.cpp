@@ -1,11 +1,11 @@
 #include "tests/support/ngircdprocess.h"
 
+#include "tests/support/externalprogram.h"
 #include "tests/support/freeport.h"
 
 #include <QDeadlineTimer>
 #include <QDir>
 #include <QFile>
-#include <QFileInfo>
 #include <QHostAddress>
 #include <QTcpServer>
 #include <QTcpSocket>
@@ -15,6 +15,7 @@ namespace {
 
 constexpr int MaxStartAttempts = 5;
 constexpr qsizetype MaxLogBytes = 64 * 1024;
+constexpr ExternalProgram Ngircd {"ngircd", "QTCHAT_NGIRCD", "/usr/sbin/ngircd", "ngircd"};
 
 // ngircd's defaults (5 connections per IP, penalties for fast senders, 9-character nicks)
 // would turn quick test traffic into throttled or refused connections. As root, ngircd
@@ -79,20 +80,17 @@ NgircdProcess::~NgircdProcess()
 
 QString NgircdProcess::executable()
 {
-    return qEnvironmentVariable("QTCHAT_NGIRCD", QStringLiteral("/usr/sbin/ngircd"));
+    return Ngircd.executable();
 }
 
 bool NgircdProcess::isAvailable()
 {
-    const QFileInfo info(executable());
-    return info.isFile() && info.isExecutable();
+    return Ngircd.isAvailable();
 }
 
 QString NgircdProcess::unavailableReason()
 {
-    return QStringLiteral("ngircd not found at %1 (install the ngircd package or set "
-                          "QTCHAT_NGIRCD)")
-        .arg(executable());
+    return Ngircd.unavailableReason();
 }
 
 bool NgircdProcess::start(int timeoutMs)

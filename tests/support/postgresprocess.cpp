@@ -1,8 +1,9 @@
 #include "tests/support/postgresprocess.h"
 
+#include "tests/support/externalprogram.h"
+
 #include <QDir>
 #include <QFile>
-#include <QFileInfo>
 #include <QProcess>
 
 #include <pwd.h>
@@ -13,6 +14,9 @@ namespace {
 constexpr int InitTimeoutMs = 60'000;
 constexpr int StartTimeoutMs = 30'000;
 const char ServerUser[] = "postgres";
+// pg_ctl stands for all of PostgreSQL's programs: they come in one package.
+constexpr ExternalProgram PgCtl {"pg_ctl", "QTCHAT_POSTGRES_BIN", "/usr/lib/postgresql/15/bin",
+                                 "postgresql-15", "pg_ctl"};
 
 bool runningAsRoot()
 {
@@ -31,21 +35,17 @@ PostgresProcess::~PostgresProcess()
 
 QString PostgresProcess::binDir()
 {
-    return qEnvironmentVariable("QTCHAT_POSTGRES_BIN",
-                                QStringLiteral("/usr/lib/postgresql/15/bin"));
+    return PgCtl.path();
 }
 
 bool PostgresProcess::isAvailable()
 {
-    const QFileInfo pgCtl(binDir() + QStringLiteral("/pg_ctl"));
-    return pgCtl.isFile() && pgCtl.isExecutable();
+    return PgCtl.isAvailable();
 }
 
 QString PostgresProcess::unavailableReason()
 {
-    return QStringLiteral("PostgreSQL's programs are not in %1 (install the postgresql-15 "
-                          "package or set QTCHAT_POSTGRES_BIN)")
-        .arg(binDir());
+    return PgCtl.unavailableReason();
 }
 
 bool PostgresProcess::start()

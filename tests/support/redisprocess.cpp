@@ -1,15 +1,17 @@
 #include "tests/support/redisprocess.h"
 
+#include "tests/support/externalprogram.h"
 #include "tests/support/freeport.h"
 
 #include <QDeadlineTimer>
-#include <QFileInfo>
 #include <QTest>
 
 namespace {
 
 constexpr int MaxStartAttempts = 5;
 constexpr qsizetype MaxLogBytes = 64 * 1024;
+constexpr ExternalProgram RedisServer {"redis-server", "QTCHAT_REDIS_SERVER",
+                                       "/usr/bin/redis-server", "redis-server"};
 
 } // namespace
 
@@ -22,20 +24,17 @@ RedisProcess::~RedisProcess()
 
 QString RedisProcess::executable()
 {
-    return qEnvironmentVariable("QTCHAT_REDIS_SERVER", QStringLiteral("/usr/bin/redis-server"));
+    return RedisServer.executable();
 }
 
 bool RedisProcess::isAvailable()
 {
-    const QFileInfo info(executable());
-    return info.isFile() && info.isExecutable();
+    return RedisServer.isAvailable();
 }
 
 QString RedisProcess::unavailableReason()
 {
-    return QStringLiteral("redis-server not found at %1 (install the redis-server package or set "
-                          "QTCHAT_REDIS_SERVER)")
-        .arg(executable());
+    return RedisServer.unavailableReason();
 }
 
 QString RedisProcess::url() const
