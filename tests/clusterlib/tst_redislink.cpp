@@ -331,11 +331,13 @@ void tst_RedisLink::unsubscribeStopsMessages()
     listener->unsubscribe("a");
     ReplyLog log(*speaker);
     // Redis counts the receivers of each PUBLISH: none for "a" once the unsubscription is in.
+    // Probes published before that may still arrive; a line published after it must not.
     QVERIFY(QTest::qWaitFor(
         [&] {
-            return log.wait(speaker->command({"PUBLISH", "a", "late"})).integer == 0;
+            return log.wait(speaker->command({"PUBLISH", "a", "probe"})).integer == 0;
         },
         WaitMs));
+    QCOMPARE(log.wait(speaker->command({"PUBLISH", "a", "late"})).integer, 0);
     QCOMPARE(log.wait(speaker->command({"PUBLISH", "b", "y"})).integer, 1);
     QVERIFY(QTest::qWaitFor(
         [&] { return !messages.isEmpty() && messages.last().at(0).toByteArray() == "b"; }, WaitMs));
@@ -384,33 +386,35 @@ void tst_RedisLink::onlyTheHolderRefreshesAndReleases()
     ReplyLog log(*link);
     NameClaims claims(*link, "qtchat:nick:");
     using Outcome = NameClaims::Outcome;
-    QCOMPARE(NameClaims::claimOutcome(log.wait(claims.claim("alice", "node-a:7", 1000))),
+    // Long enough that a slow machine (sanitizers, a busy CI) never sees it expire mid-test.
+    constexpr int ClaimMs = 30'000;
+    QCOMPARE(NameClaims::claimOutcome(log.wait(claims.claim("alice", "node-a:7", ClaimMs))),
              Outcome::Held);
-    QCOMPARE(NameClaims::claimOutcome(log.wait(claims.claim("alice", "node-b:9", 1000))),
+    QCOMPARE(NameClaims::claimOutcome(log.wait(claims.claim("alice", "node-b:9", ClaimMs))),
              Outcome::NotOurs);
     // Someone else's refresh or release leaves the claim alone.
-    QCOMPARE(NameClaims::claimOutcome(log.wait(claims.refresh("alice", "node-b:9", 60'000))),
+    QCOMPARE(NameClaims::claimOutcome(log.wait(claims.refresh("alice", "node-b:9", 4 * ClaimMs))),
              Outcome::NotOurs);
     QCOMPARE(NameClaims::releaseOutcome(log.wait(claims.release("alice", "node-b:9"))),
              Outcome::NotOurs);
     const qint64 ttlBefore = log.wait(link->command({"PTTL", claims.key("alice")})).integer;
-    QVERIFY2(ttlBefore > 0 && ttlBefore <= 1000, qPrintable(QString::number(ttlBefore)));
+    QVERIFY2(ttlBefore > 0 && ttlBefore <= ClaimMs, qPrintable(QString::number(ttlBefore)));
     // The holder's refresh extends it; its release ends it.
-    QCOMPARE(NameClaims::claimOutcome(log.wait(claims.refresh("alice", "node-a:7", 60'000))),
+    QCOMPARE(NameClaims::claimOutcome(log.wait(claims.refresh("alice", "node-a:7", 4 * ClaimMs))),
              Outcome::Held);
-    QVERIFY(log.wait(link->command({"PTTL", claims.key("alice")})).integer > 1000);
+    QVERIFY(log.wait(link->command({"PTTL", claims.key("alice")})).integer > ClaimMs);
     QCOMPARE(NameClaims::releaseOutcome(log.wait(claims.release("alice", "node-a:7"))),
              Outcome::Released);
     QCOMPARE(log.wait(link->command({"EXISTS", claims.key("alice")})).integer, 0);
     QCOMPARE(NameClaims::releaseOutcome(log.wait(claims.release("alice", "node-a:7"))),
              Outcome::NotOurs);
-    QCOMPARE(NameClaims::claimOutcome(log.wait(claims.claim("alice", "node-b:9", 1000))),
+    QCOMPARE(NameClaims::claimOutcome(log.wait(claims.claim("alice", "node-b:9", ClaimMs))),
              Outcome::Held);
     // Guarded commands given together run one after the other, each on its own check.
-    const quint64 refreshA = claims.refresh("alice", "node-a:7", 5000);
-    const quint64 refreshB = claims.refresh("alice", "node-b:9", 5000);
+    const quint64 refreshA = claims.refresh("alice", "node-a:7", ClaimMs);
+    const quint64 refreshB = claims.refresh("alice", "node-b:9", ClaimMs);
     const quint64 releaseB = claims.release("alice", "node-b:9");
-    const quint64 claimA = claims.claim("alice", "node-a:7", 5000);
+    const quint64 claimA = claims.claim("alice", "node-a:7", ClaimMs);
     QCOMPARE(NameClaims::claimOutcome(log.wait(refreshA)), Outcome::NotOurs);
     QCOMPARE(NameClaims::claimOutcome(log.wait(refreshB)), Outcome::Held);
     QCOMPARE(NameClaims::releaseOutcome(log.wait(releaseB)), Outcome::Released);
