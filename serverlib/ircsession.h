@@ -86,6 +86,7 @@ private:
     void sendModeRefusal(const QByteArray &channel, ModeOutcome::Refusal refusal,
                          const Irc::ModeChange &change);
     QByteArray memberPrefix(const MemberView &member) const; // all prefixes with multi-prefix
+    QByteArray memberPrefix(bool op, bool voice) const;
     bool isVisible(const ChannelView &channel) const; // secret channels only to members
 
     // Queries about users and the server (ircsession_queries.cpp)
@@ -95,7 +96,7 @@ private:
     void sendWhoReply(const QByteArray &channel, const UserInfo &user,
                       QByteArrayView channelPrefix);
     void onWhois(const Irc::IrcMessage &message);
-    QByteArray whoisChannels(QList<QByteArray> channels) const;
+    QByteArray whoisChannels(const QList<ChannelMembership> &channels) const;
     void onAway(const Irc::IrcMessage &message);
     void onIson(const Irc::IrcMessage &message);
     void onUserhost(const Irc::IrcMessage &message);

@@ -394,9 +394,14 @@ void IrcSession::sendError(Registry::Status status, const QByteArray &name, cons
 
 QByteArray IrcSession::memberPrefix(const MemberView &member) const
 {
+    return memberPrefix(member.op, member.voice);
+}
+
+QByteArray IrcSession::memberPrefix(bool op, bool voice) const
+{
     if (has(Capability::MultiPrefix))
-        return QByteArray(member.op ? "@" : "") + (member.voice ? "+" : "");
-    return member.op ? "@" : member.voice ? "+" : "";
+        return QByteArray(op ? "@" : "") + (voice ? "+" : "");
+    return op ? "@" : voice ? "+" : "";
 }
 
 bool IrcSession::isVisible(const ChannelView &channel) const

@@ -68,16 +68,13 @@ void IrcSession::sendWhoReply(const QByteArray &channel, const UserInfo &user,
              QByteArray("0 " + user.realname)});
 }
 
-QByteArray IrcSession::whoisChannels(QList<QByteArray> channels) const
+QByteArray IrcSession::whoisChannels(const QList<ChannelMembership> &channels) const
 {
-    // Without multi-prefix a member who is both operator and voiced shows only as operator.
-    if (!has(Capability::MultiPrefix)) {
-        for (QByteArray &channel : channels) {
-            if (channel.startsWith("@+"))
-                channel.remove(1, 1);
-        }
-    }
-    return channels.join(' ');
+    QList<QByteArray> entries;
+    entries.reserve(channels.size());
+    for (const ChannelMembership &channel : channels)
+        entries.append(memberPrefix(channel.op, channel.voice) + channel.name);
+    return entries.join(' ');
 }
 
 void IrcSession::onWhois(const IrcMessage &message)

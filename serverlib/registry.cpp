@@ -308,8 +308,7 @@ std::optional<UserInfo> Registry::userInfo(const QByteArray &nick, quint32 viewe
             && viewer != id)
             continue;
         const MemberState state = channel.states.value(id);
-        info.channels.append(QByteArray(state.op ? "@" : "") + (state.voice ? "+" : "")
-                             + channel.name);
+        info.channels.append({channel.name, state.op, state.voice});
     }
     return info;
 }

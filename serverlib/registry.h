@@ -70,12 +70,19 @@ struct ModeOutcome
 };
 
 // A user as WHOIS, WHO and USERHOST show it to one viewer.
+struct ChannelMembership
+{
+    QByteArray name;
+    bool op = false;
+    bool voice = false;
+};
+
 struct UserInfo
 {
     QByteArray nick, user, host, realname, away;
     bool serverOperator = false;
     qint64 signOnSecs = 0, lastMessageMs = 0;
-    QList<QByteArray> channels; // with every prefix (@+); secret ones only to fellow members
+    QList<ChannelMembership> channels; // secret ones only if the viewer is on them too
 };
 
 struct ServerCounts
