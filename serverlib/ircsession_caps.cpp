@@ -154,7 +154,8 @@ bool IrcSession::checkLineLength(const TaggedLine &line)
 
 void IrcSession::replyToNul(const QByteArray &line)
 {
-    const TaggedLine split = splitTags(line.first(line.indexOf('\0')));
+    const QByteArray beforeNul = line.first(line.indexOf('\0'));
+    const TaggedLine split = splitTags(beforeNul); // views into beforeNul
     const std::optional<IrcMessage> head = IrcMessage::parse(split.body);
     const QByteArray command = head ? head->command : QByteArray("*");
     const char description[] = "Line contains a NUL byte and was ignored";
