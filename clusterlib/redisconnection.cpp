@@ -53,9 +53,7 @@ RedisConnection::RedisConnection(const QString &name, const RedisUrl &url, const
     m_connectTimer->setSingleShot(true);
     connect(m_retryTimer, &QTimer::timeout, this, &RedisConnection::attempt);
     connect(m_connectTimer, &QTimer::timeout, this, [this] {
-        if (redisAsyncContext *context = std::exchange(m_context, nullptr))
-            redisAsyncFree(context); // unanswered commands are called back with no reply
-        lose(QStringLiteral("no answer within %1 ms").arg(m_timing.connectTimeoutMs));
+        drop(QStringLiteral("no answer within %1 ms").arg(m_timing.connectTimeoutMs));
     });
 }
 
@@ -80,6 +78,14 @@ void RedisConnection::close()
     m_state = State::Disconnected;
     if (redisAsyncContext *context = std::exchange(m_context, nullptr))
         redisAsyncFree(context);
+}
+
+void RedisConnection::drop(const QString &reason)
+{
+    if (redisAsyncContext *context = std::exchange(m_context, nullptr))
+        redisAsyncFree(context); // unanswered commands are called back with no reply
+    if (m_open)
+        lose(reason);
 }
 
 void RedisConnection::attempt()
@@ -119,17 +125,18 @@ void RedisConnection::onConnect(const redisAsyncContext *context, int status)
     }
     // A peer that vanishes without a reset (a cable, a crashed host) is noticed by TCP.
     redisEnableKeepAlive(&self->m_context->c);
-    if (self->m_url.database != 0)
-        self->selectDatabase();
-    else
-        self->becomeConnected();
+    self->handshake();
 }
 
-void RedisConnection::selectDatabase()
+// A TCP connection is not yet Redis: a stopped or hung server accepts it all the same. The
+// connection counts once Redis has answered its first command (SELECT, or PING).
+void RedisConnection::handshake()
 {
-    const QList<QByteArray> argv {"SELECT", QByteArray::number(m_url.database)};
+    const QList<QByteArray> argv = m_url.database != 0
+        ? QList<QByteArray> {"SELECT", QByteArray::number(m_url.database)}
+        : QList<QByteArray> {"PING"};
     auto *pending = new PendingReply {this, [this](const RedisReply &reply) {
-                                          if (reply.isStatus("OK"))
+                                          if (reply.isStatus("OK") || reply.isStatus("PONG"))
                                               becomeConnected();
                                           else if (m_context)
                                               m_connectTimer->start(0); // gives up: retries

@@ -19,6 +19,11 @@ struct LinkTiming
     // Between two attempts: from the first value, doubled after each failure up to the last.
     int reconnectMinMs = 100;
     int reconnectMaxMs = 5000;
+    // The link proves both connections alive this often, and drops one that has not answered
+    // within the timeout: a stopped or hung Redis, or a subscriber connection that stopped
+    // delivering, is noticed in at most the sum of the two.
+    int livenessIntervalMs = 5000;
+    int livenessTimeoutMs = 5000;
 };
 
 // One connection to Redis through hiredis' async API, kept up until close(): when the
@@ -39,6 +44,8 @@ public:
 
     void open();
     void close();
+    // Gives up on the current connection (one that stopped answering) and makes a new one.
+    void drop(const QString &reason);
     State state() const { return m_state; }
     // Commands in flight: sent, not answered yet.
     qsizetype inFlight() const { return m_inFlight; }
@@ -62,7 +69,7 @@ private:
     static void onPush(redisAsyncContext *context, void *reply, void *unused);
 
     void attempt();
-    void selectDatabase();
+    void handshake();
     void becomeConnected();
     void lose(const QString &reason);
     void scheduleRetry();

@@ -3,6 +3,8 @@
 #include "clusterlib/clusterlogging.h"
 
 #include <QThread>
+#include <QTimer>
+#include <QUuid>
 
 namespace Cluster {
 
@@ -40,21 +42,23 @@ void RedisEngine::start()
     m_subscriber = new RedisConnection(QStringLiteral("the Redis subscriber link"), m_config.url,
                                        m_config.timing, this);
     m_subscriber->setPushCallback([this](const RedisReply &reply) { push(reply); });
+    startHeartbeat();
     connect(m_commands, &RedisConnection::connected, this, [this] {
         updateState({});
         drain();
     });
     connect(m_commands, &RedisConnection::disconnected, this, [this](const QString &reason) {
         m_lastProblem = reason;
+        m_heartbeatDeadline->stop();
         updateState(reason);
         drain(); // fails what waited for this attempt
     });
     connect(m_subscriber, &RedisConnection::connected, this, [this] {
+        m_subscriberWasUp = true;
         resubscribe();
         updateState({});
     });
-    connect(m_subscriber, &RedisConnection::disconnected, this,
-            [this](const QString &reason) { updateState(reason); });
+    connect(m_subscriber, &RedisConnection::disconnected, this, &RedisEngine::subscriberLost);
     m_commands->open();
     m_subscriber->open();
 }
@@ -201,7 +205,12 @@ void RedisEngine::push(const RedisReply &reply)
         return;
     const QByteArray &kind = reply.elements.at(0).text;
     const QByteArray &first = reply.elements.at(1).text;
-    if (kind == "message")
+    if (first == m_heartbeatChannel) {
+        if (kind == "message")
+            heartbeatEchoed(reply.elements.at(2).text);
+        else if (kind == "subscribe")
+            m_heartbeatSubscribed = true;
+    } else if (kind == "message")
         Q_EMIT message(first, reply.elements.at(2).text);
     else if (kind == "pmessage" && reply.elements.size() == 4)
         Q_EMIT patternMessage(first, reply.elements.at(2).text, reply.elements.at(3).text);
@@ -225,9 +234,81 @@ void RedisEngine::updateState(const QString &reason)
     Q_EMIT stateChanged(state, reason);
 }
 
+void RedisEngine::subscriberLost(const QString &reason)
+{
+    m_heartbeatSubscribed = false;
+    m_heartbeatDeadline->stop();
+    updateState(reason);
+    if (!std::exchange(m_subscriberWasUp, false))
+        return;
+    // Redis up and only this connection gone: Redis closed it itself, which it does to a
+    // subscriber that reads too slowly (client-output-buffer-limit pubsub) without telling
+    // anyone else.
+    const bool redisUp = m_commands->state() == RedisConnection::State::Connected;
+    qCWarning(lcCluster).noquote()
+        << QStringLiteral("the Redis subscriber link lost its subscriptions (%1). %2What is "
+                          "published until it has subscribed again is not received.")
+               .arg(reason,
+                    redisUp ? QStringLiteral("Redis is up, so it closed this connection "
+                                             "itself, as it does to a reader too slow "
+                                             "for its pub/sub output buffer. ")
+                            : QString());
+    Q_EMIT subscriptionsLost(reason);
+}
+
+void RedisEngine::startHeartbeat()
+{
+    m_heartbeatChannel
+        = "qtchat:link-alive:" + QUuid::createUuid().toByteArray(QUuid::WithoutBraces);
+    m_channels.insert(m_heartbeatChannel); // subscribed with the others on each connection
+    m_heartbeatTimer = new QTimer(this);
+    m_heartbeatTimer->setInterval(m_config.timing.livenessIntervalMs);
+    connect(m_heartbeatTimer, &QTimer::timeout, this, &RedisEngine::sendHeartbeat);
+    m_heartbeatDeadline = new QTimer(this);
+    m_heartbeatDeadline->setSingleShot(true);
+    m_heartbeatDeadline->setInterval(m_config.timing.livenessTimeoutMs);
+    connect(m_heartbeatDeadline, &QTimer::timeout, this, &RedisEngine::heartbeatOverdue);
+    m_heartbeatTimer->start();
+}
+
+void RedisEngine::sendHeartbeat()
+{
+    if (m_state != State::Connected || !m_heartbeatSubscribed || m_heartbeatDeadline->isActive())
+        return;
+    const quint64 sent = ++m_heartbeatSent;
+    m_heartbeatPublished = false;
+    m_heartbeatDeadline->start();
+    m_commands->send({"PUBLISH", m_heartbeatChannel, QByteArray::number(sent)},
+                     [this, sent](const RedisReply &reply) {
+                         if (sent == m_heartbeatSent && reply.isOk())
+                             m_heartbeatPublished = true;
+                     });
+}
+
+void RedisEngine::heartbeatEchoed(const QByteArray &payload)
+{
+    if (payload == QByteArray::number(m_heartbeatSent))
+        m_heartbeatDeadline->stop();
+}
+
+// The command connection did not answer the PUBLISH, or the subscriber did not bring it back.
+void RedisEngine::heartbeatOverdue()
+{
+    const int timeoutMs = m_config.timing.livenessTimeoutMs;
+    if (!m_heartbeatPublished)
+        m_commands->drop(QStringLiteral("Redis did not answer within %1 ms").arg(timeoutMs));
+    else
+        m_subscriber->drop(
+            QStringLiteral("no published message came back within %1 ms").arg(timeoutMs));
+}
+
 void RedisEngine::shutdown()
 {
     m_stopping = true;
+    if (m_heartbeatTimer) {
+        m_heartbeatTimer->stop();
+        m_heartbeatDeadline->stop();
+    }
     m_queue->close();
     failQueued("the Redis link is stopping");
     // Unanswered commands are called back with Failed as the connections close.

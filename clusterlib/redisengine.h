@@ -6,6 +6,8 @@
 #include <QObject>
 #include <QSet>
 
+class QTimer;
+
 #include <deque>
 #include <memory>
 
@@ -50,6 +52,9 @@ Q_SIGNALS:
     void patternMessage(const QByteArray &pattern, const QByteArray &channel,
                         const QByteArray &payload);
     void subscribed(const QByteArray &channelOrPattern);
+    // The subscriber connection was lost after it had been up: what was published until the
+    // subscriptions are back (subscribed() again) is never received.
+    void subscriptionsLost(const QString &reason);
 
 private:
     void dispatch(QueuedCommand command);
@@ -61,6 +66,11 @@ private:
     void resubscribe();
     void push(const RedisReply &reply);
     void updateState(const QString &reason);
+    void subscriberLost(const QString &reason);
+    void startHeartbeat();
+    void sendHeartbeat();
+    void heartbeatEchoed(const QByteArray &payload);
+    void heartbeatOverdue();
 
     const LinkConfig m_config;
     std::shared_ptr<CommandQueue> m_queue;
@@ -75,6 +85,15 @@ private:
     bool m_throttled = false; // drain() stopped at maxInFlight
     State m_state = State::Connecting;
     QString m_lastProblem;
+    // Liveness: a PUBLISH on the command connection to a channel of this link's own, which the
+    // subscriber connection must bring back.
+    QByteArray m_heartbeatChannel;
+    QTimer *m_heartbeatTimer = nullptr;
+    QTimer *m_heartbeatDeadline = nullptr;
+    quint64 m_heartbeatSent = 0;
+    bool m_heartbeatPublished = false;
+    bool m_heartbeatSubscribed = false;
+    bool m_subscriberWasUp = false;
 };
 
 } // namespace Cluster

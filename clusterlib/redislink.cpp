@@ -39,6 +39,8 @@ RedisLink::RedisLink(const LinkConfig &config, QObject *parent)
     connect(m_engine, &RedisEngine::patternMessage, this, &RedisLink::patternMessage,
             Qt::DirectConnection);
     connect(m_engine, &RedisEngine::subscribed, this, &RedisLink::subscribed, Qt::DirectConnection);
+    connect(m_engine, &RedisEngine::subscriptionsLost, this, &RedisLink::subscriptionsLost,
+            Qt::DirectConnection);
 }
 
 RedisLink::~RedisLink()

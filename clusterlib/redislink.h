@@ -29,7 +29,10 @@ namespace Cluster {
 //   link subscribes again by itself. Messages come as message() and patternMessage().
 // - stateChanged() tells when both connections are up (Connected), when one is lost or an
 //   attempt failed (Disconnected, with the reason), and when a new attempt is under way. The
-//   link reconnects by itself, waiting longer after each failure (LinkTiming).
+//   link reconnects by itself, waiting longer after each failure (LinkTiming). A heartbeat,
+//   published on the command connection to a channel only this link's subscriber connection
+//   listens to, proves both alive; one that stays silent past LinkTiming's bound is dropped
+//   and made again.
 //
 // start() once, stop() once; stopped() follows stop(). The destructor of a link not stopped
 // first stops it and waits, bounded, for its thread. The link must outlive the threads that
@@ -71,6 +74,10 @@ Q_SIGNALS:
                         const QByteArray &payload);
     // Redis confirmed a subscription (again, after a reconnection).
     void subscribed(const QByteArray &channelOrPattern);
+    // The subscriptions were lost (a lost connection, or Redis dropping a reader too slow for
+    // its pub/sub output buffer): messages published until subscribed() comes again are never
+    // received, so whatever they would have told must be read again from Redis.
+    void subscriptionsLost(const QString &reason);
     void stopped();
 
 private:

@@ -6,7 +6,10 @@
 #include "tests/support/freeport.h"
 #include "tests/support/redisprocess.h"
 
+#include <QElapsedTimer>
 #include <QHash>
+#include <QScopeGuard>
+#include <QSemaphore>
 #include <QSignalSpy>
 #include <QTest>
 #include <QThread>
@@ -86,6 +89,8 @@ private Q_SLOTS:
     void onlyTheHolderRefreshesAndReleases();
     void claimsExpire();
     void redisKilledThenRestarted();
+    void hungRedisIsNoticedWithinTheBound();
+    void slowSubscriberDroppedByRedisResubscribes();
     void nothingListeningFailsCommands();
     void queueIsBoundedAndStopFailsWhatWaits();
 
@@ -485,6 +490,81 @@ void tst_RedisLink::redisKilledThenRestarted()
     QTRY_COMPARE_WITH_TIMEOUT(messages.size(), 1, WaitMs);
     QCOMPARE(messages.at(0).at(1).toByteArray(), QByteArray("back"));
     QVERIFY(log.wait(link->command({"PING"})).isStatus("PONG"));
+}
+
+// A stopped redis-server keeps its sockets open and answers nothing: TCP alone would not tell
+// for hours. The heartbeat does, within the bound LinkTiming gives.
+void tst_RedisLink::hungRedisIsNoticedWithinTheBound()
+{
+    LinkConfig config = configFor(m_redis->url());
+    config.timing.livenessIntervalMs = 100;
+    config.timing.livenessTimeoutMs = 300;
+    config.timing.connectTimeoutMs = 300;
+    RedisLink link(config);
+    QSignalSpy states(&link, &RedisLink::stateChanged);
+    ReplyLog log(link);
+    link.start();
+    QTRY_VERIFY_WITH_TIMEOUT(link.state() == RedisLink::State::Connected, WaitMs);
+
+    m_redis->pause();
+    QElapsedTimer hung;
+    hung.start();
+    QTRY_VERIFY_WITH_TIMEOUT(link.state() == RedisLink::State::Disconnected, WaitMs);
+    // The bound is 0.4 s; a generous margin for a loaded machine, far below TCP's hours.
+    QVERIFY2(hung.elapsed() < 5000, qPrintable(QString::number(hung.elapsed())));
+    QVERIFY2(states.last().at(1).toString().contains(QLatin1String("did not answer")),
+             qPrintable(states.last().at(1).toString()));
+    QCOMPARE(log.wait(link.command({"PING"})).type, RedisReply::Type::Failed);
+
+    m_redis->resume();
+    QTRY_VERIFY_WITH_TIMEOUT(link.state() == RedisLink::State::Connected, WaitMs);
+    QVERIFY(log.wait(link.command({"PING"})).isStatus("PONG"));
+}
+
+// Redis closes a subscriber connection whose output buffer passes client-output-buffer-limit
+// pubsub and tells nobody: the listener must notice, say so, and subscribe again.
+void tst_RedisLink::slowSubscriberDroppedByRedisResubscribes()
+{
+    auto listener = connectedLink();
+    auto speaker = connectedLink();
+    ReplyLog log(*speaker);
+    QVERIFY(log.wait(speaker->command(
+                         {"CONFIG", "SET", "client-output-buffer-limit", "pubsub 256kb 0 0"}))
+                .isStatus("OK"));
+    QSignalSpy subscribed(listener.get(), &RedisLink::subscribed);
+    QSignalSpy lost(listener.get(), &RedisLink::subscriptionsLost);
+    QSignalSpy messages(listener.get(), &RedisLink::message);
+    listener->subscribe("news");
+    QTRY_COMPARE_WITH_TIMEOUT(subscribed.size(), 1, WaitMs);
+
+    // The listener's thread stops reading: a callback runs there and waits to be released.
+    QSemaphore stalled;
+    QSemaphore release;
+    const auto unblock = qScopeGuard([&] { release.release(); });
+    listener->command({"PING"}, [&](const RedisReply &) {
+        stalled.release();
+        release.acquire();
+    });
+    QVERIFY(stalled.tryAcquire(1, WaitMs));
+    // Past the socket buffers and the limit, Redis counts no receiver any more: it has closed
+    // the listener's subscriber connection.
+    const QByteArray payload(64 * 1024, 'x');
+    bool dropped = false;
+    for (int round = 0; round < 256 && !dropped; ++round) {
+        quint64 last = 0;
+        for (int i = 0; i < 16; ++i)
+            last = speaker->command({"PUBLISH", "news", payload});
+        dropped = log.wait(last).integer == 0;
+    }
+    QVERIFY2(dropped, "Redis kept the stalled subscriber");
+    QCOMPARE(lost.size(), 0);
+    release.release();
+
+    QTRY_COMPARE_WITH_TIMEOUT(lost.size(), 1, WaitMs);
+    QTRY_COMPARE_WITH_TIMEOUT(subscribed.size(), 2, WaitMs);
+    QCOMPARE(log.wait(speaker->command({"PUBLISH", "news", "after"})).integer, 1);
+    QTRY_VERIFY_WITH_TIMEOUT(!messages.isEmpty() && messages.last().at(1).toByteArray() == "after",
+                             WaitMs);
 }
 
 void tst_RedisLink::nothingListeningFailsCommands()

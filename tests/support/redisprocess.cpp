@@ -4,7 +4,9 @@
 #include "tests/support/freeport.h"
 
 #include <QDeadlineTimer>
+
 #include <QTest>
+#include <signal.h>
 
 namespace {
 
@@ -109,10 +111,27 @@ void RedisProcess::kill()
     end(true);
 }
 
+void RedisProcess::pause()
+{
+    signal(SIGSTOP);
+}
+
+void RedisProcess::resume()
+{
+    signal(SIGCONT);
+}
+
+void RedisProcess::signal(int number)
+{
+    if (isRunning())
+        ::kill(pid_t(m_process->processId()), number);
+}
+
 void RedisProcess::end(bool crash)
 {
     if (!m_process)
         return;
+    resume(); // a paused server would not act on SIGTERM
     m_process->disconnect();
     if (m_process->state() != QProcess::NotRunning) {
         if (crash)

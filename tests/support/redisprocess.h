@@ -34,6 +34,9 @@ public:
     bool start(int timeoutMs = DefaultStartTimeoutMs);
     void stop(); // SIGTERM
     void kill(); // SIGKILL, as a crash
+    // SIGSTOP and SIGCONT: a server that hangs, its sockets open and nothing answered.
+    void pause();
+    void resume();
     bool isRunning() const;
 
     quint16 port() const { return m_port; }
@@ -44,6 +47,7 @@ public:
 private:
     bool startOnce(int timeoutMs);
     void end(bool crash);
+    void signal(int number);
     void fail(const QString &why);
 
     QTemporaryDir m_dir;
