@@ -55,6 +55,7 @@ class AppSettings : public QObject
         bool notifications READ notifications WRITE setNotifications NOTIFY notificationsChanged)
     Q_PROPERTY(QStringList mutedChannels READ mutedChannels WRITE setMutedChannels NOTIFY
                    mutedChannelsChanged)
+    Q_PROPERTY(QByteArray networks READ networks WRITE setNetworks NOTIFY networksChanged)
     // ServerLimits in the units a user thinks in (seconds rather than milliseconds).
     Q_PROPERTY(int maxClients READ maxClients WRITE setMaxClients NOTIFY maxClientsChanged)
     Q_PROPERTY(int maxClientsPerIp READ maxClientsPerIp WRITE setMaxClientsPerIp NOTIFY
@@ -153,6 +154,7 @@ Q_SIGNALS:
     void autoJoinChannelChanged(const QString &channel);
     void notificationsChanged(bool notify);
     void mutedChannelsChanged(const QStringList &channels);
+    void networksChanged(const QByteArray &networks);
     void maxClientsChanged(int clients);
     void maxClientsPerIpChanged(int clients);
     void maxChannelsPerClientChanged(int channels);

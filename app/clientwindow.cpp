@@ -2,6 +2,7 @@
 
 #include "app/chatwidget.h"
 #include "clientlib/chatclient.h"
+#include "clientlib/savednetwork.h"
 
 #include <QCloseEvent>
 #include <QHBoxLayout>
@@ -56,7 +57,7 @@ void ClientWindow::connectToServer()
     settings.host = m_host->text().trimmed();
     settings.port = quint16(m_port->value());
     settings.nick = m_nick->text().trimmed();
-    settings.channels = {QStringLiteral("#lobby")};
+    settings.channels = m_channels;
     settings.tls = m_tls;
     settings.pinnedCertificates = m_pinned;
     m_client->connectToServer(settings);
@@ -66,6 +67,18 @@ void ClientWindow::useTls(const QList<QSslCertificate> &pinned)
 {
     m_tls = true;
     m_pinned = pinned;
+}
+
+void ClientWindow::useNetwork(const Client::SavedNetwork &network)
+{
+    m_networkName = network.name;
+    m_host->setText(network.host);
+    m_port->setValue(network.port);
+    m_nick->setText(network.nick);
+    m_channels = network.channels;
+    m_tls = network.tls;
+    m_pinned.clear();
+    retranslateUi();
 }
 
 void ClientWindow::toggleConnection()
@@ -110,7 +123,10 @@ void ClientWindow::updateState()
 
 void ClientWindow::retranslateUi()
 {
-    setWindowTitle(m_chat->decoratedTitle(tr("QtChat client — %1").arg(m_nick->text())));
+    const QString title = m_networkName.isEmpty()
+        ? tr("QtChat client — %1").arg(m_nick->text())
+        : tr("%1 — %2").arg(m_networkName, m_nick->text());
+    setWindowTitle(m_chat->decoratedTitle(title));
     m_host->setPlaceholderText(tr("Server address"));
     m_nick->setPlaceholderText(tr("Nickname"));
     const bool offline = m_client->state() == Client::ChatClient::State::Disconnected;

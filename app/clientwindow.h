@@ -2,10 +2,12 @@
 
 #include <QList>
 #include <QSslCertificate>
+#include <QStringList>
 #include <QWidget>
 
 namespace Client {
 class ChatClient;
+struct SavedNetwork;
 } // namespace Client
 class QLabel;
 class QLineEdit;
@@ -31,6 +33,9 @@ public:
     void connectToServer();
     // TLS for the next connection, trusting `pinned` as the server's certificate.
     void useTls(const QList<QSslCertificate> &pinned);
+    // A saved network's server, nick, TLS (the system's CAs) and channels, and its name in
+    // the title.
+    void useNetwork(const Client::SavedNetwork &network);
 
 protected:
     void closeEvent(QCloseEvent *event) override;
@@ -48,6 +53,8 @@ private:
     QPushButton *m_connect;
     QLabel *m_state;
     ChatWidget *m_chat;
+    QString m_networkName;
+    QStringList m_channels {QStringLiteral("#lobby")};
     bool m_tls = false;
     QList<QSslCertificate> m_pinned;
 };

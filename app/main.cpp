@@ -56,6 +56,7 @@ int runDesktop(const App::CommandLine &commandLine)
     QApplication::setWindowIcon(icon);
     App::MainWindow window(commandLine.nick);
     window.show();
+    window.connectStartupNetworks();
     App::UnixSignalWatcher signals;
     QObject::connect(&signals, &App::UnixSignalWatcher::terminationRequested, &window,
                      &QWidget::close);

@@ -6,11 +6,13 @@
 #include "app/languagemanager.h"
 #include "app/loadpanel.h"
 #include "app/logview.h"
+#include "app/networklistdialog.h"
 #include "app/serverpanel.h"
 #include "app/settingsdialog.h"
 #include "app/threadsview.h"
 #include "app/trayicon.h"
 #include "clientlib/chatclient.h"
+#include "clientlib/savednetwork.h"
 
 #include <QActionGroup>
 #include <QApplication>
@@ -111,6 +113,8 @@ void MainWindow::buildMenus()
     m_fileMenu = menuBar()->addMenu(QString());
     m_newClient = m_fileMenu->addAction(QString(), this, &MainWindow::openClientWindow);
     m_newClient->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_N));
+    m_networks = m_fileMenu->addAction(QString(), this, &MainWindow::openNetworkList);
+    m_networks->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_N));
     m_settings = m_fileMenu->addAction(QString(), this, &MainWindow::openSettings);
     m_settings->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Comma));
     m_fileMenu->addSeparator();
@@ -151,6 +155,7 @@ void MainWindow::retranslateUi()
     m_loadDock->setWindowTitle(tr("Load"));
     m_fileMenu->setTitle(tr("&File"));
     m_newClient->setText(tr("New &Client Window"));
+    m_networks->setText(tr("&Networks…"));
     m_settings->setText(tr("&Settings…"));
     m_quit->setText(tr("&Quit"));
     m_languageMenu->setTitle(tr("&Language"));
@@ -317,14 +322,56 @@ ClientWindow *MainWindow::openClientWindow()
         = m_server.isRunning() ? m_server.serverPort() : quint16(AppSettings::instance()->port());
     auto *window = new ClientWindow(localHostForClients(), port,
                                     QStringLiteral("guest-%1").arg(m_nextGuest++));
-    m_clientWindows.append(window);
-    m_tray->watch(window->chat());
+    adoptClientWindow(window);
     if (m_server.isRunning() && !m_server.config().tlsCertificatePath.isEmpty())
         window->useTls(QSslCertificate::fromPath(m_server.config().tlsCertificatePath));
     window->show();
     if (m_server.isRunning())
         window->connectToServer();
     return window;
+}
+
+void MainWindow::adoptClientWindow(ClientWindow *window)
+{
+    m_clientWindows.append(window);
+    m_tray->watch(window->chat());
+}
+
+ClientWindow *MainWindow::openNetworkWindow(const Client::SavedNetwork &network)
+{
+    auto *window = new ClientWindow(network.host, network.port, network.nick);
+    window->useNetwork(network);
+    adoptClientWindow(window);
+    window->show();
+    window->connectToServer();
+    return window;
+}
+
+void MainWindow::connectStartupNetworks()
+{
+    QStringList problems;
+    const QList<Client::SavedNetwork> networks
+        = Client::NetworkList::fromJson(AppSettings::instance()->networks(), &problems);
+    for (const QString &problem : std::as_const(problems))
+        log(LogLevel::Warning, tr("main"), problem);
+    for (const Client::SavedNetwork &network : networks) {
+        if (network.connectOnStart)
+            openNetworkWindow(network);
+    }
+}
+
+NetworkListDialog *MainWindow::openNetworkList()
+{
+    if (!m_networkList) {
+        m_networkList = new NetworkListDialog(this);
+        m_networkList->setAttribute(Qt::WA_DeleteOnClose);
+        connect(m_networkList, &NetworkListDialog::connectRequested, this,
+                &MainWindow::openNetworkWindow);
+    }
+    m_networkList->show();
+    m_networkList->raise();
+    m_networkList->activateWindow();
+    return m_networkList;
 }
 
 QList<ClientWindow *> MainWindow::clientWindows() const

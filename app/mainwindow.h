@@ -8,6 +8,7 @@
 
 namespace Client {
 class ChatClient;
+struct SavedNetwork;
 } // namespace Client
 class QActionGroup;
 class QDockWidget;
@@ -19,6 +20,7 @@ class ChatWidget;
 class ClientWindow;
 class LanguageManager;
 class LoadPanel;
+class NetworkListDialog;
 class LogView;
 class ServerPanel;
 class ThreadsView;
@@ -44,6 +46,11 @@ public:
     void startServer();
     void stopServer();
     ClientWindow *openClientWindow();
+    // A client window for a saved network, connecting at once.
+    ClientWindow *openNetworkWindow(const Client::SavedNetwork &network);
+    // A window for each saved network marked "connect when QtChat starts".
+    void connectStartupNetworks();
+    NetworkListDialog *openNetworkList();
     void setLanguage(const QString &language);
 
     Server::ServerController *server() { return &m_server; }
@@ -76,6 +83,7 @@ private:
     void showStats(const QList<Server::ThreadStats> &threads);
     void log(LogLevel level, const QString &thread, const QString &text);
     void openSettings();
+    void adoptClientWindow(ClientWindow *window);
     void restoreLayout();
     QString localHostForClients() const;
 
@@ -95,6 +103,8 @@ private:
     QMenu *m_languageMenu = nullptr;
     QMenu *m_helpMenu = nullptr;
     QAction *m_newClient = nullptr;
+    QAction *m_networks = nullptr;
+    QPointer<NetworkListDialog> m_networkList;
     QAction *m_settings = nullptr;
     QAction *m_quit = nullptr;
     QAction *m_about = nullptr;

@@ -284,6 +284,13 @@ constexpr SettingSpec table[] = {
                                "tab's menu mutes or unmutes it too."),
      .fallback = [] { return QVariant(QStringList()); },
      .check = channelListProblem},
+    // Edited in File → Networks; JSON, see Client::NetworkList.
+    {.name = "networks",
+     .fileKey = "chat/networks",
+     .fallback =
+         [] {
+             return QVariant(QByteArray());
+         }},
     {.name = "maxClients",
      .fileKey = "limits/maxClients",
      .section = Section::Limits,

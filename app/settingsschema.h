@@ -31,6 +31,7 @@ namespace App {
     X(AutoJoinChannel, autoJoinChannel, QString)                                                   \
     X(Notifications, notifications, bool)                                                          \
     X(MutedChannels, mutedChannels, QStringList)                                                   \
+    X(Networks, networks, QByteArray)                                                              \
     X(MaxClients, maxClients, int)                                                                 \
     X(MaxClientsPerIp, maxClientsPerIp, int)                                                       \
     X(MaxChannelsPerClient, maxChannelsPerClient, int)                                             \

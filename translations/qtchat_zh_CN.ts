@@ -194,7 +194,7 @@
 <context>
     <name>App::ClientWindow</name>
     <message>
-        <location filename="../app/clientwindow.cpp" line="+77"/>
+        <location filename="../app/clientwindow.cpp" line="+90"/>
         <source>Disconnected by user</source>
         <translation>用户断开了连接</translation>
     </message>
@@ -204,12 +204,17 @@
         <translation>窗口已关闭</translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+20"/>
         <source>QtChat client — %1</source>
         <translation>QtChat 客户端 — %1</translation>
     </message>
     <message>
         <location line="+1"/>
+        <source>%1 — %2</source>
+        <translation>%1 — %2</translation>
+    </message>
+    <message>
+        <location line="+2"/>
         <source>Server address</source>
         <translation>服务器地址</translation>
     </message>
@@ -796,7 +801,7 @@
 <context>
     <name>App::MainWindow</name>
     <message>
-        <location filename="../app/mainwindow.cpp" line="+134"/>
+        <location filename="../app/mainwindow.cpp" line="+138"/>
         <source>About QtChat</source>
         <translation>关于 QtChat</translation>
     </message>
@@ -831,6 +836,11 @@ A threaded IRC-subset chat server you can watch, and its client.</source>
         <location line="+1"/>
         <source>New &amp;Client Window</source>
         <translation>新建客户端窗口(&amp;C)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Networks…</source>
+        <translation>网络列表(&amp;N)…</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -902,11 +912,12 @@ A threaded IRC-subset chat server you can watch, and its client.</source>
         <location line="+61"/>
         <location line="+14"/>
         <location line="+33"/>
+        <location line="+52"/>
         <source>main</source>
         <translation>主线程</translation>
     </message>
     <message>
-        <location line="-107"/>
+        <location line="-159"/>
         <source>Thread(s) %1 did not end in time; they are left to end by themselves.</source>
         <translation>线程 %1 未能按时结束，将任其自行结束。</translation>
     </message>
@@ -921,7 +932,7 @@ A threaded IRC-subset chat server you can watch, and its client.</source>
         <translation>服务器正在停止</translation>
     </message>
     <message numerus="yes">
-        <location line="+54"/>
+        <location line="+96"/>
         <source>%n client(s)</source>
         <translation>
             <numerusform>%n 个客户端</numerusform>
@@ -940,9 +951,87 @@ A threaded IRC-subset chat server you can watch, and its client.</source>
         <translation>正在监听 %1:%2 · %3 · %4 · 每秒 %5 条消息</translation>
     </message>
     <message>
-        <location line="-194"/>
+        <location line="-237"/>
         <source>Load</source>
         <translation>负载</translation>
+    </message>
+</context>
+<context>
+    <name>App::NetworkListDialog</name>
+    <message>
+        <location filename="../app/networklistdialog.cpp" line="+103"/>
+        <source>Networks</source>
+        <translation>网络列表</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>&amp;Name:</source>
+        <translation>名称(&amp;N)：</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Server:</source>
+        <translation>服务器(&amp;S)：</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Port:</source>
+        <translation>端口(&amp;P)：</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>N&amp;ickname:</source>
+        <translation>昵称(&amp;I)：</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Channels:</source>
+        <translation>频道(&amp;C)：</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Use &amp;TLS</source>
+        <translation>使用 &amp;TLS</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Connect when QtChat &amp;starts</source>
+        <translation>QtChat 启动时连接(&amp;S)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>#lobby #help</source>
+        <translation>#lobby #help</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Joined after connecting; separate them with spaces.</source>
+        <translation>连接后加入；用空格分隔。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Add</source>
+        <translation>添加(&amp;A)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Remove</source>
+        <translation>删除(&amp;R)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>C&amp;onnect</source>
+        <translation>连接(&amp;O)</translation>
+    </message>
+    <message>
+        <location line="+20"/>
+        <source>New network</source>
+        <translation>新网络</translation>
+    </message>
+    <message>
+        <location line="+83"/>
+        <source>Not saved yet: %1</source>
+        <translation>尚未保存：%1</translation>
     </message>
 </context>
 <context>
@@ -1169,7 +1258,7 @@ A threaded IRC-subset chat server you can watch, and its client.</source>
     </message>
     <message>
         <location line="+4"/>
-        <location line="+102"/>
+        <location line="+109"/>
         <location line="+14"/>
         <location line="+12"/>
         <location line="+142"/>
@@ -1177,7 +1266,7 @@ A threaded IRC-subset chat server you can watch, and its client.</source>
         <translation>数量</translation>
     </message>
     <message>
-        <location line="-268"/>
+        <location line="-275"/>
         <source>Automatic (one per core)</source>
         <translation>自动（每个 CPU 核心一个）</translation>
     </message>
@@ -1233,12 +1322,12 @@ A threaded IRC-subset chat server you can watch, and its client.</source>
     </message>
     <message>
         <location line="+5"/>
-        <location line="+113"/>
+        <location line="+120"/>
         <source> lines</source>
         <translation> 行</translation>
     </message>
     <message>
-        <location line="-93"/>
+        <location line="-100"/>
         <source>&amp;Join at start:</source>
         <translation>启动时加入(&amp;J)：</translation>
     </message>
@@ -1273,7 +1362,7 @@ A threaded IRC-subset chat server you can watch, and its client.</source>
         <translation>从不通知的繁忙频道，用空格分隔；也可以在频道标签的菜单中设置或取消。</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+15"/>
         <source>Max. &amp;clients:</source>
         <translation>客户端上限(&amp;C)：</translation>
     </message>
@@ -1626,7 +1715,7 @@ A threaded IRC-subset chat server you can watch, and its client.</source>
 <context>
     <name>Client::ChatClient</name>
     <message numerus="yes">
-        <location filename="../clientlib/chatclient.cpp" line="+161"/>
+        <location filename="../clientlib/chatclient.cpp" line="+195"/>
         <source>Reconnecting in %n second(s)...</source>
         <translation>
             <numerusform>%n 秒后重新连接……</numerusform>
@@ -1636,7 +1725,7 @@ A threaded IRC-subset chat server you can watch, and its client.</source>
 <context>
     <name>Client::ClientConnection</name>
     <message>
-        <location filename="../clientlib/clientconnection.cpp" line="+159"/>
+        <location filename="../clientlib/clientconnection.cpp" line="+165"/>
         <source>Connection to %1:%2 failed: %3</source>
         <translation>连接 %1:%2 失败：%3</translation>
     </message>
@@ -1659,15 +1748,16 @@ A threaded IRC-subset chat server you can watch, and its client.</source>
 <context>
     <name>Client::ClientSession</name>
     <message>
-        <location filename="../clientlib/clientsession.cpp" line="+127"/>
+        <location filename="../clientlib/clientsession.cpp" line="+171"/>
         <location line="+14"/>
-        <location line="+46"/>
+        <location line="+48"/>
         <location line="+6"/>
+        <location line="+45"/>
         <source>channel name</source>
         <translation>频道名</translation>
     </message>
     <message>
-        <location line="-65"/>
+        <location line="-112"/>
         <source>channel key</source>
         <translation>频道密钥</translation>
     </message>
@@ -1682,17 +1772,28 @@ A threaded IRC-subset chat server you can watch, and its client.</source>
         <translation>未连接：发给 %1 的消息没有发送。</translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+17"/>
+        <location line="+44"/>
         <source>nickname</source>
         <translation>昵称</translation>
     </message>
     <message>
-        <location line="+26"/>
+        <location line="-8"/>
+        <source>The server does not let us change the real name.</source>
+        <translation>服务器不允许更改真实姓名。</translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>channel mask</source>
+        <translation>频道掩码</translation>
+    </message>
+    <message>
+        <location line="+20"/>
         <source>Not connected: the command was not sent.</source>
         <translation>未连接：命令没有发送。</translation>
     </message>
     <message>
-        <location line="+69"/>
+        <location line="+133"/>
         <source>The server refused the nickname &quot;%1&quot;.</source>
         <translation>服务器拒绝了昵称“%1”。</translation>
     </message>
@@ -1702,19 +1803,62 @@ A threaded IRC-subset chat server you can watch, and its client.</source>
         <translation>服务器密码错误。</translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location line="+34"/>
         <source>The server closed the connection: %1</source>
         <translation>服务器关闭了连接：%1</translation>
     </message>
     <message>
-        <location line="+226"/>
+        <location line="+464"/>
         <source>No free nickname found after %1 attempts.</source>
         <translation>尝试 %1 次后仍未找到可用的昵称。</translation>
     </message>
     <message>
-        <location line="+68"/>
+        <location line="+51"/>
+        <source>Not connected: the %1 request was not sent.</source>
+        <translation>未连接：%1 请求未发送。</translation>
+    </message>
+    <message>
+        <location line="+59"/>
         <source>Invalid %1: &quot;%2&quot;</source>
         <translation>无效的%1：“%2”</translation>
+    </message>
+</context>
+<context>
+    <name>Client::NetworkList</name>
+    <message>
+        <location filename="../clientlib/savednetwork.cpp" line="+77"/>
+        <source>The network list cannot be read: %1</source>
+        <translation>无法读取网络列表：%1</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Network “%1” left out: %2</source>
+        <translation>已略过网络“%1”：%2</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>It has no name.</source>
+        <translation>它没有名称。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>It has no server address.</source>
+        <translation>它没有服务器地址。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Its port is not between 1 and 65535.</source>
+        <translation>它的端口不在 1 到 65535 之间。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>“%1” is not a valid nickname.</source>
+        <translation>“%1”不是有效的昵称。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>“%1” is not a channel name.</source>
+        <translation>“%1”不是频道名称。</translation>
     </message>
 </context>
 <context>
@@ -1833,7 +1977,7 @@ A threaded IRC-subset chat server you can watch, and its client.</source>
 <context>
     <name>Server::Session</name>
     <message>
-        <location filename="../serverlib/session.cpp" line="+134"/>
+        <location filename="../serverlib/session.cpp" line="+141"/>
         <source>Connection closed</source>
         <translation>连接已关闭</translation>
     </message>

@@ -146,6 +146,7 @@ void TestAppSettings::notifiesOncePerChange_data()
     row("windowGeometry", QByteArray("geometry-1"), QByteArray("geometry-2"));
     row("windowState", QByteArray("state-1"), QByteArray("state-2"));
     row("autoJoinChannel", QStringLiteral("#qt"), QStringLiteral("#test"));
+    row("networks", QByteArray("[]"), QByteArray(R"([{"name":"n"}])"));
     row("maxClients", 500, 0);
     row("maxClientsPerIp", 5, 0);
     row("maxChannelsPerClient", 3, 0);
