@@ -1,0 +1,136 @@
+#include "clusterlib/channelbus.h"
+
+#include "clusterlib/clusterlogging.h"
+#include "clusterlib/redislink.h"
+
+namespace Cluster {
+
+namespace {
+
+// A message on the bus: "<origin node> <sequence number>\n<payload>". Node ids have no spaces
+// or line ends; the payload is any bytes.
+QByteArray frame(const QByteArray &origin, quint64 sequence, const QByteArray &payload)
+{
+    return origin + ' ' + QByteArray::number(sequence) + '\n' + payload;
+}
+
+struct Frame
+{
+    QByteArray origin;
+    quint64 sequence = 0;
+    QByteArray payload;
+    bool valid = false;
+};
+
+Frame unframe(const QByteArray &message)
+{
+    Frame frame;
+    const qsizetype end = message.indexOf('\n');
+    const qsizetype space = message.indexOf(' ');
+    if (end < 0 || space < 0 || space > end)
+        return frame;
+    frame.origin = message.left(space);
+    frame.sequence = message.mid(space + 1, end - space - 1).toULongLong(&frame.valid);
+    frame.payload = message.mid(end + 1);
+    return frame;
+}
+
+} // namespace
+
+ChannelBus::ChannelBus(RedisLink &link, const QByteArray &nodeId, const QByteArray &prefix,
+                       QObject *parent)
+    : QObject(parent),
+      m_link(link),
+      m_nodeId(nodeId),
+      m_prefix(prefix),
+      m_ownChannel(prefix + "to:" + nodeId)
+{
+    connect(&m_link, &RedisLink::message, this, &ChannelBus::messageArrived);
+    connect(&m_link, &RedisLink::subscribed, this, [this](const QByteArray &redisChannel) {
+        const QByteArray channelPrefix = m_prefix + "chan:";
+        if (redisChannel.startsWith(channelPrefix))
+            Q_EMIT subscribed(redisChannel.mid(channelPrefix.size()));
+    });
+    // After a lost subscription the numbering starts over: the gap is already known.
+    connect(&m_link, &RedisLink::subscriptionsLost, this, [this] { m_lastSeen.clear(); });
+    m_link.subscribe(m_ownChannel);
+}
+
+void ChannelBus::addLocalMember(const QByteArray &channel)
+{
+    if (m_localMembers[channel]++ == 0)
+        m_link.subscribe(channelKey(channel));
+}
+
+void ChannelBus::removeLocalMember(const QByteArray &channel)
+{
+    const auto it = m_localMembers.find(channel);
+    if (it == m_localMembers.end() || --it.value() > 0)
+        return;
+    m_localMembers.erase(it);
+    m_lastSeen.remove(channel);
+    m_link.unsubscribe(channelKey(channel));
+}
+
+quint64 ChannelBus::nextSequence(const QByteArray &stream)
+{
+    std::lock_guard lock(m_sequenceMutex);
+    return ++m_sequences[stream];
+}
+
+bool ChannelBus::publish(const QByteArray &channel, const QByteArray &payload)
+{
+    const QByteArray message = frame(m_nodeId, nextSequence(channel), payload);
+    return m_link.command({"PUBLISH", channelKey(channel), message}) != 0;
+}
+
+bool ChannelBus::sendToNode(const QByteArray &nodeId, const QByteArray &payload)
+{
+    const QByteArray message = frame(m_nodeId, nextSequence("to:" + nodeId), payload);
+    return m_link.command({"PUBLISH", m_prefix + "to:" + nodeId, message}) != 0;
+}
+
+void ChannelBus::messageArrived(const QByteArray &redisChannel, const QByteArray &message)
+{
+    const QByteArray channelPrefix = m_prefix + "chan:";
+    if (redisChannel.startsWith(channelPrefix)) {
+        channelMessage(redisChannel.mid(channelPrefix.size()), message);
+    } else if (redisChannel == m_ownChannel) {
+        const Frame frame = unframe(message);
+        if (frame.valid && inSequence(QByteArray(), frame.origin, frame.sequence))
+            Q_EMIT directReceived(frame.origin, frame.payload);
+    }
+}
+
+bool ChannelBus::inSequence(const QByteArray &stream, const QByteArray &origin, quint64 sequence)
+{
+    quint64 &last = m_lastSeen[stream][origin];
+    if (last != 0 && sequence <= last)
+        return false;
+    if (last != 0 && sequence != last + 1) {
+        qCWarning(lcCluster).noquote()
+            << QStringLiteral("lines of node %1 to %2 were lost (%3 after %4)")
+                   .arg(QString::fromUtf8(origin),
+                        stream.isEmpty() ? QStringLiteral("this node") : QString::fromUtf8(stream))
+                   .arg(sequence)
+                   .arg(last);
+        Q_EMIT gap(stream, origin);
+    }
+    last = sequence;
+    return true;
+}
+
+void ChannelBus::channelMessage(const QByteArray &channel, const QByteArray &message)
+{
+    const Frame frame = unframe(message);
+    if (!frame.valid) {
+        qCWarning(lcCluster) << "a malformed message on the bus for" << channel << "was dropped";
+        return;
+    }
+    if (frame.origin == m_nodeId || !m_localMembers.contains(channel))
+        return; // our own line, or one that was on its way as we left the channel
+    if (inSequence(channel, frame.origin, frame.sequence))
+        Q_EMIT received(channel, frame.origin, frame.payload);
+}
+
+} // namespace Cluster

@@ -1,0 +1,224 @@
+// Cluster::ChannelBus: three nodes, each with its own link, on one real redis-server started
+// for each test. What is absent is shown by order: one publisher's lines arrive in the order it
+// published them, so a line published after another to a channel a node does listen to
+// arriving first proves the other never will.
+#include "clusterlib/channelbus.h"
+#include "clusterlib/redislink.h"
+#include "tests/support/redisprocess.h"
+
+#include <QSignalSpy>
+#include <QTest>
+
+#include <memory>
+
+using namespace Cluster;
+
+namespace {
+
+constexpr int WaitMs = 10'000;
+
+struct Node
+{
+    Node(const QString &url, const QByteArray &id)
+    {
+        LinkConfig config;
+        QString error;
+        config.url = RedisUrl::parse(url, &error).value_or(RedisUrl());
+        link = std::make_unique<RedisLink>(config);
+        QSignalSpy linkSubscribed(link.get(), &RedisLink::subscribed);
+        bus = std::make_unique<ChannelBus>(*link, id, "test:");
+        received = std::make_unique<QSignalSpy>(bus.get(), &ChannelBus::received);
+        gaps = std::make_unique<QSignalSpy>(bus.get(), &ChannelBus::gap);
+        link->start();
+        if (!linkSubscribed.wait(WaitMs)) // its own channel, for what is sent to it
+            qWarning("node %s did not subscribe in time", id.constData());
+    }
+    ~Node()
+    {
+        received.reset();
+        gaps.reset();
+        bus.reset();
+        link.reset();
+    }
+
+    bool join(const QByteArray &channel)
+    {
+        QSignalSpy subscribed(bus.get(), &ChannelBus::subscribed);
+        bus->addLocalMember(channel);
+        return subscribed.wait(WaitMs);
+    }
+
+    // The payloads received so far, in order.
+    QList<QByteArray> payloads() const
+    {
+        QList<QByteArray> all;
+        for (const QList<QVariant> &arguments : std::as_const(*received))
+            all.append(arguments.at(2).toByteArray());
+        return all;
+    }
+
+    std::unique_ptr<RedisLink> link;
+    std::unique_ptr<ChannelBus> bus;
+    std::unique_ptr<QSignalSpy> received;
+    std::unique_ptr<QSignalSpy> gaps;
+};
+
+} // namespace
+
+class tst_ChannelBus : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void init();
+    void cleanup();
+
+    void onlyNodesWithMembersReceiveAChannel();
+    void ownLinesAreNotEchoed();
+    void oneSendersOrderIsKeptWithoutGaps();
+    void lostLinesAreToldAndRepeatedOnesDropped();
+    void theLastLocalMemberLeavingUnsubscribes();
+    void linesForANodeReachOnlyIt();
+    void malformedMessagesAreDropped();
+
+private:
+    std::unique_ptr<Node> node(const QByteArray &id)
+    {
+        return std::make_unique<Node>(m_redis->url(), id);
+    }
+    // A message published as another node would, bypassing a bus: for gaps and bad input.
+    void publishRaw(Node &through, const QByteArray &channel, const QByteArray &message)
+    {
+        through.link->command({"PUBLISH", "test:chan:" + channel, message});
+    }
+
+    std::unique_ptr<RedisProcess> m_redis;
+};
+
+void tst_ChannelBus::initTestCase()
+{
+    qRegisterMetaType<RedisReply>();
+    QVERIFY2(RedisProcess::isAvailable(), qPrintable(RedisProcess::unavailableReason()));
+}
+
+void tst_ChannelBus::init()
+{
+    m_redis = std::make_unique<RedisProcess>();
+    QVERIFY2(m_redis->start(), qPrintable(m_redis->errorString()));
+}
+
+void tst_ChannelBus::cleanup()
+{
+    m_redis.reset();
+}
+
+void tst_ChannelBus::onlyNodesWithMembersReceiveAChannel()
+{
+    auto a = node("node-a");
+    auto b = node("node-b");
+    auto c = node("node-c");
+    QVERIFY(b->join("#x"));
+    QVERIFY(c->join("#y"));
+    QVERIFY(a->bus->publish("#x", "for x"));
+    QVERIFY(a->bus->publish("#y", "for y"));
+    QTRY_COMPARE_WITH_TIMEOUT(b->payloads(), QList<QByteArray> {"for x"}, WaitMs);
+    QTRY_COMPARE_WITH_TIMEOUT(c->payloads(), QList<QByteArray> {"for y"}, WaitMs);
+    QCOMPARE(b->received->first().at(0).toByteArray(), QByteArray("#x"));
+    QCOMPARE(b->received->first().at(1).toByteArray(), QByteArray("node-a"));
+}
+
+void tst_ChannelBus::ownLinesAreNotEchoed()
+{
+    auto a = node("node-a");
+    auto b = node("node-b");
+    QVERIFY(a->join("#x"));
+    QVERIFY(b->join("#x"));
+    QVERIFY(a->bus->publish("#x", "from a"));
+    QVERIFY(b->bus->publish("#x", "from b"));
+    QTRY_COMPARE_WITH_TIMEOUT(a->payloads(), QList<QByteArray> {"from b"}, WaitMs);
+    QCOMPARE(b->payloads(), QList<QByteArray> {"from a"});
+}
+
+void tst_ChannelBus::oneSendersOrderIsKeptWithoutGaps()
+{
+    auto a = node("node-a");
+    auto b = node("node-b");
+    QVERIFY(b->join("#x"));
+    QList<QByteArray> sent;
+    for (int i = 0; i < 2000; ++i) {
+        sent.append("line " + QByteArray::number(i));
+        QVERIFY(a->bus->publish("#x", sent.last()));
+    }
+    QTRY_COMPARE_WITH_TIMEOUT(b->received->size(), sent.size(), WaitMs);
+    QCOMPARE(b->payloads(), sent);
+    QCOMPARE(b->gaps->size(), 0);
+}
+
+void tst_ChannelBus::lostLinesAreToldAndRepeatedOnesDropped()
+{
+    auto a = node("node-a");
+    auto b = node("node-b");
+    QVERIFY(b->join("#x"));
+    publishRaw(*a, "#x", "node-z 1\nfirst");
+    publishRaw(*a, "#x", "node-z 4\nafter a gap");
+    publishRaw(*a, "#x", "node-z 4\nrepeated");
+    publishRaw(*a, "#x", "node-z 2\nlate");
+    publishRaw(*a, "#x", "node-z 5\nlast");
+    QTRY_COMPARE_WITH_TIMEOUT(b->payloads(), (QList<QByteArray> {"first", "after a gap", "last"}),
+                              WaitMs);
+    QCOMPARE(b->gaps->size(), 1);
+    QCOMPARE(b->gaps->first().at(0).toByteArray(), QByteArray("#x"));
+    QCOMPARE(b->gaps->first().at(1).toByteArray(), QByteArray("node-z"));
+}
+
+void tst_ChannelBus::theLastLocalMemberLeavingUnsubscribes()
+{
+    auto a = node("node-a");
+    auto b = node("node-b");
+    QVERIFY(b->join("#x"));
+    b->bus->addLocalMember("#x"); // a second member: already subscribed
+    QVERIFY(b->join("#y"));
+    b->bus->removeLocalMember("#x");
+    QVERIFY(b->bus->isSubscribed("#x"));
+    QVERIFY(a->bus->publish("#x", "one member left"));
+    QTRY_COMPARE_WITH_TIMEOUT(b->payloads(), QList<QByteArray> {"one member left"}, WaitMs);
+
+    b->bus->removeLocalMember("#x");
+    QVERIFY(!b->bus->isSubscribed("#x"));
+    QVERIFY(a->bus->publish("#x", "nobody left"));
+    QVERIFY(a->bus->publish("#y", "still in y"));
+    QTRY_COMPARE_WITH_TIMEOUT(b->payloads().size(), 2, WaitMs);
+    QCOMPARE(b->payloads().last(), QByteArray("still in y"));
+}
+
+void tst_ChannelBus::linesForANodeReachOnlyIt()
+{
+    auto a = node("node-a");
+    auto b = node("node-b");
+    auto c = node("node-c");
+    QSignalSpy onB(b->bus.get(), &ChannelBus::directReceived);
+    QSignalSpy onC(c->bus.get(), &ChannelBus::directReceived);
+    QVERIFY(a->bus->sendToNode("node-b", "psst b"));
+    QVERIFY(a->bus->sendToNode("node-c", "psst c"));
+    QTRY_COMPARE_WITH_TIMEOUT(onC.size(), 1, WaitMs);
+    QTRY_COMPARE_WITH_TIMEOUT(onB.size(), 1, WaitMs);
+    QCOMPARE(onB.first().at(0).toByteArray(), QByteArray("node-a"));
+    QCOMPARE(onB.first().at(1).toByteArray(), QByteArray("psst b"));
+    QCOMPARE(onC.first().at(1).toByteArray(), QByteArray("psst c"));
+}
+
+void tst_ChannelBus::malformedMessagesAreDropped()
+{
+    auto a = node("node-a");
+    auto b = node("node-b");
+    QVERIFY(b->join("#x"));
+    publishRaw(*a, "#x", "no frame at all");
+    publishRaw(*a, "#x", "node-z notanumber\ntext");
+    publishRaw(*a, "#x", "node-z\n7 text");
+    QVERIFY(a->bus->publish("#x", "fine"));
+    QTRY_COMPARE_WITH_TIMEOUT(b->payloads(), QList<QByteArray> {"fine"}, WaitMs);
+}
+
+QTEST_GUILESS_MAIN(tst_ChannelBus)
+#include "tst_channelbus.moc"
