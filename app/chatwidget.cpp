@@ -9,6 +9,8 @@
 #include "protocol/numerics.h"
 
 #include <QEvent>
+#include <QHBoxLayout>
+#include <QLabel>
 #include <QMenu>
 #include <QTabBar>
 #include <QTabWidget>
@@ -29,12 +31,18 @@ ChatWidget::ChatWidget(Client::ChatClient *client, QWidget *parent)
       m_client(client),
       m_tabs(new QTabWidget(this)),
       m_status(new ConversationView(ConversationView::Kind::Status, QString(), this)),
-      m_input(new ChatInput(this))
+      m_input(new ChatInput(this)),
+      m_awayIndicator(new QLabel(this))
 {
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(m_tabs);
-    layout->addWidget(m_input);
+    auto *inputRow = new QHBoxLayout;
+    inputRow->addWidget(m_input, 1);
+    inputRow->addWidget(m_awayIndicator);
+    layout->addLayout(inputRow);
+    m_awayIndicator->setObjectName(QStringLiteral("awayIndicator"));
+    m_awayIndicator->hide();
     m_tabs->addTab(m_status, QString());
     m_tabs->setDocumentMode(true);
     m_tabs->setUsesScrollButtons(true); // many tabs scroll rather than widen the window
@@ -95,6 +103,8 @@ void ChatWidget::connectClient()
     connect(m_client, &Client::ChatClient::userQuit, this, &ChatWidget::showQuit);
     connect(m_client, &Client::ChatClient::nickChanged, this, &ChatWidget::showNickChange);
     connect(m_client, &Client::ChatClient::topicChanged, this, &ChatWidget::showTopic);
+    connect(m_client, &Client::ChatClient::awayChanged, this, &ChatWidget::showAway);
+    connect(m_client, &Client::ChatClient::stateChanged, this, &ChatWidget::updateAwayIndicator);
     connect(m_client, &Client::ChatClient::statusMessage, m_status, &ConversationView::appendEvent);
     connect(m_client, &Client::ChatClient::errorOccurred, this, &ChatWidget::showProblem);
     connect(m_client, &Client::ChatClient::serverError, this, &ChatWidget::showServerError);
@@ -114,6 +124,9 @@ void ChatWidget::retranslateUi()
     m_tabs->setTabText(m_tabs->indexOf(m_status), tr("Server"));
     m_input->setPlaceholderText(
         tr("Type a message, or /join #channel, /nick name, /msg nick text, /me action"));
+    m_awayIndicator->setToolTip(
+        tr("The server tells others that you are away. Type /back to return."));
+    updateAwayIndicator();
 }
 
 void ChatWidget::changeEvent(QEvent *event)
@@ -187,6 +200,9 @@ void ChatWidget::execute(const InputCommand &command)
                 tr("Topic: %1").arg(m_client->channel(command.target).topic()));
         else
             m_client->setTopic(command.target, command.text);
+        break;
+    case Kind::Away:
+        setAway(command.text);
         break;
     case Kind::Raw:
         m_client->sendRaw(command.text.toUtf8());
@@ -392,6 +408,29 @@ void ChatWidget::showServerError(int numeric, const QString &text)
         m_status->appendEvent(text);
     else
         showProblem(text);
+}
+
+void ChatWidget::setAway(const QString &message)
+{
+    m_awayMessage = message;
+    m_client->setAway(message);
+}
+
+void ChatWidget::showAway(const QString &nick, bool away)
+{
+    if (!m_client->sameName(nick, m_client->nick()))
+        return;
+    currentConversation()->appendEvent(away ? tr("You are marked as away.") : tr("You are back."));
+    updateAwayIndicator();
+}
+
+// What the server confirmed (306/305), not what we asked: a refused AWAY shows nothing.
+void ChatWidget::updateAwayIndicator()
+{
+    const bool away = m_client->isAway() && m_client->isRegistered();
+    m_awayIndicator->setText(m_awayMessage.isEmpty() ? tr("Away")
+                                                     : tr("Away: %1").arg(m_awayMessage));
+    m_awayIndicator->setVisible(away);
 }
 
 void ChatWidget::showProblem(const QString &text)

@@ -8,6 +8,7 @@ namespace Client {
 class ChatClient;
 struct ChatMessage;
 } // namespace Client
+class QLabel;
 class QMenu;
 class QTabWidget;
 
@@ -18,7 +19,8 @@ class NotificationPolicy;
 struct InputCommand;
 
 // A complete chat UI for one ChatClient: a status tab, a tab per channel and per private
-// conversation, and an input line that understands /join, /part, /nick, /msg, /topic, /me.
+// conversation, and an input line that understands /join, /part, /nick, /msg, /topic, /me,
+// /away and /back.
 // Tabs count their unread lines and show when one names us; lines that deserve a desktop
 // notification (NotificationPolicy) are announced with notificationRequested(). The main
 // window's chat pane and every client window use this same widget.
@@ -37,6 +39,8 @@ public:
     QStringList conversationNames() const;
     QTabWidget *tabs() const { return m_tabs; }
     ChatInput *input() const { return m_input; }
+    // Shown while the server has us marked away, with the message we gave.
+    QLabel *awayIndicator() const { return m_awayIndicator; }
     // What Enter does with the input line's text.
     void submit(const QString &line);
 
@@ -76,6 +80,9 @@ private:
     void showNickChange(const QString &oldNick, const QString &newNick, bool self);
     void showTopic(const QString &channel, const QString &topic, const QString &setBy);
     void showServerError(int numeric, const QString &text);
+    void setAway(const QString &message);
+    void showAway(const QString &nick, bool away);
+    void updateAwayIndicator();
     void showProblem(const QString &text);
     void sendPastedLines(const QStringList &lines);
     bool isOperator(const QString &channel) const;
@@ -87,6 +94,8 @@ private:
     QTabWidget *m_tabs;
     ConversationView *m_status;
     ChatInput *m_input;
+    QLabel *m_awayIndicator;
+    QString m_awayMessage; // as we last asked for it; the server's 306 does not repeat it
 };
 
 } // namespace App

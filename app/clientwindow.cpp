@@ -45,6 +45,7 @@ ClientWindow::ClientWindow(const QString &host, quint16 port, const QString &nic
                 retranslateUi();
             });
     connect(m_chat, &ChatWidget::unreadChanged, this, &ClientWindow::retranslateUi);
+    connect(m_client, &Client::ChatClient::awayChanged, this, &ClientWindow::retranslateUi);
     resize(760, 520);
     retranslateUi();
 }
@@ -142,7 +143,8 @@ void ClientWindow::retranslateUi()
         m_state->setText(tr("Signing in…"));
         break;
     case Client::ChatClient::State::Connected:
-        m_state->setText(tr("Online as %1").arg(m_client->nick()));
+        m_state->setText(m_client->isAway() ? tr("Away as %1").arg(m_client->nick())
+                                            : tr("Online as %1").arg(m_client->nick()));
         break;
     }
 }

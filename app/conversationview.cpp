@@ -33,7 +33,7 @@ QTextBlock findMarker(const QTextDocument *document)
     return {};
 }
 
-// Each nick in its own colour, the one it has in the messages.
+// Each nick in its own colour, the one it has in the messages; away members greyed out.
 class NickColorDelegate : public QStyledItemDelegate
 {
 public:
@@ -43,8 +43,10 @@ protected:
     void initStyleOption(QStyleOptionViewItem *option, const QModelIndex &index) const override
     {
         QStyledItemDelegate::initStyleOption(option, index);
-        const QString nick = index.data(Client::ChannelModel::NameRole).toString();
-        option->palette.setColor(QPalette::Text, MessageFormatter::nickColor(nick));
+        option->palette.setColor(QPalette::Text,
+                                 ConversationView::memberColor(index, option->palette));
+        if (index.data(Client::ChannelModel::AwayRole).toBool())
+            option->font.setItalic(true);
     }
 };
 
@@ -172,6 +174,13 @@ QStringList ConversationView::members() const
     for (int row = 0; model && row < model->rowCount(m_members->rootIndex()); ++row)
         names.append(model->index(row, 0, m_members->rootIndex()).data().toString());
     return names;
+}
+
+QColor ConversationView::memberColor(const QModelIndex &member, const QPalette &palette)
+{
+    if (member.data(Client::ChannelModel::AwayRole).toBool())
+        return palette.color(QPalette::Disabled, QPalette::Text);
+    return MessageFormatter::nickColor(member.data(Client::ChannelModel::NameRole).toString());
 }
 
 void ConversationView::forgetRemovedChannel(const QModelIndex &parent, int first, int last)

@@ -2,12 +2,14 @@
 
 #include "app/mentions.h"
 
+#include <QColor>
 #include <QWidget>
 
 class QAbstractItemModel;
 class QLineEdit;
 class QListView;
 class QModelIndex;
+class QPalette;
 class QTextBrowser;
 namespace Client {
 struct ChatMessage;
@@ -53,6 +55,8 @@ public:
     QListView *memberList() const { return m_members; }
     // As shown: the highest prefix symbol and the nick, e.g. "@alice".
     QStringList members() const;
+    // The colour a member of the list is drawn in: its nick's, or grey while it is away.
+    static QColor memberColor(const QModelIndex &member, const QPalette &palette);
     // The conversation as plain text, for tests and copying.
     QString transcript() const;
 

@@ -78,11 +78,16 @@ InputCommand slashCommand(const QString &name, const QString &arguments,
             return fail(InputCommand::tr("Usage: /msg nick message"));
         return make(Kind::PrivateMessage, target, text);
     }
+    if (name == u"away")
+        return make(Kind::Away, {}, arguments.trimmed());
+    if (name == u"back")
+        return make(Kind::Away, {});
     if (name == u"quote" || name == u"raw")
         return arguments.isEmpty() ? fail(InputCommand::tr("Usage: /quote COMMAND params"))
                                    : make(Kind::Raw, {}, arguments);
     return fail(
-        InputCommand::tr("Unknown command /%1. Known: /join /part /nick /msg /topic /me /quote")
+        InputCommand::tr(
+            "Unknown command /%1. Known: /join /part /nick /msg /topic /me /away /back /quote")
             .arg(name));
 }
 
@@ -92,7 +97,8 @@ QStringList InputCommand::commands()
 {
     return {QStringLiteral("/join"), QStringLiteral("/part"),  QStringLiteral("/nick"),
             QStringLiteral("/msg"),  QStringLiteral("/query"), QStringLiteral("/topic"),
-            QStringLiteral("/me"),   QStringLiteral("/quote")};
+            QStringLiteral("/me"),   QStringLiteral("/away"),  QStringLiteral("/back"),
+            QStringLiteral("/quote")};
 }
 
 InputCommand InputCommand::parse(const QString &line, const QString &conversation)

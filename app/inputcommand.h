@@ -13,11 +13,23 @@ struct InputCommand
     Q_DECLARE_TR_FUNCTIONS(App::InputCommand)
 
 public:
-    enum class Kind { None, Message, Action, Join, Part, Nick, PrivateMessage, Topic, Raw, Error };
+    enum class Kind {
+        None,
+        Message,
+        Action,
+        Join,
+        Part,
+        Nick,
+        PrivateMessage,
+        Topic,
+        Away, // `text` is the away message; empty: back
+        Raw,
+        Error
+    };
 
     Kind kind = Kind::None;
     QString target; // channel or nick the command acts on
-    QString text; // message, reason or topic
+    QString text; // message, reason, topic or away message
     QString error; // for Kind::Error: what is wrong, for the user
 
     // `conversation` is the channel or nick of the current tab; empty in the status tab.

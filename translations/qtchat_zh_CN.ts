@@ -30,12 +30,12 @@
 <context>
     <name>App::ChatWidget</name>
     <message>
-        <location filename="../app/chatwidget.cpp" line="+93"/>
+        <location filename="../app/chatwidget.cpp" line="+101"/>
         <source>kicked by %1: %2</source>
         <translation>被 %1 踢出：%2</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+11"/>
         <source>Connected as %1.</source>
         <translation>已以 %1 的身份连接。</translation>
     </message>
@@ -55,12 +55,17 @@
         <translation>输入消息，或使用 /join #频道、/nick 昵称、/msg 昵称 内容、/me 动作</translation>
     </message>
     <message>
-        <location line="+71"/>
+        <location line="+2"/>
+        <source>The server tells others that you are away. Type /back to return.</source>
+        <translation>服务器会告诉其他人你已离开。输入 /back 即可返回。</translation>
+    </message>
+    <message>
+        <location line="+72"/>
         <source>Topic: %1</source>
         <translation>主题：%1</translation>
     </message>
     <message>
-        <location line="+47"/>
+        <location line="+50"/>
         <source>%1 (%2)</source>
         <translation>%1 (%2)</translation>
     </message>
@@ -120,7 +125,27 @@
         <translation>%1 将主题设置为：%2</translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+22"/>
+        <source>You are marked as away.</source>
+        <translation>你已被标记为离开。</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>You are back.</source>
+        <translation>你已回来。</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Away</source>
+        <translation>离开</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Away: %1</source>
+        <translation>离开：%1</translation>
+    </message>
+    <message>
+        <location line="+6"/>
         <location line="+2"/>
         <source>Error: %1</source>
         <translation>错误：%1</translation>
@@ -194,7 +219,7 @@
 <context>
     <name>App::ClientWindow</name>
     <message>
-        <location filename="../app/clientwindow.cpp" line="+90"/>
+        <location filename="../app/clientwindow.cpp" line="+91"/>
         <source>Disconnected by user</source>
         <translation>用户断开了连接</translation>
     </message>
@@ -250,6 +275,11 @@
     </message>
     <message>
         <location line="+3"/>
+        <source>Away as %1</source>
+        <translation>以 %1 的身份离开</translation>
+    </message>
+    <message>
+        <location line="+1"/>
         <source>Online as %1</source>
         <translation>已上线：%1</translation>
     </message>
@@ -351,7 +381,7 @@
 <context>
     <name>App::ConversationView</name>
     <message>
-        <location filename="../app/conversationview.cpp" line="+128"/>
+        <location filename="../app/conversationview.cpp" line="+130"/>
         <source>New messages</source>
         <translation>新消息</translation>
     </message>
@@ -431,14 +461,14 @@
         <translation>用法：/msg 昵称 消息</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+8"/>
         <source>Usage: /quote COMMAND params</source>
         <translation>用法：/quote 命令 参数</translation>
     </message>
     <message>
         <location line="+3"/>
-        <source>Unknown command /%1. Known: /join /part /nick /msg /topic /me /quote</source>
-        <translation>未知命令 /%1。可用的命令：/join /part /nick /msg /topic /me /quote</translation>
+        <source>Unknown command /%1. Known: /join /part /nick /msg /topic /me /away /back /quote</source>
+        <translation>未知命令 /%1。可用的命令：/join /part /nick /msg /topic /me /away /back /quote</translation>
     </message>
 </context>
 <context>

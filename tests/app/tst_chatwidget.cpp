@@ -5,6 +5,7 @@
 #include "app/appsettings.h"
 #include "app/chatinput.h"
 #include "app/chatwidget.h"
+#include "app/messageformatter.h"
 #include "clientlib/channelmodel.h"
 #include "clientlib/chatclient.h"
 #include "protocol/numerics.h"
@@ -15,6 +16,8 @@
 #include <QAbstractButton>
 #include <QApplication>
 #include <QClipboard>
+#include <QInputMethodEvent>
+#include <QLabel>
 #include <QListView>
 #include <QMenu>
 #include <QMessageBox>
@@ -59,6 +62,8 @@ private Q_SLOTS:
     void pastingManyLinesAsksFirst();
     void operatorActionsChangeWhatTheServerReports();
     void operatorActionsOnlyForOperators();
+    void awayMembersAreGreyed();
+    void awayAndBackChangeWhatTheServerReports();
 
 private:
     Client::ClientSettings settings() const;
@@ -67,6 +72,7 @@ private:
     void activate(QWidget *window);
     void clickTab(const QString &name);
     void typeInto(const QString &text);
+    void typeCommand(const QString &line);
     void answerNextMessageBox(QMessageBox::StandardButton button);
 
     QTemporaryDir m_dir;
@@ -146,6 +152,13 @@ void TestChatWidget::clickTab(const QString &name)
 void TestChatWidget::typeInto(const QString &text)
 {
     QTest::keyClicks(m_widget->input(), text);
+}
+
+void TestChatWidget::typeCommand(const QString &line)
+{
+    m_widget->input()->setFocus();
+    typeInto(line);
+    QTest::keyClick(m_widget->input(), Qt::Key_Return);
 }
 
 // A modal box runs its own event loop: answer it from there, as the user would.
@@ -537,6 +550,81 @@ void TestChatWidget::operatorActionsOnlyForOperators()
     trigger(menu.get(), "query");
     QVERIFY(m_widget->conversation(QStringLiteral("bob")));
     QCOMPARE(m_widget->currentConversation(), m_widget->conversation(QStringLiteral("bob")));
+}
+
+namespace {
+
+// What `asker` learns from WHOIS `nick`: the 301 (away) text, or nullopt when not away.
+std::optional<QByteArray> awayInWhois(RawClient &asker, const QByteArray &nick)
+{
+    asker.send("WHOIS " + nick);
+    std::optional<QByteArray> away;
+    const auto end = asker.expectMatch([&](const Irc::IrcMessage &m) {
+        if (m.command == Numeric::Away)
+            away = m.param(2);
+        return m.command == Numeric::EndOfWhois;
+    });
+    return end ? away : std::optional<QByteArray>(QByteArray("(no end of WHOIS)"));
+}
+
+} // namespace
+
+void TestChatWidget::awayMembersAreGreyed()
+{
+    std::unique_ptr<RawClient> bob = rawUser("bob");
+    QVERIFY(bob);
+    QTRY_COMPARE(m_widget->conversation(Room)->members().size(), 2);
+    QListView *list = memberList();
+    const QModelIndex bobRow = list->model()->index(1, 0, list->rootIndex());
+    const QColor grey = list->palette().color(QPalette::Disabled, QPalette::Text);
+    QCOMPARE(App::ConversationView::memberColor(bobRow, list->palette()),
+             App::MessageFormatter::nickColor(QStringLiteral("bob")));
+
+    bob->send("AWAY :out for lunch"); // away-notify tells the client
+    QTRY_VERIFY(bobRow.data(Client::ChannelModel::AwayRole).toBool());
+    QCOMPARE(App::ConversationView::memberColor(bobRow, list->palette()), grey);
+    QVERIFY(grey != App::MessageFormatter::nickColor(QStringLiteral("bob")));
+
+    bob->send("AWAY");
+    QTRY_VERIFY(!bobRow.data(Client::ChannelModel::AwayRole).toBool());
+    QCOMPARE(App::ConversationView::memberColor(bobRow, list->palette()),
+             App::MessageFormatter::nickColor(QStringLiteral("bob")));
+}
+
+void TestChatWidget::awayAndBackChangeWhatTheServerReports()
+{
+    std::unique_ptr<RawClient> bob = rawUser("bob");
+    QVERIFY(bob);
+    QLabel *indicator = m_widget->awayIndicator();
+    QVERIFY(!indicator->isVisible());
+
+    m_widget->input()->setFocus();
+    typeInto(QStringLiteral("/away "));
+    QInputMethodEvent composed; // what an input method hands over once a word is chosen
+    composed.setCommitString(QStringLiteral("开会中"));
+    QApplication::sendEvent(m_widget->input(), &composed);
+    typeInto(QStringLiteral(", back at 3"));
+    QTest::keyClick(m_widget->input(), Qt::Key_Return);
+    QTRY_VERIFY(indicator->isVisible());
+    QCOMPARE(indicator->text(), QStringLiteral("Away: 开会中, back at 3"));
+    QCOMPARE(awayInWhois(*bob, "me"), QStringLiteral("开会中, back at 3").toUtf8());
+    const QModelIndex meRow = memberList()->model()->index(0, 0, memberList()->rootIndex());
+    QCOMPARE(meRow.data(Client::ChannelModel::NameRole).toString(), QStringLiteral("me"));
+    QVERIFY(meRow.data(Client::ChannelModel::AwayRole).toBool()); // greyed like anyone else
+    QVERIFY(m_widget->conversation(Room)->transcript().contains(
+        QStringLiteral("You are marked as away.")));
+
+    typeCommand(QStringLiteral("/back"));
+    QTRY_VERIFY(!indicator->isVisible());
+    QCOMPARE(awayInWhois(*bob, "me"), std::nullopt);
+    QVERIFY(m_widget->conversation(Room)->transcript().contains(QStringLiteral("You are back.")));
+
+    typeCommand(QStringLiteral("/away brb"));
+    QTRY_VERIFY(indicator->isVisible());
+    QCOMPARE(awayInWhois(*bob, "me"), QByteArray("brb"));
+    typeCommand(QStringLiteral("/away")); // without text: back, as in every IRC client
+    QTRY_VERIFY(!indicator->isVisible());
+    QCOMPARE(awayInWhois(*bob, "me"), std::nullopt);
 }
 
 QTEST_MAIN(TestChatWidget)

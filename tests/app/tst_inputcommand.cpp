@@ -41,6 +41,10 @@ void TestInputCommand::parse_data()
     QTest::newRow("topic set") << "/topic Qt threads" << lobby << Kind::Topic << lobby
                                << "Qt threads";
     QTest::newRow("topic query") << "/topic" << lobby << Kind::Topic << lobby << QString();
+    QTest::newRow("away") << "/away  at lunch " << lobby << Kind::Away << QString() << "at lunch";
+    QTest::newRow("away without text is back")
+        << "/away" << lobby << Kind::Away << QString() << QString();
+    QTest::newRow("back") << "/BACK" << QString() << Kind::Away << QString() << QString();
     QTest::newRow("quote") << "/quote LIST" << lobby << Kind::Raw << QString() << "LIST";
     QTest::newRow("text in status tab")
         << "hello" << QString() << Kind::Error << QString() << QString();
