@@ -5,6 +5,7 @@
 #include "app/inputcommand.h"
 #include "app/mentions.h"
 #include "app/notificationpolicy.h"
+#include "app/whoistext.h"
 #include "clientlib/chatclient.h"
 #include "protocol/numerics.h"
 
@@ -104,6 +105,7 @@ void ChatWidget::connectClient()
     connect(m_client, &Client::ChatClient::nickChanged, this, &ChatWidget::showNickChange);
     connect(m_client, &Client::ChatClient::topicChanged, this, &ChatWidget::showTopic);
     connect(m_client, &Client::ChatClient::awayChanged, this, &ChatWidget::showAway);
+    connect(m_client, &Client::ChatClient::whoisReceived, this, &ChatWidget::showWhois);
     connect(m_client, &Client::ChatClient::stateChanged, this, &ChatWidget::updateAwayIndicator);
     connect(m_client, &Client::ChatClient::statusMessage, m_status, &ConversationView::appendEvent);
     connect(m_client, &Client::ChatClient::errorOccurred, this, &ChatWidget::showProblem);
@@ -200,6 +202,9 @@ void ChatWidget::execute(const InputCommand &command)
                 tr("Topic: %1").arg(m_client->channel(command.target).topic()));
         else
             m_client->setTopic(command.target, command.text);
+        break;
+    case Kind::Whois:
+        m_client->requestWhois(command.target);
         break;
     case Kind::Away:
         setAway(command.text);
@@ -416,6 +421,13 @@ void ChatWidget::setAway(const QString &message)
     m_client->setAway(message);
 }
 
+// In the tab being looked at, where the question was most likely asked.
+void ChatWidget::showWhois(const Client::WhoisInfo &info)
+{
+    for (const QString &line : WhoisText::lines(info))
+        currentConversation()->appendEvent(line);
+}
+
 void ChatWidget::showAway(const QString &nick, bool away)
 {
     if (!m_client->sameName(nick, m_client->nick()))
@@ -465,8 +477,8 @@ QMenu *ChatWidget::memberMenu(const QString &channel, const QString &nick)
         showConversation(openConversation(nick, ConversationView::Kind::Private));
     });
     query->setObjectName(QStringLiteral("query"));
-    QAction *whois = menu->addAction(
-        tr("&Whois"), this, [this, nick] { sendCommand(QStringLiteral("WHOIS ") + nick); });
+    QAction *whois
+        = menu->addAction(tr("&Whois"), this, [this, nick] { m_client->requestWhois(nick); });
     whois->setObjectName(QStringLiteral("whois"));
     if (isOperator(channel))
         addOperatorActions(menu, channel, nick);

@@ -7,6 +7,7 @@
 namespace Client {
 class ChatClient;
 struct ChatMessage;
+struct WhoisInfo;
 } // namespace Client
 class QLabel;
 class QMenu;
@@ -20,7 +21,7 @@ struct InputCommand;
 
 // A complete chat UI for one ChatClient: a status tab, a tab per channel and per private
 // conversation, and an input line that understands /join, /part, /nick, /msg, /topic, /me,
-// /away and /back.
+// /whois, /away and /back.
 // Tabs count their unread lines and show when one names us; lines that deserve a desktop
 // notification (NotificationPolicy) are announced with notificationRequested(). The main
 // window's chat pane and every client window use this same widget.
@@ -81,6 +82,7 @@ private:
     void showTopic(const QString &channel, const QString &topic, const QString &setBy);
     void showServerError(int numeric, const QString &text);
     void setAway(const QString &message);
+    void showWhois(const Client::WhoisInfo &info);
     void showAway(const QString &nick, bool away);
     void updateAwayIndicator();
     void showProblem(const QString &text);

@@ -78,6 +78,11 @@ InputCommand slashCommand(const QString &name, const QString &arguments,
             return fail(InputCommand::tr("Usage: /msg nick message"));
         return make(Kind::PrivateMessage, target, text);
     }
+    if (name == u"whois") {
+        const QString nick = firstWord(arguments).first;
+        return nick.isEmpty() ? fail(InputCommand::tr("Usage: /whois nick"))
+                              : make(Kind::Whois, nick);
+    }
     if (name == u"away")
         return make(Kind::Away, {}, arguments.trimmed());
     if (name == u"back")
@@ -85,10 +90,9 @@ InputCommand slashCommand(const QString &name, const QString &arguments,
     if (name == u"quote" || name == u"raw")
         return arguments.isEmpty() ? fail(InputCommand::tr("Usage: /quote COMMAND params"))
                                    : make(Kind::Raw, {}, arguments);
-    return fail(
-        InputCommand::tr(
-            "Unknown command /%1. Known: /join /part /nick /msg /topic /me /away /back /quote")
-            .arg(name));
+    return fail(InputCommand::tr("Unknown command /%1. Known: /join /part /nick /msg /topic /me "
+                                 "/whois /away /back /quote")
+                    .arg(name));
 }
 
 } // namespace

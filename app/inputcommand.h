@@ -23,6 +23,7 @@ public:
         PrivateMessage,
         Topic,
         Away, // `text` is the away message; empty: back
+        Whois,
         Raw,
         Error
     };

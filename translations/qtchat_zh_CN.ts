@@ -30,12 +30,12 @@
 <context>
     <name>App::ChatWidget</name>
     <message>
-        <location filename="../app/chatwidget.cpp" line="+101"/>
+        <location filename="../app/chatwidget.cpp" line="+102"/>
         <source>kicked by %1: %2</source>
         <translation>被 %1 踢出：%2</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+12"/>
         <source>Connected as %1.</source>
         <translation>已以 %1 的身份连接。</translation>
     </message>
@@ -65,7 +65,7 @@
         <translation>主题：%1</translation>
     </message>
     <message>
-        <location line="+50"/>
+        <location line="+53"/>
         <source>%1 (%2)</source>
         <translation>%1 (%2)</translation>
     </message>
@@ -125,7 +125,7 @@
         <translation>%1 将主题设置为：%2</translation>
     </message>
     <message>
-        <location line="+22"/>
+        <location line="+29"/>
         <source>You are marked as away.</source>
         <translation>你已被标记为离开。</translation>
     </message>
@@ -461,14 +461,19 @@
         <translation>用法：/msg 昵称 消息</translation>
     </message>
     <message>
+        <location line="+5"/>
+        <source>Usage: /whois nick</source>
+        <translation>用法：/whois 昵称</translation>
+    </message>
+    <message>
         <location line="+8"/>
         <source>Usage: /quote COMMAND params</source>
         <translation>用法：/quote 命令 参数</translation>
     </message>
     <message>
-        <location line="+3"/>
-        <source>Unknown command /%1. Known: /join /part /nick /msg /topic /me /away /back /quote</source>
-        <translation>未知命令 /%1。可用的命令：/join /part /nick /msg /topic /me /away /back /quote</translation>
+        <location line="+2"/>
+        <source>Unknown command /%1. Known: /join /part /nick /msg /topic /me /whois /away /back /quote</source>
+        <translation>未知命令 /%1。可用的命令：/join /part /nick /msg /topic /me /whois /away /back /quote</translation>
     </message>
 </context>
 <context>
@@ -1740,6 +1745,89 @@ A threaded IRC-subset chat server you can watch, and its client.</source>
         <location line="+0"/>
         <source>QtChat</source>
         <translation>QtChat</translation>
+    </message>
+</context>
+<context>
+    <name>App::WhoisText</name>
+    <message>
+        <location filename="../app/whoistext.cpp" line="+19"/>
+        <source>%1 is %2</source>
+        <translation>%1 是 %2</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>%1 is %2 (%3)</source>
+        <translation>%1 是 %2（%3）</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Idle: %1</source>
+        <translation>空闲：%1</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Idle: %1, signed on %2</source>
+        <translation>空闲：%1，登录于 %2</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Server: %1</source>
+        <translation>服务器：%1</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Server: %1 (%2)</source>
+        <translation>服务器：%1（%2）</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>%1: no such nick.</source>
+        <translation>%1：没有这个昵称。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>%1: %2</source>
+        <translation>%1：%2</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Channels: %1</source>
+        <translation>频道：%1</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Away: %1</source>
+        <translation>离开：%1</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Is an IRC operator.</source>
+        <translation>是 IRC 管理员。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Logged in as %1.</source>
+        <translation>已登录为账户 %1。</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>%1 d %2 h</source>
+        <translation>%1 天 %2 小时</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>%1 h %2 min</source>
+        <translation>%1 小时 %2 分钟</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>%1 min %2 s</source>
+        <translation>%1 分钟 %2 秒</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>%1 s</source>
+        <translation>%1 秒</translation>
     </message>
 </context>
 <context>

@@ -10,6 +10,7 @@
 #include "clientlib/chatclient.h"
 #include "protocol/numerics.h"
 #include "serverlib/chatserver.h"
+#include "serverlib/passwordhash.h"
 #include "tests/support/rawclient.h"
 #include "tests/support/serversignals.h"
 
@@ -36,6 +37,8 @@ namespace {
 
 constexpr int WaitMs = 5000;
 const QString Room = QStringLiteral("#room");
+const QByteArray OperatorName = "admin";
+const QByteArray OperatorPassword = "admin-secret";
 
 } // namespace
 
@@ -64,6 +67,7 @@ private Q_SLOTS:
     void operatorActionsOnlyForOperators();
     void awayMembersAreGreyed();
     void awayAndBackChangeWhatTheServerReports();
+    void whoisShowsTheServersAnswerFormatted();
 
 private:
     Client::ClientSettings settings() const;
@@ -76,6 +80,7 @@ private:
     void answerNextMessageBox(QMessageBox::StandardButton button);
 
     QTemporaryDir m_dir;
+    QByteArray m_operatorHash; // made once: hashing takes a while on purpose
     Server::ChatServer m_server;
     std::unique_ptr<Client::ChatClient> m_client;
     std::unique_ptr<App::ChatWidget> m_widget;
@@ -85,6 +90,8 @@ void TestChatWidget::initTestCase()
 {
     QVERIFY(m_dir.isValid());
     App::AppSettings::setFileName(m_dir.filePath(QStringLiteral("qtchat.ini")));
+    m_operatorHash = Server::PasswordHash::make(OperatorPassword);
+    QVERIFY(!m_operatorHash.isEmpty());
 }
 
 void TestChatWidget::init()
@@ -92,6 +99,7 @@ void TestChatWidget::init()
     App::AppSettings::instance()->restoreDefaults();
     Server::ServerConfig config;
     config.port = 0;
+    config.operators = {{OperatorName, m_operatorHash}};
     QVERIFY(m_server.start(config));
     m_client = std::make_unique<Client::ChatClient>();
     m_widget = std::make_unique<App::ChatWidget>(m_client.get());
@@ -527,7 +535,8 @@ void TestChatWidget::operatorActionsChangeWhatTheServerReports()
     QTRY_COMPARE(m_client->channel(Room).prefixesOf(nick), QStringLiteral("+"));
 
     trigger(menu.get(), "whois");
-    QTRY_VERIFY(m_widget->statusView()->transcript().contains(QStringLiteral("End of /WHOIS")));
+    QTRY_VERIFY(
+        m_widget->currentConversation()->transcript().contains(QStringLiteral("bob is bob!")));
 
     trigger(menu.get(), "kickBan");
     QVERIFY(bob->expect("KICK"));
@@ -625,6 +634,42 @@ void TestChatWidget::awayAndBackChangeWhatTheServerReports()
     typeCommand(QStringLiteral("/away")); // without text: back, as in every IRC client
     QTRY_VERIFY(!indicator->isVisible());
     QCOMPARE(awayInWhois(*bob, "me"), std::nullopt);
+}
+
+void TestChatWidget::whoisShowsTheServersAnswerFormatted()
+{
+    std::unique_ptr<RawClient> bob = rawUser("bob");
+    std::unique_ptr<RawClient> carol = rawUser("carol");
+    QVERIFY(bob && carol);
+    bob->send("AWAY :gone fishing");
+    QVERIFY(bob->expect(Numeric::NowAway));
+    bob->send("OPER " + OperatorName + ' ' + OperatorPassword);
+    QVERIFY(bob->expect(Numeric::YoureOper));
+    // What the server says about bob, asked by someone else.
+    carol->send("WHOIS bob");
+    const std::optional<Irc::IrcMessage> user = carol->expect(Numeric::WhoisUser);
+    QVERIFY(user);
+    const QString address
+        = QString::fromUtf8(user->param(1) + '!' + user->param(2) + '@' + user->param(3));
+
+    typeCommand(QStringLiteral("/whois bob"));
+    App::ConversationView *view = m_widget->conversation(Room);
+    // The answer is shown whole once the server ended it.
+    QTRY_VERIFY(view->transcript().contains(QStringLiteral("Is an IRC operator.")));
+    const QString shown = view->transcript();
+    QVERIFY2(shown.contains(QStringLiteral("bob is %1 (Test bob)").arg(address)),
+             qPrintable(shown));
+    QVERIFY(shown.contains(QStringLiteral("Channels: #room")));
+    QVERIFY(shown.contains(QStringLiteral("Server: qtchat.local (QtChat)")));
+    QVERIFY(shown.contains(QStringLiteral("Idle: ")));
+    QVERIFY(shown.contains(QStringLiteral(", signed on ")));
+    QVERIFY(shown.contains(QStringLiteral("Away: gone fishing")));
+    // The structured answer, not the server's numerics, here or in the status tab.
+    QVERIFY(!shown.contains(QStringLiteral("End of /WHOIS")));
+    QVERIFY(!m_widget->statusView()->transcript().contains(QStringLiteral("End of /WHOIS")));
+
+    typeCommand(QStringLiteral("/whois nobody"));
+    QTRY_VERIFY(view->transcript().contains(QStringLiteral("nobody: No such nick/channel")));
 }
 
 QTEST_MAIN(TestChatWidget)

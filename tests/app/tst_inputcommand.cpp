@@ -41,6 +41,9 @@ void TestInputCommand::parse_data()
     QTest::newRow("topic set") << "/topic Qt threads" << lobby << Kind::Topic << lobby
                                << "Qt threads";
     QTest::newRow("topic query") << "/topic" << lobby << Kind::Topic << lobby << QString();
+    QTest::newRow("whois") << "/whois  bob " << lobby << Kind::Whois << "bob" << QString();
+    QTest::newRow("whois without nick")
+        << "/whois" << lobby << Kind::Error << QString() << QString();
     QTest::newRow("away") << "/away  at lunch " << lobby << Kind::Away << QString() << "at lunch";
     QTest::newRow("away without text is back")
         << "/away" << lobby << Kind::Away << QString() << QString();
