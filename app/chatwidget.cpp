@@ -1,6 +1,7 @@
 #include "app/chatwidget.h"
 
 #include "app/appsettings.h"
+#include "app/channellistdialog.h"
 #include "app/chatinput.h"
 #include "app/inputcommand.h"
 #include "app/mentions.h"
@@ -33,7 +34,9 @@ ChatWidget::ChatWidget(Client::ChatClient *client, QWidget *parent)
       m_tabs(new QTabWidget(this)),
       m_status(new ConversationView(ConversationView::Kind::Status, QString(), this)),
       m_input(new ChatInput(this)),
-      m_awayIndicator(new QLabel(this))
+      m_awayIndicator(new QLabel(this)),
+      m_chatMenu(new QMenu(this)),
+      m_channelListAction(new QAction(this))
 {
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
@@ -60,9 +63,40 @@ ChatWidget::ChatWidget(Client::ChatClient *client, QWidget *parent)
                     menu->popup(m_tabs->tabBar()->mapToGlobal(pos));
                 }
             });
+    buildChatMenu();
     connectInput();
     connectClient();
     retranslateUi();
+}
+
+void ChatWidget::buildChatMenu()
+{
+    m_chatMenu->setObjectName(QStringLiteral("chatMenu"));
+    m_channelListAction->setObjectName(QStringLiteral("channelList"));
+    connect(m_channelListAction, &QAction::triggered, this, [this] { openChannelList(); });
+    m_chatMenu->addAction(m_channelListAction);
+    updateActions();
+}
+
+// What needs a connection waits for one.
+void ChatWidget::updateActions()
+{
+    m_channelListAction->setEnabled(m_client->isRegistered());
+}
+
+ChannelListDialog *ChatWidget::openChannelList(const QString &filter)
+{
+    if (m_channelList) {
+        m_channelList->refresh();
+    } else {
+        m_channelList = new ChannelListDialog(m_client, this);
+        m_channelList->setAttribute(Qt::WA_DeleteOnClose);
+    }
+    m_channelList->setFilterText(filter);
+    m_channelList->show();
+    m_channelList->raise();
+    m_channelList->activateWindow();
+    return m_channelList;
 }
 
 void ChatWidget::connectInput()
@@ -107,6 +141,7 @@ void ChatWidget::connectClient()
     connect(m_client, &Client::ChatClient::awayChanged, this, &ChatWidget::showAway);
     connect(m_client, &Client::ChatClient::whoisReceived, this, &ChatWidget::showWhois);
     connect(m_client, &Client::ChatClient::stateChanged, this, &ChatWidget::updateAwayIndicator);
+    connect(m_client, &Client::ChatClient::stateChanged, this, &ChatWidget::updateActions);
     connect(m_client, &Client::ChatClient::statusMessage, m_status, &ConversationView::appendEvent);
     connect(m_client, &Client::ChatClient::errorOccurred, this, &ChatWidget::showProblem);
     connect(m_client, &Client::ChatClient::serverError, this, &ChatWidget::showServerError);
@@ -129,6 +164,8 @@ void ChatWidget::retranslateUi()
     m_awayIndicator->setToolTip(
         tr("The server tells others that you are away. Type /back to return."));
     updateAwayIndicator();
+    m_chatMenu->setTitle(tr("&Chat"));
+    m_channelListAction->setText(tr("Channel &List…"));
 }
 
 void ChatWidget::changeEvent(QEvent *event)
@@ -205,6 +242,9 @@ void ChatWidget::execute(const InputCommand &command)
         break;
     case Kind::Whois:
         m_client->requestWhois(command.target);
+        break;
+    case Kind::List:
+        openChannelList(command.text);
         break;
     case Kind::Away:
         setAway(command.text);

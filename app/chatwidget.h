@@ -2,6 +2,7 @@
 
 #include "app/conversationview.h"
 
+#include <QPointer>
 #include <QWidget>
 
 namespace Client {
@@ -9,12 +10,14 @@ class ChatClient;
 struct ChatMessage;
 struct WhoisInfo;
 } // namespace Client
+class QAction;
 class QLabel;
 class QMenu;
 class QTabWidget;
 
 namespace App {
 
+class ChannelListDialog;
 class ChatInput;
 class NotificationPolicy;
 struct InputCommand;
@@ -51,6 +54,12 @@ public:
     // `title` with the unread state in front, for a window title: "(3) QtChat".
     QString decoratedTitle(const QString &title) const;
 
+    // The chat's own menu, for a window's menu bar: the channel list and more.
+    QMenu *chatMenu() const { return m_chatMenu; }
+    QAction *channelListAction() const { return m_channelListAction; }
+    // Shows the channel list (one per chat), asks the server for it, and filters it.
+    ChannelListDialog *openChannelList(const QString &filter = QString());
+
     // The menus, built for the moment they are shown (and for tests to trigger). The caller
     // owns them. The member menu offers the operator actions only where we are an operator.
     QMenu *memberMenu(const QString &channel, const QString &nick);
@@ -66,6 +75,8 @@ protected:
 private:
     void connectClient();
     void connectInput();
+    void buildChatMenu();
+    void updateActions();
     void retranslateUi();
     void execute(const InputCommand &command);
     ConversationView *openConversation(const QString &name, ConversationView::Kind kind);
@@ -97,6 +108,9 @@ private:
     ConversationView *m_status;
     ChatInput *m_input;
     QLabel *m_awayIndicator;
+    QMenu *m_chatMenu;
+    QAction *m_channelListAction;
+    QPointer<ChannelListDialog> m_channelList;
     QString m_awayMessage; // as we last asked for it; the server's 306 does not repeat it
 };
 

@@ -8,6 +8,7 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMenuBar>
 #include <QPushButton>
 #include <QSpinBox>
 #include <QVBoxLayout>
@@ -34,6 +35,9 @@ ClientWindow::ClientWindow(const QString &host, quint16 port, const QString &nic
     bar->addWidget(m_connect);
     bar->addWidget(m_state, 2);
     auto *layout = new QVBoxLayout(this);
+    auto *menus = new QMenuBar(this);
+    menus->addMenu(m_chat->chatMenu());
+    layout->setMenuBar(menus);
     layout->addLayout(bar);
     layout->addWidget(m_chat);
     connect(m_connect, &QPushButton::clicked, this, &ClientWindow::toggleConnection);

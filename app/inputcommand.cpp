@@ -1,5 +1,7 @@
 #include "app/inputcommand.h"
 
+#include <optional>
+
 namespace App {
 
 namespace {
@@ -55,6 +57,29 @@ InputCommand channelCommand(InputCommand::Kind kind, const QString &arguments,
     return make(kind, conversation, arguments.trimmed());
 }
 
+// A command whose target is named, or that needs none: the same in every tab.
+std::optional<InputCommand> namedCommand(const QString &name, const QString &arguments)
+{
+    using Kind = InputCommand::Kind;
+    const QString word = firstWord(arguments).first;
+    if (name == u"nick")
+        return word.isEmpty() ? fail(InputCommand::tr("Usage: /nick newname"))
+                              : make(Kind::Nick, word);
+    if (name == u"whois")
+        return word.isEmpty() ? fail(InputCommand::tr("Usage: /whois nick"))
+                              : make(Kind::Whois, word);
+    if (name == u"list")
+        return make(Kind::List, {}, arguments.trimmed());
+    if (name == u"away")
+        return make(Kind::Away, {}, arguments.trimmed());
+    if (name == u"back")
+        return make(Kind::Away, {});
+    if (name == u"quote" || name == u"raw")
+        return arguments.isEmpty() ? fail(InputCommand::tr("Usage: /quote COMMAND params"))
+                                   : make(Kind::Raw, {}, arguments);
+    return std::nullopt;
+}
+
 InputCommand slashCommand(const QString &name, const QString &arguments,
                           const QString &conversation)
 {
@@ -67,31 +92,16 @@ InputCommand slashCommand(const QString &name, const QString &arguments,
         return channelCommand(Kind::Part, arguments, conversation);
     if (name == u"topic")
         return channelCommand(Kind::Topic, arguments, conversation);
-    if (name == u"nick") {
-        const QString nick = firstWord(arguments).first;
-        return nick.isEmpty() ? fail(InputCommand::tr("Usage: /nick newname"))
-                              : make(Kind::Nick, nick);
-    }
     if (name == u"msg" || name == u"query") {
         auto [target, text] = firstWord(arguments);
         if (target.isEmpty() || text.isEmpty())
             return fail(InputCommand::tr("Usage: /msg nick message"));
         return make(Kind::PrivateMessage, target, text);
     }
-    if (name == u"whois") {
-        const QString nick = firstWord(arguments).first;
-        return nick.isEmpty() ? fail(InputCommand::tr("Usage: /whois nick"))
-                              : make(Kind::Whois, nick);
-    }
-    if (name == u"away")
-        return make(Kind::Away, {}, arguments.trimmed());
-    if (name == u"back")
-        return make(Kind::Away, {});
-    if (name == u"quote" || name == u"raw")
-        return arguments.isEmpty() ? fail(InputCommand::tr("Usage: /quote COMMAND params"))
-                                   : make(Kind::Raw, {}, arguments);
+    if (std::optional<InputCommand> named = namedCommand(name, arguments))
+        return *named;
     return fail(InputCommand::tr("Unknown command /%1. Known: /join /part /nick /msg /topic /me "
-                                 "/whois /away /back /quote")
+                                 "/whois /list /away /back /quote")
                     .arg(name));
 }
 
@@ -101,8 +111,8 @@ QStringList InputCommand::commands()
 {
     return {QStringLiteral("/join"), QStringLiteral("/part"),  QStringLiteral("/nick"),
             QStringLiteral("/msg"),  QStringLiteral("/query"), QStringLiteral("/topic"),
-            QStringLiteral("/me"),   QStringLiteral("/away"),  QStringLiteral("/back"),
-            QStringLiteral("/quote")};
+            QStringLiteral("/me"),   QStringLiteral("/whois"), QStringLiteral("/list"),
+            QStringLiteral("/away"), QStringLiteral("/back"),  QStringLiteral("/quote")};
 }
 
 InputCommand InputCommand::parse(const QString &line, const QString &conversation)

@@ -24,13 +24,14 @@ public:
         Topic,
         Away, // `text` is the away message; empty: back
         Whois,
+        List, // `text` filters the channel list
         Raw,
         Error
     };
 
     Kind kind = Kind::None;
     QString target; // channel or nick the command acts on
-    QString text; // message, reason, topic or away message
+    QString text; // message, reason, topic, away message or list filter
     QString error; // for Kind::Error: what is wrong, for the user
 
     // `conversation` is the channel or nick of the current tab; empty in the status tab.

@@ -121,6 +121,8 @@ void MainWindow::buildMenus()
     m_quit = m_fileMenu->addAction(QString(), this, &QWidget::close);
     m_quit->setShortcut(QKeySequence::Quit);
 
+    menuBar()->addMenu(m_chat->chatMenu()); // the chat pane's own, translated by it
+
     m_languageMenu = menuBar()->addMenu(QString());
     m_languages = new QActionGroup(this);
     for (const QString &code : {SystemLanguage, QStringLiteral("en"), QStringLiteral("zh_CN")}) {

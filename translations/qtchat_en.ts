@@ -34,7 +34,7 @@
 <context>
     <name>App::MainWindow</name>
     <message numerus="yes">
-        <location filename="../app/mainwindow.cpp" line="+390"/>
+        <location filename="../app/mainwindow.cpp" line="+392"/>
         <source>%n client(s)</source>
         <translation>
             <numerusform>%n client</numerusform>

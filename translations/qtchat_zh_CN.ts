@@ -15,6 +15,64 @@
     </message>
 </context>
 <context>
+    <name>App::ChannelListDialog</name>
+    <message>
+        <location filename="../app/channellistdialog.cpp" line="+105"/>
+        <source>Channel List</source>
+        <translation>频道列表</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Filter:</source>
+        <translation>筛选(&amp;F)：</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Part of a name or topic</source>
+        <translation>名称或主题中的文字</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>At &amp;least:</source>
+        <translation>至少(&amp;L)：</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source> users</source>
+        <translation> 个用户</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>any number of users</source>
+        <translation>用户数不限</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Refresh</source>
+        <translation>刷新(&amp;R)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Join</source>
+        <translation>加入(&amp;J)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Join the selected channel (or double-click it)</source>
+        <translation>加入选中的频道（或双击它）</translation>
+    </message>
+    <message>
+        <location line="+51"/>
+        <source>Asking the server for its channels…</source>
+        <translation>正在向服务器索取频道列表……</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Channels shown: %1 of %2</source>
+        <translation>显示的频道：%1 / %2</translation>
+    </message>
+</context>
+<context>
     <name>App::ChatInput</name>
     <message>
         <location filename="../app/chatinput.cpp" line="+120"/>
@@ -30,12 +88,12 @@
 <context>
     <name>App::ChatWidget</name>
     <message>
-        <location filename="../app/chatwidget.cpp" line="+102"/>
+        <location filename="../app/chatwidget.cpp" line="+136"/>
         <source>kicked by %1: %2</source>
         <translation>被 %1 踢出：%2</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+13"/>
         <source>Connected as %1.</source>
         <translation>已以 %1 的身份连接。</translation>
     </message>
@@ -60,12 +118,22 @@
         <translation>服务器会告诉其他人你已离开。输入 /back 即可返回。</translation>
     </message>
     <message>
-        <location line="+72"/>
+        <location line="+2"/>
+        <source>&amp;Chat</source>
+        <translation>聊天(&amp;C)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Channel &amp;List…</source>
+        <translation>频道列表(&amp;L)……</translation>
+    </message>
+    <message>
+        <location line="+71"/>
         <source>Topic: %1</source>
         <translation>主题：%1</translation>
     </message>
     <message>
-        <location line="+53"/>
+        <location line="+56"/>
         <source>%1 (%2)</source>
         <translation>%1 (%2)</translation>
     </message>
@@ -219,7 +287,7 @@
 <context>
     <name>App::ClientWindow</name>
     <message>
-        <location filename="../app/clientwindow.cpp" line="+91"/>
+        <location filename="../app/clientwindow.cpp" line="+95"/>
         <source>Disconnected by user</source>
         <translation>用户断开了连接</translation>
     </message>
@@ -436,7 +504,7 @@
 <context>
     <name>App::InputCommand</name>
     <message>
-        <location filename="../app/inputcommand.cpp" line="+38"/>
+        <location filename="../app/inputcommand.cpp" line="+40"/>
         <source>Join a channel or open a conversation first.</source>
         <translation>请先加入一个频道或打开一个对话。</translation>
     </message>
@@ -451,29 +519,29 @@
         <translation>当前不在频道中：请指定频道，例如 /part #频道</translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+10"/>
         <source>Usage: /nick newname</source>
         <translation>用法：/nick 新昵称</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+32"/>
         <source>Usage: /msg nick message</source>
         <translation>用法：/msg 昵称 消息</translation>
     </message>
     <message>
         <location line="+5"/>
+        <source>Unknown command /%1. Known: /join /part /nick /msg /topic /me /whois /list /away /back /quote</source>
+        <translation>未知命令 /%1。可用的命令：/join /part /nick /msg /topic /me /whois /list /away /back /quote</translation>
+    </message>
+    <message>
+        <location line="-34"/>
         <source>Usage: /whois nick</source>
         <translation>用法：/whois 昵称</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+9"/>
         <source>Usage: /quote COMMAND params</source>
         <translation>用法：/quote 命令 参数</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>Unknown command /%1. Known: /join /part /nick /msg /topic /me /whois /away /back /quote</source>
-        <translation>未知命令 /%1。可用的命令：/join /part /nick /msg /topic /me /whois /away /back /quote</translation>
     </message>
 </context>
 <context>
@@ -836,7 +904,7 @@
 <context>
     <name>App::MainWindow</name>
     <message>
-        <location filename="../app/mainwindow.cpp" line="+138"/>
+        <location filename="../app/mainwindow.cpp" line="+140"/>
         <source>About QtChat</source>
         <translation>关于 QtChat</translation>
     </message>
@@ -1828,6 +1896,24 @@ A threaded IRC-subset chat server you can watch, and its client.</source>
         <location line="+1"/>
         <source>%1 s</source>
         <translation>%1 秒</translation>
+    </message>
+</context>
+<context>
+    <name>Client::ChannelListModel</name>
+    <message>
+        <location filename="../clientlib/channellistmodel.cpp" line="+69"/>
+        <source>Channel</source>
+        <translation>频道</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Users</source>
+        <translation>用户数</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Topic</source>
+        <translation>主题</translation>
     </message>
 </context>
 <context>

@@ -3,6 +3,7 @@
 // copy) that follows it row by row; tabs count unread lines and mentions; notifications,
 // completion, history, pasting and the nick list's menu do what the user asked.
 #include "app/appsettings.h"
+#include "app/channellistdialog.h"
 #include "app/chatinput.h"
 #include "app/chatwidget.h"
 #include "app/messageformatter.h"
@@ -17,17 +18,21 @@
 #include <QAbstractButton>
 #include <QApplication>
 #include <QClipboard>
+#include <QHeaderView>
 #include <QInputMethodEvent>
 #include <QLabel>
 #include <QListView>
 #include <QMenu>
 #include <QMessageBox>
+#include <QPushButton>
 #include <QSignalSpy>
+#include <QSpinBox>
 #include <QTabBar>
 #include <QTabWidget>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTimer>
+#include <QTreeView>
 
 #include <memory>
 
@@ -68,6 +73,8 @@ private Q_SLOTS:
     void awayMembersAreGreyed();
     void awayAndBackChangeWhatTheServerReports();
     void whoisShowsTheServersAnswerFormatted();
+    void channelListFiltersSortsAndJoins();
+    void listCommandOpensTheListFiltered();
 
 private:
     Client::ClientSettings settings() const;
@@ -670,6 +677,127 @@ void TestChatWidget::whoisShowsTheServersAnswerFormatted()
 
     typeCommand(QStringLiteral("/whois nobody"));
     QTRY_VERIFY(view->transcript().contains(QStringLiteral("nobody: No such nick/channel")));
+}
+
+namespace {
+
+QStringList channelColumn(const QTreeView *view)
+{
+    QStringList channels;
+    for (int row = 0; row < view->model()->rowCount(); ++row)
+        channels.append(view->model()->index(row, 0).data().toString());
+    return channels;
+}
+
+void clickHeader(QTreeView *view, int column)
+{
+    QHeaderView *header = view->header();
+    const QPoint at(header->sectionViewportPosition(column) + header->sectionSize(column) / 2,
+                    header->height() / 2);
+    QTest::mouseClick(header->viewport(), Qt::LeftButton, {}, at);
+}
+
+// A real double-click: press, release, double-click, release (Qt 6.4's mouseDClick sends the
+// third alone).
+void doubleClick(QAbstractItemView *view, const QModelIndex &index)
+{
+    const QPoint at = view->visualRect(index).center();
+    QTest::mouseClick(view->viewport(), Qt::LeftButton, {}, at);
+    QTest::mouseDClick(view->viewport(), Qt::LeftButton, {}, at);
+    QTest::mouseRelease(view->viewport(), Qt::LeftButton, {}, at);
+}
+
+bool isJoinOf(const Irc::IrcMessage &m, const QByteArray &nick, const QByteArray &channel)
+{
+    return m.command == "JOIN" && m.sourceNick() == nick && m.param(0) == channel;
+}
+
+// 1366x768 at QT_SCALE_FACTOR=2, in the window's own pixels.
+const QSize ScaledLaptopScreen(683, 384);
+
+} // namespace
+
+void TestChatWidget::channelListFiltersSortsAndJoins()
+{
+    // #qt-dev has 3 users, #linux 2 and #room 1 (us).
+    std::unique_ptr<RawClient> bob = rawUser("bob", QStringLiteral("#qt-dev"));
+    std::unique_ptr<RawClient> carol = rawUser("carol", QStringLiteral("#qt-dev"));
+    std::unique_ptr<RawClient> dave = rawUser("dave", QStringLiteral("#qt-dev"));
+    std::unique_ptr<RawClient> erin = rawUser("erin", QStringLiteral("#linux"));
+    QVERIFY(bob && carol && dave && erin);
+    dave->send("JOIN #linux");
+    QVERIFY(dave->expect(Numeric::EndOfNames));
+    erin->send("TOPIC #linux :kernels, and QML too");
+    QVERIFY(erin->expect("TOPIC"));
+
+    QVERIFY(m_widget->chatMenu()->actions().contains(m_widget->channelListAction()));
+    m_widget->channelListAction()->trigger();
+    auto *dialog = m_widget->findChild<App::ChannelListDialog *>();
+    QVERIFY(dialog);
+    QVERIFY(QTest::qWaitForWindowExposed(dialog));
+    const QSize minimum = dialog->minimumSizeHint();
+    QVERIFY(minimum.width() <= ScaledLaptopScreen.width()
+            && minimum.height() <= ScaledLaptopScreen.height());
+    QTreeView *view = dialog->view();
+    QTRY_COMPARE(view->model()->rowCount(), 3);
+    // Biggest first, as the server counted.
+    const QStringList bySize
+        = {QStringLiteral("#qt-dev"), QStringLiteral("#linux"), QStringLiteral("#room")};
+    QCOMPARE(channelColumn(view), bySize);
+    QCOMPARE(view->model()->index(0, 1).data().toInt(), 3);
+    QCOMPARE(view->model()->index(1, 2).data().toString(), QStringLiteral("kernels, and QML too"));
+
+    clickHeader(view, 0);
+    const QStringList byName
+        = {QStringLiteral("#linux"), QStringLiteral("#qt-dev"), QStringLiteral("#room")};
+    QCOMPARE(channelColumn(view), byName);
+    clickHeader(view, 0);
+    QCOMPARE(channelColumn(view), QStringList(byName.crbegin(), byName.crend()));
+    clickHeader(view, 1);
+    QCOMPARE(channelColumn(view), bySize);
+
+    QTest::keyClicks(dialog->filterEdit(), QStringLiteral("qml")); // in #linux's topic
+    QCOMPARE(channelColumn(view), QStringList {QStringLiteral("#linux")});
+    QCOMPARE(dialog->summary()->text(), QStringLiteral("Channels shown: 1 of 3"));
+    dialog->filterEdit()->clear();
+    QTest::keyClick(dialog->minimumUsersBox(), Qt::Key_Up);
+    QTest::keyClick(dialog->minimumUsersBox(), Qt::Key_Up);
+    QCOMPARE(channelColumn(view),
+             (QStringList {QStringLiteral("#qt-dev"), QStringLiteral("#linux")}));
+
+    const QModelIndex linuxRow = view->model()->index(1, 0);
+    QTRY_VERIFY(!view->visualRect(linuxRow).isEmpty()); // laid out
+    doubleClick(view, linuxRow);
+    QVERIFY(
+        erin->expectMatch([](const Irc::IrcMessage &m) { return isJoinOf(m, "me", "#linux"); }));
+    QTRY_VERIFY(m_client->isJoined(QStringLiteral("#linux")));
+
+    const QModelIndex qtDev = view->model()->index(0, 0);
+    QTest::mouseClick(view->viewport(), Qt::LeftButton, {}, view->visualRect(qtDev).center());
+    QVERIFY(dialog->joinButton()->isEnabled());
+    QTest::mouseClick(dialog->joinButton(), Qt::LeftButton);
+    QVERIFY(
+        bob->expectMatch([](const Irc::IrcMessage &m) { return isJoinOf(m, "me", "#qt-dev"); }));
+    QTRY_VERIFY(m_widget->conversation(QStringLiteral("#qt-dev")));
+}
+
+void TestChatWidget::listCommandOpensTheListFiltered()
+{
+    std::unique_ptr<RawClient> bob = rawUser("bob", QStringLiteral("#qt"));
+    QVERIFY(bob);
+    typeCommand(QStringLiteral("/list QT"));
+    auto *dialog = m_widget->findChild<App::ChannelListDialog *>();
+    QVERIFY(dialog);
+    QCOMPARE(dialog->filterEdit()->text(), QStringLiteral("QT"));
+    QTRY_COMPARE(dialog->view()->model()->rowCount(), 1); // of #qt and #room
+    QCOMPARE(channelColumn(dialog->view()), QStringList {QStringLiteral("#qt")});
+
+    // Asking again reuses the one dialog, with the list as the server has it now.
+    std::unique_ptr<RawClient> carol = rawUser("carol", QStringLiteral("#qt-help"));
+    QVERIFY(carol);
+    typeCommand(QStringLiteral("/list"));
+    QCOMPARE(m_widget->findChildren<App::ChannelListDialog *>().size(), 1);
+    QTRY_COMPARE(dialog->view()->model()->rowCount(), 3);
 }
 
 QTEST_MAIN(TestChatWidget)

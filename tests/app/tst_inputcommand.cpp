@@ -44,6 +44,8 @@ void TestInputCommand::parse_data()
     QTest::newRow("whois") << "/whois  bob " << lobby << Kind::Whois << "bob" << QString();
     QTest::newRow("whois without nick")
         << "/whois" << lobby << Kind::Error << QString() << QString();
+    QTest::newRow("list") << "/list" << QString() << Kind::List << QString() << QString();
+    QTest::newRow("list filtered") << "/list qt " << lobby << Kind::List << QString() << "qt";
     QTest::newRow("away") << "/away  at lunch " << lobby << Kind::Away << QString() << "at lunch";
     QTest::newRow("away without text is back")
         << "/away" << lobby << Kind::Away << QString() << QString();
