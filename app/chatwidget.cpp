@@ -2,6 +2,7 @@
 
 #include "app/appsettings.h"
 #include "app/channellistdialog.h"
+#include "app/channelsettingsdialog.h"
 #include "app/chatinput.h"
 #include "app/inputcommand.h"
 #include "app/mentions.h"
@@ -36,7 +37,8 @@ ChatWidget::ChatWidget(Client::ChatClient *client, QWidget *parent)
       m_input(new ChatInput(this)),
       m_awayIndicator(new QLabel(this)),
       m_chatMenu(new QMenu(this)),
-      m_channelListAction(new QAction(this))
+      m_channelListAction(new QAction(this)),
+      m_channelSettingsAction(new QAction(this))
 {
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
@@ -69,12 +71,28 @@ ChatWidget::ChatWidget(Client::ChatClient *client, QWidget *parent)
     retranslateUi();
 }
 
+ChatWidget::~ChatWidget()
+{
+    // The tabs outlive this part of the widget; their last signals find no one here.
+    m_tabs->disconnect(this);
+}
+
 void ChatWidget::buildChatMenu()
 {
     m_chatMenu->setObjectName(QStringLiteral("chatMenu"));
     m_channelListAction->setObjectName(QStringLiteral("channelList"));
     connect(m_channelListAction, &QAction::triggered, this, [this] { openChannelList(); });
     m_chatMenu->addAction(m_channelListAction);
+    m_channelSettingsAction->setObjectName(QStringLiteral("channelSettings"));
+    connect(m_channelSettingsAction, &QAction::triggered, this,
+            [this] { openChannelSettings(currentConversation()->name()); });
+    m_chatMenu->addAction(m_channelSettingsAction);
+    connect(m_tabs, &QTabWidget::currentChanged, this, &ChatWidget::updateActions);
+    connect(m_client, &Client::ChatClient::stateChanged, this, &ChatWidget::updateActions);
+    // Joining or leaving the current tab's channel need not change the current tab.
+    connect(m_client, &Client::ChatClient::joined, this, &ChatWidget::updateActions);
+    connect(m_client, &Client::ChatClient::parted, this, &ChatWidget::updateActions);
+    connect(m_client, &Client::ChatClient::kicked, this, &ChatWidget::updateActions);
     updateActions();
 }
 
@@ -82,6 +100,9 @@ void ChatWidget::buildChatMenu()
 void ChatWidget::updateActions()
 {
     m_channelListAction->setEnabled(m_client->isRegistered());
+    const ConversationView *view = currentConversation();
+    m_channelSettingsAction->setEnabled(m_client->isRegistered() && view
+                                        && m_client->isJoined(view->name()));
 }
 
 ChannelListDialog *ChatWidget::openChannelList(const QString &filter)
@@ -97,6 +118,23 @@ ChannelListDialog *ChatWidget::openChannelList(const QString &filter)
     m_channelList->raise();
     m_channelList->activateWindow();
     return m_channelList;
+}
+
+ChannelSettingsDialog *ChatWidget::openChannelSettings(const QString &channel)
+{
+    ChannelSettingsDialog *dialog = nullptr;
+    for (ChannelSettingsDialog *open : findChildren<ChannelSettingsDialog *>()) {
+        if (m_client->sameName(open->channel(), channel))
+            dialog = open;
+    }
+    if (!dialog) {
+        dialog = new ChannelSettingsDialog(m_client, channel, this);
+        dialog->setAttribute(Qt::WA_DeleteOnClose);
+    }
+    dialog->show();
+    dialog->raise();
+    dialog->activateWindow();
+    return dialog;
 }
 
 void ChatWidget::connectInput()
@@ -141,7 +179,6 @@ void ChatWidget::connectClient()
     connect(m_client, &Client::ChatClient::awayChanged, this, &ChatWidget::showAway);
     connect(m_client, &Client::ChatClient::whoisReceived, this, &ChatWidget::showWhois);
     connect(m_client, &Client::ChatClient::stateChanged, this, &ChatWidget::updateAwayIndicator);
-    connect(m_client, &Client::ChatClient::stateChanged, this, &ChatWidget::updateActions);
     connect(m_client, &Client::ChatClient::statusMessage, m_status, &ConversationView::appendEvent);
     connect(m_client, &Client::ChatClient::errorOccurred, this, &ChatWidget::showProblem);
     connect(m_client, &Client::ChatClient::serverError, this, &ChatWidget::showServerError);
@@ -166,6 +203,7 @@ void ChatWidget::retranslateUi()
     updateAwayIndicator();
     m_chatMenu->setTitle(tr("&Chat"));
     m_channelListAction->setText(tr("Channel &List…"));
+    m_channelSettingsAction->setText(tr("Channel &Settings…"));
 }
 
 void ChatWidget::changeEvent(QEvent *event)
@@ -505,9 +543,7 @@ void ChatWidget::sendPastedLines(const QStringList &lines)
 
 bool ChatWidget::isOperator(const QString &channel) const
 {
-    const QString ours = m_client->channel(channel).prefixesOf(m_client->nick());
-    // Founders and admins (~ &) outrank operators wherever a server has them.
-    return ours.contains(u'@') || ours.contains(u'&') || ours.contains(u'~');
+    return m_client->channel(channel).hasOperatorStatus(m_client->nick());
 }
 
 QMenu *ChatWidget::memberMenu(const QString &channel, const QString &nick)
@@ -567,20 +603,28 @@ QMenu *ChatWidget::tabMenu(int index)
     auto *menu = new QMenu(this);
     const QString name = view->name();
     if (view->kind() == ConversationView::Kind::Channel) {
-        QAction *mute = menu->addAction(tr("&Mute notifications"));
-        mute->setObjectName(QStringLiteral("mute"));
-        mute->setCheckable(true);
-        mute->setChecked(notificationPolicy().isMuted(name));
-        connect(mute, &QAction::toggled, this, [this, name](bool on) { setMuted(name, on); });
-        QAction *leave
-            = menu->addAction(tr("&Leave"), this, [this, name] { m_client->part(name); });
-        leave->setObjectName(QStringLiteral("leave"));
+        addChannelTabActions(menu, name);
     } else {
         QAction *close
             = menu->addAction(tr("&Close"), this, [this, name] { closeConversation(name); });
         close->setObjectName(QStringLiteral("close"));
     }
     return menu;
+}
+
+void ChatWidget::addChannelTabActions(QMenu *menu, const QString &channel)
+{
+    QAction *mute = menu->addAction(tr("&Mute notifications"));
+    mute->setObjectName(QStringLiteral("mute"));
+    mute->setCheckable(true);
+    mute->setChecked(notificationPolicy().isMuted(channel));
+    connect(mute, &QAction::toggled, this, [this, channel](bool on) { setMuted(channel, on); });
+    QAction *settings = menu->addAction(tr("Channel &Settings…"), this,
+                                        [this, channel] { openChannelSettings(channel); });
+    settings->setObjectName(QStringLiteral("settings"));
+    QAction *leave
+        = menu->addAction(tr("&Leave"), this, [this, channel] { m_client->part(channel); });
+    leave->setObjectName(QStringLiteral("leave"));
 }
 
 void ChatWidget::setMuted(const QString &channel, bool muted)

@@ -18,6 +18,7 @@ class QTabWidget;
 namespace App {
 
 class ChannelListDialog;
+class ChannelSettingsDialog;
 class ChatInput;
 class NotificationPolicy;
 struct InputCommand;
@@ -34,6 +35,7 @@ class ChatWidget : public QWidget
 
 public:
     explicit ChatWidget(Client::ChatClient *client, QWidget *parent = nullptr);
+    ~ChatWidget() override;
 
     Client::ChatClient *client() const { return m_client; }
     // The tab for `name` (a channel or a nick), or nullptr.
@@ -59,6 +61,10 @@ public:
     QAction *channelListAction() const { return m_channelListAction; }
     // Shows the channel list (one per chat), asks the server for it, and filters it.
     ChannelListDialog *openChannelList(const QString &filter = QString());
+    // For the current tab's channel; disabled elsewhere.
+    QAction *channelSettingsAction() const { return m_channelSettingsAction; }
+    // Shows the settings of `channel` (one dialog per channel).
+    ChannelSettingsDialog *openChannelSettings(const QString &channel);
 
     // The menus, built for the moment they are shown (and for tests to trigger). The caller
     // owns them. The member menu offers the operator actions only where we are an operator.
@@ -100,6 +106,7 @@ private:
     void sendPastedLines(const QStringList &lines);
     bool isOperator(const QString &channel) const;
     void addOperatorActions(QMenu *menu, const QString &channel, const QString &nick);
+    void addChannelTabActions(QMenu *menu, const QString &channel);
     void sendCommand(const QString &line);
     void setMuted(const QString &channel, bool muted);
 
@@ -110,6 +117,7 @@ private:
     QLabel *m_awayIndicator;
     QMenu *m_chatMenu;
     QAction *m_channelListAction;
+    QAction *m_channelSettingsAction;
     QPointer<ChannelListDialog> m_channelList;
     QString m_awayMessage; // as we last asked for it; the server's 306 does not repeat it
 };

@@ -84,6 +84,13 @@ QString ChannelState::prefixesOf(const QString &nick) const
     return row < 0 ? QString() : member(row).prefixes;
 }
 
+bool ChannelState::hasOperatorStatus(const QString &nick) const
+{
+    const qsizetype op = m_prefixSymbols.indexOf('@');
+    const int row = rowOf(nick);
+    return op >= 0 && row >= 0 && rank(member(row).prefixes) <= op;
+}
+
 int ChannelState::rowOf(const QString &nick) const
 {
     // The prefix is not known here, so look in each rank's run: a few binary searches.

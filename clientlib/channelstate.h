@@ -78,6 +78,9 @@ public:
     QStringList nicks() const;
     bool hasMember(const QString &nick) const { return rowOf(nick) >= 0; }
     QString prefixesOf(const QString &nick) const;
+    // Whether `nick` is a channel operator: `@`, or a status above it (`&`, `~`) where the
+    // server's PREFIX has them.
+    bool hasOperatorStatus(const QString &nick) const;
 
     // The row of `nick`, or -1.
     int rowOf(const QString &nick) const;

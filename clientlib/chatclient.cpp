@@ -148,6 +148,11 @@ void ChatClient::requestChannelList(const QString &mask)
     m_session.requestChannelList(mask);
 }
 
+void ChatClient::changeChannelModes(const QString &channel, const QList<Irc::ModeChange> &changes)
+{
+    m_session.changeModes(channel, changes);
+}
+
 void ChatClient::requestBanList(const QString &channel)
 {
     m_session.requestBanList(channel);

@@ -85,6 +85,9 @@ public:
     void requestWhois(const QString &nick);
     // Answered by channelListReceived; `mask` as the server understands it (e.g. "#qt*").
     void requestChannelList(const QString &mask = QString());
+    // MODE lines for `changes` (e.g. ChannelSettings::modeChanges, banChanges), split as the
+    // server's MODES says; the state changes when the server's MODE comes back.
+    void changeChannelModes(const QString &channel, const QList<Irc::ModeChange> &changes);
     // Answered by banListChanged; then channel(channel).bans() is the list.
     void requestBanList(const QString &channel);
     // One or more protocol lines, as typed after /quote. QUIT goes through disconnectFromServer.

@@ -1,6 +1,7 @@
 #include "clientlib/clientsession.h"
 
 #include "clientlib/channelmodel.h"
+#include "clientlib/channelsettings.h"
 #include "clientlib/clientlogging.h"
 #include "clientlib/ctcp.h"
 #include "clientlib/nickfallback.h"
@@ -277,6 +278,17 @@ void ClientSession::requestChannelList(const QString &mask)
         sendQuery(query, "LIST", {}, Urgency::Paced);
     else
         sendQuery(query, "LIST", {mask.toUtf8()}, Urgency::Paced);
+}
+
+void ClientSession::changeModes(const QString &channel, const QList<Irc::ModeChange> &changes)
+{
+    if (!checkParameter(channel, tr("channel name")))
+        return;
+    for (const Irc::ModeChange &change : changes) {
+        if (!checkParameter(QString::fromUtf8(change.param), tr("mode parameter"), true))
+            return;
+    }
+    sendLines(modeLines(channel, changes, modesPerLine(m_support)));
 }
 
 void ClientSession::requestBanList(const QString &channel)

@@ -84,6 +84,9 @@ public:
     void requestWhois(const QString &nick);
     // LIST [mask]; answered by channelListReceived.
     void requestChannelList(const QString &mask = QString());
+    // MODE lines for `changes`, as many as the server's MODES needs. Refused whole (with
+    // errorOccurred) when a parameter could not travel in one.
+    void changeModes(const QString &channel, const QList<Irc::ModeChange> &changes);
     // MODE #channel +b; answered by banListChanged, after which the channel's bans() are known.
     void requestBanList(const QString &channel);
     // Lines as typed after /quote; a QUIT among them is handed to quitRequested(). Their

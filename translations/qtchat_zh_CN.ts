@@ -73,6 +73,124 @@
     </message>
 </context>
 <context>
+    <name>App::ChannelSettingsDialog</name>
+    <message>
+        <location filename="../app/channelsettingsdialog.cpp" line="+140"/>
+        <source>Settings of %1</source>
+        <translation>%1 的设置</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Modes</source>
+        <translation>模式(&amp;M)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Bans</source>
+        <translation>封禁(&amp;B)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Topic:</source>
+        <translation>主题(&amp;T)：</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Key:</source>
+        <translation>密钥(&amp;K)：</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>None: anyone may join</source>
+        <translation>无：任何人都可以加入</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>User &amp;limit:</source>
+        <translation>人数上限(&amp;L)：</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>No limit</source>
+        <translation>不限</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Mask</source>
+        <translation>掩码</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Set by</source>
+        <translation>设置者</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Set at</source>
+        <translation>设置时间</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Mask to ban, e.g. nick!*@* or *!*@example.com</source>
+        <translation>要封禁的掩码，例如 nick!*@* 或 *!*@example.com</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Add</source>
+        <translation>添加(&amp;A)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Remove</source>
+        <translation>移除(&amp;R)</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>&amp;Invite only (+i)</source>
+        <translation>仅限邀请(&amp;I) (+i)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>M&amp;oderated (+m)</source>
+        <translation>受控发言(&amp;O) (+m)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;No outside messages (+n)</source>
+        <translation>禁止外部消息(&amp;N) (+n)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Secret (+s)</source>
+        <translation>秘密频道(&amp;S) (+s)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Only operators set the to&amp;pic (+t)</source>
+        <translation>仅管理员可设置主题(&amp;P) (+t)</translation>
+    </message>
+    <message>
+        <location line="+116"/>
+        <source>You are not in %1: nothing here can be changed.</source>
+        <translation>你不在 %1 中：这里的设置都无法修改。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>You are not an operator of %1: only its operators can change its modes and bans. Anyone in it may change the topic, since it is not +t.</source>
+        <translation>你不是 %1 的管理员：只有管理员才能修改它的模式和封禁。由于它没有设置 +t，频道里的任何人都可以修改主题。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>You are not an operator of %1: only its operators can change these settings.</source>
+        <translation>你不是 %1 的管理员：只有管理员才能修改这些设置。</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>A ban mask cannot contain spaces or commas.</source>
+        <translation>封禁掩码不能包含空格或逗号。</translation>
+    </message>
+</context>
+<context>
     <name>App::ChatInput</name>
     <message>
         <location filename="../app/chatinput.cpp" line="+120"/>
@@ -88,12 +206,12 @@
 <context>
     <name>App::ChatWidget</name>
     <message>
-        <location filename="../app/chatwidget.cpp" line="+136"/>
+        <location filename="../app/chatwidget.cpp" line="+174"/>
         <source>kicked by %1: %2</source>
         <translation>被 %1 踢出：%2</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+12"/>
         <source>Connected as %1.</source>
         <translation>已以 %1 的身份连接。</translation>
     </message>
@@ -128,7 +246,13 @@
         <translation>频道列表(&amp;L)……</translation>
     </message>
     <message>
-        <location line="+71"/>
+        <location line="+1"/>
+        <location line="+416"/>
+        <source>Channel &amp;Settings…</source>
+        <translation>频道设置(&amp;S)……</translation>
+    </message>
+    <message>
+        <location line="-345"/>
         <source>Topic: %1</source>
         <translation>主题：%1</translation>
     </message>
@@ -224,7 +348,7 @@
         <translation>请先加入一个频道或打开一个对话。</translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+15"/>
         <source>&amp;Query</source>
         <translation>私聊(&amp;Q)</translation>
     </message>
@@ -269,17 +393,17 @@
         <translation>踢出并封禁(&amp;N)</translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="+27"/>
         <source>&amp;Mute notifications</source>
         <translation>不再通知(&amp;M)</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+9"/>
         <source>&amp;Leave</source>
         <translation>离开频道(&amp;L)</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="-17"/>
         <source>&amp;Close</source>
         <translation>关闭(&amp;C)</translation>
     </message>
@@ -1917,9 +2041,22 @@ A threaded IRC-subset chat server you can watch, and its client.</source>
     </message>
 </context>
 <context>
+    <name>Client::ChannelSettings</name>
+    <message>
+        <location filename="../clientlib/channelsettings.cpp" line="+81"/>
+        <source>A channel key cannot contain spaces or commas, nor start with a colon.</source>
+        <translation>频道密钥不能包含空格或逗号，也不能以冒号开头。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The channel key is too long.</source>
+        <translation>频道密钥太长。</translation>
+    </message>
+</context>
+<context>
     <name>Client::ChatClient</name>
     <message numerus="yes">
-        <location filename="../clientlib/chatclient.cpp" line="+195"/>
+        <location filename="../clientlib/chatclient.cpp" line="+200"/>
         <source>Reconnecting in %n second(s)...</source>
         <translation>
             <numerusform>%n 秒后重新连接……</numerusform>
@@ -1952,16 +2089,17 @@ A threaded IRC-subset chat server you can watch, and its client.</source>
 <context>
     <name>Client::ClientSession</name>
     <message>
-        <location filename="../clientlib/clientsession.cpp" line="+171"/>
+        <location filename="../clientlib/clientsession.cpp" line="+172"/>
         <location line="+14"/>
         <location line="+48"/>
         <location line="+6"/>
         <location line="+45"/>
+        <location line="+11"/>
         <source>channel name</source>
         <translation>频道名</translation>
     </message>
     <message>
-        <location line="-112"/>
+        <location line="-123"/>
         <source>channel key</source>
         <translation>频道密钥</translation>
     </message>
@@ -1992,7 +2130,12 @@ A threaded IRC-subset chat server you can watch, and its client.</source>
         <translation>频道掩码</translation>
     </message>
     <message>
-        <location line="+20"/>
+        <location line="+14"/>
+        <source>mode parameter</source>
+        <translation>模式参数</translation>
+    </message>
+    <message>
+        <location line="+17"/>
         <source>Not connected: the command was not sent.</source>
         <translation>未连接：命令没有发送。</translation>
     </message>

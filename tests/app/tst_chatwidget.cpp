@@ -4,6 +4,7 @@
 // completion, history, pasting and the nick list's menu do what the user asked.
 #include "app/appsettings.h"
 #include "app/channellistdialog.h"
+#include "app/channelsettingsdialog.h"
 #include "app/chatinput.h"
 #include "app/chatwidget.h"
 #include "app/messageformatter.h"
@@ -17,6 +18,7 @@
 
 #include <QAbstractButton>
 #include <QApplication>
+#include <QCheckBox>
 #include <QClipboard>
 #include <QHeaderView>
 #include <QInputMethodEvent>
@@ -33,6 +35,7 @@
 #include <QTest>
 #include <QTimer>
 #include <QTreeView>
+#include <QTreeWidget>
 
 #include <memory>
 
@@ -75,11 +78,15 @@ private Q_SLOTS:
     void whoisShowsTheServersAnswerFormatted();
     void channelListFiltersSortsAndJoins();
     void listCommandOpensTheListFiltered();
+    void channelSettingsSendOnlyWhatChangedAndFollowTheServer();
+    void channelSettingsBanListAddsAndRemoves();
+    void channelSettingsReadOnlyForNonOperators();
 
 private:
     Client::ClientSettings settings() const;
     QListView *memberList() const;
     std::unique_ptr<RawClient> rawUser(const QByteArray &nick, const QString &channel = Room);
+    App::ChannelSettingsDialog *settingsFromTabMenu(const QString &channel);
     void activate(QWidget *window);
     void clickTab(const QString &name);
     void typeInto(const QString &text);
@@ -798,6 +805,213 @@ void TestChatWidget::listCommandOpensTheListFiltered()
     typeCommand(QStringLiteral("/list"));
     QCOMPARE(m_widget->findChildren<App::ChannelListDialog *>().size(), 1);
     QTRY_COMPARE(dialog->view()->model()->rowCount(), 3);
+}
+
+namespace {
+
+// Replaces what a line edit or spin box holds, as typing over a selection does.
+void typeOver(QWidget *field, const QString &text)
+{
+    field->setFocus();
+    QTest::keyClick(field, Qt::Key_A, Qt::ControlModifier);
+    if (text.isEmpty())
+        QTest::keyClick(field, Qt::Key_Delete);
+    else
+        QTest::keyClicks(field, text);
+}
+
+QStringList linesStartingWith(const QSignalSpy &sent, const QByteArray &start)
+{
+    QStringList lines;
+    for (const QList<QVariant> &arguments : sent) {
+        const QByteArray line = arguments.at(0).toByteArray().trimmed();
+        if (line.startsWith(start))
+            lines.append(QString::fromUtf8(line));
+    }
+    return lines;
+}
+
+// The server's ban list of `channel`, as `asker` gets it.
+QStringList serverBans(RawClient &asker, const QByteArray &channel)
+{
+    asker.send("MODE " + channel + " +b");
+    QStringList masks;
+    asker.expectMatch([&](const Irc::IrcMessage &m) {
+        if (m.command == Numeric::BanList)
+            masks.append(QString::fromUtf8(m.param(2)));
+        return m.command == Numeric::EndOfBanList;
+    });
+    return masks;
+}
+
+// 324 as `asker` gets it: the mode string and its parameters.
+QList<QByteArray> serverModes(RawClient &asker, const QByteArray &channel)
+{
+    asker.send("MODE " + channel);
+    const std::optional<Irc::IrcMessage> reply = asker.expect(Numeric::ChannelModeIs);
+    return reply ? reply->params.mid(2) : QList<QByteArray> {"(no 324)"};
+}
+
+void clickTabOf(QTabWidget *tabs, int index)
+{
+    QTest::mouseClick(tabs->tabBar(), Qt::LeftButton, {}, tabs->tabBar()->tabRect(index).center());
+    QCOMPARE(tabs->currentIndex(), index);
+}
+
+} // namespace
+
+App::ChannelSettingsDialog *TestChatWidget::settingsFromTabMenu(const QString &channel)
+{
+    std::unique_ptr<QMenu> menu(
+        m_widget->tabMenu(m_widget->tabs()->indexOf(m_widget->conversation(channel))));
+    [&] {
+        trigger(menu.get(), "settings");
+    }();
+    for (auto *dialog : m_widget->findChildren<App::ChannelSettingsDialog *>()) {
+        if (dialog->channel() == channel && QTest::qWaitForWindowExposed(dialog))
+            return dialog;
+    }
+    return nullptr;
+}
+
+void TestChatWidget::channelSettingsSendOnlyWhatChangedAndFollowTheServer()
+{
+    std::unique_ptr<RawClient> bob = rawUser("bob");
+    QVERIFY(bob);
+    App::ChannelSettingsDialog *dialog = settingsFromTabMenu(Room);
+    QVERIFY(dialog);
+    const QSize minimum = dialog->minimumSizeHint();
+    QVERIFY(minimum.width() <= ScaledLaptopScreen.width()
+            && minimum.height() <= ScaledLaptopScreen.height());
+    QVERIFY(!dialog->notice()->isVisible()); // we made the channel: we are its operator
+    // QtChat's new channels are +nt (known once the client's MODE query after joining is
+    // answered).
+    QTRY_VERIFY(dialog->flagBox('n')->isChecked() && dialog->flagBox('t')->isChecked());
+    QVERIFY(!dialog->flagBox('i')->isChecked() && !dialog->flagBox('m')->isChecked());
+    QCOMPARE(dialog->limitBox()->value(), 0);
+
+    QSignalSpy sent(m_client.get(), &Client::ChatClient::lineSent);
+    typeOver(dialog->topicEdit(), QStringLiteral("Qt 6 only"));
+    typeOver(dialog->keyEdit(), QStringLiteral("sesame"));
+    typeOver(dialog->limitBox(), QStringLiteral("5"));
+    QTest::mouseClick(dialog->flagBox('m'), Qt::LeftButton);
+    QTest::mouseClick(dialog->flagBox('t'), Qt::LeftButton);
+    QTest::mouseClick(dialog->applyButton(), Qt::LeftButton);
+
+    // Everyone in the channel sees one MODE line with exactly the changes, and the topic.
+    const std::optional<Irc::IrcMessage> mode = bob->expect("MODE");
+    QVERIFY(mode);
+    QCOMPARE(mode->params, (QList<QByteArray> {"#room", "+m-t+kl", "sesame", "5"}));
+    const std::optional<Irc::IrcMessage> topic = bob->expect("TOPIC");
+    QVERIFY(topic);
+    QCOMPARE(topic->param(1), QByteArray("Qt 6 only"));
+    QCOMPARE(serverModes(*bob, "#room"), (QList<QByteArray> {"+mnkl", "sesame", "5"}));
+    QCOMPARE(linesStartingWith(sent, "MODE #room").size(), 1);
+    QCOMPARE(linesStartingWith(sent, "TOPIC").size(), 1);
+
+    // Applying again sends nothing: nothing changed since the server confirmed.
+    QTRY_COMPARE(m_client->channel(Room).key(), QStringLiteral("sesame"));
+    QTRY_COMPARE(m_client->channel(Room).topic(), QStringLiteral("Qt 6 only"));
+    sent.clear();
+    QTest::mouseClick(dialog->applyButton(), Qt::LeftButton);
+    m_client->sendRaw("PING :sentinel");
+    QTRY_COMPARE(linesStartingWith(sent, "PING").size(), 1);
+    QCOMPARE(sent.size(), 1);
+
+    // A change by someone else shows; an edit not yet applied stays where the server changed
+    // nothing.
+    std::unique_ptr<QMenu> menu(m_widget->memberMenu(Room, QStringLiteral("bob")));
+    trigger(menu.get(), "op");
+    QVERIFY(bob->expect("MODE"));
+    typeOver(dialog->topicEdit(), QStringLiteral("draft"));
+    bob->send("MODE #room +s-k sesame");
+    QTRY_VERIFY(dialog->flagBox('s')->isChecked());
+    QTRY_VERIFY(dialog->keyEdit()->text().isEmpty());
+    QCOMPARE(dialog->topicEdit()->text(), QStringLiteral("draft"));
+}
+
+void TestChatWidget::channelSettingsBanListAddsAndRemoves()
+{
+    std::unique_ptr<RawClient> bob = rawUser("bob");
+    QVERIFY(bob);
+    clickTab(Room);
+    QVERIFY(m_widget->channelSettingsAction()->isEnabled());
+    QVERIFY(m_widget->chatMenu()->actions().contains(m_widget->channelSettingsAction()));
+    m_widget->channelSettingsAction()->trigger();
+    auto *dialog = m_widget->findChild<App::ChannelSettingsDialog *>();
+    QVERIFY(dialog);
+    QVERIFY(QTest::qWaitForWindowExposed(dialog));
+    clickTabOf(dialog->findChild<QTabWidget *>(), 1);
+
+    QTest::keyClicks(dialog->banMaskEdit(), QStringLiteral("troll"));
+    QTest::mouseClick(dialog->addBanButton(), Qt::LeftButton);
+    QVERIFY(bob->expectMatch([](const Irc::IrcMessage &m) {
+        return m.command == "MODE" && m.param(1) == "+b" && m.param(2) == "troll!*@*";
+    }));
+    QTest::keyClicks(dialog->banMaskEdit(), QStringLiteral("*!*@spam.example"));
+    QTest::keyClick(dialog->banMaskEdit(), Qt::Key_Return);
+    QVERIFY(bob->expect("MODE"));
+    QCOMPARE(serverBans(*bob, "#room"),
+             (QStringList {QStringLiteral("troll!*@*"), QStringLiteral("*!*@spam.example")}));
+    QTreeWidget *list = dialog->banList();
+    QTRY_COMPARE(list->topLevelItemCount(), 2);
+    QCOMPARE(list->topLevelItem(0)->text(0), QStringLiteral("troll!*@*")); // as the server has it
+    QCOMPARE(list->topLevelItem(0)->text(1), QStringLiteral("me"));
+
+    QTest::keyClicks(dialog->banMaskEdit(), QStringLiteral("two words"));
+    QTest::mouseClick(dialog->addBanButton(), Qt::LeftButton);
+    QVERIFY(dialog->error()->isVisible());
+    dialog->banMaskEdit()->clear();
+
+    QVERIFY(!dialog->removeBanButton()->isEnabled()); // nothing selected
+    const QRect first = list->visualItemRect(list->topLevelItem(0));
+    const QRect second = list->visualItemRect(list->topLevelItem(1));
+    QTest::mouseClick(list->viewport(), Qt::LeftButton, {}, first.center());
+    QTest::mouseClick(list->viewport(), Qt::LeftButton, Qt::ControlModifier, second.center());
+    QCOMPARE(list->selectedItems().size(), 2);
+    QTest::mouseClick(dialog->removeBanButton(), Qt::LeftButton);
+    const std::optional<Irc::IrcMessage> removal = bob->expect("MODE");
+    QVERIFY(removal);
+    QCOMPARE(removal->param(1), QByteArray("-bb")); // both in one line
+    QVERIFY(serverBans(*bob, "#room").isEmpty());
+    QTRY_COMPARE(list->topLevelItemCount(), 0);
+}
+
+void TestChatWidget::channelSettingsReadOnlyForNonOperators()
+{
+    const QString theirs = QStringLiteral("#bobs");
+    std::unique_ptr<RawClient> bob = rawUser("bob", theirs); // bob made it: bob is its operator
+    QVERIFY(bob);
+    bob->send("TOPIC #bobs :bob's place");
+    QVERIFY(bob->expect("TOPIC"));
+    m_client->join(theirs);
+    QTRY_COMPARE(m_client->channel(theirs).memberCount(), 2);
+    App::ChannelSettingsDialog *dialog = settingsFromTabMenu(theirs);
+    QVERIFY(dialog);
+    QCOMPARE(dialog->topicEdit()->text(), QStringLiteral("bob's place"));
+    QVERIFY(dialog->notice()->isVisible());
+    QVERIFY(dialog->notice()->text().contains(QStringLiteral("not an operator of #bobs")));
+    // The topic too, once the channel's modes (+t) are known: the client asks after joining.
+    QTRY_VERIFY(dialog->topicEdit()->isReadOnly());
+    QVERIFY(dialog->keyEdit()->isReadOnly() && dialog->limitBox()->isReadOnly());
+    QVERIFY(!dialog->flagBox('i')->isEnabled() && !dialog->addBanButton()->isEnabled());
+    QVERIFY(!dialog->applyButton()->isEnabled());
+
+    // Without +t anyone may set the topic; the modes stay the operators'.
+    bob->send("MODE #bobs -t");
+    QTRY_VERIFY(!dialog->topicEdit()->isReadOnly());
+    QVERIFY(dialog->keyEdit()->isReadOnly());
+    QVERIFY(dialog->applyButton()->isEnabled());
+    typeOver(dialog->topicEdit(), QStringLiteral("everyone's place"));
+    QTest::mouseClick(dialog->applyButton(), Qt::LeftButton);
+    const std::optional<Irc::IrcMessage> topic = bob->expect("TOPIC");
+    QVERIFY(topic);
+    QCOMPARE(topic->param(1), QByteArray("everyone's place"));
+
+    bob->send("MODE #bobs +o me");
+    QTRY_VERIFY(!dialog->keyEdit()->isReadOnly());
+    QVERIFY(!dialog->notice()->isVisible());
+    QVERIFY(dialog->flagBox('i')->isEnabled());
 }
 
 QTEST_MAIN(TestChatWidget)

@@ -19,6 +19,7 @@ private Q_SLOTS:
     void namesAreCollectedUntilTaken();
     void modesWithParameters();
     void banListFollowsCaseMappingAndStaysBounded();
+    void operatorStatusIsOpOrAbove();
 };
 
 namespace {
@@ -191,6 +192,25 @@ void tst_ChannelState::banListFollowsCaseMappingAndStaysBounded()
     QCOMPARE(channel.bans().size(), Client::ChannelState::MaxBans);
     QCOMPARE(channel.bans().first().mask, QStringLiteral("n0!*@*"));
     QVERIFY(!channel.addBan({QStringLiteral("one-more!*@*"), {}, {}}));
+}
+
+void tst_ChannelState::operatorStatusIsOpOrAbove()
+{
+    Client::ChannelState channel = mixedChannel();
+    add(channel, QStringLiteral("admin"), QStringLiteral("&"));
+    add(channel, QStringLiteral("halfop"), QStringLiteral("%"));
+    QVERIFY(channel.hasOperatorStatus(QStringLiteral("OWNER")));
+    QVERIFY(channel.hasOperatorStatus(QStringLiteral("admin")));
+    QVERIFY(channel.hasOperatorStatus(QStringLiteral("op")));
+    QVERIFY(!channel.hasOperatorStatus(QStringLiteral("halfop")));
+    QVERIFY(!channel.hasOperatorStatus(QStringLiteral("Bob")));
+    QVERIFY(!channel.hasOperatorStatus(QStringLiteral("zed")));
+    QVERIFY(!channel.hasOperatorStatus(QStringLiteral("nobody")));
+
+    // A server without `@` has no operators to recognise.
+    Client::ChannelState odd(QStringLiteral("#odd"), Irc::CaseMapping::Ascii, "+");
+    odd.insertAt(0, {QStringLiteral("v"), QStringLiteral("+")});
+    QVERIFY(!odd.hasOperatorStatus(QStringLiteral("v")));
 }
 
 QTEST_GUILESS_MAIN(tst_ChannelState)

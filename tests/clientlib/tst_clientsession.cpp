@@ -151,6 +151,7 @@ private Q_SLOTS:
     void modesFrom324AndModeLines();
     void banListListedAndChanged();
     void awayStatesFromWhoNotifyAndReplies();
+    void modeChangesFollowTheServersModesLimit();
 
     // Hostile input.
     void malformedAndHugeTagsAreHarmless();
@@ -891,6 +892,23 @@ void tst_ClientSession::hugeCapabilityListsStayBounded()
              (QList<Irc::IrcMessage> {{{}, "CAP", {"REQ", "multi-prefix server-time"}}}));
     harness.receive(":srv CAP * ACK :multi-prefix server-time");
     QCOMPARE(harness.sent.last(), (Irc::IrcMessage {{}, "CAP", {"END"}}));
+}
+
+void tst_ClientSession::modeChangesFollowTheServersModesLimit()
+{
+    Harness harness;
+    harness.registerAs(QStringLiteral("me"), {"MODES=2"});
+    const QList<Irc::ModeChange> changes
+        = {{true, 'm', {}}, {true, 'k', "sesame"}, {false, 'b', "x!*@*"}};
+    harness.session.changeModes(QStringLiteral("#c"), changes);
+    QCOMPARE(harness.rawSent, (QList<QByteArray> {"MODE #c +mk sesame", "MODE #c -b x!*@*"}));
+
+    // A parameter that would split the line refuses the whole request, and says so.
+    harness.clearSent();
+    QSignalSpy errors(&harness.session, &Client::ClientSession::errorOccurred);
+    harness.session.changeModes(QStringLiteral("#c"), {{true, 'm', {}}, {true, 'k', "two words"}});
+    QVERIFY(harness.sent.isEmpty());
+    QCOMPARE(errors.size(), 1);
 }
 
 QTEST_GUILESS_MAIN(tst_ClientSession)
