@@ -970,15 +970,22 @@ void ClientSession::send(QByteArrayView command, std::initializer_list<QByteArra
                          Urgency urgency)
 {
     if (isActive())
-        Q_EMIT lineReady(Irc::makeLine({}, command, params), urgency);
+        Q_EMIT lineReady(Irc::makeLine({}, command, params), unpacedWhileRegistering(urgency));
 }
 
 void ClientSession::sendLines(const QList<QByteArray> &lines)
 {
     for (const QByteArray &line : lines) {
         if (isActive())
-            Q_EMIT lineReady(line, Urgency::Paced);
+            Q_EMIT lineReady(line, unpacedWhileRegistering(Urgency::Paced));
     }
+}
+
+// Registration (CAP, PASS, NICK, USER) goes out at once, as irssi sends it: paced, its lines
+// would use up the burst and hold the channels' JOIN back by a whole interval.
+ClientSession::Urgency ClientSession::unpacedWhileRegistering(Urgency urgency) const
+{
+    return isRegistered() ? urgency : Urgency::Urgent;
 }
 
 void ClientSession::sendQuery(Query query, QByteArrayView command,

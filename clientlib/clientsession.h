@@ -201,6 +201,7 @@ private:
     void sendRegistration();
     void send(QByteArrayView command, std::initializer_list<QByteArrayView> params,
               Urgency urgency = Urgency::Paced);
+    Urgency unpacedWhileRegistering(Urgency urgency) const;
     void sendLines(const QList<QByteArray> &lines);
     // A query whose replies are paired with it, by label when the server supports that.
     void sendQuery(Query query, QByteArrayView command,

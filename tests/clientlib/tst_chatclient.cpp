@@ -258,6 +258,8 @@ private Q_SLOTS:
     void cleanup();
 
     void registers_data() { TestBackend::addRows(); }
+    void registrationLeavesThePacingToTheChannels_data() { TestBackend::addRows(); }
+    void registrationLeavesThePacingToTheChannels();
     void registers();
     void joinTracksNames_data() { TestBackend::addRows(); }
     void joinTracksNames();
@@ -383,6 +385,19 @@ void tst_ChatClient::registers()
     QCOMPARE(alice->states, expected);
     QCOMPARE(alice->client.serverSupport().nickLength, 30);
     QVERIFY(alice->errors.isEmpty());
+}
+
+// Paced with the default burst but an interval nobody waits for: registration (CAP, NICK,
+// USER) must not use up the burst, or the channels' JOIN would wait for the next interval.
+void tst_ChatClient::registrationLeavesThePacingToTheChannels()
+{
+    m_users.push_back(std::make_unique<TestUser>());
+    TestUser *alice = m_users.back().get();
+    Client::ClientSettings settings
+        = settingsFor(m_backend->port(), QStringLiteral("alice"), {QStringLiteral("#paced")});
+    settings.sendIntervalMs = 3'600'000;
+    alice->client.connectToServer(settings);
+    QTRY_VERIFY_WITH_TIMEOUT(alice->client.isJoined(QStringLiteral("#paced")), WaitMs);
 }
 
 void tst_ChatClient::joinTracksNames()
