@@ -82,6 +82,12 @@ class AppSettings : public QObject
     Q_PROPERTY(QString operators READ operators WRITE setOperators NOTIFY operatorsChanged)
     Q_PROPERTY(
         int whowasEntries READ whowasEntries WRITE setWhowasEntries NOTIFY whowasEntriesChanged)
+    Q_PROPERTY(QString dataDir READ dataDir WRITE setDataDir NOTIFY dataDirChanged)
+    Q_PROPERTY(QString database READ database WRITE setDatabase NOTIFY databaseChanged)
+    Q_PROPERTY(int historyDays READ historyDays WRITE setHistoryDays NOTIFY historyDaysChanged)
+    Q_PROPERTY(int historyLines READ historyLines WRITE setHistoryLines NOTIFY historyLinesChanged)
+    Q_PROPERTY(int replayOnJoin READ replayOnJoin WRITE setReplayOnJoin NOTIFY replayOnJoinChanged)
+    Q_PROPERTY(bool noStorage READ noStorage WRITE setNoStorage NOTIFY noStorageChanged)
 
 public:
     using Key = SettingKey;
@@ -169,6 +175,12 @@ Q_SIGNALS:
     void tlsKeyPathChanged(const QString &path);
     void operatorsChanged(const QString &operators);
     void whowasEntriesChanged(int entries);
+    void dataDirChanged(const QString &dir);
+    void databaseChanged(const QString &database);
+    void historyDaysChanged(int days);
+    void historyLinesChanged(int lines);
+    void replayOnJoinChanged(int lines);
+    void noStorageChanged(bool off);
     void valueRejected(const QString &key, const QString &reason);
 
 private:

@@ -86,6 +86,25 @@ constexpr ServerConfigAccess operatorsField {
         config.operators = Server::ServerConfig::operatorsFromText(value.toString());
     }};
 
+// A member of the history's config (ServerConfig::history), of the setting's type.
+template<auto Member> constexpr ServerConfigAccess historyField()
+{
+    return {[](const Server::ServerConfig &config) {
+                return QVariant::fromValue(config.history.*Member);
+            },
+            [](Server::ServerConfig &config, const QVariant &value) {
+                config.history.*Member
+                    = value.value<std::remove_reference_t<decltype(config.history.*Member)>>();
+            }};
+}
+
+// --no-storage is a flag, so the setting says what the flag does: history off.
+constexpr ServerConfigAccess noStorageField {
+    [](const Server::ServerConfig &config) { return QVariant(!config.history.enabled); },
+    [](Server::ServerConfig &config, const QVariant &value) {
+        config.history.enabled = !value.toBool();
+    }};
+
 constexpr SettingChoice threadingChoices[] = {
     {"per-connection", QT_TRANSLATE_NOOP("App::SettingsSchema", "One thread per connection")},
     {"pool", QT_TRANSLATE_NOOP("App::SettingsSchema", "Thread pool")},
@@ -471,6 +490,68 @@ constexpr SettingSpec table[] = {
      .valueName = QT_TRANSLATE_NOOP("App::SettingsSchema", "count"),
      .range = Server::ServerConfig::WhowasEntries,
      .config = configField<&Server::ServerConfig::whowasEntries>()},
+    // Storage is set where the server is started, not in the window's dialog.
+    {.name = "dataDir",
+     .fileKey = "storage/dataDir",
+     .section = Section::Server,
+     .help = QT_TRANSLATE_NOOP("App::SettingsSchema",
+                               "The folder where the server keeps its data, such as the chat "
+                               "history's SQLite file; empty: the system's folder for "
+                               "application data."),
+     .option = "data-dir",
+     .valueName = QT_TRANSLATE_NOOP("App::SettingsSchema", "folder"),
+     .config = historyField<&Server::HistoryConfig::dataDir>()},
+    // May hold a password: never repeated in an error message.
+    {.name = "database",
+     .fileKey = "storage/database",
+     .section = Section::Server,
+     .help = QT_TRANSLATE_NOOP("App::SettingsSchema",
+                               "Where the chat history is kept: a postgresql://user@host/database "
+                               "URL, so that several servers can share it, or an SQLite file; "
+                               "empty: history.sqlite in the data folder."),
+     .option = "database",
+     .valueName = QT_TRANSLATE_NOOP("App::SettingsSchema", "url"),
+     .input = SettingInput::Secret,
+     .config = historyField<&Server::HistoryConfig::database>()},
+    {.name = "historyDays",
+     .fileKey = "storage/historyDays",
+     .section = Section::Server,
+     .help = QT_TRANSLATE_NOOP("App::SettingsSchema",
+                               "Chat history older than this many days is deleted; 0 keeps it "
+                               "whatever its age."),
+     .option = "history-days",
+     .valueName = QT_TRANSLATE_NOOP("App::SettingsSchema", "days"),
+     .range = Server::HistoryConfig::Days,
+     .config = historyField<&Server::HistoryConfig::maxAgeDays>()},
+    {.name = "historyLines",
+     .fileKey = "storage/historyLines",
+     .section = Section::Server,
+     .help = QT_TRANSLATE_NOOP("App::SettingsSchema",
+                               "How many lines of history each channel keeps, the oldest deleted "
+                               "first; 0 means no cap."),
+     .option = "history-lines",
+     .valueName = QT_TRANSLATE_NOOP("App::SettingsSchema", "lines"),
+     .range = Server::HistoryConfig::LinesPerChannel,
+     .config = historyField<&Server::HistoryConfig::maxLinesPerChannel>()},
+    {.name = "replayOnJoin",
+     .fileKey = "storage/replayOnJoin",
+     .section = Section::Server,
+     .help = QT_TRANSLATE_NOOP("App::SettingsSchema",
+                               "How many of a channel's latest lines a client that joins it is "
+                               "sent, for clients that cannot ask for history themselves; 0: "
+                               "none."),
+     .option = "replay-on-join",
+     .valueName = QT_TRANSLATE_NOOP("App::SettingsSchema", "lines"),
+     .range = Server::HistoryConfig::ReplayLines,
+     .config = historyField<&Server::HistoryConfig::replayOnJoin>()},
+    {.name = "noStorage",
+     .fileKey = "storage/noStorage",
+     .section = Section::Server,
+     .help = QT_TRANSLATE_NOOP("App::SettingsSchema",
+                               "Keep no chat history: nothing is written to disk, and clients "
+                               "cannot ask for earlier messages."),
+     .option = "no-storage",
+     .config = noStorageField},
 };
 
 constexpr const char *keyNames[] = {

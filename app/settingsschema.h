@@ -45,7 +45,13 @@ namespace App {
     X(TlsCertificatePath, tlsCertificatePath, QString)                                             \
     X(TlsKeyPath, tlsKeyPath, QString)                                                             \
     X(Operators, operators, QString)                                                               \
-    X(WhowasEntries, whowasEntries, int)
+    X(WhowasEntries, whowasEntries, int)                                                           \
+    X(DataDir, dataDir, QString)                                                                   \
+    X(Database, database, QString)                                                                 \
+    X(HistoryDays, historyDays, int)                                                               \
+    X(HistoryLines, historyLines, int)                                                             \
+    X(ReplayOnJoin, replayOnJoin, int)                                                             \
+    X(NoStorage, noStorage, bool)
 
 enum class SettingKey {
 #define QTCHAT_SETTING_KEY(Name, name, Type) Name,
@@ -121,7 +127,7 @@ class SettingsSchema
 public:
     // The settings persist what the window uses; the command line starts a headless server.
     enum class Context { Settings, CommandLine };
-    static constexpr int Count = int(SettingKey::WhowasEntries) + 1;
+    static constexpr int Count = int(SettingKey::NoStorage) + 1;
 
     static std::span<const SettingSpec> all();
     static const SettingSpec &spec(SettingKey key);

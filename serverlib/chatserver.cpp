@@ -124,7 +124,7 @@ ChatServer::~ChatServer()
     abandonThreadsStillRunning();
 }
 
-bool ChatServer::start(const ServerConfig &config)
+bool ChatServer::start(const ServerConfig &config, std::shared_ptr<Storage::Store> store)
 {
     assertOwnThread(this, "ChatServer::start");
     if (m_state == State::Running) {
@@ -158,7 +158,7 @@ bool ChatServer::start(const ServerConfig &config)
     m_config = config;
     m_startError.clear();
     m_context = std::make_shared<ServerContext>(config, effectiveMaxClients(config), std::move(tls),
-                                                m_relays);
+                                                m_relays, std::move(store));
     // Before the event loop runs again, so before the first connection is taken.
     for (int i = 1; i <= config.effectiveWorkerCount(); ++i) {
         spawnWorker(config.threading == ThreadingModel::Single

@@ -14,6 +14,10 @@
 
 #include <memory>
 
+namespace Storage {
+class Store;
+}
+
 class TestChatServer; // tests/serverlib/tst_chatserver.cpp
 
 namespace Server {
@@ -59,8 +63,9 @@ public:
 
     // Listens with `config` and emits started(), or returns false and emits startFailed() (see
     // startError()) when the config is invalid, the address cannot be bound, or a stop is still
-    // under way.
-    bool start(const ServerConfig &config);
+    // under way. `store`, open, keeps the relayed channel lines and answers history queries;
+    // its owner closes it after stopped() (ServerController does).
+    bool start(const ServerConfig &config, std::shared_ptr<Storage::Store> store = {});
     // Returns at once. Stops listening, delivers every line accepted until now, sends ERROR to
     // every client and closes the connections; emits stopped() when every worker thread has
     // ended, or when StopDeadlineMs has passed, after reporting the threads still running

@@ -1,8 +1,11 @@
 #include "serverlib/serverconfig.h"
 
 #include "serverlib/passwordhash.h"
+#include "storagelib/storeconfig.h"
 
 #include <QCoreApplication>
+#include <QDir>
+#include <QStandardPaths>
 #include <QThread>
 
 #include <algorithm>
@@ -182,6 +185,45 @@ QString operatorError(const OperatorCredential &entry)
 
 } // namespace
 
+QString HistoryConfig::effectiveDataDir() const
+{
+    if (!dataDir.isEmpty())
+        return dataDir;
+    return QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
+}
+
+QString HistoryConfig::effectiveDatabase() const
+{
+    if (!database.isEmpty())
+        return database;
+    return QDir(effectiveDataDir()).filePath(QLatin1String(DefaultDatabaseFile));
+}
+
+QString HistoryConfig::valueError() const
+{
+    if (!database.isEmpty()) {
+        QString problem;
+        Storage::DatabaseLocation::parse(database, &problem);
+        // Not the parser's reason: QUrl's may quote the URL, password and all.
+        if (!problem.isEmpty())
+            return tr("The history database must be an SQLite file or a "
+                      "postgresql://[user[:password]@][host][:port]/database URL.");
+    }
+    if (!Days.contains(maxAgeDays))
+        return tr("History may be kept between %1 (no age limit) and %2 days.")
+            .arg(Days.minimum)
+            .arg(Days.maximum);
+    if (!LinesPerChannel.contains(maxLinesPerChannel))
+        return tr("History may keep between %1 (no cap) and %2 lines per channel.")
+            .arg(LinesPerChannel.minimum)
+            .arg(LinesPerChannel.maximum);
+    if (!ReplayLines.contains(replayOnJoin))
+        return tr("A join may replay between %1 and %2 lines of history.")
+            .arg(ReplayLines.minimum)
+            .arg(ReplayLines.maximum);
+    return {};
+}
+
 QString ServerConfig::valueError() const
 {
     if (bindAddress.isNull())
@@ -202,6 +244,8 @@ QString ServerConfig::valueError() const
         return ServerConfig::tr("WHOWAS may remember between %1 and %2 nicks.")
             .arg(WhowasEntries.minimum)
             .arg(WhowasEntries.maximum);
+    if (QString problem = history.valueError(); !problem.isEmpty())
+        return problem;
     return limits.valueError();
 }
 

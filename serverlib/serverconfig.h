@@ -109,6 +109,39 @@ struct OperatorCredential
     friend bool operator==(const OperatorCredential &, const OperatorCredential &) = default;
 };
 
+// Chat history: where the server keeps it and how much (docs/protocol.md, "Chat history").
+struct HistoryConfig
+{
+    Q_DECLARE_TR_FUNCTIONS(Server::HistoryConfig)
+
+public:
+    // Off (--no-storage): nothing is stored, draft/chathistory is not offered.
+    bool enabled = true;
+    QString dataDir; // empty: the platform's application data folder
+    // A PostgreSQL URL (postgresql://...) or an SQLite file; empty: history.sqlite in dataDir.
+    QString database;
+    int maxAgeDays = 0; // 0: kept whatever its age
+    int maxLinesPerChannel = 0; // 0: no cap
+    // Lines a client that does not speak draft/chathistory gets when it joins a channel.
+    int replayOnJoin = 0;
+    // Lines waiting for the storage thread; past it a line is counted as not stored. Not a
+    // setting: the tests lower it to provoke a full queue.
+    int maxPendingWrites = 20'000;
+
+    // About 270 years: any age the store can keep.
+    static constexpr Range Days {0, 100'000};
+    static constexpr Range LinesPerChannel {0, 1'000'000'000};
+    // draft/chathistory's CHATHISTORY=100: a join never replays more than one query may ask.
+    static constexpr Range ReplayLines {0, 100};
+    static constexpr char DefaultDatabaseFile[] = "history.sqlite";
+
+    // The folder, with the default filled in.
+    QString effectiveDataDir() const;
+    // The database as Storage::DatabaseLocation::parse reads it, with the default filled in.
+    QString effectiveDatabase() const;
+    QString valueError() const;
+};
+
 // Everything a server needs to start, as a plain value: the app builds it from its settings,
 // tests and the headless mode build it directly.
 struct ServerConfig
@@ -128,6 +161,7 @@ public:
     int whowasEntries = 100;
     WireProtocol protocol = WireProtocol::Irc;
     ServerLimits limits;
+    HistoryConfig history;
     // PEM files; both empty: plain TCP. Both set: every client must speak TLS.
     QString tlsCertificatePath;
     QString tlsKeyPath;

@@ -4,6 +4,7 @@
 #include "serverlib/registry.h"
 #include "serverlib/relayfeed.h"
 #include "serverlib/serverconfig.h"
+#include "storagelib/store.h"
 
 #include <QByteArray>
 #include <QDateTime>
@@ -23,13 +24,15 @@ struct ServerContext
     // `maxClients`: the cap the server can honour (see ChatServer::start).
     ServerContext(const ServerConfig &serverConfig, int maxClients,
                   std::optional<QSslConfiguration> tlsConfiguration,
-                  std::shared_ptr<RelayFeed> relayFeed)
+                  std::shared_ptr<RelayFeed> relayFeed,
+                  std::shared_ptr<Storage::Store> historyStore = {})
         : config(serverConfig),
           limits(serverConfig.limits.effective()),
           tls(std::move(tlsConfiguration)),
           registry(limits.maxChannelsPerClient, serverConfig.whowasEntries),
           connections(maxClients, limits.maxClientsPerIp),
-          relays(std::move(relayFeed))
+          relays(std::move(relayFeed)),
+          store(std::move(historyStore))
     { }
 
     const ServerConfig config;
@@ -42,6 +45,10 @@ struct ServerContext
     const QByteArray createdAt = QDateTime::currentDateTimeUtc().toString(Qt::RFC2822Date).toUtf8();
     // Where workers report relayed lines, while someone observes them.
     const std::shared_ptr<RelayFeed> relays;
+    // Where relayed channel lines are kept and history is read; null: no storage. Shared, so
+    // that a thread outliving its server's stop never calls a deleted store (a closed one
+    // counts what it is given as not stored).
+    const std::shared_ptr<Storage::Store> store;
     // Sessions that negotiated server-time or message-tags. While there are none, relayed lines
     // are sent without making any tags for them.
     std::atomic<int> taggedSessions {0};

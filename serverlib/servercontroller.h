@@ -7,9 +7,14 @@
 #include <QObject>
 #include <QStringList>
 
+#include <memory>
 #include <optional>
 
 class QThread;
+
+namespace Storage {
+class Store;
+}
 
 namespace Server {
 
@@ -18,6 +23,15 @@ namespace Server {
 // never waits for the server: the ChatServer runs in a thread of its own ("listener"), where
 // it accepts connections and creates, ends and deletes the worker threads. Calls go there
 // queued; results come back as signals. No widgets.
+//
+// It also owns the chat history's Storage::Store (its own "storage" thread), made for each start
+// unless the config turns history off: the store is opened before the server listens, and a
+// database that cannot be opened fails the start (startFailed() says which and why; the server
+// does not run without the history it was told to keep). A stop ends the server first, so that
+// every line its workers relayed has been handed to the store, then closes the store, which
+// writes what is queued; stopped() comes after both. The workers share the store (a
+// std::shared_ptr in their ServerContext), so a thread that outlives a stop never calls a
+// deleted one.
 class ServerController : public QObject
 {
     Q_OBJECT
@@ -32,12 +46,13 @@ public:
     // stopped() first.
     ~ServerController() override;
 
-    // Returns at once; started() or startFailed() follows. During a stop, the start waits
-    // for stopped().
+    // Returns at once; started() or startFailed() follows (after the history database has
+    // opened, when there is one). During a stop, the start waits for stopped().
     void start(const ServerConfig &config);
-    // Returns at once, after stopping(); stopped() follows when every worker thread has ended,
-    // or at the stop deadline, after threadsStranded() has named the threads that had not. A
-    // start waiting for this stop is dropped.
+    // Returns at once, after stopping(); stopped() follows when every worker thread has ended
+    // (or at the stop deadline, after threadsStranded() has named the threads that had not) and
+    // the history store has written its queue and closed. A start waiting for this stop is
+    // dropped.
     void stop();
 
     State state() const { return m_state; }
@@ -54,6 +69,8 @@ public:
     // Whether the server's workers collect relayed lines now: only while messagesRelayed here
     // has a receiver.
     bool isCollectingRelays() const { return m_server->isCollectingRelays(); }
+    // The history store of the current (or last) run: lines stored, not stored, waiting.
+    HistoryStats historyStats() const;
 
 Q_SIGNALS:
     void started();
@@ -77,9 +94,15 @@ protected:
 private:
     void forwardServerSignals();
     void beginStart(const ServerConfig &config);
+    bool openStore(const HistoryConfig &history);
+    void storeOpened(quint64 run, const QString &error);
+    void storeClosed(quint64 run);
+    void startServer();
     void serverStarted(const QHostAddress &address, quint16 port);
     void serverStartFailed(const QString &reason);
     void serverStopped();
+    void closeStoreOrFinish();
+    void finishStop();
     void keepStats(const QList<ThreadStats> &threads);
 
     QThread *m_thread; // the listener thread; left running, never destroyed, if it hangs
@@ -92,6 +115,13 @@ private:
     QMetaObject::Connection m_relayForwarding;
     int m_relayObservers = 0;
     State m_state = State::Stopped;
+    // This run's store; null without history, and once the run has ended.
+    std::shared_ptr<Storage::Store> m_store;
+    // Tells a signal of an earlier run's store (still closing) from this run's.
+    quint64 m_run = 0;
+    HistoryStats m_lastHistory; // of the run that ended
+    bool m_serverActive = false; // the ChatServer was asked to start and has not ended since
+    QString m_startFailure; // reported once the store has closed
 };
 
 } // namespace Server

@@ -16,6 +16,17 @@ struct ThreadStats
     quint64 totalMessages = 0;
 };
 
+// The chat history's side of a running server: lines handed to the store and what became of
+// them. A line the store could not take (its queue full, the database failing) is counted as
+// not stored, never dropped unnoticed.
+struct HistoryStats
+{
+    bool enabled = false; // a store is in use
+    quint64 stored = 0;
+    quint64 notStored = 0;
+    qint64 pending = 0; // waiting for the storage thread
+};
+
 } // namespace Server
 
 Q_DECLARE_METATYPE(Server::ThreadStats)

@@ -1394,7 +1394,7 @@ A threaded IRC-subset chat server you can watch, and its client.</source>
 <context>
     <name>App::SettingsSchema</name>
     <message>
-        <location filename="../app/settingsschema.cpp" line="+90"/>
+        <location filename="../app/settingsschema.cpp" line="+109"/>
         <source>One thread per connection</source>
         <translation>每个连接一个线程</translation>
     </message>
@@ -1659,11 +1659,13 @@ A threaded IRC-subset chat server you can watch, and its client.</source>
     <message>
         <location line="+5"/>
         <location line="+13"/>
+        <location line="+144"/>
+        <location line="+11"/>
         <source>lines</source>
         <translation>行数</translation>
     </message>
     <message>
-        <location line="-6"/>
+        <location line="-161"/>
         <source>Flood &amp;rate:</source>
         <translation>泛洪速率(&amp;R)：</translation>
     </message>
@@ -1793,7 +1795,52 @@ A threaded IRC-subset chat server you can watch, and its client.</source>
         <translation>WHOWAS 记住多少个已放弃的昵称（因退出或改名）；最旧的最先被遗忘。</translation>
     </message>
     <message>
-        <location line="+29"/>
+        <location line="+11"/>
+        <source>The folder where the server keeps its data, such as the chat history&apos;s SQLite file; empty: the system&apos;s folder for application data.</source>
+        <translation>服务器存放数据（例如聊天记录的 SQLite 文件）的文件夹；留空：使用系统的应用数据文件夹。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>folder</source>
+        <translation>文件夹</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Where the chat history is kept: a postgresql://user@host/database URL, so that several servers can share it, or an SQLite file; empty: history.sqlite in the data folder.</source>
+        <translation>聊天记录的存放位置：postgresql://user@host/database 形式的 URL（多台服务器可共用），或一个 SQLite 文件；留空：数据文件夹中的 history.sqlite。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>url</source>
+        <translation>URL</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Chat history older than this many days is deleted; 0 keeps it whatever its age.</source>
+        <translation>超过此天数的聊天记录将被删除；0 表示不论多旧都保留。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>days</source>
+        <translation>天数</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>How many lines of history each channel keeps, the oldest deleted first; 0 means no cap.</source>
+        <translation>每个频道保留的聊天记录行数，最旧的先删除；0 表示不设上限。</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>How many of a channel&apos;s latest lines a client that joins it is sent, for clients that cannot ask for history themselves; 0: none.</source>
+        <translation>客户端加入频道时发送给它的最近消息行数，供无法自行请求历史记录的客户端使用；0：不发送。</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Keep no chat history: nothing is written to disk, and clients cannot ask for earlier messages.</source>
+        <translation>不保留聊天记录：不写入磁盘，客户端也无法请求以前的消息。</translation>
+    </message>
+    <message>
+        <location line="+27"/>
         <source>Chat</source>
         <translation>聊天</translation>
     </message>
@@ -2236,14 +2283,37 @@ A threaded IRC-subset chat server you can watch, and its client.</source>
     </message>
 </context>
 <context>
+    <name>Server::HistoryConfig</name>
+    <message>
+        <location filename="../serverlib/serverconfig.cpp" line="+209"/>
+        <source>The history database must be an SQLite file or a postgresql://[user[:password]@][host][:port]/database URL.</source>
+        <translation>聊天记录数据库必须是一个 SQLite 文件，或 postgresql://[user[:password]@][host][:port]/database 形式的 URL。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>History may be kept between %1 (no age limit) and %2 days.</source>
+        <translation>聊天记录的保留天数必须在 %1（不限时长）到 %2 之间。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>History may keep between %1 (no cap) and %2 lines per channel.</source>
+        <translation>每个频道保留的聊天记录行数必须在 %1（不设上限）到 %2 之间。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>A join may replay between %1 and %2 lines of history.</source>
+        <translation>加入频道时重放的聊天记录行数必须在 %1 到 %2 之间。</translation>
+    </message>
+</context>
+<context>
     <name>Server::ServerConfig</name>
     <message>
-        <location filename="../serverlib/serverconfig.cpp" line="+188"/>
+        <location line="+9"/>
         <source>The bind address is not a valid IP address.</source>
         <translation>监听地址不是有效的 IP 地址。</translation>
     </message>
     <message>
-        <location line="-81"/>
+        <location line="-120"/>
         <source>The send queue must hold between %1 and %2 bytes (or 0 for no limit).</source>
         <translation>发送队列必须能容纳 %1 到 %2 字节（0 表示不限制）。</translation>
     </message>
@@ -2278,7 +2348,7 @@ A threaded IRC-subset chat server you can watch, and its client.</source>
         <translation>管理员 %1 需要一个 Argon2id 密码哈希值（$argon2id$...），即 qtchat --hash-password 打印的内容；绝不能是密码本身。</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+52"/>
         <source>The worker count must be between %1 (automatic) and %2.</source>
         <translation>工作线程数必须在 %1（自动）到 %2 之间。</translation>
     </message>
@@ -2298,12 +2368,12 @@ A threaded IRC-subset chat server you can watch, and its client.</source>
         <translation>WHOWAS 可记住的昵称数必须在 %1 到 %2 之间。</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+11"/>
         <source>TLS needs both a certificate file and a key file.</source>
         <translation>TLS 需要同时提供证书文件和私钥文件。</translation>
     </message>
     <message>
-        <location line="-72"/>
+        <location line="-113"/>
         <source>A ping interval needs a ping timeout.</source>
         <translation>设置了 PING 间隔就必须设置 PING 超时。</translation>
     </message>
@@ -2316,9 +2386,24 @@ A threaded IRC-subset chat server you can watch, and its client.</source>
 <context>
     <name>Server::ServerController</name>
     <message>
-        <location filename="../serverlib/servercontroller.cpp" line="+70"/>
+        <location filename="../serverlib/servercontroller.cpp" line="+97"/>
         <source>The server is already running.</source>
         <translation>服务器已在运行。</translation>
+    </message>
+    <message>
+        <location line="+32"/>
+        <source>The history database is not usable: %1</source>
+        <translation>聊天记录数据库不可用：%1</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Cannot create the folder %1 for the history database.</source>
+        <translation>无法为聊天记录数据库创建文件夹 %1。</translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <source>Cannot open the history database %1: %2</source>
+        <translation>无法打开聊天记录数据库 %1：%2</translation>
     </message>
 </context>
 <context>

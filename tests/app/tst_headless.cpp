@@ -7,6 +7,7 @@
 #include <QProcess>
 #include <QRegularExpression>
 #include <QTcpServer>
+#include <QTemporaryDir>
 #include <QTest>
 
 #include <csignal>
@@ -57,6 +58,7 @@ private Q_SLOTS:
     void badCommandLineSaysWhyAndExitsNonZero_data();
     void badCommandLineSaysWhyAndExitsNonZero();
     void portInUseExitsWithOne();
+    void unusableHistoryDatabaseExitsWithOne();
     void terminationSignalStopsCleanly_data();
     void terminationSignalStopsCleanly();
 };
@@ -105,6 +107,25 @@ void TestHeadless::badCommandLineSaysWhyAndExitsNonZero()
     QCOMPARE(process.exitCode(), exitCode);
     const QString error = QString::fromUtf8(process.readAllStandardError());
     QVERIFY2(error.contains(message), qPrintable(error));
+}
+
+// A server told to keep history does not run without it: --no-storage is the way to do so.
+void TestHeadless::unusableHistoryDatabaseExitsWithOne()
+{
+    QTemporaryDir dir; // a folder, not a database file
+    QVERIFY(dir.isValid());
+    QProcess process;
+    startHeadless(process,
+                  {QStringLiteral("--headless"), QStringLiteral("--port"), QStringLiteral("0"),
+                   QStringLiteral("--database"), dir.path()});
+    QVERIFY(awaitExit(process));
+    QCOMPARE(process.exitStatus(), QProcess::NormalExit);
+    QCOMPARE(process.exitCode(), 1);
+    const QString error = QString::fromUtf8(process.readAllStandardError());
+    QVERIFY2(error.contains(QStringLiteral("cannot start the server"))
+                 && error.contains(QStringLiteral("history database"))
+                 && error.contains(dir.path()),
+             qPrintable(error));
 }
 
 void TestHeadless::portInUseExitsWithOne()

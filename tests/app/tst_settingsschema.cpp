@@ -34,6 +34,7 @@ private Q_SLOTS:
     void headlessRejectsAnOutOfRangeValue();
     void headlessTakesAnyFreePort();
     void operatorOptionRepeatsAndNeverEchoesItsValue();
+    void databaseOptionNeverEchoesItsPassword();
 
 private:
     QTemporaryDir m_dir;
@@ -77,6 +78,9 @@ QVariant sampleFor(const App::SettingSpec &spec)
         {QStringLiteral("tlsCertificatePath"), QStringLiteral("/srv/tls/样本 cert.pem")},
         {QStringLiteral("tlsKeyPath"), QStringLiteral("/srv/tls/样本 key.pem")},
         {QStringLiteral("operators"), QString(u"admin:"_s + SampleHash + u" 管理:"_s + SampleHash)},
+        {QStringLiteral("dataDir"), QStringLiteral("/srv/qtchat/样本")},
+        {QStringLiteral("database"),
+         QStringLiteral("postgresql://chat:s3cret@db.sample:5433/样本")},
     };
     return texts.value(QLatin1StringView(spec.name));
 }
@@ -335,9 +339,6 @@ void TestSettingsSchema::headlessTakesAnyFreePort()
     QCOMPARE(qtchat->exitStatus(), QProcess::NormalExit);
 }
 
-QTEST_MAIN(TestSettingsSchema)
-#include "tst_settingsschema.moc"
-
 void TestSettingsSchema::operatorOptionRepeatsAndNeverEchoesItsValue()
 {
     const App::CommandLine both = parse({QStringLiteral("--oper"), u"admin:"_s + SampleHash,
@@ -353,3 +354,27 @@ void TestSettingsSchema::operatorOptionRepeatsAndNeverEchoesItsValue()
     QVERIFY(!clear.error.isEmpty());
     QVERIFY2(!clear.error.contains(u"hunter2"_s), qPrintable(clear.error));
 }
+
+// A PostgreSQL URL may hold a password: a bad one is refused without repeating it.
+void TestSettingsSchema::databaseOptionNeverEchoesItsPassword()
+{
+    const App::CommandLine bad = parse(
+        {QStringLiteral("--database"), QStringLiteral("postgresql://u:hunter2@host:99999x/")});
+    QVERIFY(!bad.error.isEmpty());
+    QVERIFY2(!bad.error.contains(QStringLiteral("hunter2")), qPrintable(bad.error));
+    QVERIFY2(bad.error.contains(QStringLiteral("--database")), qPrintable(bad.error));
+    const App::CommandLine good = parse(
+        {QStringLiteral("--database"), QStringLiteral("postgresql://u:pw@/chat?host=/run/pg"),
+         QStringLiteral("--history-days"), QStringLiteral("30"), QStringLiteral("--replay-on-join"),
+         QStringLiteral("5"), QStringLiteral("--no-storage")});
+    QVERIFY2(good.error.isEmpty(), qPrintable(good.error));
+    QCOMPARE(good.server.history.database, QStringLiteral("postgresql://u:pw@/chat?host=/run/pg"));
+    QCOMPARE(good.server.history.maxAgeDays, 30);
+    QCOMPARE(good.server.history.replayOnJoin, 5);
+    QVERIFY(!good.server.history.enabled);
+    QVERIFY(App::CommandLine::parse({QStringLiteral("qtchat"), QStringLiteral("--headless")})
+                .server.history.enabled);
+}
+
+QTEST_MAIN(TestSettingsSchema)
+#include "tst_settingsschema.moc"
