@@ -41,6 +41,14 @@ private:
         bool beforeRegistration;
     };
     static const QHash<QByteArray, Command> &commands();
+    // A chat line's msgid, time and the sender's client-only tags: made once per message, when
+    // tagged recipients or the history store need them.
+    struct ChatStamp
+    {
+        QByteArray msgid;
+        qint64 timeMs = 0;
+        QByteArray clientTags; // serialised, empty for none
+    };
 
     void handleBufferedLines();
     void checkInputLimits();
@@ -78,6 +86,11 @@ private:
     void relay(const Irc::IrcMessage &message, bool isNotice);
     bool relayToTarget(const QByteArray &command, const QByteArray &target, const QByteArray &text,
                        bool isNotice);
+    bool relayToChannel(const QByteArray &command, const QByteArray &channel,
+                        const QByteArray &text, bool isNotice);
+    // Hands a relayed channel line to the history store (ircsession_history.cpp).
+    void storeLine(const QByteArray &command, const QByteArray &channel, const QByteArray &text,
+                   const ChatStamp &stamp);
     void sendNames(const ChannelView &channel);
     void sendTopic(const ChannelView &channel);
     void channelMode(const Irc::IrcMessage &message);
@@ -135,10 +148,13 @@ private:
     void replyToNul(const QByteArray &line);
     void dispatchLabeled(const Irc::IrcMessage &message, const QByteArray &label);
     void sendLabeled(const QByteArray &label, const QList<TaggedOutput> &replies);
+    ChatStamp stampChat() const;
     // A relayed event (JOIN, MODE, ...): a time stamp for those who asked. A chat line (PRIVMSG,
-    // NOTICE, TAGMSG) also gets a msgid and the sender's client-only tags.
+    // NOTICE, TAGMSG) also gets a msgid and the sender's client-only tags, from `stamp` when the
+    // line is stored too (so that history and recipients agree on them).
     OutgoingLine eventLine(const QByteArray &line, Irc::Capabilities required = {}) const;
-    OutgoingLine chatLine(const QByteArray &line, Irc::Capabilities required = {}) const;
+    OutgoingLine chatLine(const QByteArray &line, Irc::Capabilities required = {},
+                          const ChatStamp *stamp = nullptr) const;
     // To this client, in the variant its capabilities ask for (echo-message, our own JOIN).
     void sendOutgoing(const OutgoingLine &line);
     // A standard reply: `FAIL <command> <code> [context...] :description`.

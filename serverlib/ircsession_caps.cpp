@@ -125,17 +125,24 @@ OutgoingLine IrcSession::eventLine(const QByteArray &line, Capabilities required
     return {line, LineTags::make(serverTimeNow(), {}), required};
 }
 
-OutgoingLine IrcSession::chatLine(const QByteArray &line, Capabilities required) const
+IrcSession::ChatStamp IrcSession::stampChat() const
+{
+    // Only a sender that negotiated message-tags passes client-only tags on.
+    return {m_context.nextMessageId(), QDateTime::currentMSecsSinceEpoch(),
+            has(Capability::MessageTags) ? clientOnlyTags(m_inputTags) : QByteArray()};
+}
+
+OutgoingLine IrcSession::chatLine(const QByteArray &line, Capabilities required,
+                                  const ChatStamp *stamp) const
 {
     if (m_context.taggedSessions.load(std::memory_order_relaxed) == 0)
         return {line, nullptr, required};
-    QByteArray tags = QByteArray(Tag::MessageId) + '=' + m_context.nextMessageId();
-    // Only a sender that negotiated message-tags passes client-only tags on.
-    const QByteArray clientTags
-        = has(Capability::MessageTags) ? clientOnlyTags(m_inputTags) : QByteArray();
-    if (!clientTags.isEmpty())
-        tags += ';' + clientTags;
-    return {line, LineTags::make(serverTimeNow(), tags), required};
+    const ChatStamp made = stamp ? ChatStamp() : stampChat();
+    const ChatStamp &used = stamp ? *stamp : made;
+    QByteArray tags = QByteArray(Tag::MessageId) + '=' + used.msgid;
+    if (!used.clientTags.isEmpty())
+        tags += ';' + used.clientTags;
+    return {line, LineTags::make(formatServerTime(used.timeMs), tags), required};
 }
 
 void IrcSession::sendOutgoing(const OutgoingLine &line)

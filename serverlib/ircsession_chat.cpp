@@ -119,30 +119,9 @@ void IrcSession::relay(const IrcMessage &message, bool isNotice)
 bool IrcSession::relayToTarget(const QByteArray &command, const QByteArray &target,
                                const QByteArray &text, bool isNotice)
 {
+    if (isChannelTarget(target))
+        return relayToChannel(command, target, text, isNotice);
     const Capabilities required = text.isNull() ? Capability::MessageTags : Capabilities();
-    auto lineTo = [&](const QByteArray &to) {
-        return chatLine(text.isNull() ? makeLine(m_prefix, command, {to})
-                                      : makeLine(m_prefix, command, {to, text}),
-                        required);
-    };
-    if (isChannelTarget(target)) {
-        Audience members;
-        const Registry::Status status = m_context.registry.channelAudience(id(), target, &members);
-        if (status == Registry::Status::Ok) {
-            const OutgoingLine line = lineTo(target);
-            worker().deliver(members, line, id());
-            if (has(Capability::EchoMessage))
-                sendOutgoing(line);
-            return true;
-        }
-        if (!isNotice) {
-            if (status == Registry::Status::NoSuchChannel)
-                numeric(Numeric::NoSuchNick, {target, "No such nick/channel"});
-            else
-                numeric(Numeric::CannotSendToChan, {target, "Cannot send to channel"});
-        }
-        return false;
-    }
     QByteArray nick, away;
     const std::optional<MemberGroup> recipient = m_context.registry.findNick(target, &nick, &away);
     if (!recipient) {
@@ -150,12 +129,43 @@ bool IrcSession::relayToTarget(const QByteArray &command, const QByteArray &targ
             numeric(Numeric::NoSuchNick, {target, "No such nick/channel"});
         return false;
     }
-    const OutgoingLine line = lineTo(nick);
+    const OutgoingLine line = chatLine(text.isNull() ? makeLine(m_prefix, command, {nick})
+                                                     : makeLine(m_prefix, command, {nick, text}),
+                                       required);
     worker().deliver(*recipient, line);
     if (has(Capability::EchoMessage))
         sendOutgoing(line);
     if (!away.isEmpty() && !isNotice)
         numeric(Numeric::Away, {nick, away});
+    return true;
+}
+
+// A PRIVMSG or NOTICE to a channel is also handed to the history store: once per message, on
+// the sender's thread, never per recipient.
+bool IrcSession::relayToChannel(const QByteArray &command, const QByteArray &channel,
+                                const QByteArray &text, bool isNotice)
+{
+    Audience members;
+    const Registry::Status status = m_context.registry.channelAudience(id(), channel, &members);
+    if (status != Registry::Status::Ok) {
+        if (isNotice)
+            return false;
+        if (status == Registry::Status::NoSuchChannel)
+            numeric(Numeric::NoSuchNick, {channel, "No such nick/channel"});
+        else
+            numeric(Numeric::CannotSendToChan, {channel, "Cannot send to channel"});
+        return false;
+    }
+    const bool stored = m_context.store && !text.isNull();
+    const ChatStamp stamp = stored ? stampChat() : ChatStamp();
+    const OutgoingLine line = text.isNull()
+        ? chatLine(makeLine(m_prefix, command, {channel}), Capability::MessageTags)
+        : chatLine(makeLine(m_prefix, command, {channel, text}), {}, stored ? &stamp : nullptr);
+    worker().deliver(members, line, id());
+    if (has(Capability::EchoMessage))
+        sendOutgoing(line);
+    if (stored)
+        storeLine(command, channel, text, stamp);
     return true;
 }
 

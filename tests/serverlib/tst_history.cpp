@@ -7,6 +7,8 @@
 #include "tests/support/rawclient.h"
 
 #include <QSignalSpy>
+#include <QSqlDatabase>
+#include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -79,12 +81,16 @@ private Q_SLOTS:
     void stopWhileTheStoreOpens();
     void unusableDatabaseFailsTheStart();
     void noStorageKeepsNothing();
+    void channelLinesAreStored();
+    void fullQueueCountsLinesNotStored();
 
 private:
     Server::ServerConfig config() const;
     bool start(const Server::ServerConfig &config);
     bool stop();
     std::unique_ptr<RawClient> client(const QByteArray &nick, const QByteArray &capabilities = {});
+    // A second connection holding the write lock, as a stalled disk would hold the writer.
+    bool blockWriters(QSqlDatabase &db);
 
     PostgresProcess m_postgres;
     QTemporaryDir m_dir;
@@ -173,6 +179,22 @@ std::unique_ptr<RawClient> TestHistory::client(const QByteArray &nick,
     return registered ? std::move(raw) : nullptr;
 }
 
+bool TestHistory::blockWriters(QSqlDatabase &db)
+{
+    QString error;
+    const Storage::DatabaseLocation location = Storage::DatabaseLocation::parse(m_database, &error);
+    QSqlQuery query(db);
+    if (location.backend == Storage::Backend::Sqlite) {
+        db.setDatabaseName(location.path);
+        return db.open() && query.exec(QStringLiteral("BEGIN EXCLUSIVE"));
+    }
+    db.setDatabaseName(location.database);
+    db.setHostName(location.host);
+    db.setUserName(location.user);
+    return db.open() && query.exec(QStringLiteral("BEGIN"))
+        && query.exec(QStringLiteral("LOCK TABLE history IN ACCESS EXCLUSIVE MODE"));
+}
+
 // The store is made and closed by each run; a closed store's signals never reach a later run.
 void TestHistory::startStopCycles()
 {
@@ -189,6 +211,7 @@ void TestHistory::startStopCycles()
         QVERIFY(alice->expect("PONG"));
         QVERIFY(stop());
         QCOMPARE(m_controller->state(), Server::ServerController::State::Stopped);
+        QCOMPARE(m_controller->historyStats().stored, 1u); // the last run's
     }
     // Started and stopped again at once: the store is still opening when the stop comes.
     for (int cycle = 0; cycle < 3; ++cycle) {
@@ -201,6 +224,7 @@ void TestHistory::startStopCycles()
     QVERIFY(failed.isEmpty());
     StoreProbe probe(m_database);
     QVERIFY(probe.isOpen());
+    QCOMPARE(probe.count("#cycle"), 3);
 }
 
 // A start that waits for a stop, and a stop that comes while the store opens, both end well.
@@ -258,6 +282,70 @@ void TestHistory::noStorageKeepsNothing()
     StoreProbe probe(m_database);
     QVERIFY(probe.isOpen());
     QCOMPARE(probe.count(), 0);
+}
+
+// Channel PRIVMSG and NOTICE are kept; private messages and TAGMSG are not. The stop writes
+// everything the workers relayed before it.
+void TestHistory::channelLinesAreStored()
+{
+    QVERIFY(start(config()));
+    std::unique_ptr<RawClient> alice = client("alice", "message-tags"), bob = client("bob");
+    QVERIFY(alice && bob);
+    alice->send("JOIN #Room");
+    bob->send("JOIN #room");
+    QVERIFY(bob->expect("366"));
+    alice->send("PRIVMSG #Room :one");
+    alice->send("NOTICE #room :two");
+    alice->send("PRIVMSG #ROOM,bob :three");
+    alice->send("@+typing=active TAGMSG #room");
+    bob->send("PRIVMSG alice :private");
+    QVERIFY(alice->expect("PRIVMSG"));
+    QVERIFY(bob->expect("NOTICE"));
+    QCOMPARE(bob->collect("PRIVMSG", 2).size(), 2); // "three" in the channel and to bob
+    QVERIFY(stop());
+    const Server::HistoryStats stats = m_controller->historyStats();
+    QCOMPARE(stats.stored, 3u);
+    QCOMPARE(stats.notStored, 0u);
+    StoreProbe probe(m_database);
+    QVERIFY(probe.isOpen());
+    QCOMPARE(probe.count("#room"), 3);
+    QCOMPARE(probe.count(), 3);
+}
+
+// A stalled database: the workers go on relaying, and what the bounded queue cannot take is
+// counted as not stored, never waited for.
+void TestHistory::fullQueueCountsLinesNotStored()
+{
+    constexpr int Lines = 6;
+    Server::ServerConfig small = config();
+    small.history.maxPendingWrites = 1;
+    QVERIFY(start(small));
+    std::unique_ptr<RawClient> alice = client("alice"), bob = client("bob");
+    QVERIFY(alice && bob);
+    alice->send("JOIN #busy");
+    bob->send("JOIN #busy");
+    QVERIFY(bob->expect("366"));
+    QFETCH_GLOBAL(Storage::Backend, backend);
+    const QString driver
+        = backend == Storage::Backend::Sqlite ? QStringLiteral("QSQLITE") : QStringLiteral("QPSQL");
+    {
+        QSqlDatabase blocker = QSqlDatabase::addDatabase(driver, QStringLiteral("blocker"));
+        QVERIFY(blockWriters(blocker));
+        for (int i = 0; i < Lines; ++i)
+            alice->send("PRIVMSG #busy :line " + QByteArray::number(i));
+        QCOMPARE(bob->collect("PRIVMSG", Lines).size(), Lines); // relayed all the same
+        // At most one line is being written and one waits: the rest are counted at once.
+        QTRY_VERIFY(m_controller->historyStats().notStored >= Lines - 2);
+        QVERIFY(QSqlQuery(blocker).exec(QStringLiteral("ROLLBACK"))); // the disk is back
+        blocker.close();
+    }
+    QSqlDatabase::removeDatabase(QStringLiteral("blocker"));
+    QVERIFY(stop());
+    const Server::HistoryStats stats = m_controller->historyStats();
+    QCOMPARE(stats.stored + stats.notStored, quint64(Lines));
+    StoreProbe probe(m_database);
+    QVERIFY(probe.isOpen());
+    QCOMPARE(probe.count("#busy"), qint64(stats.stored));
 }
 
 QTEST_GUILESS_MAIN(TestHistory)
