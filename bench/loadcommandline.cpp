@@ -173,8 +173,12 @@ QByteArray LoadCommandLine::capabilityList(const QString &value)
 {
     if (value == QLatin1String("none"))
         return {};
+    // draft/chathistory changes no relayed line, and a server without history would refuse the
+    // whole request for it.
     if (value == QLatin1String("all"))
-        return Irc::capabilityTokens(false).join(' ');
+        return Irc::capabilityTokens(
+                   false, Irc::allCapabilities() & ~Irc::Capabilities(Irc::Capability::ChatHistory))
+            .join(' ');
     return value.toUtf8().replace(',', ' ');
 }
 

@@ -8,6 +8,7 @@ const QList<CapabilityInfo> &offeredCapabilities()
         {Capability::AwayNotify, CapName::AwayNotify, ""},
         {Capability::Batch, CapName::Batch, ""},
         {Capability::CapNotify, CapName::CapNotify, ""},
+        {Capability::ChatHistory, CapName::ChatHistory, ""},
         {Capability::EchoMessage, CapName::EchoMessage, ""},
         {Capability::InviteNotify, CapName::InviteNotify, ""},
         {Capability::LabeledResponse, CapName::LabeledResponse, ""},
@@ -52,10 +53,12 @@ QByteArray capabilityNames(Capabilities capabilities)
     return names;
 }
 
-QList<QByteArray> capabilityTokens(bool withValues)
+QList<QByteArray> capabilityTokens(bool withValues, Capabilities only)
 {
     QList<QByteArray> tokens;
     for (const CapabilityInfo &info : offeredCapabilities()) {
+        if (!only.testFlag(info.capability))
+            continue;
         QByteArray token = info.name;
         if (withValues && *info.value)
             token += QByteArray("=") + info.value;

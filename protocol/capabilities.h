@@ -24,6 +24,7 @@ enum class Capability : quint32 {
     Batch = 1u << 9,
     LabeledResponse = 1u << 10,
     StandardReplies = 1u << 11,
+    ChatHistory = 1u << 12, // offered only by a server that keeps history
 };
 Q_DECLARE_FLAGS(Capabilities, Capability)
 
@@ -40,6 +41,7 @@ inline constexpr char EchoMessage[] = "echo-message";
 inline constexpr char Batch[] = "batch";
 inline constexpr char LabeledResponse[] = "labeled-response";
 inline constexpr char StandardReplies[] = "standard-replies";
+inline constexpr char ChatHistory[] = "draft/chathistory";
 } // namespace CapName
 
 struct CapabilityInfo
@@ -55,9 +57,10 @@ std::optional<Capability> capabilityFromName(QByteArrayView name);
 QByteArray capabilityName(Capability capability);
 // The names of the set, space-separated, in offeredCapabilities()'s order.
 QByteArray capabilityNames(Capabilities capabilities);
-// `CAP LS`'s tokens: with `withValues` (302), `name=value` where there is a value.
-QList<QByteArray> capabilityTokens(bool withValues);
 Capabilities allCapabilities();
+// `CAP LS`'s tokens, of `only` (what this server offers): with `withValues` (302), `name=value`
+// where there is a value.
+QList<QByteArray> capabilityTokens(bool withValues, Capabilities only = allCapabilities());
 
 // Splits space-separated tokens into chunks of at most `maxBytes`, for `CAP LS` and `CAP LIST`
 // replies spread over several lines (all but the last marked with `*`).

@@ -97,6 +97,7 @@ const QHash<QByteArray, IrcSession::Command> &IrcSession::commands()
         {"WHOWAS", {&IrcSession::onWhowas, 0, false}},
         {"TAGMSG", {&IrcSession::onTagmsg, 0, false}},
         {"SETNAME", {&IrcSession::onSetname, 0, false}},
+        {"CHATHISTORY", {&IrcSession::onChathistory, 0, false}},
     };
     return table;
 }
@@ -352,6 +353,10 @@ void IrcSession::sendWelcome()
     const QByteArray supported
         = qtChatSupport(m_context.limits.maxChannelsPerClient).tokens().join(' ');
     numeric(Numeric::ISupport, {supported, "are supported by this server"});
+    // A line of its own: a client may read at most 13 tokens from one.
+    if (m_context.store)
+        numeric(Numeric::ISupport,
+                {"CHATHISTORY=100", "MSGREFTYPES=timestamp,msgid", "are supported by this server"});
     sendLusers();
     sendMotd();
 }

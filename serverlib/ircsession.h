@@ -7,6 +7,10 @@
 #include "serverlib/linetags.h"
 #include "serverlib/registry.h"
 #include "serverlib/session.h"
+#include "storagelib/store.h"
+
+#include <functional>
+#include <optional>
 
 namespace Server {
 
@@ -88,9 +92,31 @@ private:
                        bool isNotice);
     bool relayToChannel(const QByteArray &command, const QByteArray &channel,
                         const QByteArray &text, bool isNotice);
-    // Hands a relayed channel line to the history store (ircsession_history.cpp).
+    // Chat history (ircsession_history.cpp): storing relayed channel lines and draft/chathistory.
     void storeLine(const QByteArray &command, const QByteArray &channel, const QByteArray &text,
                    const ChatStamp &stamp);
+    // What an answer from the store is for, carried to the storage thread and back.
+    struct HistoryReply
+    {
+        QByteArray subcommand; // LATEST ... TARGETS
+        QByteArray target; // the channel as it is named now
+        QByteArray label; // labeled-response: the answer carries it
+        QList<QByteArray> channels; // TARGETS: the asker's channels, as named
+        bool replay = false; // a JOIN's replay rather than a CHATHISTORY answer
+    };
+    void onChathistory(const Irc::IrcMessage &message);
+    void chathistoryTargets(const Irc::IrcMessage &message);
+    std::optional<QByteArray> memberChannel(const QByteArray &target) const;
+    void askStore(const HistoryReply &reply,
+                  const std::function<quint64(Storage::Store &, Storage::Store::Reply)> &ask);
+    void historyAnswered(const HistoryReply &reply, const Storage::Result &result);
+    void sendHistory(const HistoryReply &reply, const QList<Storage::HistoryMessage> &messages);
+    void sendHistoryTargets(const HistoryReply &reply,
+                            const QList<Storage::TargetActivity> &targets);
+    QByteArray historyTags(const Storage::HistoryMessage &message, const QByteArray &batch) const;
+    void sendHistoryReply(const QByteArray &label, QList<TaggedOutput> lines, bool isBatch);
+    void failHistory(const HistoryReply &reply, QByteArrayView code,
+                     std::initializer_list<QByteArrayView> params);
     void sendNames(const ChannelView &channel);
     void sendTopic(const ChannelView &channel);
     void channelMode(const Irc::IrcMessage &message);
@@ -136,6 +162,7 @@ private:
     void onCap(const Irc::IrcMessage &message);
     void capLs(const QByteArray &version);
     void capReq(const QByteArray &list);
+    Irc::Capabilities availableCapabilities() const;
     void sendCapList(const QByteArray &subcommand, const QList<QByteArray> &tokens);
     void applyCapabilities(Irc::Capabilities capabilities);
     bool has(Irc::Capability capability) const { return capabilities().testFlag(capability); }
@@ -186,7 +213,9 @@ private:
     // IRCv3
     Irc::MessageTags m_inputTags; // of the command being handled
     QByteArray m_away; // for away-notify on JOIN
-    quint32 m_batches = 0; // labeled-response batch references
+    quint32 m_batches = 0; // labeled-response and chathistory batch references
+    QByteArray m_commandLabel; // labeled-response: the label of the command being handled
+    bool m_replyDeferred = false; // that command is answered later, label and all
     bool m_capVersion302 = false; // cap-notify is then on for good
 };
 

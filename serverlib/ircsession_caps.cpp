@@ -79,7 +79,14 @@ void IrcSession::capLs(const QByteArray &version)
         m_capVersion302 = true;
         applyCapabilities(capabilities() | Capability::CapNotify);
     }
-    sendCapList("LS", capabilityTokens(v302));
+    sendCapList("LS", capabilityTokens(v302, availableCapabilities()));
+}
+
+// draft/chathistory only where there is history to read.
+Capabilities IrcSession::availableCapabilities() const
+{
+    return m_context.store ? allCapabilities()
+                           : allCapabilities() & ~Capabilities(Capability::ChatHistory);
 }
 
 void IrcSession::capReq(const QByteArray &list)
@@ -88,7 +95,8 @@ void IrcSession::capReq(const QByteArray &list)
     const CapabilityRequest request = parseCapabilityRequest(list);
     const bool dropsCapNotify = m_capVersion302 && request.disable.testFlag(Capability::CapNotify);
     const QByteArray capTarget = m_registered ? m_nick : QByteArray("*");
-    if (!request.valid || dropsCapNotify) {
+    const bool unavailable = bool(request.enable & ~availableCapabilities());
+    if (!request.valid || dropsCapNotify || unavailable) {
         send(capLine(serverName(), capTarget, "NAK", list));
         return;
     }
@@ -175,9 +183,15 @@ void IrcSession::replyToNul(const QByteArray &line)
 void IrcSession::dispatchLabeled(const IrcMessage &message, const QByteArray &label)
 {
     QList<TaggedOutput> replies;
+    m_commandLabel = label;
+    m_replyDeferred = false;
     setCapture(&replies);
     dispatch(message);
     setCapture(nullptr);
+    m_commandLabel.clear();
+    // A command answered later (CHATHISTORY) carries the label in its answer: no ACK now.
+    if (std::exchange(m_replyDeferred, false) && replies.isEmpty())
+        return;
     sendLabeled(label, replies);
 }
 

@@ -136,10 +136,11 @@ quint64 Store::post(std::function<void(StoreEngine &engine, quint64 requestId)> 
     return id;
 }
 
-quint64 Store::ask(std::function<Result(StoreEngine &engine)> job)
+quint64 Store::ask(std::function<Result(StoreEngine &engine)> job, Reply reply)
 {
-    return post(
-        [job = std::move(job)](StoreEngine &engine, quint64 id) { engine.answer(id, job); });
+    return post([job = std::move(job), reply = std::move(reply)](StoreEngine &engine, quint64 id) {
+        engine.answer(id, job, reply);
+    });
 }
 
 quint64 Store::fetchHistory(const HistoryQuery &query)
@@ -150,6 +151,18 @@ quint64 Store::fetchHistory(const HistoryQuery &query)
 quint64 Store::fetchTargets(const TargetsQuery &query)
 {
     return ask([query](StoreEngine &engine) { return engine.history().targets(query); });
+}
+
+quint64 Store::fetchHistory(const HistoryQuery &query, Reply reply)
+{
+    return ask([query](StoreEngine &engine) { return engine.history().fetch(query); },
+               std::move(reply));
+}
+
+quint64 Store::fetchTargets(const TargetsQuery &query, Reply reply)
+{
+    return ask([query](StoreEngine &engine) { return engine.history().targets(query); },
+               std::move(reply));
 }
 
 quint64 Store::countMessages(const QByteArray &target)

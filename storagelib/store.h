@@ -53,6 +53,12 @@ public:
 
     quint64 fetchHistory(const HistoryQuery &query);
     quint64 fetchTargets(const TargetsQuery &query);
+    // The same reads answered through `reply` instead of finished(), called once for every
+    // request accepted, in the storage thread: for a caller that hands the answer on itself
+    // (into a server worker's mailbox), so that no signal reaches every receiver.
+    using Reply = std::function<void(const Result &result)>;
+    quint64 fetchHistory(const HistoryQuery &query, Reply reply);
+    quint64 fetchTargets(const TargetsQuery &query, Reply reply);
     quint64 countMessages(const QByteArray &target = {});
     quint64 createAccount(const Account &account);
     quint64 findAccount(const QByteArray &name);
@@ -74,7 +80,7 @@ Q_SIGNALS:
 private:
     // Posts `call` to the storage thread under a new request id; 0 when refused.
     quint64 post(std::function<void(StoreEngine &engine, quint64 requestId)> call);
-    quint64 ask(std::function<Result(StoreEngine &engine)> job);
+    quint64 ask(std::function<Result(StoreEngine &engine)> job, Reply reply = {});
     void noteRefused();
     void noteAccepted();
 

@@ -112,17 +112,17 @@ void StoreEngine::countNotStored(qsizetype lines)
         << QStringLiteral("(%1 not stored in all)").arg(m_queue->notStored());
 }
 
-void StoreEngine::answer(quint64 requestId, const Job &job)
+void StoreEngine::answer(quint64 requestId, const Job &job, const Reply &reply)
 {
     writeQueued();
     --m_counters->pendingRequests;
-    if (!m_history) {
-        Q_EMIT finished(unavailable(requestId, QStringLiteral("the database is not open")));
-        return;
-    }
-    Result result = job(*this);
+    Result result = m_history ? job(*this)
+                              : unavailable(requestId, QStringLiteral("the database is not open"));
     result.requestId = requestId;
-    Q_EMIT finished(result);
+    if (reply)
+        reply(result);
+    else
+        Q_EMIT finished(result);
 }
 
 void StoreEngine::startPrune(quint64 requestId, const Retention &retention)

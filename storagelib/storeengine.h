@@ -39,6 +39,7 @@ class StoreEngine : public QObject
 
 public:
     using Job = std::function<Result(StoreEngine &engine)>;
+    using Reply = std::function<void(const Result &result)>;
 
     StoreEngine(const StoreConfig &config, std::shared_ptr<WriteQueue> queue,
                 std::shared_ptr<StoreCounters> counters);
@@ -49,8 +50,8 @@ public:
     // reads are served between two batches.
     void drainWrites();
     // Runs a request after writing every line queued before it (a read sees them), and
-    // answers it with finished().
-    void answer(quint64 requestId, const Job &job);
+    // answers it through `reply`, or with finished() when there is none.
+    void answer(quint64 requestId, const Job &job, const Reply &reply = {});
     void startPrune(quint64 requestId, const Retention &retention);
     // Writes what is queued, ends the prunes, closes the database and quits the thread.
     void shutdown();

@@ -1,6 +1,7 @@
 // Chat history in the server: a real QtChat server (ServerController, which owns the store) on
 // loopback, real clients, and a real database. Every test runs once on an SQLite file and once
 // on a PostgreSQL the suite starts itself (initTestCase_data), each on a new, empty database.
+#include "protocol/messagetags.h"
 #include "serverlib/servercontroller.h"
 #include "storagelib/store.h"
 #include "tests/support/postgresprocess.h"
@@ -17,6 +18,58 @@
 Q_DECLARE_METATYPE(Storage::Backend)
 
 namespace {
+
+const QByteArray HistoryCaps = "draft/chathistory batch server-time message-tags";
+const QByteArray Earliest = "timestamp=2000-01-01T00:00:00.000Z";
+const QByteArray Latest = "timestamp=2099-01-01T00:00:00.000Z";
+
+QByteArray tagValueOf(const QByteArray &line, const char *key)
+{
+    const Irc::MessageTags tags = Irc::parseTags(Irc::splitTags(line).tagData);
+    return Irc::tagValue(tags, key).value_or(QByteArray());
+}
+
+// One answer to CHATHISTORY: the batch's opening line, then the texts (or, for TARGETS, the
+// targets) of what it holds, up to its end.
+struct HistoryBatch
+{
+    QByteArray opening;
+    QList<QByteArray> items;
+    bool complete = false;
+};
+
+HistoryBatch readBatch(RawClient &client)
+{
+    HistoryBatch batch;
+    const std::optional<QByteArray> opening = client.expectLine("BATCH");
+    if (!opening)
+        return batch;
+    batch.opening = *opening;
+    while (const std::optional<Irc::IrcMessage> message
+           = client.expectMatch([](const Irc::IrcMessage &) { return true; })) {
+        if (message->command == "BATCH") {
+            batch.complete = true;
+            break;
+        }
+        batch.items.append(message->param(1)); // a line's text, or TARGETS' target
+    }
+    return batch;
+}
+
+QList<QByteArray> ask(RawClient &client, const QByteArray &command)
+{
+    client.send(command);
+    const HistoryBatch batch = readBatch(client);
+    return batch.complete ? batch.items : QList<QByteArray> {"(no batch)"};
+}
+
+QList<QByteArray> texts(std::initializer_list<int> numbers)
+{
+    QList<QByteArray> result;
+    for (int n : numbers)
+        result.append("l" + QByteArray::number(n));
+    return result;
+}
 
 constexpr int Timeout = Server::ChatServer::StopDeadlineMs + 25'000;
 
@@ -83,6 +136,13 @@ private Q_SLOTS:
     void noStorageKeepsNothing();
     void channelLinesAreStored();
     void fullQueueCountsLinesNotStored();
+    void capabilityAndIsupportOnlyWithStorage();
+    void chathistorySubcommands();
+    void chathistoryTagsAndLabels();
+    void limitIsCapped();
+    void historySurvivesARestart();
+    void hostileChathistoryGetsFail();
+    void answersForClientsThatLeftAreDropped();
 
 private:
     Server::ServerConfig config() const;
@@ -91,6 +151,9 @@ private:
     std::unique_ptr<RawClient> client(const QByteArray &nick, const QByteArray &capabilities = {});
     // A second connection holding the write lock, as a stalled disk would hold the writer.
     bool blockWriters(QSqlDatabase &db);
+    // alice says `count` lines ("l0", "l1", ...) in `channel`, where bob (a draft/chathistory
+    // client) is; their msgids as bob got them.
+    QList<QByteArray> say(RawClient &alice, RawClient &bob, const QByteArray &channel, int count);
 
     PostgresProcess m_postgres;
     QTemporaryDir m_dir;
@@ -346,6 +409,254 @@ void TestHistory::fullQueueCountsLinesNotStored()
     StoreProbe probe(m_database);
     QVERIFY(probe.isOpen());
     QCOMPARE(probe.count("#busy"), qint64(stats.stored));
+}
+
+QList<QByteArray> TestHistory::say(RawClient &alice, RawClient &bob, const QByteArray &channel,
+                                   int count)
+{
+    QList<QByteArray> msgids;
+    for (int i = 0; i < count; ++i)
+        alice.send("PRIVMSG " + channel + " :l" + QByteArray::number(i));
+    for (int i = 0; i < count; ++i) {
+        const std::optional<QByteArray> line = bob.expectLine("PRIVMSG", channel);
+        if (!line)
+            return {};
+        msgids.append(tagValueOf(*line, Irc::Tag::MessageId));
+    }
+    return msgids;
+}
+
+void TestHistory::capabilityAndIsupportOnlyWithStorage()
+{
+    for (const bool enabled : {true, false}) {
+        Server::ServerConfig withOrWithout = config();
+        withOrWithout.history.enabled = enabled;
+        QVERIFY(start(withOrWithout));
+        RawClient raw;
+        QVERIFY(raw.connectTo(m_controller->serverPort()));
+        raw.send("CAP LS 302");
+        const std::optional<QByteArray> ls = raw.expectLine("CAP");
+        QVERIFY(ls);
+        QCOMPARE(ls->contains(" draft/chathistory "), enabled);
+        raw.send("CAP REQ :draft/chathistory");
+        QVERIFY(raw.expectLine("CAP", enabled ? " ACK " : " NAK "));
+        raw.send("CAP END");
+        raw.send("NICK n");
+        raw.send("USER n 0 * :n");
+        bool announced = false;
+        QVERIFY(raw.expectMatch([&announced](const Irc::IrcMessage &m) {
+            announced = announced || (m.command == "005" && m.params.contains("CHATHISTORY=100"));
+            return m.command == "376" || m.command == "422";
+        }));
+        QCOMPARE(announced, enabled);
+        QVERIFY(stop());
+    }
+}
+
+void TestHistory::chathistorySubcommands()
+{
+    QVERIFY(start(config()));
+    std::unique_ptr<RawClient> alice = client("alice"), bob = client("bob", HistoryCaps);
+    QVERIFY(alice && bob);
+    alice->send("JOIN #h,#secret");
+    QVERIFY(alice->expect("366"));
+    bob->send("JOIN #H,#quiet");
+    QVERIFY(bob->expect("366"));
+    QVERIFY(bob->expect("366"));
+    const QList<QByteArray> ids = say(*alice, *bob, "#h", 10);
+    QCOMPARE(ids.size(), 10);
+    alice->send("PRIVMSG #secret :hidden");
+
+    bob->send("CHATHISTORY LATEST #h * 3");
+    const HistoryBatch latest = readBatch(*bob);
+    QVERIFY(latest.complete);
+    QVERIFY2(latest.opening.contains(" BATCH +") && latest.opening.endsWith(" chathistory #h"),
+             latest.opening.constData());
+    QCOMPARE(latest.items, texts({7, 8, 9}));
+    QCOMPARE(ask(*bob, "CHATHISTORY BEFORE #h msgid=" + ids[5] + " 2"), texts({3, 4}));
+    QCOMPARE(ask(*bob, "CHATHISTORY AFTER #h msgid=" + ids[5] + " 2"), texts({6, 7}));
+    QCOMPARE(ask(*bob, "CHATHISTORY AROUND #h msgid=" + ids[5] + " 4"), texts({3, 4, 5, 6}));
+    QCOMPARE(ask(*bob, "CHATHISTORY BETWEEN #h msgid=" + ids[2] + " msgid=" + ids[6] + " 10"),
+             texts({3, 4, 5}));
+    QCOMPARE(ask(*bob, "CHATHISTORY LATEST #h msgid=" + ids[7] + " 10"), texts({8, 9}));
+    QCOMPARE(ask(*bob, "chathistory before #h " + Latest + " 2"), texts({8, 9}));
+    QCOMPARE(ask(*bob, "CHATHISTORY AFTER #h " + Earliest + " 1"), texts({0}));
+    QCOMPARE(ask(*bob, "CHATHISTORY BETWEEN #h " + Earliest + ' ' + Latest + " 2"), texts({0, 1}));
+    QCOMPARE(ask(*bob, "CHATHISTORY LATEST #quiet * 10"), QList<QByteArray>());
+    // A msgid that is not in this channel: nothing around it.
+    QCOMPARE(ask(*bob, "CHATHISTORY BEFORE #h msgid=nosuchid 5"), QList<QByteArray>());
+
+    // Only the asker's channels with lines between the two moments: not #quiet, not #secret.
+    bob->send("CHATHISTORY TARGETS " + Earliest + ' ' + Latest + " 10");
+    const HistoryBatch targets = readBatch(*bob);
+    QVERIFY(targets.complete);
+    QVERIFY2(targets.opening.endsWith(" draft/chathistory-targets"), targets.opening.constData());
+    QCOMPARE(targets.items, QList<QByteArray> {"#h"});
+}
+
+void TestHistory::chathistoryTagsAndLabels()
+{
+    QVERIFY(start(config()));
+    std::unique_ptr<RawClient> alice = client("alice", "message-tags"),
+                               bob = client("bob", HistoryCaps + " labeled-response");
+    QVERIFY(alice && bob);
+    alice->send("JOIN #t");
+    bob->send("JOIN #t");
+    QVERIFY(bob->expect("366"));
+    alice->send("@+draft/react=wave PRIVMSG #t :tagged");
+    const std::optional<QByteArray> live = bob->expectLine("PRIVMSG");
+    QVERIFY(live);
+
+    // The line as bob got it live: same msgid, same time, same client-only tags.
+    bob->send("CHATHISTORY LATEST #t * 1");
+    const std::optional<QByteArray> opening = bob->expectLine("BATCH");
+    QVERIFY(opening);
+    const QByteArray reference = Irc::IrcMessage::parse(Irc::splitTags(*opening).body)->param(0);
+    const std::optional<QByteArray> stored = bob->expectLine("PRIVMSG");
+    QVERIFY(stored);
+    QCOMPARE(tagValueOf(*stored, Irc::Tag::Batch), reference.mid(1));
+    QCOMPARE(tagValueOf(*stored, Irc::Tag::MessageId), tagValueOf(*live, Irc::Tag::MessageId));
+    QCOMPARE(tagValueOf(*stored, Irc::Tag::Time), tagValueOf(*live, Irc::Tag::Time));
+    QCOMPARE(tagValueOf(*stored, "+draft/react"), QByteArray("wave"));
+    QCOMPARE(Irc::splitTags(*stored).body, Irc::splitTags(*live).body); // the line as relayed
+    QVERIFY(bob->expect("BATCH"));
+
+    // labeled-response: the label rides on the batch's opening line; no ACK comes first.
+    bob->send("@label=q1 CHATHISTORY LATEST #t * 5");
+    const std::optional<Irc::IrcMessage> first = bob->expectMatch(
+        [](const Irc::IrcMessage &m) { return m.command == "BATCH" || m.command == "ACK"; });
+    QVERIFY(first);
+    QCOMPARE(first->command, QByteArray("BATCH"));
+    QVERIFY(bob->expect("BATCH")); // its end
+    bob->send("@label=q2 CHATHISTORY LATEST #none * 5");
+    const std::optional<QByteArray> failed = bob->expectLine("FAIL");
+    QVERIFY(failed);
+    QCOMPARE(tagValueOf(*failed, Irc::Tag::Label), QByteArray("q2"));
+    QVERIFY2(failed->endsWith("FAIL CHATHISTORY INVALID_TARGET LATEST #none "
+                              ":Messages could not be retrieved"),
+             failed->constData());
+    // An unlabeled query first: the next labeled command without replies is still ACKed.
+    bob->send("CHATHISTORY LATEST #t * 1");
+    QVERIFY(bob->expect("BATCH"));
+    QVERIFY(bob->expect("BATCH"));
+    bob->send("@label=q4 PONG :x");
+    QVERIFY(bob->expectLine("ACK", "label=q4"));
+    bob->send("@label=q3 CHATHISTORY LATEST #t * 5");
+    const std::optional<QByteArray> batchStart = bob->expectLine("BATCH", "label=q3");
+    QVERIFY(batchStart);
+    QVERIFY2(batchStart->contains(" chathistory #t"), batchStart->constData());
+}
+
+// CHATHISTORY=100: a larger limit is that limit, not an error.
+void TestHistory::limitIsCapped()
+{
+    QVERIFY(start(config()));
+    std::unique_ptr<RawClient> alice = client("alice"), bob = client("bob", HistoryCaps);
+    QVERIFY(alice && bob);
+    alice->send("JOIN #many");
+    bob->send("JOIN #many");
+    QVERIFY(bob->expect("366"));
+    QCOMPARE(say(*alice, *bob, "#many", 105).size(), 105);
+    const QList<QByteArray> capped = ask(*bob, "CHATHISTORY LATEST #many * 5000");
+    QCOMPARE(capped.size(), 100);
+    QCOMPARE(capped.first(), QByteArray("l5"));
+    QCOMPARE(capped.last(), QByteArray("l104"));
+}
+
+void TestHistory::historySurvivesARestart()
+{
+    QVERIFY(start(config()));
+    {
+        std::unique_ptr<RawClient> alice = client("alice"), bob = client("bob", HistoryCaps);
+        QVERIFY(alice && bob);
+        alice->send("JOIN #kept");
+        bob->send("JOIN #kept");
+        QVERIFY(bob->expect("366"));
+        QCOMPARE(say(*alice, *bob, "#kept", 3).size(), 3);
+    }
+    QVERIFY(stop());
+    m_controller = std::make_unique<Server::ServerController>(); // a new server, same database
+    QVERIFY(start(config()));
+    std::unique_ptr<RawClient> carol = client("carol", HistoryCaps);
+    QVERIFY(carol);
+    carol->send("JOIN #kept");
+    QVERIFY(carol->expect("366"));
+    QCOMPARE(ask(*carol, "CHATHISTORY LATEST #kept * 10"), texts({0, 1, 2}));
+}
+
+// Each gets a FAIL and changes nothing; the connection goes on.
+void TestHistory::hostileChathistoryGetsFail()
+{
+    QVERIFY(start(config()));
+    std::unique_ptr<RawClient> alice = client("alice"), bob = client("bob", HistoryCaps),
+                               plain = client("plain");
+    QVERIFY(alice && bob && plain);
+    alice->send("JOIN #h,#secret");
+    bob->send("JOIN #h");
+    QVERIFY(bob->expect("366"));
+    QCOMPARE(say(*alice, *bob, "#h", 2).size(), 2);
+    alice->send("PRIVMSG #secret :hidden");
+
+    const QList<QPair<QByteArray, QByteArray>> cases = {
+        {"CHATHISTORY LATEST #h * 99999999999999999999", "INVALID_PARAMS LATEST"},
+        {"CHATHISTORY LATEST #h * 0", "INVALID_PARAMS LATEST"},
+        {"CHATHISTORY LATEST #h * -5", "INVALID_PARAMS LATEST"},
+        {"CHATHISTORY LATEST #h * many", "INVALID_PARAMS LATEST"},
+        {"CHATHISTORY BEFORE #h timestamp=yesterday 5", "INVALID_PARAMS BEFORE"},
+        {"CHATHISTORY BEFORE #h timestamp=2020-13-45T99:00:00.000Z 5", "INVALID_PARAMS BEFORE"},
+        {"CHATHISTORY AFTER #h timestamp=1969-12-31T23:59:59.999Z 5", "INVALID_PARAMS AFTER"},
+        {"CHATHISTORY BEFORE #h * 5", "INVALID_PARAMS BEFORE"},
+        {"CHATHISTORY BEFORE #h msgid= 5", "INVALID_PARAMS BEFORE"},
+        {"CHATHISTORY BEFORE #h msgid=" + QByteArray(300, 'x') + " 5", "INVALID_PARAMS BEFORE"},
+        {"CHATHISTORY BEFORE #h 12345 5", "INVALID_PARAMS BEFORE"},
+        {"CHATHISTORY TARGETS msgid=abc " + Latest + " 5", "INVALID_PARAMS TARGETS"},
+        {"CHATHISTORY LATEST #secret * 5", "INVALID_TARGET LATEST #secret"},
+        {"CHATHISTORY LATEST #nosuch * 5", "INVALID_TARGET LATEST #nosuch"},
+        {"CHATHISTORY LATEST alice * 5", "INVALID_TARGET LATEST alice"},
+        {"CHATHISTORY FROBNICATE #h * 5", "UNKNOWN_COMMAND FROBNICATE"},
+        {"CHATHISTORY BETWEEN #h " + Earliest + " 5", "NEED_MORE_PARAMS BETWEEN"},
+        {"CHATHISTORY LATEST #h *", "NEED_MORE_PARAMS LATEST"},
+        {"CHATHISTORY", "NEED_MORE_PARAMS *"},
+    };
+    for (const auto &[command, expected] : cases) {
+        bob->send(command);
+        const std::optional<QByteArray> fail = bob->expectLine("FAIL");
+        QVERIFY2(fail, command.constData());
+        QVERIFY2(fail->contains(QByteArray(" FAIL CHATHISTORY " + expected + ' ')),
+                 QByteArray(command + " -> " + *fail).constData());
+    }
+    plain->send("CHATHISTORY LATEST #h * 5"); // without the capability: an unknown command
+    QVERIFY(plain->expectLine("421", "CHATHISTORY"));
+    // Still usable: the history is there and nothing else was sent.
+    QCOMPARE(ask(*bob, "CHATHISTORY LATEST #h * 10"), texts({0, 1}));
+    bob->send("PING :still");
+    QVERIFY(bob->expect("PONG"));
+    QVERIFY(bob->pending().isEmpty());
+}
+
+// A client that asks and leaves before the answer: the answer finds nobody and is dropped; the
+// stop that follows waits for nothing.
+void TestHistory::answersForClientsThatLeftAreDropped()
+{
+    QVERIFY(start(config()));
+    std::unique_ptr<RawClient> alice = client("alice"), bob = client("bob", HistoryCaps);
+    QVERIFY(alice && bob);
+    alice->send("JOIN #gone");
+    bob->send("JOIN #gone");
+    QVERIFY(bob->expect("366"));
+    QCOMPARE(say(*alice, *bob, "#gone", 20).size(), 20);
+    for (int i = 0; i < 50; ++i)
+        bob->send("CHATHISTORY LATEST #gone * 100");
+    bob->send("QUIT :bye");
+    QVERIFY(bob->waitForDisconnected());
+    std::unique_ptr<RawClient> carol = client("carol", HistoryCaps);
+    QVERIFY(carol);
+    carol->send("JOIN #gone");
+    QVERIFY(carol->expect("366"));
+    QCOMPARE(ask(*carol, "CHATHISTORY LATEST #gone * 1"), texts({19}));
+    for (int i = 0; i < 50; ++i)
+        carol->send("CHATHISTORY LATEST #gone * 100");
+    QVERIFY(stop()); // with answers still on their way
 }
 
 QTEST_GUILESS_MAIN(TestHistory)

@@ -193,7 +193,10 @@ void TestIrcReplies::capNegotiationHoldsRegistration()
     client.send("USER c 0 * :c");
     auto ls = client.expect("CAP");
     QVERIFY(ls);
-    QCOMPARE(ls->params, (ByteArrays {"*", "LS", Irc::capabilityTokens(true).join(' ')}));
+    // Without a history store the server does not offer draft/chathistory.
+    const Irc::Capabilities offered
+        = Irc::allCapabilities() & ~Irc::Capabilities(Irc::Capability::ChatHistory);
+    QCOMPARE(ls->params, (ByteArrays {"*", "LS", Irc::capabilityTokens(true, offered).join(' ')}));
     client.send("CAP REQ :sasl"); // not offered
     auto nak = client.expect("CAP");
     QCOMPARE(nak->params, (ByteArrays {"*", "NAK", "sasl"}));

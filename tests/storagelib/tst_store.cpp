@@ -15,8 +15,10 @@
 #include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QThread>
 
 #include <memory>
+#include <mutex>
 #include <thread>
 #include <vector>
 
@@ -124,6 +126,7 @@ private Q_SLOTS:
     void around();
     void between();
     void unknownMsgidIsNotFound();
+    void repliesThroughACallback();
     void targets();
     void keepsBytesAsSent();
     void hostileQueriesAreRefusedOrClamped();
@@ -589,6 +592,38 @@ void tst_Store::retentionByLinesPerTarget()
     QCOMPARE(msgids(ask(m_store->fetchHistory({HistoryQuery::Kind::Latest, "#a", {}, {}, 10}))),
              QByteArrayList({"a4", "a5", "a6"}));
     QCOMPARE(ask(m_store->countMessages("#b")).count, 3);
+}
+
+// The reply runs in the storage thread, instead of finished(), once per accepted request.
+void tst_Store::repliesThroughACallback()
+{
+    QVERIFY(openStore());
+    appendQueryLines();
+    std::mutex mutex;
+    QList<Result> replies;
+    QList<QThread *> threads;
+    QSignalSpy finished(m_store.get(), &Store::finished);
+    auto keep = [&](const Result &result) {
+        std::lock_guard lock(mutex);
+        replies.append(result);
+        threads.append(QThread::currentThread());
+    };
+    const quint64 latest = m_store->fetchHistory(query(HistoryQuery::Kind::Latest, {}, 2), keep);
+    const quint64 targets = m_store->fetchTargets({T0 - 1, T0 + 1'000'000, 10, {"#q"}, {}}, keep);
+    QVERIFY(latest != 0 && targets != 0);
+    QTRY_COMPARE_WITH_TIMEOUT(
+        [&] {
+            std::lock_guard lock(mutex);
+            return replies.size();
+        }(),
+        2, AnswerTimeoutMs);
+    std::lock_guard lock(mutex);
+    QCOMPARE(replies.at(0).requestId, latest);
+    QCOMPARE(replies.at(0).messages.size(), 2);
+    QCOMPARE(replies.at(1).requestId, targets);
+    QCOMPARE(replies.at(1).targets.size(), 1);
+    QVERIFY(threads.at(0) != QThread::currentThread());
+    QVERIFY(finished.isEmpty());
 }
 
 void tst_Store::readsAreServedBetweenRetentionBatches()
