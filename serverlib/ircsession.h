@@ -92,7 +92,8 @@ private:
                        bool isNotice);
     bool relayToChannel(const QByteArray &command, const QByteArray &channel,
                         const QByteArray &text, bool isNotice);
-    // Chat history (ircsession_history.cpp): storing relayed channel lines and draft/chathistory.
+    // Chat history (ircsession_history.cpp): storing relayed channel lines, draft/chathistory
+    // and the replay on JOIN.
     void storeLine(const QByteArray &command, const QByteArray &channel, const QByteArray &text,
                    const ChatStamp &stamp);
     // What an answer from the store is for, carried to the storage thread and back.
@@ -107,6 +108,7 @@ private:
     void onChathistory(const Irc::IrcMessage &message);
     void chathistoryTargets(const Irc::IrcMessage &message);
     std::optional<QByteArray> memberChannel(const QByteArray &target) const;
+    void replayHistory(const QByteArray &channel);
     void askStore(const HistoryReply &reply,
                   const std::function<quint64(Storage::Store &, Storage::Store::Reply)> &ask);
     void historyAnswered(const HistoryReply &reply, const Storage::Result &result);

@@ -60,6 +60,7 @@ void IrcSession::joinChannel(const QByteArray &name, const QByteArray &key)
     if (!view.topic.isEmpty())
         sendTopic(view);
     sendNames(view);
+    replayHistory(view.name);
 }
 
 void IrcSession::onPart(const IrcMessage &message)

@@ -1,7 +1,7 @@
-// Chat history of IrcSession: what it hands to the history store and the draft/chathistory
-// command. The store answers in its own thread; the answer comes back
-// through this client's mailbox, so the worker never waits, and a client that left meanwhile
-// is simply not found. See docs/protocol.md, "Chat history".
+// Chat history of IrcSession: what it hands to the history store, the draft/chathistory
+// command and the replay on JOIN. The store answers in its own thread; the answer comes back
+// through this client's mailbox, so the worker never waits, and a client that left meanwhile is
+// simply not found. See docs/protocol.md, "Chat history".
 #include "serverlib/ircsession.h"
 
 #include "protocol/names.h"
@@ -186,6 +186,20 @@ std::optional<QByteArray> IrcSession::memberChannel(const QByteArray &target) co
             return channel;
     }
     return std::nullopt;
+}
+
+// --replay-on-join: the channel's latest lines, for a client that cannot ask for them itself.
+void IrcSession::replayHistory(const QByteArray &channel)
+{
+    const int lines = m_context.config.history.replayOnJoin;
+    if (!m_context.store || lines <= 0 || has(Capability::ChatHistory))
+        return;
+    const Storage::HistoryQuery query {
+        Storage::HistoryQuery::Kind::Latest, Storage::channelTarget(channel), {}, {}, lines};
+    askStore({"LATEST", channel, {}, {}, true},
+             [query](Storage::Store &store, Storage::Store::Reply reply) {
+                 return store.fetchHistory(query, std::move(reply));
+             });
 }
 
 // The store runs the query in its thread; the answer is posted to this client's mailbox and

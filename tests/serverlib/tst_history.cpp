@@ -143,6 +143,7 @@ private Q_SLOTS:
     void historySurvivesARestart();
     void hostileChathistoryGetsFail();
     void answersForClientsThatLeftAreDropped();
+    void replayOnJoin();
 
 private:
     Server::ServerConfig config() const;
@@ -657,6 +658,47 @@ void TestHistory::answersForClientsThatLeftAreDropped()
     for (int i = 0; i < 50; ++i)
         carol->send("CHATHISTORY LATEST #gone * 100");
     QVERIFY(stop()); // with answers still on their way
+}
+
+// --replay-on-join: the latest lines, as plain lines with the tags each joiner asked for, to
+// those who cannot ask for history; a draft/chathistory client asks itself.
+void TestHistory::replayOnJoin()
+{
+    Server::ServerConfig replaying = config();
+    replaying.history.replayOnJoin = 3;
+    QVERIFY(start(replaying));
+    std::unique_ptr<RawClient> alice = client("alice"), bob = client("bob", HistoryCaps);
+    QVERIFY(alice && bob);
+    alice->send("JOIN #r");
+    QVERIFY(alice->expect("366"));
+    bob->send("JOIN #r");
+    QVERIFY(bob->expect("366"));
+    QCOMPARE(say(*alice, *bob, "#r", 5).size(), 5);
+
+    std::unique_ptr<RawClient> carol = client("carol", "server-time"), dave = client("dave");
+    QVERIFY(carol && dave);
+    for (RawClient *joiner : {carol.get(), dave.get()}) {
+        joiner->send("JOIN #r");
+        QVERIFY(joiner->expect("366"));
+        for (int i = 2; i < 5; ++i) {
+            const std::optional<QByteArray> line = joiner->expectLine("PRIVMSG");
+            QVERIFY(line);
+            const QByteArray text = "l" + QByteArray::number(i);
+            QCOMPARE(Irc::IrcMessage::parse(Irc::splitTags(*line).body)->param(1), text);
+            QCOMPARE(tagValueOf(*line, Irc::Tag::Time).isEmpty(), joiner == dave.get());
+            QVERIFY(tagValueOf(*line, Irc::Tag::MessageId).isEmpty());
+        }
+    }
+    std::unique_ptr<RawClient> erin = client("erin", HistoryCaps);
+    QVERIFY(erin);
+    erin->send("JOIN #r");
+    QVERIFY(erin->expect("366"));
+    // A replay would be asked before this query, so would come before its answer.
+    erin->send("CHATHISTORY LATEST #r * 1");
+    const std::optional<Irc::IrcMessage> first = erin->expectMatch(
+        [](const Irc::IrcMessage &m) { return m.command == "PRIVMSG" || m.command == "BATCH"; });
+    QVERIFY(first);
+    QCOMPARE(first->command, QByteArray("BATCH"));
 }
 
 QTEST_GUILESS_MAIN(TestHistory)
