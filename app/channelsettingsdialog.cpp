@@ -71,6 +71,10 @@ QWidget *ChannelSettingsDialog::buildSettingsPage()
 {
     auto *page = new QWidget(m_pages);
     auto *form = new QFormLayout;
+    // Buddies: the labels' shortcuts move the focus to their fields (and "&" is not shown).
+    m_topicLabel->setBuddy(m_topic);
+    m_keyLabel->setBuddy(m_key);
+    m_limitLabel->setBuddy(m_limit);
     form->addRow(m_topicLabel, m_topic);
     form->addRow(m_keyLabel, m_key);
     form->addRow(m_limitLabel, m_limit);

@@ -60,13 +60,12 @@ void NetworkListDialog::buildUi()
         field->setObjectName(QLatin1String(name));
     m_problem->setWordWrap(true);
     m_problem->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    m_form->addRow(QString(), m_name);
-    m_form->addRow(QString(), m_host);
-    m_form->addRow(QString(), m_port);
-    m_form->addRow(QString(), m_tls);
-    m_form->addRow(QString(), m_nick);
-    m_form->addRow(QString(), m_channels);
-    m_form->addRow(QString(), m_connectOnStart);
+    for (QWidget *field : std::initializer_list<QWidget *> {m_name, m_host, m_port})
+        addLabelledRow(field);
+    m_form->addRow(m_tls);
+    for (QWidget *field : std::initializer_list<QWidget *> {m_nick, m_channels})
+        addLabelledRow(field);
+    m_form->addRow(m_connectOnStart);
     auto *listButtons = new QHBoxLayout;
     listButtons->addWidget(m_add);
     listButtons->addWidget(m_remove);
@@ -98,12 +97,20 @@ void NetworkListDialog::buildUi()
         connect(box, &QCheckBox::toggled, this, &NetworkListDialog::takeFields);
 }
 
+// A label whose shortcut moves the focus to its field.
+void NetworkListDialog::addLabelledRow(QWidget *field)
+{
+    auto *label = new QLabel(this);
+    label->setBuddy(field);
+    m_labels.insert(field, label);
+    m_form->addRow(label, field);
+}
+
 void NetworkListDialog::retranslateUi()
 {
     setWindowTitle(tr("Networks"));
     const auto label = [this](QWidget *field, const QString &text) {
-        if (auto *widget = qobject_cast<QLabel *>(m_form->labelForField(field)))
-            widget->setText(text);
+        m_labels.value(field)->setText(text);
     };
     label(m_name, tr("&Name:"));
     label(m_host, tr("&Server:"));

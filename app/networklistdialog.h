@@ -3,6 +3,7 @@
 #include "clientlib/savednetwork.h"
 
 #include <QDialog>
+#include <QHash>
 #include <QList>
 
 class QCheckBox;
@@ -42,6 +43,7 @@ protected:
 
 private:
     void buildUi();
+    void addLabelledRow(QWidget *field);
     void retranslateUi();
     void addNetwork();
     void removeNetwork();
@@ -54,6 +56,7 @@ private:
 
     QListWidget *m_list;
     QFormLayout *m_form;
+    QHash<QWidget *, QLabel *> m_labels;
     QLineEdit *m_name;
     QLineEdit *m_host;
     QSpinBox *m_port;

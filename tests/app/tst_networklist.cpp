@@ -2,6 +2,8 @@
 // (a real QtChat server on loopback, which then reports the window in the saved channels),
 // have it connect when the app starts, remove it, and a damaged saved list.
 #include "app/appsettings.h"
+#include "app/channellistdialog.h"
+#include "app/channelsettingsdialog.h"
 #include "app/clientwindow.h"
 #include "app/mainwindow.h"
 #include "app/networklistdialog.h"
@@ -13,6 +15,7 @@
 
 #include <QAction>
 #include <QCheckBox>
+#include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
 #include <QPushButton>
@@ -52,6 +55,7 @@ private Q_SLOTS:
     void savedNetworksConnectWhenTheAppStarts();
     void removedNetworkIsGoneFromTheSettings();
     void damagedListKeepsTheGoodEntriesAndSaysWhy();
+    void everyShortcutLabelNamesItsField();
 
 private:
     App::NetworkListDialog *openFromMenu();
@@ -221,6 +225,30 @@ void TestNetworkList::damagedListKeepsTheGoodEntriesAndSaysWhy()
     QCOMPARE(dialog->list()->item(0)->text(), QStringLiteral("Good"));
     QVERIFY2(dialog->problemText().contains(QStringLiteral("“Broken” left out")),
              qPrintable(dialog->problemText()));
+}
+
+// A label with a shortcut ("&Server:") shows the "&" and moves no focus unless its field is
+// its buddy; a form row given an empty label text has no label at all.
+void TestNetworkList::everyShortcutLabelNamesItsField()
+{
+    Client::ChatClient client;
+    const std::unique_ptr<QDialog> dialogs[] = {
+        std::make_unique<App::NetworkListDialog>(),
+        std::make_unique<App::ChannelSettingsDialog>(&client, QStringLiteral("#room")),
+        std::make_unique<App::ChannelListDialog>(&client),
+    };
+    for (const std::unique_ptr<QDialog> &dialog : dialogs) {
+        int labelled = 0;
+        for (QLabel *label : dialog->findChildren<QLabel *>()) {
+            if (!label->text().contains(u'&'))
+                continue;
+            ++labelled;
+            QVERIFY2(label->buddy(),
+                     qPrintable(QLatin1String(dialog->metaObject()->className()) + u' '
+                                + label->text()));
+        }
+        QVERIFY2(labelled > 0, dialog->metaObject()->className());
+    }
 }
 
 QTEST_MAIN(TestNetworkList)
