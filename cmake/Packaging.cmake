@@ -48,10 +48,13 @@ set(CPACK_DEBIAN_PACKAGE_MAINTAINER "${QTCHAT_PACKAGE_MAINTAINER}")
 set(CPACK_DEBIAN_PACKAGE_SECTION net)
 set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
-# What no linked library names: the window needs Qt's platform plugins; Chinese needs a CJK
-# font and Qt's own translations (dialog buttons); links in the chat open with xdg-open.
-set(CPACK_DEBIAN_PACKAGE_DEPENDS "qt6-qpa-plugins")
+# What no linked library names: the window needs Qt's platform plugins and the server's
+# history Qt SQL's SQLite driver (both plugins, loaded at run time); --database postgresql://
+# needs the PostgreSQL driver; Chinese needs a CJK font and Qt's own translations (dialog
+# buttons); links in the chat open with xdg-open.
+set(CPACK_DEBIAN_PACKAGE_DEPENDS "qt6-qpa-plugins, libqt6sql6-sqlite")
 set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "fonts-noto-cjk, qt6-translations-l10n, xdg-utils")
+set(CPACK_DEBIAN_PACKAGE_SUGGESTS "libqt6sql6-psql")
 set(CPACK_DEBIAN_PACKAGE_CONTROL_STRICT_PERMISSION ON)
 
 include(CPack)
