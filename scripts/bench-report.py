@@ -137,6 +137,9 @@ def record(out, raw_path, stderr_path, pairs):
         "generator": generator,
         "generator_stderr_tail": stderr_tail,
     }
+    history_rows = meta.pop("history_rows", "")
+    if history_rows:
+        entry["history_rows"] = int(history_rows)
     before = meta.pop("proc_before", "").split()
     after = meta.pop("proc_after", "").split()
     if len(before) == 4 and len(after) == 4:
