@@ -244,7 +244,9 @@ void ChannelSettingsDialog::showChangedFields(const Client::ChannelSettings &now
 void ChannelSettingsDialog::showBans()
 {
     m_bans->clear();
-    for (const auto &ban : m_client->channel(m_channel).bans()) {
+    // A copy: bans() refers into it, and a temporary would be gone before the loop ran.
+    const Client::ChannelState channel = m_client->channel(m_channel);
+    for (const auto &ban : channel.bans()) {
         const QString setAt = ban.setAt.isValid()
             ? QLocale().toString(ban.setAt.toLocalTime(), QLocale::ShortFormat)
             : QString();
