@@ -85,29 +85,41 @@ Result invalid(const QString &why)
 
 } // namespace
 
+// Whole chunks of RowsPerInsert rows, then the rest row by row, each through a statement
+// prepared once.
 bool HistoryTable::insert(const std::vector<HistoryMessage> &batch)
 {
     if (!m_connection.begin())
         return false;
-    QSqlQuery fullChunk = m_connection.prepare(insertSql(RowsPerInsert));
     const qsizetype size = qsizetype(batch.size());
-    for (qsizetype first = 0; first < size; first += RowsPerInsert) {
-        const qsizetype rows = std::min(RowsPerInsert, size - first);
-        QSqlQuery lastChunk;
-        if (rows < RowsPerInsert)
-            lastChunk = m_connection.prepare(insertSql(rows));
-        QSqlQuery &query = rows < RowsPerInsert ? lastChunk : fullChunk;
-        for (qsizetype i = first; i < first + rows; ++i)
-            bindMessage(query, batch[std::size_t(i)]);
-        if (!m_connection.exec(query)) {
+    for (qsizetype first = 0; first < size;) {
+        const qsizetype rows = size - first >= RowsPerInsert ? RowsPerInsert : 1;
+        if (!insertRows(insertStatement(rows), batch, first, rows)) {
             m_connection.rollback();
             return false;
         }
+        first += rows;
     }
     if (m_connection.commit())
         return true;
     m_connection.rollback();
     return false;
+}
+
+bool HistoryTable::insertRows(QSqlQuery &statement, const std::vector<HistoryMessage> &batch,
+                              qsizetype first, qsizetype rows)
+{
+    for (qsizetype i = first; i < first + rows; ++i)
+        bindMessage(statement, batch[std::size_t(i)]);
+    return m_connection.exec(statement);
+}
+
+QSqlQuery &HistoryTable::insertStatement(qsizetype rows)
+{
+    std::optional<QSqlQuery> &statement = rows == 1 ? m_insertOne : m_insertChunk;
+    if (!statement)
+        statement = m_connection.prepare(insertSql(rows));
+    return *statement;
 }
 
 Result HistoryTable::fetch(const HistoryQuery &query)

@@ -2,6 +2,7 @@
 
 #include "storagelib/storagetypes.h"
 
+#include <QSqlQuery>
 #include <QString>
 
 #include <optional>
@@ -59,8 +60,14 @@ private:
     Result fetchBetween(const HistoryQuery &query, int limit);
     Result fetchAround(const HistoryQuery &query, int limit);
     Result failure(Status status) const;
+    bool insertRows(QSqlQuery &statement, const std::vector<HistoryMessage> &batch, qsizetype first,
+                    qsizetype rows);
+    QSqlQuery &insertStatement(qsizetype rows);
 
     SqlConnection &m_connection;
+    // Prepared once: parsing an INSERT of many rows costs more than running it.
+    std::optional<QSqlQuery> m_insertChunk;
+    std::optional<QSqlQuery> m_insertOne;
 };
 
 } // namespace Storage
