@@ -166,6 +166,7 @@ void ChatWidget::connectInput()
 void ChatWidget::connectClient()
 {
     connect(m_client, &Client::ChatClient::messageReceived, this, &ChatWidget::showMessage);
+    connect(m_client, &Client::ChatClient::historyReceived, this, &ChatWidget::showHistory);
     connect(m_client, &Client::ChatClient::joined, this, &ChatWidget::showJoin);
     connect(m_client, &Client::ChatClient::parted, this, &ChatWidget::showPart);
     connect(m_client, &Client::ChatClient::kicked, this,
@@ -314,8 +315,31 @@ ConversationView *ChatWidget::openConversation(const QString &name, Conversation
         updateTab(view);
         Q_EMIT unreadChanged();
     });
+    connect(view, &ConversationView::olderHistoryWanted, this, [this, view] {
+        if (m_client->requestOlderHistory(view->name(), view->oldestMessageId()))
+            view->setWaitingForHistory();
+    });
     m_tabs->addTab(view, name);
     return view;
+}
+
+// History is what was said before: never unread, never a notification, mentions still marked.
+void ChatWidget::showHistory(const QString &target, const QList<Client::ChatMessage> &messages)
+{
+    ConversationView *view = conversation(target);
+    if (!view)
+        return; // we left meanwhile
+    QList<QList<Mentions::Span>> mentions;
+    for (const Client::ChatMessage &message : messages)
+        mentions.append(mentionsIn(message));
+    view->prependHistory(messages, mentions);
+}
+
+QList<Mentions::Span> ChatWidget::mentionsIn(const Client::ChatMessage &message) const
+{
+    if (message.own)
+        return {};
+    return Mentions::find(message.text, m_client->nick(), m_client->serverSupport().caseMapping);
 }
 
 void ChatWidget::showConversation(ConversationView *view)
@@ -381,9 +405,7 @@ void ChatWidget::showMessage(const Client::ChatMessage &message)
         ? ConversationView::Kind::Channel
         : ConversationView::Kind::Private;
     ConversationView *view = openConversation(message.conversation, kind);
-    const QList<Mentions::Span> mentions = message.own
-        ? QList<Mentions::Span>()
-        : Mentions::find(message.text, m_client->nick(), m_client->serverSupport().caseMapping);
+    const QList<Mentions::Span> mentions = mentionsIn(message);
     // What we write ourselves we have seen.
     const bool unread = !message.own && (view != currentConversation() || !isActiveWindow());
     view->appendMessage(message, mentions, unread);

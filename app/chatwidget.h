@@ -90,6 +90,8 @@ private:
     void showConversation(ConversationView *view);
     void updateTab(ConversationView *view);
     void showMessage(const Client::ChatMessage &message);
+    void showHistory(const QString &target, const QList<Client::ChatMessage> &messages);
+    QList<Mentions::Span> mentionsIn(const Client::ChatMessage &message) const;
     NotificationPolicy notificationPolicy() const;
     void notifyIfWanted(const Client::ChatMessage &message, bool mentionsUs);
     void showJoin(const QString &channel, const QString &nick, bool self);

@@ -7,6 +7,7 @@
 #include <QDesktopServices>
 #include <QLineEdit>
 #include <QListView>
+#include <QScrollBar>
 #include <QSplitter>
 #include <QStyledItemDelegate>
 #include <QTextBlock>
@@ -65,6 +66,8 @@ ConversationView::ConversationView(Kind kind, const QString &name, QWidget *pare
     m_messages->setOpenLinks(false);
     m_messages->document()->setMaximumBlockCount(MaxShownLines);
     connect(m_messages, &QTextBrowser::anchorClicked, this, &ConversationView::openLink);
+    connect(m_messages->verticalScrollBar(), &QScrollBar::valueChanged, this,
+            &ConversationView::scrolled);
     if (kind != Kind::Channel) {
         layout->addWidget(m_messages);
         return;
@@ -95,6 +98,13 @@ ConversationView::ConversationView(Kind kind, const QString &name, QWidget *pare
 void ConversationView::appendMessage(const Client::ChatMessage &message,
                                      const QList<Mentions::Span> &mentions, bool unread)
 {
+    if (!message.id.isEmpty()) {
+        if (m_messageIds.contains(message.id))
+            return;
+        m_messageIds.insert(message.id);
+        if (m_oldestId.isEmpty())
+            m_oldestId = message.id;
+    }
     if (unread && m_unread == 0)
         moveUnreadMarker();
     m_messages->append(MessageFormatter::messageHtml(message, mentions));
@@ -104,6 +114,49 @@ void ConversationView::appendMessage(const Client::ChatMessage &message,
     m_unreadMention
         = m_unreadMention || !mentions.isEmpty() || (m_kind == Kind::Private && !message.own);
     Q_EMIT unreadChanged();
+}
+
+void ConversationView::prependHistory(const QList<Client::ChatMessage> &messages,
+                                      const QList<QList<Mentions::Span>> &mentions)
+{
+    m_historyPending = false;
+    m_historyExhausted = messages.isEmpty();
+    QScrollBar *scrollBar = m_messages->verticalScrollBar();
+    const int fromBottom = scrollBar->maximum() - scrollBar->value();
+    QTextCursor cursor(m_messages->document());
+    cursor.movePosition(QTextCursor::Start);
+    bool inserted = false;
+    for (qsizetype i = 0; i < messages.size(); ++i) {
+        const Client::ChatMessage &message = messages.at(i);
+        if (!message.id.isEmpty()) {
+            if (m_messageIds.contains(message.id))
+                continue;
+            m_messageIds.insert(message.id);
+            if (!inserted)
+                m_oldestId = message.id;
+        }
+        insertAtTop(cursor, MessageFormatter::messageHtml(message, mentions.value(i)));
+        inserted = true;
+    }
+    if (inserted && !m_historyShown)
+        insertAtTop(cursor, MessageFormatter::unreadMarkerHtml(tr("Earlier, from the history")));
+    m_historyShown = m_historyShown || inserted;
+    // Older lines go above what the reader is looking at, which stays where it was.
+    scrollBar->setValue(scrollBar->maximum() - fromBottom);
+}
+
+// Each line is a block of its own, as QTextBrowser::append() makes them.
+void ConversationView::insertAtTop(QTextCursor &cursor, const QString &html)
+{
+    cursor.insertHtml(html);
+    cursor.insertBlock();
+}
+
+void ConversationView::scrolled(int value)
+{
+    if (value == m_messages->verticalScrollBar()->minimum() && m_historyShown && !m_historyPending
+        && !m_historyExhausted && !m_oldestId.isEmpty())
+        Q_EMIT olderHistoryWanted();
 }
 
 void ConversationView::markRead()

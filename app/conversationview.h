@@ -3,6 +3,7 @@
 #include "app/mentions.h"
 
 #include <QColor>
+#include <QSet>
 #include <QWidget>
 
 class QAbstractItemModel;
@@ -11,6 +12,7 @@ class QListView;
 class QModelIndex;
 class QPalette;
 class QTextBrowser;
+class QTextCursor;
 namespace Client {
 struct ChatMessage;
 } // namespace Client
@@ -37,6 +39,15 @@ public:
     void appendMessage(const Client::ChatMessage &message,
                        const QList<Mentions::Span> &mentions = {}, bool unread = false);
     void appendEvent(const QString &text);
+    // Lines from the server's history, oldest first, above everything shown; lines shown
+    // already (by msgid) are left out. The first page gets a divider under it, between the
+    // history and what came since. Empty `messages`: the history has no more.
+    void prependHistory(const QList<Client::ChatMessage> &messages,
+                        const QList<QList<Mentions::Span>> &mentions);
+    // The msgid of the oldest line shown, for asking for the lines before it.
+    QString oldestMessageId() const { return m_oldestId; }
+    bool isWaitingForHistory() const { return m_historyPending; }
+    void setWaitingForHistory() { m_historyPending = true; }
 
     int unreadCount() const { return m_unread; }
     // An unread line names us (or, in a private conversation, was written to us).
@@ -65,8 +76,12 @@ Q_SIGNALS:
     // The member list's context menu was asked for `nick`, at `globalPos`.
     void memberMenuRequested(const QString &nick, const QPoint &globalPos);
     void unreadChanged();
+    // Scrolled to the top of lines that came from the history: older ones are wanted.
+    void olderHistoryWanted();
 
 private:
+    void insertAtTop(QTextCursor &cursor, const QString &html);
+    void scrolled(int value);
     void openLink(const QUrl &url);
     void forgetRemovedChannel(const QModelIndex &parent, int first, int last);
     void moveUnreadMarker();
@@ -78,6 +93,11 @@ private:
     QListView *m_members = nullptr;
     int m_unread = 0;
     bool m_unreadMention = false;
+    QSet<QString> m_messageIds; // of the lines shown, to show none twice
+    QString m_oldestId;
+    bool m_historyShown = false; // a first page came: the divider is in
+    bool m_historyPending = false;
+    bool m_historyExhausted = false;
 };
 
 } // namespace App

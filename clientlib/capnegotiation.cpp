@@ -38,9 +38,9 @@ const QList<QByteArray> &CapNegotiation::understood()
     // Not standard-replies: FAIL, WARN and NOTE are shown as any other line is.
     namespace Name = Irc::CapName;
     static const QList<QByteArray> caps = {
-        Name::AwayNotify,   Name::Batch,           Name::CapNotify,       Name::EchoMessage,
-        Name::InviteNotify, Name::LabeledResponse, Name::MessageTags,     Name::MultiPrefix,
-        Name::ServerTime,   Name::Setname,         Name::UserhostInNames,
+        Name::AwayNotify,  Name::Batch,        Name::CapNotify,       Name::ChatHistory,
+        Name::EchoMessage, Name::InviteNotify, Name::LabeledResponse, Name::MessageTags,
+        Name::MultiPrefix, Name::ServerTime,   Name::Setname,         Name::UserhostInNames,
     };
     return caps;
 }

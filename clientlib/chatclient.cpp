@@ -36,6 +36,7 @@ void ChatClient::connectSession()
     connect(session, &ClientSession::whoisReceived, this, &ChatClient::whoisReceived);
     connect(session, &ClientSession::channelListReceived, this, &ChatClient::channelListReceived);
     connect(session, &ClientSession::messageReceived, this, &ChatClient::messageReceived);
+    connect(session, &ClientSession::historyReceived, this, &ChatClient::historyReceived);
     connect(session, &ClientSession::serverError, this, &ChatClient::serverError);
     connect(session, &ClientSession::errorOccurred, this, &ChatClient::errorOccurred);
     connect(session, &ClientSession::statusMessage, this, &ChatClient::statusMessage);
@@ -136,6 +137,16 @@ void ChatClient::setAway(const QString &message)
 void ChatClient::setRealName(const QString &realName)
 {
     m_session.setRealName(realName);
+}
+
+bool ChatClient::requestOlderHistory(const QString &target, const QString &beforeId)
+{
+    return m_session.requestOlderHistory(target, beforeId);
+}
+
+bool ChatClient::hasHistory() const
+{
+    return m_session.hasHistory();
 }
 
 void ChatClient::requestWhois(const QString &nick)

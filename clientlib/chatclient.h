@@ -83,6 +83,10 @@ public:
     void setRealName(const QString &realName);
     // Answered by whoisReceived.
     void requestWhois(const QString &nick);
+    // The lines of `target` before the one with msgid `beforeId`, as historyReceived(); false
+    // when the server keeps no history for us (no draft/chathistory).
+    bool requestOlderHistory(const QString &target, const QString &beforeId);
+    bool hasHistory() const;
     // Answered by channelListReceived; `mask` as the server understands it (e.g. "#qt*").
     void requestChannelList(const QString &mask = QString());
     // MODE lines for `changes` (e.g. ChannelSettings::modeChanges, banChanges), split as the
@@ -128,6 +132,9 @@ Q_SIGNALS:
     void whoisReceived(const Client::WhoisInfo &info);
     void channelListReceived(const QList<Client::ChannelListEntry> &channels);
     void messageReceived(const ChatMessage &message);
+    // Lines from the server's history (draft/chathistory), oldest first: after our JOIN the
+    // channel's latest, then what requestOlderHistory() asked for. Empty: no more.
+    void historyReceived(const QString &target, const QList<Client::ChatMessage> &messages);
     // An error numeric (400-599) from the server, e.g. 401 or 433 after registration.
     void serverError(int numeric, const QString &text);
     // A failure the user should see: connection errors, refused registration.

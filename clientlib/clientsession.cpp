@@ -126,6 +126,7 @@ void ClientSession::reset()
     m_nickAttempt = 0;
     m_caps = CapNegotiation();
     m_batches.clear();
+    m_historyBatches.clear();
     m_queries.clear();
     m_away = false;
 }
@@ -380,6 +381,7 @@ void ClientSession::receive(const QByteArray &line)
         return;
     beginLine(line);
     if (message->command == "BATCH") {
+        trackHistoryBatch(*message);
         finishLabel(m_batches.apply(*message, m_lineTags));
         return;
     }
@@ -483,6 +485,7 @@ void ClientSession::handleJoin(const Irc::IrcMessage &message)
         rememberChannel(name);
         Q_EMIT joined(name, nick, true, m_lineTime);
         queryNewChannel(name);
+        requestLatestHistory(name);
         return;
     }
     const ChannelState *channel = m_channels->channel(name);
@@ -642,9 +645,10 @@ void ClientSession::handleChat(const Irc::IrcMessage &message)
     // echo-message: our own line, as the server relayed it.
     chat.own = m_caps.isEnabled(Irc::CapName::EchoMessage) && isMe(message.sourceNick());
     QByteArray body = message.param(1);
+    HistoryBatch *history = historyBatchOfLine();
     if (const std::optional<Ctcp::Message> ctcp = Ctcp::decode(body)) {
         if (ctcp->command != "ACTION") {
-            if (!chat.notice && !chat.own)
+            if (!chat.notice && !chat.own && !history) // a query from the past is not asked now
                 handleCtcpQuery(message, ctcp->command, ctcp->body);
             return;
         }
@@ -659,7 +663,74 @@ void ClientSession::handleChat(const Irc::IrcMessage &message)
         chat.conversation = chat.own ? chat.target : chat.from;
     chat.timestamp = m_lineTime;
     chat.id = decode(Irc::tagValue(m_lineTags, Irc::Tag::MessageId).value_or(QByteArray()));
-    Q_EMIT messageReceived(chat);
+    if (history)
+        history->messages.append(chat);
+    else
+        Q_EMIT messageReceived(chat);
+}
+
+// --- draft/chathistory ---
+
+bool ClientSession::hasHistory() const
+{
+    return isRegistered() && m_caps.isEnabled(Irc::CapName::ChatHistory);
+}
+
+// As many lines as a screen shows, and never more than the server's CHATHISTORY=N allows.
+int ClientSession::historyPageLines() const
+{
+    constexpr int PageLines = 50;
+    for (const QByteArray &token : m_support.otherTokens) {
+        if (token.startsWith("CHATHISTORY=")) {
+            const int limit = token.mid(12).toInt();
+            return limit > 0 ? qMin(limit, PageLines) : PageLines;
+        }
+    }
+    return PageLines;
+}
+
+void ClientSession::requestLatestHistory(const QString &channel)
+{
+    if (hasHistory())
+        send("CHATHISTORY",
+             {"LATEST", channel.toUtf8(), "*", QByteArray::number(historyPageLines())},
+             Urgency::Background);
+}
+
+bool ClientSession::requestOlderHistory(const QString &target, const QString &beforeId)
+{
+    if (!hasHistory() || beforeId.isEmpty())
+        return false;
+    const QByteArray reference = "msgid=" + beforeId.toUtf8();
+    send("CHATHISTORY",
+         {"BEFORE", target.toUtf8(), reference, QByteArray::number(historyPageLines())},
+         Urgency::Paced);
+    return true;
+}
+
+// `BATCH +ref chathistory target` opens one; `BATCH -ref` hands its lines on.
+void ClientSession::trackHistoryBatch(const Irc::IrcMessage &batch)
+{
+    const QByteArray reference = batch.param(0);
+    if (reference.startsWith('+') && batch.param(1) == "chathistory") {
+        m_historyBatches.insert(reference.mid(1), {decode(batch.param(2)), {}});
+    } else if (reference.startsWith('-')) {
+        const auto it = m_historyBatches.constFind(reference.mid(1));
+        if (it == m_historyBatches.cend())
+            return;
+        const HistoryBatch done = *it;
+        m_historyBatches.erase(it);
+        Q_EMIT historyReceived(done.target, done.messages);
+    }
+}
+
+ClientSession::HistoryBatch *ClientSession::historyBatchOfLine()
+{
+    const std::optional<QByteArray> reference = Irc::tagValue(m_lineTags, Irc::Tag::Batch);
+    if (!reference)
+        return nullptr;
+    const auto it = m_historyBatches.find(*reference);
+    return it == m_historyBatches.end() ? nullptr : &it.value();
 }
 
 void ClientSession::handleCtcpQuery(const Irc::IrcMessage &message, const QByteArray &command,

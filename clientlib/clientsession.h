@@ -82,6 +82,10 @@ public:
     void setRealName(const QString &realName);
     // Answered by whoisReceived (and by nothing in the status view).
     void requestWhois(const QString &nick);
+    // draft/chathistory: the lines of `target` before the one with msgid `beforeId`, as
+    // historyReceived(). False when the server keeps no history for us.
+    bool requestOlderHistory(const QString &target, const QString &beforeId);
+    bool hasHistory() const;
     // LIST [mask]; answered by channelListReceived.
     void requestChannelList(const QString &mask = QString());
     // MODE lines for `changes`, as many as the server's MODES needs. Refused whole (with
@@ -130,11 +134,24 @@ Q_SIGNALS:
     void whoisReceived(const Client::WhoisInfo &info);
     void channelListReceived(const QList<Client::ChannelListEntry> &channels);
     void messageReceived(const Client::ChatMessage &message);
+    // A draft/chathistory answer: the lines of `target`, oldest first (LATEST after our JOIN,
+    // or what requestOlderHistory() asked for); none when there are no more.
+    void historyReceived(const QString &target, const QList<Client::ChatMessage> &messages);
     void serverError(int numeric, const QString &text);
     void errorOccurred(const QString &message);
     void statusMessage(const QString &text);
 
 private:
+    struct HistoryBatch
+    {
+        QString target;
+        QList<ChatMessage> messages;
+    };
+
+    void trackHistoryBatch(const Irc::IrcMessage &batch);
+    HistoryBatch *historyBatchOfLine();
+    void requestLatestHistory(const QString &channel);
+    int historyPageLines() const;
     enum class Phase { Offline, Registering, Registered };
     using Handler = void (ClientSession::*)(const Irc::IrcMessage &);
     using Query = QueryTracker::Query;
@@ -225,6 +242,7 @@ private:
     Irc::ISupport m_support;
     CapNegotiation m_caps;
     BatchTracker m_batches;
+    QHash<QByteArray, HistoryBatch> m_historyBatches; // open chathistory batches, by reference
     QueryTracker m_queries;
     QList<QPair<QString, QString>> m_wantedChannels; // name, key: joined after registration
     QByteArray m_nick;

@@ -81,7 +81,7 @@
 <context>
     <name>Client::ChatClient</name>
     <message numerus="yes">
-        <location filename="../clientlib/chatclient.cpp" line="+200"/>
+        <location filename="../clientlib/chatclient.cpp" line="+211"/>
         <source>Reconnecting in %n second(s)...</source>
         <translation>
             <numerusform>Reconnecting in %n second...</numerusform>

@@ -75,7 +75,7 @@
 <context>
     <name>App::ChannelSettingsDialog</name>
     <message>
-        <location filename="../app/channelsettingsdialog.cpp" line="+140"/>
+        <location filename="../app/channelsettingsdialog.cpp" line="+144"/>
         <source>Settings of %1</source>
         <translation>%1 的设置</translation>
     </message>
@@ -170,7 +170,7 @@
         <translation>仅管理员可设置主题(&amp;P) (+t)</translation>
     </message>
     <message>
-        <location line="+116"/>
+        <location line="+118"/>
         <source>You are not in %1: nothing here can be changed.</source>
         <translation>你不在 %1 中：这里的设置都无法修改。</translation>
     </message>
@@ -206,7 +206,7 @@
 <context>
     <name>App::ChatWidget</name>
     <message>
-        <location filename="../app/chatwidget.cpp" line="+174"/>
+        <location filename="../app/chatwidget.cpp" line="+175"/>
         <source>kicked by %1: %2</source>
         <translation>被 %1 踢出：%2</translation>
     </message>
@@ -247,17 +247,17 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+416"/>
+        <location line="+437"/>
         <source>Channel &amp;Settings…</source>
         <translation>频道设置(&amp;S)……</translation>
     </message>
     <message>
-        <location line="-345"/>
+        <location line="-366"/>
         <source>Topic: %1</source>
         <translation>主题：%1</translation>
     </message>
     <message>
-        <location line="+56"/>
+        <location line="+79"/>
         <source>%1 (%2)</source>
         <translation>%1 (%2)</translation>
     </message>
@@ -272,7 +272,7 @@
         <translation>(%1) %2</translation>
     </message>
     <message>
-        <location line="+69"/>
+        <location line="+67"/>
         <source>You joined %1.</source>
         <translation>你加入了 %1。</translation>
     </message>
@@ -573,7 +573,12 @@
 <context>
     <name>App::ConversationView</name>
     <message>
-        <location filename="../app/conversationview.cpp" line="+130"/>
+        <location filename="../app/conversationview.cpp" line="+142"/>
+        <source>Earlier, from the history</source>
+        <translation>以上为历史消息</translation>
+    </message>
+    <message>
+        <location line="+41"/>
         <source>New messages</source>
         <translation>新消息</translation>
     </message>
@@ -1186,12 +1191,12 @@ A threaded IRC-subset chat server you can watch, and its client.</source>
 <context>
     <name>App::NetworkListDialog</name>
     <message>
-        <location filename="../app/networklistdialog.cpp" line="+103"/>
+        <location filename="../app/networklistdialog.cpp" line="+111"/>
         <source>Networks</source>
         <translation>网络列表</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+4"/>
         <source>&amp;Name:</source>
         <translation>名称(&amp;N)：</translation>
     </message>
@@ -2103,7 +2108,7 @@ A threaded IRC-subset chat server you can watch, and its client.</source>
 <context>
     <name>Client::ChatClient</name>
     <message numerus="yes">
-        <location filename="../clientlib/chatclient.cpp" line="+200"/>
+        <location filename="../clientlib/chatclient.cpp" line="+211"/>
         <source>Reconnecting in %n second(s)...</source>
         <translation>
             <numerusform>%n 秒后重新连接……</numerusform>
@@ -2136,7 +2141,7 @@ A threaded IRC-subset chat server you can watch, and its client.</source>
 <context>
     <name>Client::ClientSession</name>
     <message>
-        <location filename="../clientlib/clientsession.cpp" line="+172"/>
+        <location filename="../clientlib/clientsession.cpp" line="+173"/>
         <location line="+14"/>
         <location line="+48"/>
         <location line="+6"/>
@@ -2187,7 +2192,7 @@ A threaded IRC-subset chat server you can watch, and its client.</source>
         <translation>未连接：命令没有发送。</translation>
     </message>
     <message>
-        <location line="+133"/>
+        <location line="+134"/>
         <source>The server refused the nickname &quot;%1&quot;.</source>
         <translation>服务器拒绝了昵称“%1”。</translation>
     </message>
@@ -2202,12 +2207,12 @@ A threaded IRC-subset chat server you can watch, and its client.</source>
         <translation>服务器关闭了连接：%1</translation>
     </message>
     <message>
-        <location line="+464"/>
+        <location line="+533"/>
         <source>No free nickname found after %1 attempts.</source>
         <translation>尝试 %1 次后仍未找到可用的昵称。</translation>
     </message>
     <message>
-        <location line="+51"/>
+        <location line="+58"/>
         <source>Not connected: the %1 request was not sent.</source>
         <translation>未连接：%1 请求未发送。</translation>
     </message>
