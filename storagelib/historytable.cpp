@@ -20,11 +20,6 @@ QVariant bytes(const QByteArray &value)
     return value.isNull() ? QByteArray("") : value;
 }
 
-QVariant nullBytes()
-{
-    return QVariant(QMetaType::fromType<QByteArray>());
-}
-
 HistoryMessage readMessage(const QSqlQuery &query)
 {
     HistoryMessage message;
@@ -39,35 +34,58 @@ HistoryMessage readMessage(const QSqlQuery &query)
     return message;
 }
 
+// A private conversation's target is "a,b": its two parties, kept in columns of their own so
+// that either one finds it. A channel line leaves both empty, and is stored without binding them.
+bool hasPeers(const HistoryMessage &message)
+{
+    return message.target.contains(',');
+}
+
 void bindPeers(QSqlQuery &query, const QByteArray &target)
 {
     const qsizetype comma = target.indexOf(',');
-    query.addBindValue(comma < 0 ? nullBytes() : QVariant(target.left(comma)));
-    query.addBindValue(comma < 0 ? nullBytes() : QVariant(target.mid(comma + 1)));
+    query.addBindValue(QVariant(target.left(comma)));
+    query.addBindValue(QVariant(target.mid(comma + 1)));
 }
 
 // Rows per INSERT statement: one round trip to PostgreSQL for many lines, and far below both
 // backends' limits on bound values.
 constexpr qsizetype RowsPerInsert = 100;
 
-QString insertSql(qsizetype rows)
+QString insertSql(qsizetype rows, bool peers)
 {
-    const QStringList values(rows, QStringLiteral("(?, ?, ?, ?, ?, ?, ?, ?, ?)"));
-    return QStringLiteral("INSERT INTO history (msgid, time_ms, target, peer_a, peer_b, sender, "
-                          "command, text, tags) VALUES %1 ON CONFLICT (msgid) DO NOTHING")
-        .arg(values.join(QStringLiteral(", ")));
+    const QString row = peers ? QStringLiteral("(?, ?, ?, ?, ?, ?, ?, ?, ?)")
+                              : QStringLiteral("(?, ?, ?, ?, ?, ?, ?)");
+    const QString columns = peers ? QStringLiteral("msgid, time_ms, target, peer_a, peer_b, "
+                                                   "sender, command, text, tags")
+                                  : QStringLiteral("msgid, time_ms, target, sender, command, "
+                                                   "text, tags");
+    return QStringLiteral("INSERT INTO history (%1) VALUES %2 ON CONFLICT (msgid) DO NOTHING")
+        .arg(columns, QStringList(rows, row).join(QStringLiteral(", ")));
 }
 
-void bindMessage(QSqlQuery &query, const HistoryMessage &message)
+void bindMessage(QSqlQuery &query, const HistoryMessage &message, bool peers)
 {
     query.addBindValue(bytes(message.msgid));
     query.addBindValue(message.timeMs);
     query.addBindValue(bytes(message.target));
-    bindPeers(query, message.target);
+    if (peers)
+        bindPeers(query, message.target);
     query.addBindValue(bytes(message.sender));
     query.addBindValue(bytes(message.command));
     query.addBindValue(bytes(message.text));
     query.addBindValue(bytes(message.tags));
+}
+
+// How many rows from `first` on are of the same kind (channel or private), at most `limit`.
+qsizetype sameKindRun(const std::vector<HistoryMessage> &batch, qsizetype first, qsizetype limit)
+{
+    const bool peers = hasPeers(batch[std::size_t(first)]);
+    qsizetype run = 1;
+    while (run < limit && first + run < qsizetype(batch.size())
+           && hasPeers(batch[std::size_t(first + run)]) == peers)
+        ++run;
+    return run;
 }
 
 int clampedLimit(int limit)
@@ -85,20 +103,18 @@ Result invalid(const QString &why)
 
 } // namespace
 
-// Whole chunks of RowsPerInsert rows, then the rest row by row, each through a statement
-// prepared once.
+// Runs of the same kind of line: whole chunks of RowsPerInsert rows, the rest row by row, each
+// through a statement prepared once.
 bool HistoryTable::insert(const std::vector<HistoryMessage> &batch)
 {
     if (!m_connection.begin())
         return false;
-    const qsizetype size = qsizetype(batch.size());
-    for (qsizetype first = 0; first < size;) {
-        const qsizetype rows = size - first >= RowsPerInsert ? RowsPerInsert : 1;
-        if (!insertRows(insertStatement(rows), batch, first, rows)) {
+    for (qsizetype first = 0, run = 0; first < qsizetype(batch.size()); first += run) {
+        run = sameKindRun(batch, first, RowsPerInsert);
+        if (!insertRun(batch, first, run)) {
             m_connection.rollback();
             return false;
         }
-        first += rows;
     }
     if (m_connection.commit())
         return true;
@@ -106,19 +122,26 @@ bool HistoryTable::insert(const std::vector<HistoryMessage> &batch)
     return false;
 }
 
-bool HistoryTable::insertRows(QSqlQuery &statement, const std::vector<HistoryMessage> &batch,
-                              qsizetype first, qsizetype rows)
+bool HistoryTable::insertRun(const std::vector<HistoryMessage> &batch, qsizetype first,
+                             qsizetype rows)
 {
-    for (qsizetype i = first; i < first + rows; ++i)
-        bindMessage(statement, batch[std::size_t(i)]);
-    return m_connection.exec(statement);
+    const bool peers = hasPeers(batch[std::size_t(first)]);
+    const qsizetype perStatement = rows == RowsPerInsert ? RowsPerInsert : 1;
+    QSqlQuery &statement = insertStatement(perStatement, peers);
+    for (qsizetype done = 0; done < rows; done += perStatement) {
+        for (qsizetype i = first + done; i < first + done + perStatement; ++i)
+            bindMessage(statement, batch[std::size_t(i)], peers);
+        if (!m_connection.exec(statement))
+            return false;
+    }
+    return true;
 }
 
-QSqlQuery &HistoryTable::insertStatement(qsizetype rows)
+QSqlQuery &HistoryTable::insertStatement(qsizetype rows, bool peers)
 {
-    std::optional<QSqlQuery> &statement = rows == 1 ? m_insertOne : m_insertChunk;
+    std::optional<QSqlQuery> &statement = m_inserts[(rows == 1 ? 0 : 2) + (peers ? 1 : 0)];
     if (!statement)
-        statement = m_connection.prepare(insertSql(rows));
+        statement = m_connection.prepare(insertSql(rows, peers));
     return *statement;
 }
 

@@ -5,6 +5,7 @@
 #include <QSqlQuery>
 #include <QString>
 
+#include <array>
 #include <optional>
 #include <vector>
 
@@ -60,14 +61,13 @@ private:
     Result fetchBetween(const HistoryQuery &query, int limit);
     Result fetchAround(const HistoryQuery &query, int limit);
     Result failure(Status status) const;
-    bool insertRows(QSqlQuery &statement, const std::vector<HistoryMessage> &batch, qsizetype first,
-                    qsizetype rows);
-    QSqlQuery &insertStatement(qsizetype rows);
+    bool insertRun(const std::vector<HistoryMessage> &batch, qsizetype first, qsizetype rows);
+    QSqlQuery &insertStatement(qsizetype rows, bool peers);
 
     SqlConnection &m_connection;
-    // Prepared once: parsing an INSERT of many rows costs more than running it.
-    std::optional<QSqlQuery> m_insertChunk;
-    std::optional<QSqlQuery> m_insertOne;
+    // Prepared once, for one row or a chunk, of channel or private lines: parsing an INSERT of
+    // many rows costs more than running it.
+    std::array<std::optional<QSqlQuery>, 4> m_inserts;
 };
 
 } // namespace Storage

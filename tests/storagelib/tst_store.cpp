@@ -121,6 +121,7 @@ private Q_SLOTS:
     void twoStoresMigrateOneDatabaseTogether();
     void keepsEverythingAcrossARestart();
     void linesAppendedBeforeOpenAreStored();
+    void oneBatchOfChannelAndPrivateLines();
     void latest();
     void beforeAndAfter();
     void around();
@@ -340,6 +341,38 @@ void tst_Store::linesAppendedBeforeOpenAreStored()
     QCOMPARE(opened.first().first().toString(), QString());
     QCOMPARE(ask(m_store->countMessages()).count, 2);
     QCOMPARE(m_store->notStoredCount(), 0u);
+}
+
+// Appended before the store opens, so that they are written as one batch: runs of channel
+// and of private lines, long enough for whole chunks of each and with a rest row by row.
+void tst_Store::oneBatchOfChannelAndPrivateLines()
+{
+    closeStore();
+    m_store = std::make_unique<Store>(m_config);
+    m_answers = std::make_unique<Answers>(*m_store);
+    const QByteArray aliceBob = conversationTarget("alice", "bob");
+    const auto appendRun = [&](const QByteArray &target, int count, int &next) {
+        for (int i = 0; i < count; ++i, ++next)
+            QVERIFY(m_store->append(line(target, "m" + QByteArray::number(next), T0 + next)));
+    };
+    int next = 0;
+    appendRun("#mix", 130, next);
+    appendRun(aliceBob, 105, next);
+    appendRun("#mix", 3, next);
+    appendRun(aliceBob, 1, next);
+    QSignalSpy opened(m_store.get(), &Store::opened);
+    m_store->open();
+    QVERIFY(opened.wait(AnswerTimeoutMs));
+    QCOMPARE(ask(m_store->countMessages("#mix")).count, 133);
+    QCOMPARE(ask(m_store->countMessages(aliceBob)).count, 106);
+    QCOMPARE(m_store->notStoredCount(), 0u);
+    // The private lines carry their parties: the conversation is found from either one.
+    for (const QByteArray &party : {QByteArray("alice"), QByteArray("bob")}) {
+        const Result found = ask(m_store->fetchTargets({T0 - 1, T0 + next, 10, {}, party}));
+        QVERIFY2(found.ok(), qPrintable(found.error));
+        QCOMPARE(found.targets.size(), 1);
+        QCOMPARE(found.targets.first().target, aliceBob);
+    }
 }
 
 void tst_Store::latest()
