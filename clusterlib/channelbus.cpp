@@ -42,14 +42,14 @@ ChannelBus::ChannelBus(RedisLink &link, const QByteArray &nodeId, const QByteArr
     : QObject(parent),
       m_link(link),
       m_nodeId(nodeId),
-      m_prefix(prefix),
-      m_ownChannel(prefix + "to:" + nodeId)
+      m_channelPrefix(prefix + "chan:"),
+      m_nodePrefix(prefix + "to:"),
+      m_ownChannel(nodeKey(nodeId))
 {
     connect(&m_link, &RedisLink::message, this, &ChannelBus::messageArrived);
     connect(&m_link, &RedisLink::subscribed, this, [this](const QByteArray &redisChannel) {
-        const QByteArray channelPrefix = m_prefix + "chan:";
-        if (redisChannel.startsWith(channelPrefix))
-            Q_EMIT subscribed(redisChannel.mid(channelPrefix.size()));
+        if (redisChannel.startsWith(m_channelPrefix))
+            Q_EMIT subscribed(redisChannel.mid(m_channelPrefix.size()));
     });
     // After a lost subscription the numbering starts over: the gap is already known.
     connect(&m_link, &RedisLink::subscriptionsLost, this, [this] { m_lastSeen.clear(); });
@@ -87,14 +87,13 @@ bool ChannelBus::publish(const QByteArray &channel, const QByteArray &payload)
 bool ChannelBus::sendToNode(const QByteArray &nodeId, const QByteArray &payload)
 {
     const QByteArray message = frame(m_nodeId, nextSequence("to:" + nodeId), payload);
-    return m_link.command({"PUBLISH", m_prefix + "to:" + nodeId, message}) != 0;
+    return m_link.command({"PUBLISH", nodeKey(nodeId), message}) != 0;
 }
 
 void ChannelBus::messageArrived(const QByteArray &redisChannel, const QByteArray &message)
 {
-    const QByteArray channelPrefix = m_prefix + "chan:";
-    if (redisChannel.startsWith(channelPrefix)) {
-        channelMessage(redisChannel.mid(channelPrefix.size()), message);
+    if (redisChannel.startsWith(m_channelPrefix)) {
+        channelMessage(redisChannel.mid(m_channelPrefix.size()), message);
     } else if (redisChannel == m_ownChannel) {
         const Frame frame = unframe(message);
         if (frame.valid && inSequence(QByteArray(), frame.origin, frame.sequence))

@@ -60,11 +60,13 @@ private:
     void messageArrived(const QByteArray &redisChannel, const QByteArray &message);
     void channelMessage(const QByteArray &channel, const QByteArray &message);
     quint64 nextSequence(const QByteArray &stream);
-    QByteArray channelKey(const QByteArray &channel) const { return m_prefix + "chan:" + channel; }
+    QByteArray channelKey(const QByteArray &channel) const { return m_channelPrefix + channel; }
+    QByteArray nodeKey(const QByteArray &nodeId) const { return m_nodePrefix + nodeId; }
 
     RedisLink &m_link;
     const QByteArray m_nodeId;
-    const QByteArray m_prefix;
+    const QByteArray m_channelPrefix; // `<prefix>chan:`, made once: every message is matched
+    const QByteArray m_nodePrefix; // `<prefix>to:`
     const QByteArray m_ownChannel;
     QHash<QByteArray, int> m_localMembers; // folded channel -> local members
     // channel -> (origin node -> last sequence number seen)
