@@ -4,6 +4,7 @@
 // arriving first proves the other never will.
 #include "clusterlib/channelbus.h"
 #include "clusterlib/redislink.h"
+#include "tests/clusterlib/testlinkconfig.h"
 #include "tests/support/redisprocess.h"
 
 #include <QSignalSpy>
@@ -21,10 +22,7 @@ struct Node
 {
     Node(const QString &url, const QByteArray &id)
     {
-        LinkConfig config;
-        QString error;
-        config.url = RedisUrl::parse(url, &error).value_or(RedisUrl());
-        link = std::make_unique<RedisLink>(config);
+        link = std::make_unique<RedisLink>(testLinkConfig(url));
         QSignalSpy linkSubscribed(link.get(), &RedisLink::subscribed);
         bus = std::make_unique<ChannelBus>(*link, id, "test:");
         received = std::make_unique<QSignalSpy>(bus.get(), &ChannelBus::received);

@@ -4,6 +4,7 @@
 // bound, announced once, and its names are free again; a restarted node finds no ghost.
 #include "clusterlib/nodedirectory.h"
 #include "clusterlib/redislink.h"
+#include "tests/clusterlib/testlinkconfig.h"
 #include "tests/support/redisprocess.h"
 
 #include <QElapsedTimer>
@@ -33,12 +34,7 @@ struct Node
 {
     Node(const QString &url, const QByteArray &name)
     {
-        LinkConfig config;
-        QString error;
-        config.url = RedisUrl::parse(url, &error).value_or(RedisUrl());
-        config.timing.reconnectMinMs = 50;
-        config.timing.reconnectMaxMs = 200;
-        link = std::make_unique<RedisLink>(config);
+        link = std::make_unique<RedisLink>(testLinkConfig(url));
         directory = std::make_unique<NodeDirectory>(*link, name, "test:", fastTiming());
         link->start();
     }

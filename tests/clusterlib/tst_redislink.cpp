@@ -3,6 +3,7 @@
 // raced by two links, and what callers see when Redis dies and comes back.
 #include "clusterlib/nameclaims.h"
 #include "clusterlib/redislink.h"
+#include "tests/clusterlib/testlinkconfig.h"
 #include "tests/support/freeport.h"
 #include "tests/support/redisprocess.h"
 
@@ -49,19 +50,6 @@ public:
 private:
     QObject m_context; // in the test's thread: replies arrive queued here
 };
-
-LinkConfig configFor(const QString &url)
-{
-    QString error;
-    const std::optional<RedisUrl> parsed = RedisUrl::parse(url, &error);
-    if (!parsed)
-        qFatal("%s", qPrintable(error));
-    LinkConfig config;
-    config.url = *parsed;
-    config.timing.reconnectMinMs = 50;
-    config.timing.reconnectMaxMs = 200;
-    return config;
-}
 
 } // namespace
 
@@ -119,7 +107,7 @@ void tst_RedisLink::cleanup()
 
 std::unique_ptr<RedisLink> tst_RedisLink::connectedLink(const QString &url)
 {
-    auto link = std::make_unique<RedisLink>(configFor(url.isEmpty() ? m_redis->url() : url));
+    auto link = std::make_unique<RedisLink>(testLinkConfig(url.isEmpty() ? m_redis->url() : url));
     link->start();
     if (!QTest::qWaitFor([&] { return link->state() == RedisLink::State::Connected; }, WaitMs))
         qWarning("the link did not connect in time");
@@ -496,7 +484,7 @@ void tst_RedisLink::redisKilledThenRestarted()
 // for hours. The heartbeat does, within the bound LinkTiming gives.
 void tst_RedisLink::hungRedisIsNoticedWithinTheBound()
 {
-    LinkConfig config = configFor(m_redis->url());
+    LinkConfig config = testLinkConfig(m_redis->url());
     config.timing.livenessIntervalMs = 100;
     config.timing.livenessTimeoutMs = 300;
     config.timing.connectTimeoutMs = 300;
@@ -571,7 +559,7 @@ void tst_RedisLink::nothingListeningFailsCommands()
 {
     const quint16 port = freeLoopbackPort();
     QVERIFY(port != 0);
-    RedisLink link(configFor(QStringLiteral("redis://127.0.0.1:%1").arg(port)));
+    RedisLink link(testLinkConfig(QStringLiteral("redis://127.0.0.1:%1").arg(port)));
     QSignalSpy states(&link, &RedisLink::stateChanged);
     ReplyLog log(link);
     link.start();
@@ -587,7 +575,7 @@ void tst_RedisLink::nothingListeningFailsCommands()
 
 void tst_RedisLink::queueIsBoundedAndStopFailsWhatWaits()
 {
-    LinkConfig config = configFor(m_redis->url());
+    LinkConfig config = testLinkConfig(m_redis->url());
     config.maxQueuedCommands = 10;
     RedisLink link(config); // not started: commands wait in the queue
     ReplyLog log(link);
