@@ -714,12 +714,8 @@ void ClientSession::trackHistoryBatch(const Irc::IrcMessage &batch)
     const QByteArray reference = batch.param(0);
     if (reference.startsWith('+') && batch.param(1) == "chathistory") {
         m_historyBatches.insert(reference.mid(1), {decode(batch.param(2)), {}});
-    } else if (reference.startsWith('-')) {
-        const auto it = m_historyBatches.constFind(reference.mid(1));
-        if (it == m_historyBatches.cend())
-            return;
-        const HistoryBatch done = *it;
-        m_historyBatches.erase(it);
+    } else if (reference.startsWith('-') && m_historyBatches.contains(reference.mid(1))) {
+        const HistoryBatch done = m_historyBatches.take(reference.mid(1));
         Q_EMIT historyReceived(done.target, done.messages);
     }
 }
