@@ -4,16 +4,21 @@ namespace Irc {
 
 const QList<CapabilityInfo> &offeredCapabilities()
 {
+    // draft/account-registration: REGISTER is accepted before the connection is registered,
+    // for the nick in use only (no custom-account-name) and without an e-mail address. sasl:
+    // the mechanisms, as SASL 3.2 lists them.
     static const QList<CapabilityInfo> offered {
         {Capability::AwayNotify, CapName::AwayNotify, ""},
         {Capability::Batch, CapName::Batch, ""},
         {Capability::CapNotify, CapName::CapNotify, ""},
+        {Capability::AccountRegistration, CapName::AccountRegistration, "before-connect"},
         {Capability::ChatHistory, CapName::ChatHistory, ""},
         {Capability::EchoMessage, CapName::EchoMessage, ""},
         {Capability::InviteNotify, CapName::InviteNotify, ""},
         {Capability::LabeledResponse, CapName::LabeledResponse, ""},
         {Capability::MessageTags, CapName::MessageTags, ""},
         {Capability::MultiPrefix, CapName::MultiPrefix, ""},
+        {Capability::Sasl, CapName::Sasl, "PLAIN"},
         {Capability::ServerTime, CapName::ServerTime, ""},
         {Capability::Setname, CapName::Setname, ""},
         {Capability::StandardReplies, CapName::StandardReplies, ""},
@@ -73,6 +78,11 @@ Capabilities allCapabilities()
     for (const CapabilityInfo &info : offeredCapabilities())
         all |= info.capability;
     return all;
+}
+
+Capabilities storageCapabilities()
+{
+    return Capability::ChatHistory | Capability::AccountRegistration | Capability::Sasl;
 }
 
 QList<QByteArray> capabilityChunks(const QList<QByteArray> &tokens, qsizetype maxBytes)

@@ -25,6 +25,9 @@ enum class Capability : quint32 {
     LabeledResponse = 1u << 10,
     StandardReplies = 1u << 11,
     ChatHistory = 1u << 12, // offered only by a server that keeps history
+    // Accounts (offered only by a server that keeps them, see storageCapabilities())
+    AccountRegistration = 1u << 13,
+    Sasl = 1u << 14,
 };
 Q_DECLARE_FLAGS(Capabilities, Capability)
 
@@ -42,6 +45,8 @@ inline constexpr char Batch[] = "batch";
 inline constexpr char LabeledResponse[] = "labeled-response";
 inline constexpr char StandardReplies[] = "standard-replies";
 inline constexpr char ChatHistory[] = "draft/chathistory";
+inline constexpr char AccountRegistration[] = "draft/account-registration";
+inline constexpr char Sasl[] = "sasl";
 } // namespace CapName
 
 struct CapabilityInfo
@@ -58,6 +63,8 @@ QByteArray capabilityName(Capability capability);
 // The names of the set, space-separated, in offeredCapabilities()'s order.
 QByteArray capabilityNames(Capabilities capabilities);
 Capabilities allCapabilities();
+// What only a server that keeps a database offers: its history and its accounts.
+Capabilities storageCapabilities();
 // `CAP LS`'s tokens, of `only` (what this server offers): with `withValues` (302), `name=value`
 // where there is a value.
 QList<QByteArray> capabilityTokens(bool withValues, Capabilities only = allCapabilities());

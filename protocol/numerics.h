@@ -91,5 +91,13 @@ inline constexpr char NoOperHost[] = "491";
 inline constexpr char UModeUnknownFlag[] = "501";
 inline constexpr char UsersDontMatch[] = "502";
 inline constexpr char InvalidModeParam[] = "696";
+// SASL (IRCv3 sasl-3.1 and 3.2)
+inline constexpr char LoggedIn[] = "900";
+inline constexpr char SaslSuccess[] = "903";
+inline constexpr char SaslFail[] = "904";
+inline constexpr char SaslTooLong[] = "905";
+inline constexpr char SaslAborted[] = "906";
+inline constexpr char SaslAlready[] = "907";
+inline constexpr char SaslMechs[] = "908";
 
 } // namespace Irc::Numeric

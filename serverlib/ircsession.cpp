@@ -98,6 +98,9 @@ const QHash<QByteArray, IrcSession::Command> &IrcSession::commands()
         {"TAGMSG", {&IrcSession::onTagmsg, 0, false}},
         {"SETNAME", {&IrcSession::onSetname, 0, false}},
         {"CHATHISTORY", {&IrcSession::onChathistory, 0, false}},
+        {"REGISTER", {&IrcSession::onRegister, 3, true}},
+        {"VERIFY", {&IrcSession::onVerify, 2, true}},
+        {"AUTHENTICATE", {&IrcSession::onAuthenticate, 1, true}},
     };
     return table;
 }
@@ -158,6 +161,7 @@ void IrcSession::checkTimers(qint64 nowMs)
         processInput(); // the bucket has refilled a little
         updateReadInterest();
     }
+    checkSaslTimer(nowMs);
     if (m_registered)
         checkPing(nowMs);
     else
@@ -327,7 +331,8 @@ void IrcSession::onQuit(const IrcMessage &message)
 
 void IrcSession::tryCompleteRegistration()
 {
-    if (m_registered || m_nick.isEmpty() || m_user.isEmpty() || m_capNegotiating)
+    if (m_registered || m_nick.isEmpty() || m_user.isEmpty() || m_capNegotiating
+        || saslHoldsRegistration())
         return;
     if (m_context.config.password != m_password && !m_context.config.password.isEmpty()) {
         numeric(Numeric::PasswordMismatch, {"Password incorrect"});

@@ -160,6 +160,26 @@ private:
     void setUserModes(const UserModes &modes);
     void onWhowas(const Irc::IrcMessage &message);
 
+    // Accounts (ircsession_accounts.cpp): REGISTER, VERIFY, SASL PLAIN and the nicks that
+    // belong to accounts. The password work and the database answer on other threads; the
+    // outcome comes back through this client's mailbox.
+    enum class LoginOutcome { Accepted, Refused, Unavailable };
+    void onRegister(const Irc::IrcMessage &message);
+    void onVerify(const Irc::IrcMessage &message);
+    void accountCreated(const QByteArray &account, const Storage::Result &result);
+    void onAuthenticate(const Irc::IrcMessage &message);
+    void saslData(const QByteArray &chunk);
+    void saslPayloadComplete();
+    void startLoginCheck();
+    void loginChecked(quint64 attempt, LoginOutcome outcome, const QByteArray &account);
+    void endSasl(const char *code, QByteArrayView text);
+    void abortSaslOnCapEnd();
+    bool saslHoldsRegistration() const;
+    void checkSaslTimer(qint64 nowMs);
+    void logIn(const QByteArray &account);
+    void failRegister(QByteArrayView code, const QByteArray &account, QByteArrayView text);
+    bool accountsEnabled() const; // a server without a store has no accounts
+
     // IRCv3: capabilities, tags, labeled responses (ircsession_caps.cpp)
     void onCap(const Irc::IrcMessage &message);
     void capLs(const QByteArray &version);
@@ -219,6 +239,19 @@ private:
     QByteArray m_commandLabel; // labeled-response: the label of the command being handled
     bool m_replyDeferred = false; // that command is answered later, label and all
     bool m_capVersion302 = false; // cap-notify is then on for good
+    // Accounts
+    QByteArray m_account; // logged in to, as registered; empty: not logged in
+    bool m_accountCreationPending = false; // REGISTER: hashing and storing
+    struct SaslExchange
+    {
+        enum class Step { Idle, Receiving, Waiting, Checking };
+        Step step = Step::Idle;
+        QByteArray data; // base64, collected from 400-byte chunks
+        QByteArray account, password; // while Waiting: the attempt held back by the throttle
+        qint64 startAtMs = 0; // Waiting: when the check may start
+        quint64 attempt = 0; // a verdict for an earlier (aborted) attempt is ignored
+    };
+    SaslExchange m_sasl;
 };
 
 } // namespace Server

@@ -64,6 +64,7 @@ void IrcSession::onCap(const IrcMessage &message)
         capReq(message.param(1));
     } else if (sub == "END") {
         m_capNegotiating = false;
+        abortSaslOnCapEnd();
         tryCompleteRegistration();
     } else {
         numeric(Numeric::InvalidCapCommand, {sub, "Invalid CAP command"});
@@ -82,11 +83,10 @@ void IrcSession::capLs(const QByteArray &version)
     sendCapList("LS", capabilityTokens(v302, availableCapabilities()));
 }
 
-// draft/chathistory only where there is history to read.
+// History and accounts only where there is a database to keep them.
 Capabilities IrcSession::availableCapabilities() const
 {
-    return m_context.store ? allCapabilities()
-                           : allCapabilities() & ~Capabilities(Capability::ChatHistory);
+    return m_context.store ? allCapabilities() : allCapabilities() & ~storageCapabilities();
 }
 
 void IrcSession::capReq(const QByteArray &list)

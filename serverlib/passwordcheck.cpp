@@ -53,4 +53,17 @@ bool start(const QByteArray &hash, const QByteArray &password, const MemberGroup
     return true;
 }
 
+bool run(std::function<void()> job)
+{
+    if (pending.fetch_add(1) >= MaxPending) {
+        pending.fetch_sub(1);
+        return false;
+    }
+    pool().start([job = std::move(job)] {
+        job();
+        pending.fetch_sub(1);
+    });
+    return true;
+}
+
 } // namespace Server::PasswordCheck

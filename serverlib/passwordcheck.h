@@ -29,6 +29,10 @@ using Verdict = std::function<void(Session &session, bool accepted)>;
 bool start(const QByteArray &hash, const QByteArray &password, const MemberGroup &client,
            Verdict verdict);
 
+// Runs `job` (hashing or checking an account's password, see IrcSession's accounts) on the same
+// pool, under the same MaxPending. False, and nothing runs, when that many are under way.
+bool run(std::function<void()> job);
+
 } // namespace PasswordCheck
 
 } // namespace Server

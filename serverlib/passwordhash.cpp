@@ -2,6 +2,8 @@
 
 #include <sodium.h>
 
+#include <mutex>
+
 namespace Server::PasswordHash {
 
 namespace {
@@ -17,16 +19,33 @@ bool initialized()
 
 } // namespace
 
-QByteArray make(const QByteArray &password)
+QByteArray make(const QByteArray &password, Cost cost)
 {
+    const bool minimal = cost == Cost::Minimal;
+    const unsigned long long passes
+        = minimal ? crypto_pwhash_OPSLIMIT_MIN : crypto_pwhash_OPSLIMIT_INTERACTIVE;
+    const size_t memory = minimal ? crypto_pwhash_MEMLIMIT_MIN : crypto_pwhash_MEMLIMIT_INTERACTIVE;
     char hash[crypto_pwhash_STRBYTES];
     if (!initialized()
-        || crypto_pwhash_str_alg(hash, password.constData(), quint64(password.size()),
-                                 crypto_pwhash_OPSLIMIT_INTERACTIVE,
-                                 crypto_pwhash_MEMLIMIT_INTERACTIVE, crypto_pwhash_ALG_ARGON2ID13)
+        || crypto_pwhash_str_alg(hash, password.constData(), quint64(password.size()), passes,
+                                 memory, crypto_pwhash_ALG_ARGON2ID13)
             != 0)
         return {};
     return QByteArray(hash);
+}
+
+QByteArray dummy(Cost cost)
+{
+    static std::mutex mutex;
+    static QByteArray hashes[2];
+    std::lock_guard lock(mutex);
+    QByteArray &hash = hashes[cost == Cost::Minimal ? 1 : 0];
+    if (hash.isEmpty() && initialized()) {
+        QByteArray secret(32, '\0');
+        randombytes_buf(secret.data(), size_t(secret.size()));
+        hash = make(secret, cost);
+    }
+    return hash;
 }
 
 bool verify(const QByteArray &hash, const QByteArray &password)

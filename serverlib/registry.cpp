@@ -132,6 +132,16 @@ Registry::Status Registry::reserveNick(quint32 id, const QByteArray &nick)
     return Status::Ok;
 }
 
+void Registry::releaseNick(quint32 id)
+{
+    std::unique_lock locker(m_lock);
+    Client *client = knownClient(m_clients, id, "releaseNick");
+    if (!client || client->registered || client->nick.isEmpty())
+        return;
+    m_nicks.remove(key(client->nick));
+    client->nick.clear();
+}
+
 void Registry::completeRegistration(quint32 id, const QByteArray &user, const QByteArray &realname)
 {
     std::unique_lock locker(m_lock);
@@ -335,6 +345,7 @@ UserInfo Registry::infoOf(const Client &client) const
             client.host,
             client.realname,
             client.away,
+            client.account,
             client.modes.serverOperator,
             client.signOnSecs,
             client.lastMessageMs->load(std::memory_order_relaxed),
@@ -569,6 +580,17 @@ void Registry::setRealname(quint32 id, const QByteArray &realname, Audience *pee
         return;
     client->realname = realname;
     collectPeers(id, *client, peers);
+}
+
+void Registry::setAccount(quint32 id, const QByteArray &account, Audience *peers)
+{
+    std::unique_lock locker(m_lock);
+    Client *client = knownClient(m_clients, id, "setAccount");
+    if (!client)
+        return;
+    client->account = account;
+    if (peers)
+        collectPeers(id, *client, peers);
 }
 
 Registry::Status Registry::channelOperators(const QByteArray &name, Audience *operators) const

@@ -80,6 +80,7 @@ struct ChannelMembership
 struct UserInfo
 {
     QByteArray nick, user, host, realname, away;
+    QByteArray account; // empty: not logged in
     bool serverOperator = false;
     qint64 signOnSecs = 0, lastMessageMs = 0;
     QList<ChannelMembership> channels; // secret ones only if the viewer is on them too
@@ -148,6 +149,8 @@ public:
     void removeClient(quint32 id, Audience *peers);
 
     Status reserveNick(quint32 id, const QByteArray &nick);
+    // An unregistered client gives its nick up (it belongs to an account it is not logged in to).
+    void releaseNick(quint32 id);
     void completeRegistration(quint32 id, const QByteArray &user, const QByteArray &realname);
     // A registered client's nick change; `peers` excludes the client itself.
     Status changeNick(quint32 id, const QByteArray &nick, QByteArray *oldPrefix, Audience *peers);
@@ -203,13 +206,15 @@ public:
     // Those who share a channel with the client, without the client.
     Audience peersOf(quint32 id) const;
     void setRealname(quint32 id, const QByteArray &realname, Audience *peers);
+    // The account the client logged in to; `peers` (if given): who shares a channel with it.
+    void setAccount(quint32 id, const QByteArray &account, Audience *peers);
     // The channel's operators, for invite-notify; NoSuchChannel if there is no such channel.
     Status channelOperators(const QByteArray &name, Audience *operators) const;
 
 private:
     struct Client
     {
-        QByteArray nick, user, host, realname, away;
+        QByteArray nick, user, host, realname, away, account;
         std::shared_ptr<Mailbox> mailbox;
         ActivityClock lastMessageMs = std::make_shared<std::atomic<qint64>>(0);
         qint64 signOnSecs = 0;

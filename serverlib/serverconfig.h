@@ -1,5 +1,7 @@
 #pragma once
 
+#include "serverlib/passwordhash.h"
+
 #include <QByteArray>
 #include <QCoreApplication>
 #include <QHostAddress>
@@ -165,6 +167,9 @@ public:
     // PEM files; both empty: plain TCP. Both set: every client must speak TLS.
     QString tlsCertificatePath;
     QString tlsKeyPath;
+    // The Argon2id cost of the passwords REGISTER hashes for new accounts. Not a setting: the
+    // tests lower it so that a suite may register accounts by the dozen.
+    PasswordHash::Cost accountHashCost = PasswordHash::Cost::Interactive;
 
     // 0: the system picks a free port (the server reports which).
     static constexpr Range Ports {0, 65535};

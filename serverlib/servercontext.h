@@ -1,6 +1,7 @@
 #pragma once
 
 #include "serverlib/connectionlimiter.h"
+#include "serverlib/loginthrottle.h"
 #include "serverlib/registry.h"
 #include "serverlib/relayfeed.h"
 #include "serverlib/serverconfig.h"
@@ -49,6 +50,8 @@ struct ServerContext
     // that a thread outliving its server's stop never calls a deleted store (a closed one
     // counts what it is given as not stored).
     const std::shared_ptr<Storage::Store> store;
+    // Failed SASL logins, per account and per address (accounts exist only with a store).
+    LoginThrottle logins;
     // Sessions that negotiated server-time or message-tags. While there are none, relayed lines
     // are sent without making any tags for them.
     std::atomic<int> taggedSessions {0};

@@ -180,6 +180,18 @@ quint64 Store::findAccount(const QByteArray &name)
     return ask([name](StoreEngine &engine) { return engine.accounts().find(name); });
 }
 
+quint64 Store::createAccount(const Account &account, Reply reply)
+{
+    return ask([account](StoreEngine &engine) { return engine.accounts().create(account); },
+               std::move(reply));
+}
+
+quint64 Store::findAccount(const QByteArray &name, Reply reply)
+{
+    return ask([name](StoreEngine &engine) { return engine.accounts().find(name); },
+               std::move(reply));
+}
+
 quint64 Store::setAccountVerified(const QByteArray &name)
 {
     return ask([name](StoreEngine &engine) { return engine.accounts().setVerified(name); });

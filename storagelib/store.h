@@ -62,6 +62,9 @@ public:
     quint64 countMessages(const QByteArray &target = {});
     quint64 createAccount(const Account &account);
     quint64 findAccount(const QByteArray &name);
+    // The same, answered through `reply` (as fetchHistory(query, reply)).
+    quint64 createAccount(const Account &account, Reply reply);
+    quint64 findAccount(const QByteArray &name, Reply reply);
     quint64 setAccountVerified(const QByteArray &name);
     // Applies `retention` now, in small transactions; the result counts the rows deleted.
     quint64 prune(const Retention &retention);

@@ -21,9 +21,8 @@ namespace {
 // server-time's format, and a msgid: the parts of a tagged line a test cannot know in advance.
 const QByteArray TimePattern = R"(time=\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z)";
 const QByteArray IdPattern = R"(msgid=[0-9a-z]+-[0-9a-z]+)";
-// This suite's server keeps no history, so it does not offer draft/chathistory.
-const Irc::Capabilities WithoutHistory
-    = Irc::allCapabilities() & ~Irc::Capabilities(Irc::Capability::ChatHistory);
+// This suite's server keeps no database, so it offers neither draft/chathistory nor accounts.
+const Irc::Capabilities WithoutHistory = Irc::allCapabilities() & ~Irc::storageCapabilities();
 
 bool matchesLine(const std::optional<QByteArray> &line, const QByteArray &pattern)
 {
