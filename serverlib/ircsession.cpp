@@ -259,7 +259,9 @@ void IrcSession::onNick(const IrcMessage &message)
     }
     if (nick == m_nick)
         return;
-    if (m_registered) {
+    if (m_registered && accountsEnabled() && !ownsNick(nick)) {
+        lookUpNickOwner(nick); // changed when the store has answered
+    } else if (m_registered) {
         changeNick(nick);
     } else if (acceptNick(nick)) {
         tryCompleteRegistration();
@@ -334,6 +336,11 @@ void IrcSession::tryCompleteRegistration()
     if (m_registered || m_nick.isEmpty() || m_user.isEmpty() || m_capNegotiating
         || saslHoldsRegistration())
         return;
+    if (!nickChecked()) {
+        if (m_nickLookingUp != foldCase(m_nick))
+            lookUpNickOwner(m_nick);
+        return;
+    }
     if (m_context.config.password != m_password && !m_context.config.password.isEmpty()) {
         numeric(Numeric::PasswordMismatch, {"Password incorrect"});
         closeWithError("Closing link (Password incorrect)");

@@ -177,6 +177,14 @@ private:
     bool saslHoldsRegistration() const;
     void checkSaslTimer(qint64 nowMs);
     void logIn(const QByteArray &account);
+    // A nick equal to an account's name is that account's: the store is asked each time (no
+    // cache, so servers sharing a database agree), when registration completes and on NICK.
+    enum class NickOwner { Free, Owned, Unknown };
+    bool ownsNick(const QByteArray &nick) const;
+    bool nickChecked() const;
+    void lookUpNickOwner(const QByteArray &nick);
+    void nickOwnerFound(quint64 lookup, const QByteArray &nick, NickOwner owner);
+    void refuseOwnedNick(const QByteArray &nick, NickOwner owner);
     void failRegister(QByteArrayView code, const QByteArray &account, QByteArrayView text);
     bool accountsEnabled() const; // a server without a store has no accounts
 
@@ -252,6 +260,9 @@ private:
         quint64 attempt = 0; // a verdict for an earlier (aborted) attempt is ignored
     };
     SaslExchange m_sasl;
+    QByteArray m_nickCheckedFree; // folded: no account owns it (registration may complete)
+    quint64 m_nickLookups = 0; // the latest owner lookup; older answers are ignored
+    QByteArray m_nickLookingUp; // folded: the nick whose owner is being looked up, if any
 };
 
 } // namespace Server

@@ -350,4 +350,74 @@ void IrcSession::logIn(const QByteArray &account)
     numeric(Numeric::LoggedIn, {self, account, QByteArray("You are now logged in as " + account)});
 }
 
+bool IrcSession::ownsNick(const QByteArray &nick) const
+{
+    return !m_account.isEmpty() && foldCase(nick) == foldCase(m_account);
+}
+
+// Before registration: whether the nick in use may be kept (no store: no accounts own nicks).
+bool IrcSession::nickChecked() const
+{
+    return !accountsEnabled() || ownsNick(m_nick) || m_nickCheckedFree == foldCase(m_nick);
+}
+
+void IrcSession::lookUpNickOwner(const QByteArray &nick)
+{
+    const quint64 lookup = ++m_nickLookups;
+    m_nickLookingUp = foldCase(nick);
+    const MemberGroup self {worker().mailbox(), {id()}};
+    auto answer = [self, lookup, nick](NickOwner owner) {
+        Worker::callSessions(self, [lookup, nick, owner](Session &session) {
+            if (auto *client = qobject_cast<IrcSession *>(&session))
+                client->nickOwnerFound(lookup, nick, owner);
+        });
+    };
+    const quint64 request
+        = m_context.store->findAccount(nick, [answer](const Storage::Result &result) {
+              answer(result.ok()                                      ? NickOwner::Owned
+                         : result.status == Storage::Status::NotFound ? NickOwner::Free
+                                                                      : NickOwner::Unknown);
+          });
+    if (request == 0)
+        nickOwnerFound(lookup, nick, NickOwner::Unknown);
+}
+
+void IrcSession::nickOwnerFound(quint64 lookup, const QByteArray &nick, NickOwner owner)
+{
+    if (!isReading() || lookup != m_nickLookups)
+        return; // leaving, or a later NICK asked again
+    m_nickLookingUp.clear();
+    const bool mayUse = owner == NickOwner::Free || ownsNick(nick);
+    if (m_registered) {
+        if (mayUse)
+            changeNick(nick);
+        else
+            refuseOwnedNick(nick, owner);
+        return;
+    }
+    if (foldCase(nick) != foldCase(m_nick)) {
+        tryCompleteRegistration(); // the nick changed meanwhile: its own lookup
+        return;
+    }
+    if (!mayUse) {
+        refuseOwnedNick(nick, owner);
+        m_context.registry.releaseNick(id());
+        m_nick.clear();
+        return;
+    }
+    m_nickCheckedFree = foldCase(nick);
+    tryCompleteRegistration();
+}
+
+// A nick whose owner could not be learnt (the database failed) is refused too: better a client
+// that tries again than one that takes a nick from its owner.
+void IrcSession::refuseOwnedNick(const QByteArray &nick, NickOwner owner)
+{
+    numeric(Numeric::NicknameInUse,
+            {nick,
+             owner == NickOwner::Owned
+                 ? "Nickname is registered to an account; log in with SASL"
+                 : "Nickname could not be checked against the accounts; try again"});
+}
+
 } // namespace Server

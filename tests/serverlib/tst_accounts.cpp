@@ -85,6 +85,8 @@ private Q_SLOTS:
     void throttleTableIsBounded();
     void passwordNeverLogged();
     void accountSurvivesARestart();
+    void registeredNickNeedsItsAccount();
+    void nickOwnershipAcrossServers();
 
 private:
     Server::ServerConfig config() const;
@@ -585,6 +587,91 @@ void TestAccounts::accountSurvivesARestart()
     std::unique_ptr<RawClient> client = negotiating("alice");
     QVERIFY(client);
     QCOMPARE(authenticate(*client, plain("alice", Password))->command, QByteArray("903"));
+}
+
+// At registration and at NICK, in any case: 433 with a reason, unless logged in to that account.
+void TestAccounts::registeredNickNeedsItsAccount()
+{
+    QVERIFY(start(config()));
+    QVERIFY(registered("bob"));
+    {
+        std::unique_ptr<RawClient> alice = registered("alice");
+        QVERIFY(alice);
+        alice->send("QUIT");
+        QVERIFY(alice->expect("ERROR"));
+    }
+    RawClient mallory;
+    QVERIFY(mallory.connectTo(m_controller->serverPort()));
+    mallory.send("NICK Alice");
+    mallory.send("USER m 0 * :M");
+    const std::optional<Irc::IrcMessage> refused = mallory.expect("433");
+    QVERIFY(refused);
+    QCOMPARE(refused->params,
+             (QList<QByteArray> {"*", "Alice",
+                                 "Nickname is registered to an account; log in with SASL"}));
+    QVERIFY(mallory.registerAs("mallory")); // another nick is welcome
+    mallory.send("NICK ALICE");
+    const std::optional<Irc::IrcMessage> again = mallory.expect("433");
+    QVERIFY(again);
+    QCOMPARE(again->params.mid(0, 2), (QList<QByteArray> {"mallory", "ALICE"}));
+    mallory.send("NICK free_nick"); // an unowned nick changes at once
+    QVERIFY(mallory.expect("NICK"));
+
+    // Logged in to another account (bob) is not enough.
+    std::unique_ptr<RawClient> bob = negotiating("bob");
+    QVERIFY(bob);
+    QCOMPARE(authenticate(*bob, plain("bob", Password))->command, QByteArray("903"));
+    bob->send("CAP END");
+    QVERIFY(bob->expect("001"));
+    bob->send("NICK alice");
+    QVERIFY(bob->expect("433"));
+
+    // The owner, logged in, takes it at registration and back after a change.
+    std::unique_ptr<RawClient> owner = negotiating("ALICE");
+    QVERIFY(owner);
+    QCOMPARE(authenticate(*owner, plain("alice", Password))->command, QByteArray("903"));
+    owner->send("CAP END");
+    const std::optional<Irc::IrcMessage> welcome = owner->expect("001");
+    QVERIFY(welcome);
+    QCOMPARE(welcome->param(0), QByteArray("ALICE"));
+    owner->send("NICK away_for_now");
+    QCOMPARE(owner->expect("NICK")->param(0), QByteArray("away_for_now"));
+    owner->send("NICK alice");
+    QCOMPARE(owner->expect("NICK")->param(0), QByteArray("alice"));
+    // A client that gave up the refused nick may pick another before registering.
+    RawClient late;
+    QVERIFY(late.connectTo(m_controller->serverPort()));
+    late.send("NICK bob");
+    late.send("NICK late");
+    QVERIFY(late.registerAs("late"));
+}
+
+// Two servers on one database: an account made on one owns its nick on the other at once.
+void TestAccounts::nickOwnershipAcrossServers()
+{
+    QVERIFY(start(config()));
+    Server::ServerController second;
+    {
+        QSignalSpy started(&second, &Server::ServerController::started);
+        second.start(config());
+        QVERIFY(started.wait(Timeout));
+    }
+    RawClient bystander;
+    QVERIFY(bystander.connectTo(m_controller->serverPort()));
+    QVERIFY(bystander.registerAs("carol")); // carol is free here for now
+    bystander.send("NICK bystander");
+    QVERIFY(bystander.expect("NICK"));
+    RawClient carol;
+    QVERIFY(carol.connectTo(second.serverPort()));
+    QVERIFY(carol.registerAs("carol"));
+    carol.send("REGISTER * * :" + Password);
+    QCOMPARE(carol.expect("REGISTER")->param(0), QByteArray("SUCCESS"));
+    bystander.send("NICK carol");
+    QCOMPARE(bystander.expect("433")->param(2),
+             QByteArray("Nickname is registered to an account; log in with SASL"));
+    QSignalSpy stopped(&second, &Server::ServerController::stopped);
+    second.stop();
+    QVERIFY(stopped.wait(Timeout));
 }
 
 QTEST_GUILESS_MAIN(TestAccounts)
