@@ -8,12 +8,15 @@ const QList<CapabilityInfo> &offeredCapabilities()
     // for the nick in use only (no custom-account-name) and without an e-mail address. sasl:
     // the mechanisms, as SASL 3.2 lists them.
     static const QList<CapabilityInfo> offered {
+        {Capability::AccountNotify, CapName::AccountNotify, ""},
+        {Capability::AccountTag, CapName::AccountTag, ""},
         {Capability::AwayNotify, CapName::AwayNotify, ""},
         {Capability::Batch, CapName::Batch, ""},
         {Capability::CapNotify, CapName::CapNotify, ""},
         {Capability::AccountRegistration, CapName::AccountRegistration, "before-connect"},
         {Capability::ChatHistory, CapName::ChatHistory, ""},
         {Capability::EchoMessage, CapName::EchoMessage, ""},
+        {Capability::ExtendedJoin, CapName::ExtendedJoin, ""},
         {Capability::InviteNotify, CapName::InviteNotify, ""},
         {Capability::LabeledResponse, CapName::LabeledResponse, ""},
         {Capability::MessageTags, CapName::MessageTags, ""},
@@ -82,7 +85,8 @@ Capabilities allCapabilities()
 
 Capabilities storageCapabilities()
 {
-    return Capability::ChatHistory | Capability::AccountRegistration | Capability::Sasl;
+    return Capability::ChatHistory | Capability::AccountRegistration | Capability::Sasl
+        | Capability::AccountNotify | Capability::ExtendedJoin | Capability::AccountTag;
 }
 
 QList<QByteArray> capabilityChunks(const QList<QByteArray> &tokens, qsizetype maxBytes)

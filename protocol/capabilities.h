@@ -28,6 +28,9 @@ enum class Capability : quint32 {
     // Accounts (offered only by a server that keeps them, see storageCapabilities())
     AccountRegistration = 1u << 13,
     Sasl = 1u << 14,
+    AccountNotify = 1u << 15,
+    ExtendedJoin = 1u << 16,
+    AccountTag = 1u << 17,
 };
 Q_DECLARE_FLAGS(Capabilities, Capability)
 
@@ -47,6 +50,9 @@ inline constexpr char StandardReplies[] = "standard-replies";
 inline constexpr char ChatHistory[] = "draft/chathistory";
 inline constexpr char AccountRegistration[] = "draft/account-registration";
 inline constexpr char Sasl[] = "sasl";
+inline constexpr char AccountNotify[] = "account-notify";
+inline constexpr char ExtendedJoin[] = "extended-join";
+inline constexpr char AccountTag[] = "account-tag";
 } // namespace CapName
 
 struct CapabilityInfo

@@ -117,7 +117,7 @@ void IrcSession::processInput()
     handleBufferedLines();
     // One chunk per call: more input brings another call, so that one busy client does not
     // hold up the others served by this thread.
-    if (isReading() && !m_throttled) {
+    if (isReading() && !m_throttled && !inputHeld()) {
         m_splitter.append(transport().read());
         handleBufferedLines();
     }
@@ -127,7 +127,7 @@ void IrcSession::processInput()
 void IrcSession::handleBufferedLines()
 {
     LineSplitter::Line line;
-    while (isReading()) {
+    while (isReading() && !inputHeld()) {
         const qint64 now = worker().nowMs();
         m_throttled = !m_flood.hasToken(now);
         if (m_throttled)

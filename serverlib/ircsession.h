@@ -33,7 +33,7 @@ public:
 protected:
     void opened() override;
     void processInput() override;
-    bool wantsInput() const override { return !m_throttled; }
+    bool wantsInput() const override { return !m_throttled && !inputHeld(); }
     void connectionClosed(const QString &reason) override;
 
 private:
@@ -175,8 +175,14 @@ private:
     void endSasl(const char *code, QByteArrayView text);
     void abortSaslOnCapEnd();
     bool saslHoldsRegistration() const;
+    // While the store or a password check decides a NICK or the end of registration, the
+    // client's next lines wait (in the buffers, then the kernel), so that they are handled in
+    // order: a JOIN right after CAP END, a PRIVMSG right after NICK.
+    bool inputHeld() const;
+    void resumeInput();
     void checkSaslTimer(qint64 nowMs);
     void logIn(const QByteArray &account);
+    void announceJoin(const Audience &members, const QByteArray &channel);
     // A nick equal to an account's name is that account's: the store is asked each time (no
     // cache, so servers sharing a database agree), when registration completes and on NICK.
     enum class NickOwner { Free, Owned, Unknown };

@@ -137,6 +137,7 @@ void IrcSession::accountCreated(const QByteArray &account, const Storage::Result
         failRegister("TEMPORARILY_UNAVAILABLE", account, "Please try again in a moment");
     }
     tryCompleteRegistration();
+    resumeInput();
 }
 
 void IrcSession::failRegister(QByteArrayView code, const QByteArray &account, QByteArrayView text)
@@ -309,6 +310,7 @@ void IrcSession::loginChecked(quint64 attempt, LoginOutcome outcome, const QByte
         break;
     }
     tryCompleteRegistration();
+    resumeInput();
 }
 
 // Ends the exchange, whatever its step, with `code`; a check under way is forgotten.
@@ -334,6 +336,21 @@ void IrcSession::abortSaslOnCapEnd()
     }
 }
 
+bool IrcSession::inputHeld() const
+{
+    const bool registrationReady
+        = !m_registered && !m_capNegotiating && !m_nick.isEmpty() && !m_user.isEmpty();
+    return !m_nickLookingUp.isEmpty() || (registrationReady && saslHoldsRegistration());
+}
+
+void IrcSession::resumeInput()
+{
+    if (!isReading() || inputHeld())
+        return;
+    processInput();
+    updateReadInterest();
+}
+
 bool IrcSession::saslHoldsRegistration() const
 {
     return m_accountCreationPending || m_sasl.step == SaslExchange::Step::Waiting
@@ -343,11 +360,36 @@ bool IrcSession::saslHoldsRegistration() const
 void IrcSession::logIn(const QByteArray &account)
 {
     m_account = account;
-    m_context.registry.setAccount(id(), account, nullptr);
+    Audience peers;
+    m_context.registry.setAccount(id(), account, &peers);
     const QByteArray self = m_registered
         ? m_prefix
         : m_nick + '!' + (m_user.isEmpty() ? QByteArray("*") : m_user) + '@' + peerHost();
     numeric(Numeric::LoggedIn, {self, account, QByteArray("You are now logged in as " + account)});
+    // account-notify: those who share a channel learn it (before registration nobody does).
+    if (m_registered)
+        worker().deliver(
+            peers, eventLine(makeLine(m_prefix, "ACCOUNT", {account}), Capability::AccountNotify));
+}
+
+// extended-join: `JOIN #chan <account|*> :<realname>` for those who asked, the plain JOIN for
+// the others; both lines are made only when accounts exist.
+void IrcSession::announceJoin(const Audience &members, const QByteArray &channel)
+{
+    const QByteArray plainJoin = makeLine(m_prefix, "JOIN", {channel});
+    if (!accountsEnabled()) {
+        worker().deliver(members, eventLine(plainJoin));
+        return;
+    }
+    OutgoingLine plain = eventLine(plainJoin);
+    plain.excluded = Capability::ExtendedJoin;
+    const QByteArray account = m_account.isEmpty() ? QByteArray("*") : m_account;
+    OutgoingLine extended = plain;
+    extended.line = makeLine(m_prefix, "JOIN", {channel, account, m_realname});
+    extended.required = Capability::ExtendedJoin;
+    extended.excluded = {};
+    worker().deliver(members, plain);
+    worker().deliver(members, extended);
 }
 
 bool IrcSession::ownsNick(const QByteArray &nick) const
@@ -388,25 +430,20 @@ void IrcSession::nickOwnerFound(quint64 lookup, const QByteArray &nick, NickOwne
         return; // leaving, or a later NICK asked again
     m_nickLookingUp.clear();
     const bool mayUse = owner == NickOwner::Free || ownsNick(nick);
-    if (m_registered) {
-        if (mayUse)
-            changeNick(nick);
-        else
-            refuseOwnedNick(nick, owner);
-        return;
-    }
-    if (foldCase(nick) != foldCase(m_nick)) {
-        tryCompleteRegistration(); // the nick changed meanwhile: its own lookup
-        return;
-    }
-    if (!mayUse) {
+    if (m_registered && mayUse) {
+        changeNick(nick);
+    } else if (m_registered || (!mayUse && foldCase(nick) == foldCase(m_nick))) {
         refuseOwnedNick(nick, owner);
-        m_context.registry.releaseNick(id());
-        m_nick.clear();
-        return;
+        if (!m_registered) {
+            m_context.registry.releaseNick(id());
+            m_nick.clear();
+        }
+    } else {
+        if (mayUse)
+            m_nickCheckedFree = foldCase(nick);
+        tryCompleteRegistration(); // or, if the nick changed meanwhile, its own lookup
     }
-    m_nickCheckedFree = foldCase(nick);
-    tryCompleteRegistration();
+    resumeInput();
 }
 
 // A nick whose owner could not be learnt (the database failed) is refused too: better a client

@@ -16,7 +16,8 @@ namespace Server {
 namespace {
 
 // The capabilities that make a recipient get tags on relayed lines.
-constexpr Capabilities TagCapabilities = Capability::ServerTime | Capability::MessageTags;
+constexpr Capabilities TagCapabilities
+    = Capability::ServerTime | Capability::MessageTags | Capability::AccountTag;
 
 QByteArray clientOnlyTags(const MessageTags &tags)
 {
@@ -130,7 +131,7 @@ OutgoingLine IrcSession::eventLine(const QByteArray &line, Capabilities required
 {
     if (m_context.taggedSessions.load(std::memory_order_relaxed) == 0)
         return {line, nullptr, required};
-    return {line, LineTags::make(serverTimeNow(), {}), required};
+    return {line, LineTags::make(serverTimeNow(), {}, m_account), required};
 }
 
 IrcSession::ChatStamp IrcSession::stampChat() const
@@ -150,13 +151,13 @@ OutgoingLine IrcSession::chatLine(const QByteArray &line, Capabilities required,
     QByteArray tags = QByteArray(Tag::MessageId) + '=' + used.msgid;
     if (!used.clientTags.isEmpty())
         tags += ';' + used.clientTags;
-    return {line, LineTags::make(formatServerTime(used.timeMs), tags), required};
+    return {line, LineTags::make(formatServerTime(used.timeMs), tags, m_account), required};
 }
 
 void IrcSession::sendOutgoing(const OutgoingLine &line)
 {
     const Capabilities own = capabilities();
-    if ((own & line.required) != line.required)
+    if ((own & line.required) != line.required || (own & line.excluded))
         return;
     send(line.tags ? line.tags->forRecipient(own) : QByteArray(), line.line);
 }

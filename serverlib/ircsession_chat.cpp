@@ -55,7 +55,7 @@ void IrcSession::joinChannel(const QByteArray &name, const QByteArray &key)
         sendError(status, name);
         return;
     }
-    worker().deliver(members, eventLine(makeLine(m_prefix, "JOIN", {view.name})));
+    announceJoin(members, view.name);
     announceAwayOnJoin(members);
     if (!view.topic.isEmpty())
         sendTopic(view);

@@ -95,6 +95,8 @@ void IrcSession::onWhois(const IrcMessage &message)
         numeric(Numeric::Away, {user->nick, user->away});
     if (user->serverOperator)
         numeric(Numeric::WhoisOperator, {user->nick, "is an IRC operator"});
+    if (!user->account.isEmpty())
+        numeric(Numeric::WhoisAccount, {user->nick, user->account, "is logged in as"});
     const qint64 idleSecs
         = qMax<qint64>(0, (QDateTime::currentMSecsSinceEpoch() - user->lastMessageMs) / 1000);
     numeric(Numeric::WhoisIdle,

@@ -29,6 +29,7 @@ struct Delivery
     // The line's IRCv3 tag variants: the recipient's own worker picks one per recipient.
     std::shared_ptr<const LineTags> tags = {};
     Irc::Capabilities required = {}; // recipients without all of these are skipped
+    Irc::Capabilities excluded = {}; // recipients with any of these are skipped
 };
 
 } // namespace Server

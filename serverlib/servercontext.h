@@ -52,8 +52,8 @@ struct ServerContext
     const std::shared_ptr<Storage::Store> store;
     // Failed SASL logins, per account and per address (accounts exist only with a store).
     LoginThrottle logins;
-    // Sessions that negotiated server-time or message-tags. While there are none, relayed lines
-    // are sent without making any tags for them.
+    // Sessions that negotiated server-time, message-tags or account-tag. While there are none,
+    // relayed lines are sent without making any tags for them.
     std::atomic<int> taggedSessions {0};
 
     // IRCv3 msgid: unique on this server, also across restarts (the start time leads).

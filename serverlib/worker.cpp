@@ -123,7 +123,7 @@ void Worker::deliver(const Audience &audience, const QByteArray &line, quint32 e
 void Worker::deliver(const MemberGroup &group, const QByteArray &line, quint32 exclude)
 {
     if (group.mailbox == m_mailbox)
-        deliverLocal(group.ids, line, nullptr, {}, exclude);
+        deliverLocal(group.ids, line, nullptr, {}, {}, exclude);
     else
         group.mailbox->post({line, group.ids, exclude});
 }
@@ -137,13 +137,14 @@ void Worker::deliver(const Audience &audience, const OutgoingLine &line, quint32
 void Worker::deliver(const MemberGroup &group, const OutgoingLine &line, quint32 exclude)
 {
     if (group.mailbox == m_mailbox)
-        deliverLocal(group.ids, line.line, line.tags.get(), line.required, exclude);
+        deliverLocal(group.ids, line.line, line.tags.get(), line.required, line.excluded, exclude);
     else
-        group.mailbox->post({line.line, group.ids, exclude, {}, line.tags, line.required});
+        group.mailbox->post(
+            {line.line, group.ids, exclude, {}, line.tags, line.required, line.excluded});
 }
 
 void Worker::deliverLocal(const QList<quint32> &ids, const QByteArray &line, const LineTags *tags,
-                          Irc::Capabilities required, quint32 exclude)
+                          Irc::Capabilities required, Irc::Capabilities excluded, quint32 exclude)
 {
     assertOwnThread(this, "Worker::deliverLocal");
     static const QByteArray noTags;
@@ -155,7 +156,7 @@ void Worker::deliverLocal(const QList<quint32> &ids, const QByteArray &line, con
         if (!session)
             continue;
         const Irc::Capabilities capabilities = session->capabilities();
-        if ((capabilities & required) != required)
+        if ((capabilities & required) != required || (capabilities & excluded))
             continue;
         session->send(tags ? tags->forRecipient(capabilities) : noTags, line);
         ++delivered;
@@ -184,7 +185,7 @@ void Worker::drainMailbox()
             callLocal(delivery.recipients, delivery.call);
         else
             deliverLocal(delivery.recipients, delivery.line, delivery.tags.get(), delivery.required,
-                         delivery.exclude);
+                         delivery.excluded, delivery.exclude);
     }
 }
 

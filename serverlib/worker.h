@@ -86,7 +86,7 @@ private:
     void drainMailbox();
     void callLocal(const QList<quint32> &ids, const SessionCall &call);
     void deliverLocal(const QList<quint32> &ids, const QByteArray &line, const LineTags *tags,
-                      Irc::Capabilities required, quint32 exclude);
+                      Irc::Capabilities required, Irc::Capabilities excluded, quint32 exclude);
     Session *createSession(quint32 clientId);
     void dropConnection(qintptr descriptor, const QHostAddress &address);
     void sweep();

@@ -87,6 +87,10 @@ private Q_SLOTS:
     void accountSurvivesARestart();
     void registeredNickNeedsItsAccount();
     void nickOwnershipAcrossServers();
+    void whoisShowsTheAccount();
+    void accountNotify();
+    void extendedJoin();
+    void accountTag();
 
 private:
     Server::ServerConfig config() const;
@@ -236,7 +240,8 @@ void TestAccounts::accountsOnlyWithStorage()
         const std::optional<Irc::IrcMessage> ls = raw.expect("CAP");
         QVERIFY(ls);
         const QList<QByteArray> offered = ls->param(2).split(' ');
-        for (const char *token : {"sasl=PLAIN", "draft/account-registration=before-connect"})
+        for (const char *token : {"sasl=PLAIN", "draft/account-registration=before-connect",
+                                  "account-notify", "extended-join", "account-tag"})
             QCOMPARE(offered.contains(token), storage);
         raw.send("CAP END");
         QVERIFY(raw.registerAs("carol"));
@@ -672,6 +677,103 @@ void TestAccounts::nickOwnershipAcrossServers()
     QSignalSpy stopped(&second, &Server::ServerController::stopped);
     second.stop();
     QVERIFY(stopped.wait(Timeout));
+}
+
+void TestAccounts::whoisShowsTheAccount()
+{
+    QVERIFY(start(config()));
+    std::unique_ptr<RawClient> alice = registered("alice");
+    QVERIFY(alice);
+    alice->send("NICK wonderland");
+    QVERIFY(alice->expect("NICK"));
+    alice->send("WHOIS wonderland");
+    const std::optional<Irc::IrcMessage> account = alice->expect("330");
+    QVERIFY(account);
+    QCOMPARE(account->params,
+             (QList<QByteArray> {"wonderland", "wonderland", "alice", "is logged in as"}));
+}
+
+// ACCOUNT to those who share a channel and asked; nothing to the others.
+void TestAccounts::accountNotify()
+{
+    QVERIFY(start(config()));
+    std::unique_ptr<RawClient> watcher = negotiating("watcher", "account-notify");
+    std::unique_ptr<RawClient> plainClient = negotiating("plain", {});
+    std::unique_ptr<RawClient> alice = negotiating("alice", {});
+    QVERIFY(watcher && plainClient && alice);
+    for (RawClient *client : {watcher.get(), plainClient.get(), alice.get()}) {
+        client->send("CAP END");
+        client->send("JOIN #wonder");
+        QVERIFY(client->expect("366"));
+    }
+    alice->send("REGISTER * * :" + Password); // logs in after registration
+    QCOMPARE(alice->expect("REGISTER")->param(0), QByteArray("SUCCESS"));
+    const std::optional<QByteArray> line = watcher->expectLine("ACCOUNT");
+    QVERIFY(line);
+    QCOMPARE(*line, QByteArray(":alice!u@127.0.0.1 ACCOUNT alice"));
+    alice->send("PRIVMSG #wonder :after");
+    const std::optional<Irc::IrcMessage> next = plainClient->expectMatch(
+        [](const Irc::IrcMessage &m) { return m.command == "ACCOUNT" || m.command == "PRIVMSG"; });
+    QVERIFY(next);
+    QCOMPARE(next->command, QByteArray("PRIVMSG"));
+}
+
+// JOIN #chan <account|*> :<realname> for those who asked, the plain JOIN for the others.
+void TestAccounts::extendedJoin()
+{
+    QVERIFY(start(config()));
+    std::unique_ptr<RawClient> watcher = negotiating("watcher", "extended-join");
+    std::unique_ptr<RawClient> plainClient = negotiating("plain", {});
+    QVERIFY(watcher && plainClient);
+    for (RawClient *client : {watcher.get(), plainClient.get()}) {
+        client->send("CAP END");
+        client->send("JOIN #x");
+        QVERIFY(client->expect("366"));
+    }
+    std::unique_ptr<RawClient> alice = registered("alice");
+    RawClient anonymous;
+    QVERIFY(alice && anonymous.connectTo(m_controller->serverPort()));
+    QVERIFY(anonymous.registerAs("anon"));
+    alice->send("JOIN #x");
+    QCOMPARE(*watcher->expectLine("JOIN", ":alice!"),
+             QByteArray(":alice!u@127.0.0.1 JOIN #x alice :Real alice"));
+    QCOMPARE(*plainClient->expectLine("JOIN", ":alice!"), QByteArray(":alice!u@127.0.0.1 JOIN #x"));
+    anonymous.send("JOIN #x");
+    QVERIFY(watcher->expectLine("JOIN", ":anon!")->endsWith(" JOIN #x * :Test anon"));
+    QVERIFY(plainClient->expectLine("JOIN", ":anon!")->endsWith(" JOIN #x"));
+    QVERIFY(anonymous.expectLine("JOIN")->endsWith(" JOIN #x")); // its own, plain
+}
+
+// account= on the lines of a logged-in sender, for those who asked, beside their other tags.
+void TestAccounts::accountTag()
+{
+    QVERIFY(start(config()));
+    std::unique_ptr<RawClient> tagged = negotiating("tagged", "account-tag");
+    std::unique_ptr<RawClient> both = negotiating("both", "account-tag server-time");
+    std::unique_ptr<RawClient> plainClient = negotiating("plain", {});
+    QVERIFY(tagged && both && plainClient);
+    for (RawClient *client : {tagged.get(), both.get(), plainClient.get()}) {
+        client->send("CAP END");
+        client->send("JOIN #t");
+        QVERIFY(client->expect("366"));
+    }
+    std::unique_ptr<RawClient> alice = registered("alice");
+    RawClient anonymous;
+    QVERIFY(alice && anonymous.connectTo(m_controller->serverPort()));
+    QVERIFY(anonymous.registerAs("anon"));
+    alice->send("JOIN #t");
+    anonymous.send("JOIN #t");
+    alice->send("PRIVMSG #t :from alice");
+    QVERIFY(anonymous.expect("366"));
+    anonymous.send("PRIVMSG #t :from anon");
+    QCOMPARE(*tagged->expectLine("PRIVMSG"),
+             QByteArray("@account=alice :alice!u@127.0.0.1 PRIVMSG #t :from alice"));
+    QCOMPARE(*tagged->expectLine("PRIVMSG"),
+             QByteArray(":anon!anon@127.0.0.1 PRIVMSG #t :from anon"));
+    const QByteArray withTime = *both->expectLine("PRIVMSG");
+    QVERIFY2(withTime.startsWith("@account=alice;time="), withTime.constData());
+    QCOMPARE(*plainClient->expectLine("PRIVMSG"),
+             QByteArray(":alice!u@127.0.0.1 PRIVMSG #t :from alice"));
 }
 
 QTEST_GUILESS_MAIN(TestAccounts)
