@@ -1,5 +1,7 @@
 #include "clientlib/capnegotiation.h"
 
+#include "clientlib/sasl.h"
+
 #include "protocol/capabilities.h"
 
 #include <algorithm>
@@ -37,10 +39,12 @@ const QList<QByteArray> &CapNegotiation::understood()
 {
     // Not standard-replies: FAIL, WARN and NOTE are shown as any other line is.
     namespace Name = Irc::CapName;
+    // draft/account-registration is not asked for: being offered is what it says.
     static const QList<QByteArray> caps = {
-        Name::AwayNotify,  Name::Batch,        Name::CapNotify,       Name::ChatHistory,
-        Name::EchoMessage, Name::InviteNotify, Name::LabeledResponse, Name::MessageTags,
-        Name::MultiPrefix, Name::ServerTime,   Name::Setname,         Name::UserhostInNames,
+        Name::AccountNotify, Name::AccountTag,      Name::AwayNotify,  Name::Batch,
+        Name::CapNotify,     Name::ChatHistory,     Name::EchoMessage, Name::ExtendedJoin,
+        Name::InviteNotify,  Name::LabeledResponse, Name::MessageTags, Name::MultiPrefix,
+        Name::Sasl,          Name::ServerTime,      Name::Setname,     Name::UserhostInNames,
     };
     return caps;
 }
@@ -52,6 +56,7 @@ QByteArray CapNegotiation::start()
     m_enabled.clear();
     m_outstanding = 0;
     m_negotiating = true;
+    m_authenticating = false;
     m_changed = false;
     return capLine({"LS", "302"});
 }
@@ -93,8 +98,16 @@ QList<QByteArray> CapNegotiation::abandon()
     if (!m_negotiating)
         return {};
     m_negotiating = false;
+    m_authenticating = false;
     m_outstanding = 0;
     return {capLine({"END"})};
+}
+
+QList<QByteArray> CapNegotiation::authenticationDone()
+{
+    if (!std::exchange(m_authenticating, false))
+        return {};
+    return m_outstanding == 0 ? abandon() : QList<QByteArray>();
 }
 
 QList<QByteArray> CapNegotiation::enabled() const
@@ -114,13 +127,20 @@ void CapNegotiation::takeList(const QByteArray &list)
     }
 }
 
+bool CapNegotiation::wants(const QByteArray &name) const
+{
+    if (name == Irc::CapName::Sasl)
+        return m_wantsSasl && Sasl::offersPlain(m_offered.value(name));
+    return understood().contains(name);
+}
+
 QList<QByteArray> CapNegotiation::requestWanted(const QList<QByteArray> &offered)
 {
     QList<QByteArray> lines;
     QByteArray request;
     for (const QByteArray &entry : offered) {
         const QByteArray name = nameOf(entry);
-        if (!understood().contains(name) || m_enabled.contains(name) || !m_offered.contains(name))
+        if (!wants(name) || m_enabled.contains(name) || !m_offered.contains(name))
             continue;
         if (!request.isEmpty() && request.size() + 1 + name.size() > MaxRequestBytes) {
             lines.append(capLine({"REQ", request}));
@@ -139,7 +159,7 @@ QList<QByteArray> CapNegotiation::requestWanted(const QList<QByteArray> &offered
 QList<QByteArray> CapNegotiation::answered()
 {
     m_outstanding = qMax(m_outstanding - 1, 0);
-    return m_outstanding == 0 ? abandon() : QList<QByteArray>();
+    return m_outstanding == 0 && !m_authenticating ? abandon() : QList<QByteArray>();
 }
 
 void CapNegotiation::acknowledge(const QByteArray &list)
@@ -150,6 +170,8 @@ void CapNegotiation::acknowledge(const QByteArray &list)
         } else if (understood().contains(entry) && !m_enabled.contains(entry)) {
             m_enabled.insert(entry);
             m_changed = true;
+            // The authentication runs before CAP END; after registration it is not started.
+            m_authenticating |= entry == Irc::CapName::Sasl && m_negotiating && m_wantsSasl;
         }
     }
 }

@@ -21,6 +21,11 @@ public:
 
     // The first line of a connection: `CAP LS 302`. Forgets the last connection.
     QByteArray start();
+    // Whether to ask for `sasl` (where it offers PLAIN): the user gave an account. While an
+    // authentication runs, CAP END waits for authenticationDone().
+    void setWantsSasl(bool wanted) { m_wantsSasl = wanted; }
+    bool isAuthenticating() const { return m_authenticating; }
+    QList<QByteArray> authenticationDone();
     // One CAP message from the server; the lines to answer with.
     QList<QByteArray> handle(const Irc::IrcMessage &message);
     // The server gave up on negotiation (410) or registered us without it: no END is owed.
@@ -37,6 +42,7 @@ public:
 
 private:
     void takeList(const QByteArray &list);
+    bool wants(const QByteArray &name) const;
     QList<QByteArray> requestWanted(const QList<QByteArray> &names);
     QList<QByteArray> answered();
     void acknowledge(const QByteArray &list);
@@ -47,6 +53,8 @@ private:
     QSet<QByteArray> m_enabled;
     int m_outstanding = 0; // REQ lines not yet answered
     bool m_negotiating = false; // LS sent, END not yet
+    bool m_wantsSasl = false;
+    bool m_authenticating = false; // sasl acknowledged while negotiating, no verdict yet
     bool m_changed = false;
 };
 

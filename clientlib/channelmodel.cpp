@@ -65,6 +65,8 @@ QVariant ChannelModel::data(const QModelIndex &index, int role) const
             return member.prefixes;
         case AwayRole:
             return member.away;
+        case AccountRole:
+            return member.account;
         default:
             return {};
         }
@@ -99,6 +101,7 @@ QHash<int, QByteArray> ChannelModel::roleNames() const
     names.insert(TopicRole, "topic");
     names.insert(ModesRole, "modes");
     names.insert(AwayRole, "away");
+    names.insert(AccountRole, "account");
     return names;
 }
 
@@ -173,12 +176,12 @@ bool ChannelModel::setTopic(const QString &channel, const QString &topic, const 
     return true;
 }
 
-bool ChannelModel::addMember(const QString &channel, const QString &nick)
+bool ChannelModel::addMember(const QString &channel, const QString &nick, const QString &account)
 {
     ChannelState *state = find(channel);
     if (!state || state->hasMember(nick))
         return false;
-    insertMember(*state, {nick, QString()});
+    insertMember(*state, {nick, QString(), false, account});
     return true;
 }
 
@@ -300,6 +303,21 @@ QStringList ChannelModel::setAway(const QString &nick, bool away)
     return channels;
 }
 
+QStringList ChannelModel::setAccount(const QString &nick, const QString &account)
+{
+    QStringList channels;
+    for (const auto &channel : m_channels) {
+        const int row = channel->rowOf(nick);
+        if (row < 0 || channel->member(row).account == account)
+            continue;
+        ChannelState::Member member = channel->member(row);
+        member.account = account;
+        updateMember(*channel, row, member);
+        channels.append(channel->name());
+    }
+    return channels;
+}
+
 void ChannelModel::addNamesEntry(const QString &channel, const QString &nick,
                                  const QString &prefixes)
 {
@@ -399,7 +417,9 @@ void ChannelModel::mergeNames(ChannelState &channel, const QList<ChannelState::M
             insertMember(channel, member);
             continue;
         }
-        member.away = channel.member(row).away; // NAMES does not say; keep what we know
+        // NAMES does not say; keep what we know.
+        member.away = channel.member(row).away;
+        member.account = channel.member(row).account;
         if (channel.member(row).prefixes != member.prefixes
             || channel.member(row).nick != member.nick)
             updateMember(channel, row, member);

@@ -35,6 +35,8 @@ public:
         ModesRole,
         // Whether a member is away (bool).
         AwayRole,
+        // A member's account (extended-join, account-notify); empty: none known.
+        AccountRole,
     };
     Q_ENUM(Role)
 
@@ -61,7 +63,7 @@ public:
     bool removeChannel(const QString &name);
     void clear();
     bool setTopic(const QString &channel, const QString &topic, const QString &setBy);
-    bool addMember(const QString &channel, const QString &nick);
+    bool addMember(const QString &channel, const QString &nick, const QString &account = {});
     bool removeMember(const QString &channel, const QString &nick);
     // The channels `nick` was removed from.
     QStringList removeMemberEverywhere(const QString &nick);
@@ -79,6 +81,8 @@ public:
     bool finishBanList(const QString &channel);
     // The channels where `nick` is a member whose away state changed.
     QStringList setAway(const QString &nick, bool away);
+    // The channels where `nick` is a member whose account changed (empty: logged out).
+    QStringList setAccount(const QString &nick, const QString &account);
     // A NAMES reply: entries from 353 lines, then 366 merges them into the member list.
     void addNamesEntry(const QString &channel, const QString &nick, const QString &prefixes);
     bool finishNames(const QString &channel);

@@ -24,6 +24,7 @@ public:
         QString nick;
         QString prefixes; // "@", "+", "@+", "" ... in the server's PREFIX order
         bool away = false; // as away-notify, WHO (G) or 301 last said
+        QString account {}; // as extended-join or account-notify last said; empty: none known
     };
 
     // One entry of the ban list (367, or MODE +b seen while we are in the channel).

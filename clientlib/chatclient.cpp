@@ -40,6 +40,12 @@ void ChatClient::connectSession()
     connect(session, &ClientSession::serverError, this, &ChatClient::serverError);
     connect(session, &ClientSession::errorOccurred, this, &ChatClient::errorOccurred);
     connect(session, &ClientSession::statusMessage, this, &ChatClient::statusMessage);
+    connect(session, &ClientSession::accountChanged, this, &ChatClient::onAccountChanged);
+    connect(session, &ClientSession::loginFailed, this, &ChatClient::loginFailed);
+    connect(session, &ClientSession::accountRegistered, this, &ChatClient::accountRegistered);
+    connect(session, &ClientSession::accountRegistrationFailed, this,
+            &ChatClient::accountRegistrationFailed);
+    connect(session, &ClientSession::memberAccountChanged, this, &ChatClient::memberAccountChanged);
 }
 
 void ChatClient::connectConnection()
@@ -169,6 +175,18 @@ void ChatClient::requestBanList(const QString &channel)
     m_session.requestBanList(channel);
 }
 
+void ChatClient::logIn(const QString &account, const QString &password)
+{
+    m_session.setCredentials(account, password);
+    if (m_state != State::Disconnected || m_connection.isReconnectPending())
+        m_connection.open(m_session.settings());
+}
+
+void ChatClient::registerAccount(const QString &password)
+{
+    m_session.registerAccount(password);
+}
+
 void ChatClient::sendRaw(const QByteArray &lines)
 {
     m_session.sendRaw(lines);
@@ -209,6 +227,14 @@ void ChatClient::onReconnectScheduled(int attempt, int delayMs)
 {
     Q_EMIT reconnectScheduled(attempt, delayMs);
     Q_EMIT statusMessage(tr("Reconnecting in %n second(s)...", "", (delayMs + 999) / 1000));
+}
+
+void ChatClient::onAccountChanged(const QString &account)
+{
+    if (account.isEmpty())
+        Q_EMIT loggedOut();
+    else
+        Q_EMIT loggedIn(account);
 }
 
 void ChatClient::onLineReady(const QByteArray &line, ClientSession::Urgency urgency)

@@ -51,6 +51,11 @@ public:
     }
     // As the server last confirmed it (306/305).
     bool isAway() const { return m_session.isAway(); }
+    // The account we are logged in to on this connection; empty: none.
+    QString account() const { return m_session.account(); }
+    // Whether registerAccount() can be asked now: connected to a server that offers
+    // draft/account-registration.
+    bool canRegisterAccount() const { return m_session.canRegisterAccount(); }
 
     // The channels we are in and their members, for views; it empties when the connection ends.
     ChannelModel *channelModel() { return &m_channels; }
@@ -94,6 +99,14 @@ public:
     void changeChannelModes(const QString &channel, const QList<Irc::ModeChange> &changes);
     // Answered by banListChanged; then channel(channel).bans() is the list.
     void requestBanList(const QString &channel);
+    // Logs in to `account` with SASL PLAIN, from now on on every connection: connects anew
+    // if connected (a connection logs in while it registers), else at the next connection.
+    // Answered by loggedIn or loginFailed.
+    void logIn(const QString &account, const QString &password);
+    // Registers an account named for our current nick (draft/account-registration, no email
+    // address). Answered by accountRegistered (then we are logged in to it, and reconnects log
+    // in again) or accountRegistrationFailed with the server's reason.
+    void registerAccount(const QString &password);
     // One or more protocol lines, as typed after /quote. QUIT goes through disconnectFromServer.
     void sendRaw(const QByteArray &lines);
 
@@ -142,6 +155,17 @@ Q_SIGNALS:
     // Server information a UI shows in its status view: welcome, MOTD, other numerics.
     void statusMessage(const QString &text);
     void reconnectScheduled(int attempt, int delayMs);
+    // Logged in to `account` (SASL, account-notify or a registration), or out of it while
+    // connected; the end of a connection ends its login without loggedOut.
+    void loggedIn(const QString &account);
+    void loggedOut();
+    // The account in the settings was not logged in to (a wrong password, a server without
+    // SASL PLAIN); the connection goes on without it.
+    void loginFailed(const QString &reason);
+    void accountRegistered(const QString &account);
+    void accountRegistrationFailed(const QString &reason);
+    // A member's account changed (account-notify); empty: logged out.
+    void memberAccountChanged(const QString &nick, const QString &account);
     void lineReceived(const QByteArray &line);
     void lineSent(const QByteArray &line);
 
@@ -154,6 +178,7 @@ private:
     void onEnded();
     void onFailed(const QString &message);
     void onReconnectScheduled(int attempt, int delayMs);
+    void onAccountChanged(const QString &account);
     void onLineReady(const QByteArray &line, ClientSession::Urgency urgency);
     void setState(State state);
 

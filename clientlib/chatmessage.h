@@ -16,6 +16,7 @@ struct ChatMessage
     // UTC: when the server says it was sent (server-time), else when this client saw or sent it.
     QDateTime timestamp;
     QString id; // the server's msgid tag; empty when it gives none
+    QString account; // the sender's account (account-tag); empty when none is known
     bool notice = false;
     bool action = false; // CTCP ACTION (/me)
     // Sent by this client: shown as it is sent, or with echo-message when the server relays it.

@@ -1,6 +1,7 @@
 #include "clientlib/clientconnection.h"
 
 #include "clientlib/clientlogging.h"
+#include "clientlib/secrets.h"
 
 #include "protocol/ircmessage.h"
 
@@ -216,7 +217,7 @@ void ClientConnection::writeLine(const QByteArray &line)
     if (!isConnected())
         return;
     m_socket.write(line);
-    const QByteArray shown = line.chopped(2);
+    const QByteArray shown = withoutSecrets(line.chopped(2));
     qCDebug(lcClient) << ">>" << shown;
     Q_EMIT lineSent(shown);
 }

@@ -5,6 +5,7 @@
 #include "clientlib/clientlogging.h"
 #include "clientlib/ctcp.h"
 #include "clientlib/nickfallback.h"
+#include "clientlib/sasl.h"
 
 #include "protocol/capabilities.h"
 #include "protocol/names.h"
@@ -115,6 +116,12 @@ void ClientSession::configure(const ClientSettings &settings)
     m_leaving = false;
 }
 
+void ClientSession::setCredentials(const QString &account, const QString &password)
+{
+    m_settings.account = account;
+    m_settings.accountPassword = password;
+}
+
 void ClientSession::reset()
 {
     m_phase = Phase::Offline;
@@ -129,6 +136,9 @@ void ClientSession::reset()
     m_historyBatches.clear();
     m_queries.clear();
     m_away = false;
+    m_saslStep = SaslStep::Idle;
+    m_registeringPassword.clear();
+    m_account.clear();
 }
 
 void ClientSession::start()
@@ -144,6 +154,8 @@ void ClientSession::end()
     m_channels->clear();
     m_batches.clear();
     m_queries.clear();
+    m_registeringPassword.clear();
+    m_account.clear(); // logged in per connection; the state's change says that it ended
 }
 
 QByteArray ClientSession::quit(const QString &reason)
@@ -300,6 +312,31 @@ void ClientSession::requestBanList(const QString &channel)
     sendQuery(query, "MODE", {channel.toUtf8(), "+b"}, Urgency::Paced);
 }
 
+bool ClientSession::canRegisterAccount() const
+{
+    return isRegistered() && m_caps.offered().contains(Irc::CapName::AccountRegistration);
+}
+
+void ClientSession::registerAccount(const QString &password)
+{
+    static const QRegularExpression lineBreak(QStringLiteral("[\\r\\n\\x{0}]"));
+    QString refusal;
+    if (!isRegistered())
+        refusal = tr("Not connected: the nickname was not registered.");
+    else if (!canRegisterAccount())
+        refusal = tr("This server does not offer account registration.");
+    else if (!m_account.isEmpty())
+        refusal = tr("Already logged in as %1.").arg(m_account);
+    else if (password.isEmpty() || password.contains(lineBreak))
+        refusal = tr("The password must not be empty or contain a line break.");
+    if (!refusal.isEmpty()) {
+        Q_EMIT accountRegistrationFailed(refusal);
+        return;
+    }
+    m_registeringPassword = password;
+    send("REGISTER", {m_nick, "*", password.toUtf8()});
+}
+
 void ClientSession::sendRaw(const QByteArray &lines)
 {
     if (!isActive()) {
@@ -337,6 +374,10 @@ const QHash<QByteArray, ClientSession::Handler> &ClientSession::handlers()
         {"SETNAME", &ClientSession::handleSetName},
         {"PRIVMSG", &ClientSession::handleChat},
         {"NOTICE", &ClientSession::handleChat},
+        {"AUTHENTICATE", &ClientSession::handleAuthenticate},
+        {"ACCOUNT", &ClientSession::handleAccount},
+        {"REGISTER", &ClientSession::handleRegister},
+        {"FAIL", &ClientSession::handleFail},
         {Numeric::ISupport, &ClientSession::handleISupport},
         {Numeric::Topic, &ClientSession::handleTopicReply},
         {Numeric::NoTopic, &ClientSession::handleNoTopicReply},
@@ -370,6 +411,14 @@ const QHash<QByteArray, ClientSession::Handler> &ClientSession::replyParsers()
         {Numeric::EndOfWho, &ClientSession::parseEndOfWho},
         {Numeric::UnAway, &ClientSession::parseOwnAway},
         {Numeric::NowAway, &ClientSession::parseOwnAway},
+        {Numeric::LoggedIn, &ClientSession::parseSaslReply},
+        {Numeric::LoggedOut, &ClientSession::parseSaslReply},
+        {Numeric::NickLocked, &ClientSession::parseSaslReply},
+        {Numeric::SaslSuccess, &ClientSession::parseSaslReply},
+        {Numeric::SaslFail, &ClientSession::parseSaslReply},
+        {Numeric::SaslTooLong, &ClientSession::parseSaslReply},
+        {Numeric::SaslAborted, &ClientSession::parseSaslReply},
+        {Numeric::SaslAlready, &ClientSession::parseSaslReply},
     };
     return table;
 }
@@ -454,6 +503,8 @@ void ClientSession::showReply(const Irc::IrcMessage &message)
 void ClientSession::handleCap(const Irc::IrcMessage &message)
 {
     sendLines(m_caps.handle(message));
+    if (m_caps.isAuthenticating() && m_saslStep == SaslStep::Idle)
+        startAuthentication();
     if (!m_caps.enabledChanged())
         return;
     if (!usesLabels())
@@ -492,7 +543,10 @@ void ClientSession::handleJoin(const Irc::IrcMessage &message)
     if (!channel)
         return;
     const QString channelName = channel->name();
-    m_channels->addMember(channelName, nick);
+    // extended-join: `JOIN #channel account :real name`, `*` for no account.
+    const QByteArray account
+        = m_caps.isEnabled(Irc::CapName::ExtendedJoin) ? message.param(1) : "*";
+    m_channels->addMember(channelName, nick, account == "*" ? QString() : decode(account));
     Q_EMIT joined(channelName, nick, false, m_lineTime);
     Q_EMIT namesChanged(channelName);
 }
@@ -663,10 +717,126 @@ void ClientSession::handleChat(const Irc::IrcMessage &message)
         chat.conversation = chat.own ? chat.target : chat.from;
     chat.timestamp = m_lineTime;
     chat.id = decode(Irc::tagValue(m_lineTags, Irc::Tag::MessageId).value_or(QByteArray()));
+    chat.account = decode(Irc::tagValue(m_lineTags, Irc::Tag::Account).value_or(QByteArray()));
     if (history)
         history->messages.append(chat);
     else
         Q_EMIT messageReceived(chat);
+}
+
+// --- accounts: SASL PLAIN, account-notify, draft/account-registration ---
+
+bool ClientSession::wantsLogin() const
+{
+    return !m_settings.account.isEmpty() && !m_settings.accountPassword.isEmpty();
+}
+
+QString ClientSession::noSaslReason() const
+{
+    if (m_caps.offered().contains(Irc::CapName::Sasl))
+        return tr("The server does not take SASL PLAIN: not logged in as %1.")
+            .arg(m_settings.account);
+    return tr("The server does not offer SASL: not logged in as %1.").arg(m_settings.account);
+}
+
+void ClientSession::startAuthentication()
+{
+    m_saslStep = SaslStep::MechanismSent;
+    send("AUTHENTICATE", {"PLAIN"});
+}
+
+void ClientSession::handleAuthenticate(const Irc::IrcMessage &message)
+{
+    if (m_saslStep == SaslStep::MechanismSent && message.param(0) == "+") {
+        m_saslStep = SaslStep::ResponseSent;
+        sendLines(Sasl::authenticateLines(
+            Sasl::plainMessage(m_settings.account, m_settings.accountPassword)));
+    } else if (m_saslStep == SaslStep::MechanismSent || m_saslStep == SaslStep::ResponseSent) {
+        send("AUTHENTICATE", {"*"}); // PLAIN has one step: anything else is aborted (906)
+    }
+}
+
+void ClientSession::parseSaslReply(const Irc::IrcMessage &message)
+{
+    // 900 <me> <nick!user@host> <account> :text, 901 <me> <nick!user@host> :text,
+    // 902-907 <me> :text
+    const QByteArray &code = message.command;
+    const QString text = decode(message.params.last());
+    if (code == Numeric::LoggedIn) {
+        setAccount(decode(message.param(2)));
+        return;
+    }
+    if (code == Numeric::LoggedOut) {
+        setAccount(QString());
+        return;
+    }
+    // The verdict reaches the user as loginFailed, not also as a server error.
+    m_lineQuiet = m_saslStep == SaslStep::MechanismSent || m_saslStep == SaslStep::ResponseSent;
+    if (code == Numeric::SaslSuccess || code == Numeric::SaslAlready)
+        finishAuthentication(QString());
+    else if (code == Numeric::SaslAborted)
+        finishAuthentication(tr("The login as %1 was aborted: %2").arg(m_settings.account, text));
+    else
+        finishAuthentication(tr("The login as %1 failed: %2").arg(m_settings.account, text));
+}
+
+void ClientSession::finishAuthentication(const QString &failure)
+{
+    if (m_saslStep != SaslStep::MechanismSent && m_saslStep != SaslStep::ResponseSent)
+        return;
+    m_saslStep = SaslStep::Done;
+    if (failure.isEmpty() && m_account.isEmpty())
+        setAccount(m_settings.account); // 903 without the 900 that should precede it
+    sendLines(m_caps.authenticationDone());
+    if (!failure.isEmpty())
+        Q_EMIT loginFailed(failure);
+}
+
+void ClientSession::setAccount(const QString &account)
+{
+    if (m_account == account)
+        return;
+    m_account = account;
+    qCInfo(lcClient) << "account" << (account.isEmpty() ? QStringLiteral("(none)") : account);
+    Q_EMIT accountChanged(account);
+}
+
+void ClientSession::handleAccount(const Irc::IrcMessage &message)
+{
+    // account-notify: `:nick!user@host ACCOUNT <account>`, `*` when logged out.
+    const QString nick = decode(message.sourceNick());
+    const QString account = message.param(0) == "*" ? QString() : decode(message.param(0));
+    if (isMe(message.sourceNick()))
+        setAccount(account);
+    m_channels->setAccount(nick, account);
+    Q_EMIT memberAccountChanged(nick, account);
+}
+
+void ClientSession::handleRegister(const Irc::IrcMessage &message)
+{
+    // REGISTER SUCCESS <account> :text, REGISTER VERIFICATION_REQUIRED <account> :text
+    const QString account = decode(message.param(1));
+    const QString text = decode(message.param(2));
+    const QString password = std::exchange(m_registeringPassword, {});
+    if (message.param(0) == "SUCCESS") {
+        // The server takes us as logged in to it; the settings log in again after a reconnect.
+        m_settings.account = account;
+        m_settings.accountPassword = password;
+        setAccount(account);
+        Q_EMIT accountRegistered(account);
+    } else if (message.param(0) == "VERIFICATION_REQUIRED") {
+        Q_EMIT accountRegistrationFailed(
+            tr("The account %1 must be verified before it can be used: %2").arg(account, text));
+    }
+}
+
+void ClientSession::handleFail(const Irc::IrcMessage &message)
+{
+    // FAIL <command> <code> [<context>...] :description
+    if (message.param(0) != "REGISTER" || message.params.size() < 3)
+        return;
+    m_registeringPassword.clear();
+    Q_EMIT accountRegistrationFailed(decode(message.params.last()));
 }
 
 // --- draft/chathistory ---
@@ -746,6 +916,10 @@ void ClientSession::handleCtcpQuery(const Irc::IrcMessage &message, const QByteA
 void ClientSession::handleWelcome(const Irc::IrcMessage &message)
 {
     m_caps.registrationDone();
+    if (wantsLogin() && m_saslStep == SaslStep::Idle) {
+        m_saslStep = SaslStep::Done;
+        Q_EMIT loginFailed(noSaslReason());
+    }
     // The first parameter of 001 is the nick the server registered us under.
     if (!message.param(0).isEmpty())
         m_nick = message.param(0);
@@ -1023,6 +1197,7 @@ void ClientSession::fail(const QString &message)
 
 void ClientSession::sendRegistration()
 {
+    m_caps.setWantsSasl(wantsLogin());
     sendLines({m_caps.start()});
     if (!m_settings.password.isEmpty())
         send("PASS", {m_settings.password.toUtf8()});

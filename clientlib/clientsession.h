@@ -41,6 +41,8 @@ public:
     // Who we are and which channels to join, for every connection from now on.
     void configure(const ClientSettings &settings);
     const ClientSettings &settings() const { return m_settings; }
+    // The account to log in to on every connection from now on; empty: none.
+    void setCredentials(const QString &account, const QString &password);
 
     // A connection is being opened: forget everything the last one told us.
     void reset();
@@ -66,6 +68,10 @@ public:
     const QMap<QByteArray, QByteArray> &offeredCapabilities() const { return m_caps.offered(); }
     // As the server last confirmed (306 away, 305 back).
     bool isAway() const { return m_away; }
+    // The account we are logged in to (900, account-notify, REGISTER SUCCESS); empty: none.
+    QString account() const { return m_account; }
+    // Whether the server takes REGISTER (it offers draft/account-registration).
+    bool canRegisterAccount() const;
 
     // Joined now when registered, otherwise after registration; remembered for reconnects.
     void join(const QString &channel, const QString &key);
@@ -93,6 +99,10 @@ public:
     void changeModes(const QString &channel, const QList<Irc::ModeChange> &changes);
     // MODE #channel +b; answered by banListChanged, after which the channel's bans() are known.
     void requestBanList(const QString &channel);
+    // REGISTER of an account named for our current nick, without an email address; answered
+    // by accountRegistered or accountRegistrationFailed. On success the account and password
+    // become the settings' own, so that a reconnect logs in.
+    void registerAccount(const QString &password);
     // Lines as typed after /quote; a QUIT among them is handed to quitRequested(). Their
     // replies are shown as status lines and parsed like any others.
     void sendRaw(const QByteArray &lines);
@@ -140,8 +150,18 @@ Q_SIGNALS:
     void serverError(int numeric, const QString &text);
     void errorOccurred(const QString &message);
     void statusMessage(const QString &text);
+    // Our account: logged in (SASL's 900, account-notify, a registration), or out (empty).
+    void accountChanged(const QString &account);
+    // The account in the settings could not be logged in to; registration goes on without it.
+    void loginFailed(const QString &reason);
+    void accountRegistered(const QString &account);
+    void accountRegistrationFailed(const QString &reason);
+    // A member's account, from extended-join or account-notify; empty: logged out.
+    void memberAccountChanged(const QString &nick, const QString &account);
 
 private:
+    enum class SaslStep { Idle, MechanismSent, ResponseSent, Done };
+
     struct HistoryBatch
     {
         QString target;
@@ -178,6 +198,16 @@ private:
     void handleInvite(const Irc::IrcMessage &message);
     void handleSetName(const Irc::IrcMessage &message);
     void handleChat(const Irc::IrcMessage &message);
+    void handleAuthenticate(const Irc::IrcMessage &message);
+    void handleAccount(const Irc::IrcMessage &message);
+    void handleRegister(const Irc::IrcMessage &message);
+    void handleFail(const Irc::IrcMessage &message);
+    void parseSaslReply(const Irc::IrcMessage &message);
+    void startAuthentication();
+    void finishAuthentication(const QString &failure);
+    void setAccount(const QString &account);
+    bool wantsLogin() const;
+    QString noSaslReason() const;
     void handleCtcpQuery(const Irc::IrcMessage &message, const QByteArray &command,
                          const QByteArray &body);
     void handleWelcome(const Irc::IrcMessage &message);
@@ -251,6 +281,9 @@ private:
     quint64 m_nextLabel = 0;
     bool m_away = false;
     bool m_leaving = false; // we sent QUIT, or gave up
+    QString m_account;
+    SaslStep m_saslStep = SaslStep::Idle;
+    QString m_registeringPassword; // REGISTER sent, no answer yet
 
     // The line being handled.
     Irc::MessageTags m_lineTags;

@@ -15,7 +15,11 @@ struct ClientSettings
     QString nick;
     QString userName; // empty: the nick
     QString realName; // empty: "QtChat"
-    QString password; // empty: no PASS
+    QString password; // the server's password; empty: no PASS
+    // The account to log in to with SASL PLAIN while registering; empty: none. The password
+    // is sent only inside AUTHENTICATE, and never logged or shown.
+    QString account;
+    QString accountPassword;
     QStringList channels; // joined after every (re)registration
     bool autoReconnect = true;
     // TLS from the first byte (the server is TLS-only). The system's CAs are trusted; a

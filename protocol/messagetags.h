@@ -34,6 +34,7 @@ inline constexpr char Time[] = "time";
 inline constexpr char MessageId[] = "msgid";
 inline constexpr char Label[] = "label";
 inline constexpr char Batch[] = "batch";
+inline constexpr char Account[] = "account";
 } // namespace Tag
 
 // A line cut into its tag data (without `@`, empty when the line has no tags) and the rest

@@ -93,6 +93,8 @@ inline constexpr char UsersDontMatch[] = "502";
 inline constexpr char InvalidModeParam[] = "696";
 // SASL (IRCv3 sasl-3.1 and 3.2)
 inline constexpr char LoggedIn[] = "900";
+inline constexpr char LoggedOut[] = "901";
+inline constexpr char NickLocked[] = "902";
 inline constexpr char SaslSuccess[] = "903";
 inline constexpr char SaslFail[] = "904";
 inline constexpr char SaslTooLong[] = "905";

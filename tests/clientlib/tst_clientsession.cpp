@@ -6,6 +6,7 @@
 #include "clientlib/channelmodel.h"
 #include "clientlib/clientsession.h"
 #include "clientlib/querytracker.h"
+#include "protocol/capabilities.h"
 #include "protocol/ircmessage.h"
 #include "protocol/numerics.h"
 
@@ -152,6 +153,16 @@ private Q_SLOTS:
     void banListListedAndChanged();
     void awayStatesFromWhoNotifyAndReplies();
     void modeChangesFollowTheServersModesLimit();
+
+    // Accounts.
+    void saslPlainLogsInBeforeCapEnd();
+    void saslFailureIsReportedAndRegistrationGoesOn_data();
+    void saslFailureIsReportedAndRegistrationGoesOn();
+    void withoutSaslPlainTheLoginFails_data();
+    void withoutSaslPlainTheLoginFails();
+    void memberAccountsFromExtendedJoinNotifyAndTags();
+    void registerAccountLogsIn();
+    void registerAccountFailures();
 
     // Hostile input.
     void malformedAndHugeTagsAreHarmless();
@@ -393,7 +404,7 @@ void tst_ClientSession::capLs302SpreadOverLinesRequestsWhatBothUnderstand()
     QCOMPARE(harness.session.enabledCapabilities(), enabled);
     QCOMPARE(caps.size(), 1);
     QCOMPARE(caps.first().first().toStringList(), enabled);
-    QVERIFY(!harness.session.hasCapability("sasl")); // offered, not understood
+    QVERIFY(!harness.session.hasCapability("sasl")); // offered, not wanted without an account
 }
 
 void tst_ClientSession::capNakStillRegisters()
@@ -910,6 +921,213 @@ void tst_ClientSession::modeChangesFollowTheServersModesLimit()
     harness.session.changeModes(QStringLiteral("#c"), {{true, 'm', {}}, {true, 'k', "two words"}});
     QVERIFY(harness.sent.isEmpty());
     QCOMPARE(errors.size(), 1);
+}
+
+namespace {
+
+void startWithAccount(Harness &harness, const QString &account, const QString &password)
+{
+    Client::ClientSettings settings;
+    settings.nick = u"me"_s;
+    settings.account = account;
+    settings.accountPassword = password;
+    harness.session.configure(settings);
+    harness.session.reset();
+    harness.session.start();
+    harness.clearSent();
+}
+
+} // namespace
+
+void tst_ClientSession::saslPlainLogsInBeforeCapEnd()
+{
+    Harness harness;
+    startWithAccount(harness, u"alice"_s, u"sesame"_s);
+    QSignalSpy account(&harness.session, &Client::ClientSession::accountChanged);
+    QSignalSpy failed(&harness.session, &Client::ClientSession::loginFailed);
+    harness.receive(":srv CAP * LS :multi-prefix sasl=PLAIN,EXTERNAL");
+    QCOMPARE(harness.sent, (QList<Irc::IrcMessage> {{{}, "CAP", {"REQ", "multi-prefix sasl"}}}));
+    harness.receive(":srv CAP * ACK :multi-prefix sasl");
+    // The authentication runs before CAP END.
+    QCOMPARE(harness.sent.last(), (Irc::IrcMessage {{}, "AUTHENTICATE", {"PLAIN"}}));
+    QVERIFY(harness.urgent.last());
+    harness.receive("AUTHENTICATE +");
+    QCOMPARE(harness.sent.last(), (Irc::IrcMessage {{}, "AUTHENTICATE", {"AGFsaWNlAHNlc2FtZQ=="}}));
+    harness.reply(Numeric::LoggedIn, "me me!u@h alice :You are now logged in as alice");
+    QCOMPARE(harness.session.account(), u"alice"_s);
+    QCOMPARE(account.size(), 1);
+    QCOMPARE(account.first().first().toString(), u"alice"_s);
+    QVERIFY(harness.sentCommands().count("CAP") == 1); // the REQ only, still no END
+    harness.reply(Numeric::SaslSuccess, "me :SASL authentication successful");
+    QCOMPARE(harness.sent.last(), (Irc::IrcMessage {{}, "CAP", {"END"}}));
+    harness.reply(Numeric::Welcome, "me :Welcome");
+    QVERIFY(failed.isEmpty());
+    // The connection ends: so does the login (which the end of the connection says).
+    harness.session.end();
+    QVERIFY(harness.session.account().isEmpty());
+    QCOMPARE(account.size(), 1);
+}
+
+void tst_ClientSession::saslFailureIsReportedAndRegistrationGoesOn_data()
+{
+    QTest::addColumn<QByteArray>("verdict");
+    QTest::newRow("904 wrong password") << QByteArray(":srv 904 me :SASL authentication failed");
+    QTest::newRow("905 too long") << QByteArray(":srv 905 me :SASL message too long");
+    QTest::newRow("906 aborted") << QByteArray(":srv 906 me :SASL authentication aborted");
+    QTest::newRow("902 nick locked") << QByteArray(":srv 902 me :You must use a nick assigned");
+}
+
+void tst_ClientSession::saslFailureIsReportedAndRegistrationGoesOn()
+{
+    QFETCH(QByteArray, verdict);
+    Harness harness;
+    startWithAccount(harness, u"alice"_s, u"wrong"_s);
+    QSignalSpy failed(&harness.session, &Client::ClientSession::loginFailed);
+    QSignalSpy errors(&harness.session, &Client::ClientSession::serverError);
+    QSignalSpy registered(&harness.session, &Client::ClientSession::registered);
+    harness.receive(":srv CAP * LS :sasl");
+    harness.receive(":srv CAP * ACK :sasl");
+    harness.receive("AUTHENTICATE +");
+    harness.receive(verdict);
+    QCOMPARE(failed.size(), 1);
+    const QString reason = failed.first().first().toString();
+    QVERIFY2(reason.contains(u"alice"_s), qPrintable(reason));
+    QVERIFY2(!reason.contains(u"wrong"_s), qPrintable(reason)); // never the password
+    QCOMPARE(harness.sent.last(), (Irc::IrcMessage {{}, "CAP", {"END"}}));
+    QVERIFY(errors.isEmpty());
+    harness.reply(Numeric::Welcome, "me :Welcome");
+    harness.reply(Numeric::NoMotd, "me :MOTD File is missing");
+    QCOMPARE(registered.size(), 1);
+    QVERIFY(harness.session.account().isEmpty());
+    QCOMPARE(failed.size(), 1); // not again at 001
+}
+
+void tst_ClientSession::withoutSaslPlainTheLoginFails_data()
+{
+    QTest::addColumn<QByteArray>("offered");
+    QTest::addColumn<QString>("reasonPart");
+    QTest::newRow("no sasl") << QByteArray("multi-prefix") << u"does not offer SASL"_s;
+    QTest::newRow("EXTERNAL only")
+        << QByteArray("multi-prefix sasl=EXTERNAL") << u"does not take SASL PLAIN"_s;
+}
+
+void tst_ClientSession::withoutSaslPlainTheLoginFails()
+{
+    QFETCH(QByteArray, offered);
+    QFETCH(QString, reasonPart);
+    Harness harness;
+    startWithAccount(harness, u"alice"_s, u"sesame"_s);
+    QSignalSpy failed(&harness.session, &Client::ClientSession::loginFailed);
+    harness.receive(":srv CAP * LS :" + offered);
+    QCOMPARE(harness.sent, (QList<Irc::IrcMessage> {{{}, "CAP", {"REQ", "multi-prefix"}}}));
+    harness.receive(":srv CAP * ACK :multi-prefix");
+    QCOMPARE(harness.sent.last(), (Irc::IrcMessage {{}, "CAP", {"END"}}));
+    QVERIFY(!harness.sentCommands().contains("AUTHENTICATE"));
+    harness.reply(Numeric::Welcome, "me :Welcome");
+    QCOMPARE(failed.size(), 1);
+    QVERIFY2(failed.first().first().toString().contains(reasonPart),
+             qPrintable(failed.first().first().toString()));
+}
+
+void tst_ClientSession::memberAccountsFromExtendedJoinNotifyAndTags()
+{
+    Harness harness;
+    harness.registerWithCaps(u"me"_s, "account-notify extended-join account-tag");
+    QCOMPARE(harness.session.enabledCapabilities(),
+             (QStringList {u"account-notify"_s, u"account-tag"_s, u"extended-join"_s}));
+    harness.joinWith("#qt", "me");
+    harness.receive(":bob!u@h JOIN #qt bobby :Bob Real");
+    harness.receive(":carol!u@h JOIN #qt * :Carol Real");
+    const QModelIndex channel = harness.channels.channelIndex(u"#qt"_s);
+    const auto accountOf = [&](const QString &nick) {
+        for (int row = 0; row < harness.channels.rowCount(channel); ++row) {
+            const QModelIndex member = harness.channels.index(row, 0, channel);
+            if (member.data(Client::ChannelModel::NameRole).toString() == nick)
+                return member.data(Client::ChannelModel::AccountRole).toString();
+        }
+        return u"(not a member)"_s;
+    };
+    QCOMPARE(accountOf(u"bob"_s), u"bobby"_s);
+    QCOMPARE(accountOf(u"carol"_s), QString());
+
+    QSignalSpy members(&harness.session, &Client::ClientSession::memberAccountChanged);
+    harness.receive(":carol!u@h ACCOUNT caz");
+    harness.receive(":bob!u@h ACCOUNT *");
+    QCOMPARE(accountOf(u"carol"_s), u"caz"_s);
+    QCOMPARE(accountOf(u"bob"_s), QString());
+    QCOMPARE(members.size(), 2);
+
+    QSignalSpy own(&harness.session, &Client::ClientSession::accountChanged);
+    harness.receive(":me!u@h ACCOUNT mine");
+    QCOMPARE(harness.session.account(), u"mine"_s);
+    QCOMPARE(own.size(), 1);
+
+    QSignalSpy messages(&harness.session, &Client::ClientSession::messageReceived);
+    harness.receive("@account=caz :carol!u@h PRIVMSG #qt :hi");
+    QCOMPARE(messages.size(), 1);
+    QCOMPARE(messages.first().first().value<Client::ChatMessage>().account, u"caz"_s);
+}
+
+void tst_ClientSession::registerAccountLogsIn()
+{
+    Harness harness;
+    harness.startAs(u"me"_s);
+    harness.receive(":srv CAP * LS :draft/account-registration=before-connect multi-prefix");
+    harness.receive(":srv CAP * ACK :multi-prefix");
+    harness.reply(Numeric::Welcome, "me :Welcome");
+    harness.reply(Numeric::NoMotd, "me :MOTD File is missing");
+    harness.clearSent();
+    QVERIFY(harness.session.canRegisterAccount());
+    QVERIFY(!harness.session.hasCapability(Irc::CapName::AccountRegistration)); // not asked for
+    QSignalSpy registered(&harness.session, &Client::ClientSession::accountRegistered);
+    QSignalSpy account(&harness.session, &Client::ClientSession::accountChanged);
+    harness.session.registerAccount(u"open sesame"_s);
+    QCOMPARE(harness.sent, (QList<Irc::IrcMessage> {{{}, "REGISTER", {"me", "*", "open sesame"}}}));
+    harness.receive(":srv REGISTER SUCCESS me :Account created");
+    QCOMPARE(registered.size(), 1);
+    QCOMPARE(registered.first().first().toString(), u"me"_s);
+    QCOMPARE(harness.session.account(), u"me"_s);
+    QCOMPARE(account.size(), 1);
+    // A reconnect logs in to it.
+    QCOMPARE(harness.session.settings().account, u"me"_s);
+    QCOMPARE(harness.session.settings().accountPassword, u"open sesame"_s);
+    harness.reply(Numeric::LoggedIn, "me me!u@h me :You are now logged in as me");
+    QCOMPARE(account.size(), 1); // the same account: no news
+}
+
+void tst_ClientSession::registerAccountFailures()
+{
+    Harness harness;
+    QSignalSpy failed(&harness.session, &Client::ClientSession::accountRegistrationFailed);
+    harness.session.registerAccount(u"pw"_s);
+    QCOMPARE(failed.size(), 1); // not connected
+
+    harness.registerWithCaps(u"me"_s, "multi-prefix");
+    QVERIFY(!harness.session.canRegisterAccount());
+    harness.session.registerAccount(u"pw"_s);
+    QCOMPARE(failed.size(), 2);
+    QVERIFY2(failed.last().first().toString().contains(u"does not offer"_s),
+             qPrintable(failed.last().first().toString()));
+    QVERIFY(harness.sent.isEmpty());
+
+    harness.registerWithCaps(u"me"_s, "draft/account-registration");
+    harness.session.registerAccount(u"two\nlines"_s);
+    QCOMPARE(failed.size(), 3);
+    QVERIFY(harness.sent.isEmpty());
+
+    harness.session.registerAccount(u"pw"_s);
+    QCOMPARE(harness.sentCommands(), QList<QByteArray> {"REGISTER"});
+    harness.receive(":srv FAIL REGISTER ACCOUNT_EXISTS me :Account already exists");
+    QCOMPARE(failed.size(), 4);
+    QCOMPARE(failed.last().first().toString(), u"Account already exists"_s);
+    QVERIFY(harness.session.account().isEmpty());
+    QVERIFY(harness.session.settings().account.isEmpty());
+
+    harness.session.registerAccount(u"pw"_s);
+    harness.receive(":srv REGISTER VERIFICATION_REQUIRED me :Check your email");
+    QCOMPARE(failed.size(), 5);
+    QVERIFY(failed.last().first().toString().contains(u"Check your email"_s));
+    QVERIFY(harness.session.account().isEmpty());
 }
 
 QTEST_GUILESS_MAIN(tst_ClientSession)
