@@ -1,6 +1,9 @@
 #include "app/appsettings.h"
 
 #include <QCoreApplication>
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
 #include <QHostAddress>
 #include <QLoggingCategory>
 #include <QMetaProperty>
@@ -213,6 +216,25 @@ bool AppSettings::store(Key key, const QVariant &value)
     return true;
 }
 
+// The file holds passwords (the server's, the account's): only its owner may read it. It is
+// made so before anything is written to it; QSettings replaces it through QSaveFile, which
+// keeps the permissions of the file it replaces.
+void AppSettings::keepOwnerOnly(const QString &path)
+{
+    constexpr QFile::Permissions ownerOnly = QFile::ReadOwner | QFile::WriteOwner;
+    if (!QFile::exists(path)) {
+        QDir().mkpath(QFileInfo(path).path());
+        QFile file(path);
+        if (!file.open(QIODevice::WriteOnly, ownerOnly))
+            qCWarning(lcSettings) << "cannot create" << path << file.errorString();
+        return;
+    }
+    constexpr QFile::Permissions others = QFile::ReadGroup | QFile::WriteGroup | QFile::ExeGroup
+        | QFile::ReadOther | QFile::WriteOther | QFile::ExeOther;
+    if ((QFile::permissions(path) & others) && !QFile::setPermissions(path, ownerOnly))
+        qCWarning(lcSettings) << "cannot make" << path << "readable by its owner only";
+}
+
 void AppSettings::sync()
 {
     std::lock_guard fileLocker(m_fileMutex);
@@ -232,6 +254,7 @@ void AppSettings::sync()
     // thread-safe, and setValue() posts a deferred flush to the object's own thread, which
     // would then run outside our locks. Distinct objects on one file are what Qt documents as
     // safe; sync() writes now, so the deferred flush finds nothing to do.
+    keepOwnerOnly(m_fileName);
     QSettings settings(m_fileName, m_format);
     for (const auto &[fileKey, value] : changes)
         settings.setValue(QLatin1StringView(fileKey), value);

@@ -51,6 +51,9 @@ class AppSettings : public QObject
         QByteArray windowState READ windowState WRITE setWindowState NOTIFY windowStateChanged)
     Q_PROPERTY(QString autoJoinChannel READ autoJoinChannel WRITE setAutoJoinChannel NOTIFY
                    autoJoinChannelChanged)
+    Q_PROPERTY(QString account READ account WRITE setAccount NOTIFY accountChanged)
+    Q_PROPERTY(QString accountPassword READ accountPassword WRITE setAccountPassword NOTIFY
+                   accountPasswordChanged)
     Q_PROPERTY(
         bool notifications READ notifications WRITE setNotifications NOTIFY notificationsChanged)
     Q_PROPERTY(QStringList mutedChannels READ mutedChannels WRITE setMutedChannels NOTIFY
@@ -158,6 +161,8 @@ Q_SIGNALS:
     void windowGeometryChanged(const QByteArray &geometry);
     void windowStateChanged(const QByteArray &state);
     void autoJoinChannelChanged(const QString &channel);
+    void accountChanged(const QString &account);
+    void accountPasswordChanged(const QString &password);
     void notificationsChanged(bool notify);
     void mutedChannelsChanged(const QStringList &channels);
     void networksChanged(const QByteArray &networks);
@@ -195,6 +200,7 @@ private:
     void setAll(const std::array<QVariant, KeyCount> &values);
     // What the file holds; a missing or invalid entry gives its fallback.
     std::array<QVariant, KeyCount> readFile(const std::array<QVariant, KeyCount> &fallbacks) const;
+    static void keepOwnerOnly(const QString &path);
 
     // Chosen once by the constructor; constant afterwards, so read without the lock.
     QString m_fileName;

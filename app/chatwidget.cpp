@@ -5,6 +5,7 @@
 #include "app/channelsettingsdialog.h"
 #include "app/chatinput.h"
 #include "app/inputcommand.h"
+#include "app/logindialog.h"
 #include "app/mentions.h"
 #include "app/notificationpolicy.h"
 #include "app/whoistext.h"
@@ -38,7 +39,8 @@ ChatWidget::ChatWidget(Client::ChatClient *client, QWidget *parent)
       m_awayIndicator(new QLabel(this)),
       m_chatMenu(new QMenu(this)),
       m_channelListAction(new QAction(this)),
-      m_channelSettingsAction(new QAction(this))
+      m_channelSettingsAction(new QAction(this)),
+      m_logInAction(new QAction(this))
 {
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
@@ -87,6 +89,10 @@ void ChatWidget::buildChatMenu()
     connect(m_channelSettingsAction, &QAction::triggered, this,
             [this] { openChannelSettings(currentConversation()->name()); });
     m_chatMenu->addAction(m_channelSettingsAction);
+    m_chatMenu->addSeparator();
+    m_logInAction->setObjectName(QStringLiteral("logIn"));
+    connect(m_logInAction, &QAction::triggered, this, [this] { openLogin(); });
+    m_chatMenu->addAction(m_logInAction);
     connect(m_tabs, &QTabWidget::currentChanged, this, &ChatWidget::updateActions);
     connect(m_client, &Client::ChatClient::stateChanged, this, &ChatWidget::updateActions);
     // Joining or leaving the current tab's channel need not change the current tab.
@@ -118,6 +124,18 @@ ChannelListDialog *ChatWidget::openChannelList(const QString &filter)
     m_channelList->raise();
     m_channelList->activateWindow();
     return m_channelList;
+}
+
+LoginDialog *ChatWidget::openLogin()
+{
+    if (!m_login) {
+        m_login = new LoginDialog(m_client, this);
+        m_login->setAttribute(Qt::WA_DeleteOnClose);
+    }
+    m_login->show();
+    m_login->raise();
+    m_login->activateWindow();
+    return m_login;
 }
 
 ChannelSettingsDialog *ChatWidget::openChannelSettings(const QString &channel)
@@ -186,11 +204,31 @@ void ChatWidget::connectClient()
     connect(m_client, &Client::ChatClient::registered, this, [this](const QString &nick) {
         m_status->appendEvent(tr("Connected as %1.").arg(nick));
     });
+    connectAccount();
     connect(m_client, &Client::ChatClient::reconnectScheduled, this,
             [this](int attempt, int delayMs) {
                 m_status->appendEvent(tr("Connection lost. Reconnecting in %1 s (attempt %2)…")
                                           .arg(delayMs / 1000.0, 0, 'f', 1)
                                           .arg(attempt));
+            });
+}
+
+// What happens to the account is said in the status tab; a failure where the user looks too.
+void ChatWidget::connectAccount()
+{
+    connect(m_client, &Client::ChatClient::loggedIn, this, [this](const QString &account) {
+        m_status->appendEvent(tr("Logged in as %1.").arg(account));
+    });
+    connect(m_client, &Client::ChatClient::loggedOut, this,
+            [this] { m_status->appendEvent(tr("Logged out.")); });
+    connect(m_client, &Client::ChatClient::loginFailed, this,
+            [this](const QString &reason) { showProblem(tr("Not logged in: %1").arg(reason)); });
+    connect(m_client, &Client::ChatClient::accountRegistered, this, [this](const QString &account) {
+        m_status->appendEvent(tr("Registered the account %1.").arg(account));
+    });
+    connect(m_client, &Client::ChatClient::accountRegistrationFailed, this,
+            [this](const QString &reason) {
+                showProblem(tr("The nickname was not registered: %1").arg(reason));
             });
 }
 
@@ -205,6 +243,7 @@ void ChatWidget::retranslateUi()
     m_chatMenu->setTitle(tr("&Chat"));
     m_channelListAction->setText(tr("Channel &List…"));
     m_channelSettingsAction->setText(tr("Channel &Settings…"));
+    m_logInAction->setText(tr("Log &In…"));
 }
 
 void ChatWidget::changeEvent(QEvent *event)

@@ -19,6 +19,7 @@ namespace App {
 
 class ChannelListDialog;
 class ChannelSettingsDialog;
+class LoginDialog;
 class ChatInput;
 class NotificationPolicy;
 struct InputCommand;
@@ -59,6 +60,9 @@ public:
     // The chat's own menu, for a window's menu bar: the channel list and more.
     QMenu *chatMenu() const { return m_chatMenu; }
     QAction *channelListAction() const { return m_channelListAction; }
+    QAction *logInAction() const { return m_logInAction; }
+    // The chat's one Log In dialog, opened (or raised).
+    LoginDialog *openLogin();
     // Shows the channel list (one per chat), asks the server for it, and filters it.
     ChannelListDialog *openChannelList(const QString &filter = QString());
     // For the current tab's channel; disabled elsewhere.
@@ -105,6 +109,7 @@ private:
     void showAway(const QString &nick, bool away);
     void updateAwayIndicator();
     void showProblem(const QString &text);
+    void connectAccount();
     void sendPastedLines(const QStringList &lines);
     bool isOperator(const QString &channel) const;
     void addOperatorActions(QMenu *menu, const QString &channel, const QString &nick);
@@ -120,7 +125,9 @@ private:
     QMenu *m_chatMenu;
     QAction *m_channelListAction;
     QAction *m_channelSettingsAction;
+    QAction *m_logInAction;
     QPointer<ChannelListDialog> m_channelList;
+    QPointer<LoginDialog> m_login;
     QString m_awayMessage; // as we last asked for it; the server's 306 does not repeat it
 };
 

@@ -50,6 +50,8 @@ ClientWindow::ClientWindow(const QString &host, quint16 port, const QString &nic
             });
     connect(m_chat, &ChatWidget::unreadChanged, this, &ClientWindow::retranslateUi);
     connect(m_client, &Client::ChatClient::awayChanged, this, &ClientWindow::retranslateUi);
+    connect(m_client, &Client::ChatClient::loggedIn, this, &ClientWindow::retranslateUi);
+    connect(m_client, &Client::ChatClient::loggedOut, this, &ClientWindow::retranslateUi);
     resize(760, 520);
     retranslateUi();
 }
@@ -65,6 +67,11 @@ void ClientWindow::connectToServer()
     settings.channels = m_channels;
     settings.tls = m_tls;
     settings.pinnedCertificates = m_pinned;
+    // The account last logged in to (from the Log In dialog), else the saved network's.
+    const Client::ClientSettings &last = m_client->settings();
+    const bool keepLast = !last.account.isEmpty();
+    settings.account = keepLast ? last.account : m_account;
+    settings.accountPassword = keepLast ? last.accountPassword : m_accountPassword;
     m_client->connectToServer(settings);
 }
 
@@ -83,6 +90,8 @@ void ClientWindow::useNetwork(const Client::SavedNetwork &network)
     m_channels = network.channels;
     m_tls = network.tls;
     m_pinned.clear();
+    m_account = network.account;
+    m_accountPassword = network.password;
     retranslateUi();
 }
 
@@ -149,6 +158,8 @@ void ClientWindow::retranslateUi()
     case Client::ChatClient::State::Connected:
         m_state->setText(m_client->isAway() ? tr("Away as %1").arg(m_client->nick())
                                             : tr("Online as %1").arg(m_client->nick()));
+        if (!m_client->account().isEmpty())
+            m_state->setText(tr("%1, logged in as %2").arg(m_state->text(), m_client->account()));
         break;
     }
 }

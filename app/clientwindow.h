@@ -33,8 +33,8 @@ public:
     void connectToServer();
     // TLS for the next connection, trusting `pinned` as the server's certificate.
     void useTls(const QList<QSslCertificate> &pinned);
-    // A saved network's server, nick, TLS (the system's CAs) and channels, and its name in
-    // the title.
+    // A saved network's server, nick, TLS (the system's CAs), channels and account, and its
+    // name in the title.
     void useNetwork(const Client::SavedNetwork &network);
 
 protected:
@@ -55,6 +55,9 @@ private:
     ChatWidget *m_chat;
     QString m_networkName;
     QStringList m_channels {QStringLiteral("#lobby")};
+    // A saved network's account, logged in to until the Log In dialog names another.
+    QString m_account;
+    QString m_accountPassword;
     bool m_tls = false;
     QList<QSslCertificate> m_pinned;
 };

@@ -280,6 +280,8 @@ void MainWindow::serverStarted()
     client.port = m_server.serverPort();
     client.nick = m_nickOverride.isEmpty() ? settings->nickname() : m_nickOverride;
     client.channels = {settings->autoJoinChannel()};
+    client.account = settings->account();
+    client.accountPassword = settings->accountPassword();
     // A TLS-only server: the app's own windows trust exactly the certificate it serves.
     client.tls = !config.tlsCertificatePath.isEmpty();
     if (client.tls)
@@ -413,6 +415,19 @@ void MainWindow::openSettings()
         m_panel->setConfig(AppSettings::instance()->serverConfig());
     if (m_paneClient->isRegistered() && m_nickOverride.isEmpty())
         m_paneClient->changeNick(AppSettings::instance()->nickname());
+    logInPaneAgain();
+}
+
+// A changed account takes effect at once: the pane connects anew, and logs in as it registers.
+void MainWindow::logInPaneAgain()
+{
+    const AppSettings *settings = AppSettings::instance();
+    const Client::ClientSettings &current = m_paneClient->settings();
+    if (m_paneClient->state() == Client::ChatClient::State::Disconnected
+        || (current.account == settings->account()
+            && current.accountPassword == settings->accountPassword()))
+        return;
+    m_paneClient->logIn(settings->account(), settings->accountPassword());
 }
 
 void MainWindow::restoreLayout()

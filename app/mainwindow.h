@@ -83,6 +83,7 @@ private:
     void showStats(const QList<Server::ThreadStats> &threads);
     void log(LogLevel level, const QString &thread, const QString &text);
     void openSettings();
+    void logInPaneAgain();
     void adoptClientWindow(ClientWindow *window);
     void restoreLayout();
     QString localHostForClients() const;

@@ -29,6 +29,8 @@ NetworkListDialog::NetworkListDialog(QWidget *parent)
       m_tls(new QCheckBox(this)),
       m_nick(new QLineEdit(this)),
       m_channels(new QLineEdit(this)),
+      m_account(new QLineEdit(this)),
+      m_password(new QLineEdit(this)),
       m_connectOnStart(new QCheckBox(this)),
       m_problem(new QLabel(this)),
       m_add(new QPushButton(this)),
@@ -49,13 +51,10 @@ NetworkListDialog::NetworkListDialog(QWidget *parent)
 void NetworkListDialog::buildUi()
 {
     m_port->setRange(1, 65535);
-    const std::pair<QWidget *, const char *> names[] = {{m_name, "name"},
-                                                        {m_host, "host"},
-                                                        {m_port, "port"},
-                                                        {m_tls, "tls"},
-                                                        {m_nick, "nick"},
-                                                        {m_channels, "channels"},
-                                                        {m_connectOnStart, "connectOnStart"}};
+    const std::pair<QWidget *, const char *> names[]
+        = {{m_name, "name"},       {m_host, "host"},         {m_port, "port"},
+           {m_tls, "tls"},         {m_nick, "nick"},         {m_channels, "channels"},
+           {m_account, "account"}, {m_password, "password"}, {m_connectOnStart, "connectOnStart"}};
     for (const auto &[field, name] : names)
         field->setObjectName(QLatin1String(name));
     m_problem->setWordWrap(true);
@@ -63,7 +62,9 @@ void NetworkListDialog::buildUi()
     for (QWidget *field : std::initializer_list<QWidget *> {m_name, m_host, m_port})
         addLabelledRow(field);
     m_form->addRow(m_tls);
-    for (QWidget *field : std::initializer_list<QWidget *> {m_nick, m_channels})
+    m_password->setEchoMode(QLineEdit::Password);
+    for (QWidget *field :
+         std::initializer_list<QWidget *> {m_nick, m_channels, m_account, m_password})
         addLabelledRow(field);
     m_form->addRow(m_connectOnStart);
     auto *listButtons = new QHBoxLayout;
@@ -90,7 +91,7 @@ void NetworkListDialog::buildUi()
     connect(m_remove, &QPushButton::clicked, this, &NetworkListDialog::removeNetwork);
     connect(m_connect, &QPushButton::clicked, this, &NetworkListDialog::connectSelected);
     connect(m_buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
-    for (QLineEdit *field : {m_name, m_host, m_nick, m_channels})
+    for (QLineEdit *field : {m_name, m_host, m_nick, m_channels, m_account, m_password})
         connect(field, &QLineEdit::textEdited, this, &NetworkListDialog::takeFields);
     connect(m_port, &QSpinBox::valueChanged, this, &NetworkListDialog::takeFields);
     for (QCheckBox *box : {m_tls, m_connectOnStart})
@@ -117,6 +118,9 @@ void NetworkListDialog::retranslateUi()
     label(m_port, tr("&Port:"));
     label(m_nick, tr("N&ickname:"));
     label(m_channels, tr("&Channels:"));
+    label(m_account, tr("A&ccount:"));
+    label(m_password, tr("Account pass&word:"));
+    m_account->setToolTip(tr("Logged in to (SASL) when connecting; empty: none."));
     m_tls->setText(tr("Use &TLS"));
     m_connectOnStart->setText(tr("Connect when QtChat &starts"));
     m_channels->setPlaceholderText(tr("#lobby #help"));
@@ -182,10 +186,13 @@ void NetworkListDialog::showSelected()
     m_tls->setChecked(network.tls);
     m_nick->setText(network.nick);
     m_channels->setText(network.channels.join(u' '));
+    m_account->setText(network.account);
+    m_password->setText(network.password);
     m_connectOnStart->setChecked(network.connectOnStart);
     m_showing = false;
-    for (QWidget *field : std::initializer_list<QWidget *> {m_name, m_host, m_port, m_tls, m_nick,
-                                                            m_channels, m_connectOnStart, m_remove})
+    for (QWidget *field :
+         std::initializer_list<QWidget *> {m_name, m_host, m_port, m_tls, m_nick, m_channels,
+                                           m_account, m_password, m_connectOnStart, m_remove})
         field->setEnabled(row >= 0);
     updateProblem();
 }
@@ -202,6 +209,8 @@ void NetworkListDialog::takeFields()
     network.tls = m_tls->isChecked();
     network.nick = m_nick->text().trimmed();
     network.channels = NetworkList::parseChannels(m_channels->text());
+    network.account = m_account->text().trimmed();
+    network.password = m_password->text(); // as typed: spaces are part of a password
     network.connectOnStart = m_connectOnStart->isChecked();
     m_list->item(row)->setText(network.name);
     save();

@@ -63,6 +63,8 @@ private:
     QCheckBox *m_tls;
     QLineEdit *m_nick;
     QLineEdit *m_channels;
+    QLineEdit *m_account;
+    QLineEdit *m_password;
     QCheckBox *m_connectOnStart;
     QLabel *m_problem;
     QPushButton *m_add;

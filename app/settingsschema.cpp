@@ -3,6 +3,7 @@
 #include "protocol/names.h"
 
 #include <QHostAddress>
+#include <QRegularExpression>
 #include <QStringList>
 
 #include <cmath>
@@ -152,6 +153,18 @@ QString channelListProblem(const QVariant &value)
     return {};
 }
 
+// An account name travels as one word of a line.
+QString accountProblem(const QVariant &value)
+{
+    static const QRegularExpression unsafe(QStringLiteral("[\\s,:\\x{0}]"));
+    const QString text = value.toString();
+    if (!text.contains(unsafe))
+        return {};
+    return SettingsSchema::tr("\"%1\" is not a valid account name: it has no spaces, commas or "
+                              "colons.")
+        .arg(text);
+}
+
 using Section = SettingSection;
 
 // In SettingKey order (checked below). The ranges are ServerConfig's, where the server uses
@@ -281,6 +294,29 @@ constexpr SettingSpec table[] = {
                                "connects."),
      .fallback = [] { return QVariant(QStringLiteral("#lobby")); },
      .check = channelProblem},
+    {.name = "account",
+     .fileKey = "chat/account",
+     .section = Section::Chat,
+     .label = QT_TRANSLATE_NOOP("App::SettingsSchema", "A&ccount:"),
+     .help = QT_TRANSLATE_NOOP("App::SettingsSchema",
+                               "The account the chat pane logs in to (SASL) when it connects; "
+                               "empty: none."),
+     .fallback = [] { return QVariant(QString()); },
+     .check = accountProblem},
+    // Kept in the settings file, which only its owner may read (AppSettings::sync), as irssi
+    // and HexChat keep theirs; never in a log or an error message.
+    {.name = "accountPassword",
+     .fileKey = "chat/accountPassword",
+     .section = Section::Chat,
+     .label = QT_TRANSLATE_NOOP("App::SettingsSchema", "Account pass&word:"),
+     .help = QT_TRANSLATE_NOOP("App::SettingsSchema",
+                               "The password of the account. It is kept in the settings file, "
+                               "readable by you only."),
+     .input = SettingInput::Secret,
+     .fallback =
+         [] {
+             return QVariant(QString());
+         }},
     {.name = "notifications",
      .fileKey = "chat/notifications",
      .section = Section::Chat,

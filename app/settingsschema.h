@@ -29,6 +29,8 @@ namespace App {
     X(WindowGeometry, windowGeometry, QByteArray)                                                  \
     X(WindowState, windowState, QByteArray)                                                        \
     X(AutoJoinChannel, autoJoinChannel, QString)                                                   \
+    X(Account, account, QString)                                                                   \
+    X(AccountPassword, accountPassword, QString)                                                   \
     X(Notifications, notifications, bool)                                                          \
     X(MutedChannels, mutedChannels, QStringList)                                                   \
     X(Networks, networks, QByteArray)                                                              \

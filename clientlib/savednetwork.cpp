@@ -25,6 +25,8 @@ QJsonObject toObject(const SavedNetwork &network)
         {QStringLiteral("tls"), network.tls},
         {QStringLiteral("nick"), network.nick},
         {QStringLiteral("channels"), QJsonArray::fromStringList(network.channels)},
+        {QStringLiteral("account"), network.account},
+        {QStringLiteral("password"), network.password},
         {QStringLiteral("connectOnStart"), network.connectOnStart},
     };
 }
@@ -40,6 +42,8 @@ SavedNetwork fromObject(const QJsonObject &object)
     network.nick = object.value(QLatin1String("nick")).toString();
     for (const QJsonValue &channel : object.value(QLatin1String("channels")).toArray())
         network.channels.append(channel.toString());
+    network.account = object.value(QLatin1String("account")).toString();
+    network.password = object.value(QLatin1String("password")).toString();
     network.connectOnStart = object.value(QLatin1String("connectOnStart")).toBool();
     return network;
 }
@@ -54,6 +58,8 @@ ClientSettings SavedNetwork::toClientSettings() const
     settings.tls = tls;
     settings.nick = nick;
     settings.channels = channels;
+    settings.account = account;
+    settings.accountPassword = password;
     return settings;
 }
 
@@ -103,6 +109,13 @@ QString NetworkList::problem(const SavedNetwork &network)
         if (!Irc::isValidChannelName(channel.toUtf8(), ChannelTypes))
             return tr("“%1” is not a channel name.").arg(channel);
     }
+    // An account name travels as one word of a line, its password as the last.
+    static const QRegularExpression unsafeAccount(QStringLiteral("[\\s,:\\x{0}]"));
+    if (network.account.contains(unsafeAccount))
+        return tr("“%1” is not a valid account name.").arg(network.account);
+    static const QRegularExpression lineBreak(QStringLiteral("[\\r\\n\\x{0}]"));
+    if (network.password.contains(lineBreak))
+        return tr("The account's password has a line break.");
     return {};
 }
 

@@ -11,8 +11,8 @@
 namespace Client {
 
 // A server the user keeps in the network list, as HexChat's: where, as whom, which channels to
-// join, and whether to connect when the app starts. No secrets: a password would be kept in
-// clear in the settings file.
+// join, the account to log in to, and whether to connect when the app starts. The account's
+// password is kept with it, in the settings file that only its owner may read.
 struct SavedNetwork
 {
     QString name;
@@ -21,6 +21,8 @@ struct SavedNetwork
     bool tls = false;
     QString nick;
     QStringList channels;
+    QString account; // empty: none
+    QString password; // the account's
     bool connectOnStart = false;
 
     ClientSettings toClientSettings() const;

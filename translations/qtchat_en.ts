@@ -34,7 +34,7 @@
 <context>
     <name>App::MainWindow</name>
     <message numerus="yes">
-        <location filename="../app/mainwindow.cpp" line="+392"/>
+        <location filename="../app/mainwindow.cpp" line="+394"/>
         <source>%n client(s)</source>
         <translation>
             <numerusform>%n client</numerusform>
@@ -81,7 +81,7 @@
 <context>
     <name>Client::ChatClient</name>
     <message numerus="yes">
-        <location filename="../clientlib/chatclient.cpp" line="+211"/>
+        <location filename="../clientlib/chatclient.cpp" line="+229"/>
         <source>Reconnecting in %n second(s)...</source>
         <translation>
             <numerusform>Reconnecting in %n second...</numerusform>

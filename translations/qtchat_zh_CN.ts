@@ -4,7 +4,7 @@
 <context>
     <name>App::AppSettings</name>
     <message>
-        <location filename="../app/appsettings.cpp" line="+123"/>
+        <location filename="../app/appsettings.cpp" line="+126"/>
         <source>Unknown setting &quot;%1&quot;.</source>
         <translation>未知的设置项“%1”。</translation>
     </message>
@@ -206,7 +206,7 @@
 <context>
     <name>App::ChatWidget</name>
     <message>
-        <location filename="../app/chatwidget.cpp" line="+175"/>
+        <location filename="../app/chatwidget.cpp" line="+193"/>
         <source>kicked by %1: %2</source>
         <translation>被 %1 踢出：%2</translation>
     </message>
@@ -216,12 +216,37 @@
         <translation>已以 %1 的身份连接。</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+5"/>
         <source>Connection lost. Reconnecting in %1 s (attempt %2)…</source>
         <translation>连接已断开。%1 秒后重新连接（第 %2 次尝试）……</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+10"/>
+        <source>Logged in as %1.</source>
+        <translation>已登录账户 %1。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Logged out.</source>
+        <translation>已退出账户。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Not logged in: %1</source>
+        <translation>未登录：%1</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Registered the account %1.</source>
+        <translation>已注册账户 %1。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>The nickname was not registered: %1</source>
+        <translation>昵称未能注册：%1</translation>
+    </message>
+    <message>
+        <location line="+6"/>
         <source>Server</source>
         <translation>服务器</translation>
     </message>
@@ -247,12 +272,17 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+437"/>
+        <location line="+438"/>
         <source>Channel &amp;Settings…</source>
         <translation>频道设置(&amp;S)……</translation>
     </message>
     <message>
-        <location line="-366"/>
+        <location line="-437"/>
+        <source>Log &amp;In…</source>
+        <translation>登录(&amp;I)…</translation>
+    </message>
+    <message>
+        <location line="+71"/>
         <source>Topic: %1</source>
         <translation>主题：%1</translation>
     </message>
@@ -411,7 +441,7 @@
 <context>
     <name>App::ClientWindow</name>
     <message>
-        <location filename="../app/clientwindow.cpp" line="+95"/>
+        <location filename="../app/clientwindow.cpp" line="+104"/>
         <source>Disconnected by user</source>
         <translation>用户断开了连接</translation>
     </message>
@@ -474,6 +504,11 @@
         <location line="+1"/>
         <source>Online as %1</source>
         <translation>已上线：%1</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>%1, logged in as %2</source>
+        <translation>%1，已登录账户 %2</translation>
     </message>
 </context>
 <context>
@@ -1031,6 +1066,84 @@
     </message>
 </context>
 <context>
+    <name>App::LoginDialog</name>
+    <message>
+        <location filename="../app/logindialog.cpp" line="+73"/>
+        <source>Logged in as %1.</source>
+        <translation>已登录账户 %1。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Registered the account %1; you are logged in to it.</source>
+        <translation>已注册账户 %1，并已登录。</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>The nickname was not registered: %1</source>
+        <translation>昵称未能注册：%1</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Log In</source>
+        <translation>登录</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Account:</source>
+        <translation>账户(&amp;A)：</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Password:</source>
+        <translation>密码(&amp;P)：</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Log In</source>
+        <translation>登录(&amp;L)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Register This Nick</source>
+        <translation>注册此昵称(&amp;R)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Connects again and logs in while connecting (SASL).</source>
+        <translation>重新连接，并在连接时登录（SASL）。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Connect to register your nickname as an account.</source>
+        <translation>连接后才能将昵称注册为账户。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>This server does not offer account registration.</source>
+        <translation>此服务器不提供账户注册。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Register This Nick makes your nickname, %1, an account with this password.</source>
+        <translation>“注册此昵称”会用此密码把你的昵称 %1 注册为账户。</translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>Not connected: you will be logged in as %1 when connecting.</source>
+        <translation>未连接：连接时将登录账户 %1。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Logging in as %1…</source>
+        <translation>正在登录账户 %1…</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Registering %1…</source>
+        <translation>正在注册 %1…</translation>
+    </message>
+</context>
+<context>
     <name>App::MainWindow</name>
     <message>
         <location filename="../app/mainwindow.cpp" line="+140"/>
@@ -1105,7 +1218,7 @@ A threaded IRC-subset chat server you can watch, and its client.</source>
         <translation>关于 QtChat(&amp;A)</translation>
     </message>
     <message>
-        <location line="+138"/>
+        <location line="+140"/>
         <source>Server stopped.</source>
         <translation>服务器已停止。</translation>
     </message>
@@ -1115,7 +1228,7 @@ A threaded IRC-subset chat server you can watch, and its client.</source>
         <translation>服务器已停止，所有线程均已结束。</translation>
     </message>
     <message>
-        <location line="-95"/>
+        <location line="-97"/>
         <source>client %1 connected from %2, served by %3</source>
         <translation>客户端 %1 从 %2 连入，由 %3 负责处理</translation>
     </message>
@@ -1143,13 +1256,13 @@ A threaded IRC-subset chat server you can watch, and its client.</source>
         <location line="-40"/>
         <location line="+61"/>
         <location line="+14"/>
-        <location line="+33"/>
+        <location line="+35"/>
         <location line="+52"/>
         <source>main</source>
         <translation>主线程</translation>
     </message>
     <message>
-        <location line="-159"/>
+        <location line="-161"/>
         <source>Thread(s) %1 did not end in time; they are left to end by themselves.</source>
         <translation>线程 %1 未能按时结束，将任其自行结束。</translation>
     </message>
@@ -1159,7 +1272,7 @@ A threaded IRC-subset chat server you can watch, and its client.</source>
         <translation>正在 %1 的 %2 端口上监听，线程模型：%3</translation>
     </message>
     <message>
-        <location line="+22"/>
+        <location line="+24"/>
         <source>Server stopping</source>
         <translation>服务器正在停止</translation>
     </message>
@@ -1183,7 +1296,7 @@ A threaded IRC-subset chat server you can watch, and its client.</source>
         <translation>正在监听 %1:%2 · %3 · %4 · 每秒 %5 条消息</translation>
     </message>
     <message>
-        <location line="-237"/>
+        <location line="-239"/>
         <source>Load</source>
         <translation>负载</translation>
     </message>
@@ -1191,7 +1304,7 @@ A threaded IRC-subset chat server you can watch, and its client.</source>
 <context>
     <name>App::NetworkListDialog</name>
     <message>
-        <location filename="../app/networklistdialog.cpp" line="+111"/>
+        <location filename="../app/networklistdialog.cpp" line="+112"/>
         <source>Networks</source>
         <translation>网络列表</translation>
     </message>
@@ -1219,6 +1332,21 @@ A threaded IRC-subset chat server you can watch, and its client.</source>
         <location line="+1"/>
         <source>&amp;Channels:</source>
         <translation>频道(&amp;C)：</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>A&amp;ccount:</source>
+        <translation>账户(&amp;C)：</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Account pass&amp;word:</source>
+        <translation>账户密码(&amp;W)：</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Logged in to (SASL) when connecting; empty: none.</source>
+        <translation>连接时登录的账户（SASL）；留空则不登录。</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -1261,7 +1389,7 @@ A threaded IRC-subset chat server you can watch, and its client.</source>
         <translation>新网络</translation>
     </message>
     <message>
-        <location line="+83"/>
+        <location line="+88"/>
         <source>Not saved yet: %1</source>
         <translation>尚未保存：%1</translation>
     </message>
@@ -1399,7 +1527,7 @@ A threaded IRC-subset chat server you can watch, and its client.</source>
 <context>
     <name>App::SettingsSchema</name>
     <message>
-        <location filename="../app/settingsschema.cpp" line="+109"/>
+        <location filename="../app/settingsschema.cpp" line="+110"/>
         <source>One thread per connection</source>
         <translation>每个连接一个线程</translation>
     </message>
@@ -1424,7 +1552,12 @@ A threaded IRC-subset chat server you can watch, and its client.</source>
         <translation>“%1”不是有效的频道名：频道名以 # 开头，且不能包含空格、逗号或冒号。</translation>
     </message>
     <message>
-        <location line="+22"/>
+        <location line="+21"/>
+        <source>&quot;%1&quot; is not a valid account name: it has no spaces, commas or colons.</source>
+        <translation>“%1”不是有效的账户名：不能包含空格、逗号或冒号。</translation>
+    </message>
+    <message>
+        <location line="+13"/>
         <source>&amp;Nickname:</source>
         <translation>昵称(&amp;N)：</translation>
     </message>
@@ -1490,7 +1623,7 @@ A threaded IRC-subset chat server you can watch, and its client.</source>
     </message>
     <message>
         <location line="+4"/>
-        <location line="+109"/>
+        <location line="+132"/>
         <location line="+14"/>
         <location line="+12"/>
         <location line="+142"/>
@@ -1498,7 +1631,7 @@ A threaded IRC-subset chat server you can watch, and its client.</source>
         <translation>数量</translation>
     </message>
     <message>
-        <location line="-275"/>
+        <location line="-298"/>
         <source>Automatic (one per core)</source>
         <translation>自动（每个 CPU 核心一个）</translation>
     </message>
@@ -1554,12 +1687,12 @@ A threaded IRC-subset chat server you can watch, and its client.</source>
     </message>
     <message>
         <location line="+5"/>
-        <location line="+120"/>
+        <location line="+143"/>
         <source> lines</source>
         <translation> 行</translation>
     </message>
     <message>
-        <location line="-100"/>
+        <location line="-123"/>
         <source>&amp;Join at start:</source>
         <translation>启动时加入(&amp;J)：</translation>
     </message>
@@ -1570,6 +1703,26 @@ A threaded IRC-subset chat server you can watch, and its client.</source>
     </message>
     <message>
         <location line="+8"/>
+        <source>A&amp;ccount:</source>
+        <translation>账户(&amp;C)：</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The account the chat pane logs in to (SASL) when it connects; empty: none.</source>
+        <translation>聊天面板连接时登录的账户（SASL）；留空则不登录。</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Account pass&amp;word:</source>
+        <translation>账户密码(&amp;W)：</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The password of the account. It is kept in the settings file, readable by you only.</source>
+        <translation>账户的密码。保存在设置文件中，只有你本人可以读取。</translation>
+    </message>
+    <message>
+        <location line="+11"/>
         <source>Notifications:</source>
         <translation>通知：</translation>
     </message>
@@ -2108,7 +2261,7 @@ A threaded IRC-subset chat server you can watch, and its client.</source>
 <context>
     <name>Client::ChatClient</name>
     <message numerus="yes">
-        <location filename="../clientlib/chatclient.cpp" line="+211"/>
+        <location filename="../clientlib/chatclient.cpp" line="+229"/>
         <source>Reconnecting in %n second(s)...</source>
         <translation>
             <numerusform>%n 秒后重新连接……</numerusform>
@@ -2118,7 +2271,7 @@ A threaded IRC-subset chat server you can watch, and its client.</source>
 <context>
     <name>Client::ClientConnection</name>
     <message>
-        <location filename="../clientlib/clientconnection.cpp" line="+165"/>
+        <location filename="../clientlib/clientconnection.cpp" line="+166"/>
         <source>Connection to %1:%2 failed: %3</source>
         <translation>连接 %1:%2 失败：%3</translation>
     </message>
@@ -2141,7 +2294,7 @@ A threaded IRC-subset chat server you can watch, and its client.</source>
 <context>
     <name>Client::ClientSession</name>
     <message>
-        <location filename="../clientlib/clientsession.cpp" line="+173"/>
+        <location filename="../clientlib/clientsession.cpp" line="+185"/>
         <location line="+14"/>
         <location line="+48"/>
         <location line="+6"/>
@@ -2187,12 +2340,32 @@ A threaded IRC-subset chat server you can watch, and its client.</source>
         <translation>模式参数</translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+24"/>
+        <source>Not connected: the nickname was not registered.</source>
+        <translation>未连接：昵称未注册。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>This server does not offer account registration.</source>
+        <translation>此服务器不提供账户注册。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Already logged in as %1.</source>
+        <translation>已经登录账户 %1。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The password must not be empty or contain a line break.</source>
+        <translation>密码不能为空，也不能包含换行。</translation>
+    </message>
+    <message>
+        <location line="+12"/>
         <source>Not connected: the command was not sent.</source>
         <translation>未连接：命令没有发送。</translation>
     </message>
     <message>
-        <location line="+134"/>
+        <location line="+146"/>
         <source>The server refused the nickname &quot;%1&quot;.</source>
         <translation>服务器拒绝了昵称“%1”。</translation>
     </message>
@@ -2202,17 +2375,42 @@ A threaded IRC-subset chat server you can watch, and its client.</source>
         <translation>服务器密码错误。</translation>
     </message>
     <message>
-        <location line="+34"/>
+        <location line="+36"/>
         <source>The server closed the connection: %1</source>
         <translation>服务器关闭了连接：%1</translation>
     </message>
     <message>
-        <location line="+533"/>
+        <location line="+210"/>
+        <source>The server does not take SASL PLAIN: not logged in as %1.</source>
+        <translation>服务器不接受 SASL PLAIN：未登录账户 %1。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The server does not offer SASL: not logged in as %1.</source>
+        <translation>服务器不提供 SASL：未登录账户 %1。</translation>
+    </message>
+    <message>
+        <location line="+39"/>
+        <source>The login as %1 was aborted: %2</source>
+        <translation>登录账户 %1 被中止：%2</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The login as %1 failed: %2</source>
+        <translation>登录账户 %1 失败：%2</translation>
+    </message>
+    <message>
+        <location line="+49"/>
+        <source>The account %1 must be verified before it can be used: %2</source>
+        <translation>账户 %1 需要验证后才能使用：%2</translation>
+    </message>
+    <message>
+        <location line="+350"/>
         <source>No free nickname found after %1 attempts.</source>
         <translation>尝试 %1 次后仍未找到可用的昵称。</translation>
     </message>
     <message>
-        <location line="+58"/>
+        <location line="+59"/>
         <source>Not connected: the %1 request was not sent.</source>
         <translation>未连接：%1 请求未发送。</translation>
     </message>
@@ -2225,7 +2423,7 @@ A threaded IRC-subset chat server you can watch, and its client.</source>
 <context>
     <name>Client::NetworkList</name>
     <message>
-        <location filename="../clientlib/savednetwork.cpp" line="+77"/>
+        <location filename="../clientlib/savednetwork.cpp" line="+83"/>
         <source>The network list cannot be read: %1</source>
         <translation>无法读取网络列表：%1</translation>
     </message>
@@ -2258,6 +2456,16 @@ A threaded IRC-subset chat server you can watch, and its client.</source>
         <location line="+3"/>
         <source>“%1” is not a channel name.</source>
         <translation>“%1”不是频道名称。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>“%1” is not a valid account name.</source>
+        <translation>“%1”不是有效的账户名。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The account&apos;s password has a line break.</source>
+        <translation>账户密码包含换行。</translation>
     </message>
 </context>
 <context>

@@ -46,6 +46,7 @@ private Q_SLOTS:
     void bindAddressWarning_data();
     void bindAddressWarning();
     void fileCannotChangeOnceCreated();
+    void passwordsAreKeptInAFileOnlyItsOwnerReads();
 
 private:
     QTemporaryDir m_dir;
@@ -633,6 +634,32 @@ void TestAppSettings::fileCannotChangeOnceCreated()
     QTest::ignoreMessage(QtWarningMsg, QRegularExpression(QStringLiteral("ignored")));
     App::AppSettings::setFileName(m_dir.filePath(QStringLiteral("other.ini")));
     QCOMPARE(App::AppSettings::fileName(), m_file);
+}
+
+// The account's password is kept in the settings file (the decision in docs/architecture.md,
+// "Settings"), which is therefore readable by its owner only, even when it was not before.
+void TestAppSettings::passwordsAreKeptInAFileOnlyItsOwnerReads()
+{
+    constexpr QFile::Permissions others = QFile::ReadGroup | QFile::WriteGroup | QFile::ExeGroup
+        | QFile::ReadOther | QFile::WriteOther | QFile::ExeOther;
+    App::AppSettings *settings = App::AppSettings::instance();
+    settings->sync();
+    QVERIFY(QFile::setPermissions(m_file, QFile::ReadOwner | QFile::WriteOwner | QFile::ReadOther));
+    settings->setAccount(QStringLiteral("alice"));
+    settings->setAccountPassword(QStringLiteral(" two words "));
+    QCOMPARE(settings->accountPassword(), QStringLiteral(" two words ")); // as typed
+    settings->sync();
+    QCOMPARE(QFile::permissions(m_file) & others, QFile::Permissions());
+    QVERIFY(QFile::permissions(m_file) & QFile::ReadOwner);
+    QSettings file(m_file, QSettings::IniFormat);
+    QCOMPARE(file.value(QStringLiteral("chat/account")).toString(), QStringLiteral("alice"));
+    QCOMPARE(file.value(QStringLiteral("chat/accountPassword")).toString(),
+             QStringLiteral(" two words "));
+    // A bad account name is refused, and the reason does not need the password.
+    QSignalSpy rejected(settings, &App::AppSettings::valueRejected);
+    settings->setAccount(QStringLiteral("al ice"));
+    QCOMPARE(rejected.size(), 1);
+    QCOMPARE(settings->account(), QStringLiteral("alice"));
 }
 
 QTEST_GUILESS_MAIN(TestAppSettings)

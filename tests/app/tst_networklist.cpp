@@ -125,6 +125,9 @@ void TestNetworkList::typedNetworkIsSavedAndConnectJoinsItsChannels()
     retype(field<QLineEdit>(dialog, "channels"), QStringLiteral("#netroom, #second"));
     retype(field<QLineEdit>(dialog, "name"), QStringLiteral("Home"));
     QCOMPARE(dialog->list()->item(0)->text(), QStringLiteral("Home"));
+    retype(field<QLineEdit>(dialog, "account"), QStringLiteral("netacct"));
+    QCOMPARE(field<QLineEdit>(dialog, "password")->echoMode(), QLineEdit::Password);
+    retype(field<QLineEdit>(dialog, "password"), QStringLiteral("pass word"));
 
     const QList<SavedNetwork> saved
         = NetworkList::fromJson(App::AppSettings::instance()->networks());
@@ -134,6 +137,8 @@ void TestNetworkList::typedNetworkIsSavedAndConnectJoinsItsChannels()
     QCOMPARE(saved.first().nick, QStringLiteral("netuser"));
     QCOMPARE(saved.first().channels,
              QStringList({QStringLiteral("#netroom"), QStringLiteral("#second")}));
+    QCOMPARE(saved.first().account, QStringLiteral("netacct"));
+    QCOMPARE(saved.first().password, QStringLiteral("pass word"));
 
     QVERIFY(dialog->connectButton()->isEnabled());
     QTest::mouseClick(dialog->connectButton(), Qt::LeftButton);
@@ -141,6 +146,9 @@ void TestNetworkList::typedNetworkIsSavedAndConnectJoinsItsChannels()
     App::ClientWindow *window = m_window->clientWindows().first();
     QTRY_VERIFY_WITH_TIMEOUT(window->client()->isJoined(QStringLiteral("#second")), Timeout);
     QVERIFY(window->windowTitle().contains(QStringLiteral("Home")));
+    // The connection was asked to log in to the network's account.
+    QCOMPARE(window->client()->settings().account, QStringLiteral("netacct"));
+    QCOMPARE(window->client()->settings().accountPassword, QStringLiteral("pass word"));
 
     // The server itself has the window in the saved channel.
     RawClient outsider;

@@ -31,6 +31,7 @@ private Q_SLOTS:
     void nonLoopbackAddressIsWarnedAboutInTheDialog();
     void nonLoopbackAddressIsWarnedAboutInTheServerPanel();
     void warningsFollowTheLanguage();
+    void accountFieldsHideThePassword();
 
 private:
     QSpinBox *spin(const char *key) const;
@@ -239,6 +240,30 @@ void TestSettingsDialog::warningsFollowTheLanguage()
     QTRY_COMPARE(panel.bindWarning()->text(), m_dialog->bindWarning()->text());
     QVERIFY(m_dialog->tabs()->tabText(1) != limitsTab);
     QVERIFY(m_dialog->editor(QStringLiteral("maxClientsPerIp"))->toolTip() != toolTip);
+}
+
+void TestSettingsDialog::accountFieldsHideThePassword()
+{
+    App::AppSettings *settings = App::AppSettings::instance();
+    QLineEdit *account = line("account");
+    QLineEdit *password = line("accountPassword");
+    QVERIFY(account);
+    QVERIFY(password);
+    QCOMPARE(password->echoMode(), QLineEdit::Password);
+    QVERIFY(m_dialog->tabs()->widget(0)->isAncestorOf(account)); // the Chat tab
+    account->setText(QStringLiteral("al ice"));
+    password->setText(QStringLiteral(" pass word "));
+    clickOk();
+    QVERIFY(m_dialog->isVisible());
+    QVERIFY(m_dialog->errorLabel(QStringLiteral("account"))->isVisible());
+    QVERIFY(!m_dialog->errorLabel(QStringLiteral("account"))->text().contains(u"pass word"));
+    QVERIFY(settings->accountPassword().isEmpty());
+
+    account->setText(QStringLiteral("alice"));
+    clickOk();
+    QVERIFY(!m_dialog->isVisible());
+    QCOMPARE(settings->account(), QStringLiteral("alice"));
+    QCOMPARE(settings->accountPassword(), QStringLiteral(" pass word ")); // not trimmed
 }
 
 QTEST_MAIN(TestSettingsDialog)

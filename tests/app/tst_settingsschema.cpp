@@ -75,6 +75,8 @@ QVariant sampleFor(const App::SettingSpec &spec)
         {QStringLiteral("serverName"), QStringLiteral("irc.sample")},
         {QStringLiteral("password"), QStringLiteral("s3cret")},
         {QStringLiteral("autoJoinChannel"), QStringLiteral("#样本")},
+        {QStringLiteral("account"), QStringLiteral("样本")},
+        {QStringLiteral("accountPassword"), QStringLiteral(" two words, 样本 ")},
         {QStringLiteral("tlsCertificatePath"), QStringLiteral("/srv/tls/样本 cert.pem")},
         {QStringLiteral("tlsKeyPath"), QStringLiteral("/srv/tls/样本 key.pem")},
         {QStringLiteral("operators"), QString(u"admin:"_s + SampleHash + u" 管理:"_s + SampleHash)},

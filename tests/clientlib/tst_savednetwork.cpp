@@ -18,6 +18,8 @@ SavedNetwork libera()
     network.tls = true;
     network.nick = QStringLiteral("alice");
     network.channels = {QStringLiteral("#qt"), QStringLiteral("&local")};
+    network.account = QStringLiteral("alice");
+    network.password = QStringLiteral(" open sesame "); // spaces are part of it
     network.connectOnStart = true;
     return network;
 }
@@ -74,6 +76,12 @@ void TestSavedNetwork::brokenEntriesAreLeftOutWithAReason_data()
     QTest::newRow("bad channel") << QByteArray(
         R"({"name":"n","host":"h","port":1,"nick":"a","channels":["lobby"]})")
                                  << "not a channel name";
+    QTest::newRow("bad account") << QByteArray(
+        R"({"name":"n","host":"h","port":1,"nick":"a","account":"al ice"})")
+                                 << "not a valid account name";
+    QTest::newRow("password with a line break") << QByteArray(
+        R"({"name":"n","host":"h","port":1,"nick":"a","account":"a","password":"x\ny"})")
+                                                << "line break";
     QTest::newRow("not an object") << QByteArray("42") << "no name";
 }
 
@@ -122,6 +130,8 @@ void TestSavedNetwork::clientSettingsCarryTheNetwork()
     QVERIFY(settings.tls);
     QCOMPARE(settings.nick, QStringLiteral("alice"));
     QCOMPARE(settings.channels, libera().channels);
+    QCOMPARE(settings.account, QStringLiteral("alice"));
+    QCOMPARE(settings.accountPassword, QStringLiteral(" open sesame "));
 }
 
 QTEST_GUILESS_MAIN(TestSavedNetwork)
