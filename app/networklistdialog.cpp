@@ -118,7 +118,7 @@ void NetworkListDialog::retranslateUi()
     label(m_port, tr("&Port:"));
     label(m_nick, tr("N&ickname:"));
     label(m_channels, tr("&Channels:"));
-    label(m_account, tr("A&ccount:"));
+    label(m_account, tr("Acco&unt:"));
     label(m_password, tr("Account pass&word:"));
     m_account->setToolTip(tr("Logged in to (SASL) when connecting; empty: none."));
     m_tls->setText(tr("Use &TLS"));

@@ -1335,8 +1335,8 @@ A threaded IRC-subset chat server you can watch, and its client.</source>
     </message>
     <message>
         <location line="+1"/>
-        <source>A&amp;ccount:</source>
-        <translation>账户(&amp;C)：</translation>
+        <source>Acco&amp;unt:</source>
+        <translation>账户(&amp;U)：</translation>
     </message>
     <message>
         <location line="+1"/>

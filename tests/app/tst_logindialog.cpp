@@ -41,6 +41,7 @@ private Q_SLOTS:
     void theChatMenuOpensTheDialog();
     void aRefusedLoginIsSaid();
     void registerThisNickThenLogInAgain();
+    void thePaneLogsInToTheAccountInSettings();
 
 private:
     App::ClientWindow *connectedWindow();
@@ -76,6 +77,8 @@ void TestLoginDialog::init()
 
 void TestLoginDialog::cleanup()
 {
+    App::AppSettings::instance()->setAccount(QString());
+    App::AppSettings::instance()->setAccountPassword(QString());
     m_window.reset();
     m_data.reset();
 }
@@ -118,8 +121,9 @@ void TestLoginDialog::theChatMenuOpensTheDialog()
     QVERIFY(!dialog->registerButton()->isEnabled());
     QTest::keyClicks(dialog->passwordEdit(), Password);
     QVERIFY(dialog->logInButton()->isEnabled());
-    // Registering needs a server that offers it; the dialog says which it is.
-    QCOMPARE(dialog->registerButton()->isEnabled(), window->client()->canRegisterAccount());
+    // The app's server keeps accounts, so the nick may be registered.
+    QVERIFY(window->client()->canRegisterAccount());
+    QVERIFY(dialog->registerButton()->isEnabled());
     // Opened again, it is the same dialog; closed, it forgets the password.
     QCOMPARE(openLogin(window), dialog);
     dialog->reject();
@@ -155,8 +159,7 @@ void TestLoginDialog::registerThisNickThenLogInAgain()
 {
     App::ClientWindow *window = connectedWindow();
     QVERIFY(window);
-    if (!window->client()->canRegisterAccount())
-        QSKIP("this server does not offer draft/account-registration");
+    QVERIFY(window->client()->canRegisterAccount()); // a server that keeps a database
     const QString nick = window->client()->nick();
     App::LoginDialog *dialog = openLogin(window);
     QVERIFY(dialog);
@@ -194,6 +197,31 @@ void TestLoginDialog::registerThisNickThenLogInAgain()
     QCOMPARE(other->client()->account(), nick);
     for (const QByteArray &line : std::as_const(m_sent))
         QVERIFY2(!line.contains(Password.toUtf8()), line.constData());
+}
+
+// Settings → Account and Password: the chat pane logs in whenever it connects.
+void TestLoginDialog::thePaneLogsInToTheAccountInSettings()
+{
+    App::ClientWindow *window = connectedWindow();
+    QVERIFY(window);
+    const QString nick = window->client()->nick();
+    QSignalSpy registered(window->client(), &Client::ChatClient::accountRegistered);
+    window->client()->registerAccount(Password);
+    QVERIFY(registered.wait(Timeout));
+
+    // The server restarts (keeping its accounts) with the account in the settings.
+    m_window->stopServer();
+    QTRY_VERIFY_WITH_TIMEOUT(!m_window->server()->isRunning(), Timeout);
+    App::AppSettings::instance()->setAccount(nick);
+    App::AppSettings::instance()->setAccountPassword(Password);
+    Client::ChatClient *pane = m_window->paneClient();
+    QSignalSpy loggedIn(pane, &Client::ChatClient::loggedIn);
+    m_window->startServer();
+    QVERIFY(loggedIn.wait(Timeout));
+    QCOMPARE(pane->account(), nick);
+    QVERIFY2(m_window->chatPane()->statusView()->transcript().contains(
+                 QStringLiteral("Logged in as %1.").arg(nick)),
+             qPrintable(m_window->chatPane()->statusView()->transcript()));
 }
 
 QTEST_MAIN(TestLoginDialog)
