@@ -153,6 +153,9 @@ public:
     // How the other nodes and the users' QUIT reasons name this server; empty: the host name
     // and the port.
     QString nodeName;
+    // A node that stops refreshing its liveness key is taken for dead this long after, plus a
+    // sweep (a fifth of it). Not a setting: the tests shorten it.
+    int nodeTtlMs = 10'000;
 
     // A word of Redis keys and of the frames between nodes: no spaces.
     static constexpr qsizetype MaxNodeNameLength = 63;
