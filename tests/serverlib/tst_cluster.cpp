@@ -68,6 +68,7 @@ private Q_SLOTS:
 
     void channelChatCrossesNodesBothWays();
     void namesWhoAndTopicShowTheWholeChannel();
+    void modeAndKickReachTheOtherNode();
     void privateMessageReachesANickOnAnotherNode();
     void nickChangeIsClaimedAcrossNodes();
     void simultaneousClaimsOfOneNickHaveOneWinner();
@@ -195,6 +196,33 @@ void TestCluster::namesWhoAndTopicShowTheWholeChannel()
     const auto current = bob->expect(Numeric::Topic, WaitMs);
     QVERIFY(current);
     QCOMPARE(current->param(2), "one network");
+}
+
+void TestCluster::modeAndKickReachTheOtherNode()
+{
+    auto alice = joinLobby(*m_a, "alice"); // the channel's first member: its operator
+    QVERIFY(alice);
+    auto bob = joinLobby(*m_b, "bob", {alice.get()});
+    QVERIFY(bob);
+    QVERIFY(bob->expectLine("JOIN", "alice", WaitMs));
+
+    alice->send("MODE #lobby +v bob");
+    const auto mode = bob->expect("MODE", WaitMs);
+    QVERIFY(mode);
+    QCOMPARE(mode->params, (QList<QByteArray> {"#lobby", "+v", "bob"}));
+
+    alice->send("KICK #lobby bob :out");
+    const auto kick = bob->expect("KICK", WaitMs);
+    QVERIFY(kick);
+    QCOMPARE(kick->params, (QList<QByteArray> {"#lobby", "bob", "out"}));
+    // Bob's node no longer has him on the channel: he cannot speak there.
+    bob->send("PRIVMSG #lobby :still here?");
+    QVERIFY(bob->expectMatch(
+        [](const Irc::IrcMessage &m) {
+            return m.command == Numeric::CannotSendToChan || m.command == Numeric::NoSuchNick;
+        },
+        WaitMs));
+    QVERIFY(!alice->expectLine("PRIVMSG", "still here?", 300));
 }
 
 void TestCluster::privateMessageReachesANickOnAnotherNode()
