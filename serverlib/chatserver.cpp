@@ -263,16 +263,15 @@ void ChatServer::stopTimerExpired()
     completeStop();
 }
 
-bool ChatServer::startCluster()
+void ChatServer::startCluster()
 {
     if (!m_config.cluster.enabled())
-        return false;
+        return;
     const QString name = m_config.cluster.effectiveNodeName(serverPort());
     m_cluster = new ClusterNode(m_context, name.toUtf8(), this);
     // Before any worker exists: the workers read it without a lock.
     m_context->cluster = m_cluster->front();
     m_cluster->start();
-    return true;
 }
 
 bool ChatServer::leaveCluster()

@@ -133,7 +133,7 @@ private:
     void threadFinished(quint64 serial);
     void reapEndedThreads();
     void completeStop();
-    bool startCluster();
+    void startCluster();
     // Stop step 5 in a cluster: leave it once the workers are gone; completeStop() follows.
     bool leaveCluster();
     void stopBlocking();

@@ -179,7 +179,7 @@ ClusterNode::ClusterNode(std::shared_ptr<ServerContext> context, const QByteArra
     connect(m_directory, &Cluster::NodeDirectory::evicted, this, &ClusterNode::claimAgain);
     connect(m_link.get(), &Cluster::RedisLink::stateChanged, this,
             [this](Cluster::RedisLink::State state, const QString &reason) {
-                linkStateChanged(int(state), reason);
+                linkStateChanged(state == Cluster::RedisLink::State::Connected, reason);
             });
     connect(m_link.get(), &Cluster::RedisLink::replied, this, &ClusterNode::nickLookedUp);
     connect(m_link.get(), &Cluster::RedisLink::subscriptionsLost, this, [](const QString &why) {
@@ -252,9 +252,8 @@ void ClusterNode::emitStopped()
     Q_EMIT stopped();
 }
 
-void ClusterNode::linkStateChanged(int state, const QString &reason)
+void ClusterNode::linkStateChanged(bool up, const QString &reason)
 {
-    const bool up = state == int(Cluster::RedisLink::State::Connected);
     if (up == m_front->isLinked())
         return;
     m_front->setLinked(up);

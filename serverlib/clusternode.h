@@ -96,7 +96,7 @@ private:
     void answerSync(const QByteArray &channel);
     void requestSync(const QByteArray &channel);
     void nodeLeft(const QByteArray &id, const QByteArray &name);
-    void linkStateChanged(int state, const QString &reason);
+    void linkStateChanged(bool up, const QString &reason);
     void updateSubscription(const QByteArray &channel);
     void updateAllSubscriptions();
     void forgetChannel(const QByteArray &channel);
