@@ -91,6 +91,8 @@ class AppSettings : public QObject
     Q_PROPERTY(int historyLines READ historyLines WRITE setHistoryLines NOTIFY historyLinesChanged)
     Q_PROPERTY(int replayOnJoin READ replayOnJoin WRITE setReplayOnJoin NOTIFY replayOnJoinChanged)
     Q_PROPERTY(bool noStorage READ noStorage WRITE setNoStorage NOTIFY noStorageChanged)
+    Q_PROPERTY(QString cluster READ cluster WRITE setCluster NOTIFY clusterChanged)
+    Q_PROPERTY(QString nodeName READ nodeName WRITE setNodeName NOTIFY nodeNameChanged)
 
 public:
     using Key = SettingKey;
@@ -186,6 +188,8 @@ Q_SIGNALS:
     void historyLinesChanged(int lines);
     void replayOnJoinChanged(int lines);
     void noStorageChanged(bool off);
+    void clusterChanged(const QString &redisUrl);
+    void nodeNameChanged(const QString &name);
     void valueRejected(const QString &key, const QString &reason);
 
 private:

@@ -99,6 +99,18 @@ template<auto Member> constexpr ServerConfigAccess historyField()
             }};
 }
 
+// A member of the cluster's config (ServerConfig::cluster), of the setting's type.
+template<auto Member> constexpr ServerConfigAccess clusterField()
+{
+    return {[](const Server::ServerConfig &config) {
+                return QVariant::fromValue(config.cluster.*Member);
+            },
+            [](Server::ServerConfig &config, const QVariant &value) {
+                config.cluster.*Member
+                    = value.value<std::remove_reference_t<decltype(config.cluster.*Member)>>();
+            }};
+}
+
 // --no-storage is a flag, so the setting says what the flag does: history off.
 constexpr ServerConfigAccess noStorageField {
     [](const Server::ServerConfig &config) { return QVariant(!config.history.enabled); },
@@ -588,6 +600,28 @@ constexpr SettingSpec table[] = {
                                "cannot ask for earlier messages."),
      .option = "no-storage",
      .config = noStorageField},
+    {.name = "cluster",
+     .fileKey = "cluster/redis",
+     .section = Section::Server,
+     .label = QT_TRANSLATE_NOOP("App::SettingsSchema", "&Cluster:"),
+     .help = QT_TRANSLATE_NOOP("App::SettingsSchema",
+                               "The Redis that several servers share to be one IRC network, as "
+                               "redis://host:port or redis://host:port/database; empty: this "
+                               "server stands alone."),
+     .option = "cluster",
+     .valueName = QT_TRANSLATE_NOOP("App::SettingsSchema", "url"),
+     .config = clusterField<&Server::ClusterConfig::redisUrl>()},
+    {.name = "nodeName",
+     .fileKey = "cluster/nodeName",
+     .section = Section::Server,
+     .label = QT_TRANSLATE_NOOP("App::SettingsSchema", "No&de name:"),
+     .help = QT_TRANSLATE_NOOP("App::SettingsSchema",
+                               "How the other servers of the cluster name this one, also in the "
+                               "reason their users see when it leaves; empty: the host name and "
+                               "the port."),
+     .option = "node-name",
+     .valueName = QT_TRANSLATE_NOOP("App::SettingsSchema", "name"),
+     .config = clusterField<&Server::ClusterConfig::nodeName>()},
 };
 
 constexpr const char *keyNames[] = {

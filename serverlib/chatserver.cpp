@@ -1,5 +1,6 @@
 #include "serverlib/chatserver.h"
 
+#include "serverlib/clusternode.h"
 #include "serverlib/listener.h"
 #include "serverlib/servercontext.h"
 #include "serverlib/serverlogging.h"
@@ -159,6 +160,7 @@ bool ChatServer::start(const ServerConfig &config, std::shared_ptr<Storage::Stor
     m_startError.clear();
     m_context = std::make_shared<ServerContext>(config, effectiveMaxClients(config), std::move(tls),
                                                 m_relays, std::move(store));
+    startCluster();
     // Before the event loop runs again, so before the first connection is taken.
     for (int i = 1; i <= config.effectiveWorkerCount(); ++i) {
         spawnWorker(config.threading == ThreadingModel::Single
@@ -261,9 +263,35 @@ void ChatServer::stopTimerExpired()
     completeStop();
 }
 
+void ChatServer::startCluster()
+{
+    if (!m_config.cluster.enabled())
+        return;
+    const QString name = m_config.cluster.effectiveNodeName(serverPort());
+    m_cluster = new ClusterNode(m_context, name.toUtf8(), this);
+    // Before any worker exists: the workers read it without a lock.
+    m_context->cluster = m_cluster->front();
+    m_cluster->start();
+}
+
+bool ChatServer::leaveCluster()
+{
+    if (!m_cluster)
+        return false;
+    ClusterNode *cluster = std::exchange(m_cluster, nullptr);
+    connect(cluster, &ClusterNode::stopped, this, [this, cluster] {
+        cluster->deleteLater();
+        completeStop();
+    });
+    cluster->stop();
+    return true;
+}
+
 void ChatServer::completeStop()
 {
     m_stopTimer.stop();
+    if (leaveCluster())
+        return;
     m_context.reset(); // the stranded threads keep their own reference
     m_state = State::Stopped;
     drainRelays(); // the last lines reach the log before "stopped"
@@ -330,6 +358,7 @@ void ChatServer::stopBlocking()
         thread->waitUntil(deadline);
     m_stranded += m_ending;
     m_ending.clear();
+    delete std::exchange(m_cluster, nullptr); // its link's thread ends within a bound
     m_context.reset();
     m_state = State::Stopped;
 }

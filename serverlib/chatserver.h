@@ -19,9 +19,11 @@ class Store;
 }
 
 class TestChatServer; // tests/serverlib/tst_chatserver.cpp
+class TestCluster; // tests/serverlib/tst_cluster.cpp
 
 namespace Server {
 
+class ClusterNode;
 class Listener;
 struct ServerContext;
 class WorkerThread;
@@ -115,6 +117,7 @@ protected:
 
 private:
     friend class ::TestChatServer; // to block a worker thread, as a bug would
+    friend class ::TestCluster; // to cut a node off Redis, as a crash would
 
     void incomingConnection(qintptr socketDescriptor);
     void refuse(qintptr socketDescriptor, const QHostAddress &address, const QByteArray &reason);
@@ -130,6 +133,9 @@ private:
     void threadFinished(quint64 serial);
     void reapEndedThreads();
     void completeStop();
+    void startCluster();
+    // Stop step 5 in a cluster: leave it once the workers are gone; completeStop() follows.
+    bool leaveCluster();
     void stopBlocking();
     void abandonThreadsStillRunning();
     void publishStats();
@@ -140,6 +146,7 @@ private:
     const std::shared_ptr<RelayFeed> m_relays;
     std::shared_ptr<ServerContext> m_context;
     Listener *m_listener; // a child
+    ClusterNode *m_cluster = nullptr; // a child, while started with a cluster
     QList<WorkerThread *> m_workers; // serving
     QList<WorkerThread *> m_ending; // told to end, not gone yet
     QList<WorkerThread *> m_stranded; // missed a stop's deadline, not gone yet

@@ -260,12 +260,79 @@ void IrcSession::onNick(const IrcMessage &message)
     if (nick == m_nick)
         return;
     if (m_registered && accountsEnabled() && !ownsNick(nick)) {
-        lookUpNickOwner(nick); // changed when the store has answered
+        lookUpNickOwner(nick); // changed (or claimed in the cluster) when the store has answered
+    } else if (m_context.cluster) {
+        claimNick(nick);
     } else if (m_registered) {
         changeNick(nick);
     } else if (acceptNick(nick)) {
         tryCompleteRegistration();
     }
+}
+
+void IrcSession::claimNick(const QByteArray &nick)
+{
+    // Refused here at once when a user known here has it; reserved here while the cluster is
+    // asked, so that no local client claims it meanwhile.
+    if (m_registered) {
+        QByteArray holder;
+        if (m_context.registry.findNick(nick, &holder) && foldCase(holder) != foldCase(m_nick)) {
+            numeric(Numeric::NicknameInUse, {nick, "Nickname is already in use"});
+            return;
+        }
+    } else if (m_context.registry.reserveNick(id(), nick) == Registry::Status::NickInUse) {
+        numeric(Numeric::NicknameInUse, {nick, "Nickname is already in use"});
+        return;
+    } else if (!m_nick.isEmpty()) {
+        m_context.cluster->releaseNick(m_nick);
+        m_nick.clear(); // registration waits for the cluster's answer
+    }
+    m_claimingNick = nick;
+    m_context.cluster->claimNick(nick, {worker().mailbox(), {id()}},
+                                 [nick](Session &session, NickClaim result) {
+                                     if (auto *client = qobject_cast<IrcSession *>(&session))
+                                         client->nickClaimed(nick, result);
+                                 });
+}
+
+void IrcSession::nickClaimed(const QByteArray &nick, NickClaim result)
+{
+    if (nick != m_claimingNick) {
+        // Overtaken by a later NICK: what was claimed for it is given back.
+        if (result == NickClaim::Held && foldCase(nick) != foldCase(m_nick)
+            && foldCase(nick) != foldCase(m_claimingNick))
+            m_context.cluster->releaseNick(nick);
+        return;
+    }
+    m_claimingNick.clear();
+    if (!isReading())
+        return; // leaving: connectionClosed() gives it back
+    if (result != NickClaim::Held) {
+        refuseNick(nick, result);
+        return;
+    }
+    if (!m_registered) {
+        m_nick = nick;
+        tryCompleteRegistration();
+        return;
+    }
+    const QByteArray oldNick = m_nick;
+    changeNick(nick);
+    const QByteArray given = m_nick == nick ? oldNick : nick;
+    if (foldCase(given) != foldCase(m_nick))
+        m_context.cluster->releaseNick(given);
+}
+
+void IrcSession::refuseNick(const QByteArray &nick, NickClaim result)
+{
+    if (!m_registered)
+        m_context.registry.forgetNick(id(), nick);
+    numeric(Numeric::NicknameInUse,
+            {nick,
+             result == NickClaim::Taken
+                 ? QByteArrayView("Nickname is already in use")
+                 : QByteArrayView("Nickname cannot be checked: the network is "
+                                  "unreachable, try again later")});
 }
 
 bool IrcSession::acceptNick(const QByteArray &nick)
@@ -392,9 +459,25 @@ void IrcSession::connectionClosed(const QString &reason)
     const bool announce = m_registered && !worker().isStopping();
     Audience peers;
     m_context.registry.removeClient(id(), announce ? &peers : nullptr);
+    if (const auto &cluster = m_context.cluster) {
+        // The cluster follows this server's channels, so it hears of every quit.
+        if (announce)
+            cluster->include(peers);
+        for (const QByteArray &nick : {m_nick, m_claimingNick}) {
+            if (!nick.isEmpty())
+                cluster->releaseNick(nick);
+        }
+    }
     if (announce)
         worker().deliver(peers, eventLine(makeLine(m_prefix, "QUIT", {reason.toUtf8()})));
     applyCapabilities({}); // no longer counted among the sessions that want tags
+}
+
+void IrcSession::deliverToChannel(Audience &members, const OutgoingLine &line, quint32 exclude)
+{
+    if (const auto &cluster = m_context.cluster)
+        cluster->include(members);
+    worker().deliver(members, line, exclude);
 }
 
 void IrcSession::numeric(const char *code, std::initializer_list<QByteArrayView> params)

@@ -3,6 +3,7 @@
 #include "protocol/ircmessage.h"
 #include "protocol/linesplitter.h"
 #include "protocol/messagetags.h"
+#include "serverlib/clusterfront.h"
 #include "serverlib/floodbucket.h"
 #include "serverlib/linetags.h"
 #include "serverlib/registry.h"
@@ -70,6 +71,13 @@ private:
     void onQuit(const Irc::IrcMessage &message);
     bool acceptNick(const QByteArray &nick);
     void changeNick(const QByteArray &nick);
+    // In a cluster a nick is claimed across the network before it is given (001, or NICK
+    // confirmed); the answer comes back through the mailbox.
+    void claimNick(const QByteArray &nick);
+    void nickClaimed(const QByteArray &nick, NickClaim result);
+    void refuseNick(const QByteArray &nick, NickClaim result);
+    // Channel events reach the cluster's other servers too (ServerContext::cluster).
+    void deliverToChannel(Audience &members, const OutgoingLine &line, quint32 exclude = 0);
     void tryCompleteRegistration();
     void sendWelcome();
     void sendMotd();
@@ -90,6 +98,8 @@ private:
     void relay(const Irc::IrcMessage &message, bool isNotice);
     bool relayToTarget(const QByteArray &command, const QByteArray &target, const QByteArray &text,
                        bool isNotice);
+    void sendToOtherNode(const QByteArray &command, const QByteArray &target,
+                         const QByteArray &text, bool isNotice);
     bool relayToChannel(const QByteArray &command, const QByteArray &channel,
                         const QByteArray &text, bool isNotice);
     // Chat history (ircsession_history.cpp): storing relayed channel lines, draft/chathistory
@@ -182,7 +192,7 @@ private:
     void resumeInput();
     void checkSaslTimer(qint64 nowMs);
     void logIn(const QByteArray &account);
-    void announceJoin(const Audience &members, const QByteArray &channel);
+    void announceJoin(Audience &members, const QByteArray &channel);
     // A nick equal to an account's name is that account's: the store is asked each time (no
     // cache, so servers sharing a database agree), when registration completes and on NICK.
     enum class NickOwner { Free, Owned, Unknown };
@@ -237,6 +247,7 @@ private:
     qint64 m_pingSentMs = -1; // outstanding while later than the last input
     bool m_throttled = false; // out of flood tokens: input waits in the buffers
     QByteArray m_nick, m_user, m_realname, m_password;
+    QByteArray m_claimingNick; // asked of the cluster, not answered yet
     QByteArray m_prefix; // nick!user@host, cached: every relayed line starts with it
     ActivityClock m_lastMessageMs; // for WHOIS's idle time
     bool m_registered = false;

@@ -374,11 +374,13 @@ void IrcSession::logIn(const QByteArray &account)
 
 // extended-join: `JOIN #chan <account|*> :<realname>` for those who asked, the plain JOIN for
 // the others; both lines are made only when accounts exist.
-void IrcSession::announceJoin(const Audience &members, const QByteArray &channel)
+// Other servers get the plain JOIN only (through deliverToChannel), so extended-join goes out
+// first, to this server's members alone.
+void IrcSession::announceJoin(Audience &members, const QByteArray &channel)
 {
     const QByteArray plainJoin = makeLine(m_prefix, "JOIN", {channel});
     if (!accountsEnabled()) {
-        worker().deliver(members, eventLine(plainJoin));
+        deliverToChannel(members, eventLine(plainJoin));
         return;
     }
     OutgoingLine plain = eventLine(plainJoin);
@@ -388,8 +390,8 @@ void IrcSession::announceJoin(const Audience &members, const QByteArray &channel
     extended.line = makeLine(m_prefix, "JOIN", {channel, account, m_realname});
     extended.required = Capability::ExtendedJoin;
     extended.excluded = {};
-    worker().deliver(members, plain);
     worker().deliver(members, extended);
+    deliverToChannel(members, plain);
 }
 
 bool IrcSession::ownsNick(const QByteArray &nick) const
@@ -431,7 +433,10 @@ void IrcSession::nickOwnerFound(quint64 lookup, const QByteArray &nick, NickOwne
     m_nickLookingUp.clear();
     const bool mayUse = owner == NickOwner::Free || ownsNick(nick);
     if (m_registered && mayUse) {
-        changeNick(nick);
+        if (m_context.cluster)
+            claimNick(nick);
+        else
+            changeNick(nick);
     } else if (m_registered || (!mayUse && foldCase(nick) == foldCase(m_nick))) {
         refuseOwnedNick(nick, owner);
         if (!m_registered) {

@@ -80,7 +80,7 @@ void IrcSession::partChannel(const QByteArray &name, const QByteArray &reason)
     }
     const QByteArray line = reason.isEmpty() ? makeLine(m_prefix, "PART", {channelName})
                                              : makeLine(m_prefix, "PART", {channelName, reason});
-    worker().deliver(members, eventLine(line));
+    deliverToChannel(members, eventLine(line));
 }
 
 void IrcSession::onPrivmsg(const IrcMessage &message)
@@ -125,6 +125,10 @@ bool IrcSession::relayToTarget(const QByteArray &command, const QByteArray &targ
     const Capabilities required = text.isNull() ? Capability::MessageTags : Capabilities();
     QByteArray nick, away;
     const std::optional<MemberGroup> recipient = m_context.registry.findNick(target, &nick, &away);
+    if (!recipient && m_context.cluster) {
+        sendToOtherNode(command, target, text, isNotice);
+        return true;
+    }
     if (!recipient) {
         if (!isNotice)
             numeric(Numeric::NoSuchNick, {target, "No such nick/channel"});
@@ -139,6 +143,28 @@ bool IrcSession::relayToTarget(const QByteArray &command, const QByteArray &targ
     if (!away.isEmpty() && !isNotice)
         numeric(Numeric::Away, {nick, away});
     return true;
+}
+
+// A nick no user known here has may be held on another node of the cluster: the node asks
+// Redis, and 401 comes later, through the mailbox, if no node holds it.
+void IrcSession::sendToOtherNode(const QByteArray &command, const QByteArray &target,
+                                 const QByteArray &text, bool isNotice)
+{
+    const Capabilities required = text.isNull() ? Capability::MessageTags : Capabilities();
+    const OutgoingLine line = chatLine(text.isNull() ? makeLine(m_prefix, command, {target})
+                                                     : makeLine(m_prefix, command, {target, text}),
+                                       required);
+    std::function<void(Session &)> notFound;
+    if (!isNotice) {
+        notFound = [target](Session &session) {
+            if (auto *client = qobject_cast<IrcSession *>(&session))
+                client->numeric(Numeric::NoSuchNick, {target, "No such nick/channel"});
+        };
+    }
+    m_context.cluster->sendToNick(target, line.line, required, {worker().mailbox(), {id()}},
+                                  std::move(notFound));
+    if (has(Capability::EchoMessage))
+        sendOutgoing(line);
 }
 
 // A PRIVMSG or NOTICE to a channel is also handed to the history store: once per message, on
@@ -162,7 +188,7 @@ bool IrcSession::relayToChannel(const QByteArray &command, const QByteArray &cha
     const OutgoingLine line = text.isNull()
         ? chatLine(makeLine(m_prefix, command, {channel}), Capability::MessageTags)
         : chatLine(makeLine(m_prefix, command, {channel, text}), {}, stored ? &stamp : nullptr);
-    worker().deliver(members, line, id());
+    deliverToChannel(members, line, id());
     if (has(Capability::EchoMessage))
         sendOutgoing(line);
     if (stored)
@@ -231,7 +257,7 @@ void IrcSession::onTopic(const IrcMessage &message)
         sendError(status, name);
         return;
     }
-    worker().deliver(members, eventLine(makeLine(m_prefix, "TOPIC", {channelName, topic})));
+    deliverToChannel(members, eventLine(makeLine(m_prefix, "TOPIC", {channelName, topic})));
 }
 
 void IrcSession::sendTopic(const ChannelView &channel)
@@ -306,7 +332,7 @@ void IrcSession::changeChannelModes(const QByteArray &channel, const QList<ModeC
         return;
     QList<QByteArray> params = formatModeChanges(outcome.applied);
     params.prepend(outcome.channelName);
-    worker().deliver(members, eventLine(IrcMessage {m_prefix, "MODE", params}.toLine()));
+    deliverToChannel(members, eventLine(IrcMessage {m_prefix, "MODE", params}.toLine()));
 }
 
 void IrcSession::sendModeRefusal(const QByteArray &channel, ModeOutcome::Refusal refusal,
@@ -343,7 +369,7 @@ void IrcSession::onKick(const IrcMessage &message)
         else if (status != Registry::Status::Ok)
             return sendError(status, channel);
         else
-            worker().deliver(
+            deliverToChannel(
                 members, eventLine(makeLine(m_prefix, "KICK", {channelName, exactNick, reason})));
     }
 }

@@ -95,6 +95,38 @@ void Registry::addClient(quint32 id, std::shared_ptr<Mailbox> mailbox, const QBy
     client.host = host;
 }
 
+Registry::Status Registry::addRemoteClient(quint32 id, std::shared_ptr<Mailbox> mailbox,
+                                           const QByteArray &nick, const QByteArray &user,
+                                           const QByteArray &host, const QByteArray &realname)
+{
+    std::unique_lock locker(m_lock);
+    const QByteArray folded = key(nick);
+    if (m_nicks.contains(folded) || m_clients.contains(id))
+        return Status::NickInUse;
+    Client &client = m_clients[id];
+    client.mailbox = std::move(mailbox);
+    client.nick = nick;
+    client.user = user;
+    client.host = host;
+    client.realname = realname;
+    client.registered = true;
+    client.remote = true;
+    client.signOnSecs = QDateTime::currentSecsSinceEpoch();
+    m_nicks.insert(folded, id);
+    m_peakUsers = qMax(m_peakUsers, ++m_registeredUsers);
+    return Status::Ok;
+}
+
+void Registry::forgetNick(quint32 id, const QByteArray &nick)
+{
+    std::unique_lock locker(m_lock);
+    const auto client = m_clients.find(id);
+    if (client == m_clients.end() || client->registered || key(client->nick) != key(nick))
+        return;
+    m_nicks.remove(key(nick));
+    client->nick.clear();
+}
+
 void Registry::removeClient(quint32 id, Audience *peers)
 {
     std::unique_lock locker(m_lock);
@@ -197,10 +229,11 @@ Registry::Status Registry::join(quint32 id, const QByteArray &name, const QByteA
         return Status::NoSuchClient;
     if (client->channels.contains(channelKey))
         return Status::AlreadyOnChannel;
-    if (m_maxChannelsPerClient > 0 && client->channels.size() >= m_maxChannelsPerClient)
+    if (m_maxChannelsPerClient > 0 && client->channels.size() >= m_maxChannelsPerClient
+        && !client->remote)
         return Status::TooManyChannels;
     const auto existing = m_channels.constFind(channelKey);
-    if (existing != m_channels.cend()) {
+    if (existing != m_channels.cend() && !client->remote) {
         const Status refusal = joinRefusal(*existing, id, *client, givenKey);
         if (refusal != Status::Ok)
             return refusal;
@@ -401,7 +434,7 @@ Registry::Status Registry::setTopic(quint32 id, const QByteArray &name, const QB
     const auto channel = m_channels.find(key(name));
     if (channel == m_channels.end())
         return Status::NoSuchChannel;
-    if (!channel->states.contains(id) && !isServerOperator(id))
+    if (!channel->states.contains(id) && !mayOverride(id))
         return Status::NotOnChannel;
     if (channel->modes.topicLocked && !mayModerate(*channel, id))
         return Status::NotChannelOperator;
@@ -463,7 +496,7 @@ Registry::Status Registry::kick(quint32 id, const QByteArray &name, const QByteA
     const auto channel = m_channels.constFind(channelKey);
     if (channel == m_channels.cend())
         return Status::NoSuchChannel;
-    if (!channel->states.contains(id) && !isServerOperator(id))
+    if (!channel->states.contains(id) && !mayOverride(id))
         return Status::NotOnChannel;
     if (!mayModerate(*channel, id))
         return Status::NotChannelOperator;
@@ -503,6 +536,27 @@ Registry::Status Registry::invite(quint32 id, const QByteArray &nick, const QByt
     *exactNick = client->nick;
     *channelName = channel->name;
     return Status::Ok;
+}
+
+Registry::Status Registry::channelMembers(const QByteArray &name, Audience *members) const
+{
+    std::shared_lock locker(m_lock);
+    const auto channel = m_channels.constFind(key(name));
+    if (channel == m_channels.cend())
+        return Status::NoSuchChannel;
+    appendGroups(*channel, members);
+    return Status::Ok;
+}
+
+bool Registry::hasMembersOutside(const QByteArray &name, const Mailbox *except) const
+{
+    std::shared_lock locker(m_lock);
+    const auto channel = m_channels.constFind(key(name));
+    if (channel == m_channels.cend())
+        return false;
+    return std::any_of(
+        channel->groups.cbegin(), channel->groups.cend(),
+        [except](const MemberGroup &group) { return group.mailbox.get() != except; });
 }
 
 QList<ChannelSummary> Registry::listChannels(quint32 viewer) const
@@ -561,6 +615,17 @@ int Registry::clientCount() const
 {
     std::shared_lock locker(m_lock);
     return int(m_clients.size());
+}
+
+QList<QByteArray> Registry::nicksOutside(const Mailbox *except) const
+{
+    std::shared_lock locker(m_lock);
+    QList<QByteArray> nicks;
+    for (const Client &client : m_clients) {
+        if (client.registered && client.mailbox.get() != except)
+            nicks.append(client.nick);
+    }
+    return nicks;
 }
 
 Audience Registry::peersOf(quint32 id) const
@@ -694,6 +759,12 @@ bool Registry::isServerOperator(quint32 id) const
     return client != m_clients.cend() && client->modes.serverOperator;
 }
 
+bool Registry::mayOverride(quint32 id) const
+{
+    const auto client = m_clients.constFind(id);
+    return client != m_clients.cend() && (client->remote || client->modes.serverOperator);
+}
+
 bool Registry::sharesChannel(const Client &client, quint32 viewer) const
 {
     return std::any_of(client.channels.cbegin(), client.channels.cend(),
@@ -711,7 +782,7 @@ bool Registry::isVisibleTo(quint32 id, const Client &client, quint32 viewer) con
 
 bool Registry::mayModerate(const Channel &channel, quint32 id) const
 {
-    return channel.states.value(id).op || isServerOperator(id);
+    return channel.states.value(id).op || mayOverride(id);
 }
 
 Registry::ModeStep Registry::applyMode(Channel &channel, const Client &setter,

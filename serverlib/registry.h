@@ -145,6 +145,14 @@ public:
     { }
 
     void addClient(quint32 id, std::shared_ptr<Mailbox> mailbox, const QByteArray &host);
+    // A user served by another server of the cluster, registered at once; its lines reach it
+    // through `mailbox` (the cluster's bridge). Its own server checked what it does, so the
+    // registry lets it join, speak and change a channel as a server operator could.
+    Status addRemoteClient(quint32 id, std::shared_ptr<Mailbox> mailbox, const QByteArray &nick,
+                           const QByteArray &user, const QByteArray &host,
+                           const QByteArray &realname);
+    // An unregistered client gives up the nick it reserved (the cluster refused it).
+    void forgetNick(quint32 id, const QByteArray &nick);
     // Removes the client from every channel; `peers` are those who shared one with it.
     void removeClient(quint32 id, Audience *peers);
 
@@ -184,6 +192,10 @@ public:
     // `viewer` decides viewerIsMember.
     std::optional<ChannelView> channelView(const QByteArray &name, quint32 viewer = 0) const;
     std::optional<QList<BanEntry>> banList(const QByteArray &name) const;
+    // Everyone on the channel, whoever speaks (a line another server already checked).
+    Status channelMembers(const QByteArray &name, Audience *members) const;
+    // Whether a member of the channel is served by another mailbox than `except`.
+    bool hasMembersOutside(const QByteArray &name, const Mailbox *except) const;
     // Applies what the client may change, all or nothing as to privileges: a channel operator
     // (or a server operator) changes modes, anyone else gets NotChannelOperator.
     Status changeModes(quint32 id, const QByteArray &name, const QList<Irc::ModeChange> &changes,
@@ -201,6 +213,8 @@ public:
     // The nick's last users (quits and nick changes), newest first, at most `max`.
     QList<WhowasEntry> whowas(const QByteArray &nick, qsizetype max) const;
     int clientCount() const;
+    // The nicks of registered users served by another mailbox than `except`.
+    QList<QByteArray> nicksOutside(const Mailbox *except) const;
 
     // IRCv3 notifications (away-notify, setname, invite-notify).
     // Those who share a channel with the client, without the client.
@@ -220,6 +234,7 @@ private:
         qint64 signOnSecs = 0;
         QList<QByteArray> channels; // folded names
         bool registered = false;
+        bool remote = false; // served by another server of the cluster
         UserModes modes;
         QByteArray prefix() const;
         WhowasEntry whowasEntry() const;
@@ -261,6 +276,8 @@ private:
     bool isBanned(const Channel &channel, const Client &client) const;
     void refreshBans(Channel &channel);
     bool isServerOperator(quint32 id) const;
+    // A server operator, or a remote user whose own server checked its right.
+    bool mayOverride(quint32 id) const;
     bool sharesChannel(const Client &client, quint32 viewer) const;
     // Whether `viewer` may see `client` in a WHO mask: not invisible, or sharing a channel.
     bool isVisibleTo(quint32 id, const Client &client, quint32 viewer) const;

@@ -1,10 +1,12 @@
 #include "serverlib/serverconfig.h"
 
+#include "clusterlib/redisurl.h"
 #include "serverlib/passwordhash.h"
 #include "storagelib/storeconfig.h"
 
 #include <QCoreApplication>
 #include <QDir>
+#include <QHostInfo>
 #include <QStandardPaths>
 #include <QThread>
 
@@ -224,6 +226,29 @@ QString HistoryConfig::valueError() const
     return {};
 }
 
+QString ClusterConfig::effectiveNodeName(quint16 port) const
+{
+    if (!nodeName.isEmpty())
+        return nodeName;
+    return QHostInfo::localHostName() + u':' + QString::number(port);
+}
+
+QString ClusterConfig::valueError() const
+{
+    if (!redisUrl.isEmpty()) {
+        QString problem;
+        if (!Cluster::RedisUrl::parse(redisUrl, &problem))
+            return tr("The cluster must be a redis://HOST:PORT[/DB] URL (%1).").arg(problem);
+    }
+    const bool wordChars = std::all_of(nodeName.begin(), nodeName.end(), [](QChar c) {
+        return c.isLetterOrNumber() || c == u'.' || c == u'-' || c == u'_' || c == u':';
+    });
+    if (nodeName.size() > MaxNodeNameLength || !wordChars)
+        return tr("The node name must be at most %1 letters, digits or . - _ : characters.")
+            .arg(MaxNodeNameLength);
+    return {};
+}
+
 QString ServerConfig::valueError() const
 {
     if (bindAddress.isNull())
@@ -245,6 +270,8 @@ QString ServerConfig::valueError() const
             .arg(WhowasEntries.minimum)
             .arg(WhowasEntries.maximum);
     if (QString problem = history.valueError(); !problem.isEmpty())
+        return problem;
+    if (QString problem = cluster.valueError(); !problem.isEmpty())
         return problem;
     return limits.valueError();
 }

@@ -144,6 +144,29 @@ public:
     QString valueError() const;
 };
 
+// Several servers as one IRC network, through a Redis they share (docs/cluster.md).
+struct ClusterConfig
+{
+    Q_DECLARE_TR_FUNCTIONS(Server::ClusterConfig)
+
+public:
+    // redis://HOST:PORT[/DB] (Cluster::RedisUrl); empty: a standalone server.
+    QString redisUrl;
+    // How the other nodes and the users' QUIT reasons name this server; empty: the host name
+    // and the port.
+    QString nodeName;
+    // A node that stops refreshing its liveness key is taken for dead this long after, plus a
+    // sweep (a fifth of it). Not a setting: the tests shorten it.
+    int nodeTtlMs = 10'000;
+
+    // A word of Redis keys and of the frames between nodes: no spaces.
+    static constexpr qsizetype MaxNodeNameLength = 63;
+
+    bool enabled() const { return !redisUrl.isEmpty(); }
+    QString effectiveNodeName(quint16 port) const;
+    QString valueError() const;
+};
+
 // Everything a server needs to start, as a plain value: the app builds it from its settings,
 // tests and the headless mode build it directly.
 struct ServerConfig
@@ -164,6 +187,7 @@ public:
     WireProtocol protocol = WireProtocol::Irc;
     ServerLimits limits;
     HistoryConfig history;
+    ClusterConfig cluster;
     // PEM files; both empty: plain TCP. Both set: every client must speak TLS.
     QString tlsCertificatePath;
     QString tlsKeyPath;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "serverlib/clusterfront.h"
 #include "serverlib/connectionlimiter.h"
 #include "serverlib/loginthrottle.h"
 #include "serverlib/registry.h"
@@ -55,6 +56,9 @@ struct ServerContext
     // Sessions that negotiated server-time, message-tags or account-tag. While there are none,
     // relayed lines are sent without making any tags for them.
     std::atomic<int> taggedSessions {0};
+    // Set when the server is one node of a cluster, before the first worker starts; null for a
+    // standalone server, which so pays nothing for the cluster.
+    std::shared_ptr<ClusterFront> cluster;
 
     // IRCv3 msgid: unique on this server, also across restarts (the start time leads).
     QByteArray nextMessageId()

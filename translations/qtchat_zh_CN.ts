@@ -1527,7 +1527,7 @@ A threaded IRC-subset chat server you can watch, and its client.</source>
 <context>
     <name>App::SettingsSchema</name>
     <message>
-        <location filename="../app/settingsschema.cpp" line="+110"/>
+        <location filename="../app/settingsschema.cpp" line="+122"/>
         <source>One thread per connection</source>
         <translation>每个连接一个线程</translation>
     </message>
@@ -1647,11 +1647,12 @@ A threaded IRC-subset chat server you can watch, and its client.</source>
     </message>
     <message>
         <location line="+4"/>
+        <location line="+373"/>
         <source>name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="-368"/>
         <source>Pass&amp;word:</source>
         <translation>密码(&amp;W)：</translation>
     </message>
@@ -1969,11 +1970,12 @@ A threaded IRC-subset chat server you can watch, and its client.</source>
     </message>
     <message>
         <location line="+5"/>
+        <location line="+51"/>
         <source>url</source>
         <translation>URL</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="-45"/>
         <source>Chat history older than this many days is deleted; 0 keeps it whatever its age.</source>
         <translation>超过此天数的聊天记录将被删除；0 表示不论多旧都保留。</translation>
     </message>
@@ -1998,7 +2000,27 @@ A threaded IRC-subset chat server you can watch, and its client.</source>
         <translation>不保留聊天记录：不写入磁盘，客户端也无法请求以前的消息。</translation>
     </message>
     <message>
-        <location line="+27"/>
+        <location line="+8"/>
+        <source>&amp;Cluster:</source>
+        <translation>集群(&amp;C)：</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The Redis that several servers share to be one IRC network, as redis://host:port or redis://host:port/database; empty: this server stands alone.</source>
+        <translation>多个服务器为组成同一个 IRC 网络而共用的 Redis，格式为 redis://主机:端口 或 redis://主机:端口/数据库；留空：本服务器独立运行。</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>No&amp;de name:</source>
+        <translation>节点名称(&amp;D)：</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>How the other servers of the cluster name this one, also in the reason their users see when it leaves; empty: the host name and the port.</source>
+        <translation>集群中其他服务器对本服务器的称呼，本服务器离开时其用户看到的原因中也会用到；留空：主机名加端口。</translation>
+    </message>
+    <message>
+        <location line="+29"/>
         <source>Chat</source>
         <translation>聊天</translation>
     </message>
@@ -2471,7 +2493,7 @@ A threaded IRC-subset chat server you can watch, and its client.</source>
 <context>
     <name>Server::ChatServer</name>
     <message>
-        <location filename="../serverlib/chatserver.cpp" line="+131"/>
+        <location filename="../serverlib/chatserver.cpp" line="+132"/>
         <source>The server is already running.</source>
         <translation>服务器已在运行。</translation>
     </message>
@@ -2487,6 +2509,19 @@ A threaded IRC-subset chat server you can watch, and its client.</source>
     </message>
 </context>
 <context>
+    <name>Server::ClusterConfig</name>
+    <message>
+        <location filename="../serverlib/serverconfig.cpp" line="+241"/>
+        <source>The cluster must be a redis://HOST:PORT[/DB] URL (%1).</source>
+        <translation>集群必须是 redis://主机:端口[/数据库] 形式的 URL（%1）。</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>The node name must be at most %1 letters, digits or . - _ : characters.</source>
+        <translation>节点名称最多只能有 %1 个字母、数字或 . - _ : 字符。</translation>
+    </message>
+</context>
+<context>
     <name>Server::DirectTransport</name>
     <message>
         <location filename="../serverlib/directtransport.cpp" line="+81"/>
@@ -2498,7 +2533,7 @@ A threaded IRC-subset chat server you can watch, and its client.</source>
 <context>
     <name>Server::HistoryConfig</name>
     <message>
-        <location filename="../serverlib/serverconfig.cpp" line="+209"/>
+        <location filename="../serverlib/serverconfig.cpp" line="-36"/>
         <source>The history database must be an SQLite file or a postgresql://[user[:password]@][host][:port]/database URL.</source>
         <translation>聊天记录数据库必须是一个 SQLite 文件，或 postgresql://[user[:password]@][host][:port]/database 形式的 URL。</translation>
     </message>
@@ -2521,12 +2556,12 @@ A threaded IRC-subset chat server you can watch, and its client.</source>
 <context>
     <name>Server::ServerConfig</name>
     <message>
-        <location line="+9"/>
+        <location line="+32"/>
         <source>The bind address is not a valid IP address.</source>
         <translation>监听地址不是有效的 IP 地址。</translation>
     </message>
     <message>
-        <location line="-120"/>
+        <location line="-143"/>
         <source>The send queue must hold between %1 and %2 bytes (or 0 for no limit).</source>
         <translation>发送队列必须能容纳 %1 到 %2 字节（0 表示不限制）。</translation>
     </message>
@@ -2561,7 +2596,7 @@ A threaded IRC-subset chat server you can watch, and its client.</source>
         <translation>管理员 %1 需要一个 Argon2id 密码哈希值（$argon2id$...），即 qtchat --hash-password 打印的内容；绝不能是密码本身。</translation>
     </message>
     <message>
-        <location line="+52"/>
+        <location line="+75"/>
         <source>The worker count must be between %1 (automatic) and %2.</source>
         <translation>工作线程数必须在 %1（自动）到 %2 之间。</translation>
     </message>
@@ -2581,12 +2616,12 @@ A threaded IRC-subset chat server you can watch, and its client.</source>
         <translation>WHOWAS 可记住的昵称数必须在 %1 到 %2 之间。</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+13"/>
         <source>TLS needs both a certificate file and a key file.</source>
         <translation>TLS 需要同时提供证书文件和私钥文件。</translation>
     </message>
     <message>
-        <location line="-113"/>
+        <location line="-138"/>
         <source>A ping interval needs a ping timeout.</source>
         <translation>设置了 PING 间隔就必须设置 PING 超时。</translation>
     </message>

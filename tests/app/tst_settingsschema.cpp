@@ -83,6 +83,8 @@ QVariant sampleFor(const App::SettingSpec &spec)
         {QStringLiteral("dataDir"), QStringLiteral("/srv/qtchat/样本")},
         {QStringLiteral("database"),
          QStringLiteral("postgresql://chat:s3cret@db.sample:5433/样本")},
+        {QStringLiteral("cluster"), QStringLiteral("redis://redis.sample:6380/2")},
+        {QStringLiteral("nodeName"), QStringLiteral("节点-b")},
     };
     return texts.value(QLatin1StringView(spec.name));
 }

@@ -38,9 +38,46 @@ private Q_SLOTS:
     void nickChangeReachesEachPeerOnce();
     void audienceIsASnapshot();
     void concurrentJoinsAndPartsKeepCountsRight();
+    void remoteUsersActWithTheirServersRights();
     void unknownClientIdIsRefusedNotAdded_data();
     void unknownClientIdIsRefusedNotAdded();
 };
+
+// A user of another server of a cluster: registered at once, and what its own server checked
+// is not refused here (a channel this server made invite-only and topic-locked meanwhile).
+void TestRegistry::remoteUsersActWithTheirServersRights()
+{
+    using Status = Server::Registry::Status;
+    Server::Registry registry;
+    auto local = newMailbox(), bridge = newMailbox();
+    registry.addClient(1, local, "h");
+    QCOMPARE(registry.reserveNick(1, "alice"), Status::Ok);
+    registry.completeRegistration(1, "u", "Alice");
+    QCOMPARE(registry.addRemoteClient(7, bridge, "ALICE", "u", "far", "A"), Status::NickInUse);
+    QCOMPARE(registry.addRemoteClient(7, bridge, "bob", "u", "far", "Bob"), Status::Ok);
+    QCOMPARE(registry.findNick("BOB")->mailbox, bridge);
+    QCOMPARE(registry.nicksOutside(bridge.get()), QList<QByteArray> {"alice"});
+
+    Server::Audience members;
+    Server::ChannelView view;
+    QCOMPARE(registry.join(1, "#c", {}, &members, &view), Status::Ok); // alice: operator
+    Server::ModeOutcome outcome;
+    QCOMPARE(registry.changeModes(1, "#c", {{true, 'i', {}}}, &outcome, &members), Status::Ok);
+    QVERIFY(!registry.hasMembersOutside("#c", local.get()));
+    QCOMPARE(registry.join(7, "#c", {}, &members, &view), Status::Ok);
+    QVERIFY(registry.hasMembersOutside("#c", local.get()));
+    QByteArray name, exact;
+    QCOMPARE(registry.setTopic(7, "#c", "from afar", &members, &name), Status::Ok);
+    Server::Audience all;
+    QCOMPARE(registry.channelMembers("#c", &all), Status::Ok);
+    QCOMPARE(audienceSize(all), 2);
+    QCOMPARE(registry.kick(7, "#c", "alice", &members, &name, &exact), Status::Ok);
+
+    registry.addClient(2, local, "h");
+    QCOMPARE(registry.reserveNick(2, "carol"), Status::Ok);
+    registry.forgetNick(2, "carol"); // the cluster refused it
+    QCOMPARE(registry.addRemoteClient(8, bridge, "carol", "u", "far", "C"), Status::Ok);
+}
 
 void TestRegistry::nicksAreUniqueIgnoringCase()
 {

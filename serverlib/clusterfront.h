@@ -1,0 +1,63 @@
+#pragma once
+
+#include "serverlib/mailbox.h"
+#include "serverlib/registry.h"
+
+#include <QByteArray>
+
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <mutex>
+
+namespace Server {
+
+class ClusterNode;
+
+// What a claim for a nick across the cluster came to.
+enum class NickClaim {
+    Held, // this server holds it now
+    Taken, // a user on another server has it
+    Unreachable, // Redis did not answer: nobody can tell, so it is not given
+};
+
+// What a server's workers use of its cluster (ServerContext::cluster): every call may come from
+// any thread and returns at once. The ClusterNode behind it lives in the server's thread.
+class ClusterFront
+{
+public:
+    using ClaimDone = std::function<void(Session &session, NickClaim result)>;
+
+    explicit ClusterFront(std::shared_ptr<Mailbox> bridge) : m_bridge(std::move(bridge)) { }
+
+    // The mailbox of every user served by another server: what is delivered to it crosses to
+    // those servers, once per line.
+    const std::shared_ptr<Mailbox> &bridge() const { return m_bridge; }
+    // A channel event reaches the other servers even while no remote member is known there
+    // (they may have members this server has not heard of yet): the bridge joins the audience.
+    void include(Audience &audience) const;
+
+    // Claims `nick` across the cluster for `client`; `done` runs in the client's own thread,
+    // through its mailbox, like an OPER password check's verdict.
+    void claimNick(const QByteArray &nick, const MemberGroup &client, ClaimDone done);
+    void releaseNick(const QByteArray &nick);
+    // A private line for a nick this server does not know: the node that holds the nick is
+    // looked up in Redis and gets it; `notFound` runs in the sender's thread when none does.
+    void sendToNick(const QByteArray &nick, const QByteArray &line, Irc::Capabilities required,
+                    const MemberGroup &sender, std::function<void(Session &session)> notFound);
+
+    bool isLinked() const { return m_linked.load(std::memory_order_relaxed); }
+
+private:
+    friend class ClusterNode;
+    void attach(ClusterNode *node);
+    void detach();
+    void setLinked(bool linked) { m_linked.store(linked, std::memory_order_relaxed); }
+
+    const std::shared_ptr<Mailbox> m_bridge;
+    std::mutex m_mutex; // a post and detach() never cross: nothing reaches a deleted node
+    ClusterNode *m_node = nullptr;
+    std::atomic<bool> m_linked {false};
+};
+
+} // namespace Server

@@ -1,0 +1,612 @@
+#include "serverlib/clusternode.h"
+
+#include "clusterlib/channelbus.h"
+#include "clusterlib/nodedirectory.h"
+#include "clusterlib/redislink.h"
+#include "clusterlib/redisreply.h"
+#include "clusterlib/redisurl.h"
+#include "protocol/ircmessage.h"
+#include "protocol/messagetags.h"
+#include "protocol/modes.h"
+#include "protocol/names.h"
+#include "serverlib/servercontext.h"
+#include "serverlib/serverlogging.h"
+#include "serverlib/worker.h"
+
+#include <QDateTime>
+
+using namespace Irc;
+
+namespace Server {
+
+namespace {
+
+// How long a leaving node waits for Redis to confirm that it left before it stops the link
+// anyway (the others then notice within the liveness bound).
+constexpr int LeaveBoundMs = 1000;
+
+// Lines whose first parameter names the channel they happen in.
+bool isChannelCommand(const QByteArray &command)
+{
+    static const QSet<QByteArray> commands {"JOIN",   "PART",  "PRIVMSG", "NOTICE",
+                                            "TAGMSG", "TOPIC", "KICK",    "MODE"};
+    return commands.contains(command);
+}
+
+QByteArray withoutLineEnd(const QByteArray &line)
+{
+    return line.endsWith("\r\n") ? line.chopped(2) : line;
+}
+
+QByteArray userOf(const QByteArray &source)
+{
+    const qsizetype bang = source.indexOf('!'), at = source.indexOf('@');
+    return bang < 0 || at < bang ? QByteArray("user") : source.mid(bang + 1, at - bang - 1);
+}
+
+QByteArray hostOf(const QByteArray &source)
+{
+    const qsizetype at = source.indexOf('@');
+    return at < 0 ? QByteArray("unknown") : source.mid(at + 1);
+}
+
+} // namespace
+
+// Between servers, a payload is `<kind> <required capabilities>\n<line>\r\n<extra>`: the line
+// exactly as local recipients got it, `extra` the sender's real name on a JOIN.
+struct ClusterNode::Frame
+{
+    QByteArray kind; // line: relayed; member: an answer to sync; sync: who is here?
+    Irc::Capabilities required;
+    QByteArray line; // with its CR LF
+    QByteArray extra;
+
+    static QByteArray make(const QByteArray &kind, Irc::Capabilities required,
+                           const QByteArray &line, const QByteArray &extra = {})
+    {
+        return kind + ' ' + QByteArray::number(required.toInt()) + '\n' + line + extra;
+    }
+    static std::optional<Frame> parse(const QByteArray &payload)
+    {
+        const qsizetype newline = payload.indexOf('\n');
+        const qsizetype space = payload.indexOf(' ');
+        if (newline < 0 || space < 0 || space > newline)
+            return std::nullopt;
+        Frame frame;
+        frame.kind = payload.left(space);
+        frame.required
+            = Irc::Capabilities::fromInt(payload.mid(space + 1, newline - space - 1).toInt());
+        const qsizetype end = payload.indexOf("\r\n", newline + 1);
+        if (end < 0) {
+            frame.line = payload.mid(newline + 1);
+            return frame;
+        }
+        frame.line = payload.mid(newline + 1, end + 2 - newline - 1);
+        frame.extra = payload.mid(end + 2);
+        return frame;
+    }
+};
+
+void ClusterFront::include(Audience &audience) const
+{
+    for (const MemberGroup &group : audience) {
+        if (group.mailbox == m_bridge)
+            return;
+    }
+    audience.append({m_bridge, {}});
+}
+
+void ClusterFront::claimNick(const QByteArray &nick, const MemberGroup &client, ClaimDone done)
+{
+    std::lock_guard lock(m_mutex);
+    if (!m_node) {
+        Worker::callSessions(client,
+                             [done](Session &session) { done(session, NickClaim::Unreachable); });
+        return;
+    }
+    ClusterNode *node = m_node;
+    QMetaObject::invokeMethod(
+        node, [node, nick, client, done] { node->claimNick(nick, client, done); },
+        Qt::QueuedConnection);
+}
+
+void ClusterFront::releaseNick(const QByteArray &nick)
+{
+    std::lock_guard lock(m_mutex);
+    if (ClusterNode *node = m_node)
+        QMetaObject::invokeMethod(
+            node, [node, nick] { node->releaseNick(nick); }, Qt::QueuedConnection);
+}
+
+void ClusterFront::sendToNick(const QByteArray &nick, const QByteArray &line,
+                              Irc::Capabilities required, const MemberGroup &sender,
+                              std::function<void(Session &session)> notFound)
+{
+    std::lock_guard lock(m_mutex);
+    if (ClusterNode *node = m_node) {
+        ClusterNode::Lookup lookup {nick, line, required, sender, std::move(notFound)};
+        QMetaObject::invokeMethod(
+            node, [node, lookup] { node->sendToNick(lookup); }, Qt::QueuedConnection);
+    } else if (notFound) {
+        Worker::callSessions(sender, std::move(notFound));
+    }
+}
+
+void ClusterFront::attach(ClusterNode *node)
+{
+    std::lock_guard lock(m_mutex);
+    m_node = node;
+}
+
+void ClusterFront::detach()
+{
+    std::lock_guard lock(m_mutex);
+    m_node = nullptr;
+}
+
+ClusterNode::ClusterNode(std::shared_ptr<ServerContext> context, const QByteArray &nodeName,
+                         QObject *parent)
+    : QObject(parent),
+      m_context(std::move(context)),
+      m_nodeName(nodeName),
+      m_bridge(std::make_shared<Mailbox>([this] {
+          QMetaObject::invokeMethod(this, &ClusterNode::drainBridge, Qt::QueuedConnection);
+      })),
+      m_front(std::make_shared<ClusterFront>(m_bridge)),
+      m_stopDeadline(this)
+{
+    QString problem;
+    Cluster::LinkConfig linkConfig;
+    linkConfig.url = *Cluster::RedisUrl::parse(m_context->config.cluster.redisUrl, &problem);
+    m_link = std::make_unique<Cluster::RedisLink>(linkConfig);
+    const int ttlMs = m_context->config.cluster.nodeTtlMs;
+    const Cluster::DirectoryTiming timing {ttlMs, ttlMs * 3 / 10, ttlMs / 5};
+    m_directory = new Cluster::NodeDirectory(*m_link, nodeName, "qtchat:", timing, this);
+    m_bus = new Cluster::ChannelBus(*m_link, m_directory->id(), "qtchat:", this);
+    connect(m_bus, &Cluster::ChannelBus::received, this, &ClusterNode::channelReceived);
+    connect(m_bus, &Cluster::ChannelBus::directReceived, this, &ClusterNode::directReceived);
+    connect(m_bus, &Cluster::ChannelBus::subscribed, this, &ClusterNode::requestSync);
+    connect(m_bus, &Cluster::ChannelBus::gap, this,
+            [this](const QByteArray &channel, const QByteArray &origin) {
+                qCWarning(lcServer).noquote()
+                    << "cluster: lines of" << origin << "in"
+                    << (channel.isEmpty() ? "private" : channel) << "were lost; resynchronising";
+                if (!channel.isEmpty())
+                    requestSync(channel);
+            });
+    connect(m_directory, &Cluster::NodeDirectory::nodeLeft, this,
+            [this](const QByteArray &id, const QByteArray &name) { nodeLeft(id, name); });
+    connect(m_directory, &Cluster::NodeDirectory::evicted, this, &ClusterNode::claimAgain);
+    connect(m_link.get(), &Cluster::RedisLink::stateChanged, this,
+            [this](Cluster::RedisLink::State state, const QString &reason) {
+                linkStateChanged(state == Cluster::RedisLink::State::Connected, reason);
+            });
+    connect(m_link.get(), &Cluster::RedisLink::replied, this, &ClusterNode::nickLookedUp);
+    connect(m_link.get(), &Cluster::RedisLink::subscriptionsLost, this, [](const QString &why) {
+        qCWarning(lcServer).noquote()
+            << QStringLiteral("cluster: lines from the other servers were lost (%1); each "
+                              "channel is resynchronised once subscribed again")
+                   .arg(why);
+    });
+    m_stopDeadline.setSingleShot(true);
+    m_stopDeadline.setInterval(LeaveBoundMs);
+    connect(&m_stopDeadline, &QTimer::timeout, this, &ClusterNode::finishStop);
+    m_front->attach(this);
+}
+
+ClusterNode::~ClusterNode()
+{
+    m_front->detach();
+    m_bridge->close();
+    // Before the link they use (a member, destroyed after this body).
+    delete m_bus;
+    delete m_directory;
+}
+
+void ClusterNode::start()
+{
+    qCInfo(lcServer).noquote() << "cluster: joining as" << m_directory->id() << "through"
+                               << m_context->config.cluster.redisUrl;
+    m_link->start();
+    m_directory->start();
+}
+
+void ClusterNode::stop()
+{
+    if (m_stopping)
+        return;
+    m_stopping = true;
+    m_front->detach();
+    drainBridge(); // the workers have ended: the last lines they handed over
+    m_directory->stop();
+    // Answered after the leave, on the same connection: then the others have been told.
+    const quint64 id = m_link->command({"PING"}, [this](const Cluster::RedisReply &) {
+        QMetaObject::invokeMethod(this, &ClusterNode::finishStop, Qt::QueuedConnection);
+    });
+    if (id == 0)
+        finishStop();
+    else
+        m_stopDeadline.start();
+}
+
+// Called once Redis confirmed the leave (or did not within the bound), then again if the link
+// has not said it stopped within the bound: stopped() comes either way.
+void ClusterNode::finishStop()
+{
+    if (m_linkStopping) {
+        emitStopped();
+        return;
+    }
+    m_linkStopping = true;
+    connect(m_link.get(), &Cluster::RedisLink::stopped, this, &ClusterNode::emitStopped);
+    m_link->stop();
+    m_stopDeadline.start();
+}
+
+void ClusterNode::emitStopped()
+{
+    if (m_stopped)
+        return;
+    m_stopped = true;
+    m_stopDeadline.stop();
+    Q_EMIT stopped();
+}
+
+void ClusterNode::linkStateChanged(bool up, const QString &reason)
+{
+    if (up == m_front->isLinked())
+        return;
+    m_front->setLinked(up);
+    if (up)
+        qCInfo(lcServer).noquote() << "cluster: linked to Redis again";
+    else
+        qCWarning(lcServer).noquote()
+            << QStringLiteral("cluster: the link to Redis is lost (%1); serving this server's "
+                              "users only, new nicks are refused until it is back")
+                   .arg(reason);
+    Q_EMIT linkChanged(up, reason);
+}
+
+void ClusterNode::claimNick(const QByteArray &nick, const MemberGroup &client,
+                            ClusterFront::ClaimDone done)
+{
+    m_directory->claimName(foldCase(nick), [this, client, done](bool held) {
+        const bool linked = m_link->state() == Cluster::RedisLink::State::Connected;
+        const NickClaim result
+            = held ? NickClaim::Held : (linked ? NickClaim::Taken : NickClaim::Unreachable);
+        Worker::callSessions(client, [done, result](Session &session) { done(session, result); });
+    });
+}
+
+void ClusterNode::sendToNick(Lookup lookup)
+{
+    const quint64 id = m_link->command({"GET", "qtchat:name:" + foldCase(lookup.nick)});
+    if (id == 0) {
+        nickLookedUp(0, Cluster::RedisReply::failed("refused"));
+        return;
+    }
+    m_lookups.insert(id, std::move(lookup));
+}
+
+void ClusterNode::nickLookedUp(quint64 id, const Cluster::RedisReply &reply)
+{
+    const auto it = m_lookups.find(id);
+    if (it == m_lookups.end())
+        return;
+    const Lookup lookup = *it;
+    m_lookups.erase(it);
+    const bool elsewhere = reply.type == Cluster::RedisReply::Type::String
+        && reply.text != m_directory->id()
+        && m_bus->sendToNode(reply.text, Frame::make("line", lookup.required, lookup.line));
+    if (!elsewhere && lookup.notFound)
+        Worker::callSessions(lookup.sender, lookup.notFound);
+}
+
+// Taken for dead (Redis restarted empty, or this server could not refresh in time): its users'
+// nicks are claimed again. One another server took meanwhile stays with both users (logged).
+void ClusterNode::claimAgain()
+{
+    const QList<QByteArray> nicks = m_context->registry.nicksOutside(m_bridge.get());
+    qCWarning(lcServer).noquote() << "cluster: this server joins the network again and claims"
+                                  << nicks.size() << "nick(s) again";
+    for (const QByteArray &nick : nicks) {
+        m_directory->claimName(foldCase(nick), [nick](bool held) {
+            if (!held)
+                qCWarning(lcServer).noquote()
+                    << "cluster: the nick" << nick << "could not be claimed again";
+        });
+    }
+}
+
+void ClusterNode::releaseNick(const QByteArray &nick)
+{
+    m_directory->releaseName(foldCase(nick));
+}
+
+void ClusterNode::drainBridge()
+{
+    for (const Delivery &delivery : m_bridge->takeAll()) {
+        // A call (KILL) for a user of another server is not carried: docs/cluster.md.
+        if (!delivery.call)
+            forward(delivery);
+    }
+}
+
+void ClusterNode::forward(const Delivery &delivery)
+{
+    const std::optional<IrcMessage> message = IrcMessage::parse(withoutLineEnd(delivery.line));
+    if (!message)
+        return;
+    const QByteArray target = message->param(0);
+    if (isChannelCommand(message->command) && isChannelTarget(target)) {
+        const QByteArray channel = foldCase(target);
+        publish(channel, "line", delivery, *message);
+        if (message->command == "JOIN" || message->command == "PART" || message->command == "KICK")
+            updateSubscription(channel);
+        return;
+    }
+    // Once per server that serves a recipient, not once per recipient.
+    QSet<QByteArray> nodes;
+    for (quint32 id : delivery.recipients) {
+        if (const auto user = m_remoteUsers.constFind(id); user != m_remoteUsers.cend())
+            nodes.insert(user->node);
+    }
+    const QByteArray payload = Frame::make("line", delivery.required, delivery.line);
+    for (const QByteArray &node : std::as_const(nodes)) {
+        if (!m_bus->sendToNode(node, payload))
+            qCWarning(lcServer).noquote() << "cluster: a line for" << node << "was not sent";
+    }
+    if (message->command == "QUIT")
+        updateAllSubscriptions();
+}
+
+void ClusterNode::publish(const QByteArray &channel, const QByteArray &kind,
+                          const Delivery &delivery, const IrcMessage &message)
+{
+    QByteArray extra;
+    if (message.command == "JOIN") {
+        if (const auto info = m_context->registry.userInfo(message.sourceNick(), 0))
+            extra = info->realname;
+    }
+    if (!m_bus->publish(channel, Frame::make(kind, delivery.required, delivery.line, extra)))
+        qCWarning(lcServer).noquote()
+            << "cluster: a line in" << channel << "did not reach the other servers";
+}
+
+void ClusterNode::channelReceived(const QByteArray &channel, const QByteArray &origin,
+                                  const QByteArray &payload)
+{
+    const std::optional<Frame> frame = Frame::parse(payload);
+    if (!frame)
+        return;
+    if (frame->kind == "sync") {
+        answerSync(channel);
+        return;
+    }
+    const std::optional<IrcMessage> message = IrcMessage::parse(withoutLineEnd(frame->line));
+    if (!message || !isChannelCommand(message->command))
+        return;
+    if (message->command == "JOIN") {
+        remoteJoin(channel, origin, *frame, *message);
+        return;
+    }
+    remoteChannelEvent(channel, *frame, remoteUser(origin, message->sourceNick()), *message);
+}
+
+void ClusterNode::remoteJoin(const QByteArray &channel, const QByteArray &origin,
+                             const Frame &frame, const IrcMessage &message)
+{
+    const QByteArray nick = message.sourceNick();
+    quint32 id = remoteUser(origin, nick);
+    if (id == 0) {
+        id = m_nextRemoteId++;
+        const Registry::Status status = m_context->registry.addRemoteClient(
+            id, m_bridge, nick, userOf(message.source), hostOf(message.source), frame.extra);
+        if (status != Registry::Status::Ok) {
+            qCWarning(lcServer).noquote()
+                << "cluster:" << nick << "of" << origin << "is a nick in use here; not added";
+            return;
+        }
+        m_remoteUsers.insert(id, {origin, foldCase(nick)});
+        m_remoteByNick.insert(foldCase(nick), id);
+    }
+    Audience members;
+    ChannelView view;
+    if (m_context->registry.join(id, channel, {}, &members, &view) != Registry::Status::Ok)
+        return; // known already (a sync answer for a member seen join)
+    if (frame.kind == "member" && message.param(1).contains('o')) {
+        ModeOutcome outcome;
+        Audience ignored;
+        m_context->registry.changeModes(id, channel, {{true, 'o', nick}}, &outcome, &ignored);
+    }
+    deliverLocally(members, frame);
+}
+
+void ClusterNode::remoteChannelEvent(const QByteArray &channel, const Frame &frame, quint32 sender,
+                                     const IrcMessage &message)
+{
+    Registry &registry = m_context->registry;
+    Audience members;
+    QByteArray name, exactNick;
+    const QByteArray &command = message.command;
+    Registry::Status status = Registry::Status::Ok;
+    if (command == "PRIVMSG" || command == "NOTICE" || command == "TAGMSG") {
+        status = registry.channelMembers(channel, &members);
+    } else if (sender == 0) {
+        return; // an event of a user this server never saw join: the sync brings it
+    } else if (command == "PART") {
+        status = registry.part(sender, channel, &members, &name);
+    } else if (command == "TOPIC") {
+        status = registry.setTopic(sender, channel, message.param(1), &members, &name);
+    } else if (command == "KICK") {
+        status = registry.kick(sender, channel, message.param(1), &members, &name, &exactNick);
+        if (const quint32 victim = m_remoteByNick.value(foldCase(message.param(1))))
+            dropIfInNoChannel(victim);
+    } else if (command == "MODE") {
+        const ParsedModes parsed = parseModeChanges(message.param(1), message.params.mid(2));
+        ModeOutcome outcome;
+        status = registry.changeModes(sender, channel, parsed.changes, &outcome, &members);
+    }
+    if (status == Registry::Status::Ok)
+        deliverLocally(members, frame);
+    if (sender != 0)
+        dropIfInNoChannel(sender);
+    if (command == "KICK")
+        updateSubscription(channel);
+}
+
+void ClusterNode::directReceived(const QByteArray &origin, const QByteArray &payload)
+{
+    const std::optional<Frame> frame = Frame::parse(payload);
+    if (!frame)
+        return;
+    const std::optional<IrcMessage> message = IrcMessage::parse(withoutLineEnd(frame->line));
+    if (!message)
+        return;
+    const QByteArray &command = message->command;
+    if (command == "PRIVMSG" || command == "NOTICE" || command == "TAGMSG" || command == "INVITE") {
+        const std::optional<MemberGroup> recipient
+            = m_context->registry.findNick(message->param(0));
+        if (recipient && recipient->mailbox != m_bridge)
+            deliverLocally({*recipient}, *frame);
+        return;
+    }
+    const quint32 sender = remoteUser(origin, message->sourceNick());
+    if (sender != 0)
+        remoteUserEvent(sender, *frame, *message);
+}
+
+// QUIT, NICK and the notifications to those who share a channel with the user.
+void ClusterNode::remoteUserEvent(quint32 sender, const Frame &frame, const IrcMessage &message)
+{
+    Registry &registry = m_context->registry;
+    Audience peers;
+    if (message.command == "QUIT") {
+        registry.removeClient(sender, &peers);
+        forget(sender);
+    } else if (message.command == "NICK") {
+        QByteArray oldPrefix;
+        const QByteArray nick = message.param(0);
+        if (registry.changeNick(sender, nick, &oldPrefix, &peers) != Registry::Status::Ok)
+            return;
+        m_remoteByNick.remove(m_remoteUsers.value(sender).nick);
+        m_remoteUsers[sender].nick = foldCase(nick);
+        m_remoteByNick.insert(foldCase(nick), sender);
+    } else {
+        peers = registry.peersOf(sender);
+    }
+    deliverLocally(peers, frame);
+}
+
+void ClusterNode::requestSync(const QByteArray &channel)
+{
+    m_bus->publish(channel, Frame::make("sync", {}, {}));
+}
+
+// Who is here, from this server: each local member as a JOIN, with its channel status.
+void ClusterNode::answerSync(const QByteArray &channel)
+{
+    const std::optional<ChannelView> view = m_context->registry.channelView(channel);
+    if (!view)
+        return;
+    for (const MemberView &member : view->members) {
+        if (m_remoteByNick.contains(foldCase(member.nick)))
+            continue;
+        const QByteArray source = member.nick + '!' + member.user + '@' + member.host;
+        const QByteArray status = member.op ? "o" : (member.voice ? "v" : "-");
+        m_bus->publish(channel,
+                       Frame::make("member", {}, makeLine(source, "JOIN", {view->name, status}),
+                                   member.realname));
+    }
+}
+
+void ClusterNode::nodeLeft(const QByteArray &id, const QByteArray &name)
+{
+    const QByteArray reason = name + " left the network";
+    const QList<quint32> ids = m_remoteUsers.keys();
+    int users = 0;
+    for (quint32 user : ids) {
+        if (m_remoteUsers.value(user).node != id)
+            continue;
+        const QByteArray prefix = m_context->registry.prefixOf(user);
+        Audience peers;
+        m_context->registry.removeClient(user, &peers);
+        forget(user);
+        deliverLocally(peers, {"line", {}, makeLine(prefix, "QUIT", {reason}), {}});
+        ++users;
+    }
+    qCInfo(lcServer).noquote() << "cluster:" << name << "left the network with" << users
+                               << "user(s) known here";
+}
+
+void ClusterNode::updateSubscription(const QByteArray &channel)
+{
+    const bool local = m_context->registry.hasMembersOutside(channel, m_bridge.get());
+    if (local == m_subscribed.contains(channel))
+        return;
+    if (local) {
+        m_subscribed.insert(channel);
+        m_bus->addLocalMember(channel);
+        return;
+    }
+    m_subscribed.remove(channel);
+    m_bus->removeLocalMember(channel);
+    forgetChannel(channel);
+}
+
+void ClusterNode::updateAllSubscriptions()
+{
+    const QList<QByteArray> channels = m_subscribed.values();
+    for (const QByteArray &channel : channels)
+        updateSubscription(channel);
+}
+
+// No local member is left: this server no longer follows the channel, so its remote members
+// are dropped here (silently: nobody here sees them).
+void ClusterNode::forgetChannel(const QByteArray &channel)
+{
+    const std::optional<ChannelView> view = m_context->registry.channelView(channel);
+    if (!view)
+        return;
+    for (const MemberView &member : view->members) {
+        const quint32 id = m_remoteByNick.value(foldCase(member.nick));
+        if (id == 0)
+            continue;
+        Audience ignored;
+        QByteArray name;
+        m_context->registry.part(id, channel, &ignored, &name);
+        dropIfInNoChannel(id);
+    }
+}
+
+void ClusterNode::dropIfInNoChannel(quint32 id)
+{
+    if (!m_remoteUsers.contains(id) || !m_context->registry.channelsOf(id).isEmpty())
+        return;
+    m_context->registry.removeClient(id, nullptr);
+    forget(id);
+}
+
+void ClusterNode::forget(quint32 id)
+{
+    m_remoteByNick.remove(m_remoteUsers.take(id).nick);
+}
+
+quint32 ClusterNode::remoteUser(const QByteArray &origin, const QByteArray &nick) const
+{
+    const quint32 id = m_remoteByNick.value(foldCase(nick));
+    return id != 0 && m_remoteUsers.value(id).node == origin ? id : 0;
+}
+
+void ClusterNode::deliverLocally(const Audience &audience, const Frame &frame)
+{
+    std::shared_ptr<const LineTags> tags;
+    if (m_context->taggedSessions.load(std::memory_order_relaxed) > 0)
+        tags = LineTags::make(formatServerTime(QDateTime::currentMSecsSinceEpoch()), {});
+    for (const MemberGroup &group : audience) {
+        if (group.mailbox != m_bridge && !group.ids.isEmpty())
+            group.mailbox->post({frame.line, group.ids, 0, {}, tags, frame.required});
+    }
+}
+
+} // namespace Server

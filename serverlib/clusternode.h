@@ -1,0 +1,128 @@
+#pragma once
+
+#include "serverlib/clusterfront.h"
+#include "serverlib/mailbox.h"
+#include "serverlib/registry.h"
+
+#include <QByteArray>
+#include <QHash>
+#include <QObject>
+#include <QSet>
+#include <QTimer>
+
+#include <memory>
+
+namespace Cluster {
+struct RedisReply;
+class ChannelBus;
+class NodeDirectory;
+class RedisLink;
+} // namespace Cluster
+
+class TestCluster; // tests/serverlib/tst_cluster.cpp
+
+namespace Irc {
+struct IrcMessage;
+}
+
+namespace Server {
+
+struct ServerContext;
+
+// A server's place in a cluster (docs/cluster.md): its link to Redis (a thread of its own), its
+// membership and nicks (NodeDirectory) and the chat between servers (ChannelBus). Lives in the
+// server's thread and never waits: the workers reach it through its ClusterFront.
+//
+// Users of other servers are entries of the local Registry whose mailbox is the bridge: what a
+// worker delivers to them is drained here and published once per line, on the channel's bus
+// channel for a channel event, else once per server that serves a recipient. Lines from the bus
+// are applied to the registry and delivered to this server's members only.
+class ClusterNode : public QObject
+{
+    Q_OBJECT
+
+public:
+    ClusterNode(std::shared_ptr<ServerContext> context, const QByteArray &nodeName,
+                QObject *parent = nullptr);
+    // Without stop() first, the others learn of the end from the liveness key's expiry.
+    ~ClusterNode() override;
+
+    const std::shared_ptr<ClusterFront> &front() const { return m_front; }
+    QByteArray nodeName() const { return m_nodeName; }
+    void start();
+    // Leaves the cluster (the other servers QUIT this server's users and free their nicks),
+    // then stops the link; stopped() follows, within a bound even when Redis is gone.
+    void stop();
+
+Q_SIGNALS:
+    void stopped();
+    void linkChanged(bool up, const QString &reason);
+
+private:
+    friend class ClusterFront;
+    friend class ::TestCluster; // to cut the link as a crash would
+
+    struct RemoteUser
+    {
+        QByteArray node; // its server's id
+        QByteArray nick; // folded
+    };
+    struct Frame;
+
+    void claimNick(const QByteArray &nick, const MemberGroup &client, ClusterFront::ClaimDone done);
+    void releaseNick(const QByteArray &nick);
+    void claimAgain();
+    struct Lookup
+    {
+        QByteArray nick, line;
+        Irc::Capabilities required;
+        MemberGroup sender;
+        std::function<void(Session &session)> notFound;
+    };
+    void sendToNick(Lookup lookup);
+    void nickLookedUp(quint64 id, const Cluster::RedisReply &reply);
+    void drainBridge();
+    void forward(const Delivery &delivery);
+    void publish(const QByteArray &channel, const QByteArray &kind, const Delivery &delivery,
+                 const Irc::IrcMessage &message);
+    void channelReceived(const QByteArray &channel, const QByteArray &origin,
+                         const QByteArray &payload);
+    void directReceived(const QByteArray &origin, const QByteArray &payload);
+    void remoteJoin(const QByteArray &channel, const QByteArray &origin, const Frame &frame,
+                    const Irc::IrcMessage &message);
+    void remoteChannelEvent(const QByteArray &channel, const Frame &frame, quint32 sender,
+                            const Irc::IrcMessage &message);
+    void remoteUserEvent(quint32 sender, const Frame &frame, const Irc::IrcMessage &message);
+    void answerSync(const QByteArray &channel);
+    void requestSync(const QByteArray &channel);
+    void nodeLeft(const QByteArray &id, const QByteArray &name);
+    void linkStateChanged(bool up, const QString &reason);
+    void updateSubscription(const QByteArray &channel);
+    void updateAllSubscriptions();
+    void forgetChannel(const QByteArray &channel);
+    void dropIfInNoChannel(quint32 id);
+    void forget(quint32 id);
+    quint32 remoteUser(const QByteArray &origin, const QByteArray &nick) const;
+    void deliverLocally(const Audience &audience, const Frame &frame);
+    void finishStop();
+    void emitStopped();
+
+    const std::shared_ptr<ServerContext> m_context;
+    const QByteArray m_nodeName;
+    const std::shared_ptr<Mailbox> m_bridge;
+    const std::shared_ptr<ClusterFront> m_front;
+    std::unique_ptr<Cluster::RedisLink> m_link;
+    Cluster::NodeDirectory *m_directory = nullptr; // children
+    Cluster::ChannelBus *m_bus = nullptr;
+    QHash<quint32, RemoteUser> m_remoteUsers;
+    QHash<QByteArray, quint32> m_remoteByNick; // folded nick -> id
+    QHash<quint64, Lookup> m_lookups; // by the GET's id
+    QSet<QByteArray> m_subscribed; // folded channels with local members
+    QTimer m_stopDeadline;
+    quint32 m_nextRemoteId = 0x8000'0000; // above every id the listener gives
+    bool m_stopping = false;
+    bool m_linkStopping = false;
+    bool m_stopped = false;
+};
+
+} // namespace Server

@@ -1,0 +1,379 @@
+// Several ChatServers as one IRC network through one real redis-server: each node in this
+// process with a registry of its own, raw IRC clients on loopback. Channel chat crosses nodes
+// both ways, private messages reach a nick on another node, a nick has one holder network-wide,
+// NAMES, WHO and TOPIC show the whole channel, a node cut off as by a crash is announced with
+// QUIT and its nicks come free, and the network recovers from a Redis restart.
+#include "clusterlib/redislink.h"
+#include "protocol/numerics.h"
+#include "serverlib/chatserver.h"
+#include "serverlib/clusternode.h"
+#include "tests/support/rawclient.h"
+#include "tests/support/redisprocess.h"
+
+#include <QSignalSpy>
+#include <QTest>
+
+#include <memory>
+
+namespace Numeric = Irc::Numeric;
+
+namespace {
+
+constexpr int WaitMs = 10'000;
+// Short, so that a node cut off is swept within about two and a half seconds.
+constexpr int NodeTtlMs = 2000;
+
+class Node
+{
+public:
+    bool start(const QString &url, const QByteArray &name)
+    {
+        Server::ServerConfig config;
+        config.port = 0;
+        config.workers = 2;
+        config.history.enabled = false;
+        config.cluster.redisUrl = url;
+        config.cluster.nodeName = QString::fromUtf8(name);
+        config.cluster.nodeTtlMs = NodeTtlMs;
+        return server.start(config);
+    }
+    quint16 port() const { return server.serverPort(); }
+
+    std::unique_ptr<RawClient> client(const QByteArray &nick)
+    {
+        auto client = std::make_unique<RawClient>();
+        if (!client->connectTo(port()) || !client->registerAs(nick))
+            return nullptr;
+        return client;
+    }
+
+    Server::ChatServer server;
+};
+
+bool hasParam(const Irc::IrcMessage &message, const QByteArray &text)
+{
+    return std::any_of(message.params.cbegin(), message.params.cend(),
+                       [&text](const QByteArray &param) { return param.contains(text); });
+}
+
+} // namespace
+
+class TestCluster : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void init();
+    void cleanup();
+
+    void channelChatCrossesNodesBothWays();
+    void namesWhoAndTopicShowTheWholeChannel();
+    void modeAndKickReachTheOtherNode();
+    void privateMessageReachesANickOnAnotherNode();
+    void nickChangeIsClaimedAcrossNodes();
+    void simultaneousClaimsOfOneNickHaveOneWinner();
+    void aStoppedNodeIsAnnouncedAtOnce();
+    void aNodeCutOffIsAnnouncedAndItsNicksComeFree();
+    void serviceResumesAfterRedisRestarts();
+
+private:
+    // `nick` on `node`, registered, on #lobby; seen there by `others` (each sees the JOIN).
+    std::unique_ptr<RawClient> joinLobby(Node &node, const QByteArray &nick,
+                                         const QList<RawClient *> &others = {});
+    static void cutOffRedis(Node &node) { node.server.m_cluster->m_link->stop(); }
+
+    std::unique_ptr<RedisProcess> m_redis;
+    std::unique_ptr<Node> m_a, m_b;
+};
+
+void TestCluster::init()
+{
+    m_redis = std::make_unique<RedisProcess>();
+    QVERIFY2(m_redis->start(), qPrintable(m_redis->errorString()));
+    m_a = std::make_unique<Node>();
+    m_b = std::make_unique<Node>();
+    QVERIFY(m_a->start(m_redis->url(), "node-a"));
+    QVERIFY(m_b->start(m_redis->url(), "node-b"));
+}
+
+void TestCluster::cleanup()
+{
+    for (Node *node : {m_a.get(), m_b.get()}) {
+        if (node && node->server.isRunning()) {
+            QSignalSpy stopped(&node->server, &Server::ChatServer::stopped);
+            node->server.stop();
+            QVERIFY(stopped.count() > 0 || stopped.wait(WaitMs));
+        }
+    }
+    m_a.reset();
+    m_b.reset();
+    m_redis.reset();
+}
+
+std::unique_ptr<RawClient> TestCluster::joinLobby(Node &node, const QByteArray &nick,
+                                                  const QList<RawClient *> &others)
+{
+    std::unique_ptr<RawClient> client = node.client(nick);
+    if (!client)
+        return nullptr;
+    client->send("JOIN #lobby");
+    if (!client->expect(Numeric::EndOfNames))
+        return nullptr;
+    for (RawClient *other : others) {
+        const auto joined = other->expectMatch(
+            [&nick](const Irc::IrcMessage &m) {
+                return m.command == "JOIN" && m.sourceNick() == nick;
+            },
+            WaitMs);
+        if (!joined)
+            return nullptr;
+    }
+    return client;
+}
+
+void TestCluster::channelChatCrossesNodesBothWays()
+{
+    auto alice = joinLobby(*m_a, "alice");
+    QVERIFY(alice);
+    auto bob = joinLobby(*m_b, "bob", {alice.get()});
+    QVERIFY(bob);
+    // Bob's node learns of alice from her node's answer to its sync.
+    QVERIFY(bob->expectMatch(
+        [](const Irc::IrcMessage &m) { return m.command == "JOIN" && m.sourceNick() == "alice"; },
+        WaitMs));
+    auto carol = joinLobby(*m_a, "carol", {alice.get(), bob.get()});
+    QVERIFY(carol);
+
+    for (int i = 0; i < 20; ++i)
+        alice->send("PRIVMSG #lobby :from a " + QByteArray::number(i));
+    const QList<Irc::IrcMessage> atBob = bob->collect("PRIVMSG", 20, WaitMs);
+    QCOMPARE(atBob.size(), 20);
+    for (int i = 0; i < 20; ++i) // in order, each once
+        QCOMPARE(atBob.at(i).param(1), "from a " + QByteArray::number(i));
+    QCOMPARE(carol->collect("PRIVMSG", 20, WaitMs).size(), 20);
+
+    bob->send("PRIVMSG #lobby :from b");
+    const auto atAlice = alice->expect("PRIVMSG", WaitMs);
+    QVERIFY(atAlice);
+    QCOMPARE(atAlice->sourceNick(), "bob");
+    QCOMPARE(atAlice->param(1), "from b");
+    QVERIFY(carol->expectLine("PRIVMSG", "from b", WaitMs));
+
+    bob->send("PART #lobby :bye");
+    const auto part = alice->expect("PART", WaitMs);
+    QVERIFY(part);
+    QCOMPARE(part->sourceNick(), "bob");
+    // Nobody got a line twice.
+    QVERIFY(!bob->expectLine("PRIVMSG", "from a", 200));
+    QVERIFY(!alice->expectLine("PRIVMSG", "from b", 200));
+}
+
+void TestCluster::namesWhoAndTopicShowTheWholeChannel()
+{
+    auto alice = joinLobby(*m_a, "alice");
+    QVERIFY(alice);
+    auto bob = joinLobby(*m_b, "bob", {alice.get()});
+    QVERIFY(bob);
+    QVERIFY(bob->expectLine("JOIN", "alice", WaitMs));
+
+    bob->send("NAMES #lobby");
+    const auto names = bob->expect(Numeric::NamReply, WaitMs);
+    QVERIFY(names);
+    QVERIFY2(names->param(3).contains("alice") && names->param(3).contains("bob"),
+             names->param(3).constData());
+
+    alice->send("WHO #lobby");
+    const QList<Irc::IrcMessage> who = alice->collect(Numeric::WhoReply, 2, WaitMs);
+    QCOMPARE(who.size(), 2);
+    QVERIFY(
+        std::any_of(who.cbegin(), who.cend(), [](const auto &m) { return hasParam(m, "bob"); }));
+
+    alice->send("TOPIC #lobby :one network");
+    const auto topic = bob->expect("TOPIC", WaitMs);
+    QVERIFY(topic);
+    QCOMPARE(topic->param(1), "one network");
+    bob->send("TOPIC #lobby");
+    const auto current = bob->expect(Numeric::Topic, WaitMs);
+    QVERIFY(current);
+    QCOMPARE(current->param(2), "one network");
+}
+
+void TestCluster::modeAndKickReachTheOtherNode()
+{
+    auto alice = joinLobby(*m_a, "alice"); // the channel's first member: its operator
+    QVERIFY(alice);
+    auto bob = joinLobby(*m_b, "bob", {alice.get()});
+    QVERIFY(bob);
+    QVERIFY(bob->expectLine("JOIN", "alice", WaitMs));
+
+    alice->send("MODE #lobby +v bob");
+    const auto mode = bob->expect("MODE", WaitMs);
+    QVERIFY(mode);
+    QCOMPARE(mode->params, (QList<QByteArray> {"#lobby", "+v", "bob"}));
+
+    alice->send("KICK #lobby bob :out");
+    const auto kick = bob->expect("KICK", WaitMs);
+    QVERIFY(kick);
+    QCOMPARE(kick->params, (QList<QByteArray> {"#lobby", "bob", "out"}));
+    // Bob's node no longer has him on the channel: he cannot speak there.
+    bob->send("PRIVMSG #lobby :still here?");
+    QVERIFY(bob->expectMatch(
+        [](const Irc::IrcMessage &m) {
+            return m.command == Numeric::CannotSendToChan || m.command == Numeric::NoSuchNick;
+        },
+        WaitMs));
+    QVERIFY(!alice->expectLine("PRIVMSG", "still here?", 300));
+}
+
+void TestCluster::privateMessageReachesANickOnAnotherNode()
+{
+    auto alice = joinLobby(*m_a, "alice");
+    QVERIFY(alice);
+    auto bob = joinLobby(*m_b, "bob", {alice.get()});
+    QVERIFY(bob);
+    QVERIFY(bob->expectLine("JOIN", "alice", WaitMs));
+
+    alice->send("PRIVMSG bob :psst");
+    const auto atBob = bob->expect("PRIVMSG", WaitMs);
+    QVERIFY(atBob);
+    QCOMPARE(atBob->param(0), "bob");
+    QCOMPARE(atBob->param(1), "psst");
+    bob->send("NOTICE alice :back");
+    const auto atAlice = alice->expect("NOTICE", WaitMs);
+    QVERIFY(atAlice);
+    QCOMPARE(atAlice->sourceNick(), "bob");
+
+    // No channel in common: the nick's node is looked up in Redis.
+    auto dave = m_b->client("dave");
+    QVERIFY(dave);
+    alice->send("PRIVMSG dave :found you");
+    const auto atDave = dave->expect("PRIVMSG", WaitMs);
+    QVERIFY(atDave);
+    QCOMPARE(atDave->sourceNick(), "alice");
+    QCOMPARE(atDave->param(1), "found you");
+    alice->send("PRIVMSG nobody :hello?");
+    const auto missing = alice->expect(Numeric::NoSuchNick, WaitMs);
+    QVERIFY(missing);
+    QCOMPARE(missing->param(1), "nobody");
+}
+
+void TestCluster::nickChangeIsClaimedAcrossNodes()
+{
+    auto alice = joinLobby(*m_a, "alice");
+    QVERIFY(alice);
+    auto bob = joinLobby(*m_b, "bob", {alice.get()});
+    QVERIFY(bob);
+    QVERIFY(bob->expectLine("JOIN", "alice", WaitMs));
+
+    // Held on the other node: refused.
+    bob->send("NICK alice");
+    QVERIFY(bob->expect(Numeric::NicknameInUse, WaitMs));
+    auto dave = m_b->client("dave");
+    QVERIFY(dave);
+    alice->send("NICK dave");
+    QVERIFY(alice->expect(Numeric::NicknameInUse, WaitMs));
+
+    // Free: taken, seen on the other node, and the old nick is free again everywhere.
+    bob->send("NICK robert");
+    const auto nick = alice->expect("NICK", WaitMs);
+    QVERIFY(nick);
+    QCOMPARE(nick->sourceNick(), "bob");
+    QCOMPARE(nick->param(0), "robert");
+    QVERIFY(m_a->client("bob"));
+}
+
+void TestCluster::simultaneousClaimsOfOneNickHaveOneWinner()
+{
+    for (int round = 0; round < 5; ++round) {
+        const QByteArray nick = "twin" + QByteArray::number(round);
+        RawClient first, second;
+        QVERIFY(first.connectTo(m_a->port()));
+        QVERIFY(second.connectTo(m_b->port()));
+        for (RawClient *client : {&first, &second})
+            client->send("NICK " + nick + "\r\nUSER u 0 * :twin");
+        const auto outcome = [](RawClient &client) {
+            return client.expectMatch(
+                [](const Irc::IrcMessage &m) {
+                    return m.command == Numeric::Welcome || m.command == Numeric::NicknameInUse;
+                },
+                WaitMs);
+        };
+        const auto a = outcome(first), b = outcome(second);
+        QVERIFY(a && b);
+        QVERIFY2((a->command == Numeric::Welcome) != (b->command == Numeric::Welcome),
+                 "exactly one of the two gets the nick");
+    }
+}
+
+void TestCluster::aStoppedNodeIsAnnouncedAtOnce()
+{
+    auto alice = joinLobby(*m_a, "alice");
+    QVERIFY(alice);
+    auto bob = joinLobby(*m_b, "bob", {alice.get()});
+    QVERIFY(bob);
+
+    QSignalSpy stopped(&m_b->server, &Server::ChatServer::stopped);
+    m_b->server.stop();
+    // Well before the liveness key would expire: the node said it leaves.
+    const auto quit = alice->expect("QUIT", NodeTtlMs * 3 / 4);
+    QVERIFY(quit);
+    QCOMPARE(quit->sourceNick(), "bob");
+    QCOMPARE(quit->param(0), "node-b left the network");
+    QVERIFY(stopped.count() > 0 || stopped.wait(WaitMs));
+    QVERIFY(m_a->client("bob"));
+}
+
+void TestCluster::aNodeCutOffIsAnnouncedAndItsNicksComeFree()
+{
+    auto alice = joinLobby(*m_a, "alice");
+    QVERIFY(alice);
+    auto bob = joinLobby(*m_b, "bob", {alice.get()});
+    QVERIFY(bob);
+    QVERIFY(bob->expectLine("JOIN", "alice", WaitMs));
+
+    cutOffRedis(*m_a); // as a crash: node-a never says it leaves
+    const auto quit = bob->expect("QUIT", NodeTtlMs * 3);
+    QVERIFY(quit);
+    QCOMPARE(quit->sourceNick(), "alice");
+    QCOMPARE(quit->param(0), "node-a left the network");
+    QVERIFY(m_b->client("alice"));
+}
+
+void TestCluster::serviceResumesAfterRedisRestarts()
+{
+    auto alice = joinLobby(*m_a, "alice");
+    QVERIFY(alice);
+    auto bob = joinLobby(*m_b, "bob", {alice.get()});
+    QVERIFY(bob);
+    QVERIFY(bob->expectLine("JOIN", "alice", WaitMs));
+
+    auto carol = joinLobby(*m_a, "carol", {alice.get()});
+    QVERIFY(carol);
+
+    m_redis->kill();
+    // Each node still serves its own clients.
+    alice->send("PRIVMSG #lobby :while Redis is gone");
+    QVERIFY(carol->expectLine("PRIVMSG", "while Redis is gone", WaitMs));
+    // A new nick cannot be checked across the network meanwhile: refused, not guessed.
+    RawClient dave;
+    QVERIFY(dave.connectTo(m_b->port()));
+    dave.send("NICK dave\r\nUSER u 0 * :dave");
+    const auto refused = dave.expect(Numeric::NicknameInUse, WaitMs);
+    QVERIFY(refused);
+    QVERIFY2(refused->param(2).contains("unreachable"), refused->param(2).constData());
+    QVERIFY2(m_redis->start(), qPrintable(m_redis->errorString()));
+
+    // Once linked again, lines cross again: said until one arrives.
+    int sent = 0;
+    const bool resumed = QTest::qWaitFor(
+        [&] {
+            alice->send("PRIVMSG #lobby :again " + QByteArray::number(sent++));
+            return bob->expectLine("PRIVMSG", "again", 250).has_value();
+        },
+        20'000);
+    QVERIFY2(resumed, "no line crossed within 20 s of Redis coming back");
+    QVERIFY(m_b->client("dave"));
+}
+
+QTEST_GUILESS_MAIN(TestCluster)
+#include "tst_cluster.moc"
