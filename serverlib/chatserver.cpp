@@ -148,7 +148,7 @@ bool ChatServer::start(const ServerConfig &config, std::shared_ptr<Storage::Stor
             return false;
         }
     }
-    if (!m_listener->listen(config.bindAddress, config.port, ListenBacklog)) {
+    if (!m_listener->listen(config.bindAddress, config.port, ListenBacklog, config.sharePort)) {
         failStart(tr("Cannot listen on %1 port %2: %3")
                       .arg(config.bindAddress.toString())
                       .arg(config.port)

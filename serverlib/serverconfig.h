@@ -186,6 +186,10 @@ public:
     // PEM files; both empty: plain TCP. Both set: every client must speak TLS.
     QString tlsCertificatePath;
     QString tlsKeyPath;
+    // Listen with SO_REUSEPORT, so that the other processes of `qtchat --headless --processes
+    // N` (run by the same user) serve the same port. Not a setting: the supervisor asks its
+    // children for it (the hidden --share-port).
+    bool sharePort = false;
 
     // 0: the system picks a free port (the server reports which).
     static constexpr Range Ports {0, 65535};
