@@ -166,6 +166,7 @@ bool ChatServer::start(const ServerConfig &config, std::shared_ptr<Storage::Stor
                         : QStringLiteral("worker-%1").arg(i));
     }
     m_state = State::Running;
+    // ProcessSupervisor learns from this line that a process of `--processes N` serves.
     qCInfo(lcServer).noquote() << "listening on" << serverAddress().toString() << serverPort()
                                << "with" << threadingModelName(config.threading)
                                << (m_context->tls ? "threading, over TLS" : "threading");
