@@ -93,6 +93,7 @@ class AppSettings : public QObject
     Q_PROPERTY(bool noStorage READ noStorage WRITE setNoStorage NOTIFY noStorageChanged)
     Q_PROPERTY(QString cluster READ cluster WRITE setCluster NOTIFY clusterChanged)
     Q_PROPERTY(QString nodeName READ nodeName WRITE setNodeName NOTIFY nodeNameChanged)
+    Q_PROPERTY(int processes READ processes WRITE setProcesses NOTIFY processesChanged)
 
 public:
     using Key = SettingKey;
@@ -190,6 +191,7 @@ Q_SIGNALS:
     void noStorageChanged(bool off);
     void clusterChanged(const QString &redisUrl);
     void nodeNameChanged(const QString &name);
+    void processesChanged(int processes);
     void valueRejected(const QString &key, const QString &reason);
 
 private:

@@ -35,6 +35,15 @@ struct Options
     QCommandLineOption motd {QStringLiteral("motd"),
                              CommandLine::tr("File whose lines are the message of the day."),
                              CommandLine::tr("file")};
+    // What the supervisor of --processes asks of its children (ServerConfig::sharePort); not
+    // for users, so neither in --help nor translated.
+    QCommandLineOption sharePort = hidden(QCommandLineOption(QStringLiteral("share-port")));
+
+    static QCommandLineOption hidden(QCommandLineOption option)
+    {
+        option.setFlags(QCommandLineOption::HiddenFromHelp);
+        return option;
+    }
 };
 
 // The option of a setting that has one: its help is the setting's, with its values and default.
@@ -101,6 +110,7 @@ QString applyServerOptions(const QCommandLineParser &parser, const Options &o,
         return CommandLine::tr("Invalid protocol '%1': use irc or tutorial.")
             .arg(parser.value(o.protocol));
     config.protocol = *protocol;
+    config.sharePort = parser.isSet(o.sharePort);
     if (parser.isSet(o.motd)) {
         if (QString problem = applyMotd(parser.value(o.motd), config); !problem.isEmpty())
             return problem;
@@ -119,7 +129,8 @@ CommandLine CommandLine::parse(const QStringList &arguments)
     parser.addHelpOption();
     parser.addVersionOption();
     parser.addOptions({options.start, options.nick, options.config});
-    parser.addOptions({options.headless, options.hashPassword, options.protocol, options.motd});
+    parser.addOptions({options.headless, options.hashPassword, options.protocol, options.motd,
+                       options.sharePort});
     for (const SettingSpec &spec : SettingsSchema::all()) {
         if (spec.onCommandLine())
             parser.addOption(settingOption(spec));

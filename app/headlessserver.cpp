@@ -1,6 +1,12 @@
 #include "app/headlessserver.h"
 
+#include "serverlib/processsupervisor.h"
+
+#include <QCoreApplication>
+#include <QHostInfo>
 #include <QLoggingCategory>
+
+#include <cstdio>
 
 namespace App {
 
@@ -18,8 +24,14 @@ HeadlessServer::HeadlessServer(QObject *parent) : QObject(parent)
             [this] { finish(m_threadsStranded ? Failed : Stopped); });
 }
 
+HeadlessServer::~HeadlessServer() = default;
+
 void HeadlessServer::start(const Server::ServerConfig &config)
 {
+    if (config.processes > 0) {
+        startSupervisor(config);
+        return;
+    }
     // Relayed lines are collected only while something listens: only when they are printed.
     if (config.protocol == Server::WireProtocol::Tutorial || lcHeadless().isDebugEnabled())
         connect(&m_server, &Server::ServerController::messagesRelayed, this,
@@ -27,9 +39,36 @@ void HeadlessServer::start(const Server::ServerConfig &config)
     m_server.start(config);
 }
 
+void HeadlessServer::startSupervisor(const Server::ServerConfig &config)
+{
+    Server::SupervisorConfig supervision;
+    supervision.program = QCoreApplication::applicationFilePath();
+    supervision.serverArguments = QCoreApplication::arguments().mid(1);
+    supervision.processes = config.processes;
+    supervision.port = config.port;
+    supervision.clusterUrl = config.cluster.redisUrl;
+    // Not ClusterConfig's default (the host and the port): the processes share the port.
+    supervision.nodeName
+        = config.cluster.nodeName.isEmpty() ? QHostInfo::localHostName() : config.cluster.nodeName;
+    m_supervisor = std::make_unique<Server::ProcessSupervisor>(supervision);
+    connect(m_supervisor.get(), &Server::ProcessSupervisor::output, this,
+            [](const QString &process, qint64 pid, const QByteArray &line) {
+                // One write per line, so that lines of two processes never interleave.
+                const QByteArray prefixed
+                    = '[' + process.toUtf8() + ' ' + QByteArray::number(pid) + "] " + line + '\n';
+                std::fwrite(prefixed.constData(), 1, size_t(prefixed.size()), stderr);
+            });
+    connect(m_supervisor.get(), &Server::ProcessSupervisor::finished, this,
+            &HeadlessServer::finish);
+    m_supervisor->start();
+}
+
 void HeadlessServer::stop()
 {
-    m_server.stop();
+    if (m_supervisor)
+        m_supervisor->stop();
+    else
+        m_server.stop();
 }
 
 void HeadlessServer::finish(int exitCode)

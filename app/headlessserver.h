@@ -4,10 +4,18 @@
 
 #include <QObject>
 
+#include <memory>
+
+namespace Server {
+class ProcessSupervisor;
+}
+
 namespace App {
 
 // `qtchat --headless`: the server behind the same ServerController the window uses, its events
-// on stderr, and a clean stop on request (SIGINT/SIGTERM in main()).
+// on stderr, and a clean stop on request (SIGINT/SIGTERM in main()). With --processes N, a
+// ProcessSupervisor instead, which runs N such servers as processes of their own; their log
+// lines come out here, each after "[NAME PID] ".
 class HeadlessServer : public QObject
 {
     Q_OBJECT
@@ -17,6 +25,7 @@ public:
     enum ExitCode { Stopped = 0, Failed = 1 };
 
     explicit HeadlessServer(QObject *parent = nullptr);
+    ~HeadlessServer() override;
 
     // Returns at once. If the server cannot start, the reason goes to stderr and finished()
     // follows with Failed.
@@ -29,10 +38,12 @@ Q_SIGNALS:
     void finished(int exitCode); // emitted once
 
 private:
+    void startSupervisor(const Server::ServerConfig &config);
     void logRelayed(const QList<Server::RelayedMessage> &messages);
     void finish(int exitCode);
 
     Server::ServerController m_server;
+    std::unique_ptr<Server::ProcessSupervisor> m_supervisor; // with --processes only
     bool m_threadsStranded = false;
     bool m_finished = false;
 };

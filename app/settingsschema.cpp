@@ -622,6 +622,19 @@ constexpr SettingSpec table[] = {
      .option = "node-name",
      .valueName = QT_TRANSLATE_NOOP("App::SettingsSchema", "name"),
      .config = clusterField<&Server::ClusterConfig::nodeName>()},
+    // Headless only: the window runs its server in its own process.
+    {.name = "processes",
+     .fileKey = "server/processes",
+     .section = Section::Server,
+     .help = QT_TRANSLATE_NOOP("App::SettingsSchema",
+                               "Serve the port from this many server processes, started and "
+                               "restarted by this one and joined as one network through Redis "
+                               "(a private redis-server unless --cluster is given); 0: this "
+                               "process serves the clients itself."),
+     .option = "processes",
+     .valueName = QT_TRANSLATE_NOOP("App::SettingsSchema", "count"),
+     .range = Server::ServerConfig::Processes,
+     .config = configField<&Server::ServerConfig::processes>()},
 };
 
 constexpr const char *keyNames[] = {

@@ -55,7 +55,8 @@ namespace App {
     X(ReplayOnJoin, replayOnJoin, int)                                                             \
     X(NoStorage, noStorage, bool)                                                                  \
     X(Cluster, cluster, QString)                                                                   \
-    X(NodeName, nodeName, QString)
+    X(NodeName, nodeName, QString)                                                                 \
+    X(Processes, processes, int)
 
 enum class SettingKey {
 #define QTCHAT_SETTING_KEY(Name, name, Type) Name,
@@ -131,7 +132,7 @@ class SettingsSchema
 public:
     // The settings persist what the window uses; the command line starts a headless server.
     enum class Context { Settings, CommandLine };
-    static constexpr int Count = int(SettingKey::NodeName) + 1;
+    static constexpr int Count = int(SettingKey::Processes) + 1;
 
     static std::span<const SettingSpec> all();
     static const SettingSpec &spec(SettingKey key);

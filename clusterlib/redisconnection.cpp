@@ -3,6 +3,7 @@
 #include "clusterlib/clusterlogging.h"
 #include "clusterlib/hiredisadapter.h"
 
+#include <QFile>
 #include <QTimer>
 
 #include <hiredis/async.h>
@@ -93,7 +94,9 @@ void RedisConnection::attempt()
     if (!m_open || m_context)
         return;
     m_state = State::Connecting;
-    redisAsyncContext *context = redisAsyncConnect(m_url.host.toUtf8().constData(), m_url.port);
+    redisAsyncContext *context = m_url.isUnixSocket()
+        ? redisAsyncConnectUnix(QFile::encodeName(m_url.socketPath).constData())
+        : redisAsyncConnect(m_url.host.toUtf8().constData(), m_url.port);
     if (!context || context->err) {
         const QString reason
             = context ? QString::fromLocal8Bit(context->errstr) : QStringLiteral("out of memory");
@@ -123,8 +126,10 @@ void RedisConnection::onConnect(const redisAsyncContext *context, int status)
         self->lose(reason);
         return;
     }
-    // A peer that vanishes without a reset (a cable, a crashed host) is noticed by TCP.
-    redisEnableKeepAlive(&self->m_context->c);
+    // A peer that vanishes without a reset (a cable, a crashed host) is noticed by TCP. A Unix
+    // socket has no cable, and hiredis' TCP options would fail on it.
+    if (!self->m_url.isUnixSocket())
+        redisEnableKeepAlive(&self->m_context->c);
     self->handshake();
 }
 

@@ -149,7 +149,7 @@ bool ChatServer::start(const ServerConfig &config, std::shared_ptr<Storage::Stor
             return false;
         }
     }
-    if (!m_listener->listen(config.bindAddress, config.port, ListenBacklog)) {
+    if (!m_listener->listen(config.bindAddress, config.port, ListenBacklog, config.sharePort)) {
         failStart(tr("Cannot listen on %1 port %2: %3")
                       .arg(config.bindAddress.toString())
                       .arg(config.port)
@@ -168,6 +168,7 @@ bool ChatServer::start(const ServerConfig &config, std::shared_ptr<Storage::Stor
                         : QStringLiteral("worker-%1").arg(i));
     }
     m_state = State::Running;
+    // ProcessSupervisor learns from this line that a process of `--processes N` serves.
     qCInfo(lcServer).noquote() << "listening on" << serverAddress().toString() << serverPort()
                                << "with" << threadingModelName(config.threading)
                                << (m_context->tls ? "threading, over TLS" : "threading");

@@ -269,6 +269,11 @@ QString ServerConfig::valueError() const
         return ServerConfig::tr("WHOWAS may remember between %1 and %2 nicks.")
             .arg(WhowasEntries.minimum)
             .arg(WhowasEntries.maximum);
+    if (!Processes.contains(processes))
+        return ServerConfig::tr("The number of server processes must be between %1 (this process "
+                                "serves) and %2.")
+            .arg(Processes.minimum)
+            .arg(Processes.maximum);
     if (QString problem = history.valueError(); !problem.isEmpty())
         return problem;
     if (QString problem = cluster.valueError(); !problem.isEmpty())
@@ -280,6 +285,9 @@ QString ServerConfig::combinationError() const
 {
     if (tlsCertificatePath.isEmpty() != tlsKeyPath.isEmpty())
         return ServerConfig::tr("TLS needs both a certificate file and a key file.");
+    // Port 0 would give each process a port of its own.
+    if (processes > 0 && port == 0)
+        return ServerConfig::tr("Several server processes need a port to share, not 0.");
     return limits.combinationError();
 }
 

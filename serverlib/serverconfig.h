@@ -194,6 +194,14 @@ public:
     // The Argon2id cost of the passwords REGISTER hashes for new accounts. Not a setting: the
     // tests lower it so that a suite may register accounts by the dozen.
     PasswordHash::Cost accountHashCost = PasswordHash::Cost::Interactive;
+    // Listen with SO_REUSEPORT, so that the other processes of `qtchat --headless --processes
+    // N` (run by the same user) serve the same port. Not a setting: the supervisor asks its
+    // children for it (the hidden --share-port).
+    bool sharePort = false;
+    // How many server processes `qtchat --headless` runs under a supervisor
+    // (ProcessSupervisor), each a server of its own on the shared port; 0: no supervisor, this
+    // process serves. ChatServer itself ignores it.
+    int processes = 0;
 
     // 0: the system picks a free port (the server reports which).
     static constexpr Range Ports {0, 65535};
@@ -201,6 +209,8 @@ public:
     static constexpr Range Workers {0, 256};
     // An entry holds at most a few hundred bytes (nick, user, host, real name).
     static constexpr Range WhowasEntries {0, 100'000};
+    // Far more than the cores of any machine it is meant for; each is a whole server.
+    static constexpr Range Processes {0, 64};
     static constexpr qsizetype MaxOperatorNameLength = 30;
 
     // `NAME:HASH` words separated by spaces, the form of the setting and of --oper.

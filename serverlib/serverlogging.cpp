@@ -3,5 +3,6 @@
 namespace Server {
 
 Q_LOGGING_CATEGORY(lcServer, "qtchat.server")
+Q_LOGGING_CATEGORY(lcSupervisor, "qtchat.supervisor")
 
 } // namespace Server

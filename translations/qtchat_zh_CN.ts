@@ -514,17 +514,17 @@
 <context>
     <name>App::CommandLine</name>
     <message>
-        <location filename="../app/commandline.cpp" line="+118"/>
+        <location filename="../app/commandline.cpp" line="+128"/>
         <source>QtChat: a threaded IRC-subset chat server with a desktop client.</source>
         <translation>QtChat：一个多线程的 IRC 子集聊天服务器，附带桌面客户端。</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+13"/>
         <source>Unexpected argument &apos;%1&apos;.</source>
         <translation>多余的参数“%1”。</translation>
     </message>
     <message>
-        <location line="-48"/>
+        <location line="-50"/>
         <source>Cannot read the MOTD file &apos;%1&apos;: %2</source>
         <translation>无法读取每日消息（MOTD）文件“%1”：%2</translation>
     </message>
@@ -534,7 +534,7 @@
         <translation>无效的协议“%1”：请使用 irc 或 tutorial。</translation>
     </message>
     <message>
-        <location line="-85"/>
+        <location line="-94"/>
         <source>Desktop: start the server as soon as the window opens.</source>
         <translation>桌面模式：窗口一打开就启动服务器。</translation>
     </message>
@@ -570,7 +570,7 @@
         <translation>从标准输入读取一个密码并打印其哈希值，供 --oper 使用。</translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+26"/>
         <source>%1 Values: %2.</source>
         <translation>%1 可选值：%2。</translation>
     </message>
@@ -590,7 +590,7 @@
         <translation>无效的 --%1 “%2”。%3</translation>
     </message>
     <message>
-        <location line="-44"/>
+        <location line="-53"/>
         <source>Wire protocol: irc, or tutorial for the tutorial&apos;s echo clients (default irc).</source>
         <translation>通信协议：irc，或 tutorial（用于教程中的回显客户端）（默认 irc）。</translation>
     </message>
@@ -655,12 +655,12 @@
 <context>
     <name>App::HeadlessServer</name>
     <message>
-        <location filename="../app/headlessserver.cpp" line="+12"/>
+        <location filename="../app/headlessserver.cpp" line="+18"/>
         <source>qtchat: cannot start the server: %1</source>
         <translation>qtchat：无法启动服务器：%1</translation>
     </message>
     <message>
-        <location line="+38"/>
+        <location line="+71"/>
         <source>Message received from client:</source>
         <translation>收到客户端发来的消息:</translation>
     </message>
@@ -1627,11 +1627,12 @@ A threaded IRC-subset chat server you can watch, and its client.</source>
         <location line="+14"/>
         <location line="+12"/>
         <location line="+142"/>
+        <location line="+97"/>
         <source>count</source>
         <translation>数量</translation>
     </message>
     <message>
-        <location line="-298"/>
+        <location line="-395"/>
         <source>Automatic (one per core)</source>
         <translation>自动（每个 CPU 核心一个）</translation>
     </message>
@@ -2020,7 +2021,12 @@ A threaded IRC-subset chat server you can watch, and its client.</source>
         <translation>集群中其他服务器对本服务器的称呼，本服务器离开时其用户看到的原因中也会用到；留空：主机名加端口。</translation>
     </message>
     <message>
-        <location line="+29"/>
+        <location line="+11"/>
+        <source>Serve the port from this many server processes, started and restarted by this one and joined as one network through Redis (a private redis-server unless --cluster is given); 0: this process serves the clients itself.</source>
+        <translation>由这么多个服务器进程共同服务该端口，它们由本进程启动并在退出后重启，并通过 Redis 组成同一个网络（未指定 --cluster 时使用私有的 redis-server）；0：由本进程自己服务客户端。</translation>
+    </message>
+    <message>
+        <location line="+31"/>
         <source>Chat</source>
         <translation>聊天</translation>
     </message>
@@ -2616,12 +2622,22 @@ A threaded IRC-subset chat server you can watch, and its client.</source>
         <translation>WHOWAS 可记住的昵称数必须在 %1 到 %2 之间。</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+4"/>
+        <source>The number of server processes must be between %1 (this process serves) and %2.</source>
+        <translation>服务器进程数必须在 %1（由本进程服务）到 %2 之间。</translation>
+    </message>
+    <message>
+        <location line="+14"/>
         <source>TLS needs both a certificate file and a key file.</source>
         <translation>TLS 需要同时提供证书文件和私钥文件。</translation>
     </message>
     <message>
-        <location line="-138"/>
+        <location line="+3"/>
+        <source>Several server processes need a port to share, not 0.</source>
+        <translation>多个服务器进程需要一个共享的端口，不能为 0。</translation>
+    </message>
+    <message>
+        <location line="-146"/>
         <source>A ping interval needs a ping timeout.</source>
         <translation>设置了 PING 间隔就必须设置 PING 超时。</translation>
     </message>

@@ -71,6 +71,8 @@ private Q_SLOTS:
     void callbackRunsInTheLinkThread();
     void errorsAndReservedCommands();
     void selectsTheDatabase();
+    void unixSocketCarriesCommandsAndMessages();
+    void unixSocketRedisRestarted();
     void publishAndSubscribeAcrossLinks();
     void unsubscribeStopsMessages();
     void claimsRacedByTwoLinks();
@@ -120,14 +122,19 @@ void tst_RedisLink::parseUrl_data()
     QTest::addColumn<QString>("host");
     QTest::addColumn<int>("port");
     QTest::addColumn<int>("database");
+    QTest::addColumn<QString>("socketPath");
     QTest::newRow("full") << "redis://127.0.0.1:6380/3"
-                          << "127.0.0.1" << 6380 << 3;
+                          << "127.0.0.1" << 6380 << 3 << "";
     QTest::newRow("defaults") << "redis://redis.example"
-                              << "redis.example" << 6379 << 0;
+                              << "redis.example" << 6379 << 0 << "";
     QTest::newRow("slash") << "redis://h:7000/"
-                           << "h" << 7000 << 0;
+                           << "h" << 7000 << 0 << "";
     QTest::newRow("ipv6") << "redis://[::1]:6379/15"
-                          << "::1" << 6379 << 15;
+                          << "::1" << 6379 << 15 << "";
+    QTest::newRow("unix socket") << "unix:///run/redis/redis-server.sock"
+                                 << "" << 6379 << 0 << "/run/redis/redis-server.sock";
+    QTest::newRow("unix socket, database") << "unix:///tmp/my%20dir/r.sock?db=2"
+                                           << "" << 6379 << 2 << "/tmp/my dir/r.sock";
 }
 
 void tst_RedisLink::parseUrl()
@@ -140,6 +147,17 @@ void tst_RedisLink::parseUrl()
     QTEST(url->host, "host");
     QTEST(url->port, "port");
     QTEST(url->database, "database");
+    QTEST(url->socketPath, "socketPath");
+    QFETCH(QString, socketPath);
+    QCOMPARE(url->isUnixSocket(), !socketPath.isEmpty());
+    // What the log says is a URL, of the documented form, that reads back the same.
+    QVERIFY2(url->toString().startsWith(socketPath.isEmpty() ? QLatin1String("redis://")
+                                                             : QLatin1String("unix:///")),
+             qPrintable(url->toString()));
+    const std::optional<RedisUrl> again = RedisUrl::parse(url->toString(), &error);
+    QVERIFY2(again, qPrintable(error));
+    QCOMPARE(again->toString(), url->toString());
+    QCOMPARE(again->socketPath, url->socketPath);
 }
 
 void tst_RedisLink::badUrl_data()
@@ -149,7 +167,7 @@ void tst_RedisLink::badUrl_data()
     QTest::newRow("empty") << ""
                            << "it is empty";
     QTest::newRow("scheme") << "http://127.0.0.1:6379"
-                            << "scheme must be redis";
+                            << "scheme must be redis or unix";
     QTest::newRow("no host") << "redis:///0"
                              << "no host";
     QTest::newRow("port 0") << "redis://h:0"
@@ -166,6 +184,14 @@ void tst_RedisLink::badUrl_data()
                               << "user names";
     QTest::newRow("query") << "redis://h:6379?db=1"
                            << "queries";
+    QTest::newRow("unix socket with a host") << "unix://h/tmp/r.sock"
+                                             << "names no host";
+    QTest::newRow("unix socket without a path") << "unix://"
+                                                << "names no socket";
+    QTest::newRow("unix socket, other query") << "unix:///tmp/r.sock?database=1"
+                                              << "only query item is db";
+    QTest::newRow("unix socket, database 16") << "unix:///tmp/r.sock?db=16"
+                                              << "from 0 to 15";
 }
 
 void tst_RedisLink::badUrl()
@@ -277,6 +303,55 @@ void tst_RedisLink::selectsTheDatabase()
     QVERIFY(log3.wait(inDb3->command({"SET", "where", "three"})).isStatus("OK"));
     QCOMPARE(log0.wait(inDb0->command({"GET", "where"})).type, RedisReply::Type::Nil);
     QCOMPARE(log3.wait(inDb3->command({"GET", "where"})).text, QByteArray("three"));
+}
+
+// Both connections of a link (commands and subscriptions) go through the socket, and the
+// database is chosen there as over TCP.
+void tst_RedisLink::unixSocketCarriesCommandsAndMessages()
+{
+    RedisProcess local(RedisProcess::Endpoint::UnixSocket);
+    QVERIFY2(local.start(), qPrintable(local.errorString()));
+    QCOMPARE(local.port(), quint16(0));
+    auto listener = connectedLink(local.url() + QStringLiteral("?db=2"));
+    auto speaker = connectedLink(local.url());
+    QCOMPARE(listener->state(), RedisLink::State::Connected);
+    QCOMPARE(speaker->state(), RedisLink::State::Connected);
+    ReplyLog listenerLog(*listener);
+    ReplyLog speakerLog(*speaker);
+    QVERIFY(listenerLog.wait(listener->command({"SET", "where", "two"})).isStatus("OK"));
+    QCOMPARE(speakerLog.wait(speaker->command({"GET", "where"})).type, RedisReply::Type::Nil);
+    QCOMPARE(listenerLog.wait(listener->command({"GET", "where"})).text, QByteArray("two"));
+    // The socket is the only way in: this server has no TCP port.
+    const RedisReply info = speakerLog.wait(speaker->command({"CONFIG", "GET", "port"}));
+    QCOMPARE(info.type, RedisReply::Type::Array);
+    QCOMPARE(info.elements.value(1).text, QByteArray("0"));
+
+    QSignalSpy subscribed(listener.get(), &RedisLink::subscribed);
+    QSignalSpy messages(listener.get(), &RedisLink::message);
+    listener->subscribe("qtchat:#lobby");
+    QTRY_COMPARE_WITH_TIMEOUT(subscribed.size(), 1, WaitMs);
+    const RedisReply published
+        = speakerLog.wait(speaker->command({"PUBLISH", "qtchat:#lobby", "over the socket"}));
+    QCOMPARE(published.integer, 1);
+    QTRY_COMPARE_WITH_TIMEOUT(messages.size(), 1, WaitMs);
+    QCOMPARE(messages.at(0).at(1).toByteArray(), QByteArray("over the socket"));
+}
+
+// A link on a socket finds Redis again once it is back at the same path.
+void tst_RedisLink::unixSocketRedisRestarted()
+{
+    RedisProcess local(RedisProcess::Endpoint::UnixSocket);
+    QVERIFY2(local.start(), qPrintable(local.errorString()));
+    auto link = connectedLink(local.url());
+    QCOMPARE(link->state(), RedisLink::State::Connected);
+    QSignalSpy states(link.get(), &RedisLink::stateChanged);
+    local.kill();
+    QTRY_VERIFY_WITH_TIMEOUT(!states.isEmpty(), WaitMs);
+    QCOMPARE(states.first().at(0).value<RedisLink::State>(), RedisLink::State::Disconnected);
+    QVERIFY2(local.start(), qPrintable(local.errorString()));
+    QTRY_COMPARE_WITH_TIMEOUT(link->state(), RedisLink::State::Connected, WaitMs);
+    ReplyLog log(*link);
+    QVERIFY(log.wait(link->command({"PING"})).isStatus("PONG"));
 }
 
 void tst_RedisLink::publishAndSubscribeAcrossLinks()

@@ -52,6 +52,7 @@ private Q_SLOTS:
     void relayedLinesAreCollectedOnlyWhileObserved();
     void acceptingResumesAfterRunningOutOfDescriptors();
     void startFailsClearlyWhenThePortIsTaken();
+    void serversShareAPortOnlyWhenAsked();
     void startRejectsInvalidConfig();
 
 private:
@@ -531,6 +532,47 @@ void TestChatServer::startFailsClearlyWhenThePortIsTaken()
     QCOMPARE(m_server->threadCount(), 0);
     config.port = 0;
     QVERIFY(m_server->start(config)); // a failed start leaves nothing behind
+}
+
+// SO_REUSEPORT, as the processes of `qtchat --processes N` use it: two servers on one port,
+// the kernel spreading connections over both; a server that did not ask cannot join them.
+void TestChatServer::serversShareAPortOnlyWhenAsked()
+{
+    Server::ServerConfig config;
+    config.port = 0;
+    config.sharePort = true;
+    QVERIFY2(m_server->start(config), qPrintable(m_server->startError()));
+    config.port = m_server->serverPort();
+    Server::ChatServer second;
+    QVERIFY2(second.start(config), qPrintable(second.startError()));
+    QCOMPARE(second.serverPort(), config.port);
+    Server::ChatServer unshared;
+    config.sharePort = false;
+    QVERIFY(!unshared.start(config));
+    QVERIFY2(unshared.startError().contains(QString::number(config.port)),
+             qPrintable(unshared.startError()));
+
+    QSignalSpy firstServed(m_server.get(), &Server::ChatServer::clientConnected);
+    QSignalSpy secondServed(&second, &Server::ChatServer::clientConnected);
+    // The kernel picks a listener by a hash of each connection's addresses: a few dozen
+    // connections reach both unless sharing does not work.
+    constexpr int MaxClients = 64;
+    Clients clients;
+    while ((firstServed.isEmpty() || secondServed.isEmpty()) && clients.size() < MaxClients) {
+        clients.push_back(std::make_unique<RawClient>());
+        QVERIFY(clients.back()->connectTo(config.port));
+        QVERIFY(clients.back()->registerAs("user" + QByteArray::number(clients.size())));
+    }
+    QVERIFY2(!firstServed.isEmpty() && !secondServed.isEmpty(),
+             qPrintable(QStringLiteral("%1 and %2 of %3 clients")
+                            .arg(firstServed.size())
+                            .arg(secondServed.size())
+                            .arg(clients.size())));
+    QVERIFY(stopAndWait(second));
+    // The port goes on serving with one listener left.
+    RawClient after;
+    QVERIFY(after.connectTo(config.port));
+    QVERIFY(after.registerAs("after"));
 }
 
 void TestChatServer::startRejectsInvalidConfig()

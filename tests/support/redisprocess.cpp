@@ -17,7 +17,7 @@ constexpr ExternalProgram RedisServer {"redis-server", "QTCHAT_REDIS_SERVER",
 
 } // namespace
 
-RedisProcess::RedisProcess() = default;
+RedisProcess::RedisProcess(Endpoint endpoint) : m_endpoint(endpoint) { }
 
 RedisProcess::~RedisProcess()
 {
@@ -39,9 +39,33 @@ QString RedisProcess::unavailableReason()
     return RedisServer.unavailableReason();
 }
 
+QString RedisProcess::socketPath() const
+{
+    return m_endpoint == Endpoint::UnixSocket ? m_dir.filePath(QStringLiteral("redis.sock"))
+                                              : QString();
+}
+
 QString RedisProcess::url() const
 {
+    if (m_endpoint == Endpoint::UnixSocket)
+        return QStringLiteral("unix://%1").arg(socketPath());
     return QStringLiteral("redis://127.0.0.1:%1").arg(m_port);
+}
+
+QStringList RedisProcess::listenArguments() const
+{
+    if (m_endpoint == Endpoint::UnixSocket)
+        return {QStringLiteral("--port"),           QStringLiteral("0"),
+                QStringLiteral("--unixsocket"),     socketPath(),
+                QStringLiteral("--unixsocketperm"), QStringLiteral("700")};
+    return {QStringLiteral("--port"), QString::number(m_port), QStringLiteral("--bind"),
+            QStringLiteral("127.0.0.1")};
+}
+
+QString RedisProcess::where() const
+{
+    return m_endpoint == Endpoint::UnixSocket ? socketPath()
+                                              : QStringLiteral("port %1").arg(m_port);
 }
 
 bool RedisProcess::start(int timeoutMs)
@@ -54,6 +78,12 @@ bool RedisProcess::start(int timeoutMs)
     if (!m_dir.isValid()) {
         m_error
             = QStringLiteral("cannot create a temporary directory: %1").arg(m_dir.errorString());
+        return false;
+    }
+    if (m_endpoint == Endpoint::UnixSocket) { // no port to race another program for
+        if (startOnce(timeoutMs))
+            return true;
+        end(false);
         return false;
     }
     const bool reusePort = m_port != 0;
@@ -82,22 +112,23 @@ bool RedisProcess::startOnce(int timeoutMs)
             m_log = m_log.right(MaxLogBytes / 2);
     });
     m_process->start(executable(),
-                     {QStringLiteral("--port"), QString::number(m_port), QStringLiteral("--bind"),
-                      QStringLiteral("127.0.0.1"), QStringLiteral("--save"), QString(),
-                      QStringLiteral("--appendonly"), QStringLiteral("no"), QStringLiteral("--dir"),
-                      m_dir.path()});
+                     listenArguments()
+                         + QStringList {QStringLiteral("--save"), QString(),
+                                        QStringLiteral("--appendonly"), QStringLiteral("no"),
+                                        QStringLiteral("--dir"), m_dir.path()});
     if (!m_process->waitForStarted(timeoutMs)) {
         fail(QStringLiteral("cannot run %1: %2").arg(executable(), m_process->errorString()));
         return false;
     }
-    // Redis says so once it accepts; a port taken by another program makes it exit instead.
+    // Redis says so once it accepts ("Ready to accept connections" on TCP, "...ready to accept
+    // connections at PATH" on a socket); a port taken by another program makes it exit instead.
     const bool ready = QTest::qWaitFor(
-        [&] { return !isRunning() || m_log.contains("Ready to accept connections"); }, timeoutMs);
+        [&] { return !isRunning() || m_log.toLower().contains("ready to accept connections"); },
+        timeoutMs);
     if (ready && isRunning())
         return true;
-    fail(isRunning()
-             ? QStringLiteral("redis-server did not get ready on port %1 in time").arg(m_port)
-             : QStringLiteral("redis-server exited before accepting on port %1").arg(m_port));
+    fail(isRunning() ? QStringLiteral("redis-server did not get ready on %1 in time").arg(where())
+                     : QStringLiteral("redis-server exited before accepting on %1").arg(where()));
     return false;
 }
 

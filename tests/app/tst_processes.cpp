@@ -1,0 +1,344 @@
+// `qtchat --headless --processes N`, the real executable: the supervisor, its private
+// redis-server and its server processes sharing one port. Each step is awaited on the
+// supervisor's log (stderr), where every line of a child comes prefixed "[NAME PID]", and on
+// the clients' sockets; the process that serves a client is the one whose log names the
+// client's own port ("client 3 connected from 127.0.0.1:54012 served by worker-1").
+#include "protocol/numerics.h"
+#include "tests/support/freeport.h"
+#include "tests/support/rawclient.h"
+
+#include <QDir>
+#include <QFileInfo>
+#include <QProcess>
+#include <QRegularExpression>
+#include <QSet>
+#include <QTcpServer>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <csignal>
+
+namespace {
+
+constexpr int Timeout = 20'000;
+// Connections are spread by a hash of their addresses: this many reach two listeners unless
+// the port is not shared.
+constexpr int MaxClients = 64;
+const QString NodeName = QStringLiteral("node");
+
+// One supervisor run, its log read as it comes.
+class Supervisor
+{
+public:
+    ~Supervisor()
+    {
+        if (m_process.state() != QProcess::NotRunning) {
+            m_process.kill();
+            m_process.waitForFinished(Timeout);
+        }
+    }
+
+    void start(const QStringList &arguments,
+               const QProcessEnvironment &base = QProcessEnvironment::systemEnvironment())
+    {
+        QProcessEnvironment environment = base;
+        environment.insert(QStringLiteral("QT_LOGGING_RULES"),
+                           QStringLiteral("qtchat.*.info=true"));
+        m_process.setProcessEnvironment(environment);
+        m_process.start(QStringLiteral(QTCHAT_BINARY),
+                        QStringList {QStringLiteral("--headless"), QStringLiteral("--node-name"),
+                                     NodeName, QStringLiteral("--no-storage")}
+                            + arguments);
+    }
+
+    // The next line from `m_from` on that matches `pattern` (invalid when none came in time);
+    // the search goes on after it next time.
+    QRegularExpressionMatch next(const QString &pattern)
+    {
+        const QRegularExpression expression(pattern, QRegularExpression::MultilineOption);
+        QRegularExpressionMatch match;
+        [[maybe_unused]] const bool found = QTest::qWaitFor(
+            [&] {
+                m_log += QString::fromUtf8(m_process.readAllStandardError());
+                match = expression.match(m_log, m_from);
+                return match.hasMatch() || m_process.state() == QProcess::NotRunning;
+            },
+            Timeout);
+        if (match.hasMatch())
+            m_from = match.capturedEnd();
+        return match;
+    }
+
+    // The pid each server process was started with, from "started node-1 pid 1234".
+    qint64 childPid(int index)
+    {
+        const QRegularExpressionMatch started
+            = QRegularExpression(
+                  QStringLiteral("started %1-%2 pid (\\d+)").arg(NodeName).arg(index))
+                  .match(log());
+        return started.hasMatch() ? started.captured(1).toLongLong() : 0;
+    }
+
+    // Which server process serves `client`: the one that logs its port.
+    QString servingProcess(RawClient &client)
+    {
+        const QString port = QString::number(client.socket().localPort());
+        const QRegularExpression served(
+            QStringLiteral("^\\[(%1-\\d+) \\d+\\] .*client \\d+ connected from "
+                           "127\\.0\\.0\\.1:%2 ")
+                .arg(NodeName, port),
+            QRegularExpression::MultilineOption);
+        QRegularExpressionMatch match;
+        const bool found = QTest::qWaitFor(
+            [&] {
+                match = served.match(log());
+                return match.hasMatch();
+            },
+            Timeout);
+        return found ? match.captured(1) : QString();
+    }
+
+    bool awaitExit()
+    {
+        const bool ended
+            = m_process.state() == QProcess::NotRunning || m_process.waitForFinished(Timeout);
+        m_log += QString::fromUtf8(m_process.readAllStandardError());
+        return ended;
+    }
+
+    QString log()
+    {
+        m_log += QString::fromUtf8(m_process.readAllStandardError());
+        return m_log;
+    }
+
+    QProcess &process() { return m_process; }
+
+private:
+    QProcess m_process;
+    QString m_log;
+    qsizetype m_from = 0;
+};
+
+// A running process's command line, its arguments apart.
+QStringList commandLine(qint64 pid)
+{
+    QFile file(QStringLiteral("/proc/%1/cmdline").arg(pid));
+    if (!file.open(QIODevice::ReadOnly))
+        return {};
+    QStringList arguments = QString::fromLocal8Bit(file.readAll()).split(QChar(0));
+    arguments.removeLast(); // after the last terminating zero
+    return arguments;
+}
+
+bool processExists(qint64 pid)
+{
+    return pid > 0 && QFileInfo::exists(QStringLiteral("/proc/%1").arg(pid));
+}
+
+} // namespace
+
+class TestProcesses : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void init();
+    void clientsAreServedByEveryProcess();
+    void killedProcessIsRestartedAndThePortKeepsServing();
+    void terminationStopsTheProcessesThenRedis();
+    void processThatCannotStartEndsTheSupervisor();
+    void unusableRuntimeDirectoryEndsTheSupervisor();
+
+private:
+    // Registers clients until `count` different processes serve them.
+    QSet<QString> clientsOnProcesses(Supervisor &supervisor, int count,
+                                     std::vector<std::unique_ptr<RawClient>> &clients);
+
+    quint16 m_port = 0;
+};
+
+void TestProcesses::initTestCase()
+{
+    QVERIFY2(QFileInfo(QStringLiteral(QTCHAT_BINARY)).isExecutable(), QTCHAT_BINARY);
+}
+
+void TestProcesses::init()
+{
+    m_port = freeLoopbackPort();
+    QVERIFY(m_port != 0);
+}
+
+QSet<QString> TestProcesses::clientsOnProcesses(Supervisor &supervisor, int count,
+                                                std::vector<std::unique_ptr<RawClient>> &clients)
+{
+    QSet<QString> processes;
+    for (int i = 0; i < MaxClients && processes.size() < count; ++i) {
+        auto client = std::make_unique<RawClient>();
+        if (!client->connectTo(m_port)
+            || !client->registerAs("c" + QByteArray::number(clients.size())))
+            break;
+        processes.insert(supervisor.servingProcess(*client));
+        clients.push_back(std::move(client));
+    }
+    return processes;
+}
+
+void TestProcesses::clientsAreServedByEveryProcess()
+{
+    Supervisor supervisor;
+    supervisor.start({QStringLiteral("--processes"), QStringLiteral("2"), QStringLiteral("--port"),
+                      QString::number(m_port)});
+    QVERIFY2(supervisor.next(QStringLiteral("all 2 server processes serve port %1").arg(m_port))
+                 .hasMatch(),
+             qPrintable(supervisor.log()));
+    QVERIFY(supervisor.childPid(1) != supervisor.childPid(2));
+    // Each is a node of the cluster on the private Redis, under a name of its own, and shares
+    // the port; the supervisor's own options come before, and are overridden by, its own.
+    const QRegularExpressionMatch redis
+        = QRegularExpression(QStringLiteral("starting a private redis-server on (\\S+)"))
+              .match(supervisor.log());
+    QVERIFY2(redis.hasMatch(), qPrintable(supervisor.log()));
+    for (int index : {1, 2}) {
+        const QStringList arguments = commandLine(supervisor.childPid(index));
+        QCOMPARE(arguments.mid(arguments.size() - 7),
+                 (QStringList {QStringLiteral("--processes"), QStringLiteral("0"),
+                               QStringLiteral("--share-port"), QStringLiteral("--node-name"),
+                               QStringLiteral("%1-%2").arg(NodeName).arg(index),
+                               QStringLiteral("--cluster"),
+                               QStringLiteral("unix://") + redis.captured(1)}));
+    }
+    std::vector<std::unique_ptr<RawClient>> clients;
+    const QSet<QString> processes = clientsOnProcesses(supervisor, 2, clients);
+    QCOMPARE(processes,
+             (QSet<QString> {NodeName + QStringLiteral("-1"), NodeName + QStringLiteral("-2")}));
+}
+
+void TestProcesses::killedProcessIsRestartedAndThePortKeepsServing()
+{
+    Supervisor supervisor;
+    supervisor.start({QStringLiteral("--processes"), QStringLiteral("2"), QStringLiteral("--port"),
+                      QString::number(m_port)});
+    const QString allServe = QStringLiteral("all 2 server processes serve port %1").arg(m_port);
+    QVERIFY2(supervisor.next(allServe).hasMatch(), qPrintable(supervisor.log()));
+    const qint64 first = supervisor.childPid(1);
+    QVERIFY(processExists(first));
+
+    QCOMPARE(::kill(pid_t(first), SIGKILL), 0);
+    QVERIFY2(supervisor
+                 .next(QStringLiteral("%1-1 killed by signal 9 after [0-9.]+ s; restarting "
+                                      "it in [0-9.]+ s")
+                           .arg(NodeName))
+                 .hasMatch(),
+             qPrintable(supervisor.log()));
+    // Meanwhile the other process serves every new client on the port.
+    RawClient during;
+    QVERIFY(during.connectTo(m_port));
+    QVERIFY(during.registerAs("during"));
+
+    const QRegularExpressionMatch restarted
+        = supervisor.next(QStringLiteral("started %1-1 pid (\\d+)").arg(NodeName));
+    QVERIFY2(restarted.hasMatch(), qPrintable(supervisor.log()));
+    QVERIFY(restarted.captured(1).toLongLong() != first);
+    QVERIFY2(supervisor.next(allServe).hasMatch(), qPrintable(supervisor.log()));
+    std::vector<std::unique_ptr<RawClient>> clients;
+    QCOMPARE(clientsOnProcesses(supervisor, 2, clients).size(), 2);
+}
+
+void TestProcesses::terminationStopsTheProcessesThenRedis()
+{
+    Supervisor supervisor;
+    supervisor.start({QStringLiteral("--processes"), QStringLiteral("2"), QStringLiteral("--port"),
+                      QString::number(m_port)});
+    const QRegularExpressionMatch socket
+        = supervisor.next(QStringLiteral("starting a private redis-server on (\\S+)"));
+    QVERIFY2(socket.hasMatch(), qPrintable(supervisor.log()));
+    const QString runtimeDir = QFileInfo(socket.captured(1)).path();
+    // Only its user may enter the directory of Redis' socket.
+    QCOMPARE(QFileInfo(runtimeDir).permissions()
+                 & ~(QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner | QFile::ReadUser
+                     | QFile::WriteUser | QFile::ExeUser),
+             QFile::Permissions());
+    const QRegularExpressionMatch redis
+        = supervisor.next(QStringLiteral("started redis-server pid (\\d+)"));
+    QVERIFY2(redis.hasMatch(), qPrintable(supervisor.log()));
+    QVERIFY2(supervisor.next(QStringLiteral("all 2 server processes serve port %1").arg(m_port))
+                 .hasMatch(),
+             qPrintable(supervisor.log()));
+    const QList<qint64> pids
+        = {supervisor.childPid(1), supervisor.childPid(2), redis.captured(1).toLongLong()};
+    RawClient client;
+    QVERIFY(client.connectTo(m_port) && client.registerAs("stays"));
+
+    QCOMPARE(::kill(pid_t(supervisor.process().processId()), SIGTERM), 0);
+    const auto error = client.expect("ERROR");
+    QVERIFY(error);
+    QCOMPARE(error->param(0), QByteArray("Server shutting down"));
+    QVERIFY(supervisor.awaitExit());
+    QCOMPARE(supervisor.process().exitStatus(), QProcess::NormalExit);
+    QCOMPARE(supervisor.process().exitCode(), 0);
+    for (qint64 pid : pids)
+        QVERIFY2(!processExists(pid), qPrintable(QString::number(pid)));
+    QVERIFY(!QFileInfo::exists(runtimeDir));
+    // In order: both server processes have stopped before redis-server is asked to.
+    const QString log = supervisor.log();
+    const qsizetype redisStop = log.indexOf(QStringLiteral("stopping redis-server"));
+    QVERIFY2(redisStop > 0, qPrintable(log));
+    for (int index : {1, 2}) {
+        const QRegularExpression childStopped(
+            QStringLiteral("^\\[%1-%2 \\d+\\] .*qtchat\\.server: stopped$")
+                .arg(NodeName)
+                .arg(index),
+            QRegularExpression::MultilineOption);
+        const QRegularExpressionMatch match = childStopped.match(log);
+        QVERIFY2(match.hasMatch() && match.capturedStart() < redisStop, qPrintable(log));
+    }
+    QVERIFY2(log.indexOf(QStringLiteral("ready to exit")) > redisStop, qPrintable(log));
+}
+
+// A port held by a program that does not share it: no child can listen, and starting them
+// again would fail the same way, so the supervisor gives up with 1 and leaves nothing behind.
+void TestProcesses::processThatCannotStartEndsTheSupervisor()
+{
+    QTcpServer occupant;
+    QVERIFY(occupant.listen(QHostAddress::LocalHost, m_port));
+    Supervisor supervisor;
+    supervisor.start({QStringLiteral("--processes"), QStringLiteral("2"), QStringLiteral("--port"),
+                      QString::number(m_port)});
+    QVERIFY(supervisor.awaitExit());
+    QCOMPARE(supervisor.process().exitStatus(), QProcess::NormalExit);
+    QCOMPARE(supervisor.process().exitCode(), 1);
+    const QString log = supervisor.log();
+    QVERIFY2(log.contains(QStringLiteral("could not start"))
+                 && log.contains(QString::number(m_port)),
+             qPrintable(log));
+    const QRegularExpressionMatch redis
+        = QRegularExpression(QStringLiteral("started redis-server pid (\\d+)")).match(log);
+    QVERIFY2(redis.hasMatch(), qPrintable(log));
+    QVERIFY(!processExists(redis.captured(1).toLongLong()));
+}
+
+// Redis' socket would not fit a socket address (107 bytes): a failure before anything runs,
+// said and ended with 1 rather than a supervisor left waiting.
+void TestProcesses::unusableRuntimeDirectoryEndsTheSupervisor()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString deep = dir.filePath(QString(120, u'd'));
+    QVERIFY(QDir().mkpath(deep));
+    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+    environment.insert(QStringLiteral("XDG_RUNTIME_DIR"), deep);
+    Supervisor supervisor;
+    supervisor.start({QStringLiteral("--processes"), QStringLiteral("1"), QStringLiteral("--port"),
+                      QString::number(m_port)},
+                     environment);
+    QVERIFY(supervisor.awaitExit());
+    QCOMPARE(supervisor.process().exitStatus(), QProcess::NormalExit);
+    QCOMPARE(supervisor.process().exitCode(), 1);
+    QVERIFY2(supervisor.log().contains(QStringLiteral("too long for a Unix socket")),
+             qPrintable(supervisor.log()));
+}
+
+QTEST_GUILESS_MAIN(TestProcesses)
+#include "tst_processes.moc"
