@@ -172,6 +172,7 @@ private Q_SLOTS:
     void terminationStopsTheProcessesThenRedis();
     void processThatCannotStartEndsTheSupervisor();
     void unusableRuntimeDirectoryEndsTheSupervisor();
+    void reportLinesAreReadBackOrRefused();
     void serverProcessReportsItsFiguresOnStdout();
     void secretsComeFromTheEnvironmentNotTheCommandLine();
 
@@ -362,6 +363,32 @@ void TestProcesses::unusableRuntimeDirectoryEndsTheSupervisor()
     QCOMPARE(supervisor.process().exitCode(), 1);
     QVERIFY2(supervisor.log().contains(QStringLiteral("too long for a Unix socket")),
              qPrintable(supervisor.log()));
+}
+
+// What a child writes is what the supervisor reads; anything else on the pipe is log, not a
+// report, and a malformed report is dropped rather than shown as figures.
+void TestProcesses::reportLinesAreReadBackOrRefused()
+{
+    Server::ProcessReport report;
+    report.clients = 12;
+    report.messagesPerSecond = 2.5;
+    report.deliveriesPerSecond = 30;
+    report.threads = 3;
+    report.link = Server::ProcessReport::Link::Lost;
+    const std::optional<Server::ProcessReport> back = Server::ProcessReport::parse(report.toLine());
+    QVERIFY(back);
+    QCOMPARE(back->clients, 12);
+    QCOMPARE(back->messagesPerSecond, 2.5);
+    QCOMPARE(back->deliveriesPerSecond, 30.0);
+    QCOMPARE(back->threads, 3);
+    QCOMPARE(back->link, Server::ProcessReport::Link::Lost);
+    // A newer child may say more.
+    QVERIFY(Server::ProcessReport::parse("qtchat-stats clients=1 sessions=4"));
+    for (const QByteArray &line :
+         {QByteArray("12:00:00.000 qtchat.server: listening on"),
+          QByteArray("qtchat-stats clients=many"), QByteArray("qtchat-stats clients=-1"),
+          QByteArray("qtchat-stats link=sideways"), QByteArray("qtchat-stats clients")})
+        QVERIFY2(!Server::ProcessReport::parse(line), line.constData());
 }
 
 // --report-stats: a line of figures a second on stdout, the log staying on stderr.
