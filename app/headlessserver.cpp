@@ -23,8 +23,11 @@ HeadlessServer::HeadlessServer(QObject *parent) : QObject(parent)
     connect(&m_server, &Server::ServerController::stopped, this,
             [this] { finish(m_threadsStranded ? Failed : Stopped); });
     // ClusterNode says it in the log; the report says it to the supervisor.
+    // At once, not at the next tick: a link lost for less than a second is still said.
     connect(&m_server, &Server::ServerController::clusterLinkChanged, this, [this](bool up) {
         m_link = up ? Server::ProcessReport::Link::Up : Server::ProcessReport::Link::Lost;
+        if (m_reportStats)
+            report(m_lastStats);
     });
 }
 
@@ -89,6 +92,7 @@ void HeadlessServer::finish(int exitCode)
 
 void HeadlessServer::report(const QList<Server::ThreadStats> &threads)
 {
+    m_lastStats = threads;
     Server::ProcessReport report;
     for (const Server::ThreadStats &thread : threads) {
         report.clients += thread.clients;

@@ -51,6 +51,7 @@ private:
     std::unique_ptr<Server::ProcessSupervisor> m_supervisor; // with --processes only
     Server::ProcessReport::Link m_link = Server::ProcessReport::Link::None;
     bool m_reportStats = false;
+    QList<Server::ThreadStats> m_lastStats; // for a report between two ticks
     bool m_threadsStranded = false;
     bool m_finished = false;
 };

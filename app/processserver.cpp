@@ -131,11 +131,10 @@ void ProcessServer::start(const Server::ServerConfig &config)
     connect(m_supervisor.get(), &Server::ProcessSupervisor::reported, this,
             &ProcessServer::takeReport);
     connect(m_supervisor.get(), &Server::ProcessSupervisor::processEnded, this,
-            [this](const QString &process) {
-                m_reports.remove(process);
-                if (m_state == State::Running)
-                    Q_EMIT logLine(process, QtWarningMsg,
-                                   tr("The process ended; it is started again."));
+            [this](const QString &process) { m_reports.remove(process); });
+    connect(m_supervisor.get(), &Server::ProcessSupervisor::restarting, this,
+            [this](const QString &process, const QString &description) {
+                Q_EMIT logLine(process, QtWarningMsg, description);
             });
     connect(m_supervisor.get(), &Server::ProcessSupervisor::failed, this,
             [this](const QString &reason) { m_failure = reason; });

@@ -216,10 +216,11 @@ void ProcessSupervisor::restartLater(SupervisedProcess *process, const ProcessEn
         ? 0
         : int(std::min<qint64>(qint64(m_config.restartMinMs) << std::min(quickDeaths - 1, 16),
                                m_config.restartMaxMs));
-    qCWarning(lcSupervisor).noquote()
-        << QStringLiteral("%1 %2 after %3 s; restarting it in %4 s")
-               .arg(process->name(), end.reason, secondsText(int(end.uptimeMs)),
-                    secondsText(delayMs));
+    const QString description
+        = QStringLiteral("%1 after %2 s; restarting it in %3 s")
+              .arg(end.reason, secondsText(int(end.uptimeMs)), secondsText(delayMs));
+    qCWarning(lcSupervisor).noquote() << process->name() << description;
+    Q_EMIT restarting(process->name(), description);
     ++m_restarts;
     QTimer::singleShot(delayMs, process, [this, process] {
         if (m_state == State::Running)

@@ -77,6 +77,9 @@ Q_SIGNALS:
     void reported(const Server::ProcessReport &report);
     // A child (not redis-server) ended; it may be restarted.
     void processEnded(const QString &process);
+    // A child or redis-server ended and is started again: `description` says how it ended and
+    // when it restarts, as the log does.
+    void restarting(const QString &process, const QString &description);
     // Why the supervisor gives up (finished(Failed) follows), as its log says it.
     void failed(const QString &reason);
     void finished(int exitCode); // emitted once

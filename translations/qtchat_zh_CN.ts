@@ -660,7 +660,7 @@
         <translation>qtchat：无法启动服务器：%1</translation>
     </message>
     <message>
-        <location line="+95"/>
+        <location line="+99"/>
         <source>Message received from client:</source>
         <translation>收到客户端发来的消息:</translation>
     </message>
@@ -1482,12 +1482,7 @@ A threaded IRC-subset chat server you can watch, and its client.</source>
         <translation>服务器已在运行。</translation>
     </message>
     <message>
-        <location line="+34"/>
-        <source>The process ended; it is started again.</source>
-        <translation>该进程已结束，正在重新启动。</translation>
-    </message>
-    <message>
-        <location line="+35"/>
+        <location line="+68"/>
         <source>The server processes did not start.</source>
         <translation>服务器进程未能启动。</translation>
     </message>
@@ -1510,7 +1505,7 @@ A threaded IRC-subset chat server you can watch, and its client.</source>
 <context>
     <name>App::ServerPanel</name>
     <message>
-        <location filename="../app/serverpanel.cpp" line="+101"/>
+        <location filename="../app/serverpanel.cpp" line="+102"/>
         <source>&apos;%1&apos; is not an IP address. Use 127.0.0.1 for this computer only, or 0.0.0.0 for every network.</source>
         <translation>“%1”不是 IP 地址。只允许本机连接请用 127.0.0.1，允许所有网络连接请用 0.0.0.0。</translation>
     </message>

@@ -34,6 +34,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <csignal>
+
 namespace Numeric = Irc::Numeric;
 
 namespace {
@@ -208,6 +210,27 @@ void TestMainWindow::processesServeThePortWithARowEach()
     QVERIFY(pids.contains(line.captured(1).toLongLong()));
     // The figures go to the threads view, not to the log.
     QVERIFY(!logContains(m_window->logView(), QStringLiteral("qtchat-stats")));
+
+    // The private redis-server dies: the processes say their link is lost, the supervisor
+    // starts it again, and they link again. Said in the log, which keeps every step.
+    const QRegularExpressionMatch redis
+        = QRegularExpression(QStringLiteral("\\[INFO\\] redis-server (\\d+): "))
+              .match(m_window->logView()->visibleLines().join(u'\n'));
+    QVERIFY2(redis.hasMatch(), qPrintable(m_window->logView()->visibleLines().join(u'\n')));
+    QCOMPARE(::kill(pid_t(redis.captured(1).toLongLong()), SIGKILL), 0);
+    for (const QString &node : {node1, node2}) {
+        QTRY_VERIFY_WITH_TIMEOUT(
+            logContains(m_window->logView(),
+                        QStringLiteral("Cluster node %1: the link to Redis is lost.").arg(node)),
+            Timeout);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            logContains(m_window->logView(),
+                        QStringLiteral("Cluster node %1: linked to Redis again.").arg(node)),
+            Timeout);
+    }
+    QVERIFY(logContains(m_window->logView(), QStringLiteral("killed by signal 9 after")));
+    QTRY_VERIFY2_WITH_TIMEOUT(panel->statusText().contains(u"Redis linked again on"),
+                              qPrintable(panel->statusText()), Timeout);
 
     clickStartStop();
     QCOMPARE(m_window->serverState(), Server::ServerController::State::Stopping);
