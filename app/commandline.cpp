@@ -38,6 +38,12 @@ struct Options
     // What the supervisor of --processes asks of its children (ServerConfig::sharePort); not
     // for users, so neither in --help nor translated.
     QCommandLineOption sharePort = hidden(QCommandLineOption(QStringLiteral("share-port")));
+    // Also the supervisor's: a line of figures a second on stdout (Server::ProcessReport).
+    QCommandLineOption reportStats = hidden(QCommandLineOption(QStringLiteral("report-stats")));
+    // The window's supervisor passes passwords in the environment, not where `ps` shows them:
+    // each secret setting's option not given is read from QTCHAT_SECRET_<OPTION>.
+    QCommandLineOption secretsFromEnvironment
+        = hidden(QCommandLineOption(QStringLiteral("secrets-from-environment")));
 
     static QCommandLineOption hidden(QCommandLineOption option)
     {
@@ -64,15 +70,27 @@ QCommandLineOption settingOption(const SettingSpec &spec)
     return QCommandLineOption(name, help, SettingsSchema::tr(spec.valueName));
 }
 
+// The value of a secret setting passed in the environment (--secrets-from-environment).
+std::optional<QString> secretFromEnvironment(const SettingSpec &spec)
+{
+    const QByteArray variable = CommandLine::secretVariable(spec);
+    if (spec.input != SettingInput::Secret || !qEnvironmentVariableIsSet(variable.constData()))
+        return std::nullopt;
+    return qEnvironmentVariable(variable.constData());
+}
+
 QString applySetting(const QCommandLineParser &parser, const SettingSpec &spec,
-                     Server::ServerConfig &config)
+                     bool secretsFromEnvironment, Server::ServerConfig &config)
 {
     const QString name = QString::fromLatin1(spec.option);
-    if (!parser.isSet(name))
+    const std::optional<QString> secret
+        = secretsFromEnvironment ? secretFromEnvironment(spec) : std::nullopt;
+    if (!parser.isSet(name) && !secret)
         return {};
-    const QString text = !spec.valueName ? QStringLiteral("true")
-        : spec.repeatable                ? parser.values(name).join(u' ')
-                                         : parser.value(name);
+    const QString text = !parser.isSet(name) ? *secret
+        : !spec.valueName                    ? QStringLiteral("true")
+        : spec.repeatable                    ? parser.values(name).join(u' ')
+                                             : parser.value(name);
     const QString reason
         = SettingsSchema::problem(spec, text, SettingsSchema::Context::CommandLine);
     // A secret is not repeated: stderr is the headless server's log.
@@ -101,7 +119,9 @@ QString applyServerOptions(const QCommandLineParser &parser, const Options &o,
     for (const SettingSpec &spec : SettingsSchema::all()) {
         if (!spec.onCommandLine())
             continue;
-        if (QString problem = applySetting(parser, spec, config); !problem.isEmpty())
+        if (QString problem
+            = applySetting(parser, spec, parser.isSet(o.secretsFromEnvironment), config);
+            !problem.isEmpty())
             return problem;
     }
     const std::optional<Server::WireProtocol> protocol
@@ -120,6 +140,11 @@ QString applyServerOptions(const QCommandLineParser &parser, const Options &o,
 
 } // namespace
 
+QByteArray CommandLine::secretVariable(const SettingSpec &spec)
+{
+    return "QTCHAT_SECRET_" + QByteArray(spec.option).toUpper().replace('-', '_');
+}
+
 CommandLine CommandLine::parse(const QStringList &arguments)
 {
     const Options options;
@@ -130,7 +155,7 @@ CommandLine CommandLine::parse(const QStringList &arguments)
     parser.addVersionOption();
     parser.addOptions({options.start, options.nick, options.config});
     parser.addOptions({options.headless, options.hashPassword, options.protocol, options.motd,
-                       options.sharePort});
+                       options.sharePort, options.reportStats, options.secretsFromEnvironment});
     for (const SettingSpec &spec : SettingsSchema::all()) {
         if (spec.onCommandLine())
             parser.addOption(settingOption(spec));
@@ -145,6 +170,7 @@ CommandLine CommandLine::parse(const QStringList &arguments)
     result.headless = parser.isSet(options.headless);
     result.hashPassword = parser.isSet(options.hashPassword);
     result.startServer = parser.isSet(options.start);
+    result.reportStats = parser.isSet(options.reportStats);
     result.nick = parser.value(options.nick);
     result.configFile = parser.value(options.config);
     result.error = applyServerOptions(parser, options, result.server);

@@ -8,6 +8,8 @@
 
 namespace App {
 
+struct SettingSpec;
+
 // The command line, read once: what to run and the server config it asks for.
 struct CommandLine
 {
@@ -21,9 +23,13 @@ public:
     bool startServer = false;
     QString nick;
     QString configFile;
+    // Headless, a server process of a supervisor: print a Server::ProcessReport every second.
+    bool reportStats = false;
     QString error; // non-empty: the options were invalid, say why and exit non-zero
 
     static CommandLine parse(const QStringList &arguments);
+    // Where --secrets-from-environment finds a secret setting: QTCHAT_SECRET_PASSWORD.
+    static QByteArray secretVariable(const SettingSpec &spec);
 };
 
 } // namespace App

@@ -22,6 +22,13 @@ HeadlessServer::HeadlessServer(QObject *parent) : QObject(parent)
             [this] { m_threadsStranded = true; });
     connect(&m_server, &Server::ServerController::stopped, this,
             [this] { finish(m_threadsStranded ? Failed : Stopped); });
+    // ClusterNode says it in the log; the report says it to the supervisor.
+    // At once, not at the next tick: a link lost for less than a second is still said.
+    connect(&m_server, &Server::ServerController::clusterLinkChanged, this, [this](bool up) {
+        m_link = up ? Server::ProcessReport::Link::Up : Server::ProcessReport::Link::Lost;
+        if (m_reportStats)
+            report(m_lastStats);
+    });
 }
 
 HeadlessServer::~HeadlessServer() = default;
@@ -36,6 +43,10 @@ void HeadlessServer::start(const Server::ServerConfig &config)
     if (config.protocol == Server::WireProtocol::Tutorial || lcHeadless().isDebugEnabled())
         connect(&m_server, &Server::ServerController::messagesRelayed, this,
                 &HeadlessServer::logRelayed);
+    if (m_reportStats)
+        connect(&m_server, &Server::ServerController::statsUpdated, this, &HeadlessServer::report);
+    m_link = config.cluster.enabled() ? Server::ProcessReport::Link::Linking
+                                      : Server::ProcessReport::Link::None;
     m_server.start(config);
 }
 
@@ -77,6 +88,23 @@ void HeadlessServer::finish(int exitCode)
         return;
     m_finished = true;
     Q_EMIT finished(exitCode);
+}
+
+void HeadlessServer::report(const QList<Server::ThreadStats> &threads)
+{
+    m_lastStats = threads;
+    Server::ProcessReport report;
+    for (const Server::ThreadStats &thread : threads) {
+        report.clients += thread.clients;
+        report.messagesPerSecond += thread.messagesPerSecond;
+        report.deliveriesPerSecond += thread.deliveriesPerSecond;
+    }
+    report.threads = int(threads.size());
+    report.link = m_link;
+    // One write: the log shares the pipe (stderr), and a line this short is never split.
+    const QByteArray line = report.toLine() + '\n';
+    std::fwrite(line.constData(), 1, size_t(line.size()), stdout);
+    std::fflush(stdout);
 }
 
 void HeadlessServer::logRelayed(const QList<Server::RelayedMessage> &messages)

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "serverlib/processreport.h"
 #include "serverlib/servercontroller.h"
 
 #include <QObject>
@@ -30,6 +31,9 @@ public:
     // Returns at once. If the server cannot start, the reason goes to stderr and finished()
     // follows with Failed.
     void start(const Server::ServerConfig &config);
+    // As a supervisor's server process (--report-stats): a Server::ProcessReport line on stdout
+    // with each stats update. Before start().
+    void setReportStats(bool report) { m_reportStats = report; }
     // Returns at once; finished() follows once the server has stopped: Stopped, or Failed when
     // some thread did not end in time.
     void stop();
@@ -40,10 +44,14 @@ Q_SIGNALS:
 private:
     void startSupervisor(const Server::ServerConfig &config);
     void logRelayed(const QList<Server::RelayedMessage> &messages);
+    void report(const QList<Server::ThreadStats> &threads);
     void finish(int exitCode);
 
     Server::ServerController m_server;
     std::unique_ptr<Server::ProcessSupervisor> m_supervisor; // with --processes only
+    Server::ProcessReport::Link m_link = Server::ProcessReport::Link::None;
+    bool m_reportStats = false;
+    QList<Server::ThreadStats> m_lastStats; // for a report between two ticks
     bool m_threadsStranded = false;
     bool m_finished = false;
 };

@@ -42,6 +42,7 @@ int runHeadless(const App::CommandLine &commandLine)
     QObject::connect(&signals, &App::UnixSignalWatcher::terminationRequested, &server,
                      &App::HeadlessServer::stop);
     QObject::connect(&server, &App::HeadlessServer::finished, &server, &QCoreApplication::exit);
+    server.setReportStats(commandLine.reportStats);
     server.start(commandLine.server);
     return QCoreApplication::exec();
 }

@@ -7,6 +7,7 @@
 #include "app/loadpanel.h"
 #include "app/logview.h"
 #include "app/networklistdialog.h"
+#include "app/processserver.h"
 #include "app/serverpanel.h"
 #include "app/settingsdialog.h"
 #include "app/threadsview.h"
@@ -43,10 +44,27 @@ double totalMessagesPerSecond(const QList<Server::ThreadStats> &threads)
     return total;
 }
 
+LogLevel logLevelOf(QtMsgType type)
+{
+    switch (type) {
+    case QtDebugMsg:
+        return LogLevel::Debug;
+    case QtInfoMsg:
+        return LogLevel::Info;
+    case QtWarningMsg:
+        return LogLevel::Warning;
+    case QtCriticalMsg:
+    case QtFatalMsg:
+        break;
+    }
+    return LogLevel::Error;
+}
+
 } // namespace
 
 MainWindow::MainWindow(const QString &nick, QWidget *parent)
     : QMainWindow(parent),
+      m_processes(new ProcessServer(this)),
       m_paneClient(new Client::ChatClient(this)),
       m_panel(new ServerPanel(this)),
       m_threads(new ThreadsView(this)),
@@ -201,7 +219,46 @@ void MainWindow::connectServer()
             });
     connect(&m_server, &Server::ServerController::messagesRelayed, this, &MainWindow::logRelayed);
     connect(&m_server, &Server::ServerController::statsUpdated, this, &MainWindow::showStats);
+    connect(&m_server, &Server::ServerController::clusterLinkChanged, this,
+            &MainWindow::clusterLinkChanged);
     connectServerEvents();
+    connectProcessServer();
+}
+
+void MainWindow::connectProcessServer()
+{
+    connect(m_processes, &ProcessServer::started, this, &MainWindow::serverStarted);
+    connect(m_processes, &ProcessServer::startFailed, this, &MainWindow::serverStartFailed);
+    connect(m_processes, &ProcessServer::stopping, this,
+            [this] { m_panel->setState(Server::ServerController::State::Stopping); });
+    connect(m_processes, &ProcessServer::stopped, this, &MainWindow::serverStopped);
+    connect(m_processes, &ProcessServer::statsUpdated, this, &MainWindow::showProcessStats);
+    connect(m_processes, &ProcessServer::clusterLinkChanged, this, &MainWindow::clusterLinkChanged);
+    // Each line names its process ("host-1 4242"); the line itself names the thread.
+    connect(m_processes, &ProcessServer::logLine, this,
+            [this](const QString &process, QtMsgType type, const QString &text) {
+                log(logLevelOf(type), process, text);
+            });
+}
+
+Server::ServerController::State MainWindow::serverState() const
+{
+    return runsProcesses() ? m_processes->state() : m_server.state();
+}
+
+bool MainWindow::runsProcesses() const
+{
+    return m_processes->state() != Server::ServerController::State::Stopped;
+}
+
+const Server::ServerConfig &MainWindow::servedConfig() const
+{
+    return runsProcesses() ? m_processes->config() : m_server.config();
+}
+
+quint16 MainWindow::servedPort() const
+{
+    return runsProcesses() ? m_processes->config().port : m_server.serverPort();
 }
 
 void MainWindow::connectServerEvents()
@@ -247,37 +304,54 @@ void MainWindow::startServer()
         serverStartFailed(error);
         return;
     }
-    if (m_server.state() == Server::ServerController::State::Stopped)
-        m_panel->setState(Server::ServerController::State::Starting);
-    m_server.start(config);
+    if (serverState() == Server::ServerController::State::Stopping) {
+        m_startWhenStopped = true; // the Load panel's restart
+        return;
+    }
+    if (serverState() != Server::ServerController::State::Stopped)
+        return;
+    m_panel->setState(Server::ServerController::State::Starting);
+    m_links.clear();
+    m_threads->clear();
+    m_threads->setShowsProcesses(config.processes > 0);
+    if (config.processes > 0)
+        m_processes->start(config);
+    else
+        m_server.start(config);
 }
 
 void MainWindow::serverStartFailed(const QString &reason)
 {
-    m_panel->setState(m_server.state());
+    m_panel->setState(serverState());
     m_panel->showError(reason);
     log(LogLevel::Error, tr("main"), reason);
 }
 
 void MainWindow::serverStarted()
 {
-    const Server::ServerConfig &config = m_server.config();
+    const Server::ServerConfig &config = servedConfig();
     AppSettings *settings = AppSettings::instance();
     settings->setBindAddress(config.bindAddress.toString());
     settings->setPort(config.port);
     settings->setThreadingModel(Server::threadingModelName(config.threading));
     settings->setWorkers(config.workers);
+    settings->setProcesses(config.processes);
     m_panel->setState(Server::ServerController::State::Running);
-    m_threads->clear();
-    m_load->serverStarted(localHostForClients(), m_server.serverPort(), config.limits.noLimits);
-    log(LogLevel::Info, tr("main"),
-        tr("Listening on %1 port %2 with %3 threading")
-            .arg(config.bindAddress.toString())
-            .arg(m_server.serverPort())
-            .arg(Server::threadingModelName(config.threading)));
+    m_load->serverStarted(localHostForClients(), servedPort(), config.limits.noLimits);
+    if (runsProcesses())
+        log(LogLevel::Info, tr("main"),
+            tr("Listening on %1 port %2 with %n server process(es)", nullptr, config.processes)
+                .arg(config.bindAddress.toString())
+                .arg(servedPort()));
+    else
+        log(LogLevel::Info, tr("main"),
+            tr("Listening on %1 port %2 with %3 threading")
+                .arg(config.bindAddress.toString())
+                .arg(servedPort())
+                .arg(Server::threadingModelName(config.threading)));
     Client::ClientSettings client;
     client.host = localHostForClients();
-    client.port = m_server.serverPort();
+    client.port = servedPort();
     client.nick = m_nickOverride.isEmpty() ? settings->nickname() : m_nickOverride;
     client.channels = {settings->autoJoinChannel()};
     client.account = settings->account();
@@ -291,28 +365,39 @@ void MainWindow::serverStarted()
 
 void MainWindow::stopServer()
 {
-    const Server::ServerController::State state = m_server.state();
+    const Server::ServerController::State state = serverState();
     if (state == Server::ServerController::State::Stopped
         || state == Server::ServerController::State::Stopping)
         return;
     m_paneClient->disconnectFromServer(tr("Server stopping"));
     // The bots leave first, so that none of them sees the server close on it.
     m_load->serverStopping();
-    m_server.stop();
+    // The processes end first, then their redis-server: ProcessServer::stop().
+    if (runsProcesses())
+        m_processes->stop();
+    else
+        m_server.stop();
 }
 
 void MainWindow::serverStopped()
 {
-    m_panel->setState(m_server.state());
+    m_panel->setState(serverState());
+    const bool processes = m_threads->showsProcesses();
     m_threads->clear();
+    m_links.clear();
     log(LogLevel::Info, tr("main"),
-        m_threadsStranded ? tr("Server stopped.") : tr("Server stopped; every thread ended."));
+        processes               ? tr("Server stopped; every process ended, then Redis.")
+            : m_threadsStranded ? tr("Server stopped.")
+                                : tr("Server stopped; every thread ended."));
     m_threadsStranded = false;
+    if (std::exchange(m_startWhenStopped, false))
+        startServer();
 }
 
 QString MainWindow::localHostForClients() const
 {
-    const QHostAddress bound = m_server.serverAddress();
+    const QHostAddress bound
+        = runsProcesses() ? m_processes->config().bindAddress : m_server.serverAddress();
     if (bound == QHostAddress::Any || bound == QHostAddress::AnyIPv4)
         return QStringLiteral("127.0.0.1");
     if (bound == QHostAddress::AnyIPv6)
@@ -322,15 +407,15 @@ QString MainWindow::localHostForClients() const
 
 ClientWindow *MainWindow::openClientWindow()
 {
-    const quint16 port
-        = m_server.isRunning() ? m_server.serverPort() : quint16(AppSettings::instance()->port());
+    const bool running = serverState() == Server::ServerController::State::Running;
+    const quint16 port = running ? servedPort() : quint16(AppSettings::instance()->port());
     auto *window = new ClientWindow(localHostForClients(), port,
                                     QStringLiteral("guest-%1").arg(m_nextGuest++));
     adoptClientWindow(window);
-    if (m_server.isRunning() && !m_server.config().tlsCertificatePath.isEmpty())
-        window->useTls(QSslCertificate::fromPath(m_server.config().tlsCertificatePath));
+    if (running && !servedConfig().tlsCertificatePath.isEmpty())
+        window->useTls(QSslCertificate::fromPath(servedConfig().tlsCertificatePath));
     window->show();
-    if (m_server.isRunning())
+    if (running)
         window->connectToServer();
     return window;
 }
@@ -393,11 +478,75 @@ void MainWindow::showStats(const QList<Server::ThreadStats> &threads)
     m_threads->updateStats(threads);
     const QString clients = tr("%n client(s)", nullptr, m_server.clientCount());
     const QString threadCount = tr("%n thread(s)", nullptr, m_server.threadCount());
-    m_panel->setStatus(tr("Listening on %1:%2 · %3 · %4 · %5 messages/s")
-                           .arg(m_server.serverAddress().toString())
-                           .arg(m_server.serverPort())
-                           .arg(clients, threadCount)
-                           .arg(totalMessagesPerSecond(threads), 0, 'f', 0));
+    showStatus(tr("Listening on %1:%2 · %3 · %4 · %5 messages/s")
+                   .arg(m_server.serverAddress().toString())
+                   .arg(m_server.serverPort())
+                   .arg(clients, threadCount)
+                   .arg(totalMessagesPerSecond(threads), 0, 'f', 0));
+}
+
+void MainWindow::showProcessStats(const QList<Server::ThreadStats> &processes)
+{
+    m_threads->updateStats(processes);
+    const QString clients = tr("%n client(s)", nullptr, m_processes->clientCount());
+    const QString processCount = tr("%n process(es)", nullptr, int(processes.size()));
+    showStatus(tr("Listening on %1:%2 · %3 · %4 · %5 messages/s")
+                   .arg(m_processes->config().bindAddress.toString())
+                   .arg(m_processes->config().port)
+                   .arg(clients, processCount)
+                   .arg(totalMessagesPerSecond(processes), 0, 'f', 0));
+}
+
+void MainWindow::showStatus(const QString &figures)
+{
+    m_figures = figures;
+    const QString link = clusterLinkText();
+    m_panel->setStatus(link.isEmpty() ? figures : figures + u" · " + link);
+}
+
+// The log says each change, the status line the state of every node of this run.
+void MainWindow::clusterLinkChanged(bool up, const QString &node, const QString &reason)
+{
+    const auto known = m_links.constFind(node);
+    const bool wasLost = known != m_links.cend() && *known == Link::Lost;
+    if (up) {
+        m_links.insert(node, wasLost ? Link::LinkedAgain : Link::Linked);
+        log(LogLevel::Info, node,
+            wasLost ? tr("Cluster node %1: linked to Redis again.").arg(node)
+                    : tr("Cluster node %1: linked to Redis.").arg(node));
+    } else {
+        m_links.insert(node, Link::Lost);
+        const QString lost = reason.isEmpty()
+            ? tr("Cluster node %1: the link to Redis is lost.").arg(node)
+            : tr("Cluster node %1: the link to Redis is lost (%2).").arg(node, reason);
+        log(LogLevel::Warning, node,
+            lost + u' '
+                + tr("It serves its own users only, and refuses new nicks until the link is "
+                     "back."));
+    }
+    if (serverState() == Server::ServerController::State::Running && !m_figures.isEmpty())
+        showStatus(m_figures);
+}
+
+QString MainWindow::clusterLinkText() const
+{
+    if (!runsProcesses() && !m_server.config().cluster.enabled())
+        return {};
+    QStringList linked, again, lost;
+    for (auto it = m_links.cbegin(); it != m_links.cend(); ++it) {
+        QStringList &group = *it == Link::Lost ? lost : *it == Link::LinkedAgain ? again : linked;
+        group << it.key();
+    }
+    if (m_links.isEmpty())
+        return tr("Redis: linking…");
+    QStringList parts;
+    if (!lost.isEmpty())
+        parts << tr("Redis link lost on %1: local users only").arg(lost.join(u", "));
+    if (!again.isEmpty())
+        parts << tr("Redis linked again on %1").arg(again.join(u", "));
+    if (!linked.isEmpty())
+        parts << tr("Redis linked on %1").arg(linked.join(u", "));
+    return parts.join(u" · ");
 }
 
 void MainWindow::log(LogLevel level, const QString &thread, const QString &text)
@@ -411,7 +560,7 @@ void MainWindow::openSettings()
     if (dialog.exec() != QDialog::Accepted)
         return;
     setLanguage(AppSettings::instance()->language());
-    if (!m_server.isRunning())
+    if (serverState() != Server::ServerController::State::Running)
         m_panel->setConfig(AppSettings::instance()->serverConfig());
     if (m_paneClient->isRegistered() && m_nickOverride.isEmpty())
         m_paneClient->changeNick(AppSettings::instance()->nickname());
@@ -447,14 +596,19 @@ void MainWindow::restoreLayout()
 
 void MainWindow::closeEvent(QCloseEvent *event)
 {
-    if (m_server.state() != Server::ServerController::State::Stopped && !m_closeBoundPassed) {
+    if (serverState() != Server::ServerController::State::Stopped && !m_closeBoundPassed) {
         event->ignore();
         if (m_closing)
             return;
         m_closing = true;
+        m_startWhenStopped = false;
+        if (runsProcesses())
+            connect(m_processes, &ProcessServer::stopped, this, &QWidget::close,
+                    Qt::SingleShotConnection);
+        else
+            connect(&m_server, &Server::ServerController::stopped, this, &QWidget::close,
+                    Qt::SingleShotConnection);
         stopServer();
-        connect(&m_server, &Server::ServerController::stopped, this, &QWidget::close,
-                Qt::SingleShotConnection);
         QTimer::singleShot(CloseBoundMs, this, [this] {
             m_closeBoundPassed = true;
             close();

@@ -4,6 +4,7 @@
 
 #include <QList>
 #include <QMainWindow>
+#include <QMap>
 #include <QPointer>
 
 namespace Client {
@@ -22,6 +23,7 @@ class LanguageManager;
 class LoadPanel;
 class NetworkListDialog;
 class LogView;
+class ProcessServer;
 class ServerPanel;
 class ThreadsView;
 class TrayIcon;
@@ -29,9 +31,10 @@ class TrayIcon;
 enum class LogLevel;
 
 // The window people open: the server panel and threads view, the chat pane (a built-in
-// client), and the live log. The server runs behind a ServerController: its threads, the
-// listening socket's included, are never this (the GUI) thread, and starting and stopping are
-// signals, never waits, so the window stays responsive under load and while stopping.
+// client), and the live log. The server runs behind a ServerController — or, with the panel's
+// "Processes", a ProcessServer running several server processes: its threads, the listening
+// socket's included, are never this (the GUI) thread, and starting and stopping are signals,
+// never waits, so the window stays responsive under load and while stopping.
 class MainWindow : public QMainWindow
 {
     Q_OBJECT
@@ -54,6 +57,9 @@ public:
     void setLanguage(const QString &language);
 
     Server::ServerController *server() { return &m_server; }
+    ProcessServer *processServer() const { return m_processes; }
+    // The server's state, whichever of the two runs it.
+    Server::ServerController::State serverState() const;
     ServerPanel *serverPanel() const { return m_panel; }
     ChatWidget *chatPane() const { return m_chat; }
     Client::ChatClient *paneClient() const { return m_paneClient; }
@@ -75,12 +81,20 @@ private:
     void updateTitle();
     void connectServer();
     void connectServerEvents();
+    void connectProcessServer();
     void connectPaneClient();
     void serverStarted();
     void serverStartFailed(const QString &reason);
     void serverStopped();
     void logRelayed(const QList<Server::RelayedMessage> &messages);
     void showStats(const QList<Server::ThreadStats> &threads);
+    void showProcessStats(const QList<Server::ThreadStats> &processes);
+    void clusterLinkChanged(bool up, const QString &node, const QString &reason);
+    void showStatus(const QString &figures);
+    QString clusterLinkText() const;
+    bool runsProcesses() const;
+    const Server::ServerConfig &servedConfig() const;
+    quint16 servedPort() const;
     void log(LogLevel level, const QString &thread, const QString &text);
     void openSettings();
     void logInPaneAgain();
@@ -89,6 +103,7 @@ private:
     QString localHostForClients() const;
 
     Server::ServerController m_server;
+    ProcessServer *m_processes;
     Client::ChatClient *m_paneClient;
     ServerPanel *m_panel;
     ThreadsView *m_threads;
@@ -115,7 +130,12 @@ private:
     int m_nextGuest = 1;
     bool m_closing = false; // the window closes once the server has stopped
     bool m_closeBoundPassed = false;
+    bool m_startWhenStopped = false; // a start asked for while the server was stopping
     bool m_threadsStranded = false; // by the stop under way
+    // Each cluster node's link to Redis in this run (one node, or one per process).
+    enum class Link { Linked, Lost, LinkedAgain };
+    QMap<QString, Link> m_links;
+    QString m_figures; // the status line's part from the last stats
 };
 
 } // namespace App

@@ -1,6 +1,7 @@
 #include "app/serverpanel.h"
 
 #include "app/appsettings.h"
+#include "app/processserver.h"
 
 #include <QComboBox>
 #include <QEvent>
@@ -17,6 +18,8 @@ namespace {
 constexpr Server::ThreadingModel Models[]
     = {Server::ThreadingModel::PerConnection, Server::ThreadingModel::Pool,
        Server::ThreadingModel::Single};
+// The threading box's item data for "Processes": not a ThreadingModel, the children keep theirs.
+constexpr int ProcessesItem = -1;
 
 } // namespace
 
@@ -26,13 +29,15 @@ ServerPanel::ServerPanel(QWidget *parent)
       m_port(new QSpinBox(this)),
       m_threading(new QComboBox(this)),
       m_workers(new QSpinBox(this)),
+      m_processes(new QSpinBox(this)),
       m_startStop(new QPushButton(this)),
       m_status(new QLabel(this)),
       m_bindWarning(new QLabel(this)),
       m_bindLabel(new QLabel(this)),
       m_portLabel(new QLabel(this)),
       m_threadingLabel(new QLabel(this)),
-      m_workersLabel(new QLabel(this))
+      m_workersLabel(new QLabel(this)),
+      m_processesLabel(new QLabel(this))
 {
     for (const auto &[spin, key] :
          {std::pair {m_port, SettingKey::Port}, std::pair {m_workers, SettingKey::Workers}}) {
@@ -42,6 +47,10 @@ ServerPanel::ServerPanel(QWidget *parent)
     }
     for (Server::ThreadingModel model : Models)
         m_threading->addItem(QString(), QVariant::fromValue(int(model)));
+    m_threading->addItem(QString(), ProcessesItem);
+    m_processes->setObjectName(QStringLiteral("processesBox"));
+    m_processes->setRange(1, int(Server::ServerConfig::Processes.maximum));
+    m_processes->setValue(ProcessServer::defaultProcessCount());
     m_status->setWordWrap(true);
     m_status->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_bindWarning->setObjectName(QStringLiteral("bindAddressWarning"));
@@ -57,6 +66,8 @@ ServerPanel::ServerPanel(QWidget *parent)
     grid->addWidget(m_threading, 1, 1);
     grid->addWidget(m_workersLabel, 1, 2);
     grid->addWidget(m_workers, 1, 3);
+    grid->addWidget(m_processesLabel, 1, 2);
+    grid->addWidget(m_processes, 1, 3);
     grid->addWidget(m_startStop, 0, 4, 2, 1);
     grid->addWidget(m_bindWarning, 2, 0, 1, 5);
     grid->addWidget(m_status, 3, 0, 1, 5);
@@ -69,6 +80,7 @@ ServerPanel::ServerPanel(QWidget *parent)
     });
     connect(m_threading, &QComboBox::currentIndexChanged, this, &ServerPanel::updateWorkersEnabled);
     connect(m_bind, &QLineEdit::textChanged, this, &ServerPanel::updateBindWarning);
+    updateWorkersEnabled(); // one of the two counts is shown
     retranslateUi();
 }
 
@@ -76,8 +88,11 @@ void ServerPanel::setConfig(const Server::ServerConfig &config)
 {
     m_bind->setText(config.bindAddress.toString());
     m_port->setValue(config.port);
-    m_threading->setCurrentIndex(m_threading->findData(int(config.threading)));
+    m_threading->setCurrentIndex(
+        config.processes > 0 ? ProcessesIndex : m_threading->findData(int(config.threading)));
     m_workers->setValue(config.workers);
+    if (config.processes > 0)
+        m_processes->setValue(config.processes);
 }
 
 Server::ServerConfig ServerPanel::config(const Server::ServerConfig &base, QString *error) const
@@ -90,8 +105,13 @@ Server::ServerConfig ServerPanel::config(const Server::ServerConfig &base, QStri
         return config;
     }
     config.port = quint16(m_port->value());
-    config.threading = Server::ThreadingModel(m_threading->currentData().toInt());
-    config.workers = m_workers->value();
+    if (processesChosen()) {
+        config.processes = m_processes->value();
+    } else {
+        config.processes = 0;
+        config.threading = Server::ThreadingModel(m_threading->currentData().toInt());
+        config.workers = m_workers->value();
+    }
     *error = config.validate();
     return config;
 }
@@ -130,9 +150,21 @@ QString ServerPanel::statusText() const
     return m_status->text();
 }
 
+bool ServerPanel::processesChosen() const
+{
+    return m_threading->currentData().toInt() == ProcessesItem;
+}
+
 void ServerPanel::updateWorkersEnabled()
 {
-    m_workers->setEnabled(m_state == Server::ServerController::State::Stopped
+    const bool processes = processesChosen();
+    m_workers->setVisible(!processes);
+    m_workersLabel->setVisible(!processes);
+    m_processes->setVisible(processes);
+    m_processesLabel->setVisible(processes);
+    const bool stopped = m_state == Server::ServerController::State::Stopped;
+    m_processes->setEnabled(stopped);
+    m_workers->setEnabled(stopped
                           && Server::ThreadingModel(m_threading->currentData().toInt())
                               == Server::ThreadingModel::Pool);
 }
@@ -159,15 +191,21 @@ void ServerPanel::retranslateUi()
     m_portLabel->setText(tr("Port:"));
     m_threadingLabel->setText(tr("Threading:"));
     m_workersLabel->setText(tr("Workers:"));
+    m_processesLabel->setText(tr("Processes:"));
     m_workers->setSpecialValueText(tr("automatic"));
     m_threading->setItemText(0, tr("Thread per connection"));
     m_threading->setItemText(1, tr("Worker pool"));
     m_threading->setItemText(2, tr("Single thread"));
+    m_threading->setItemText(ProcessesIndex, tr("Processes"));
     showStateInStatus();
     updateBindWarning();
     m_threading->setToolTip(
         tr("Per connection: one QThread per client, as in the tutorial. Pool: a few long-lived "
-           "threads share the clients. Single: one thread serves everyone."));
+           "threads share the clients. Single: one thread serves everyone. Processes: several "
+           "server processes share the port and form one network through Redis, each serving "
+           "its share of the clients with its own threads."));
+    m_processes->setToolTip(tr("How many server processes share the port. Without a cluster in "
+                               "Settings, a private redis-server joins them."));
 }
 
 void ServerPanel::showStateInStatus()

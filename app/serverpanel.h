@@ -12,7 +12,8 @@ class QSpinBox;
 
 namespace App {
 
-// The server's controls: where to listen, which threading model, Start/Stop, and a status line.
+// The server's controls: where to listen, which threading model — or several processes
+// (ServerConfig::processes) — Start/Stop, and a status line.
 // An address other computers can reach gets a warning line while it is in the field. While the
 // server starts or stops, the button says so and takes no click.
 class ServerPanel : public QWidget
@@ -36,6 +37,9 @@ public:
     QString statusText() const;
     QPushButton *startStopButton() const { return m_startStop; }
     QComboBox *threadingBox() const { return m_threading; }
+    // The threading box's item that runs the server as processes, and their count.
+    static constexpr int ProcessesIndex = 3;
+    QSpinBox *processesBox() const { return m_processes; }
     QLineEdit *bindEdit() const { return m_bind; }
     // Visible while the address is not a loopback one; named "bindAddressWarning".
     QLabel *bindWarning() const { return m_bindWarning; }
@@ -51,16 +55,18 @@ private:
     void retranslateUi();
     void showStateInStatus();
     void updateWorkersEnabled();
+    bool processesChosen() const;
     void updateBindWarning();
 
     QLineEdit *m_bind;
     QSpinBox *m_port;
     QComboBox *m_threading;
     QSpinBox *m_workers;
+    QSpinBox *m_processes; // where m_workers is, while "Processes" is chosen
     QPushButton *m_startStop;
     QLabel *m_status;
     QLabel *m_bindWarning;
-    QLabel *m_bindLabel, *m_portLabel, *m_threadingLabel, *m_workersLabel;
+    QLabel *m_bindLabel, *m_portLabel, *m_threadingLabel, *m_workersLabel, *m_processesLabel;
     Server::ServerController::State m_state = Server::ServerController::State::Stopped;
     bool m_showingError = false;
 };

@@ -622,18 +622,20 @@ constexpr SettingSpec table[] = {
      .option = "node-name",
      .valueName = QT_TRANSLATE_NOOP("App::SettingsSchema", "name"),
      .config = clusterField<&Server::ClusterConfig::nodeName>()},
-    // Headless only: the window runs its server in its own process.
+    // In the window, the server panel's "Processes" choice and its count.
     {.name = "processes",
      .fileKey = "server/processes",
      .section = Section::Server,
+     .label = QT_TRANSLATE_NOOP("App::SettingsSchema", "Server &processes:"),
      .help = QT_TRANSLATE_NOOP("App::SettingsSchema",
                                "Serve the port from this many server processes, started and "
                                "restarted by this one and joined as one network through Redis "
-                               "(a private redis-server unless --cluster is given); 0: this "
+                               "(a private redis-server unless a cluster is given); 0: this "
                                "process serves the clients itself."),
      .option = "processes",
      .valueName = QT_TRANSLATE_NOOP("App::SettingsSchema", "count"),
      .range = Server::ServerConfig::Processes,
+     .valueText = QT_TRANSLATE_NOOP("App::SettingsSchema", "None (threads in this process)"),
      .config = configField<&Server::ServerConfig::processes>()},
 };
 

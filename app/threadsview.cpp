@@ -89,6 +89,7 @@ public:
     const QList<Server::ThreadStats> &rows() const { return m_rows; }
     void update(QList<Server::ThreadStats> threads);
     void clear();
+    bool showsProcesses = false;
     void retranslate()
     {
         Q_EMIT headerDataChanged(Qt::Horizontal, 0, ThreadsView::ColumnCount - 1);
@@ -132,7 +133,7 @@ QVariant ThreadStatsModel::headerData(int section, Qt::Orientation orientation, 
         return QAbstractTableModel::headerData(section, orientation, role);
     switch (section) {
     case ThreadsView::NameColumn:
-        return ThreadsView::tr("Thread");
+        return showsProcesses ? ThreadsView::tr("Process") : ThreadsView::tr("Thread");
     case ThreadsView::ClientsColumn:
         return ThreadsView::tr("Clients");
     case ThreadsView::MessagesColumn:
@@ -244,9 +245,19 @@ ThreadsView::ThreadsView(QWidget *parent)
     retranslateUi();
 }
 
+void ThreadsView::setShowsProcesses(bool processes)
+{
+    if (processes == m_processes)
+        return;
+    m_processes = processes;
+    m_model->showsProcesses = processes;
+    retranslateUi();
+}
+
 void ThreadsView::retranslateUi()
 {
-    m_chart->setSeriesLabel(tr("Deliveries/s, all threads"));
+    m_chart->setSeriesLabel(m_processes ? tr("Deliveries/s, all processes")
+                                        : tr("Deliveries/s, all threads"));
     m_model->retranslate();
     updateSummary();
 }
@@ -311,10 +322,11 @@ void ThreadsView::updateSummary()
         deliveries += thread.deliveriesPerSecond;
     }
     const QLocale locale;
-    m_summary->setText(
-        tr("%n thread(s) · %1 clients · %2 messages/s · %3 deliveries/s", nullptr, rowCount())
-            .arg(locale.toString(clients), locale.toString(messages, 'f', 0),
-                 locale.toString(deliveries, 'f', 0)));
+    const QString summary = m_processes
+        ? tr("%n process(es) · %1 clients · %2 messages/s · %3 deliveries/s", nullptr, rowCount())
+        : tr("%n thread(s) · %1 clients · %2 messages/s · %3 deliveries/s", nullptr, rowCount());
+    m_summary->setText(summary.arg(locale.toString(clients), locale.toString(messages, 'f', 0),
+                                   locale.toString(deliveries, 'f', 0)));
 }
 
 } // namespace App

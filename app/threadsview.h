@@ -15,7 +15,8 @@ class ThroughputChart;
 
 // The server's threads as they come and go: one row per serving thread (per-connection mode
 // has one per client, the pool a fixed few, single mode one), and the total throughput over
-// time underneath, so switching threading models shows in both.
+// time underneath, so switching threading models shows in both. With the server run as
+// processes, one row per process instead (setShowsProcesses()).
 class ThreadsView : public QWidget
 {
     Q_OBJECT
@@ -32,6 +33,9 @@ public:
     QTableView *tableView() const { return m_table; }
     ThroughputChart *chart() const { return m_chart; }
     QString summaryText() const;
+    // Rows are processes ("host-1 (pid 4242)"), not threads: the headers and summary say so.
+    void setShowsProcesses(bool processes);
+    bool showsProcesses() const { return m_processes; }
 
     // "worker-2" before "worker-10": digit runs compare as numbers.
     static bool naturalLess(QStringView a, QStringView b);
@@ -51,6 +55,7 @@ private:
     QTableView *m_table;
     ThroughputChart *m_chart;
     QLabel *m_summary;
+    bool m_processes = false;
 };
 
 } // namespace App

@@ -270,6 +270,10 @@ void ChatServer::startCluster()
         return;
     const QString name = m_config.cluster.effectiveNodeName(serverPort());
     m_cluster = new ClusterNode(m_context, name.toUtf8(), this);
+    connect(m_cluster, &ClusterNode::linkChanged, this,
+            [this, name](bool up, const QString &reason) {
+                Q_EMIT clusterLinkChanged(up, name, reason);
+            });
     // Before any worker exists: the workers read it without a lock.
     m_context->cluster = m_cluster->front();
     m_cluster->start();

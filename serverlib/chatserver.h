@@ -98,6 +98,9 @@ Q_SIGNALS:
     // The threads (by name) that had not ended by a stop's deadline. They are deleted when they
     // do end; until then they keep what they serve (their ServerContext) alive.
     void threadsStranded(const QStringList &names);
+    // In a cluster: the link to Redis came up (`up`) or was lost (`reason` says how); `node` is
+    // this server's name in the cluster. The first comes once the node has linked at start.
+    void clusterLinkChanged(bool up, const QString &node, const QString &reason);
     void clientConnected(quint32 clientId, const QString &peer, const QString &threadName);
     // A connection turned away by a cap (ServerLimits); the client got `ERROR` with `reason`.
     void clientRefused(const QString &address, const QString &reason);

@@ -98,6 +98,14 @@ SupervisedProcess *ProcessSupervisor::makeProcess(const QString &name, const QSt
 {
     auto *process = new SupervisedProcess(name, program, arguments, readyLine, this);
     connect(process, &SupervisedProcess::output, this, [this, process](const QByteArray &line) {
+        if (m_config.reportStats && ProcessReport::isReport(line)) {
+            if (std::optional<ProcessReport> report = ProcessReport::parse(line)) {
+                report->process = process->name();
+                report->pid = process->pid();
+                Q_EMIT reported(*report);
+            }
+            return;
+        }
         Q_EMIT output(process->name(), process->pid(), line);
     });
     connect(process, &SupervisedProcess::started, this, [process](qint64 pid) {
@@ -109,7 +117,10 @@ SupervisedProcess *ProcessSupervisor::makeProcess(const QString &name, const QSt
 QStringList ProcessSupervisor::childArguments(int index) const
 {
     // QCommandLineParser takes an option's last value: these win over the supervisor's own.
-    return m_config.serverArguments
+    QStringList arguments = m_config.serverArguments;
+    if (m_config.reportStats)
+        arguments << QStringLiteral("--report-stats");
+    return arguments
         + QStringList {QStringLiteral("--processes"),
                        QStringLiteral("0"),
                        QStringLiteral("--share-port"),
@@ -124,7 +135,7 @@ void ProcessSupervisor::startChildren()
     m_state = State::Running;
     qCInfo(lcSupervisor).noquote() << "starting" << m_config.processes << "server processes on port"
                                    << m_config.port << "in cluster" << m_clusterUrl;
-    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+    QProcessEnvironment environment = m_config.environment;
     // The supervisor learns that a child serves from its "listening on" line: never filtered.
     const QString rules = environment.value(QStringLiteral("QT_LOGGING_RULES"));
     environment.insert(QStringLiteral("QT_LOGGING_RULES"),
@@ -135,8 +146,10 @@ void ProcessSupervisor::startChildren()
                           m_config.program, childArguments(index), ChildReadyLine);
         child->setEnvironment(environment);
         connect(child, &SupervisedProcess::ready, this, &ProcessSupervisor::onChildReady);
-        connect(child, &SupervisedProcess::ended, this,
-                [this, child](const ProcessEnd &end) { onChildEnded(child, end); });
+        connect(child, &SupervisedProcess::ended, this, [this, child](const ProcessEnd &end) {
+            Q_EMIT processEnded(child->name());
+            onChildEnded(child, end);
+        });
         m_children.push_back(child);
         child->start();
     }
@@ -203,10 +216,11 @@ void ProcessSupervisor::restartLater(SupervisedProcess *process, const ProcessEn
         ? 0
         : int(std::min<qint64>(qint64(m_config.restartMinMs) << std::min(quickDeaths - 1, 16),
                                m_config.restartMaxMs));
-    qCWarning(lcSupervisor).noquote()
-        << QStringLiteral("%1 %2 after %3 s; restarting it in %4 s")
-               .arg(process->name(), end.reason, secondsText(int(end.uptimeMs)),
-                    secondsText(delayMs));
+    const QString description
+        = QStringLiteral("%1 after %2 s; restarting it in %3 s")
+              .arg(end.reason, secondsText(int(end.uptimeMs)), secondsText(delayMs));
+    qCWarning(lcSupervisor).noquote() << process->name() << description;
+    Q_EMIT restarting(process->name(), description);
     ++m_restarts;
     QTimer::singleShot(delayMs, process, [this, process] {
         if (m_state == State::Running)
@@ -248,6 +262,7 @@ void ProcessSupervisor::stopRedisOnceChildrenEnded()
 void ProcessSupervisor::fail(const QString &reason)
 {
     qCCritical(lcSupervisor).noquote() << reason;
+    Q_EMIT failed(reason);
     m_exitCode = Failed;
     stop();
 }

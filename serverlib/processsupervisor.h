@@ -1,9 +1,11 @@
 #pragma once
 
+#include "serverlib/processreport.h"
 #include "serverlib/supervisedprocess.h"
 
 #include <QHash>
 #include <QObject>
+#include <QProcessEnvironment>
 #include <QString>
 #include <QStringList>
 #include <QTemporaryDir>
@@ -25,6 +27,10 @@ struct SupervisorConfig
     QString clusterUrl; // empty: a private redis-server on a Unix socket
     QString nodeName; // the children are <nodeName>-1 ... <nodeName>-N
     QString redisServer = QStringLiteral("redis-server");
+    // The children's environment (the supervisor adds what it needs to read their log).
+    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+    // The children report their figures (--report-stats): reported() instead of output().
+    bool reportStats = false;
 
     // A child that runs this long before it dies is restarted at once; one that dies sooner is
     // restarted after a delay that doubles each time, from restartMinMs up to restartMaxMs.
@@ -67,6 +73,15 @@ Q_SIGNALS:
     // A line of a child's (or redis-server's) output, for the supervisor's log.
     void output(const QString &process, qint64 pid, const QByteArray &line);
     void allReady();
+    // A child's figures, once a second each (SupervisorConfig::reportStats).
+    void reported(const Server::ProcessReport &report);
+    // A child (not redis-server) ended; it may be restarted.
+    void processEnded(const QString &process);
+    // A child or redis-server ended and is started again: `description` says how it ended and
+    // when it restarts, as the log does.
+    void restarting(const QString &process, const QString &description);
+    // Why the supervisor gives up (finished(Failed) follows), as its log says it.
+    void failed(const QString &reason);
     void finished(int exitCode); // emitted once
 
 private:

@@ -79,6 +79,7 @@ void ServerController::forwardServerSignals()
     connect(m_server, &ChatServer::stopped, this, &ServerController::serverStopped);
     connect(m_server, &ChatServer::statsUpdated, this, &ServerController::keepStats);
     connect(m_server, &ChatServer::threadsStranded, this, &ServerController::threadsStranded);
+    connect(m_server, &ChatServer::clusterLinkChanged, this, &ServerController::clusterLinkChanged);
     connect(m_server, &ChatServer::clientConnected, this, &ServerController::clientConnected);
     connect(m_server, &ChatServer::clientRefused, this, &ServerController::clientRefused);
     connect(m_server, &ChatServer::clientRegistered, this, &ServerController::clientRegistered);

@@ -78,6 +78,8 @@ Q_SIGNALS:
     void stopping();
     void stopped();
     void threadsStranded(const QStringList &names);
+    // In a cluster (ServerConfig::cluster): the server's link to Redis came up or was lost.
+    void clusterLinkChanged(bool up, const QString &node, const QString &reason);
     void clientConnected(quint32 clientId, const QString &peer, const QString &threadName);
     void clientRefused(const QString &address, const QString &reason);
     void clientRegistered(quint32 clientId, const QString &nick, const QString &threadName);

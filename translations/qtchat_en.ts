@@ -34,7 +34,16 @@
 <context>
     <name>App::MainWindow</name>
     <message numerus="yes">
-        <location filename="../app/mainwindow.cpp" line="+394"/>
+        <location filename="../app/mainwindow.cpp" line="+343"/>
+        <source>Listening on %1 port %2 with %n server process(es)</source>
+        <translation>
+            <numerusform>Listening on %1 port %2 with %n server process</numerusform>
+            <numerusform>Listening on %1 port %2 with %n server processes</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+136"/>
+        <location line="+12"/>
         <source>%n client(s)</source>
         <translation>
             <numerusform>%n client</numerusform>
@@ -42,18 +51,34 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location line="+1"/>
+        <location line="-11"/>
         <source>%n thread(s)</source>
         <translation>
             <numerusform>%n thread</numerusform>
             <numerusform>%n threads</numerusform>
         </translation>
     </message>
+    <message numerus="yes">
+        <location line="+12"/>
+        <source>%n process(es)</source>
+        <translation>
+            <numerusform>%n process</numerusform>
+            <numerusform>%n processes</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>App::ThreadsView</name>
     <message numerus="yes">
-        <location filename="../app/threadsview.cpp" line="+315"/>
+        <location filename="../app/threadsview.cpp" line="+326"/>
+        <source>%n process(es) · %1 clients · %2 messages/s · %3 deliveries/s</source>
+        <translation>
+            <numerusform>%n process · %1 clients · %2 messages/s · %3 deliveries/s</numerusform>
+            <numerusform>%n processes · %1 clients · %2 messages/s · %3 deliveries/s</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+1"/>
         <source>%n thread(s) · %1 clients · %2 messages/s · %3 deliveries/s</source>
         <translation>
             <numerusform>%n thread · %1 clients · %2 messages/s · %3 deliveries/s</numerusform>

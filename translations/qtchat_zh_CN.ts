@@ -514,7 +514,7 @@
 <context>
     <name>App::CommandLine</name>
     <message>
-        <location filename="../app/commandline.cpp" line="+128"/>
+        <location filename="../app/commandline.cpp" line="+153"/>
         <source>QtChat: a threaded IRC-subset chat server with a desktop client.</source>
         <translation>QtChat：一个多线程的 IRC 子集聊天服务器，附带桌面客户端。</translation>
     </message>
@@ -524,17 +524,17 @@
         <translation>多余的参数“%1”。</translation>
     </message>
     <message>
-        <location line="-50"/>
+        <location line="-57"/>
         <source>Cannot read the MOTD file &apos;%1&apos;: %2</source>
         <translation>无法读取每日消息（MOTD）文件“%1”：%2</translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+21"/>
         <source>Invalid protocol &apos;%1&apos;: use irc or tutorial.</source>
         <translation>无效的协议“%1”：请使用 irc 或 tutorial。</translation>
     </message>
     <message>
-        <location line="-94"/>
+        <location line="-114"/>
         <source>Desktop: start the server as soon as the window opens.</source>
         <translation>桌面模式：窗口一打开就启动服务器。</translation>
     </message>
@@ -570,7 +570,7 @@
         <translation>从标准输入读取一个密码并打印其哈希值，供 --oper 使用。</translation>
     </message>
     <message>
-        <location line="+26"/>
+        <location line="+32"/>
         <source>%1 Values: %2.</source>
         <translation>%1 可选值：%2。</translation>
     </message>
@@ -580,7 +580,7 @@
         <translation>%1 默认值：%2。</translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+29"/>
         <source>Invalid --%1. %2</source>
         <translation>--%1 无效。%2</translation>
     </message>
@@ -590,7 +590,7 @@
         <translation>无效的 --%1 “%2”。%3</translation>
     </message>
     <message>
-        <location line="-53"/>
+        <location line="-71"/>
         <source>Wire protocol: irc, or tutorial for the tutorial&apos;s echo clients (default irc).</source>
         <translation>通信协议：irc，或 tutorial（用于教程中的回显客户端）（默认 irc）。</translation>
     </message>
@@ -660,7 +660,7 @@
         <translation>qtchat：无法启动服务器：%1</translation>
     </message>
     <message>
-        <location line="+71"/>
+        <location line="+99"/>
         <source>Message received from client:</source>
         <translation>收到客户端发来的消息:</translation>
     </message>
@@ -1146,7 +1146,7 @@
 <context>
     <name>App::MainWindow</name>
     <message>
-        <location filename="../app/mainwindow.cpp" line="+140"/>
+        <location filename="../app/mainwindow.cpp" line="+158"/>
         <source>About QtChat</source>
         <translation>关于 QtChat</translation>
     </message>
@@ -1217,18 +1217,82 @@ A threaded IRC-subset chat server you can watch, and its client.</source>
         <source>&amp;About QtChat</source>
         <translation>关于 QtChat(&amp;A)</translation>
     </message>
+    <message numerus="yes">
+        <location line="+156"/>
+        <source>Listening on %1 port %2 with %n server process(es)</source>
+        <translation>
+            <numerusform>正在 %1 的端口 %2 上监听，共 %n 个服务器进程</numerusform>
+        </translation>
+    </message>
     <message>
-        <location line="+140"/>
+        <location line="+46"/>
+        <source>Server stopped; every process ended, then Redis.</source>
+        <translation>服务器已停止；所有进程均已结束，随后 Redis 也已结束。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
         <source>Server stopped.</source>
         <translation>服务器已停止。</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+1"/>
         <source>Server stopped; every thread ended.</source>
         <translation>服务器已停止，所有线程均已结束。</translation>
     </message>
+    <message numerus="yes">
+        <location line="+101"/>
+        <source>%n process(es)</source>
+        <translation>
+            <numerusform>%n 个进程</numerusform>
+        </translation>
+    </message>
     <message>
-        <location line="-97"/>
+        <location line="+23"/>
+        <source>Cluster node %1: linked to Redis again.</source>
+        <translation>集群节点 %1：已重新连接到 Redis。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Cluster node %1: linked to Redis.</source>
+        <translation>集群节点 %1：已连接到 Redis。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Cluster node %1: the link to Redis is lost.</source>
+        <translation>集群节点 %1：与 Redis 的连接已断开。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Cluster node %1: the link to Redis is lost (%2).</source>
+        <translation>集群节点 %1：与 Redis 的连接已断开（%2）。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>It serves its own users only, and refuses new nicks until the link is back.</source>
+        <translation>在连接恢复之前，它只服务自己的用户，并拒绝新的昵称。</translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>Redis: linking…</source>
+        <translation>Redis：正在连接…</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Redis link lost on %1: local users only</source>
+        <translation>%1 与 Redis 的连接已断开：仅服务本地用户</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Redis linked again on %1</source>
+        <translation>%1 已重新连接到 Redis</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Redis linked on %1</source>
+        <translation>%1 已连接到 Redis</translation>
+    </message>
+    <message>
+        <location line="-279"/>
         <source>client %1 connected from %2, served by %3</source>
         <translation>客户端 %1 从 %2 连入，由 %3 负责处理</translation>
     </message>
@@ -1253,21 +1317,22 @@ A threaded IRC-subset chat server you can watch, and its client.</source>
         <translation>聊天面板</translation>
     </message>
     <message>
-        <location line="-40"/>
-        <location line="+61"/>
-        <location line="+14"/>
-        <location line="+35"/>
-        <location line="+52"/>
+        <location line="-79"/>
+        <location line="+111"/>
+        <location line="+15"/>
+        <location line="+5"/>
+        <location line="+41"/>
+        <location line="+57"/>
         <source>main</source>
         <translation>主线程</translation>
     </message>
     <message>
-        <location line="-161"/>
+        <location line="-228"/>
         <source>Thread(s) %1 did not end in time; they are left to end by themselves.</source>
         <translation>线程 %1 未能按时结束，将任其自行结束。</translation>
     </message>
     <message>
-        <location line="+75"/>
+        <location line="+131"/>
         <source>Listening on %1 port %2 with %3 threading</source>
         <translation>正在 %1 的 %2 端口上监听，线程模型：%3</translation>
     </message>
@@ -1277,14 +1342,15 @@ A threaded IRC-subset chat server you can watch, and its client.</source>
         <translation>服务器正在停止</translation>
     </message>
     <message numerus="yes">
-        <location line="+96"/>
+        <location line="+107"/>
+        <location line="+12"/>
         <source>%n client(s)</source>
         <translation>
             <numerusform>%n 个客户端</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location line="+1"/>
+        <location line="-11"/>
         <source>%n thread(s)</source>
         <translation>
             <numerusform>%n 个线程</numerusform>
@@ -1292,11 +1358,12 @@ A threaded IRC-subset chat server you can watch, and its client.</source>
     </message>
     <message>
         <location line="+1"/>
+        <location line="+12"/>
         <source>Listening on %1:%2 · %3 · %4 · %5 messages/s</source>
         <translation>正在监听 %1:%2 · %3 · %4 · 每秒 %5 条消息</translation>
     </message>
     <message>
-        <location line="-239"/>
+        <location line="-318"/>
         <source>Load</source>
         <translation>负载</translation>
     </message>
@@ -1408,14 +1475,42 @@ A threaded IRC-subset chat server you can watch, and its client.</source>
     </message>
 </context>
 <context>
+    <name>App::ProcessServer</name>
+    <message>
+        <location filename="../app/processserver.cpp" line="+104"/>
+        <source>The server is already running.</source>
+        <translation>服务器已在运行。</translation>
+    </message>
+    <message>
+        <location line="+68"/>
+        <source>The server processes did not start.</source>
+        <translation>服务器进程未能启动。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>supervisor</source>
+        <translation>监管进程</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>A process did not stop cleanly.</source>
+        <translation>有进程未能正常停止。</translation>
+    </message>
+    <message>
+        <location line="+34"/>
+        <source>%1 (pid %2)</source>
+        <translation>%1（PID %2）</translation>
+    </message>
+</context>
+<context>
     <name>App::ServerPanel</name>
     <message>
-        <location filename="../app/serverpanel.cpp" line="+87"/>
+        <location filename="../app/serverpanel.cpp" line="+102"/>
         <source>&apos;%1&apos; is not an IP address. Use 127.0.0.1 for this computer only, or 0.0.0.0 for every network.</source>
         <translation>“%1”不是 IP 地址。只允许本机连接请用 127.0.0.1，允许所有网络连接请用 0.0.0.0。</translation>
     </message>
     <message>
-        <location line="+71"/>
+        <location line="+88"/>
         <source>Address:</source>
         <translation>地址：</translation>
     </message>
@@ -1433,6 +1528,11 @@ A threaded IRC-subset chat server you can watch, and its client.</source>
         <location line="+1"/>
         <source>Workers:</source>
         <translation>工作线程：</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Processes:</source>
+        <translation>进程数：</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -1455,7 +1555,22 @@ A threaded IRC-subset chat server you can watch, and its client.</source>
         <translation>单线程</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+1"/>
+        <source>Processes</source>
+        <translation>多进程</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Per connection: one QThread per client, as in the tutorial. Pool: a few long-lived threads share the clients. Single: one thread serves everyone. Processes: several server processes share the port and form one network through Redis, each serving its share of the clients with its own threads.</source>
+        <translation>每个连接一个线程：每个客户端一个 QThread，与教程中的做法相同。线程池：几个长期存在的线程分担所有客户端。单线程：一个线程服务所有人。多进程：多个服务器进程共享同一端口，并通过 Redis 组成同一个网络，每个进程用自己的线程服务分到的客户端。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>How many server processes share the port. Without a cluster in Settings, a private redis-server joins them.</source>
+        <translation>共享该端口的服务器进程数。若设置中未指定集群，则由一个私有的 redis-server 将它们连接起来。</translation>
+    </message>
+    <message>
+        <location line="+9"/>
         <source>Stopped. Choose a threading model and press Start.</source>
         <translation>已停止。请选择线程模型，然后点击“启动”。</translation>
     </message>
@@ -1484,11 +1599,6 @@ A threaded IRC-subset chat server you can watch, and its client.</source>
         <location line="-12"/>
         <source>Start</source>
         <translation>启动</translation>
-    </message>
-    <message>
-        <location line="-8"/>
-        <source>Per connection: one QThread per client, as in the tutorial. Pool: a few long-lived threads share the clients. Single: one thread serves everyone.</source>
-        <translation>每个连接一个线程：每个客户端一个 QThread，与教程中的做法相同。线程池：几个长期存在的线程分担所有客户端。单线程：一个线程服务所有人。</translation>
     </message>
 </context>
 <context>
@@ -1627,12 +1737,12 @@ A threaded IRC-subset chat server you can watch, and its client.</source>
         <location line="+14"/>
         <location line="+12"/>
         <location line="+142"/>
-        <location line="+97"/>
+        <location line="+98"/>
         <source>count</source>
         <translation>数量</translation>
     </message>
     <message>
-        <location line="-395"/>
+        <location line="-396"/>
         <source>Automatic (one per core)</source>
         <translation>自动（每个 CPU 核心一个）</translation>
     </message>
@@ -2022,11 +2132,21 @@ A threaded IRC-subset chat server you can watch, and its client.</source>
     </message>
     <message>
         <location line="+11"/>
-        <source>Serve the port from this many server processes, started and restarted by this one and joined as one network through Redis (a private redis-server unless --cluster is given); 0: this process serves the clients itself.</source>
-        <translation>由这么多个服务器进程共同服务该端口，它们由本进程启动并在退出后重启，并通过 Redis 组成同一个网络（未指定 --cluster 时使用私有的 redis-server）；0：由本进程自己服务客户端。</translation>
+        <source>Server &amp;processes:</source>
+        <translation>服务器进程数(&amp;P)：</translation>
     </message>
     <message>
-        <location line="+31"/>
+        <location line="+1"/>
+        <source>Serve the port from this many server processes, started and restarted by this one and joined as one network through Redis (a private redis-server unless a cluster is given); 0: this process serves the clients itself.</source>
+        <translation>由这么多个服务器进程共同服务该端口，它们由本进程启动并在退出后重启，并通过 Redis 组成同一个网络（未指定集群时使用私有的 redis-server）；0：由本进程自己服务客户端。</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>None (threads in this process)</source>
+        <translation>无（在本进程中用线程）</translation>
+    </message>
+    <message>
+        <location line="+24"/>
         <source>Chat</source>
         <translation>聊天</translation>
     </message>
@@ -2079,9 +2199,14 @@ A threaded IRC-subset chat server you can watch, and its client.</source>
 <context>
     <name>App::ThreadsView</name>
     <message>
-        <location filename="../app/threadsview.cpp" line="+135"/>
+        <location filename="../app/threadsview.cpp" line="+136"/>
         <source>Thread</source>
         <translation>线程</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Process</source>
+        <translation>进程</translation>
     </message>
     <message>
         <location line="+2"/>
@@ -2099,12 +2224,24 @@ A threaded IRC-subset chat server you can watch, and its client.</source>
         <translation>投递/秒</translation>
     </message>
     <message>
-        <location line="+108"/>
+        <location line="+117"/>
+        <source>Deliveries/s, all processes</source>
+        <translation>每秒投递次数，所有进程</translation>
+    </message>
+    <message>
+        <location line="+1"/>
         <source>Deliveries/s, all threads</source>
         <translation>投递/秒（所有线程）</translation>
     </message>
     <message numerus="yes">
         <location line="+66"/>
+        <source>%n process(es) · %1 clients · %2 messages/s · %3 deliveries/s</source>
+        <translation>
+            <numerusform>%n 个进程 · %1 个客户端 · 每秒 %2 条消息 · 每秒 %3 次投递</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+1"/>
         <source>%n thread(s) · %1 clients · %2 messages/s · %3 deliveries/s</source>
         <translation>
             <numerusform>%n 个线程 · %1 个客户端 · 每秒 %2 条消息 · 每秒 %3 次投递</numerusform>
@@ -2650,7 +2787,7 @@ A threaded IRC-subset chat server you can watch, and its client.</source>
 <context>
     <name>Server::ServerController</name>
     <message>
-        <location filename="../serverlib/servercontroller.cpp" line="+97"/>
+        <location filename="../serverlib/servercontroller.cpp" line="+98"/>
         <source>The server is already running.</source>
         <translation>服务器已在运行。</translation>
     </message>

@@ -7,27 +7,34 @@
 #include "app/loadpanel.h"
 #include "app/logview.h"
 #include "app/mainwindow.h"
+#include "app/processserver.h"
 #include "app/serverpanel.h"
 #include "app/threadsview.h"
 #include "clientlib/chatclient.h"
 #include "protocol/numerics.h"
 #include "tests/support/freeport.h"
 #include "tests/support/rawclient.h"
+#include "tests/support/redisprocess.h"
 #include "tests/support/serversignals.h"
 #include "tests/support/testcertificate.h"
 
 #include <QComboBox>
 #include <QDockWidget>
+#include <QFileInfo>
 #include <QLabel>
 #include <QPushButton>
+#include <QRegularExpression>
 #include <QScopeGuard>
 #include <QScrollArea>
 #include <QScrollBar>
 #include <QSignalSpy>
+#include <QSpinBox>
 #include <QTabWidget>
 #include <QTcpServer>
 #include <QTemporaryDir>
 #include <QTest>
+
+#include <csignal>
 
 namespace Numeric = Irc::Numeric;
 
@@ -66,6 +73,8 @@ private Q_SLOTS:
     void languageSwitchesAtRuntime();
     void tlsServerIsJoinedByTheAppsOwnWindows();
     void closingWaitsForTheServerToStopWithoutBlocking();
+    void clusterLinkShowsInTheStatusLineAndTheLog();
+    void processesServeThePortWithARowEach();
     void relayedLinesReachTheLogInBatches();
     void unreadLinesShowInTheWindowTitle();
     void nothingIsCutOff_data();
@@ -100,6 +109,138 @@ void TestMainWindow::init()
 void TestMainWindow::cleanup()
 {
     m_window.reset();
+}
+
+// A cluster node's link to Redis, as the panel's status line and the log say it: linked, lost
+// when Redis dies, linked again when it is back.
+void TestMainWindow::clusterLinkShowsInTheStatusLineAndTheLog()
+{
+    RedisProcess redis;
+    QVERIFY2(redis.start(), qPrintable(redis.errorString()));
+    App::AppSettings *settings = App::AppSettings::instance();
+    settings->setCluster(redis.url());
+    settings->setNodeName(QStringLiteral("app-node"));
+    const auto standAlone = qScopeGuard([settings] {
+        settings->setCluster(QString());
+        settings->setNodeName(QString());
+    });
+    settings->setNoStorage(true);
+    const auto storage = qScopeGuard([settings] { settings->setNoStorage(false); });
+    App::ServerPanel *panel = m_window->serverPanel();
+    QVERIFY(clickAndWaitFor(Server::ServerController::State::Running));
+    QTRY_VERIFY2_WITH_TIMEOUT(panel->statusText().contains(u"Redis linked on app-node"),
+                              qPrintable(panel->statusText()), Timeout);
+    QVERIFY(logContains(m_window->logView(),
+                        QStringLiteral("Cluster node app-node: linked to Redis.")));
+
+    redis.kill();
+    QTRY_VERIFY2_WITH_TIMEOUT(panel->statusText().contains(u"Redis link lost on app-node"),
+                              qPrintable(panel->statusText()), Timeout);
+    QVERIFY(logContains(m_window->logView(),
+                        QStringLiteral("Cluster node app-node: the link to Redis is lost")));
+    QVERIFY2(redis.start(), qPrintable(redis.errorString()));
+    QTRY_VERIFY2_WITH_TIMEOUT(panel->statusText().contains(u"Redis linked again on app-node"),
+                              qPrintable(panel->statusText()), 2 * Timeout);
+    QVERIFY(logContains(m_window->logView(),
+                        QStringLiteral("Cluster node app-node: linked to Redis again.")));
+    QVERIFY(clickAndWaitFor(Server::ServerController::State::Stopped));
+}
+
+// "Processes": the panel starts that many server processes on its port (and their private
+// redis-server), the threads view has a row per process with its pid and clients, the log names
+// the process that serves each client, and Stop ends the processes, then Redis.
+void TestMainWindow::processesServeThePortWithARowEach()
+{
+    App::AppSettings *settings = App::AppSettings::instance();
+    settings->setNoStorage(true);
+    const auto storage = qScopeGuard([settings] {
+        settings->setNoStorage(false);
+        settings->setProcesses(0);
+    });
+    m_window->processServer()->setProgram(QStringLiteral(QTCHAT_BINARY));
+    App::ServerPanel *panel = m_window->serverPanel();
+    panel->threadingBox()->setCurrentIndex(App::ServerPanel::ProcessesIndex);
+    QVERIFY(panel->processesBox()->isVisible());
+    panel->processesBox()->setValue(2);
+    clickStartStop();
+    QTRY_COMPARE_WITH_TIMEOUT(m_window->serverState(), Server::ServerController::State::Running,
+                              2 * Timeout);
+    QCOMPARE(settings->processes(), 2);
+
+    App::ThreadsView *rows = m_window->threadsView();
+    QTRY_COMPARE_WITH_TIMEOUT(rows->rowCount(), 2, Timeout);
+    QVERIFY2(rows->summaryText().startsWith(u"2 process"), qPrintable(rows->summaryText()));
+    const QRegularExpression rowName(QStringLiteral("^(\\S+-[12]) \\(pid (\\d+)\\)$"));
+    QList<qint64> pids;
+    for (int row = 0; row < 2; ++row) {
+        const QRegularExpressionMatch match = rowName.match(rows->threadName(row));
+        QVERIFY2(match.hasMatch(), qPrintable(rows->threadName(row)));
+        pids << match.captured(2).toLongLong();
+        QVERIFY(QFileInfo::exists(QStringLiteral("/proc/%1").arg(pids.last())));
+    }
+    QVERIFY(pids[0] != pids[1]);
+    // Each process is a node of the cluster on the private Redis, and says it is linked.
+    const QString node1 = rowName.match(rows->threadName(0)).captured(1);
+    const QString node2 = rowName.match(rows->threadName(1)).captured(1);
+    QTRY_VERIFY2_WITH_TIMEOUT(panel->statusText().contains(u"Redis linked on")
+                                  && panel->statusText().contains(node1)
+                                  && panel->statusText().contains(node2),
+                              qPrintable(panel->statusText()), Timeout);
+
+    // The chat pane is one client; this is another. Both are counted, wherever they landed.
+    RawClient client;
+    QVERIFY(client.connectTo(quint16(settings->port())));
+    QVERIFY(client.registerAs("visitor"));
+    const auto clients = [rows] {
+        int total = 0;
+        for (int row = 0; row < rows->rowCount(); ++row)
+            total += rows->cellText(row, App::ThreadsView::ClientsColumn).toInt();
+        return total;
+    };
+    QTRY_COMPARE_WITH_TIMEOUT(clients(), 2, Timeout);
+    const QString served
+        = QStringLiteral("connected from 127.0.0.1:%1").arg(client.socket().localPort());
+    const QRegularExpression servedBy(QStringLiteral("\\[INFO\\] \\S+-[12] (\\d+): .*%1")
+                                          .arg(QRegularExpression::escape(served)));
+    QTRY_VERIFY_WITH_TIMEOUT(logContains(m_window->logView(), served), Timeout);
+    m_window->logView()->model()->flush();
+    const QRegularExpressionMatch line
+        = servedBy.match(m_window->logView()->visibleLines().join(u'\n'));
+    QVERIFY2(line.hasMatch(), qPrintable(m_window->logView()->visibleLines().join(u'\n')));
+    QVERIFY(pids.contains(line.captured(1).toLongLong()));
+    // The figures go to the threads view, not to the log.
+    QVERIFY(!logContains(m_window->logView(), QStringLiteral("qtchat-stats")));
+
+    // The private redis-server dies: the processes say their link is lost, the supervisor
+    // starts it again, and they link again. Said in the log, which keeps every step.
+    const QRegularExpressionMatch redis
+        = QRegularExpression(QStringLiteral("\\[INFO\\] redis-server (\\d+): "))
+              .match(m_window->logView()->visibleLines().join(u'\n'));
+    QVERIFY2(redis.hasMatch(), qPrintable(m_window->logView()->visibleLines().join(u'\n')));
+    QCOMPARE(::kill(pid_t(redis.captured(1).toLongLong()), SIGKILL), 0);
+    for (const QString &node : {node1, node2}) {
+        QTRY_VERIFY_WITH_TIMEOUT(
+            logContains(m_window->logView(),
+                        QStringLiteral("Cluster node %1: the link to Redis is lost.").arg(node)),
+            Timeout);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            logContains(m_window->logView(),
+                        QStringLiteral("Cluster node %1: linked to Redis again.").arg(node)),
+            Timeout);
+    }
+    QVERIFY(logContains(m_window->logView(), QStringLiteral("killed by signal 9 after")));
+    QTRY_VERIFY2_WITH_TIMEOUT(panel->statusText().contains(u"Redis linked again on"),
+                              qPrintable(panel->statusText()), Timeout);
+
+    clickStartStop();
+    QCOMPARE(m_window->serverState(), Server::ServerController::State::Stopping);
+    QTRY_COMPARE_WITH_TIMEOUT(m_window->serverState(), Server::ServerController::State::Stopped,
+                              2 * Timeout);
+    QVERIFY(client.waitForDisconnected());
+    for (qint64 pid : pids)
+        QVERIFY(!QFileInfo::exists(QStringLiteral("/proc/%1").arg(pid)));
+    QVERIFY(logContains(m_window->logView(), QStringLiteral("every process ended, then Redis")));
+    QCOMPARE(rows->rowCount(), 0);
 }
 
 void TestMainWindow::clickStartStop()

@@ -4,6 +4,7 @@
 // the clients' sockets; the process that serves a client is the one whose log names the
 // client's own port ("client 3 connected from 127.0.0.1:54012 served by worker-1").
 #include "protocol/numerics.h"
+#include "serverlib/processreport.h"
 #include "tests/support/freeport.h"
 #include "tests/support/rawclient.h"
 
@@ -11,6 +12,7 @@
 #include <QFileInfo>
 #include <QProcess>
 #include <QRegularExpression>
+#include <QScopeGuard>
 #include <QSet>
 #include <QTcpServer>
 #include <QTemporaryDir>
@@ -131,6 +133,26 @@ QStringList commandLine(qint64 pid)
     return arguments;
 }
 
+// A single server process (no supervisor), started with `arguments` and awaited on its
+// "listening on" log line.
+bool startServer(QProcess &server, const QStringList &arguments,
+                 QProcessEnvironment environment = QProcessEnvironment::systemEnvironment())
+{
+    environment.insert(QStringLiteral("QT_LOGGING_RULES"),
+                       QStringLiteral("qtchat.server.info=true"));
+    server.setProcessEnvironment(environment);
+    server.start(QStringLiteral(QTCHAT_BINARY),
+                 QStringList {QStringLiteral("--headless")} + arguments);
+    QByteArray log;
+    return QTest::qWaitFor(
+               [&] {
+                   log += server.readAllStandardError();
+                   return log.contains("listening on") || server.state() == QProcess::NotRunning;
+               },
+               Timeout)
+        && server.state() == QProcess::Running;
+}
+
 bool processExists(qint64 pid)
 {
     return pid > 0 && QFileInfo::exists(QStringLiteral("/proc/%1").arg(pid));
@@ -150,6 +172,9 @@ private Q_SLOTS:
     void terminationStopsTheProcessesThenRedis();
     void processThatCannotStartEndsTheSupervisor();
     void unusableRuntimeDirectoryEndsTheSupervisor();
+    void reportLinesAreReadBackOrRefused();
+    void serverProcessReportsItsFiguresOnStdout();
+    void secretsComeFromTheEnvironmentNotTheCommandLine();
 
 private:
     // Registers clients until `count` different processes serve them.
@@ -338,6 +363,93 @@ void TestProcesses::unusableRuntimeDirectoryEndsTheSupervisor()
     QCOMPARE(supervisor.process().exitCode(), 1);
     QVERIFY2(supervisor.log().contains(QStringLiteral("too long for a Unix socket")),
              qPrintable(supervisor.log()));
+}
+
+// What a child writes is what the supervisor reads; anything else on the pipe is log, not a
+// report, and a malformed report is dropped rather than shown as figures.
+void TestProcesses::reportLinesAreReadBackOrRefused()
+{
+    Server::ProcessReport report;
+    report.clients = 12;
+    report.messagesPerSecond = 2.5;
+    report.deliveriesPerSecond = 30;
+    report.threads = 3;
+    report.link = Server::ProcessReport::Link::Lost;
+    const std::optional<Server::ProcessReport> back = Server::ProcessReport::parse(report.toLine());
+    QVERIFY(back);
+    QCOMPARE(back->clients, 12);
+    QCOMPARE(back->messagesPerSecond, 2.5);
+    QCOMPARE(back->deliveriesPerSecond, 30.0);
+    QCOMPARE(back->threads, 3);
+    QCOMPARE(back->link, Server::ProcessReport::Link::Lost);
+    // A newer child may say more.
+    QVERIFY(Server::ProcessReport::parse("qtchat-stats clients=1 sessions=4"));
+    for (const QByteArray &line :
+         {QByteArray("12:00:00.000 qtchat.server: listening on"),
+          QByteArray("qtchat-stats clients=many"), QByteArray("qtchat-stats clients=-1"),
+          QByteArray("qtchat-stats link=sideways"), QByteArray("qtchat-stats clients")})
+        QVERIFY2(!Server::ProcessReport::parse(line), line.constData());
+}
+
+// --report-stats: a line of figures a second on stdout, the log staying on stderr.
+void TestProcesses::serverProcessReportsItsFiguresOnStdout()
+{
+    QProcess server;
+    const auto stop = qScopeGuard([&server] {
+        server.terminate();
+        server.waitForFinished(Timeout);
+    });
+    QVERIFY(startServer(server,
+                        {QStringLiteral("--report-stats"), QStringLiteral("--no-storage"),
+                         QStringLiteral("--port"), QString::number(m_port)}));
+    RawClient client;
+    QVERIFY(client.connectTo(m_port));
+    QVERIFY(client.registerAs("counted"));
+    std::optional<Server::ProcessReport> report;
+    QByteArray out;
+    QTRY_VERIFY2_WITH_TIMEOUT(
+        [&] {
+            out += server.readAllStandardOutput();
+            for (const QByteArray &line : out.split('\n')) {
+                report = Server::ProcessReport::parse(line);
+                if (report && report->clients == 1)
+                    return true;
+            }
+            return false;
+        }(),
+        out.constData(), Timeout);
+    QCOMPARE(report->link, Server::ProcessReport::Link::None); // no cluster
+    QVERIFY(report->threads >= 1);
+    QVERIFY(!server.readAllStandardError().contains(Server::ProcessReport::Prefix));
+}
+
+// The window passes a server password to its processes in their environment: `ps` shows
+// every user the command line, not the environment.
+void TestProcesses::secretsComeFromTheEnvironmentNotTheCommandLine()
+{
+    const QByteArray password = "environment-secret";
+    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+    environment.insert(QStringLiteral("QTCHAT_SECRET_PASSWORD"), QString::fromLatin1(password));
+    QProcess server;
+    const auto stop = qScopeGuard([&server] {
+        server.terminate();
+        server.waitForFinished(Timeout);
+    });
+    QVERIFY(
+        startServer(server,
+                    {QStringLiteral("--secrets-from-environment"), QStringLiteral("--no-storage"),
+                     QStringLiteral("--port"), QString::number(m_port)},
+                    environment));
+    RawClient without;
+    QVERIFY(without.connectTo(m_port));
+    without.send("NICK nopass");
+    without.send("USER nopass 0 * :No Pass");
+    QVERIFY(without.expect(Irc::Numeric::PasswordMismatch));
+    RawClient with;
+    QVERIFY(with.connectTo(m_port));
+    with.send("PASS " + password);
+    QVERIFY(with.registerAs("haspass"));
+    QVERIFY(!commandLine(server.processId()).join(u' ').contains(QString::fromLatin1(password)));
 }
 
 QTEST_GUILESS_MAIN(TestProcesses)

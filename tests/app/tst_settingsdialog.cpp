@@ -6,6 +6,7 @@
 #include "app/settingsdialog.h"
 
 #include <QCheckBox>
+#include <QComboBox>
 #include <QDialogButtonBox>
 #include <QDoubleSpinBox>
 #include <QLabel>
@@ -32,6 +33,7 @@ private Q_SLOTS:
     void nonLoopbackAddressIsWarnedAboutInTheServerPanel();
     void warningsFollowTheLanguage();
     void accountFieldsHideThePassword();
+    void clusterFieldsAndProcessesApply();
 
 private:
     QSpinBox *spin(const char *key) const;
@@ -264,6 +266,37 @@ void TestSettingsDialog::accountFieldsHideThePassword()
     QVERIFY(!m_dialog->isVisible());
     QCOMPARE(settings->account(), QStringLiteral("alice"));
     QCOMPARE(settings->accountPassword(), QStringLiteral(" pass word ")); // not trimmed
+}
+
+// The cluster's Redis, this node's name and the number of server processes are fields of the
+// dialog like any other, checked by the same rules as their command-line options.
+void TestSettingsDialog::clusterFieldsAndProcessesApply()
+{
+    App::AppSettings *settings = App::AppSettings::instance();
+    QCOMPARE(spin("processes")->specialValueText(),
+             QStringLiteral("None (threads in this process)"));
+    line("cluster")->setText(QStringLiteral("not a url"));
+    QVERIFY(!m_dialog->apply());
+    QVERIFY(m_dialog->errorLabel(QStringLiteral("cluster"))->isVisible());
+    QVERIFY(settings->cluster().isEmpty());
+
+    line("cluster")->setText(QStringLiteral("redis://127.0.0.1:6390/2"));
+    line("nodeName")->setText(QStringLiteral("node-a"));
+    spin("processes")->setValue(3);
+    QVERIFY(m_dialog->apply());
+    QCOMPARE(settings->cluster(), QStringLiteral("redis://127.0.0.1:6390/2"));
+    QCOMPARE(settings->nodeName(), QStringLiteral("node-a"));
+    QCOMPARE(settings->processes(), 3);
+    // The server panel starts that many processes.
+    App::ServerPanel panel;
+    panel.setConfig(settings->serverConfig());
+    QCOMPARE(panel.threadingBox()->currentIndex(), App::ServerPanel::ProcessesIndex);
+    QCOMPARE(panel.processesBox()->value(), 3);
+    QString error;
+    const Server::ServerConfig config = panel.config(settings->serverConfig(), &error);
+    QVERIFY2(error.isEmpty(), qPrintable(error));
+    QCOMPARE(config.processes, 3);
+    QCOMPARE(config.cluster.nodeName, QStringLiteral("node-a"));
 }
 
 QTEST_MAIN(TestSettingsDialog)

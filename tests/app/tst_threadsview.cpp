@@ -71,6 +71,7 @@ private Q_SLOTS:
     void clearEmptiesTableAndChart();
     void rendersTableAndChart();
     void languageChangeKeepsRows();
+    void processesAreRowsOfTheirOwn();
 };
 
 void TestThreadsView::initTestCase()
@@ -259,6 +260,25 @@ void TestThreadsView::languageChangeKeepsRows()
     QCOMPARE(view.rowCount(), 1);
     QCOMPARE(view.tableView()->model()->headerData(0, Qt::Horizontal).toString(), u"Thread"_s);
     QVERIFY(!view.chart()->seriesLabel().isEmpty());
+}
+
+// The window's "Processes": a row per server process, named with its pid, in natural order;
+// the headers, summary and chart say processes.
+void TestThreadsView::processesAreRowsOfTheirOwn()
+{
+    App::ThreadsView view;
+    view.setShowsProcesses(true);
+    view.updateStats({stats(u"host-10 (pid 900)"_s, 1, 2, 4), stats(u"host-2 (pid 300)"_s, 3, 1)});
+    QCOMPARE(names(view), (QStringList {u"host-2 (pid 300)"_s, u"host-10 (pid 900)"_s}));
+    QCOMPARE(view.tableView()->model()->headerData(0, Qt::Horizontal).toString(), u"Process"_s);
+    QVERIFY2(view.summaryText().startsWith(u"2 process"), qPrintable(view.summaryText()));
+    QVERIFY2(view.summaryText().contains(u"4 clients"), qPrintable(view.summaryText()));
+    QCOMPARE(view.chart()->seriesLabel(), u"Deliveries/s, all processes"_s);
+
+    view.clear();
+    view.setShowsProcesses(false);
+    QCOMPARE(view.tableView()->model()->headerData(0, Qt::Horizontal).toString(), u"Thread"_s);
+    QVERIFY2(view.summaryText().startsWith(u"0 thread"), qPrintable(view.summaryText()));
 }
 
 QTEST_MAIN(TestThreadsView)
