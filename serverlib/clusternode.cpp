@@ -25,6 +25,9 @@ namespace {
 // anyway (the others then notice within the liveness bound).
 constexpr int LeaveBoundMs = 1000;
 
+// Why a member who left while this server could not hear it is seen leaving late.
+constexpr char SplitReason[] = "Left while the network was split";
+
 // Lines whose first parameter names the channel they happen in.
 bool isChannelCommand(const QByteArray &command)
 {
@@ -56,7 +59,9 @@ QByteArray hostOf(const QByteArray &source)
 // exactly as local recipients got it, `extra` the sender's real name on a JOIN.
 struct ClusterNode::Frame
 {
-    QByteArray kind; // line: relayed; member: an answer to sync; sync: who is here?
+    // line: relayed; sync: who is here?; member: an answer to sync, one per member; synced:
+    // the end of one node's answer (`<count> <asked nicks it has no user for>`).
+    QByteArray kind;
     Irc::Capabilities required;
     QByteArray line; // with its CR LF
     QByteArray extra;
@@ -303,7 +308,8 @@ void ClusterNode::nickLookedUp(quint64 id, const Cluster::RedisReply &reply)
 }
 
 // Taken for dead (Redis restarted empty, or this server could not refresh in time): its users'
-// nicks are claimed again. One another server took meanwhile stays with both users (logged).
+// nicks are claimed again (one another server took meanwhile stays with both users, logged),
+// and its channel members announced again.
 void ClusterNode::claimAgain()
 {
     const QList<QByteArray> nicks = m_context->registry.nicksOutside(m_bridge.get());
@@ -316,6 +322,15 @@ void ClusterNode::claimAgain()
                     << "cluster: the nick" << nick << "could not be claimed again";
         });
     }
+    announceMembers();
+}
+
+// This server's members of each of its channels, to the other servers, which may have dropped
+// them (they took this server for gone).
+void ClusterNode::announceMembers()
+{
+    for (const QByteArray &channel : std::as_const(m_subscribed))
+        answerSync(channel);
 }
 
 void ClusterNode::releaseNick(const QByteArray &nick)
@@ -383,14 +398,24 @@ void ClusterNode::channelReceived(const QByteArray &channel, const QByteArray &o
         answerSync(channel);
         return;
     }
+    if (frame->kind == "synced") {
+        answerEnded(channel, origin, frame->line);
+        return;
+    }
     const std::optional<IrcMessage> message = IrcMessage::parse(withoutLineEnd(frame->line));
     if (!message || !isChannelCommand(message->command))
         return;
     if (message->command == "JOIN") {
+        if (frame->kind == "member")
+            countAnswer(channel, origin, message->sourceNick());
         remoteJoin(channel, origin, *frame, *message);
         return;
     }
-    remoteChannelEvent(channel, *frame, remoteUser(origin, message->sourceNick()), *message);
+    const quint32 sender = remoteUser(origin, message->sourceNick());
+    seen(sender, channel);
+    if (message->command == "KICK")
+        seen(remoteUser(origin, message->param(1)), channel);
+    remoteChannelEvent(channel, *frame, sender, *message);
 }
 
 void ClusterNode::remoteJoin(const QByteArray &channel, const QByteArray &origin,
@@ -398,6 +423,7 @@ void ClusterNode::remoteJoin(const QByteArray &channel, const QByteArray &origin
 {
     const QByteArray nick = message.sourceNick();
     quint32 id = remoteUser(origin, nick);
+    seen(id, channel);
     if (id == 0) {
         id = m_nextRemoteId++;
         const Registry::Status status = m_context->registry.addRemoteClient(
@@ -460,6 +486,10 @@ void ClusterNode::directReceived(const QByteArray &origin, const QByteArray &pay
     const std::optional<Frame> frame = Frame::parse(payload);
     if (!frame)
         return;
+    if (frame->kind == "sync") {
+        directSyncRequest(frame->line);
+        return;
+    }
     const std::optional<IrcMessage> message = IrcMessage::parse(withoutLineEnd(frame->line));
     if (!message)
         return;
@@ -472,8 +502,10 @@ void ClusterNode::directReceived(const QByteArray &origin, const QByteArray &pay
         return;
     }
     const quint32 sender = remoteUser(origin, message->sourceNick());
-    if (sender != 0)
+    if (sender != 0) {
+        seen(sender);
         remoteUserEvent(sender, *frame, *message);
+    }
 }
 
 // QUIT, NICK and the notifications to those who share a channel with the user.
@@ -498,26 +530,136 @@ void ClusterNode::remoteUserEvent(quint32 sender, const Frame &frame, const IrcM
     deliverLocally(peers, frame);
 }
 
+// Asks every node that follows the channel who is there, and, directly, each node of a member
+// known here (it may have no member left there, and then follows it no more): the answers
+// add who joined meanwhile and remove who left (answerEnded()).
 void ClusterNode::requestSync(const QByteArray &channel)
 {
+    SyncRound round;
+    QHash<QByteArray, QList<QByteArray>> nicksByNode;
+    if (const std::optional<ChannelView> view = m_context->registry.channelView(channel)) {
+        for (const MemberView &member : view->members) {
+            const quint32 id = m_remoteByNick.value(foldCase(member.nick));
+            if (id == 0)
+                continue;
+            const QByteArray &node = m_remoteUsers.value(id).node;
+            round.candidates.insert(id, node);
+            nicksByNode[node].append(member.nick);
+        }
+    }
+    m_rounds.insert(channel, round);
+    // Before the question to all: a node asked both answers the direct one first, which names
+    // the asked members it has no user for at all.
+    for (auto it = nicksByNode.cbegin(); it != nicksByNode.cend(); ++it)
+        m_bus->sendToNode(it.key(), Frame::make("sync", {}, channel + ' ' + it.value().join(' ')));
     m_bus->publish(channel, Frame::make("sync", {}, {}));
 }
 
-// Who is here, from this server: each local member as a JOIN, with its channel status.
-void ClusterNode::answerSync(const QByteArray &channel)
+// `<channel> <nick>...`: a node asks about the channel and those of its members it knows here.
+void ClusterNode::directSyncRequest(const QByteArray &text)
 {
-    const std::optional<ChannelView> view = m_context->registry.channelView(channel);
-    if (!view)
-        return;
-    for (const MemberView &member : view->members) {
-        if (m_remoteByNick.contains(foldCase(member.nick)))
-            continue;
-        const QByteArray source = member.nick + '!' + member.user + '@' + member.host;
-        const QByteArray status = member.op ? "o" : (member.voice ? "v" : "-");
-        m_bus->publish(channel,
-                       Frame::make("member", {}, makeLine(source, "JOIN", {view->name, status}),
-                                   member.realname));
+    QList<QByteArray> words = text.split(' ');
+    const QByteArray channel = words.takeFirst();
+    if (isChannelTarget(channel))
+        answerSync(channel, words);
+}
+
+// Who is here, from this server: each local member as a JOIN with its channel status, then the
+// end of the answer with their number and which of the `asked` nicks no user here has.
+void ClusterNode::answerSync(const QByteArray &channel, const QList<QByteArray> &asked)
+{
+    int count = 0;
+    if (const std::optional<ChannelView> view = m_context->registry.channelView(channel)) {
+        for (const MemberView &member : view->members) {
+            const QByteArray folded = foldCase(member.nick);
+            if (m_remoteByNick.contains(folded))
+                continue;
+            const QByteArray source = member.nick + '!' + member.user + '@' + member.host;
+            const QByteArray status = member.op ? "o" : (member.voice ? "v" : "-");
+            m_bus->publish(channel,
+                           Frame::make("member", {}, makeLine(source, "JOIN", {view->name, status}),
+                                       member.realname));
+            ++count;
+        }
     }
+    QByteArray end = QByteArray::number(count);
+    for (const QByteArray &nick : asked) {
+        const std::optional<MemberGroup> user = m_context->registry.findNick(nick);
+        if (!user || user->mailbox == m_bridge)
+            end += ' ' + nick;
+    }
+    m_bus->publish(channel, Frame::make("synced", {}, end));
+}
+
+void ClusterNode::countAnswer(const QByteArray &channel, const QByteArray &origin,
+                              const QByteArray &nick)
+{
+    const auto round = m_rounds.find(channel);
+    if (round == m_rounds.end())
+        return;
+    ++round->answers[origin];
+    round->candidates.remove(remoteUser(origin, nick));
+}
+
+void ClusterNode::answerEnded(const QByteArray &channel, const QByteArray &origin,
+                              const QByteArray &text)
+{
+    const auto round = m_rounds.find(channel);
+    if (round == m_rounds.end())
+        return;
+    QList<QByteArray> words = text.split(' ');
+    const int count = words.takeFirst().toInt();
+    if (round->answers.take(origin) != count)
+        return; // begun before the question: its own answer is still to come
+    QSet<QByteArray> gone;
+    for (const QByteArray &nick : std::as_const(words))
+        gone.insert(foldCase(nick));
+    QList<quint32> stale;
+    for (auto it = round->candidates.cbegin(); it != round->candidates.cend(); ++it) {
+        if (it.value() == origin)
+            stale.append(it.key());
+    }
+    for (quint32 id : std::as_const(stale)) {
+        round->candidates.remove(id);
+        removeStale(channel, id, gone.contains(m_remoteUsers.value(id).nick));
+    }
+    if (round->candidates.isEmpty())
+        m_rounds.erase(round);
+}
+
+// A member that left while this server could not hear it: it leaves here now, seen by the local
+// members as a PART, or as a QUIT when its node has no such user any more.
+void ClusterNode::removeStale(const QByteArray &channel, quint32 id, bool gone)
+{
+    if (!m_remoteUsers.contains(id))
+        return;
+    const QByteArray prefix = m_context->registry.prefixOf(id);
+    Audience audience;
+    if (gone) {
+        m_context->registry.removeClient(id, &audience);
+        forget(id);
+        seen(id);
+        deliverLocally(audience, {"line", {}, makeLine(prefix, "QUIT", {SplitReason}), {}});
+        return;
+    }
+    QByteArray name;
+    if (m_context->registry.part(id, channel, &audience, &name) != Registry::Status::Ok)
+        return;
+    deliverLocally(audience, {"line", {}, makeLine(prefix, "PART", {name, SplitReason}), {}});
+    dropIfInNoChannel(id);
+}
+
+void ClusterNode::seen(quint32 id, const QByteArray &channel)
+{
+    if (id == 0 || m_rounds.isEmpty())
+        return;
+    if (!channel.isEmpty()) {
+        if (const auto round = m_rounds.find(channel); round != m_rounds.end())
+            round->candidates.remove(id);
+        return;
+    }
+    for (SyncRound &round : m_rounds)
+        round.candidates.remove(id);
 }
 
 void ClusterNode::nodeLeft(const QByteArray &id, const QByteArray &name)
@@ -565,6 +707,7 @@ void ClusterNode::updateAllSubscriptions()
 // are dropped here (silently: nobody here sees them).
 void ClusterNode::forgetChannel(const QByteArray &channel)
 {
+    m_rounds.remove(channel);
     const std::optional<ChannelView> view = m_context->registry.channelView(channel);
     if (!view)
         return;

@@ -9,6 +9,7 @@
 #include "serverlib/clusternode.h"
 #include "tests/support/rawclient.h"
 #include "tests/support/redisprocess.h"
+#include "tests/support/tcpproxy.h"
 
 #include <QSignalSpy>
 #include <QTest>
@@ -75,14 +76,18 @@ private Q_SLOTS:
     void aStoppedNodeIsAnnouncedAtOnce();
     void aNodeCutOffIsAnnouncedAndItsNicksComeFree();
     void serviceResumesAfterRedisRestarts();
+    void membersWhoLeftDuringACutAreSeenLeaving();
 
 private:
     // `nick` on `node`, registered, on #lobby; seen there by `others` (each sees the JOIN).
     std::unique_ptr<RawClient> joinLobby(Node &node, const QByteArray &nick,
                                          const QList<RawClient *> &others = {});
     static void cutOffRedis(Node &node) { node.server.m_cluster->m_link->stop(); }
+    static bool isLinked(Node &node) { return node.server.m_cluster->front()->isLinked(); }
 
     std::unique_ptr<RedisProcess> m_redis;
+    // Node A reaches Redis through it, so that A alone can be cut off and linked again.
+    std::unique_ptr<TcpProxy> m_proxyA;
     std::unique_ptr<Node> m_a, m_b;
 };
 
@@ -90,9 +95,11 @@ void TestCluster::init()
 {
     m_redis = std::make_unique<RedisProcess>();
     QVERIFY2(m_redis->start(), qPrintable(m_redis->errorString()));
+    m_proxyA = std::make_unique<TcpProxy>(m_redis->port());
+    QVERIFY(m_proxyA->start());
     m_a = std::make_unique<Node>();
     m_b = std::make_unique<Node>();
-    QVERIFY(m_a->start(m_redis->url(), "node-a"));
+    QVERIFY(m_a->start(m_proxyA->redisUrl(), "node-a"));
     QVERIFY(m_b->start(m_redis->url(), "node-b"));
 }
 
@@ -107,6 +114,7 @@ void TestCluster::cleanup()
     }
     m_a.reset();
     m_b.reset();
+    m_proxyA.reset();
     m_redis.reset();
 }
 
@@ -373,6 +381,51 @@ void TestCluster::serviceResumesAfterRedisRestarts()
         20'000);
     QVERIFY2(resumed, "no line crossed within 20 s of Redis coming back");
     QVERIFY(m_b->client("dave"));
+}
+
+void TestCluster::membersWhoLeftDuringACutAreSeenLeaving()
+{
+    auto alice = joinLobby(*m_a, "alice");
+    QVERIFY(alice);
+    auto bob = joinLobby(*m_b, "bob", {alice.get()});
+    QVERIFY(bob);
+    QVERIFY(bob->expectLine("JOIN", "alice", WaitMs));
+    auto carol = joinLobby(*m_b, "carol", {alice.get(), bob.get()});
+    QVERIFY(carol);
+    auto dave = joinLobby(*m_b, "dave", {alice.get(), bob.get(), carol.get()});
+    QVERIFY(dave);
+
+    m_proxyA->cut();
+    QTRY_VERIFY_WITH_TIMEOUT(!isLinked(*m_a), WaitMs);
+    bob->send("PART #lobby :later");
+    QVERIFY(carol->expectLine("PART", "bob", WaitMs));
+    dave->send("QUIT :bye");
+    QVERIFY(carol->expectLine("QUIT", "dave", WaitMs));
+    QVERIFY(!alice->expectLine("PART", "bob", 300)); // node A heard nothing of it
+    QVERIFY(m_proxyA->restore());
+
+    // Once linked again, node A asks who is on #lobby: bob left it, dave left the network.
+    bool sawPart = false, sawQuit = false;
+    while (!(sawPart && sawQuit)) {
+        const auto left = alice->expectMatch(
+            [](const Irc::IrcMessage &m) {
+                return (m.command == "PART" && m.sourceNick() == "bob")
+                    || (m.command == "QUIT" && m.sourceNick() == "dave");
+            },
+            WaitMs);
+        QVERIFY2(left, "node A's member did not see bob part and dave quit");
+        (left->command == "PART" ? sawPart : sawQuit) = true;
+    }
+    // Carol, who stayed, is still a member there, and chat crosses again.
+    alice->send("NAMES #lobby");
+    const auto names = alice->expect(Numeric::NamReply, WaitMs);
+    QVERIFY(names);
+    QVERIFY2(names->param(3).contains("carol") && !names->param(3).contains("bob")
+                 && !names->param(3).contains("dave"),
+             names->param(3).constData());
+    carol->send("PRIVMSG #lobby :still here");
+    QVERIFY(alice->expectLine("PRIVMSG", "still here", WaitMs));
+    QVERIFY(!alice->expectLine("PART", "carol", 200));
 }
 
 QTEST_GUILESS_MAIN(TestCluster)
