@@ -46,6 +46,10 @@ public:
     void sendToNick(const QByteArray &nick, const QByteArray &line, Irc::Capabilities required,
                     const MemberGroup &sender, std::function<void(Session &session)> notFound);
 
+    // A user who lost its nick to a user of another server (docs/cluster.md, "Nick
+    // collisions") now has another one and is on `channels`: the other servers hear of it.
+    void collisionSettled(const QByteArray &lostNick, const QList<QByteArray> &channels);
+
     bool isLinked() const { return m_linked.load(std::memory_order_relaxed); }
 
 private:

@@ -9,11 +9,13 @@
 #include "protocol/messagetags.h"
 #include "protocol/modes.h"
 #include "protocol/names.h"
+#include "serverlib/ircsession.h"
 #include "serverlib/servercontext.h"
 #include "serverlib/serverlogging.h"
 #include "serverlib/worker.h"
 
 #include <QDateTime>
+#include <QRandomGenerator>
 
 using namespace Irc;
 
@@ -24,6 +26,17 @@ namespace {
 // How long a leaving node waits for Redis to confirm that it left before it stops the link
 // anyway (the others then notice within the liveness bound).
 constexpr int LeaveBoundMs = 1000;
+
+// Fallback nicks tried for a user whose nick another server's user got meanwhile.
+constexpr int MaxFallbackAttempts = 5;
+constexpr int FallbackDigits = 5;
+
+// `nick` with random digits, within the nick length.
+QByteArray fallbackNick(const QByteArray &nick)
+{
+    const quint32 number = QRandomGenerator::global()->bounded(10'000u, 100'000u);
+    return nick.left(MaxNickLength - FallbackDigits) + QByteArray::number(number);
+}
 
 // Why a member who left while this server could not hear it is seen leaving late.
 constexpr char SplitReason[] = "Left while the network was split";
@@ -135,6 +148,15 @@ void ClusterFront::sendToNick(const QByteArray &nick, const QByteArray &line,
     } else if (notFound) {
         Worker::callSessions(sender, std::move(notFound));
     }
+}
+
+void ClusterFront::collisionSettled(const QByteArray &lostNick, const QList<QByteArray> &channels)
+{
+    std::lock_guard lock(m_mutex);
+    if (ClusterNode *node = m_node)
+        QMetaObject::invokeMethod(
+            node, [node, lostNick, channels] { node->collisionSettled(lostNick, channels); },
+            Qt::QueuedConnection);
 }
 
 void ClusterFront::attach(ClusterNode *node)
@@ -308,21 +330,77 @@ void ClusterNode::nickLookedUp(quint64 id, const Cluster::RedisReply &reply)
 }
 
 // Taken for dead (Redis restarted empty, or this server could not refresh in time): its users'
-// nicks are claimed again (one another server took meanwhile stays with both users, logged),
-// and its channel members announced again.
+// nicks are claimed again, then its channel members announced again. A nick that another
+// server's user got meanwhile stays with that user; the user here is renamed.
 void ClusterNode::claimAgain()
 {
     const QList<QByteArray> nicks = m_context->registry.nicksOutside(m_bridge.get());
     qCWarning(lcServer).noquote() << "cluster: this server joins the network again and claims"
                                   << nicks.size() << "nick(s) again";
-    for (const QByteArray &nick : nicks) {
-        m_directory->claimName(foldCase(nick), [nick](bool held) {
-            if (!held)
-                qCWarning(lcServer).noquote()
-                    << "cluster: the nick" << nick << "could not be claimed again";
-        });
+    m_reclaiming += nicks.size();
+    for (const QByteArray &nick : nicks)
+        m_directory->claimName(foldCase(nick), [this, nick](bool held) { reclaimed(nick, held); });
+    if (m_reclaiming == 0)
+        announceMembers();
+}
+
+void ClusterNode::reclaimed(const QByteArray &nick, bool held)
+{
+    if (!held && m_link->state() == Cluster::RedisLink::State::Connected) {
+        qCWarning(lcServer).noquote()
+            << "cluster: the nick" << nick
+            << "was given to a user of another server meanwhile; its user here is renamed";
+        m_collided.insert(foldCase(nick));
+        renameAfterCollision(nick, 0);
+    } else if (!held) {
+        qCWarning(lcServer).noquote()
+            << "cluster: the nick" << nick << "could not be claimed again";
     }
-    announceMembers();
+    if (--m_reclaiming == 0)
+        announceMembers();
+}
+
+void ClusterNode::renameAfterCollision(const QByteArray &nick, int attempt)
+{
+    const QByteArray fallback = fallbackNick(nick);
+    const auto settle = [this, nick] {
+        m_collided.remove(foldCase(nick));
+    };
+    if (attempt >= MaxFallbackAttempts) {
+        qCWarning(lcServer).noquote() << "cluster: no fallback nick could be claimed for" << nick;
+        settle();
+        return;
+    }
+    if (m_context->registry.findNick(fallback)) { // a user here has it: held by this server
+        renameAfterCollision(nick, attempt + 1);
+        return;
+    }
+    m_directory->claimName(foldCase(fallback), [this, nick, fallback, attempt, settle](bool held) {
+        if (!held) {
+            renameAfterCollision(nick, attempt + 1);
+            return;
+        }
+        const std::optional<MemberGroup> user = m_context->registry.findNick(nick);
+        if (!user || user->mailbox == m_bridge || !m_front->isLinked()) {
+            releaseNick(fallback);
+            settle();
+            return;
+        }
+        Worker::callSessions(*user, [nick, fallback](Session &session) {
+            if (auto *client = qobject_cast<IrcSession *>(&session))
+                client->takeFallbackNick(nick, fallback);
+        });
+    });
+}
+
+void ClusterNode::collisionSettled(const QByteArray &lostNick, const QList<QByteArray> &channels)
+{
+    m_collided.remove(foldCase(lostNick));
+    // The user's new nick, and the other server's user of the old one, once unknown here.
+    for (const QByteArray &channel : channels) {
+        answerSync(foldCase(channel));
+        requestSync(foldCase(channel));
+    }
 }
 
 // This server's members of each of its channels, to the other servers, which may have dropped
@@ -572,7 +650,7 @@ void ClusterNode::answerSync(const QByteArray &channel, const QList<QByteArray> 
     if (const std::optional<ChannelView> view = m_context->registry.channelView(channel)) {
         for (const MemberView &member : view->members) {
             const QByteArray folded = foldCase(member.nick);
-            if (m_remoteByNick.contains(folded))
+            if (m_remoteByNick.contains(folded) || m_collided.contains(folded))
                 continue;
             const QByteArray source = member.nick + '!' + member.user + '@' + member.host;
             const QByteArray status = member.op ? "o" : (member.voice ? "v" : "-");

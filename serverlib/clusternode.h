@@ -82,6 +82,9 @@ private:
     void claimNick(const QByteArray &nick, const MemberGroup &client, ClusterFront::ClaimDone done);
     void releaseNick(const QByteArray &nick);
     void claimAgain();
+    void reclaimed(const QByteArray &nick, bool held);
+    void renameAfterCollision(const QByteArray &nick, int attempt);
+    void collisionSettled(const QByteArray &lostNick, const QList<QByteArray> &channels);
     void announceMembers();
     struct Lookup
     {
@@ -136,6 +139,10 @@ private:
     QHash<quint64, Lookup> m_lookups; // by the GET's id
     QSet<QByteArray> m_subscribed; // folded channels with local members
     QHash<QByteArray, SyncRound> m_rounds; // folded channel -> its resynchronisation
+    // Folded nicks this server lost to another while it was out of the network: their users
+    // are being renamed, and are not announced under them meanwhile.
+    QSet<QByteArray> m_collided;
+    int m_reclaiming = 0; // nicks claimed again, not answered yet
     QTimer m_stopDeadline;
     quint32 m_nextRemoteId = 0x8000'0000; // above every id the listener gives
     bool m_stopping = false;

@@ -29,6 +29,9 @@ public:
     IrcSession(quint32 id, Worker &worker);
 
     QByteArray nick() const override { return m_nick; }
+    // In a cluster: another server's user got `lost` while this server was out of the network;
+    // this user, if still called so, takes `fallback` (claimed already) and is told why.
+    void takeFallbackNick(const QByteArray &lost, const QByteArray &fallback);
     void checkTimers(qint64 nowMs) override;
 
 protected:

@@ -77,6 +77,7 @@ private Q_SLOTS:
     void aNodeCutOffIsAnnouncedAndItsNicksComeFree();
     void serviceResumesAfterRedisRestarts();
     void membersWhoLeftDuringACutAreSeenLeaving();
+    void aNickGivenAwayDuringACutIsRenamedOnTheLateNode();
 
 private:
     // `nick` on `node`, registered, on #lobby; seen there by `others` (each sees the JOIN).
@@ -426,6 +427,51 @@ void TestCluster::membersWhoLeftDuringACutAreSeenLeaving()
     carol->send("PRIVMSG #lobby :still here");
     QVERIFY(alice->expectLine("PRIVMSG", "still here", WaitMs));
     QVERIFY(!alice->expectLine("PART", "carol", 200));
+}
+
+void TestCluster::aNickGivenAwayDuringACutIsRenamedOnTheLateNode()
+{
+    auto alice = joinLobby(*m_a, "alice");
+    QVERIFY(alice);
+    auto carol = joinLobby(*m_a, "carol", {alice.get()});
+    QVERIFY(carol);
+    auto bob = joinLobby(*m_b, "bob", {alice.get(), carol.get()});
+    QVERIFY(bob);
+    QVERIFY(bob->expectLine("JOIN", "carol", WaitMs));
+
+    // Node A is cut off long enough to be taken for dead: its nicks come free, and node B
+    // gives "alice" to a user of its own.
+    m_proxyA->cut();
+    QVERIFY(bob->expectMatch(
+        [](const Irc::IrcMessage &m) { return m.command == "QUIT" && m.sourceNick() == "alice"; },
+        NodeTtlMs * 3));
+    auto otherAlice = joinLobby(*m_b, "alice", {bob.get()});
+    QVERIFY(otherAlice);
+    QVERIFY(m_proxyA->restore());
+
+    // Node A claims its nicks again: "alice" is held on B, so A's alice is renamed and told.
+    const auto renamed = alice->expectMatch(
+        [](const Irc::IrcMessage &m) { return m.command == "NICK" && m.sourceNick() == "alice"; },
+        WaitMs);
+    QVERIFY2(renamed, "node A's alice was not renamed");
+    const QByteArray fallback = renamed->param(0);
+    QVERIFY2(fallback.startsWith("alice") && fallback.size() > 5, fallback.constData());
+    QVERIFY(alice->expectLine("NOTICE", "was given to another user", WaitMs));
+    const auto seenByCarol = carol->expect("NICK", WaitMs);
+    QVERIFY(seenByCarol);
+    QCOMPARE(seenByCarol->param(0), fallback);
+    // Node B's members see her come back under the new nick; A's see B's alice join.
+    QVERIFY(bob->expectMatch(
+        [&](const Irc::IrcMessage &m) { return m.command == "JOIN" && m.sourceNick() == fallback; },
+        WaitMs));
+    QVERIFY(carol->expectMatch(
+        [](const Irc::IrcMessage &m) { return m.command == "JOIN" && m.sourceNick() == "alice"; },
+        WaitMs));
+    // Each nick has one holder network-wide again.
+    bob->send("NICK " + fallback);
+    QVERIFY(bob->expect(Numeric::NicknameInUse, WaitMs));
+    otherAlice->send("PRIVMSG " + fallback + " :hello twin");
+    QVERIFY(alice->expectLine("PRIVMSG", "hello twin", WaitMs));
 }
 
 QTEST_GUILESS_MAIN(TestCluster)
