@@ -150,6 +150,30 @@ void ClusterFront::sendToNick(const QByteArray &nick, const QByteArray &line,
     }
 }
 
+void ClusterFront::enterChannel(const QByteArray &channel, const MemberGroup &client,
+                                EntryDone done)
+{
+    std::lock_guard lock(m_mutex);
+    if (!m_node) {
+        Worker::callSessions(
+            client, [done](Session &session) { done(session, ChannelEntry::Unreachable); });
+        return;
+    }
+    ClusterNode *node = m_node;
+    QMetaObject::invokeMethod(
+        node, [node, channel, client, done] { node->enterChannel(channel, client, done); },
+        Qt::QueuedConnection);
+}
+
+void ClusterFront::recheckChannel(const QByteArray &channel)
+{
+    std::lock_guard lock(m_mutex);
+    if (ClusterNode *node = m_node)
+        QMetaObject::invokeMethod(
+            node, [node, channel] { node->updateSubscription(channel, true); },
+            Qt::QueuedConnection);
+}
+
 void ClusterFront::collisionSettled(const QByteArray &lostNick, const QList<QByteArray> &channels)
 {
     std::lock_guard lock(m_mutex);
@@ -305,6 +329,17 @@ void ClusterNode::claimNick(const QByteArray &nick, const MemberGroup &client,
     });
 }
 
+void ClusterNode::enterChannel(const QByteArray &channel, const MemberGroup &client,
+                               ClusterFront::EntryDone done)
+{
+    m_directory->enterChannel(channel, [client, done](std::optional<int> others) {
+        const ChannelEntry entry = !others
+            ? ChannelEntry::Unreachable
+            : (*others == 0 ? ChannelEntry::Founder : ChannelEntry::Member);
+        Worker::callSessions(client, [done, entry](Session &session) { done(session, entry); });
+    });
+}
+
 void ClusterNode::sendToNick(Lookup lookup)
 {
     const quint64 id = m_link->command({"GET", "qtchat:name:" + foldCase(lookup.nick)});
@@ -407,8 +442,10 @@ void ClusterNode::collisionSettled(const QByteArray &lostNick, const QList<QByte
 // them (they took this server for gone).
 void ClusterNode::announceMembers()
 {
-    for (const QByteArray &channel : std::as_const(m_subscribed))
+    for (const QByteArray &channel : std::as_const(m_subscribed)) {
+        m_directory->enterChannel(channel);
         answerSync(channel);
+    }
 }
 
 void ClusterNode::releaseNick(const QByteArray &nick)
@@ -516,7 +553,8 @@ void ClusterNode::remoteJoin(const QByteArray &channel, const QByteArray &origin
     }
     Audience members;
     ChannelView view;
-    if (m_context->registry.join(id, channel, {}, &members, &view) != Registry::Status::Ok)
+    // Not an operator by being first here: the channel's operators come with the answers to sync.
+    if (m_context->registry.join(id, channel, {}, &members, &view, false) != Registry::Status::Ok)
         return; // known already (a sync answer for a member seen join)
     if (frame.kind == "member" && message.param(1).contains('o')) {
         ModeOutcome outcome;
@@ -759,18 +797,24 @@ void ClusterNode::nodeLeft(const QByteArray &id, const QByteArray &name)
                                << "user(s) known here";
 }
 
-void ClusterNode::updateSubscription(const QByteArray &channel)
+// `recheck`: an entry announced in Redis (enterChannel) may not have been followed by a join.
+void ClusterNode::updateSubscription(const QByteArray &channel, bool recheck)
 {
     const bool local = m_context->registry.hasMembersOutside(channel, m_bridge.get());
-    if (local == m_subscribed.contains(channel))
+    if (local == m_subscribed.contains(channel)) {
+        if (recheck && !local)
+            m_directory->leaveChannel(channel);
         return;
+    }
     if (local) {
         m_subscribed.insert(channel);
         m_bus->addLocalMember(channel);
+        m_directory->enterChannel(channel);
         return;
     }
     m_subscribed.remove(channel);
     m_bus->removeLocalMember(channel);
+    m_directory->leaveChannel(channel);
     forgetChannel(channel);
 }
 

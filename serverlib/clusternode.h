@@ -81,6 +81,8 @@ private:
 
     void claimNick(const QByteArray &nick, const MemberGroup &client, ClusterFront::ClaimDone done);
     void releaseNick(const QByteArray &nick);
+    void enterChannel(const QByteArray &channel, const MemberGroup &client,
+                      ClusterFront::EntryDone done);
     void claimAgain();
     void reclaimed(const QByteArray &nick, bool held);
     void renameAfterCollision(const QByteArray &nick, int attempt);
@@ -117,7 +119,7 @@ private:
     void seen(quint32 id, const QByteArray &channel = {});
     void nodeLeft(const QByteArray &id, const QByteArray &name);
     void linkStateChanged(bool up, const QString &reason);
-    void updateSubscription(const QByteArray &channel);
+    void updateSubscription(const QByteArray &channel, bool recheck = false);
     void updateAllSubscriptions();
     void forgetChannel(const QByteArray &channel);
     void dropIfInNoChannel(quint32 id);

@@ -489,6 +489,8 @@ void IrcSession::connectionClosed(const QString &reason)
             if (!nick.isEmpty())
                 cluster->releaseNick(nick);
         }
+        for (const QByteArray &channel : std::exchange(m_channelEntries, {}))
+            cluster->recheckChannel(channel);
     }
     if (announce)
         worker().deliver(peers, eventLine(makeLine(m_prefix, "QUIT", {reason.toUtf8()})));

@@ -78,6 +78,7 @@ private Q_SLOTS:
     void serviceResumesAfterRedisRestarts();
     void membersWhoLeftDuringACutAreSeenLeaving();
     void aNickGivenAwayDuringACutIsRenamedOnTheLateNode();
+    void theChannelsFirstMemberNetworkWideIsItsOperator();
 
 private:
     // `nick` on `node`, registered, on #lobby; seen there by `others` (each sees the JOIN).
@@ -472,6 +473,69 @@ void TestCluster::aNickGivenAwayDuringACutIsRenamedOnTheLateNode()
     QVERIFY(bob->expect(Numeric::NicknameInUse, WaitMs));
     otherAlice->send("PRIVMSG " + fallback + " :hello twin");
     QVERIFY(alice->expectLine("PRIVMSG", "hello twin", WaitMs));
+}
+
+namespace {
+
+// Joins `channel` and returns the prefix NAMES gives the joiner there ("@" for an operator).
+std::optional<QByteArray> joinAndReadOwnPrefix(RawClient &client, const QByteArray &nick,
+                                               const QByteArray &channel)
+{
+    client.send("JOIN " + channel);
+    const auto names = client.expect(Numeric::NamReply, WaitMs);
+    if (!names || !client.expect(Numeric::EndOfNames, WaitMs))
+        return std::nullopt;
+    for (const QByteArray &entry : names->param(3).split(' ')) {
+        if (entry.endsWith(nick) && entry.size() - nick.size() <= 1)
+            return entry.chopped(nick.size());
+    }
+    return std::nullopt;
+}
+
+} // namespace
+
+void TestCluster::theChannelsFirstMemberNetworkWideIsItsOperator()
+{
+    auto alice = m_a->client("alice");
+    QVERIFY(alice);
+    auto bob = m_b->client("bob");
+    QVERIFY(bob);
+    QCOMPARE(joinAndReadOwnPrefix(*alice, "alice", "#new"), "@");
+    // Bob is node B's first member there, not the network's.
+    QCOMPARE(joinAndReadOwnPrefix(*bob, "bob", "#new"), "");
+    bob->send("MODE #new -t");
+    QVERIFY(bob->expect(Numeric::ChanOpPrivsNeeded, WaitMs));
+
+    // Once everyone left, the channel is new again: the next first member is its operator.
+    QVERIFY(bob->expectLine("JOIN", "alice", WaitMs)); // from node A's answer to sync
+    bob->send("NAMES #new");
+    const auto names = bob->expect(Numeric::NamReply, WaitMs);
+    QVERIFY(names);
+    QCOMPARE(names->param(3).split(' '), (QList<QByteArray> {"bob", "@alice"}));
+    alice->send("PART #new");
+    QVERIFY(bob->expectLine("PART", "alice", WaitMs));
+    bob->send("PART #new");
+    QVERIFY(bob->expect("PART", WaitMs));
+    auto carol = m_b->client("carol");
+    QVERIFY(carol);
+    QCOMPARE(joinAndReadOwnPrefix(*carol, "carol", "#new"), "@");
+
+    // Two nodes' first members at the same instant: exactly one operator.
+    for (int round = 0; round < 3; ++round) {
+        const QByteArray channel = "#race" + QByteArray::number(round);
+        alice->send("JOIN " + channel);
+        bob->send("JOIN " + channel);
+        const auto ownPrefix = [&channel](RawClient &client, const QByteArray &nick) {
+            const auto names = client.expectMatch(
+                [&channel](const Irc::IrcMessage &m) {
+                    return m.command == Numeric::NamReply && m.param(2) == channel;
+                },
+                WaitMs);
+            return names ? names->param(3).split(' ').contains("@" + nick) : false;
+        };
+        QVERIFY2(ownPrefix(*alice, "alice") != ownPrefix(*bob, "bob"),
+                 "exactly one of the two is the operator");
+    }
 }
 
 QTEST_GUILESS_MAIN(TestCluster)
