@@ -3,7 +3,9 @@
 // both ways, private messages reach a nick on another node, a nick has one holder network-wide,
 // NAMES, WHO and TOPIC show the whole channel, a node cut off as by a crash is announced with
 // QUIT and its nicks come free, and the network recovers from a Redis restart.
+#include "clusterlib/nodedirectory.h"
 #include "clusterlib/redislink.h"
+#include "clusterlib/redisurl.h"
 #include "protocol/numerics.h"
 #include "serverlib/chatserver.h"
 #include "serverlib/clusternode.h"
@@ -11,6 +13,8 @@
 #include "tests/support/redisprocess.h"
 #include "tests/support/tcpproxy.h"
 
+#include <QRegularExpression>
+#include <QSemaphore>
 #include <QSignalSpy>
 #include <QTest>
 
@@ -79,6 +83,7 @@ private Q_SLOTS:
     void membersWhoLeftDuringACutAreSeenLeaving();
     void aNickGivenAwayDuringACutIsRenamedOnTheLateNode();
     void theChannelsFirstMemberNetworkWideIsItsOperator();
+    void aNodeDroppedByRedisForFallingBehindResynchronises();
 
 private:
     // `nick` on `node`, registered, on #lobby; seen there by `others` (each sees the JOIN).
@@ -477,6 +482,36 @@ void TestCluster::aNickGivenAwayDuringACutIsRenamedOnTheLateNode()
 
 namespace {
 
+// A client of the test's own on Redis, for what the nodes do not do: set its limits, publish.
+class RedisSpeaker
+{
+public:
+    explicit RedisSpeaker(const QString &url)
+    {
+        QString error;
+        Cluster::LinkConfig config;
+        config.url = *Cluster::RedisUrl::parse(url, &error);
+        m_link = std::make_unique<Cluster::RedisLink>(config);
+        QObject::connect(
+            m_link.get(), &Cluster::RedisLink::replied, &m_context,
+            [this](quint64 id, const Cluster::RedisReply &reply) { m_replies.insert(id, reply); });
+        m_link->start();
+    }
+    quint64 send(const QList<QByteArray> &argv) { return m_link->command(argv); }
+    // The reply to `id`, or a Failed one if none came in time.
+    Cluster::RedisReply wait(quint64 id)
+    {
+        if (id == 0 || !QTest::qWaitFor([&] { return m_replies.contains(id); }, WaitMs))
+            return Cluster::RedisReply::failed("no reply in time");
+        return m_replies.take(id);
+    }
+
+private:
+    std::unique_ptr<Cluster::RedisLink> m_link;
+    QObject m_context; // in the test's thread: replies arrive queued here
+    QHash<quint64, Cluster::RedisReply> m_replies;
+};
+
 // Joins `channel` and returns the prefix NAMES gives the joiner there ("@" for an operator).
 std::optional<QByteArray> joinAndReadOwnPrefix(RawClient &client, const QByteArray &nick,
                                                const QByteArray &channel)
@@ -536,6 +571,66 @@ void TestCluster::theChannelsFirstMemberNetworkWideIsItsOperator()
         QVERIFY2(ownPrefix(*alice, "alice") != ownPrefix(*bob, "bob"),
                  "exactly one of the two is the operator");
     }
+}
+
+// Redis closes a subscriber whose output buffer passes client-output-buffer-limit pubsub and
+// tells nobody: the node notices, says so, subscribes again and resynchronises its channels.
+void TestCluster::aNodeDroppedByRedisForFallingBehindResynchronises()
+{
+    auto alice = joinLobby(*m_a, "alice");
+    QVERIFY(alice);
+    auto bob = joinLobby(*m_b, "bob", {alice.get()});
+    QVERIFY(bob);
+    QVERIFY(bob->expectLine("JOIN", "alice", WaitMs));
+    auto carol = joinLobby(*m_a, "carol", {alice.get(), bob.get()});
+    QVERIFY(carol);
+
+    RedisSpeaker speaker(m_redis->url());
+    QVERIFY(
+        speaker
+            .wait(speaker.send({"CONFIG", "SET", "client-output-buffer-limit", "pubsub 256kb 0 0"}))
+            .isStatus("OK"));
+    // Node B's link thread stops reading, as a node that falls behind: a callback runs there
+    // and waits to be released. (Not node A: its proxy would read for it.)
+    Cluster::RedisLink &linkB = *m_b->server.m_cluster->m_link;
+    QSemaphore stalled, release;
+    const auto unblock = qScopeGuard([&] { release.release(); });
+    linkB.command({"PING"}, [&](const Cluster::RedisReply &) {
+        stalled.release();
+        release.acquire();
+    });
+    QVERIFY(stalled.tryAcquire(1, WaitMs));
+
+    // Lines node B misses: carol leaves, and traffic to node B piles up until Redis counts no
+    // receiver for it any more: it has closed node B's subscriber connection.
+    carol->send("PART #lobby :gone");
+    QVERIFY(alice->expectLine("PART", "carol", WaitMs));
+    const QByteArray toB = "qtchat:to:" + m_b->server.m_cluster->m_directory->id();
+    const QByteArray payload(64 * 1024, 'x');
+    bool dropped = false;
+    for (int round = 0; round < 256 && !dropped; ++round) {
+        quint64 last = 0;
+        for (int i = 0; i < 16; ++i)
+            last = speaker.send({"PUBLISH", toB, payload});
+        dropped = speaker.wait(last).integer == 0;
+    }
+    QVERIFY2(dropped, "Redis kept the stalled subscriber");
+    QTest::ignoreMessage(
+        QtWarningMsg,
+        QRegularExpression(QStringLiteral("Redis is up, so it closed this connection itself")));
+    release.release();
+
+    // Resubscribed and resynchronised: carol's leaving reaches bob, and chat crosses again.
+    QVERIFY(bob->expectMatch(
+        [](const Irc::IrcMessage &m) { return m.command == "PART" && m.sourceNick() == "carol"; },
+        WaitMs));
+    const bool resumed = QTest::qWaitFor(
+        [&] {
+            alice->send("PRIVMSG #lobby :caught up");
+            return bob->expectLine("PRIVMSG", "caught up", 250).has_value();
+        },
+        WaitMs);
+    QVERIFY2(resumed, "no line crossed to node B after it resubscribed");
 }
 
 QTEST_GUILESS_MAIN(TestCluster)
