@@ -68,6 +68,8 @@ public:
 
 private:
     friend class ClusterNode;
+    // Runs `call` in the node's thread; false when there is no node (stopping).
+    bool post(std::function<void(ClusterNode &node)> call);
     void attach(ClusterNode *node);
     void detach();
     void setLinked(bool linked) { m_linked.store(linked, std::memory_order_relaxed); }

@@ -114,73 +114,54 @@ void ClusterFront::include(Audience &audience) const
     audience.append({m_bridge, {}});
 }
 
-void ClusterFront::claimNick(const QByteArray &nick, const MemberGroup &client, ClaimDone done)
+bool ClusterFront::post(std::function<void(ClusterNode &node)> call)
 {
     std::lock_guard lock(m_mutex);
-    if (!m_node) {
+    ClusterNode *node = m_node;
+    if (!node)
+        return false;
+    QMetaObject::invokeMethod(
+        node, [node, call = std::move(call)] { call(*node); }, Qt::QueuedConnection);
+    return true;
+}
+
+void ClusterFront::claimNick(const QByteArray &nick, const MemberGroup &client, ClaimDone done)
+{
+    if (!post([=](ClusterNode &node) { node.claimNick(nick, client, done); }))
         Worker::callSessions(client,
                              [done](Session &session) { done(session, NickClaim::Unreachable); });
-        return;
-    }
-    ClusterNode *node = m_node;
-    QMetaObject::invokeMethod(
-        node, [node, nick, client, done] { node->claimNick(nick, client, done); },
-        Qt::QueuedConnection);
 }
 
 void ClusterFront::releaseNick(const QByteArray &nick)
 {
-    std::lock_guard lock(m_mutex);
-    if (ClusterNode *node = m_node)
-        QMetaObject::invokeMethod(
-            node, [node, nick] { node->releaseNick(nick); }, Qt::QueuedConnection);
+    post([nick](ClusterNode &node) { node.releaseNick(nick); });
 }
 
 void ClusterFront::sendToNick(const QByteArray &nick, const QByteArray &line,
                               Irc::Capabilities required, const MemberGroup &sender,
                               std::function<void(Session &session)> notFound)
 {
-    std::lock_guard lock(m_mutex);
-    if (ClusterNode *node = m_node) {
-        ClusterNode::Lookup lookup {nick, line, required, sender, std::move(notFound)};
-        QMetaObject::invokeMethod(
-            node, [node, lookup] { node->sendToNick(lookup); }, Qt::QueuedConnection);
-    } else if (notFound) {
+    const ClusterNode::Lookup lookup {nick, line, required, sender, notFound};
+    if (!post([lookup](ClusterNode &node) { node.sendToNick(lookup); }) && notFound)
         Worker::callSessions(sender, std::move(notFound));
-    }
 }
 
 void ClusterFront::enterChannel(const QByteArray &channel, const MemberGroup &client,
                                 EntryDone done)
 {
-    std::lock_guard lock(m_mutex);
-    if (!m_node) {
+    if (!post([=](ClusterNode &node) { node.enterChannel(channel, client, done); }))
         Worker::callSessions(
             client, [done](Session &session) { done(session, ChannelEntry::Unreachable); });
-        return;
-    }
-    ClusterNode *node = m_node;
-    QMetaObject::invokeMethod(
-        node, [node, channel, client, done] { node->enterChannel(channel, client, done); },
-        Qt::QueuedConnection);
 }
 
 void ClusterFront::recheckChannel(const QByteArray &channel)
 {
-    std::lock_guard lock(m_mutex);
-    if (ClusterNode *node = m_node)
-        QMetaObject::invokeMethod(
-            node, [node, channel] { node->updateSubscription(channel, true); },
-            Qt::QueuedConnection);
+    post([channel](ClusterNode &node) { node.updateSubscription(channel, true); });
 }
 
 void ClusterFront::collisionSettled(const QByteArray &lostNick, const QList<QByteArray> &channels)
 {
-    std::lock_guard lock(m_mutex);
-    if (ClusterNode *node = m_node)
-        QMetaObject::invokeMethod(
-            node, [node, lostNick, channels] { node->collisionSettled(lostNick, channels); },
-            Qt::QueuedConnection);
+    post([=](ClusterNode &node) { node.collisionSettled(lostNick, channels); });
 }
 
 void ClusterFront::attach(ClusterNode *node)

@@ -91,6 +91,8 @@ private:
     // `nick` on `node`, registered, on #lobby; seen there by `others` (each sees the JOIN).
     std::unique_ptr<RawClient> joinLobby(Node &node, const QByteArray &nick,
                                          const QList<RawClient *> &others = {});
+    // Alice on node A and bob on node B, on #lobby, each seen there by the other.
+    bool meetInLobby(std::unique_ptr<RawClient> &alice, std::unique_ptr<RawClient> &bob);
     static void cutOffRedis(Node &node) { node.server.m_cluster->m_link->stop(); }
     static bool isLinked(Node &node) { return node.server.m_cluster->front()->isLinked(); }
 
@@ -148,6 +150,14 @@ std::unique_ptr<RawClient> TestCluster::joinLobby(Node &node, const QByteArray &
     return client;
 }
 
+bool TestCluster::meetInLobby(std::unique_ptr<RawClient> &alice, std::unique_ptr<RawClient> &bob)
+{
+    alice = joinLobby(*m_a, "alice");
+    if (alice)
+        bob = joinLobby(*m_b, "bob", {alice.get()});
+    return alice && bob && bob->expectLine("JOIN", "alice", WaitMs);
+}
+
 void TestCluster::channelChatCrossesNodesBothWays()
 {
     auto alice = joinLobby(*m_a, "alice");
@@ -187,11 +197,8 @@ void TestCluster::channelChatCrossesNodesBothWays()
 
 void TestCluster::namesWhoAndTopicShowTheWholeChannel()
 {
-    auto alice = joinLobby(*m_a, "alice");
-    QVERIFY(alice);
-    auto bob = joinLobby(*m_b, "bob", {alice.get()});
-    QVERIFY(bob);
-    QVERIFY(bob->expectLine("JOIN", "alice", WaitMs));
+    std::unique_ptr<RawClient> alice, bob;
+    QVERIFY(meetInLobby(alice, bob));
 
     bob->send("NAMES #lobby");
     const auto names = bob->expect(Numeric::NamReply, WaitMs);
@@ -244,11 +251,8 @@ void TestCluster::modeAndKickReachTheOtherNode()
 
 void TestCluster::privateMessageReachesANickOnAnotherNode()
 {
-    auto alice = joinLobby(*m_a, "alice");
-    QVERIFY(alice);
-    auto bob = joinLobby(*m_b, "bob", {alice.get()});
-    QVERIFY(bob);
-    QVERIFY(bob->expectLine("JOIN", "alice", WaitMs));
+    std::unique_ptr<RawClient> alice, bob;
+    QVERIFY(meetInLobby(alice, bob));
 
     alice->send("PRIVMSG bob :psst");
     const auto atBob = bob->expect("PRIVMSG", WaitMs);
@@ -276,11 +280,8 @@ void TestCluster::privateMessageReachesANickOnAnotherNode()
 
 void TestCluster::nickChangeIsClaimedAcrossNodes()
 {
-    auto alice = joinLobby(*m_a, "alice");
-    QVERIFY(alice);
-    auto bob = joinLobby(*m_b, "bob", {alice.get()});
-    QVERIFY(bob);
-    QVERIFY(bob->expectLine("JOIN", "alice", WaitMs));
+    std::unique_ptr<RawClient> alice, bob;
+    QVERIFY(meetInLobby(alice, bob));
 
     // Held on the other node: refused.
     bob->send("NICK alice");
@@ -342,11 +343,8 @@ void TestCluster::aStoppedNodeIsAnnouncedAtOnce()
 
 void TestCluster::aNodeCutOffIsAnnouncedAndItsNicksComeFree()
 {
-    auto alice = joinLobby(*m_a, "alice");
-    QVERIFY(alice);
-    auto bob = joinLobby(*m_b, "bob", {alice.get()});
-    QVERIFY(bob);
-    QVERIFY(bob->expectLine("JOIN", "alice", WaitMs));
+    std::unique_ptr<RawClient> alice, bob;
+    QVERIFY(meetInLobby(alice, bob));
 
     cutOffRedis(*m_a); // as a crash: node-a never says it leaves
     const auto quit = bob->expect("QUIT", NodeTtlMs * 3);
@@ -358,11 +356,8 @@ void TestCluster::aNodeCutOffIsAnnouncedAndItsNicksComeFree()
 
 void TestCluster::serviceResumesAfterRedisRestarts()
 {
-    auto alice = joinLobby(*m_a, "alice");
-    QVERIFY(alice);
-    auto bob = joinLobby(*m_b, "bob", {alice.get()});
-    QVERIFY(bob);
-    QVERIFY(bob->expectLine("JOIN", "alice", WaitMs));
+    std::unique_ptr<RawClient> alice, bob;
+    QVERIFY(meetInLobby(alice, bob));
 
     auto carol = joinLobby(*m_a, "carol", {alice.get()});
     QVERIFY(carol);
@@ -394,11 +389,8 @@ void TestCluster::serviceResumesAfterRedisRestarts()
 
 void TestCluster::membersWhoLeftDuringACutAreSeenLeaving()
 {
-    auto alice = joinLobby(*m_a, "alice");
-    QVERIFY(alice);
-    auto bob = joinLobby(*m_b, "bob", {alice.get()});
-    QVERIFY(bob);
-    QVERIFY(bob->expectLine("JOIN", "alice", WaitMs));
+    std::unique_ptr<RawClient> alice, bob;
+    QVERIFY(meetInLobby(alice, bob));
     auto carol = joinLobby(*m_b, "carol", {alice.get(), bob.get()});
     QVERIFY(carol);
     auto dave = joinLobby(*m_b, "dave", {alice.get(), bob.get(), carol.get()});
@@ -579,11 +571,8 @@ void TestCluster::theChannelsFirstMemberNetworkWideIsItsOperator()
 // tells nobody: the node notices, says so, subscribes again and resynchronises its channels.
 void TestCluster::aNodeDroppedByRedisForFallingBehindResynchronises()
 {
-    auto alice = joinLobby(*m_a, "alice");
-    QVERIFY(alice);
-    auto bob = joinLobby(*m_b, "bob", {alice.get()});
-    QVERIFY(bob);
-    QVERIFY(bob->expectLine("JOIN", "alice", WaitMs));
+    std::unique_ptr<RawClient> alice, bob;
+    QVERIFY(meetInLobby(alice, bob));
     auto carol = joinLobby(*m_a, "carol", {alice.get(), bob.get()});
     QVERIFY(carol);
 
@@ -641,11 +630,8 @@ void TestCluster::aNodeDroppedByRedisForFallingBehindResynchronises()
 // and the sender's node knew it.
 void TestCluster::redisRestartedUnderTrafficLosesOnlyWhatWasSaidMeanwhile()
 {
-    auto alice = joinLobby(*m_a, "alice");
-    QVERIFY(alice);
-    auto bob = joinLobby(*m_b, "bob", {alice.get()});
-    QVERIFY(bob);
-    QVERIFY(bob->expectLine("JOIN", "alice", WaitMs));
+    std::unique_ptr<RawClient> alice, bob;
+    QVERIFY(meetInLobby(alice, bob));
     auto carol = joinLobby(*m_a, "carol", {alice.get()});
     QVERIFY(carol);
     QVERIFY(bob->expectLine("JOIN", "carol", WaitMs));
