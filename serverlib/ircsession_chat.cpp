@@ -46,7 +46,9 @@ void IrcSession::joinChannel(const QByteArray &name, const QByteArray &key)
         numeric(Numeric::NoSuchChannel, {name, "No such channel"});
         return;
     }
-    if (m_context.cluster && !m_context.registry.hasMembersOutside(name, nullptr)) {
+    // After one that waits, the others of the same JOIN wait too, so that they keep its order.
+    if (m_context.cluster
+        && (!m_channelEntries.isEmpty() || !m_context.registry.hasMembersOutside(name, nullptr))) {
         enterChannel(name, key);
         return;
     }

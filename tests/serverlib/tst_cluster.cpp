@@ -549,6 +549,16 @@ void TestCluster::theChannelsFirstMemberNetworkWideIsItsOperator()
     QVERIFY(carol);
     QCOMPARE(joinAndReadOwnPrefix(*carol, "carol", "#new"), "@");
 
+    // A JOIN's channels are joined in order, though the first one waits for Redis' answer.
+    bob->send("JOIN #fresh,#new");
+    for (const QByteArray channel : {"#fresh", "#new"}) {
+        const auto joined = bob->expectMatch(
+            [](const Irc::IrcMessage &m) { return m.command == "JOIN" && m.sourceNick() == "bob"; },
+            WaitMs);
+        QVERIFY(joined);
+        QCOMPARE(joined->param(0), channel);
+    }
+
     // Two nodes' first members at the same instant: exactly one operator.
     for (int round = 0; round < 3; ++round) {
         const QByteArray channel = "#race" + QByteArray::number(round);
