@@ -25,9 +25,10 @@ redis.call('SET', KEYS[2], ARGV[2], 'PX', ARGV[3])
 return 1)";
 
 // Removes a node whose liveness key is gone (or any node, forced: one leaving), frees its
-// names and announces it; 0 when the node is alive or someone else removed it first.
-// KEYS: the nodes hash, the liveness key, the node's names, the events channel.
-// ARGV: id, the name-key prefix, "1" to force, the reason.
+// names, takes it off its channels and announces it; 0 when the node is alive or someone else
+// removed it first. KEYS: the nodes hash, the liveness key, the node's names, the events
+// channel, the node's channels. ARGV: id, the name-key prefix, "1" to force, the reason, the
+// channel-key prefix.
 constexpr char SweepScript[] = R"(
 if ARGV[3] ~= '1' and redis.call('EXISTS', KEYS[2]) == 1 then return 0 end
 if redis.call('HDEL', KEYS[1], ARGV[1]) == 0 then return 0 end
@@ -35,7 +36,10 @@ for _, name in ipairs(redis.call('SMEMBERS', KEYS[3])) do
   local key = ARGV[2] .. name
   if redis.call('GET', key) == ARGV[1] then redis.call('DEL', key) end
 end
-redis.call('DEL', KEYS[3], KEYS[2])
+for _, channel in ipairs(redis.call('SMEMBERS', KEYS[5])) do
+  redis.call('SREM', ARGV[5] .. channel, ARGV[1])
+end
+redis.call('DEL', KEYS[3], KEYS[2], KEYS[5])
 redis.call('PUBLISH', KEYS[4], 'left ' .. ARGV[1] .. ' ' .. ARGV[4])
 return 1)";
 
@@ -47,6 +51,17 @@ if redis.call('SET', KEYS[1], ARGV[1], 'NX') then
 end
 if redis.call('GET', KEYS[1]) == ARGV[1] then return 1 end
 return 0)";
+
+// KEYS: the channel's nodes, the node's channels. ARGV: id, channel. The other nodes there.
+constexpr char EnterChannelScript[] = R"(
+redis.call('SADD', KEYS[1], ARGV[1])
+redis.call('SADD', KEYS[2], ARGV[2])
+return redis.call('SCARD', KEYS[1]) - 1)";
+
+constexpr char LeaveChannelScript[] = R"(
+redis.call('SREM', KEYS[1], ARGV[1])
+redis.call('SREM', KEYS[2], ARGV[2])
+return 1)";
 
 constexpr char ReleaseScript[] = R"(
 if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end
@@ -207,8 +222,9 @@ void NodeDirectory::sweep()
 
 void NodeDirectory::sweepNode(const QByteArray &id, const QByteArray &reason, bool force)
 {
-    send({"EVAL", SweepScript, "4", m_prefix + "nodes", nodeKey(id), namesKey(id),
-          m_prefix + "events", id, m_prefix + "name:", force ? "1" : "0", reason});
+    send({"EVAL", SweepScript, "5", m_prefix + "nodes", nodeKey(id), namesKey(id),
+          m_prefix + "events", channelsKey(id), id, m_prefix + "name:", force ? "1" : "0", reason,
+          m_prefix + "channel:"});
 }
 
 void NodeDirectory::eventReceived(const QByteArray &channel, const QByteArray &payload)
@@ -245,6 +261,26 @@ void NodeDirectory::releaseName(const QByteArray &name, std::function<void()> do
         };
     send({"EVAL", ReleaseScript, "2", nameKey(name), namesKey(m_id), m_id, name},
          std::move(handler));
+}
+
+void NodeDirectory::enterChannel(const QByteArray &channel,
+                                 std::function<void(std::optional<int> others)> done)
+{
+    Handler handler;
+    if (done)
+        handler = [done = std::move(done)](const RedisReply &reply) {
+            if (reply.type == RedisReply::Type::Integer)
+                done(int(reply.integer));
+            else
+                done(std::nullopt);
+        };
+    send({"EVAL", EnterChannelScript, "2", channelKey(channel), channelsKey(m_id), m_id, channel},
+         std::move(handler));
+}
+
+void NodeDirectory::leaveChannel(const QByteArray &channel)
+{
+    send({"EVAL", LeaveChannelScript, "2", channelKey(channel), channelsKey(m_id), m_id, channel});
 }
 
 } // namespace Cluster

@@ -8,6 +8,7 @@
 #include <QString>
 
 #include <functional>
+#include <optional>
 
 class QTimer;
 
@@ -29,7 +30,9 @@ struct DirectoryTiming
 // - `<prefix>nodes`, a hash of node id -> node name, and for each node a liveness key
 //   `<prefix>node:<id>` that the node refreshes and that expires when it stops doing so;
 // - `<prefix>name:<name>`, the id of the node that holds the name, and `<prefix>node:<id>:names`,
-//   the names a node holds, so that they are freed together when it goes.
+//   the names a node holds, so that they are freed together when it goes;
+// - `<prefix>channel:<channel>`, the ids of the nodes that have members on an IRC channel, and
+//   `<prefix>node:<id>:channels`, the channels a node has members on, cleared when it goes.
 //
 // Every node sweeps: a node in the hash whose liveness key has expired is removed, its names
 // freed and `left` announced, in one Lua script, so that of all the sweepers exactly one does
@@ -65,6 +68,12 @@ public:
     void claimName(const QByteArray &name, std::function<void(bool held)> done);
     // `done`, if given, runs once Redis has freed it (or could not be reached).
     void releaseName(const QByteArray &name, std::function<void()> done = {});
+    // This node has members on `channel` (folded): `done`, if given, gets how many other nodes
+    // have, or nothing when Redis could not answer. Adding and counting are one step, so of
+    // two nodes entering an empty channel at once exactly one hears it was the first.
+    void enterChannel(const QByteArray &channel,
+                      std::function<void(std::optional<int> others)> done = {});
+    void leaveChannel(const QByteArray &channel);
 
 Q_SIGNALS:
     void joined(); // in the cluster, nodes() read
@@ -88,6 +97,11 @@ private:
     QByteArray nodeKey(const QByteArray &id) const { return m_prefix + "node:" + id; }
     QByteArray namesKey(const QByteArray &id) const { return nodeKey(id) + ":names"; }
     QByteArray nameKey(const QByteArray &name) const { return m_prefix + "name:" + name; }
+    QByteArray channelsKey(const QByteArray &id) const { return nodeKey(id) + ":channels"; }
+    QByteArray channelKey(const QByteArray &channel) const
+    {
+        return m_prefix + "channel:" + channel;
+    }
 
     RedisLink &m_link;
     const QByteArray m_name;

@@ -21,12 +21,20 @@ enum class NickClaim {
     Unreachable, // Redis did not answer: nobody can tell, so it is not given
 };
 
+// Whether a client who joins a channel nobody here is on may be its operator.
+enum class ChannelEntry {
+    Founder, // no other server has members there: the channel's first member network-wide
+    Member, // another server has
+    Unreachable, // Redis did not answer: nobody can tell, so no operator status is given
+};
+
 // What a server's workers use of its cluster (ServerContext::cluster): every call may come from
 // any thread and returns at once. The ClusterNode behind it lives in the server's thread.
 class ClusterFront
 {
 public:
     using ClaimDone = std::function<void(Session &session, NickClaim result)>;
+    using EntryDone = std::function<void(Session &session, ChannelEntry entry)>;
 
     explicit ClusterFront(std::shared_ptr<Mailbox> bridge) : m_bridge(std::move(bridge)) { }
 
@@ -41,15 +49,27 @@ public:
     // through its mailbox, like an OPER password check's verdict.
     void claimNick(const QByteArray &nick, const MemberGroup &client, ClaimDone done);
     void releaseNick(const QByteArray &nick);
+    // `client` is about to be this server's first member of `channel` (folded): the cluster
+    // records that this server is there and tells, through the client's mailbox, whether it is
+    // the first server there. One Redis round-trip, once per channel this server enters.
+    void enterChannel(const QByteArray &channel, const MemberGroup &client, EntryDone done);
+    // A join announced by enterChannel() did not happen (refused, or the client left first).
+    void recheckChannel(const QByteArray &channel);
     // A private line for a nick this server does not know: the node that holds the nick is
     // looked up in Redis and gets it; `notFound` runs in the sender's thread when none does.
     void sendToNick(const QByteArray &nick, const QByteArray &line, Irc::Capabilities required,
                     const MemberGroup &sender, std::function<void(Session &session)> notFound);
 
+    // A user who lost its nick to a user of another server (docs/cluster.md, "Nick
+    // collisions") now has another one and is on `channels`: the other servers hear of it.
+    void collisionSettled(const QByteArray &lostNick, const QList<QByteArray> &channels);
+
     bool isLinked() const { return m_linked.load(std::memory_order_relaxed); }
 
 private:
     friend class ClusterNode;
+    // Runs `call` in the node's thread; false when there is no node (stopping).
+    bool post(std::function<void(ClusterNode &node)> call);
     void attach(ClusterNode *node);
     void detach();
     void setLinked(bool linked) { m_linked.store(linked, std::memory_order_relaxed); }

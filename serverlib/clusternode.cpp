@@ -9,11 +9,13 @@
 #include "protocol/messagetags.h"
 #include "protocol/modes.h"
 #include "protocol/names.h"
+#include "serverlib/ircsession.h"
 #include "serverlib/servercontext.h"
 #include "serverlib/serverlogging.h"
 #include "serverlib/worker.h"
 
 #include <QDateTime>
+#include <QRandomGenerator>
 
 using namespace Irc;
 
@@ -24,6 +26,20 @@ namespace {
 // How long a leaving node waits for Redis to confirm that it left before it stops the link
 // anyway (the others then notice within the liveness bound).
 constexpr int LeaveBoundMs = 1000;
+
+// Fallback nicks tried for a user whose nick another server's user got meanwhile.
+constexpr int MaxFallbackAttempts = 5;
+constexpr int FallbackDigits = 5;
+
+// `nick` with random digits, within the nick length.
+QByteArray fallbackNick(const QByteArray &nick)
+{
+    const quint32 number = QRandomGenerator::global()->bounded(10'000u, 100'000u);
+    return nick.left(MaxNickLength - FallbackDigits) + QByteArray::number(number);
+}
+
+// Why a member who left while this server could not hear it is seen leaving late.
+constexpr char SplitReason[] = "Left while the network was split";
 
 // Lines whose first parameter names the channel they happen in.
 bool isChannelCommand(const QByteArray &command)
@@ -56,7 +72,9 @@ QByteArray hostOf(const QByteArray &source)
 // exactly as local recipients got it, `extra` the sender's real name on a JOIN.
 struct ClusterNode::Frame
 {
-    QByteArray kind; // line: relayed; member: an answer to sync; sync: who is here?
+    // line: relayed; sync: who is here?; member: an answer to sync, one per member; synced:
+    // the end of one node's answer (`<count> <asked nicks it has no user for>`).
+    QByteArray kind;
     Irc::Capabilities required;
     QByteArray line; // with its CR LF
     QByteArray extra;
@@ -96,40 +114,54 @@ void ClusterFront::include(Audience &audience) const
     audience.append({m_bridge, {}});
 }
 
-void ClusterFront::claimNick(const QByteArray &nick, const MemberGroup &client, ClaimDone done)
+bool ClusterFront::post(std::function<void(ClusterNode &node)> call)
 {
     std::lock_guard lock(m_mutex);
-    if (!m_node) {
+    ClusterNode *node = m_node;
+    if (!node)
+        return false;
+    QMetaObject::invokeMethod(
+        node, [node, call = std::move(call)] { call(*node); }, Qt::QueuedConnection);
+    return true;
+}
+
+void ClusterFront::claimNick(const QByteArray &nick, const MemberGroup &client, ClaimDone done)
+{
+    if (!post([=](ClusterNode &node) { node.claimNick(nick, client, done); }))
         Worker::callSessions(client,
                              [done](Session &session) { done(session, NickClaim::Unreachable); });
-        return;
-    }
-    ClusterNode *node = m_node;
-    QMetaObject::invokeMethod(
-        node, [node, nick, client, done] { node->claimNick(nick, client, done); },
-        Qt::QueuedConnection);
 }
 
 void ClusterFront::releaseNick(const QByteArray &nick)
 {
-    std::lock_guard lock(m_mutex);
-    if (ClusterNode *node = m_node)
-        QMetaObject::invokeMethod(
-            node, [node, nick] { node->releaseNick(nick); }, Qt::QueuedConnection);
+    post([nick](ClusterNode &node) { node.releaseNick(nick); });
 }
 
 void ClusterFront::sendToNick(const QByteArray &nick, const QByteArray &line,
                               Irc::Capabilities required, const MemberGroup &sender,
                               std::function<void(Session &session)> notFound)
 {
-    std::lock_guard lock(m_mutex);
-    if (ClusterNode *node = m_node) {
-        ClusterNode::Lookup lookup {nick, line, required, sender, std::move(notFound)};
-        QMetaObject::invokeMethod(
-            node, [node, lookup] { node->sendToNick(lookup); }, Qt::QueuedConnection);
-    } else if (notFound) {
+    const ClusterNode::Lookup lookup {nick, line, required, sender, notFound};
+    if (!post([lookup](ClusterNode &node) { node.sendToNick(lookup); }) && notFound)
         Worker::callSessions(sender, std::move(notFound));
-    }
+}
+
+void ClusterFront::enterChannel(const QByteArray &channel, const MemberGroup &client,
+                                EntryDone done)
+{
+    if (!post([=](ClusterNode &node) { node.enterChannel(channel, client, done); }))
+        Worker::callSessions(
+            client, [done](Session &session) { done(session, ChannelEntry::Unreachable); });
+}
+
+void ClusterFront::recheckChannel(const QByteArray &channel)
+{
+    post([channel](ClusterNode &node) { node.updateSubscription(channel, true); });
+}
+
+void ClusterFront::collisionSettled(const QByteArray &lostNick, const QList<QByteArray> &channels)
+{
+    post([=](ClusterNode &node) { node.collisionSettled(lostNick, channels); });
 }
 
 void ClusterFront::attach(ClusterNode *node)
@@ -278,6 +310,17 @@ void ClusterNode::claimNick(const QByteArray &nick, const MemberGroup &client,
     });
 }
 
+void ClusterNode::enterChannel(const QByteArray &channel, const MemberGroup &client,
+                               ClusterFront::EntryDone done)
+{
+    m_directory->enterChannel(channel, [client, done](std::optional<int> others) {
+        const ChannelEntry entry = !others
+            ? ChannelEntry::Unreachable
+            : (*others == 0 ? ChannelEntry::Founder : ChannelEntry::Member);
+        Worker::callSessions(client, [done, entry](Session &session) { done(session, entry); });
+    });
+}
+
 void ClusterNode::sendToNick(Lookup lookup)
 {
     const quint64 id = m_link->command({"GET", "qtchat:name:" + foldCase(lookup.nick)});
@@ -303,18 +346,86 @@ void ClusterNode::nickLookedUp(quint64 id, const Cluster::RedisReply &reply)
 }
 
 // Taken for dead (Redis restarted empty, or this server could not refresh in time): its users'
-// nicks are claimed again. One another server took meanwhile stays with both users (logged).
+// nicks are claimed again, then its channel members announced again. A nick that another
+// server's user got meanwhile stays with that user; the user here is renamed.
 void ClusterNode::claimAgain()
 {
     const QList<QByteArray> nicks = m_context->registry.nicksOutside(m_bridge.get());
     qCWarning(lcServer).noquote() << "cluster: this server joins the network again and claims"
                                   << nicks.size() << "nick(s) again";
-    for (const QByteArray &nick : nicks) {
-        m_directory->claimName(foldCase(nick), [nick](bool held) {
-            if (!held)
-                qCWarning(lcServer).noquote()
-                    << "cluster: the nick" << nick << "could not be claimed again";
+    m_reclaiming += nicks.size();
+    for (const QByteArray &nick : nicks)
+        m_directory->claimName(foldCase(nick), [this, nick](bool held) { reclaimed(nick, held); });
+    if (m_reclaiming == 0)
+        announceMembers();
+}
+
+void ClusterNode::reclaimed(const QByteArray &nick, bool held)
+{
+    if (!held && m_link->state() == Cluster::RedisLink::State::Connected) {
+        qCWarning(lcServer).noquote()
+            << "cluster: the nick" << nick
+            << "was given to a user of another server meanwhile; its user here is renamed";
+        m_collided.insert(foldCase(nick));
+        renameAfterCollision(nick, 0);
+    } else if (!held) {
+        qCWarning(lcServer).noquote()
+            << "cluster: the nick" << nick << "could not be claimed again";
+    }
+    if (--m_reclaiming == 0)
+        announceMembers();
+}
+
+void ClusterNode::renameAfterCollision(const QByteArray &nick, int attempt)
+{
+    const QByteArray fallback = fallbackNick(nick);
+    const auto settle = [this, nick] {
+        m_collided.remove(foldCase(nick));
+    };
+    if (attempt >= MaxFallbackAttempts) {
+        qCWarning(lcServer).noquote() << "cluster: no fallback nick could be claimed for" << nick;
+        settle();
+        return;
+    }
+    if (m_context->registry.findNick(fallback)) { // a user here has it: held by this server
+        renameAfterCollision(nick, attempt + 1);
+        return;
+    }
+    m_directory->claimName(foldCase(fallback), [this, nick, fallback, attempt, settle](bool held) {
+        if (!held) {
+            renameAfterCollision(nick, attempt + 1);
+            return;
+        }
+        const std::optional<MemberGroup> user = m_context->registry.findNick(nick);
+        if (!user || user->mailbox == m_bridge || !m_front->isLinked()) {
+            releaseNick(fallback);
+            settle();
+            return;
+        }
+        Worker::callSessions(*user, [nick, fallback](Session &session) {
+            if (auto *client = qobject_cast<IrcSession *>(&session))
+                client->takeFallbackNick(nick, fallback);
         });
+    });
+}
+
+void ClusterNode::collisionSettled(const QByteArray &lostNick, const QList<QByteArray> &channels)
+{
+    m_collided.remove(foldCase(lostNick));
+    // The user's new nick, and the other server's user of the old one, once unknown here.
+    for (const QByteArray &channel : channels) {
+        answerSync(foldCase(channel));
+        requestSync(foldCase(channel));
+    }
+}
+
+// This server's members of each of its channels, to the other servers, which may have dropped
+// them (they took this server for gone).
+void ClusterNode::announceMembers()
+{
+    for (const QByteArray &channel : std::as_const(m_subscribed)) {
+        m_directory->enterChannel(channel);
+        answerSync(channel);
     }
 }
 
@@ -383,14 +494,24 @@ void ClusterNode::channelReceived(const QByteArray &channel, const QByteArray &o
         answerSync(channel);
         return;
     }
+    if (frame->kind == "synced") {
+        answerEnded(channel, origin, frame->line);
+        return;
+    }
     const std::optional<IrcMessage> message = IrcMessage::parse(withoutLineEnd(frame->line));
     if (!message || !isChannelCommand(message->command))
         return;
     if (message->command == "JOIN") {
+        if (frame->kind == "member")
+            countAnswer(channel, origin, message->sourceNick());
         remoteJoin(channel, origin, *frame, *message);
         return;
     }
-    remoteChannelEvent(channel, *frame, remoteUser(origin, message->sourceNick()), *message);
+    const quint32 sender = remoteUser(origin, message->sourceNick());
+    seen(sender, channel);
+    if (message->command == "KICK")
+        seen(remoteUser(origin, message->param(1)), channel);
+    remoteChannelEvent(channel, *frame, sender, *message);
 }
 
 void ClusterNode::remoteJoin(const QByteArray &channel, const QByteArray &origin,
@@ -398,6 +519,7 @@ void ClusterNode::remoteJoin(const QByteArray &channel, const QByteArray &origin
 {
     const QByteArray nick = message.sourceNick();
     quint32 id = remoteUser(origin, nick);
+    seen(id, channel);
     if (id == 0) {
         id = m_nextRemoteId++;
         const Registry::Status status = m_context->registry.addRemoteClient(
@@ -412,7 +534,8 @@ void ClusterNode::remoteJoin(const QByteArray &channel, const QByteArray &origin
     }
     Audience members;
     ChannelView view;
-    if (m_context->registry.join(id, channel, {}, &members, &view) != Registry::Status::Ok)
+    // Not an operator by being first here: the channel's operators come with the answers to sync.
+    if (m_context->registry.join(id, channel, {}, &members, &view, false) != Registry::Status::Ok)
         return; // known already (a sync answer for a member seen join)
     if (frame.kind == "member" && message.param(1).contains('o')) {
         ModeOutcome outcome;
@@ -460,6 +583,10 @@ void ClusterNode::directReceived(const QByteArray &origin, const QByteArray &pay
     const std::optional<Frame> frame = Frame::parse(payload);
     if (!frame)
         return;
+    if (frame->kind == "sync") {
+        directSyncRequest(frame->line);
+        return;
+    }
     const std::optional<IrcMessage> message = IrcMessage::parse(withoutLineEnd(frame->line));
     if (!message)
         return;
@@ -472,8 +599,10 @@ void ClusterNode::directReceived(const QByteArray &origin, const QByteArray &pay
         return;
     }
     const quint32 sender = remoteUser(origin, message->sourceNick());
-    if (sender != 0)
+    if (sender != 0) {
+        seen(sender);
         remoteUserEvent(sender, *frame, *message);
+    }
 }
 
 // QUIT, NICK and the notifications to those who share a channel with the user.
@@ -498,26 +627,136 @@ void ClusterNode::remoteUserEvent(quint32 sender, const Frame &frame, const IrcM
     deliverLocally(peers, frame);
 }
 
+// Asks every node that follows the channel who is there, and, directly, each node of a member
+// known here (it may have no member left there, and then follows it no more): the answers
+// add who joined meanwhile and remove who left (answerEnded()).
 void ClusterNode::requestSync(const QByteArray &channel)
 {
+    SyncRound round;
+    QHash<QByteArray, QList<QByteArray>> nicksByNode;
+    if (const std::optional<ChannelView> view = m_context->registry.channelView(channel)) {
+        for (const MemberView &member : view->members) {
+            const quint32 id = m_remoteByNick.value(foldCase(member.nick));
+            if (id == 0)
+                continue;
+            const QByteArray &node = m_remoteUsers.value(id).node;
+            round.candidates.insert(id, node);
+            nicksByNode[node].append(member.nick);
+        }
+    }
+    m_rounds.insert(channel, round);
+    // Before the question to all: a node asked both answers the direct one first, which names
+    // the asked members it has no user for at all.
+    for (auto it = nicksByNode.cbegin(); it != nicksByNode.cend(); ++it)
+        m_bus->sendToNode(it.key(), Frame::make("sync", {}, channel + ' ' + it.value().join(' ')));
     m_bus->publish(channel, Frame::make("sync", {}, {}));
 }
 
-// Who is here, from this server: each local member as a JOIN, with its channel status.
-void ClusterNode::answerSync(const QByteArray &channel)
+// `<channel> <nick>...`: a node asks about the channel and those of its members it knows here.
+void ClusterNode::directSyncRequest(const QByteArray &text)
 {
-    const std::optional<ChannelView> view = m_context->registry.channelView(channel);
-    if (!view)
-        return;
-    for (const MemberView &member : view->members) {
-        if (m_remoteByNick.contains(foldCase(member.nick)))
-            continue;
-        const QByteArray source = member.nick + '!' + member.user + '@' + member.host;
-        const QByteArray status = member.op ? "o" : (member.voice ? "v" : "-");
-        m_bus->publish(channel,
-                       Frame::make("member", {}, makeLine(source, "JOIN", {view->name, status}),
-                                   member.realname));
+    QList<QByteArray> words = text.split(' ');
+    const QByteArray channel = words.takeFirst();
+    if (isChannelTarget(channel))
+        answerSync(channel, words);
+}
+
+// Who is here, from this server: each local member as a JOIN with its channel status, then the
+// end of the answer with their number and which of the `asked` nicks no user here has.
+void ClusterNode::answerSync(const QByteArray &channel, const QList<QByteArray> &asked)
+{
+    int count = 0;
+    if (const std::optional<ChannelView> view = m_context->registry.channelView(channel)) {
+        for (const MemberView &member : view->members) {
+            const QByteArray folded = foldCase(member.nick);
+            if (m_remoteByNick.contains(folded) || m_collided.contains(folded))
+                continue;
+            const QByteArray source = member.nick + '!' + member.user + '@' + member.host;
+            const QByteArray status = member.op ? "o" : (member.voice ? "v" : "-");
+            m_bus->publish(channel,
+                           Frame::make("member", {}, makeLine(source, "JOIN", {view->name, status}),
+                                       member.realname));
+            ++count;
+        }
     }
+    QByteArray end = QByteArray::number(count);
+    for (const QByteArray &nick : asked) {
+        const std::optional<MemberGroup> user = m_context->registry.findNick(nick);
+        if (!user || user->mailbox == m_bridge)
+            end += ' ' + nick;
+    }
+    m_bus->publish(channel, Frame::make("synced", {}, end));
+}
+
+void ClusterNode::countAnswer(const QByteArray &channel, const QByteArray &origin,
+                              const QByteArray &nick)
+{
+    const auto round = m_rounds.find(channel);
+    if (round == m_rounds.end())
+        return;
+    ++round->answers[origin];
+    round->candidates.remove(remoteUser(origin, nick));
+}
+
+void ClusterNode::answerEnded(const QByteArray &channel, const QByteArray &origin,
+                              const QByteArray &text)
+{
+    const auto round = m_rounds.find(channel);
+    if (round == m_rounds.end())
+        return;
+    QList<QByteArray> words = text.split(' ');
+    const int count = words.takeFirst().toInt();
+    if (round->answers.take(origin) != count)
+        return; // begun before the question: its own answer is still to come
+    QSet<QByteArray> gone;
+    for (const QByteArray &nick : std::as_const(words))
+        gone.insert(foldCase(nick));
+    QList<quint32> stale;
+    for (auto it = round->candidates.cbegin(); it != round->candidates.cend(); ++it) {
+        if (it.value() == origin)
+            stale.append(it.key());
+    }
+    for (quint32 id : std::as_const(stale)) {
+        round->candidates.remove(id);
+        removeStale(channel, id, gone.contains(m_remoteUsers.value(id).nick));
+    }
+    if (round->candidates.isEmpty())
+        m_rounds.erase(round);
+}
+
+// A member that left while this server could not hear it: it leaves here now, seen by the local
+// members as a PART, or as a QUIT when its node has no such user any more.
+void ClusterNode::removeStale(const QByteArray &channel, quint32 id, bool gone)
+{
+    if (!m_remoteUsers.contains(id))
+        return;
+    const QByteArray prefix = m_context->registry.prefixOf(id);
+    Audience audience;
+    if (gone) {
+        m_context->registry.removeClient(id, &audience);
+        forget(id);
+        seen(id);
+        deliverLocally(audience, {"line", {}, makeLine(prefix, "QUIT", {SplitReason}), {}});
+        return;
+    }
+    QByteArray name;
+    if (m_context->registry.part(id, channel, &audience, &name) != Registry::Status::Ok)
+        return;
+    deliverLocally(audience, {"line", {}, makeLine(prefix, "PART", {name, SplitReason}), {}});
+    dropIfInNoChannel(id);
+}
+
+void ClusterNode::seen(quint32 id, const QByteArray &channel)
+{
+    if (id == 0 || m_rounds.isEmpty())
+        return;
+    if (!channel.isEmpty()) {
+        if (const auto round = m_rounds.find(channel); round != m_rounds.end())
+            round->candidates.remove(id);
+        return;
+    }
+    for (SyncRound &round : m_rounds)
+        round.candidates.remove(id);
 }
 
 void ClusterNode::nodeLeft(const QByteArray &id, const QByteArray &name)
@@ -539,18 +778,24 @@ void ClusterNode::nodeLeft(const QByteArray &id, const QByteArray &name)
                                << "user(s) known here";
 }
 
-void ClusterNode::updateSubscription(const QByteArray &channel)
+// `recheck`: an entry announced in Redis (enterChannel) may not have been followed by a join.
+void ClusterNode::updateSubscription(const QByteArray &channel, bool recheck)
 {
     const bool local = m_context->registry.hasMembersOutside(channel, m_bridge.get());
-    if (local == m_subscribed.contains(channel))
+    if (local == m_subscribed.contains(channel)) {
+        if (recheck && !local)
+            m_directory->leaveChannel(channel);
         return;
+    }
     if (local) {
         m_subscribed.insert(channel);
         m_bus->addLocalMember(channel);
+        m_directory->enterChannel(channel);
         return;
     }
     m_subscribed.remove(channel);
     m_bus->removeLocalMember(channel);
+    m_directory->leaveChannel(channel);
     forgetChannel(channel);
 }
 
@@ -565,6 +810,7 @@ void ClusterNode::updateAllSubscriptions()
 // are dropped here (silently: nobody here sees them).
 void ClusterNode::forgetChannel(const QByteArray &channel)
 {
+    m_rounds.remove(channel);
     const std::optional<ChannelView> view = m_context->registry.channelView(channel);
     if (!view)
         return;

@@ -68,10 +68,26 @@ private:
         QByteArray nick; // folded
     };
     struct Frame;
+    // A resynchronisation of one channel this server asked for: the remote members it knew
+    // when it asked (`candidates`, id -> node) that nothing since has shown present, and the
+    // `member` answers counted per node since it asked. A node's end marker (`synced <count>`)
+    // after exactly `count` answers closes a whole answer given after the question: its
+    // candidates it did not name have left.
+    struct SyncRound
+    {
+        QHash<quint32, QByteArray> candidates;
+        QHash<QByteArray, int> answers;
+    };
 
     void claimNick(const QByteArray &nick, const MemberGroup &client, ClusterFront::ClaimDone done);
     void releaseNick(const QByteArray &nick);
+    void enterChannel(const QByteArray &channel, const MemberGroup &client,
+                      ClusterFront::EntryDone done);
     void claimAgain();
+    void reclaimed(const QByteArray &nick, bool held);
+    void renameAfterCollision(const QByteArray &nick, int attempt);
+    void collisionSettled(const QByteArray &lostNick, const QList<QByteArray> &channels);
+    void announceMembers();
     struct Lookup
     {
         QByteArray nick, line;
@@ -93,11 +109,17 @@ private:
     void remoteChannelEvent(const QByteArray &channel, const Frame &frame, quint32 sender,
                             const Irc::IrcMessage &message);
     void remoteUserEvent(quint32 sender, const Frame &frame, const Irc::IrcMessage &message);
-    void answerSync(const QByteArray &channel);
+    void answerSync(const QByteArray &channel, const QList<QByteArray> &asked = {});
     void requestSync(const QByteArray &channel);
+    void directSyncRequest(const QByteArray &text);
+    void countAnswer(const QByteArray &channel, const QByteArray &origin, const QByteArray &nick);
+    void answerEnded(const QByteArray &channel, const QByteArray &origin, const QByteArray &text);
+    void removeStale(const QByteArray &channel, quint32 id, bool gone);
+    // An event of `id` came after a question: the stream shows it, it is no longer a candidate.
+    void seen(quint32 id, const QByteArray &channel = {});
     void nodeLeft(const QByteArray &id, const QByteArray &name);
     void linkStateChanged(bool up, const QString &reason);
-    void updateSubscription(const QByteArray &channel);
+    void updateSubscription(const QByteArray &channel, bool recheck = false);
     void updateAllSubscriptions();
     void forgetChannel(const QByteArray &channel);
     void dropIfInNoChannel(quint32 id);
@@ -118,6 +140,11 @@ private:
     QHash<QByteArray, quint32> m_remoteByNick; // folded nick -> id
     QHash<quint64, Lookup> m_lookups; // by the GET's id
     QSet<QByteArray> m_subscribed; // folded channels with local members
+    QHash<QByteArray, SyncRound> m_rounds; // folded channel -> its resynchronisation
+    // Folded nicks this server lost to another while it was out of the network: their users
+    // are being renamed, and are not announced under them meanwhile.
+    QSet<QByteArray> m_collided;
+    int m_reclaiming = 0; // nicks claimed again, not answered yet
     QTimer m_stopDeadline;
     quint32 m_nextRemoteId = 0x8000'0000; // above every id the listener gives
     bool m_stopping = false;

@@ -361,6 +361,28 @@ void IrcSession::changeNick(const QByteArray &nick)
     worker().deliver(peers, line);
 }
 
+void IrcSession::takeFallbackNick(const QByteArray &lost, const QByteArray &fallback)
+{
+    if (!isReading() || !m_registered || foldCase(m_nick) != foldCase(lost)) {
+        m_context.cluster->releaseNick(fallback); // renamed or gone meanwhile
+        m_context.cluster->collisionSettled(lost, {});
+        return;
+    }
+    changeNick(fallback);
+    if (m_nick != fallback) {
+        m_context.cluster->releaseNick(fallback);
+        m_context.cluster->collisionSettled(lost, {});
+        return;
+    }
+    send(makeLine(serverName(), "NOTICE",
+                  {m_nick,
+                   QByteArray("The nick " + lost
+                              + " was given to another user of the network while this server "
+                                "was cut off from it; you are now "
+                              + fallback)}));
+    m_context.cluster->collisionSettled(lost, m_context.registry.channelsOf(id()));
+}
+
 void IrcSession::onUser(const IrcMessage &message)
 {
     if (m_registered) {
@@ -467,6 +489,8 @@ void IrcSession::connectionClosed(const QString &reason)
             if (!nick.isEmpty())
                 cluster->releaseNick(nick);
         }
+        for (const QByteArray &channel : std::exchange(m_channelEntries, {}))
+            cluster->recheckChannel(channel);
     }
     if (announce)
         worker().deliver(peers, eventLine(makeLine(m_prefix, "QUIT", {reason.toUtf8()})));

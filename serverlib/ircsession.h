@@ -29,6 +29,9 @@ public:
     IrcSession(quint32 id, Worker &worker);
 
     QByteArray nick() const override { return m_nick; }
+    // In a cluster: another server's user got `lost` while this server was out of the network;
+    // this user, if still called so, takes `fallback` (claimed already) and is told why.
+    void takeFallbackNick(const QByteArray &lost, const QByteArray &fallback);
     void checkTimers(qint64 nowMs) override;
 
 protected:
@@ -94,6 +97,10 @@ private:
     void onKick(const Irc::IrcMessage &message);
     void onInvite(const Irc::IrcMessage &message);
     void joinChannel(const QByteArray &name, const QByteArray &key);
+    void enterChannel(const QByteArray &name, const QByteArray &key);
+    void channelEntered(const QByteArray &name, const QByteArray &key, ChannelEntry entry);
+    // False when the client is not on the channel afterwards.
+    bool completeJoin(const QByteArray &name, const QByteArray &key, bool mayFound);
     void partChannel(const QByteArray &name, const QByteArray &reason);
     void relay(const Irc::IrcMessage &message, bool isNotice);
     bool relayToTarget(const QByteArray &command, const QByteArray &target, const QByteArray &text,
@@ -248,6 +255,8 @@ private:
     bool m_throttled = false; // out of flood tokens: input waits in the buffers
     QByteArray m_nick, m_user, m_realname, m_password;
     QByteArray m_claimingNick; // asked of the cluster, not answered yet
+    // Folded channels whose JOIN waits for the cluster's answer (input held meanwhile).
+    QList<QByteArray> m_channelEntries;
     QByteArray m_prefix; // nick!user@host, cached: every relayed line starts with it
     ActivityClock m_lastMessageMs; // for WHOIS's idle time
     bool m_registered = false;

@@ -340,7 +340,8 @@ bool IrcSession::inputHeld() const
 {
     const bool registrationReady
         = !m_registered && !m_capNegotiating && !m_nick.isEmpty() && !m_user.isEmpty();
-    return !m_nickLookingUp.isEmpty() || (registrationReady && saslHoldsRegistration());
+    return !m_nickLookingUp.isEmpty() || !m_channelEntries.isEmpty()
+        || (registrationReady && saslHoldsRegistration());
 }
 
 void IrcSession::resumeInput()

@@ -46,14 +46,49 @@ void IrcSession::joinChannel(const QByteArray &name, const QByteArray &key)
         numeric(Numeric::NoSuchChannel, {name, "No such channel"});
         return;
     }
+    // After one that waits, the others of the same JOIN wait too, so that they keep its order.
+    if (m_context.cluster
+        && (!m_channelEntries.isEmpty() || !m_context.registry.hasMembersOutside(name, nullptr))) {
+        enterChannel(name, key);
+        return;
+    }
+    completeJoin(name, key, true);
+}
+
+// The first member here of a channel is its operator only if no other server of the cluster
+// has members there: asked of Redis, the input held until the answer comes.
+void IrcSession::enterChannel(const QByteArray &name, const QByteArray &key)
+{
+    m_channelEntries.append(foldCase(name));
+    m_context.cluster->enterChannel(foldCase(name), {worker().mailbox(), {id()}},
+                                    [name, key](Session &session, ChannelEntry entry) {
+                                        if (auto *client = qobject_cast<IrcSession *>(&session))
+                                            client->channelEntered(name, key, entry);
+                                    });
+}
+
+void IrcSession::channelEntered(const QByteArray &name, const QByteArray &key, ChannelEntry entry)
+{
+    if (!m_channelEntries.removeOne(foldCase(name)))
+        return; // the client left first: connectionClosed() had it rechecked
+    if (!completeJoin(name, key, entry == ChannelEntry::Founder))
+        m_context.cluster->recheckChannel(foldCase(name));
+    resumeInput();
+}
+
+bool IrcSession::completeJoin(const QByteArray &name, const QByteArray &key, bool mayFound)
+{
+    if (!isReading())
+        return false;
     Audience members;
     ChannelView view;
-    const Registry::Status status = m_context.registry.join(id(), name, key, &members, &view);
+    const Registry::Status status
+        = m_context.registry.join(id(), name, key, &members, &view, mayFound);
     if (status == Registry::Status::AlreadyOnChannel)
-        return; // nothing to announce
+        return true; // nothing to announce
     if (status != Registry::Status::Ok) {
         sendError(status, name);
-        return;
+        return false;
     }
     announceJoin(members, view.name);
     announceAwayOnJoin(members);
@@ -61,6 +96,7 @@ void IrcSession::joinChannel(const QByteArray &name, const QByteArray &key)
         sendTopic(view);
     sendNames(view);
     replayHistory(view.name);
+    return true;
 }
 
 void IrcSession::onPart(const IrcMessage &message)

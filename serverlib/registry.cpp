@@ -220,7 +220,7 @@ QByteArray Registry::prefixOf(quint32 id) const
 }
 
 Registry::Status Registry::join(quint32 id, const QByteArray &name, const QByteArray &givenKey,
-                                Audience *members, ChannelView *view)
+                                Audience *members, ChannelView *view, bool mayFound)
 {
     std::unique_lock locker(m_lock);
     const QByteArray channelKey = key(name);
@@ -246,7 +246,7 @@ Registry::Status Registry::join(quint32 id, const QByteArray &name, const QByteA
     }
     channel.invited.removeOne(id);
     addMember(channel, id, *client);
-    channel.states[id].op = founder;
+    channel.states[id].op = founder && mayFound;
     client->channels.append(channelKey);
     appendGroups(channel, members);
     *view = viewOf(channel, id);

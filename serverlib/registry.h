@@ -166,9 +166,11 @@ public:
 
     // `members` includes the joiner; `view` is the channel as the joiner sees it afterwards.
     // TooManyChannels when the client is already on as many channels as allowed; the channel's
-    // ban list, invite-only flag, key and limit are checked in that order.
+    // ban list, invite-only flag, key and limit are checked in that order. The first member is
+    // the channel's operator, unless `mayFound` is false (in a cluster: the channel has members
+    // on another server).
     Status join(quint32 id, const QByteArray &name, const QByteArray &givenKey, Audience *members,
-                ChannelView *view);
+                ChannelView *view, bool mayFound = true);
     Status part(quint32 id, const QByteArray &name, Audience *members, QByteArray *channelName);
     QList<QByteArray> channelsOf(quint32 id) const;
 
