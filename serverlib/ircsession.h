@@ -106,17 +106,30 @@ private:
     // and the replay on JOIN.
     void storeLine(const QByteArray &command, const QByteArray &channel, const QByteArray &text,
                    const ChatStamp &stamp);
+    void storePrivateLine(const QByteArray &command, const QByteArray &recipientNick,
+                          const QByteArray &recipientAccount, const QByteArray &text,
+                          const ChatStamp &stamp);
+    Storage::HistoryMessage historyMessage(const QByteArray &command, const QByteArray &target,
+                                           const QByteArray &text, const ChatStamp &stamp) const;
     // What an answer from the store is for, carried to the storage thread and back.
     struct HistoryReply
     {
         QByteArray subcommand; // LATEST ... TARGETS
-        QByteArray target; // the channel as it is named now
+        QByteArray target; // the channel as it is named now, or the nick asked about
         QByteArray label; // labeled-response: the answer carries it
         QList<QByteArray> channels; // TARGETS: the asker's channels, as named
         bool replay = false; // a JOIN's replay rather than a CHATHISTORY answer
     };
     void onChathistory(const Irc::IrcMessage &message);
     void chathistoryTargets(const Irc::IrcMessage &message);
+    // What CHATHISTORY reads: the target as the reply names it, and its key in the store.
+    struct HistoryTarget
+    {
+        QByteArray name;
+        QByteArray key;
+    };
+    std::optional<HistoryTarget> readableTarget(const QByteArray &target) const;
+    std::optional<HistoryTarget> conversationWith(const QByteArray &nick) const;
     std::optional<QByteArray> memberChannel(const QByteArray &target) const;
     void replayHistory(const QByteArray &channel);
     void askStore(const HistoryReply &reply,
