@@ -362,9 +362,12 @@ void IrcSession::logIn(const QByteArray &account)
     m_account = account;
     Audience peers;
     m_context.registry.setAccount(id(), account, &peers);
-    const QByteArray self = m_registered
-        ? m_prefix
-        : m_nick + '!' + (m_user.isEmpty() ? QByteArray("*") : m_user) + '@' + peerHost();
+    // Before registration the nick or user may not be known yet (irssi logs in before NICK).
+    const auto orStar = [](const QByteArray &part) {
+        return part.isEmpty() ? "*" : part;
+    };
+    const QByteArray self
+        = m_registered ? m_prefix : orStar(m_nick) + '!' + orStar(m_user) + '@' + peerHost();
     numeric(Numeric::LoggedIn, {self, account, QByteArray("You are now logged in as " + account)});
     // account-notify: those who share a channel learn it (before registration nobody does).
     if (m_registered)

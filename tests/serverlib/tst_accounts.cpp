@@ -360,6 +360,24 @@ void TestAccounts::saslLogsIn()
     QVERIFY(loggedIn);
     QCOMPARE(loggedIn->param(2), QByteArray("alice"));
     QVERIFY(second->expect("903"));
+    // irssi logs in before it sends NICK and USER: 900 then names them `*`.
+    RawClient early;
+    QVERIFY(early.connectTo(m_controller->serverPort()));
+    early.send("CAP LS 302");
+    early.send("CAP REQ :sasl");
+    QCOMPARE(early
+                 .expectMatch([](const Irc::IrcMessage &m) {
+                     return m.command == "CAP" && m.param(1) != "LS";
+                 })
+                 ->param(1),
+             QByteArray("ACK"));
+    early.send("AUTHENTICATE PLAIN");
+    QVERIFY(early.expect("AUTHENTICATE"));
+    early.send("AUTHENTICATE " + plain("alice", Password));
+    const std::optional<Irc::IrcMessage> beforeNick = early.expect("900", Timeout);
+    QVERIFY(beforeNick);
+    QCOMPARE(beforeNick->params.mid(0, 3), (QList<QByteArray> {"*", "*!*@127.0.0.1", "alice"}));
+    QVERIFY(early.expect("903"));
 }
 
 // Same reply, and registration goes on without an account after CAP END.
