@@ -145,11 +145,17 @@ void IrcSession::failRegister(QByteArrayView code, const QByteArray &account, QB
     fail(RegisterCommand, code, {account, text});
 }
 
-// Accounts are verified when they are made, so there is never a code to give.
+// Accounts are verified when they are made, so there is never a code to give: a client logged
+// in (REGISTER logs in) has nothing left to verify, any other code is invalid.
 void IrcSession::onVerify(const IrcMessage &message)
 {
     if (!accountsEnabled()) {
         numeric(Numeric::UnknownCommand, {message.command, "Unknown command"});
+        return;
+    }
+    if (!m_account.isEmpty()) {
+        fail("VERIFY", "ALREADY_AUTHENTICATED",
+             {m_account, "You are already logged in; the account is verified"});
         return;
     }
     fail("VERIFY", "INVALID_CODE",

@@ -324,6 +324,7 @@ void TestAccounts::registerRefusals()
     QCOMPARE(carol->expect("REGISTER")->param(0), QByteArray("SUCCESS"));
 }
 
+// Accounts are verified at once: a logged-in client has nothing to verify, and no code is valid.
 void TestAccounts::verifyHasNothingToVerify()
 {
     QVERIFY(start(config()));
@@ -332,7 +333,16 @@ void TestAccounts::verifyHasNothingToVerify()
     alice->send("VERIFY alice 12345");
     const std::optional<Irc::IrcMessage> fail = alice->expect("FAIL");
     QVERIFY(fail);
-    QCOMPARE(fail->params.mid(0, 3), (QList<QByteArray> {"VERIFY", "INVALID_CODE", "alice"}));
+    QCOMPARE(fail->params.mid(0, 3),
+             (QList<QByteArray> {"VERIFY", "ALREADY_AUTHENTICATED", "alice"}));
+    std::unique_ptr<RawClient> bob = negotiating("bob", {});
+    QVERIFY(bob);
+    bob->send("VERIFY alice 12345");
+    const std::optional<Irc::IrcMessage> invalid = bob->expect("FAIL");
+    QVERIFY(invalid);
+    QCOMPARE(invalid->params.mid(0, 3), (QList<QByteArray> {"VERIFY", "INVALID_CODE", "alice"}));
+    bob->send("VERIFY alice");
+    QCOMPARE(bob->expect("461")->param(1), QByteArray("VERIFY"));
 }
 
 void TestAccounts::saslLogsIn()
