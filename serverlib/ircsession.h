@@ -195,6 +195,8 @@ private:
     void saslPayloadComplete();
     void startLoginCheck();
     void loginChecked(quint64 attempt, LoginOutcome outcome, const QByteArray &account);
+    void announceLoginOutcome(LoginOutcome outcome, const QByteArray &asked,
+                              const QByteArray &account);
     void endSasl(const char *code, QByteArrayView text);
     void abortSaslOnCapEnd();
     bool saslHoldsRegistration() const;
@@ -215,6 +217,10 @@ private:
     void nickOwnerFound(quint64 lookup, const QByteArray &nick, NickOwner owner);
     void refuseOwnedNick(const QByteArray &nick, NickOwner owner);
     void failRegister(QByteArrayView code, const QByteArray &account, QByteArrayView text);
+    // labeled-response for REGISTER and AUTHENTICATE, whose answers come later: the label is
+    // kept (deferLabel) and what `answer` sends then goes out under it.
+    QByteArray deferLabel();
+    void answerLabeled(const QByteArray &label, const std::function<void()> &answer);
     bool accountsEnabled() const; // a server without a store has no accounts
 
     // IRCv3: capabilities, tags, labeled responses (ircsession_caps.cpp)
@@ -280,6 +286,7 @@ private:
     // Accounts
     QByteArray m_account; // logged in to, as registered; empty: not logged in
     bool m_accountCreationPending = false; // REGISTER: hashing and storing
+    QByteArray m_registerLabel; // labeled-response: the pending REGISTER's label
     struct SaslExchange
     {
         enum class Step { Idle, Receiving, Waiting, Checking };
@@ -288,6 +295,7 @@ private:
         QByteArray account, password; // while Waiting: the attempt held back by the throttle
         qint64 startAtMs = 0; // Waiting: when the check may start
         quint64 attempt = 0; // a verdict for an earlier (aborted) attempt is ignored
+        QByteArray label; // labeled-response: the label of the payload's last line
     };
     SaslExchange m_sasl;
     QByteArray m_nickCheckedFree; // folded: no account owns it (registration may complete)

@@ -75,6 +75,7 @@ private Q_SLOTS:
     void registerLogsIn();
     void registerRefusals();
     void verifyHasNothingToVerify();
+    void labeledRegisterAndAuthenticate();
     void saslLogsIn();
     void saslWrongPasswordAndUnknownAccountLookAlike();
     void saslAbort();
@@ -343,6 +344,53 @@ void TestAccounts::verifyHasNothingToVerify()
     QCOMPARE(invalid->params.mid(0, 3), (QList<QByteArray> {"VERIFY", "INVALID_CODE", "alice"}));
     bob->send("VERIFY alice");
     QCOMPARE(bob->expect("461")->param(1), QByteArray("VERIFY"));
+}
+
+// labeled-response: the answers that come once the password is hashed or checked carry the
+// label (a labeled batch for 900 and its companion), and no ACK comes before them.
+void TestAccounts::labeledRegisterAndAuthenticate()
+{
+    QVERIFY(start(config()));
+    // The commands of the labeled batch that must come first (no ACK before it).
+    const auto labeledAnswer = [](RawClient &client, const QByteArray &label) {
+        QList<QByteArray> commands;
+        if (!QTest::qWaitFor([&] { return !client.pending().isEmpty(); }, Timeout)
+            || client.pending().first().command != "BATCH")
+            return QList<QByteArray> {"(no batch first)"};
+        const QByteArray first = *client.expectLine("BATCH");
+        if (!first.startsWith(QByteArray("@label=" + label + ' '))
+            || !first.contains(" labeled-response"))
+            return QList<QByteArray> {first};
+        while (const std::optional<Irc::IrcMessage> line
+               = client.expectMatch([](const Irc::IrcMessage &) { return true; })) {
+            if (line->command == "BATCH")
+                break;
+            commands.append(line->command == "REGISTER" ? line->param(0) : line->command);
+        }
+        return commands;
+    };
+    std::unique_ptr<RawClient> alice = negotiating("alice", "labeled-response batch");
+    QVERIFY(alice);
+    alice->send("@label=r1 REGISTER * * :" + Password);
+    QCOMPARE(labeledAnswer(*alice, "r1"), (QList<QByteArray> {"900", "SUCCESS"}));
+    alice->send("CAP END");
+    QVERIFY(alice->expect("001"));
+
+    std::unique_ptr<RawClient> bob = negotiating("bob", "sasl labeled-response batch");
+    QVERIFY(bob);
+    bob->send("@label=a1 AUTHENTICATE PLAIN");
+    QVERIFY(bob->expectLine("AUTHENTICATE", "label=a1 AUTHENTICATE +"));
+    bob->send("@label=a2 AUTHENTICATE " + plain("alice", Password));
+    QCOMPARE(labeledAnswer(*bob, "a2"), (QList<QByteArray> {"900", "903"}));
+
+    std::unique_ptr<RawClient> carol = negotiating("carol", "sasl labeled-response batch");
+    QVERIFY(carol);
+    carol->send("AUTHENTICATE PLAIN");
+    QVERIFY(carol->expect("AUTHENTICATE"));
+    carol->send("@label=a3 AUTHENTICATE " + plain("alice", "wrong password"));
+    QVERIFY(QTest::qWaitFor([&] { return !carol->pending().isEmpty(); }, Timeout));
+    QCOMPARE(carol->pending().first().command, QByteArray("904"));
+    QVERIFY(carol->expectLine("904")->startsWith("@label=a3 "));
 }
 
 void TestAccounts::saslLogsIn()
