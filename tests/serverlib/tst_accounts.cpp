@@ -187,19 +187,8 @@ std::unique_ptr<RawClient> TestAccounts::negotiating(const QByteArray &nick,
                                                      const QByteArray &capabilities)
 {
     auto raw = std::make_unique<RawClient>();
-    if (!raw->connectTo(m_controller->serverPort()))
+    if (!raw->connectTo(m_controller->serverPort()) || !raw->negotiate(nick, capabilities))
         return {};
-    raw->send("CAP LS 302");
-    raw->send("NICK " + nick);
-    raw->send("USER u 0 * :Real " + nick);
-    if (!raw->expect("CAP"))
-        return {};
-    if (!capabilities.isEmpty()) {
-        raw->send("CAP REQ :" + capabilities);
-        const std::optional<Irc::IrcMessage> ack = raw->expect("CAP");
-        if (!ack || ack->param(1) != "ACK")
-            return {};
-    }
     return raw;
 }
 

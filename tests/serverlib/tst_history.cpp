@@ -66,15 +66,6 @@ QList<QByteArray> ask(RawClient &client, const QByteArray &command)
     return batch.complete ? batch.items : QList<QByteArray> {"(no batch)"};
 }
 
-// The end of the welcome burst: the MOTD's, or its absence.
-bool welcomed(RawClient &client)
-{
-    return client
-        .expectMatch(
-            [](const Irc::IrcMessage &m) { return m.command == "376" || m.command == "422"; })
-        .has_value();
-}
-
 QList<QByteArray> texts(std::initializer_list<int> numbers)
 {
     QList<QByteArray> result;
@@ -269,15 +260,9 @@ std::unique_ptr<RawClient> TestHistory::negotiating(const QByteArray &nick,
                                                     const QByteArray &capabilities)
 {
     auto raw = std::make_unique<RawClient>();
-    if (!raw->connectTo(m_controller->serverPort()))
+    if (!raw->connectTo(m_controller->serverPort()) || !raw->negotiate(nick, capabilities))
         return {};
-    raw->send("CAP LS 302");
-    raw->send("NICK " + nick);
-    raw->send("USER u 0 * :Real " + nick);
-    raw->send("CAP REQ :" + capabilities);
-    const std::optional<Irc::IrcMessage> ack = raw->expectMatch(
-        [](const Irc::IrcMessage &m) { return m.command == "CAP" && m.param(1) != "LS"; });
-    return ack && ack->param(1) == "ACK" ? std::move(raw) : nullptr;
+    return raw;
 }
 
 std::unique_ptr<RawClient> TestHistory::account(const QByteArray &nick,
@@ -291,7 +276,7 @@ std::unique_ptr<RawClient> TestHistory::account(const QByteArray &nick,
     if (!success || success->param(0) != "SUCCESS")
         return {};
     raw->send("CAP END");
-    return welcomed(*raw) ? std::move(raw) : nullptr;
+    return raw->waitForWelcome() ? std::move(raw) : nullptr;
 }
 
 std::unique_ptr<RawClient> TestHistory::loggedIn(const QByteArray &nick, const QByteArray &account,
@@ -307,7 +292,7 @@ std::unique_ptr<RawClient> TestHistory::loggedIn(const QByteArray &nick, const Q
     if (!raw->expect("903", Timeout))
         return {};
     raw->send("CAP END");
-    return welcomed(*raw) ? std::move(raw) : nullptr;
+    return raw->waitForWelcome() ? std::move(raw) : nullptr;
 }
 
 bool TestHistory::blockWriters(QSqlDatabase &db)
