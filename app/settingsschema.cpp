@@ -575,8 +575,8 @@ constexpr SettingSpec table[] = {
      .fileKey = "storage/historyLines",
      .section = Section::Server,
      .help = QT_TRANSLATE_NOOP("App::SettingsSchema",
-                               "How many lines of history each channel keeps, the oldest deleted "
-                               "first; 0 means no cap."),
+                               "How many lines of history each channel and each private "
+                               "conversation keeps, the oldest deleted first; 0 means no cap."),
      .option = "history-lines",
      .valueName = QT_TRANSLATE_NOOP("App::SettingsSchema", "lines"),
      .range = Server::HistoryConfig::LinesPerChannel,

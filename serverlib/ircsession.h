@@ -113,17 +113,30 @@ private:
     // and the replay on JOIN.
     void storeLine(const QByteArray &command, const QByteArray &channel, const QByteArray &text,
                    const ChatStamp &stamp);
+    void storePrivateLine(const QByteArray &command, const QByteArray &recipientNick,
+                          const QByteArray &recipientAccount, const QByteArray &text,
+                          const ChatStamp &stamp);
+    Storage::HistoryMessage historyMessage(const QByteArray &command, const QByteArray &target,
+                                           const QByteArray &text, const ChatStamp &stamp) const;
     // What an answer from the store is for, carried to the storage thread and back.
     struct HistoryReply
     {
         QByteArray subcommand; // LATEST ... TARGETS
-        QByteArray target; // the channel as it is named now
+        QByteArray target; // the channel as it is named now, or the nick asked about
         QByteArray label; // labeled-response: the answer carries it
         QList<QByteArray> channels; // TARGETS: the asker's channels, as named
         bool replay = false; // a JOIN's replay rather than a CHATHISTORY answer
     };
     void onChathistory(const Irc::IrcMessage &message);
     void chathistoryTargets(const Irc::IrcMessage &message);
+    // What CHATHISTORY reads: the target as the reply names it, and its key in the store.
+    struct HistoryTarget
+    {
+        QByteArray name;
+        QByteArray key;
+    };
+    std::optional<HistoryTarget> readableTarget(const QByteArray &target) const;
+    std::optional<HistoryTarget> conversationWith(const QByteArray &nick) const;
     std::optional<QByteArray> memberChannel(const QByteArray &target) const;
     void replayHistory(const QByteArray &channel);
     void askStore(const HistoryReply &reply,
@@ -189,6 +202,8 @@ private:
     void saslPayloadComplete();
     void startLoginCheck();
     void loginChecked(quint64 attempt, LoginOutcome outcome, const QByteArray &account);
+    void announceLoginOutcome(LoginOutcome outcome, const QByteArray &asked,
+                              const QByteArray &account);
     void endSasl(const char *code, QByteArrayView text);
     void abortSaslOnCapEnd();
     bool saslHoldsRegistration() const;
@@ -209,6 +224,10 @@ private:
     void nickOwnerFound(quint64 lookup, const QByteArray &nick, NickOwner owner);
     void refuseOwnedNick(const QByteArray &nick, NickOwner owner);
     void failRegister(QByteArrayView code, const QByteArray &account, QByteArrayView text);
+    // labeled-response for REGISTER and AUTHENTICATE, whose answers come later: the label is
+    // kept (deferLabel) and what `answer` sends then goes out under it.
+    QByteArray deferLabel();
+    void answerLabeled(const QByteArray &label, const std::function<void()> &answer);
     bool accountsEnabled() const; // a server without a store has no accounts
 
     // IRCv3: capabilities, tags, labeled responses (ircsession_caps.cpp)
@@ -276,6 +295,7 @@ private:
     // Accounts
     QByteArray m_account; // logged in to, as registered; empty: not logged in
     bool m_accountCreationPending = false; // REGISTER: hashing and storing
+    QByteArray m_registerLabel; // labeled-response: the pending REGISTER's label
     struct SaslExchange
     {
         enum class Step { Idle, Receiving, Waiting, Checking };
@@ -284,6 +304,7 @@ private:
         QByteArray account, password; // while Waiting: the attempt held back by the throttle
         qint64 startAtMs = 0; // Waiting: when the check may start
         quint64 attempt = 0; // a verdict for an earlier (aborted) attempt is ignored
+        QByteArray label; // labeled-response: the label of the payload's last line
     };
     SaslExchange m_sasl;
     QByteArray m_nickCheckedFree; // folded: no account owns it (registration may complete)

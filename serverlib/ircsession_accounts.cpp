@@ -116,6 +116,7 @@ void IrcSession::onRegister(const IrcMessage &message)
         return;
     }
     m_accountCreationPending = true;
+    m_registerLabel = deferLabel();
 }
 
 void IrcSession::accountCreated(const QByteArray &account, const Storage::Result &result)
@@ -123,19 +124,21 @@ void IrcSession::accountCreated(const QByteArray &account, const Storage::Result
     m_accountCreationPending = false;
     if (!isReading())
         return; // leaving
-    if (result.ok() && result.account) {
-        qCInfo(lcServer).noquote()
-            << "client" << id() << "registered the account" << result.account->name;
-        logIn(result.account->name);
-        send(makeLine(serverName(), RegisterCommand,
-                      {"SUCCESS", result.account->name, "Account created"}));
-    } else if (result.status == Storage::Status::Duplicate) {
-        failRegister("ACCOUNT_EXISTS", account, "Account already exists");
-    } else if (result.status == Storage::Status::InvalidRequest) {
-        failRegister("BAD_ACCOUNT_NAME", account, "That account name is not valid");
-    } else {
-        failRegister("TEMPORARILY_UNAVAILABLE", account, "Please try again in a moment");
-    }
+    answerLabeled(std::exchange(m_registerLabel, {}), [&] {
+        if (result.ok() && result.account) {
+            qCInfo(lcServer).noquote()
+                << "client" << id() << "registered the account" << result.account->name;
+            logIn(result.account->name);
+            send(makeLine(serverName(), RegisterCommand,
+                          {"SUCCESS", result.account->name, "Account created"}));
+        } else if (result.status == Storage::Status::Duplicate) {
+            failRegister("ACCOUNT_EXISTS", account, "Account already exists");
+        } else if (result.status == Storage::Status::InvalidRequest) {
+            failRegister("BAD_ACCOUNT_NAME", account, "That account name is not valid");
+        } else {
+            failRegister("TEMPORARILY_UNAVAILABLE", account, "Please try again in a moment");
+        }
+    });
     tryCompleteRegistration();
     resumeInput();
 }
@@ -145,15 +148,43 @@ void IrcSession::failRegister(QByteArrayView code, const QByteArray &account, QB
     fail(RegisterCommand, code, {account, text});
 }
 
-// Accounts are verified when they are made, so there is never a code to give.
+// Accounts are verified when they are made, so there is never a code to give: a client logged
+// in (REGISTER logs in) has nothing left to verify, any other code is invalid.
 void IrcSession::onVerify(const IrcMessage &message)
 {
     if (!accountsEnabled()) {
         numeric(Numeric::UnknownCommand, {message.command, "Unknown command"});
         return;
     }
+    if (!m_account.isEmpty()) {
+        fail("VERIFY", "ALREADY_AUTHENTICATED",
+             {m_account, "You are already logged in; the account is verified"});
+        return;
+    }
     fail("VERIFY", "INVALID_CODE",
          {message.param(0), "Accounts are verified when registered; there is nothing to verify"});
+}
+
+QByteArray IrcSession::deferLabel()
+{
+    if (!m_commandLabel.isEmpty())
+        m_replyDeferred = true;
+    return m_commandLabel;
+}
+
+// Inside a labeled command's dispatch (an answer that came at once after all) the command's own
+// capture labels the replies; later, they are collected here and labeled alike.
+void IrcSession::answerLabeled(const QByteArray &label, const std::function<void()> &answer)
+{
+    if (label.isEmpty() || isCapturing()) {
+        answer();
+        return;
+    }
+    QList<TaggedOutput> replies;
+    setCapture(&replies);
+    answer();
+    setCapture(nullptr);
+    sendLabeled(label, replies);
 }
 
 // AUTHENTICATE PLAIN, `AUTHENTICATE +`, then the base64 payload in 400-byte chunks; `*` aborts.
@@ -234,6 +265,7 @@ void IrcSession::saslPayloadComplete()
     const qint64 wait = m_context.logins.waitMs(m_sasl.account, peerHost());
     m_sasl.step = SaslExchange::Step::Waiting;
     m_sasl.startAtMs = worker().nowMs() + wait;
+    m_sasl.label = deferLabel();
     if (wait == 0)
         startLoginCheck();
 }
@@ -293,6 +325,15 @@ void IrcSession::loginChecked(quint64 attempt, LoginOutcome outcome, const QByte
         return; // leaving, or the attempt was aborted
     const QByteArray asked = std::exchange(m_sasl.account, QByteArray());
     m_sasl.step = SaslExchange::Step::Idle;
+    answerLabeled(std::exchange(m_sasl.label, {}),
+                  [&] { announceLoginOutcome(outcome, asked, account); });
+    tryCompleteRegistration();
+    resumeInput();
+}
+
+void IrcSession::announceLoginOutcome(LoginOutcome outcome, const QByteArray &asked,
+                                      const QByteArray &account)
+{
     switch (outcome) {
     case LoginOutcome::Accepted:
         m_context.logins.recordSuccess(asked);
@@ -309,16 +350,16 @@ void IrcSession::loginChecked(quint64 attempt, LoginOutcome outcome, const QByte
         numeric(Numeric::SaslFail, {"SASL authentication failed"});
         break;
     }
-    tryCompleteRegistration();
-    resumeInput();
 }
 
-// Ends the exchange, whatever its step, with `code`; a check under way is forgotten.
+// Ends the exchange, whatever its step, with `code`; a check under way is forgotten (and a label
+// it carried: the line that ends it is answered instead).
 void IrcSession::endSasl(const char *code, QByteArrayView text)
 {
     wipe(m_sasl.data);
     wipe(m_sasl.password);
     m_sasl.account.clear();
+    m_sasl.label.clear();
     m_sasl.step = SaslExchange::Step::Idle;
     ++m_sasl.attempt;
     numeric(code, {text});
@@ -363,9 +404,12 @@ void IrcSession::logIn(const QByteArray &account)
     m_account = account;
     Audience peers;
     m_context.registry.setAccount(id(), account, &peers);
-    const QByteArray self = m_registered
-        ? m_prefix
-        : m_nick + '!' + (m_user.isEmpty() ? QByteArray("*") : m_user) + '@' + peerHost();
+    // Before registration the nick or user may not be known yet (irssi logs in before NICK).
+    const auto orStar = [](const QByteArray &part) {
+        return part.isEmpty() ? "*" : part;
+    };
+    const QByteArray self
+        = m_registered ? m_prefix : orStar(m_nick) + '!' + orStar(m_user) + '@' + peerHost();
     numeric(Numeric::LoggedIn, {self, account, QByteArray("You are now logged in as " + account)});
     // account-notify: those who share a channel learn it (before registration nobody does).
     if (m_registered)

@@ -159,8 +159,12 @@ bool IrcSession::relayToTarget(const QByteArray &command, const QByteArray &targ
     if (isChannelTarget(target))
         return relayToChannel(command, target, text, isNotice);
     const Capabilities required = text.isNull() ? Capability::MessageTags : Capabilities();
-    QByteArray nick, away;
-    const std::optional<MemberGroup> recipient = m_context.registry.findNick(target, &nick, &away);
+    // Only a conversation between two accounts is kept: the recipient's account is looked up
+    // when the sender has one, and a line for the store is stamped only when both have.
+    const bool mayStore = m_context.store && !m_account.isEmpty() && !text.isNull();
+    QByteArray nick, away, account;
+    const std::optional<MemberGroup> recipient
+        = m_context.registry.findNick(target, &nick, &away, mayStore ? &account : nullptr);
     if (!recipient && m_context.cluster) {
         sendToOtherNode(command, target, text, isNotice);
         return true;
@@ -170,14 +174,18 @@ bool IrcSession::relayToTarget(const QByteArray &command, const QByteArray &targ
             numeric(Numeric::NoSuchNick, {target, "No such nick/channel"});
         return false;
     }
+    const bool stored = !account.isEmpty();
+    const ChatStamp stamp = stored ? stampChat() : ChatStamp();
     const OutgoingLine line = chatLine(text.isNull() ? makeLine(m_prefix, command, {nick})
                                                      : makeLine(m_prefix, command, {nick, text}),
-                                       required);
+                                       required, stored ? &stamp : nullptr);
     worker().deliver(*recipient, line);
     if (has(Capability::EchoMessage))
         sendOutgoing(line);
     if (!away.isEmpty() && !isNotice)
         numeric(Numeric::Away, {nick, away});
+    if (stored)
+        storePrivateLine(command, nick, account, text, stamp);
     return true;
 }
 

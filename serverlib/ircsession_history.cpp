@@ -86,19 +86,37 @@ std::optional<Storage::HistoryQuery::Kind> queryKind(const QByteArray &subcomman
 
 // One push onto the store's bounded queue: the worker never waits for the database. A line the
 // store cannot take is counted there as not stored (and logged), never dropped unnoticed.
-// Private messages are not kept: only accounts could tell who may read them later.
 void IrcSession::storeLine(const QByteArray &command, const QByteArray &channel,
                            const QByteArray &text, const ChatStamp &stamp)
+{
+    m_context.store->append(historyMessage(command, Storage::channelTarget(channel), text, stamp));
+}
+
+// A private line between two accounts, kept under both (so that either party finds it whatever
+// nick either has later) with the nick it was sent to.
+void IrcSession::storePrivateLine(const QByteArray &command, const QByteArray &recipientNick,
+                                  const QByteArray &recipientAccount, const QByteArray &text,
+                                  const ChatStamp &stamp)
+{
+    Storage::HistoryMessage message = historyMessage(
+        command, Storage::conversationTarget(m_account, recipientAccount), text, stamp);
+    message.recipient = recipientNick;
+    m_context.store->append(message);
+}
+
+Storage::HistoryMessage IrcSession::historyMessage(const QByteArray &command,
+                                                   const QByteArray &target, const QByteArray &text,
+                                                   const ChatStamp &stamp) const
 {
     Storage::HistoryMessage message;
     message.msgid = stamp.msgid;
     message.timeMs = stamp.timeMs;
-    message.target = Storage::channelTarget(channel);
+    message.target = target;
     message.sender = m_prefix;
     message.command = command;
     message.text = text;
     message.tags = stamp.clientTags;
-    m_context.store->append(message);
+    return message;
 }
 
 // CHATHISTORY <subcommand> <target> <reference> [<reference>] <limit>
@@ -135,23 +153,22 @@ void IrcSession::onChathistory(const IrcMessage &message)
         fail(HistoryCommand, "INVALID_PARAMS", {subcommand, "Invalid parameters"});
         return;
     }
-    // Only a channel's members read its history; private history would need accounts.
     const QByteArray target = message.param(1);
-    const std::optional<QByteArray> channel = memberChannel(target);
-    if (!channel) {
+    const std::optional<HistoryTarget> readable = readableTarget(target);
+    if (!readable) {
         fail(HistoryCommand, "INVALID_TARGET",
              {subcommand, target, "Messages could not be retrieved"});
         return;
     }
-    const Storage::HistoryQuery query {*kind, Storage::channelTarget(*channel), *from, *to, *limit};
-    askStore({subcommand, *channel, m_commandLabel, {}, false},
+    const Storage::HistoryQuery query {*kind, readable->key, *from, *to, *limit};
+    askStore({subcommand, readable->name, m_commandLabel, {}, false},
              [query](Storage::Store &store, Storage::Store::Reply reply) {
                  return store.fetchHistory(query, std::move(reply));
              });
 }
 
-// CHATHISTORY TARGETS timestamp=<from> timestamp=<to> <limit>: the asker's channels with lines
-// between the two moments.
+// CHATHISTORY TARGETS timestamp=<from> timestamp=<to> <limit>: the asker's channels and, when
+// it is logged in, its account's conversations with lines between the two moments.
 void IrcSession::chathistoryTargets(const IrcMessage &message)
 {
     if (message.params.size() < 4) {
@@ -167,12 +184,37 @@ void IrcSession::chathistoryTargets(const IrcMessage &message)
         return;
     }
     HistoryReply reply {"TARGETS", {}, m_commandLabel, m_context.registry.channelsOf(id()), false};
-    Storage::TargetsQuery query {from->timeMs, to->timeMs, *limit, {}, {}};
+    Storage::TargetsQuery query {from->timeMs, to->timeMs, *limit, {}, foldCase(m_account)};
     for (const QByteArray &channel : std::as_const(reply.channels))
         query.channels.append(Storage::channelTarget(channel));
     askStore(reply, [query](Storage::Store &store, Storage::Store::Reply answer) {
         return store.fetchTargets(query, std::move(answer));
     });
+}
+
+// Only a channel's members read its history, and only the two parties their conversation.
+std::optional<IrcSession::HistoryTarget> IrcSession::readableTarget(const QByteArray &target) const
+{
+    if (!isChannelTarget(target))
+        return conversationWith(target);
+    if (const std::optional<QByteArray> channel = memberChannel(target))
+        return HistoryTarget {*channel, Storage::channelTarget(*channel)};
+    return std::nullopt;
+}
+
+// This account's conversation with the account of whoever has `nick` now or, when nobody has
+// it, with the account of that name (a registered nick is its account's). A user who is not
+// logged in has no conversation kept, and neither has a client that is not.
+std::optional<IrcSession::HistoryTarget> IrcSession::conversationWith(const QByteArray &nick) const
+{
+    if (m_account.isEmpty() || !isValidNick(nick))
+        return std::nullopt;
+    QByteArray exactNick, account;
+    if (!m_context.registry.findNick(nick, &exactNick, nullptr, &account))
+        return HistoryTarget {nick, Storage::conversationTarget(m_account, nick)};
+    if (account.isEmpty())
+        return std::nullopt;
+    return HistoryTarget {exactNick, Storage::conversationTarget(m_account, account)};
 }
 
 // The channel as it is named, when `target` is one this client is in.
@@ -259,9 +301,12 @@ void IrcSession::sendHistory(const HistoryReply &reply,
         lines.append({{},
                       makeLine(serverName(), "BATCH",
                                {QByteArray('+' + reference), "chathistory", reply.target})});
-    for (const Storage::HistoryMessage &message : messages)
+    // A private line names the nick it was sent to then; a channel's, the channel as named now.
+    for (const Storage::HistoryMessage &message : messages) {
+        const QByteArray &to = message.recipient.isEmpty() ? reply.target : message.recipient;
         lines.append({historyTags(message, reference),
-                      makeLine(message.sender, message.command, {reply.target, message.text})});
+                      makeLine(message.sender, message.command, {to, message.text})});
+    }
     if (batched)
         lines.append({{}, makeLine(serverName(), "BATCH", {QByteArray('-' + reference)})});
     sendHistoryReply(reply.label, lines, batched);
@@ -282,7 +327,8 @@ void IrcSession::sendHistoryTargets(const HistoryReply &reply,
                       makeLine(serverName(), "BATCH",
                                {QByteArray('+' + reference), "draft/chathistory-targets"})});
     for (const Storage::TargetActivity &target : targets) {
-        const QByteArray name = names.value(target.target, target.target);
+        const QByteArray name
+            = target.peer.isEmpty() ? names.value(target.target, target.target) : target.peer;
         lines.append({batchTag,
                       makeLine(serverName(), HistoryCommand,
                                {"TARGETS", name, formatServerTime(target.latestMs)})});

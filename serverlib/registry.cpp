@@ -324,7 +324,7 @@ Registry::Status Registry::channelAudience(quint32 id, const QByteArray &name, A
 }
 
 std::optional<MemberGroup> Registry::findNick(const QByteArray &nick, QByteArray *exactNick,
-                                              QByteArray *away) const
+                                              QByteArray *away, QByteArray *account) const
 {
     std::shared_lock locker(m_lock);
     const auto [id, client] = registeredClient(nick);
@@ -334,6 +334,8 @@ std::optional<MemberGroup> Registry::findNick(const QByteArray &nick, QByteArray
         *exactNick = client->nick;
     if (away)
         *away = client->away;
+    if (account)
+        *account = client->account;
     return MemberGroup {client->mailbox, {id}};
 }
 

@@ -178,9 +178,10 @@ public:
     // speak (+n, +m, bans) is checked once, from flags kept per member.
     Status channelAudience(quint32 id, const QByteArray &name, Audience *members,
                            QByteArray *channelName = nullptr) const;
-    // `away`: the user's away message, empty when present.
+    // `away`: the user's away message, empty when present; `account`: empty when not logged in.
     std::optional<MemberGroup> findNick(const QByteArray &nick, QByteArray *exactNick = nullptr,
-                                        QByteArray *away = nullptr) const;
+                                        QByteArray *away = nullptr,
+                                        QByteArray *account = nullptr) const;
     std::optional<UserInfo> userInfo(const QByteArray &nick, quint32 viewer) const;
     // Registered users whose nick, user, host or real name matches `mask`, at most `max`;
     // invisible ones (+i) only if they share a channel with `viewer`, or it is an operator.

@@ -81,6 +81,7 @@ protected:
     // While set, what is sent to this client is collected in `lines` instead (labeled-response
     // wraps a command's replies); null: sent as usual.
     void setCapture(QList<TaggedOutput> *lines) { m_capture = lines; }
+    bool isCapturing() const { return m_capture != nullptr; }
 
 private:
     void transportReadable() override;

@@ -2,6 +2,7 @@
 
 #include "storagelib/sqlconnection.h"
 
+#include <QHash>
 #include <QSqlQuery>
 
 #include <algorithm>
@@ -12,7 +13,7 @@ namespace Storage {
 namespace {
 
 constexpr qint64 MaxId = std::numeric_limits<qint64>::max();
-const QLatin1String Columns("id, msgid, time_ms, target, sender, command, text, tags");
+const QLatin1String Columns("id, msgid, time_ms, target, sender, command, text, tags, recipient");
 
 // A null QByteArray would be bound as SQL NULL.
 QVariant bytes(const QByteArray &value)
@@ -31,11 +32,13 @@ HistoryMessage readMessage(const QSqlQuery &query)
     message.command = query.value(5).toByteArray();
     message.text = query.value(6).toByteArray();
     message.tags = query.value(7).toByteArray();
+    message.recipient = query.value(8).toByteArray(); // NULL for a channel's line
     return message;
 }
 
 // A private conversation's target is "a,b": its two parties, kept in columns of their own so
-// that either one finds it. A channel line leaves both empty, and is stored without binding them.
+// that either one finds it, with the nick the line was sent to. A channel line leaves all three
+// empty, and is stored without binding them.
 bool hasPeers(const HistoryMessage &message)
 {
     return message.target.contains(',');
@@ -54,10 +57,10 @@ constexpr qsizetype RowsPerInsert = 100;
 
 QString insertSql(qsizetype rows, bool peers)
 {
-    const QString row = peers ? QStringLiteral("(?, ?, ?, ?, ?, ?, ?, ?, ?)")
+    const QString row = peers ? QStringLiteral("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
                               : QStringLiteral("(?, ?, ?, ?, ?, ?, ?)");
     const QString columns = peers ? QStringLiteral("msgid, time_ms, target, peer_a, peer_b, "
-                                                   "sender, command, text, tags")
+                                                   "recipient, sender, command, text, tags")
                                   : QStringLiteral("msgid, time_ms, target, sender, command, "
                                                    "text, tags");
     return QStringLiteral("INSERT INTO history (%1) VALUES %2 ON CONFLICT (msgid) DO NOTHING")
@@ -69,8 +72,10 @@ void bindMessage(QSqlQuery &query, const HistoryMessage &message, bool peers)
     query.addBindValue(bytes(message.msgid));
     query.addBindValue(message.timeMs);
     query.addBindValue(bytes(message.target));
-    if (peers)
+    if (peers) {
         bindPeers(query, message.target);
+        query.addBindValue(bytes(message.recipient));
+    }
     query.addBindValue(bytes(message.sender));
     query.addBindValue(bytes(message.command));
     query.addBindValue(bytes(message.text));
@@ -306,11 +311,43 @@ Result HistoryTable::targets(const TargetsQuery &targetsQuery)
     if (!m_connection.exec(query))
         return failure(Status::Unavailable);
     while (query.next())
-        result.targets << TargetActivity {query.value(0).toByteArray(),
-                                          query.value(1).toLongLong()};
+        result.targets << TargetActivity {
+            query.value(0).toByteArray(), query.value(1).toLongLong(), {}};
     if (!forward)
         std::reverse(result.targets.begin(), result.targets.end());
+    if (!targetsQuery.account.isEmpty() && !namePeers(targetsQuery.account, &result.targets))
+        return failure(Status::Unavailable);
     return result;
+}
+
+// Each conversation's other party, as its account is registered (folded when there is no such
+// account any more), in one query for all of them.
+bool HistoryTable::namePeers(const QByteArray &account, QList<TargetActivity> *targets)
+{
+    QList<QByteArray> peers;
+    for (TargetActivity &target : *targets) {
+        const qsizetype comma = target.target.indexOf(',');
+        if (comma < 0)
+            continue;
+        const QByteArray first = target.target.left(comma);
+        target.peer = first == account ? target.target.mid(comma + 1) : first;
+        peers.append(target.peer);
+    }
+    if (peers.isEmpty())
+        return true;
+    QSqlQuery query = m_connection.prepare(
+        QStringLiteral("SELECT folded_name, name FROM accounts WHERE folded_name IN (%1)")
+            .arg(QStringList(peers.size(), QStringLiteral("?")).join(QLatin1Char(','))));
+    for (const QByteArray &peer : std::as_const(peers))
+        query.addBindValue(peer);
+    if (!m_connection.exec(query))
+        return false;
+    QHash<QByteArray, QByteArray> names;
+    while (query.next())
+        names.insert(query.value(0).toByteArray(), query.value(1).toByteArray());
+    for (TargetActivity &target : *targets)
+        target.peer = names.value(target.peer, target.peer);
+    return true;
 }
 
 Result HistoryTable::count(const QByteArray &target)

@@ -61,6 +61,7 @@ private:
     Result fetchBetween(const HistoryQuery &query, int limit);
     Result fetchAround(const HistoryQuery &query, int limit);
     Result failure(Status status) const;
+    bool namePeers(const QByteArray &account, QList<TargetActivity> *targets);
     bool insertRun(const std::vector<HistoryMessage> &batch, qsizetype first, qsizetype rows);
     QSqlQuery &insertStatement(qsizetype rows, bool peers);
 

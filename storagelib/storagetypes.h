@@ -30,6 +30,7 @@ struct HistoryMessage
     QByteArray command; // PRIVMSG or NOTICE
     QByteArray text;
     QByteArray tags; // the client-only tags as sent, without the leading '@'
+    QByteArray recipient; // a private line: the nick it was sent to; empty for a channel's
 };
 
 // The key of a private conversation: the two folded account names in order, so both parties
@@ -83,6 +84,7 @@ struct TargetActivity
 {
     QByteArray target;
     qint64 latestMs = 0;
+    QByteArray peer; // a conversation: the other party's account as registered, else empty
 };
 
 // The hash is libsodium's crypto_pwhash_str output: the store keeps it as opaque text.

@@ -2097,8 +2097,8 @@ A threaded IRC-subset chat server you can watch, and its client.</source>
     </message>
     <message>
         <location line="+6"/>
-        <source>How many lines of history each channel keeps, the oldest deleted first; 0 means no cap.</source>
-        <translation>每个频道保留的聊天记录行数，最旧的先删除；0 表示不设上限。</translation>
+        <source>How many lines of history each channel and each private conversation keeps, the oldest deleted first; 0 means no cap.</source>
+        <translation>每个频道和每个私聊会话保留的聊天记录行数，最旧的先删除；0 表示不设上限。</translation>
     </message>
     <message>
         <location line="+10"/>

@@ -1,12 +1,16 @@
 // irssi, WeeChat and HexChat, the real programs, chatting through a QtChat server in two
-// threading models, and through a real ngircd to show that the test itself is right.
+// threading models, and through a real ngircd to show that the test itself is right; irssi and
+// WeeChat logging in to accounts with SASL.
 #include "clientlib/chatclient.h"
+#include "protocol/messagetags.h"
 #include "serverlib/chatserver.h"
+#include "serverlib/servercontroller.h"
 #include "tests/support/ngircdprocess.h"
 #include "tests/support/rawclient.h"
 
 #include <QProcess>
 #include <QSet>
+#include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -66,6 +70,8 @@ private Q_SLOTS:
     void realClientAndChatClientTalk_data();
     void realClientAndChatClientTalk();
     void moderationSeenByIrssiAndWeechat();
+    void saslLoginFromIrssiAndWeechat_data();
+    void saslLoginFromIrssiAndWeechat();
 
 private:
     static QProcess *startDriver(const QString &driver, quint16 port, const QString &nick,
@@ -253,6 +259,109 @@ void TestRealClients::moderationSeenByIrssiAndWeechat()
            QStringLiteral("irM was kicked from #mod by op [out-ir]")};
     for (const QString &line : irssiLines)
         QVERIFY2(seenByIrssi.contains(line), qPrintable(line + u'\n' + seenByIrssi));
+}
+
+void TestRealClients::saslLoginFromIrssiAndWeechat_data()
+{
+    QTest::addColumn<QString>("script");
+    QTest::addColumn<QString>("nick");
+    QTest::addColumn<QByteArray>("password");
+    QTest::addColumn<bool>("loggedIn");
+    QTest::newRow("weechat") << QStringLiteral("weechat_send.sh") << QStringLiteral("wcS")
+                             << QByteArray("interop-secret") << true;
+    QTest::newRow("weechat/wrong password")
+        << QStringLiteral("weechat_send.sh") << QStringLiteral("wcS") << QByteArray("wrong-one")
+        << false;
+    QTest::newRow("irssi") << QStringLiteral("irssi_chat.sh") << QStringLiteral("irS")
+                           << QByteArray("interop-secret") << true;
+    QTest::newRow("irssi/wrong password")
+        << QStringLiteral("irssi_chat.sh") << QStringLiteral("irS") << QByteArray("wrong-one")
+        << false;
+}
+
+// The account `realacct` is registered first (REGISTER from a raw client); the real client,
+// configured for SASL PLAIN with its own nick, joins and speaks. An operator's raw client sees
+// the account on its JOIN (extended-join), on its line (account-tag) and in WHOIS (330) — or
+// none of them after a wrong password, which the client's own log shows refused (904).
+void TestRealClients::saslLoginFromIrssiAndWeechat()
+{
+    QFETCH(QString, script);
+    QFETCH(QString, nick);
+    QFETCH(QByteArray, password);
+    QFETCH(bool, loggedIn);
+    const QByteArray account = "realacct";
+    const QByteArray nickBytes = nick.toLatin1();
+    QTemporaryDir dir;
+    Server::ServerController controller;
+    Server::ServerConfig config;
+    config.port = 0;
+    config.history.database = dir.filePath(QStringLiteral("history.sqlite"));
+    config.accountHashCost = Server::PasswordHash::Cost::Minimal;
+    QSignalSpy started(&controller, &Server::ServerController::started);
+    controller.start(config);
+    QVERIFY(started.wait(30000));
+
+    RawClient registrar;
+    QVERIFY(registrar.connectTo(controller.serverPort()) && registrar.registerAs(account));
+    registrar.send("REGISTER * * :interop-secret");
+    QCOMPARE(registrar.expect("REGISTER", 30000)->param(0), QByteArray("SUCCESS"));
+    registrar.send("QUIT");
+    RawClient op;
+    QVERIFY(op.connectTo(controller.serverPort())
+            && op.registerWithCapabilities("op", "account-tag extended-join"));
+    op.send("JOIN #sasl");
+    QVERIFY(op.expect("366"));
+
+    const QString logFile = dir.filePath(QStringLiteral("channel.log"));
+    const QString statusLog = dir.filePath(QStringLiteral("status.log"));
+    QProcess real;
+    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+    environment.insert(QStringLiteral("PEER"), QStringLiteral("op"));
+    environment.insert(QStringLiteral("EXPECT"), ReplyText);
+    environment.insert(QStringLiteral("SASL_USER"), QString::fromLatin1(account));
+    environment.insert(QStringLiteral("SASL_PASSWORD"), QString::fromLatin1(password));
+    environment.insert(QStringLiteral("STATUS_LOG"), statusLog);
+    real.setProcessEnvironment(environment);
+    real.start(QStringLiteral("bash"),
+               {::script(script), QStringLiteral("127.0.0.1"),
+                QString::number(controller.serverPort()), nick, QStringLiteral("#sasl"),
+                QStringLiteral("%1 is here").arg(nick), logFile});
+
+    const QByteArray shown = loggedIn ? account : QByteArray("*");
+    const std::optional<Irc::IrcMessage> join = op.expectMatch(
+        [&](const Irc::IrcMessage &m) {
+            return m.command == "JOIN" && m.sourceNick() == nickBytes;
+        },
+        30000);
+    QVERIFY2(join, real.readAllStandardError().constData());
+    QCOMPARE(join->param(1), shown); // extended-join
+    const std::optional<QByteArray> said = op.expectLine("PRIVMSG", nickBytes + '!', 30000);
+    QVERIFY(said);
+    const Irc::MessageTags tags = Irc::parseTags(Irc::splitTags(*said).tagData);
+    QCOMPARE(Irc::tagValue(tags, "account").value_or("*"), shown); // account-tag
+    op.send("WHOIS " + nickBytes);
+    std::optional<QByteArray> whoisAccount;
+    QVERIFY(op.expectMatch([&](const Irc::IrcMessage &m) {
+        if (m.command == "330")
+            whoisAccount = m.param(2);
+        return m.command == "318";
+    }));
+    QCOMPARE(whoisAccount.value_or("*"), shown);
+    op.send("PRIVMSG #sasl :" + ReplyText.toUtf8());
+
+    QTRY_VERIFY_WITH_TIMEOUT(real.state() == QProcess::NotRunning, 30000);
+    QVERIFY2(real.exitCode() == 0, real.readAllStandardError().constData());
+    QFile status(statusLog);
+    QVERIFY(status.open(QIODevice::ReadOnly));
+    const QString seen = QString::fromUtf8(status.readAll());
+    // irssi says "succeeded", WeeChat "successful"; both show 904's text as it came.
+    const QString outcome = loggedIn ? QStringLiteral("SASL authentication succe")
+                                     : QStringLiteral("SASL authentication failed");
+    QVERIFY2(seen.contains(outcome), qPrintable(seen));
+    QCOMPARE(seen.contains(QStringLiteral("You are now logged in as realacct")), loggedIn);
+    QSignalSpy stopped(&controller, &Server::ServerController::stopped);
+    controller.stop();
+    QVERIFY(stopped.wait(30000));
 }
 
 QTEST_GUILESS_MAIN(TestRealClients)

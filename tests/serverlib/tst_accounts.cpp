@@ -75,6 +75,7 @@ private Q_SLOTS:
     void registerLogsIn();
     void registerRefusals();
     void verifyHasNothingToVerify();
+    void labeledRegisterAndAuthenticate();
     void saslLogsIn();
     void saslWrongPasswordAndUnknownAccountLookAlike();
     void saslAbort();
@@ -186,19 +187,8 @@ std::unique_ptr<RawClient> TestAccounts::negotiating(const QByteArray &nick,
                                                      const QByteArray &capabilities)
 {
     auto raw = std::make_unique<RawClient>();
-    if (!raw->connectTo(m_controller->serverPort()))
+    if (!raw->connectTo(m_controller->serverPort()) || !raw->negotiate(nick, capabilities))
         return {};
-    raw->send("CAP LS 302");
-    raw->send("NICK " + nick);
-    raw->send("USER u 0 * :Real " + nick);
-    if (!raw->expect("CAP"))
-        return {};
-    if (!capabilities.isEmpty()) {
-        raw->send("CAP REQ :" + capabilities);
-        const std::optional<Irc::IrcMessage> ack = raw->expect("CAP");
-        if (!ack || ack->param(1) != "ACK")
-            return {};
-    }
     return raw;
 }
 
@@ -324,6 +314,7 @@ void TestAccounts::registerRefusals()
     QCOMPARE(carol->expect("REGISTER")->param(0), QByteArray("SUCCESS"));
 }
 
+// Accounts are verified at once: a logged-in client has nothing to verify, and no code is valid.
 void TestAccounts::verifyHasNothingToVerify()
 {
     QVERIFY(start(config()));
@@ -332,7 +323,63 @@ void TestAccounts::verifyHasNothingToVerify()
     alice->send("VERIFY alice 12345");
     const std::optional<Irc::IrcMessage> fail = alice->expect("FAIL");
     QVERIFY(fail);
-    QCOMPARE(fail->params.mid(0, 3), (QList<QByteArray> {"VERIFY", "INVALID_CODE", "alice"}));
+    QCOMPARE(fail->params.mid(0, 3),
+             (QList<QByteArray> {"VERIFY", "ALREADY_AUTHENTICATED", "alice"}));
+    std::unique_ptr<RawClient> bob = negotiating("bob", {});
+    QVERIFY(bob);
+    bob->send("VERIFY alice 12345");
+    const std::optional<Irc::IrcMessage> invalid = bob->expect("FAIL");
+    QVERIFY(invalid);
+    QCOMPARE(invalid->params.mid(0, 3), (QList<QByteArray> {"VERIFY", "INVALID_CODE", "alice"}));
+    bob->send("VERIFY alice");
+    QCOMPARE(bob->expect("461")->param(1), QByteArray("VERIFY"));
+}
+
+// labeled-response: the answers that come once the password is hashed or checked carry the
+// label (a labeled batch for 900 and its companion), and no ACK comes before them.
+void TestAccounts::labeledRegisterAndAuthenticate()
+{
+    QVERIFY(start(config()));
+    // The commands of the labeled batch that must come first (no ACK before it).
+    const auto labeledAnswer = [](RawClient &client, const QByteArray &label) {
+        QList<QByteArray> commands;
+        if (!QTest::qWaitFor([&] { return !client.pending().isEmpty(); }, Timeout)
+            || client.pending().first().command != "BATCH")
+            return QList<QByteArray> {"(no batch first)"};
+        const QByteArray first = *client.expectLine("BATCH");
+        if (!first.startsWith(QByteArray("@label=" + label + ' '))
+            || !first.contains(" labeled-response"))
+            return QList<QByteArray> {first};
+        while (const std::optional<Irc::IrcMessage> line
+               = client.expectMatch([](const Irc::IrcMessage &) { return true; })) {
+            if (line->command == "BATCH")
+                break;
+            commands.append(line->command == "REGISTER" ? line->param(0) : line->command);
+        }
+        return commands;
+    };
+    std::unique_ptr<RawClient> alice = negotiating("alice", "labeled-response batch");
+    QVERIFY(alice);
+    alice->send("@label=r1 REGISTER * * :" + Password);
+    QCOMPARE(labeledAnswer(*alice, "r1"), (QList<QByteArray> {"900", "SUCCESS"}));
+    alice->send("CAP END");
+    QVERIFY(alice->expect("001"));
+
+    std::unique_ptr<RawClient> bob = negotiating("bob", "sasl labeled-response batch");
+    QVERIFY(bob);
+    bob->send("@label=a1 AUTHENTICATE PLAIN");
+    QVERIFY(bob->expectLine("AUTHENTICATE", "label=a1 AUTHENTICATE +"));
+    bob->send("@label=a2 AUTHENTICATE " + plain("alice", Password));
+    QCOMPARE(labeledAnswer(*bob, "a2"), (QList<QByteArray> {"900", "903"}));
+
+    std::unique_ptr<RawClient> carol = negotiating("carol", "sasl labeled-response batch");
+    QVERIFY(carol);
+    carol->send("AUTHENTICATE PLAIN");
+    QVERIFY(carol->expect("AUTHENTICATE"));
+    carol->send("@label=a3 AUTHENTICATE " + plain("alice", "wrong password"));
+    QVERIFY(QTest::qWaitFor([&] { return !carol->pending().isEmpty(); }, Timeout));
+    QCOMPARE(carol->pending().first().command, QByteArray("904"));
+    QVERIFY(carol->expectLine("904")->startsWith("@label=a3 "));
 }
 
 void TestAccounts::saslLogsIn()
@@ -360,6 +407,24 @@ void TestAccounts::saslLogsIn()
     QVERIFY(loggedIn);
     QCOMPARE(loggedIn->param(2), QByteArray("alice"));
     QVERIFY(second->expect("903"));
+    // irssi logs in before it sends NICK and USER: 900 then names them `*`.
+    RawClient early;
+    QVERIFY(early.connectTo(m_controller->serverPort()));
+    early.send("CAP LS 302");
+    early.send("CAP REQ :sasl");
+    QCOMPARE(early
+                 .expectMatch([](const Irc::IrcMessage &m) {
+                     return m.command == "CAP" && m.param(1) != "LS";
+                 })
+                 ->param(1),
+             QByteArray("ACK"));
+    early.send("AUTHENTICATE PLAIN");
+    QVERIFY(early.expect("AUTHENTICATE"));
+    early.send("AUTHENTICATE " + plain("alice", Password));
+    const std::optional<Irc::IrcMessage> beforeNick = early.expect("900", Timeout);
+    QVERIFY(beforeNick);
+    QCOMPARE(beforeNick->params.mid(0, 3), (QList<QByteArray> {"*", "*!*@127.0.0.1", "alice"}));
+    QVERIFY(early.expect("903"));
 }
 
 // Same reply, and registration goes on without an account after CAP END.

@@ -22,6 +22,7 @@ namespace {
 const QByteArray HistoryCaps = "draft/chathistory batch server-time message-tags";
 const QByteArray Earliest = "timestamp=2000-01-01T00:00:00.000Z";
 const QByteArray Latest = "timestamp=2099-01-01T00:00:00.000Z";
+const QByteArray Password = "correct horse";
 
 QByteArray tagValueOf(const QByteArray &line, const char *key)
 {
@@ -35,6 +36,7 @@ struct HistoryBatch
 {
     QByteArray opening;
     QList<QByteArray> items;
+    QList<Irc::IrcMessage> messages; // the lines themselves
     bool complete = false;
 };
 
@@ -52,6 +54,7 @@ HistoryBatch readBatch(RawClient &client)
             break;
         }
         batch.items.append(message->param(1)); // a line's text, or TARGETS' target
+        batch.messages.append(*message);
     }
     return batch;
 }
@@ -144,12 +147,21 @@ private Q_SLOTS:
     void hostileChathistoryGetsFail();
     void answersForClientsThatLeftAreDropped();
     void replayOnJoin();
+    void privateLinesBetweenAccountsAreStored();
+    void privateHistorySurvivesARestartAndNickChanges();
+    void privateHistoryOnlyForItsParties();
 
 private:
     Server::ServerConfig config() const;
     bool start(const Server::ServerConfig &config);
     bool stop();
     std::unique_ptr<RawClient> client(const QByteArray &nick, const QByteArray &capabilities = {});
+    // A client that registered the account `nick` (REGISTER before CAP END), with `capabilities`.
+    std::unique_ptr<RawClient> account(const QByteArray &nick, const QByteArray &capabilities);
+    // A client with nick `nick` that logged in to `account` with SASL before CAP END.
+    std::unique_ptr<RawClient> loggedIn(const QByteArray &nick, const QByteArray &account,
+                                        const QByteArray &capabilities);
+    std::unique_ptr<RawClient> negotiating(const QByteArray &nick, const QByteArray &capabilities);
     // A second connection holding the write lock, as a stalled disk would hold the writer.
     bool blockWriters(QSqlDatabase &db);
     // alice says `count` lines ("l0", "l1", ...) in `channel`, where bob (a draft/chathistory
@@ -207,6 +219,7 @@ Server::ServerConfig TestHistory::config() const
     config.serverName = "test.server";
     config.limits.noLimits = true;
     config.history.database = m_database;
+    config.accountHashCost = Server::PasswordHash::Cost::Minimal;
     return config;
 }
 
@@ -241,6 +254,45 @@ std::unique_ptr<RawClient> TestHistory::client(const QByteArray &nick,
         ? raw->registerAs(nick)
         : raw->registerWithCapabilities(nick, capabilities);
     return registered ? std::move(raw) : nullptr;
+}
+
+std::unique_ptr<RawClient> TestHistory::negotiating(const QByteArray &nick,
+                                                    const QByteArray &capabilities)
+{
+    auto raw = std::make_unique<RawClient>();
+    if (!raw->connectTo(m_controller->serverPort()) || !raw->negotiate(nick, capabilities))
+        return {};
+    return raw;
+}
+
+std::unique_ptr<RawClient> TestHistory::account(const QByteArray &nick,
+                                                const QByteArray &capabilities)
+{
+    std::unique_ptr<RawClient> raw = negotiating(nick, capabilities);
+    if (!raw)
+        return {};
+    raw->send("REGISTER * * :" + Password);
+    const std::optional<Irc::IrcMessage> success = raw->expect("REGISTER");
+    if (!success || success->param(0) != "SUCCESS")
+        return {};
+    raw->send("CAP END");
+    return raw->waitForWelcome() ? std::move(raw) : nullptr;
+}
+
+std::unique_ptr<RawClient> TestHistory::loggedIn(const QByteArray &nick, const QByteArray &account,
+                                                 const QByteArray &capabilities)
+{
+    std::unique_ptr<RawClient> raw = negotiating(nick, capabilities + " sasl");
+    if (!raw)
+        return {};
+    raw->send("AUTHENTICATE PLAIN");
+    if (!raw->expect("AUTHENTICATE"))
+        return {};
+    raw->send("AUTHENTICATE " + QByteArray('\0' + account + '\0' + Password).toBase64());
+    if (!raw->expect("903", Timeout))
+        return {};
+    raw->send("CAP END");
+    return raw->waitForWelcome() ? std::move(raw) : nullptr;
 }
 
 bool TestHistory::blockWriters(QSqlDatabase &db)
@@ -348,8 +400,8 @@ void TestHistory::noStorageKeepsNothing()
     QCOMPARE(probe.count(), 0);
 }
 
-// Channel PRIVMSG and NOTICE are kept; private messages and TAGMSG are not. The stop writes
-// everything the workers relayed before it.
+// Channel PRIVMSG and NOTICE are kept; private messages between clients without accounts and
+// TAGMSG are not. The stop writes everything the workers relayed before it.
 void TestHistory::channelLinesAreStored()
 {
     QVERIFY(start(config()));
@@ -699,6 +751,133 @@ void TestHistory::replayOnJoin()
         [](const Irc::IrcMessage &m) { return m.command == "PRIVMSG" || m.command == "BATCH"; });
     QVERIFY(first);
     QCOMPARE(first->command, QByteArray("BATCH"));
+}
+
+// A private PRIVMSG or NOTICE between two accounts is kept, with the msgid and time its
+// recipient got; one where either side is not logged in is not, nor a TAGMSG.
+void TestHistory::privateLinesBetweenAccountsAreStored()
+{
+    QVERIFY(start(config()));
+    std::unique_ptr<RawClient> alice = account("alice", "message-tags"),
+                               bob = account("bob", HistoryCaps), carol = client("carol");
+    QVERIFY(alice && bob && carol);
+    alice->send("PRIVMSG bob :p1");
+    const std::optional<QByteArray> live = bob->expectLine("PRIVMSG", "p1");
+    QVERIFY(live);
+    bob->send("NOTICE alice :p2");
+    QVERIFY(alice->expect("NOTICE"));
+    alice->send("PRIVMSG carol :not kept"); // carol has no account
+    alice->send("@+typing=active TAGMSG bob");
+    QVERIFY(carol->expect("PRIVMSG"));
+    QVERIFY(bob->expect("TAGMSG"));
+    carol->send("PRIVMSG bob :nor this"); // nor has the sender
+    QVERIFY(bob->expectLine("PRIVMSG", "nor this"));
+
+    bob->send("CHATHISTORY LATEST alice * 10");
+    const HistoryBatch batch = readBatch(*bob);
+    QVERIFY(batch.complete);
+    QVERIFY2(batch.opening.endsWith(" chathistory alice"), batch.opening.constData());
+    QCOMPARE(batch.items, (QList<QByteArray> {"p1", "p2"}));
+    QCOMPARE(batch.messages.at(0).params.first(), QByteArray("bob")); // as each was sent
+    QCOMPARE(batch.messages.at(1).params.first(), QByteArray("alice"));
+    QCOMPARE(batch.messages.at(1).command, QByteArray("NOTICE"));
+    bob->send("CHATHISTORY LATEST alice * 10"); // the line as bob got it live: msgid, time
+    const std::optional<QByteArray> stored = bob->expectLine("PRIVMSG", "p1");
+    QVERIFY(stored);
+    QCOMPARE(tagValueOf(*stored, Irc::Tag::MessageId), tagValueOf(*live, Irc::Tag::MessageId));
+    QCOMPARE(tagValueOf(*stored, Irc::Tag::Time), tagValueOf(*live, Irc::Tag::Time));
+    QCOMPARE(Irc::splitTags(*stored).body, Irc::splitTags(*live).body);
+    QVERIFY(bob->expect("BATCH"));
+    QVERIFY(stop());
+    QCOMPARE(m_controller->historyStats().stored, 2u);
+    StoreProbe probe(m_database);
+    QVERIFY(probe.isOpen());
+    QCOMPARE(probe.count(Storage::conversationTarget("alice", "bob")), 2);
+    QCOMPARE(probe.count(), 2);
+}
+
+// The conversation belongs to the two accounts: after a restart, under other nicks, each party
+// finds it by the other's current nick, or by the account's name when the other is away.
+void TestHistory::privateHistorySurvivesARestartAndNickChanges()
+{
+    QVERIFY(start(config()));
+    {
+        std::unique_ptr<RawClient> alice = account("alice", HistoryCaps),
+                                   bob = account("bob", HistoryCaps);
+        QVERIFY(alice && bob);
+        alice->send("PRIVMSG bob :before the restart");
+        QVERIFY(bob->expect("PRIVMSG"));
+        bob->send("PRIVMSG alice :reply");
+        QVERIFY(alice->expect("PRIVMSG"));
+    }
+    QVERIFY(stop());
+    m_controller = std::make_unique<Server::ServerController>(); // a new server, same database
+    QVERIFY(start(config()));
+    const QList<QByteArray> both {"before the restart", "reply"};
+
+    std::unique_ptr<RawClient> alice = loggedIn("alice_", "alice", HistoryCaps);
+    QVERIFY(alice);
+    const HistoryBatch byAccount = [&] {
+        alice->send("CHATHISTORY LATEST bob * 10");
+        return readBatch(*alice);
+    }();
+    QCOMPARE(byAccount.items, both);
+    QCOMPARE(byAccount.messages.at(0).params.first(), QByteArray("bob"));
+    QVERIFY(byAccount.messages.at(1).source.startsWith("bob!"));
+
+    std::unique_ptr<RawClient> bob = loggedIn("robert", "bob", HistoryCaps);
+    QVERIFY(bob);
+    QCOMPARE(ask(*bob, "CHATHISTORY LATEST alice_ * 10"), both);
+    QCOMPARE(ask(*alice, "CHATHISTORY LATEST robert * 10"), both);
+    bob->send("PRIVMSG alice_ :after");
+    QVERIFY(alice->expect("PRIVMSG"));
+    QCOMPARE(ask(*alice, "CHATHISTORY LATEST ROBERT * 1"), QList<QByteArray> {"after"});
+}
+
+// Nobody else reads a conversation: a third account finds only its own (empty) ones, a client
+// without an account or asking about one gets INVALID_TARGET, TARGETS lists each party's own.
+void TestHistory::privateHistoryOnlyForItsParties()
+{
+    QVERIFY(start(config()));
+    std::unique_ptr<RawClient> alice = account("alice", HistoryCaps),
+                               bob = account("bob", HistoryCaps),
+                               dave = account("dave", HistoryCaps),
+                               carol = client("carol", HistoryCaps);
+    QVERIFY(alice && bob && dave && carol);
+    alice->send("JOIN #c");
+    bob->send("JOIN #c");
+    QVERIFY(bob->expect("366"));
+    alice->send("PRIVMSG #c :in the channel");
+    QVERIFY(bob->expectLine("PRIVMSG", "in the channel"));
+    alice->send("PRIVMSG bob :secret");
+    const std::optional<QByteArray> secret = bob->expectLine("PRIVMSG", "secret");
+    QVERIFY(secret);
+    const QByteArray msgid = tagValueOf(*secret, Irc::Tag::MessageId);
+    QVERIFY(!msgid.isEmpty());
+
+    QCOMPARE(ask(*bob, "CHATHISTORY LATEST alice * 10"), QList<QByteArray> {"secret"});
+    // dave's conversations with alice and bob are his own, and empty.
+    QCOMPARE(ask(*dave, "CHATHISTORY LATEST alice * 10"), QList<QByteArray>());
+    QCOMPARE(ask(*dave, "CHATHISTORY LATEST bob * 10"), QList<QByteArray>());
+    QCOMPARE(ask(*dave, "CHATHISTORY AROUND bob msgid=" + msgid + " 10"), QList<QByteArray>());
+    const QList<QPair<RawClient *, QByteArray>> refused {
+        {carol.get(), "LATEST alice"}, // not logged in
+        {dave.get(), "LATEST carol"}, // a user who is not
+        {dave.get(), "LATEST bad:nick"},
+    };
+    for (const auto &[asker, subcommandAndTarget] : refused) {
+        asker->send("CHATHISTORY " + subcommandAndTarget + " * 10");
+        const std::optional<QByteArray> fail = asker->expectLine("FAIL");
+        QVERIFY2(fail, subcommandAndTarget.constData());
+        QVERIFY2(fail->endsWith(QByteArray(" FAIL CHATHISTORY INVALID_TARGET " + subcommandAndTarget
+                                           + " :Messages could not be retrieved")),
+                 fail->constData());
+    }
+    const QByteArray targets = "CHATHISTORY TARGETS " + Earliest + ' ' + Latest + " 10";
+    QCOMPARE(ask(*bob, targets), (QList<QByteArray> {"#c", "alice"}));
+    QCOMPARE(ask(*alice, targets), (QList<QByteArray> {"#c", "bob"}));
+    QCOMPARE(ask(*dave, targets), QList<QByteArray>());
+    QCOMPARE(ask(*carol, targets), QList<QByteArray>());
 }
 
 QTEST_GUILESS_MAIN(TestHistory)

@@ -118,6 +118,7 @@ private Q_SLOTS:
     void migratesAnEmptyDatabase();
     void migrationIsSafeToRerun();
     void refusesANewerSchema();
+    void migratesAVersion1Database();
     void twoStoresMigrateOneDatabaseTogether();
     void keepsEverythingAcrossARestart();
     void linesAppendedBeforeOpenAreStored();
@@ -282,6 +283,47 @@ void tst_Store::refusesANewerSchema()
     QTest::ignoreMessage(QtWarningMsg, QRegularExpression(QStringLiteral("1 lines not stored")));
     QVERIFY(m_store->append(line("#q", "m1", T0)));
     QTRY_COMPARE(m_store->notStoredCount(), 1u);
+}
+
+// A database made by the first schema, with a line in it, is brought to the latest version at
+// open and keeps the line; private lines then keep their recipient.
+void tst_Store::migratesAVersion1Database()
+{
+    {
+        SqlConnection connection;
+        QCOMPARE(connection.open(m_config), QString());
+        QVERIFY(connection.exec(
+            QStringLiteral("CREATE TABLE schema_version (version INTEGER NOT NULL)")));
+        for (const QString &statement : Schema::statements(m_config.location.backend, 1))
+            QVERIFY2(connection.exec(statement), qPrintable(connection.lastError()));
+        QVERIFY(connection.exec(QStringLiteral("INSERT INTO schema_version (version) VALUES (1)")));
+        QSqlQuery insert = connection.prepare(
+            QStringLiteral("INSERT INTO history (msgid, time_ms, target, sender, command, text, "
+                           "tags) VALUES (?, ?, ?, ?, ?, ?, ?)"));
+        for (const QVariant &value :
+             {QVariant(QByteArray("old")), QVariant(T0), QVariant(QByteArray("#q")),
+              QVariant(Sender), QVariant(QByteArray("PRIVMSG")), QVariant(QByteArray("kept")),
+              QVariant(QByteArray(""))})
+            insert.addBindValue(value);
+        QVERIFY2(connection.exec(insert), qPrintable(connection.lastError()));
+    }
+    QVERIFY(openStore());
+    const QByteArray aliceBob = conversationTarget("alice", "bob");
+    HistoryMessage privateLine = line(aliceBob, "new", T0 + 1);
+    privateLine.recipient = "Bob";
+    QVERIFY(m_store->append(privateLine));
+    const Result old = ask(m_store->fetchHistory(query(HistoryQuery::Kind::Latest, {}, 10)));
+    QCOMPARE(msgids(old), QByteArrayList {"old"});
+    QCOMPARE(old.messages.first().text, QByteArray("kept"));
+    QVERIFY(old.messages.first().recipient.isEmpty());
+    const Result added
+        = ask(m_store->fetchHistory({HistoryQuery::Kind::Latest, aliceBob, {}, {}, 10}));
+    QCOMPARE(msgids(added), QByteArrayList {"new"});
+    QCOMPARE(added.messages.first().recipient, QByteArray("Bob"));
+    closeStore();
+    SqlConnection connection;
+    QCOMPARE(connection.open(m_config), QString());
+    QCOMPARE(Schema::installedVersion(connection), Schema::latestVersion(connection.backend()));
 }
 
 // Two servers starting at once on one database: one migrates, the other finds it done.
@@ -482,8 +524,20 @@ void tst_Store::targets()
     QCOMPARE(result.targets.size(), 2); // not #other nor carol's, #late is out of range
     QCOMPARE(result.targets.at(0).target, aliceBob);
     QCOMPARE(result.targets.at(0).latestMs, T0 + 3000);
+    QCOMPARE(result.targets.at(0).peer, QByteArray("bob")); // no account: the folded name
     QCOMPARE(result.targets.at(1).target, QByteArray("#q"));
     QCOMPARE(result.targets.at(1).latestMs, T0 + 9000);
+    QVERIFY(result.targets.at(1).peer.isEmpty());
+    // The other party as its account is registered, from either side.
+    QVERIFY(ask(m_store->createAccount({0, "BoB", "hash", T0, true})).ok());
+    QCOMPARE(ask(m_store->fetchTargets(targets)).targets.at(0).peer, QByteArray("BoB"));
+    targets.account = "bob";
+    targets.channels.clear();
+    result = ask(m_store->fetchTargets(targets));
+    QCOMPARE(result.targets.size(), 1);
+    QCOMPARE(result.targets.at(0).peer, QByteArray("alice"));
+    targets.account = "alice";
+    targets.channels = {"#q", "#late"};
 
     targets.limit = 1; // from the first time's side
     QCOMPARE(ask(m_store->fetchTargets(targets)).targets.first().target, aliceBob);

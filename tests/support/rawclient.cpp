@@ -42,10 +42,31 @@ bool RawClient::registerAs(const QByteArray &nick)
 {
     send("NICK " + nick);
     send("USER " + nick + " 0 * :Test " + nick);
-    return expectMatch([](const Irc::IrcMessage &m) {
-               return m.command == Numeric::EndOfMotd || m.command == Numeric::NoMotd;
-           })
+    return waitForWelcome();
+}
+
+bool RawClient::waitForWelcome(int timeoutMs)
+{
+    return expectMatch(
+               [](const Irc::IrcMessage &m) {
+                   return m.command == Numeric::EndOfMotd || m.command == Numeric::NoMotd;
+               },
+               timeoutMs)
         .has_value();
+}
+
+bool RawClient::negotiate(const QByteArray &nick, const QByteArray &capabilities)
+{
+    send("CAP LS 302");
+    send("NICK " + nick);
+    send("USER u 0 * :Real " + nick);
+    if (!expect("CAP"))
+        return false;
+    if (capabilities.isEmpty())
+        return true;
+    send("CAP REQ :" + capabilities);
+    const std::optional<Irc::IrcMessage> ack = expect("CAP");
+    return ack && ack->param(1) == "ACK";
 }
 
 bool RawClient::registerWithCapabilities(const QByteArray &nick, const QByteArray &capabilities)

@@ -31,6 +31,11 @@ public:
     bool registerAs(const QByteArray &nick);
     // The same after `CAP REQ` for `capabilities` (space-separated) and its ACK, then CAP END.
     bool registerWithCapabilities(const QByteArray &nick, const QByteArray &capabilities);
+    // CAP LS 302, NICK and USER, then `CAP REQ` for `capabilities` (if any) acknowledged:
+    // registration waits for CAP END, so REGISTER or AUTHENTICATE may come first.
+    bool negotiate(const QByteArray &nick, const QByteArray &capabilities);
+    // The end of the welcome burst: 376, or 422 without a MOTD.
+    bool waitForWelcome(int timeoutMs = DefaultTimeoutMs);
     void send(const QByteArray &line); // without CR LF
     void sendRaw(const QByteArray &bytes);
     void disconnectFromServer();
