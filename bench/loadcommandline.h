@@ -23,6 +23,8 @@ private:
     template<typename Count>
     bool readCount(const QString &name, qint64 minimum, qint64 maximum, Count *out);
     bool readNumber(const QString &name, double *out);
+    bool readServers();
+    bool readServerPids();
     static QByteArray capabilityList(const QString &value);
     bool fail(const QString &message);
 

@@ -39,12 +39,12 @@ LoadReport TrafficRun::run()
 {
     const qint64 cpuStartNs = ProcessStats::selfCpuNs();
     m_deadlineNs = monotonicNs() + qint64(m_options.timeoutS * NsPerSecond);
-    m_report.cpu.serverPid = m_options.serverPid;
-    m_report.cpu.serverStart = ProcessStats::sample(m_options.serverPid);
+    m_report.cpu.serverPids = m_options.serverPids;
+    m_report.cpu.serverStart = ProcessStats::sample(m_options.serverPids);
     m_control->begin(int(m_shards.size()));
     if (runSetup())
         runTraffic();
-    m_report.cpu.serverEnd = ProcessStats::sample(m_options.serverPid);
+    m_report.cpu.serverEnd = ProcessStats::sample(m_options.serverPids);
     if (m_options.quitAtEnd)
         runQuit();
     m_report.cpu.generatorTotalNs = ProcessStats::selfCpuNs() - cpuStartNs;
@@ -59,7 +59,7 @@ bool TrafficRun::runSetup()
                       .arg(m_options.clients)
                       .arg(m_options.threads));
     onEveryShard([this](TrafficShard &shard) { shard.runSetup(m_deadlineNs); });
-    m_report.cpu.serverAfterSetup = ProcessStats::sample(m_options.serverPid);
+    m_report.cpu.serverAfterSetup = ProcessStats::sample(m_options.serverPids);
     fillSetup();
     printProgress(m_options,
                   QStringLiteral("%1 clients ready, %2 failed")
@@ -159,6 +159,7 @@ void TrafficRun::fillTraffic(const TrafficTally &tally)
     traffic.duplicates = tally.duplicates;
     traffic.foreignLines = tally.foreignLines;
     traffic.latency = tally.latency.summary();
+    traffic.crossServerLatency = tally.crossServerLatency.summary();
     traffic.durationNs = qMax<qint64>(0, tally.lastDeliveryNs - m_trafficStartNs);
     m_report.failures = tally.failures;
     m_report.timedOut = tally.timedOut;

@@ -228,6 +228,8 @@ void TrafficShard::recordDelivery(const LoadClient &receiver, const Payload &pay
     }
     m_tally.receivedDeliveries += 1;
     m_tally.latency.record(readNs - payload.sentNs);
+    if (m_options.serverOf(int(payload.sender)) != m_options.serverOf(receiver.index()))
+        m_tally.crossServerLatency.record(readNs - payload.sentNs);
     m_tally.lastDeliveryNs = m_lastProgressNs = readNs;
     const int local = m_localSender[payload.sender];
     if (local >= 0 && m_senders[size_t(local)].probe() == receiver.index() && !m_options.isPaced())
