@@ -42,7 +42,7 @@ LoadReport TrafficRun::run()
     m_report.cpu.serverPids = m_options.serverPids;
     m_report.cpu.serverStart = ProcessStats::sample(m_options.serverPids);
     m_control->begin(int(m_shards.size()));
-    if (runSetup())
+    if (runSetup() && runSettle())
         runTraffic();
     m_report.cpu.serverEnd = ProcessStats::sample(m_options.serverPids);
     if (m_options.quitAtEnd)
@@ -67,6 +67,22 @@ bool TrafficRun::runSetup()
                       .arg(m_report.setup.failed));
     return !m_report.timedOut && m_report.failures.isEmpty() && m_report.setup.failed == 0
         && !m_control->stopRequested();
+}
+
+// With one server, a client's 366 means the server knows it; with several, the others learn of
+// it through their link, and a line said before they have would not reach it.
+bool TrafficRun::runSettle()
+{
+    if (m_options.serverAddresses().size() < 2)
+        return true;
+    printProgress(m_options, QStringLiteral("waiting until every server knows every member"));
+    onEveryShard([this](TrafficShard &shard) { shard.runSettle(m_deadlineNs); });
+    for (const auto &shard : m_shards) {
+        m_report.timedOut = m_report.timedOut || shard->tally().timedOut;
+        for (const QString &failure : shard->tally().failures)
+            m_report.failures.append(failure);
+    }
+    return !m_report.timedOut && m_report.failures.isEmpty() && !m_control->stopRequested();
 }
 
 void TrafficRun::runTraffic()
