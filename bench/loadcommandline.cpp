@@ -2,6 +2,7 @@
 
 #include "protocol/capabilities.h"
 
+#include <algorithm>
 #include <climits>
 #include <cmath>
 
@@ -164,10 +165,7 @@ bool LoadCommandLine::readCount(const QString &name, qint64 minimum, qint64 maxi
 
 bool LoadCommandLine::readServers()
 {
-    const QString name = QStringLiteral("servers");
-    if (!m_parser.isSet(name))
-        return true;
-    for (const QString &item : m_parser.value(name).split(u',')) {
+    return readList(QStringLiteral("servers"), [this](const QString &item) {
         const qsizetype colon = item.lastIndexOf(u':');
         bool ok = false;
         const uint port = colon > 0 ? item.mid(colon + 1).toUInt(&ok) : 0;
@@ -175,23 +173,30 @@ bool LoadCommandLine::readServers()
             return fail(
                 QStringLiteral("--servers needs host:port,host:port,...; not '%1'").arg(item));
         m_options.servers.append({item.left(colon).toUtf8(), quint16(port)});
-    }
-    return true;
+        return true;
+    });
 }
 
 bool LoadCommandLine::readServerPids()
 {
-    const QString name = QStringLiteral("server-pid");
-    if (!m_parser.isSet(name))
-        return true;
-    for (const QString &item : m_parser.value(name).split(u',')) {
+    return readList(QStringLiteral("server-pid"), [this](const QString &item) {
         bool ok = false;
         const qint64 pid = item.toLongLong(&ok);
         if (!ok || pid < 1 || pid > INT_MAX)
             return fail(QStringLiteral("--server-pid needs process ids, separated by commas"));
         m_options.serverPids.append(pid);
-    }
-    return true;
+        return true;
+    });
+}
+
+// Hands each comma-separated item of option `name` to `take`, which says whether it was good.
+bool LoadCommandLine::readList(const QString &name,
+                               const std::function<bool(const QString &)> &take)
+{
+    if (!m_parser.isSet(name))
+        return true;
+    const QStringList items = m_parser.value(name).split(u',');
+    return std::all_of(items.cbegin(), items.cend(), take);
 }
 
 // Seconds or a rate: any finite number; validate() checks the ranges.
