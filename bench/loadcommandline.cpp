@@ -2,6 +2,7 @@
 
 #include "protocol/capabilities.h"
 
+#include <algorithm>
 #include <climits>
 #include <cmath>
 
@@ -18,6 +19,11 @@ constexpr OptionSpec Specs[] = {
     {"scenario", "fanout (default), latency, connections or churn.", "name"},
     {"host", "Server IPv4 address or name (default 127.0.0.1).", "host"},
     {"port", "Server port (default 6667).", "port"},
+    {"servers",
+     "Several servers of one network, instead of --host and --port: the clients of each "
+     "generator thread take them in turn; deliveries between servers get a latency of their "
+     "own.",
+     "host:port,..."},
     {"clients", "Clients to connect (churn: resident clients).", "n"},
     {"channels", "Channels to spread the clients over.", "n"},
     {"joins", "Channels each client joins (default 1).", "n"},
@@ -31,7 +37,9 @@ constexpr OptionSpec Specs[] = {
     {"threads", "Epoll threads sharing the clients (default 2; churn uses one).", "n"},
     {"timeout", "Give up, report and exit 3 after this many seconds (default 120).", "s"},
     {"idle-timeout", "Give up when nothing moves for this many seconds (default 10).", "s"},
-    {"server-pid", "Report this process's CPU and memory (reads /proc).", "pid"},
+    {"server-pid",
+     "Report the CPU and memory of this process, or the sum over several (reads /proc).",
+     "pid,..."},
     {"caps",
      "IRCv3 capabilities every client asks for: none (default), all (every one QtChat offers) "
      "or a comma-separated list.",
@@ -124,9 +132,8 @@ bool LoadCommandLine::applyOverrides()
         && readCount(QStringLiteral("window"), 0, UINT_MAX, &o.window)
         && readCount(QStringLiteral("source-addresses"), 1, 254, &o.sourceAddresses)
         && readCount(QStringLiteral("setup-concurrency"), 1, INT_MAX, &o.setupConcurrency)
-        && readCount(QStringLiteral("threads"), 1, 64, &o.threads)
-        && readCount(QStringLiteral("server-pid"), 1, INT_MAX, &o.serverPid)
-        && readNumber(QStringLiteral("rate"), &o.rate)
+        && readCount(QStringLiteral("threads"), 1, 64, &o.threads) && readServers()
+        && readServerPids() && readNumber(QStringLiteral("rate"), &o.rate)
         && readNumber(QStringLiteral("duration"), &o.durationS)
         && readNumber(QStringLiteral("timeout"), &o.timeoutS)
         && readNumber(QStringLiteral("idle-timeout"), &o.idleTimeoutS);
@@ -154,6 +161,42 @@ bool LoadCommandLine::readCount(const QString &name, qint64 minimum, qint64 maxi
                         .arg(maximum));
     *out = Count(value);
     return true;
+}
+
+bool LoadCommandLine::readServers()
+{
+    return readList(QStringLiteral("servers"), [this](const QString &item) {
+        const qsizetype colon = item.lastIndexOf(u':');
+        bool ok = false;
+        const uint port = colon > 0 ? item.mid(colon + 1).toUInt(&ok) : 0;
+        if (!ok || port < 1 || port > 65535)
+            return fail(
+                QStringLiteral("--servers needs host:port,host:port,...; not '%1'").arg(item));
+        m_options.servers.append({item.left(colon).toUtf8(), quint16(port)});
+        return true;
+    });
+}
+
+bool LoadCommandLine::readServerPids()
+{
+    return readList(QStringLiteral("server-pid"), [this](const QString &item) {
+        bool ok = false;
+        const qint64 pid = item.toLongLong(&ok);
+        if (!ok || pid < 1 || pid > INT_MAX)
+            return fail(QStringLiteral("--server-pid needs process ids, separated by commas"));
+        m_options.serverPids.append(pid);
+        return true;
+    });
+}
+
+// Hands each comma-separated item of option `name` to `take`, which says whether it was good.
+bool LoadCommandLine::readList(const QString &name,
+                               const std::function<bool(const QString &)> &take)
+{
+    if (!m_parser.isSet(name))
+        return true;
+    const QStringList items = m_parser.value(name).split(u',');
+    return std::all_of(items.cbegin(), items.cend(), take);
 }
 
 // Seconds or a rate: any finite number; validate() checks the ranges.

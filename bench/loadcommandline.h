@@ -5,6 +5,8 @@
 #include <QCommandLineParser>
 #include <QStringList>
 
+#include <functional>
+
 // Turns argv into LoadOptions: the scenario's preset first, then every option given.
 class LoadCommandLine
 {
@@ -23,6 +25,9 @@ private:
     template<typename Count>
     bool readCount(const QString &name, qint64 minimum, qint64 maximum, Count *out);
     bool readNumber(const QString &name, double *out);
+    bool readServers();
+    bool readServerPids();
+    bool readList(const QString &name, const std::function<bool(const QString &)> &take);
     static QByteArray capabilityList(const QString &value);
     bool fail(const QString &message);
 

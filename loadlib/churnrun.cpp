@@ -34,11 +34,11 @@ LoadReport ChurnRun::run()
 {
     const qint64 cpuStartNs = ProcessStats::selfCpuNs();
     m_deadlineNs = monotonicNs() + qint64(m_options.timeoutS * NsPerSecond);
-    m_report.cpu.serverPid = m_options.serverPid;
-    m_report.cpu.serverStart = ProcessStats::sample(m_options.serverPid);
+    m_report.cpu.serverPids = m_options.serverPids;
+    m_report.cpu.serverStart = ProcessStats::sample(m_options.serverPids);
     if (runSetup())
         runChurn();
-    m_report.cpu.serverEnd = ProcessStats::sample(m_options.serverPid);
+    m_report.cpu.serverEnd = ProcessStats::sample(m_options.serverPids);
     m_report.cpu.generatorTotalNs = ProcessStats::selfCpuNs() - cpuStartNs;
     fillReport();
     return m_report;
@@ -50,7 +50,7 @@ bool ChurnRun::runSetup()
                   QStringLiteral("setting up %1 resident clients").arg(m_options.clients));
     m_residents.startSetup();
     m_report.timedOut = !runLoopUntil([this] { return m_residents.setupDone() || m_residentLost; });
-    m_report.cpu.serverAfterSetup = ProcessStats::sample(m_options.serverPid);
+    m_report.cpu.serverAfterSetup = ProcessStats::sample(m_options.serverPids);
     return !m_report.timedOut && !m_residentLost && m_residents.failedCount() == 0;
 }
 
@@ -94,7 +94,7 @@ void ChurnRun::startCycle(quint64 cycle)
     const int index = m_options.clients + int(cycle);
     ClientSetup setup {m_topology.churnNick(cycle),
                        {m_topology.channel(channel)},
-                       m_endpoints.server(),
+                       m_endpoints.serverFor(index),
                        m_endpoints.sourceFor(index),
                        m_topology.capabilities()};
     m_active.push_back(std::make_unique<LoadClient>(index, setup, m_loop, *this));

@@ -12,8 +12,9 @@ ClientFleet::ClientFleet(Share share, int concurrency, const LoadTopology &topol
     : m_share(share), m_concurrency(concurrency)
 {
     for (int index = share.first; index < share.total; index += share.stride) {
-        ClientSetup setup {topology.nick(index), topology.channelsOf(index), endpoints.server(),
-                           endpoints.sourceFor(index), topology.capabilities()};
+        ClientSetup setup {topology.nick(index), topology.channelsOf(index),
+                           endpoints.serverFor(index), endpoints.sourceFor(index),
+                           topology.capabilities()};
         m_clients.push_back(std::make_unique<LoadClient>(index, setup, loop, listener));
     }
 }

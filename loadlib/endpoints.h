@@ -5,6 +5,7 @@
 #include <netinet/in.h>
 
 #include <optional>
+#include <vector>
 
 namespace Load {
 
@@ -12,16 +13,20 @@ namespace Load {
 class Endpoints
 {
 public:
-    // nullopt (and `error`) when the host does not resolve to an IPv4 address.
+    // nullopt (and `error`) when a host does not resolve to an IPv4 address.
     static std::optional<Endpoints> resolve(const LoadOptions &options, QString *error);
 
-    const sockaddr_in &server() const { return m_server; }
+    // The server client `client` connects to (LoadOptions::serverOf).
+    const sockaddr_in &serverFor(int client) const;
     // One local port range serves each (source, destination) pair, so spreading clients over
     // 127.0.0.1..N lifts the ~28k connection limit of one pair. nullopt: let the kernel pick.
     std::optional<in_addr> sourceFor(int client) const;
 
 private:
-    sockaddr_in m_server {};
+    static std::optional<sockaddr_in> resolveOne(const ServerAddress &address, QString *error);
+
+    std::vector<sockaddr_in> m_servers;
+    LoadOptions m_options; // for serverOf()
     int m_sourceAddresses = 1;
 };
 

@@ -61,6 +61,19 @@ LoadOptions LoadOptions::preset(Scenario scenario)
     return options;
 }
 
+QList<ServerAddress> LoadOptions::serverAddresses() const
+{
+    return servers.isEmpty() ? QList<ServerAddress> {{host, port}} : servers;
+}
+
+// Within a generator thread (clients shard, shard + threads, ...) consecutive clients alternate
+// between the servers, so that every thread has senders, receivers and window probes on each.
+int LoadOptions::serverOf(int client) const
+{
+    const int count = int(servers.size());
+    return count > 1 ? (client / qMax(1, threads)) % count : 0;
+}
+
 QString LoadOptions::validate() const
 {
     if (clients < 1 || channels < 1)

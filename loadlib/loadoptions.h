@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QByteArray>
+#include <QList>
 #include <QString>
 
 #include <optional>
@@ -17,6 +18,13 @@ enum class Scenario {
 QString scenarioName(Scenario scenario);
 std::optional<Scenario> scenarioFromName(QStringView name);
 
+// One server a run's clients connect to.
+struct ServerAddress
+{
+    QByteArray host;
+    quint16 port = 6667;
+};
+
 // Everything one run needs, as a plain value. Presets fill it per scenario; the command line
 // overrides single fields.
 struct LoadOptions
@@ -24,6 +32,9 @@ struct LoadOptions
     Scenario scenario = Scenario::Fanout;
     QByteArray host = "127.0.0.1";
     quint16 port = 6667;
+    // Several servers of one network (a cluster, linked servers): client i connects to
+    // servers[(i / threads) % size], round-robin within each generator thread. Empty: host:port.
+    QList<ServerAddress> servers;
     int clients = 100;
     int channels = 1;
     int joinsPerClient = 1; // client i joins channels i, i+1, ... (mod channels)
@@ -49,12 +60,17 @@ struct LoadOptions
     QByteArray capabilities;
     double timeoutS = 120;
     double idleTimeoutS = 10; // no delivery and no send for this long: the run is stuck
-    qint64 serverPid = 0;
+    // The processes whose CPU and memory the report sums: every server, and what they share.
+    QList<qint64> serverPids;
     bool json = false;
     bool quiet = false;
 
     static LoadOptions preset(Scenario scenario);
     bool isPaced() const { return rate > 0; }
+    // `servers`, or host:port alone.
+    QList<ServerAddress> serverAddresses() const;
+    // Which of serverAddresses() client `client` connects to.
+    int serverOf(int client) const;
     // Empty when usable; otherwise why not.
     QString validate() const;
 };

@@ -2,8 +2,6 @@
 
 #include "loadlib/monotonicclock.h"
 
-#include <QJsonArray>
-
 namespace Load {
 
 namespace {
@@ -101,7 +99,7 @@ QJsonObject LoadReport::toJson() const
         json.insert(QStringLiteral("traffic"), trafficJson());
     if (churn.ran)
         json.insert(QStringLiteral("churn"), churnJson());
-    if (cpu.serverPid > 0)
+    if (!cpu.serverPids.isEmpty())
         json.insert(QStringLiteral("server"), serverJson());
     return json;
 }
@@ -110,6 +108,7 @@ QJsonObject LoadReport::parametersJson() const
 {
     return {{QStringLiteral("host"), QString::fromUtf8(options.host)},
             {QStringLiteral("port"), options.port},
+            {QStringLiteral("servers"), serversJson()},
             {QStringLiteral("clients"), options.clients},
             {QStringLiteral("channels"), options.channels},
             {QStringLiteral("joins"), options.joinsPerClient},
@@ -123,6 +122,15 @@ QJsonObject LoadReport::parametersJson() const
             {QStringLiteral("timeout_s"), options.timeoutS}};
 }
 
+QJsonArray LoadReport::serversJson() const
+{
+    QJsonArray servers;
+    for (const ServerAddress &address : options.serverAddresses())
+        servers.append(
+            QStringLiteral("%1:%2").arg(QString::fromUtf8(address.host)).arg(address.port));
+    return servers;
+}
+
 QJsonObject LoadReport::setupJson() const
 {
     return {{QStringLiteral("clients"), setup.clients},
@@ -134,17 +142,21 @@ QJsonObject LoadReport::setupJson() const
 
 QJsonObject LoadReport::trafficJson() const
 {
-    return {{QStringLiteral("messages_planned"), qint64(traffic.messagesPlanned)},
-            {QStringLiteral("messages_sent"), qint64(traffic.messagesSent)},
-            {QStringLiteral("expected_deliveries"), qint64(traffic.expectedDeliveries)},
-            {QStringLiteral("received_deliveries"), qint64(traffic.receivedDeliveries)},
-            {QStringLiteral("loss"), qint64(traffic.loss())},
-            {QStringLiteral("out_of_order"), qint64(traffic.outOfOrder)},
-            {QStringLiteral("duplicates"), qint64(traffic.duplicates)},
-            {QStringLiteral("foreign_lines"), qint64(traffic.foreignLines)},
-            {QStringLiteral("seconds"), seconds(traffic.durationNs)},
-            {QStringLiteral("deliveries_per_second"), traffic.deliveriesPerSecond()},
-            {QStringLiteral("latency"), latencyJson(traffic.latency)}};
+    QJsonObject json {{QStringLiteral("messages_planned"), qint64(traffic.messagesPlanned)},
+                      {QStringLiteral("messages_sent"), qint64(traffic.messagesSent)},
+                      {QStringLiteral("expected_deliveries"), qint64(traffic.expectedDeliveries)},
+                      {QStringLiteral("received_deliveries"), qint64(traffic.receivedDeliveries)},
+                      {QStringLiteral("loss"), qint64(traffic.loss())},
+                      {QStringLiteral("out_of_order"), qint64(traffic.outOfOrder)},
+                      {QStringLiteral("duplicates"), qint64(traffic.duplicates)},
+                      {QStringLiteral("foreign_lines"), qint64(traffic.foreignLines)},
+                      {QStringLiteral("seconds"), seconds(traffic.durationNs)},
+                      {QStringLiteral("deliveries_per_second"), traffic.deliveriesPerSecond()},
+                      {QStringLiteral("latency"), latencyJson(traffic.latency)}};
+    if (options.serverAddresses().size() > 1)
+        json.insert(QStringLiteral("cross_server_latency"),
+                    latencyJson(traffic.crossServerLatency));
+    return json;
 }
 
 QJsonObject LoadReport::churnJson() const
@@ -189,8 +201,12 @@ QJsonObject LoadReport::serverJson() const
     const ProcessSample &end = cpu.serverEnd;
     const bool valid = start.valid && setupEnd.valid && end.valid;
     const qint64 trafficCpu = end.cpuNs - setupEnd.cpuNs;
+    QJsonArray pids;
+    for (qint64 pid : cpu.serverPids)
+        pids.append(pid);
     return {
-        {QStringLiteral("pid"), cpu.serverPid},
+        {QStringLiteral("pid"), cpu.serverPids.constFirst()},
+        {QStringLiteral("pids"), pids},
         {QStringLiteral("sampled"), valid},
         {QStringLiteral("rss_kb_start"), start.rssKb},
         {QStringLiteral("rss_kb_after_setup"), setupEnd.rssKb},
@@ -234,20 +250,26 @@ QString LoadReport::setupText() const
 
 QString LoadReport::trafficText() const
 {
-    return QStringLiteral("  traffic: %1/%2 lines sent, deliveries %3 expected, %4 received, "
-                          "loss %5, out of order %6, duplicates %7\n"
-                          "  throughput: %8 deliveries/s over %9 s\n"
-                          "  latency: %10\n")
-        .arg(traffic.messagesSent)
-        .arg(traffic.messagesPlanned)
-        .arg(traffic.expectedDeliveries)
-        .arg(traffic.receivedDeliveries)
-        .arg(traffic.loss())
-        .arg(traffic.outOfOrder)
-        .arg(traffic.duplicates)
-        .arg(traffic.deliveriesPerSecond(), 0, 'f', 0)
-        .arg(seconds(traffic.durationNs), 0, 'f', 3)
-        .arg(latencyText(traffic.latency));
+    QString text
+        = QStringLiteral("  traffic: %1/%2 lines sent, deliveries %3 expected, %4 received, "
+                         "loss %5, out of order %6, duplicates %7\n"
+                         "  throughput: %8 deliveries/s over %9 s\n"
+                         "  latency: %10\n")
+              .arg(traffic.messagesSent)
+              .arg(traffic.messagesPlanned)
+              .arg(traffic.expectedDeliveries)
+              .arg(traffic.receivedDeliveries)
+              .arg(traffic.loss())
+              .arg(traffic.outOfOrder)
+              .arg(traffic.duplicates)
+              .arg(traffic.deliveriesPerSecond(), 0, 'f', 0)
+              .arg(seconds(traffic.durationNs), 0, 'f', 3)
+              .arg(latencyText(traffic.latency));
+    if (options.serverAddresses().size() > 1)
+        text += QStringLiteral("  across servers: %1 deliveries, %2\n")
+                    .arg(traffic.crossServerLatency.count)
+                    .arg(latencyText(traffic.crossServerLatency));
+    return text;
 }
 
 QString LoadReport::churnText() const
@@ -282,15 +304,18 @@ QString LoadReport::cpuText() const
                        .arg(seconds(cpu.generatorTrafficNs), 0, 'f', 3)
                        .arg(phase, perDelivery(cpu.generatorTrafficNs))
                        .arg(100.0 * generatorCoresBusy(), 0, 'f', 0);
-    if (cpu.serverPid <= 0)
+    if (cpu.serverPids.isEmpty())
         return text;
     const ProcessSample &start = cpu.serverStart;
     const ProcessSample &setupEnd = cpu.serverAfterSetup;
     const ProcessSample &end = cpu.serverEnd;
+    QStringList pids;
+    for (qint64 pid : cpu.serverPids)
+        pids.append(QString::number(pid));
     text += QStringLiteral("  server %1: RSS %2 KiB at start, %3 KiB after set-up (%4 KiB per "
                            "connection), %5 KiB at end, peak %6 KiB\n"
                            "  server CPU: %7 s set-up, %8 s %9%10\n")
-                .arg(cpu.serverPid)
+                .arg(pids.join(u'+'))
                 .arg(start.rssKb)
                 .arg(setupEnd.rssKb)
                 .arg(rssPerConnectionKb(), 0, 'f', 1)
@@ -301,7 +326,7 @@ QString LoadReport::cpuText() const
                 .arg(phase, perDelivery(end.cpuNs - setupEnd.cpuNs));
     if (!(start.valid && setupEnd.valid && end.valid))
         text += QStringLiteral("  (could not read /proc/%1: numbers are incomplete)\n")
-                    .arg(cpu.serverPid);
+                    .arg(pids.join(u','));
     return text;
 }
 

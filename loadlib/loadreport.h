@@ -4,6 +4,7 @@
 #include "loadlib/loadoptions.h"
 #include "loadlib/processstats.h"
 
+#include <QJsonArray>
 #include <QJsonObject>
 #include <QString>
 #include <QStringList>
@@ -36,6 +37,8 @@ struct LoadReport
         quint64 foreignLines = 0; // PRIVMSGs without a load payload
         qint64 durationNs = 0; // first send to last delivery
         LatencySummary latency;
+        // Several servers: deliveries whose sender is on another server than the receiver.
+        LatencySummary crossServerLatency;
         quint64 loss() const;
         double deliveriesPerSecond() const;
     };
@@ -61,7 +64,7 @@ struct LoadReport
     {
         qint64 generatorTotalNs = 0;
         qint64 generatorTrafficNs = 0; // the traffic phase, or the churn phase
-        qint64 serverPid = 0;
+        QList<qint64> serverPids; // summed
         ProcessSample serverStart; // before the first connect
         ProcessSample serverAfterSetup;
         ProcessSample serverEnd; // after the last delivery or cycle
@@ -88,6 +91,7 @@ private:
     QJsonObject churnJson() const;
     QJsonObject generatorJson() const;
     QJsonObject serverJson() const;
+    QJsonArray serversJson() const;
     QString setupText() const;
     QString trafficText() const;
     QString churnText() const;

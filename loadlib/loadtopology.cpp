@@ -18,7 +18,8 @@ QByteArray makeRunTag()
 } // namespace
 
 LoadTopology::LoadTopology(const LoadOptions &options)
-    : m_tag(makeRunTag()),
+    : m_options(options),
+      m_tag(makeRunTag()),
       m_channelName(options.channelName),
       m_capabilities(options.capabilities),
       m_channels(options.channels),
@@ -66,16 +67,27 @@ QList<QByteArray> LoadTopology::channelsOf(int client) const
 int LoadTopology::probeFor(int sender, int senderCount, int threads) const
 {
     const std::vector<int> &members = m_members[size_t(channelOfSender(sender))];
-    int fallback = -1;
+    const int topScore = m_options.servers.size() > 1 ? 3 : 1;
+    int best = -1;
+    int bestScore = -1;
     for (auto it = members.rbegin(); it != members.rend(); ++it) {
         if (*it % threads != sender % threads || *it == sender)
             continue;
-        if (*it >= senderCount)
-            return *it;
-        if (fallback < 0)
-            fallback = *it;
+        const int score = probeScore(*it, sender, senderCount);
+        if (score > bestScore) {
+            best = *it;
+            bestScore = score;
+        }
+        if (score == topScore)
+            break;
     }
-    return fallback;
+    return best;
+}
+
+int LoadTopology::probeScore(int member, int sender, int senderCount) const
+{
+    const bool otherServer = m_options.serverOf(member) != m_options.serverOf(sender);
+    return (otherServer ? 2 : 0) + (member >= senderCount ? 1 : 0);
 }
 
 } // namespace Load

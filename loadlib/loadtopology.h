@@ -29,11 +29,15 @@ public:
     int memberCount(int channel) const { return int(m_members[channel].size()); }
     const std::vector<int> &membersOf(int channel) const { return m_members[size_t(channel)]; }
     // The member whose progress paces `sender` in window mode: one served by the same generator
-    // thread (index % threads), preferably one that does not send itself, so that it reads
+    // thread (index % threads), preferably connected to another server than the sender (the
+    // longer way, with several servers) and one that does not send itself, so that it reads
     // nothing but deliveries. -1 when there is none.
     int probeFor(int sender, int senderCount, int threads) const;
 
 private:
+    int probeScore(int member, int sender, int senderCount) const;
+
+    LoadOptions m_options; // for serverOf()
     QByteArray m_tag;
     QByteArray m_channelName; // empty: made up from the tag
     QByteArray m_capabilities;

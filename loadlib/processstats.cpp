@@ -43,6 +43,20 @@ ProcessSample ProcessStats::sample(qint64 pid)
     return sample;
 }
 
+ProcessSample ProcessStats::sample(const QList<qint64> &pids)
+{
+    ProcessSample total;
+    total.valid = !pids.isEmpty();
+    for (qint64 pid : pids) {
+        const ProcessSample one = sample(pid);
+        total.valid = total.valid && one.valid;
+        total.cpuNs += one.cpuNs;
+        total.rssKb += one.rssKb;
+        total.peakRssKb += one.peakRssKb;
+    }
+    return total;
+}
+
 qint64 ProcessStats::selfCpuNs()
 {
     rusage usage {};

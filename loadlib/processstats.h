@@ -1,6 +1,6 @@
 #pragma once
 
-#include <QtGlobal>
+#include <QList>
 
 namespace Load {
 
@@ -20,6 +20,9 @@ public:
     // utime + stime from /proc/PID/stat (clock-tick resolution), VmRSS and VmHWM from
     // /proc/PID/status. Invalid when the process is gone or not readable.
     static ProcessSample sample(qint64 pid);
+    // The sum over several processes (a cluster's nodes and its Redis); peak RSS is the sum of
+    // each one's peak. Invalid when any of them is.
+    static ProcessSample sample(const QList<qint64> &pids);
     // getrusage(RUSAGE_SELF): what the generator itself cost.
     static qint64 selfCpuNs();
 

@@ -39,12 +39,12 @@ LoadReport TrafficRun::run()
 {
     const qint64 cpuStartNs = ProcessStats::selfCpuNs();
     m_deadlineNs = monotonicNs() + qint64(m_options.timeoutS * NsPerSecond);
-    m_report.cpu.serverPid = m_options.serverPid;
-    m_report.cpu.serverStart = ProcessStats::sample(m_options.serverPid);
+    m_report.cpu.serverPids = m_options.serverPids;
+    m_report.cpu.serverStart = ProcessStats::sample(m_options.serverPids);
     m_control->begin(int(m_shards.size()));
-    if (runSetup())
+    if (runSetup() && runSettle())
         runTraffic();
-    m_report.cpu.serverEnd = ProcessStats::sample(m_options.serverPid);
+    m_report.cpu.serverEnd = ProcessStats::sample(m_options.serverPids);
     if (m_options.quitAtEnd)
         runQuit();
     m_report.cpu.generatorTotalNs = ProcessStats::selfCpuNs() - cpuStartNs;
@@ -59,7 +59,7 @@ bool TrafficRun::runSetup()
                       .arg(m_options.clients)
                       .arg(m_options.threads));
     onEveryShard([this](TrafficShard &shard) { shard.runSetup(m_deadlineNs); });
-    m_report.cpu.serverAfterSetup = ProcessStats::sample(m_options.serverPid);
+    m_report.cpu.serverAfterSetup = ProcessStats::sample(m_options.serverPids);
     fillSetup();
     printProgress(m_options,
                   QStringLiteral("%1 clients ready, %2 failed")
@@ -67,6 +67,22 @@ bool TrafficRun::runSetup()
                       .arg(m_report.setup.failed));
     return !m_report.timedOut && m_report.failures.isEmpty() && m_report.setup.failed == 0
         && !m_control->stopRequested();
+}
+
+// With one server, a client's 366 means the server knows it; with several, the others learn of
+// it through their link, and a line said before they have would not reach it.
+bool TrafficRun::runSettle()
+{
+    if (m_options.serverAddresses().size() < 2)
+        return true;
+    printProgress(m_options, QStringLiteral("waiting until every server knows every member"));
+    onEveryShard([this](TrafficShard &shard) { shard.runSettle(m_deadlineNs); });
+    for (const auto &shard : m_shards) {
+        m_report.timedOut = m_report.timedOut || shard->tally().timedOut;
+        for (const QString &failure : shard->tally().failures)
+            m_report.failures.append(failure);
+    }
+    return !m_report.timedOut && m_report.failures.isEmpty() && !m_control->stopRequested();
 }
 
 void TrafficRun::runTraffic()
@@ -159,6 +175,7 @@ void TrafficRun::fillTraffic(const TrafficTally &tally)
     traffic.duplicates = tally.duplicates;
     traffic.foreignLines = tally.foreignLines;
     traffic.latency = tally.latency.summary();
+    traffic.crossServerLatency = tally.crossServerLatency.summary();
     traffic.durationNs = qMax<qint64>(0, tally.lastDeliveryNs - m_trafficStartNs);
     m_report.failures = tally.failures;
     m_report.timedOut = tally.timedOut;

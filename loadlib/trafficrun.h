@@ -29,6 +29,7 @@ public:
 
 private:
     bool runSetup();
+    bool runSettle();
     void runTraffic();
     void runDrain();
     void runQuit();

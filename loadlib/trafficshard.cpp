@@ -22,6 +22,9 @@ constexpr qint64 MaxWaitNs = 100 * NsPerMs;
 // How often a shard tells its RunControl what it counted: often enough for a live display,
 // rare enough that the copy (mostly the latency histogram, ~60 KB) costs nothing.
 constexpr qint64 PublishIntervalNs = 100 * NsPerMs;
+// A settle marker lost because its server did not know all members yet is sent again after this.
+constexpr qint64 SettleResendNs = 200 * NsPerMs;
+constexpr QByteArrayView SettlePrefix = "settle ";
 
 } // namespace
 
@@ -58,6 +61,94 @@ void TrafficShard::noteSetupProgress()
         return;
     m_setUpCounted = true;
     ++m_shared.shardsSetUp;
+}
+
+void TrafficShard::runSettle(qint64 deadlineNs)
+{
+    planSettle();
+    m_settling = true;
+    sendSettleMarkers(monotonicNs());
+    noteSettleProgress();
+    const bool inTime = runLoopUntil(
+        deadlineNs, [this] { return stopping() || m_shared.shardsSettled == m_shards; });
+    m_settling = false;
+    if (!inTime) {
+        m_tally.addFailure(QStringLiteral("the servers did not learn each other's channel "
+                                          "members before the time-out"));
+        m_tally.timedOut = true;
+        stopAll();
+    }
+}
+
+// For each channel and server: the channel's first member on that server says a marker, and
+// every member on another server must read it.
+void TrafficShard::planSettle()
+{
+    const int servers = int(m_options.serverAddresses().size());
+    std::vector<std::vector<int>> markerSender(size_t(m_options.channels),
+                                               std::vector<int>(size_t(servers), -1));
+    for (int channel = 0; channel < m_options.channels; ++channel) {
+        for (int member : m_topology.membersOf(channel)) {
+            int &sender = markerSender[size_t(channel)][size_t(m_options.serverOf(member))];
+            if (sender < 0)
+                sender = member;
+        }
+        for (int server = 0; server < servers; ++server) {
+            const int sender = markerSender[size_t(channel)][size_t(server)];
+            if (sender >= 0 && sender % m_shards == m_shard)
+                m_settleMarkers.emplace_back(sender, channel);
+        }
+    }
+    m_settleSeen.assign(size_t(m_fleet.size()), {});
+    m_settleNeeded.assign(size_t(m_fleet.size()), 0);
+    for (int local = 0; local < m_fleet.size(); ++local) {
+        const int index = m_fleet.client(local).index();
+        for (int j = 0; j < m_options.joinsPerClient; ++j) {
+            const int channel = (index + j) % m_options.channels;
+            for (int server = 0; server < servers; ++server) {
+                if (server != m_options.serverOf(index)
+                    && markerSender[size_t(channel)][size_t(server)] >= 0)
+                    m_settleNeeded[size_t(local)] += 1;
+            }
+        }
+    }
+}
+
+void TrafficShard::sendSettleMarkers(qint64 nowNs)
+{
+    m_lastSettleNs = nowNs;
+    for (const auto &[sender, channel] : m_settleMarkers) {
+        LoadClient &client = m_fleet.client(m_fleet.localIndexOf(sender));
+        const QByteArray text
+            = SettlePrefix.toByteArray() + QByteArray::number(m_options.serverOf(sender));
+        client.queue(Irc::makeLine({}, "PRIVMSG", {m_topology.channel(channel), text}));
+        client.flush();
+    }
+}
+
+// True when `message` is a marker (counted while settling, ignored after).
+bool TrafficShard::recordSettleMarker(const LoadClient &client, const Irc::IrcMessage &message)
+{
+    if (!message.param(1).startsWith(SettlePrefix))
+        return false;
+    if (m_settling) {
+        m_settleSeen[size_t(m_fleet.localIndexOf(client.index()))].insert(message.param(0) + ' '
+                                                                          + message.param(1));
+        noteSettleProgress();
+    }
+    return true;
+}
+
+void TrafficShard::noteSettleProgress()
+{
+    if (m_settledCounted)
+        return;
+    for (size_t local = 0; local < m_settleSeen.size(); ++local) {
+        if (m_settleSeen[local].size() < m_settleNeeded[local])
+            return;
+    }
+    m_settledCounted = true;
+    ++m_shared.shardsSettled;
 }
 
 void TrafficShard::runTraffic(qint64 startNs, qint64 deadlineNs)
@@ -205,6 +296,8 @@ void TrafficShard::clientMessage(LoadClient &client, const Irc::IrcMessage &mess
         return; // JOINs of later clients, QUITs at the end
     if (Irc::nickOf(message.source) == client.nick())
         return; // its own line back (echo-message): not a delivery
+    if (recordSettleMarker(client, message))
+        return;
     const std::optional<Payload> payload = Payload::fromText(message.param(1));
     if (!payload || payload->sender >= quint32(m_options.senders)) {
         m_tally.foreignLines += 1;
@@ -228,6 +321,8 @@ void TrafficShard::recordDelivery(const LoadClient &receiver, const Payload &pay
     }
     m_tally.receivedDeliveries += 1;
     m_tally.latency.record(readNs - payload.sentNs);
+    if (m_options.serverOf(int(payload.sender)) != m_options.serverOf(receiver.index()))
+        m_tally.crossServerLatency.record(readNs - payload.sentNs);
     m_tally.lastDeliveryNs = m_lastProgressNs = readNs;
     const int local = m_localSender[payload.sender];
     if (local >= 0 && m_senders[size_t(local)].probe() == receiver.index() && !m_options.isPaced())
@@ -272,6 +367,8 @@ qint64 TrafficShard::onTick(qint64 nowNs)
     qint64 wakeNs = nowNs + MaxWaitNs;
     if (nowNs - m_lastPublishNs >= PublishIntervalNs)
         publish(nowNs);
+    if (m_settling && m_shared.shardsSettled < m_shards && nowNs - m_lastSettleNs >= SettleResendNs)
+        sendSettleMarkers(nowNs);
     if (!m_inTraffic)
         return wakeNs;
     if (nowNs - m_lastProgressNs > qint64(m_options.idleTimeoutS * NsPerSecond)) {

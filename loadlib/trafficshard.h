@@ -7,6 +7,8 @@
 #include "loadlib/sequencechecker.h"
 #include "loadlib/traffictally.h"
 
+#include <QSet>
+
 #include <atomic>
 #include <functional>
 #include <vector>
@@ -31,6 +33,7 @@ public:
     {
         std::atomic<bool> stop {false}; // a shard failed, stalled or timed out: all stop
         std::atomic<int> shardsSetUp {0};
+        std::atomic<int> shardsSettled {0};
         RunControl *control = nullptr; // stop requests from outside; where progress goes
     };
 
@@ -40,6 +43,10 @@ public:
     // Connects, registers and joins this shard's clients, and keeps reading until every shard
     // is set up, so that no client's input piles up while the others finish.
     void runSetup(qint64 deadlineNs);
+    // Several servers: until every client has read a marker line from a member on each other
+    // server of its channels, so that no server still misses members that joined elsewhere
+    // when traffic starts. Markers are sent again until they arrive.
+    void runSettle(qint64 deadlineNs);
     // Sends this shard's lines and receives until every delivery to its clients has arrived
     // (or, until stopped, until a stop is requested).
     void runTraffic(qint64 startNs, qint64 deadlineNs);
@@ -60,6 +67,10 @@ public:
 
 private:
     void noteSetupProgress();
+    void planSettle();
+    void sendSettleMarkers(qint64 nowNs);
+    bool recordSettleMarker(const LoadClient &client, const Irc::IrcMessage &message);
+    void noteSettleProgress();
     void createSenders(qint64 startNs);
     quint64 plannedDeliveries() const;
     void feed(LoadSender &sender, qint64 nowNs);
@@ -84,6 +95,14 @@ private:
     std::vector<SequenceChecker> m_received; // per client of this shard
     std::vector<LoadSender> m_senders;
     std::vector<int> m_localSender; // run-wide sender id -> index in m_senders, or -1
+    // Settling: the markers this shard's clients send (client index, channel), and per local
+    // client the markers seen ("#channel server") and how many it needs.
+    std::vector<std::pair<int, int>> m_settleMarkers;
+    std::vector<QSet<QByteArray>> m_settleSeen;
+    std::vector<int> m_settleNeeded;
+    qint64 m_lastSettleNs = 0;
+    bool m_settling = false;
+    bool m_settledCounted = false;
     TrafficTally m_tally;
     quint64 m_plannedDeliveries = 0; // to this shard's clients when every sender sends all
     qint64 m_lastProgressNs = 0;

@@ -18,6 +18,7 @@ void TrafficTally::add(const TrafficTally &other)
     duplicates += other.duplicates;
     foreignLines += other.foreignLines;
     latency.merge(other.latency);
+    crossServerLatency.merge(other.crossServerLatency);
     lastDeliveryNs = qMax(lastDeliveryNs, other.lastDeliveryNs);
     for (const QString &failure : other.failures)
         addFailure(failure);

@@ -16,6 +16,7 @@ struct TrafficTally
     quint64 duplicates = 0;
     quint64 foreignLines = 0;
     LatencyHistogram latency;
+    LatencyHistogram crossServerLatency; // sender and receiver on different servers
     qint64 lastDeliveryNs = 0;
     QStringList failures;
     bool timedOut = false;

@@ -10,7 +10,8 @@
                                                     (re)writes the generated part of
                                                     BENCHMARKS.md from every r*.json in
                                                     RESULTS_DIR; the text outside the markers
-                                                    is kept
+                                                    is kept; results of the cluster
+                                                    scenarios go between markers of their own
 
 Only the standard library: it runs wherever scripts/bench runs.
 """
@@ -26,17 +27,24 @@ from pathlib import Path
 
 BEGIN = "<!-- scripts/bench: generated from here -->"
 END = "<!-- scripts/bench: generated until here -->"
+CLUSTER_BEGIN = "<!-- scripts/bench cluster: generated from here -->"
+CLUSTER_END = "<!-- scripts/bench cluster: generated until here -->"
 
-SERVER_ORDER = ["qtchat-pool", "qtchat-per-connection", "qtchat-single", "ngircd", "inspircd"]
+SERVER_ORDER = ["qtchat-pool", "qtchat-per-connection", "qtchat-single", "ngircd", "inspircd",
+                "qtchat-cluster", "ngircd-linked"]
 SERVER_NAMES = {
     "qtchat-pool": "QtChat pool",
     "qtchat-per-connection": "QtChat per-connection",
     "qtchat-single": "QtChat single",
     "ngircd": "ngircd",
     "inspircd": "InspIRCd",
+    "qtchat-cluster": "QtChat cluster",
+    "ngircd-linked": "ngircd, linked",
 }
 ANCHORS = ["ngircd", "inspircd"]
-SCENARIO_ORDER = ["fanout", "latency", "connections", "churn", "guilag"]
+SCENARIO_ORDER = ["fanout", "latency", "connections", "churn", "guilag", "cluster",
+                  "cluster-latency", "cluster3"]
+CLUSTER_SCENARIOS = ["cluster", "cluster-latency", "cluster3"]
 # Issue 5: the GUI stays responsive while its server carries the fan-out (a 60 Hz frame).
 GUI_LAG_P99_TARGET_MS = 16
 
@@ -172,6 +180,7 @@ def figures(entry):
     server = load.get("server") or {}
     setup = load.get("setup") or {}
     latency = traffic.get("latency") or {}
+    cross = traffic.get("cross_server_latency") or {}
     lag = g.get("lag") if dig(g, "lag", "ticks") else {}  # none from a run that never ticked
     gui = g.get("gui_thread") or {}
     f = {
@@ -186,6 +195,10 @@ def figures(entry):
         "p50_ms": latency.get("p50_us") / 1000 if latency else None,
         "p99_ms": latency.get("p99_us") / 1000 if latency else None,
         "p999_ms": latency.get("p999_us") / 1000 if latency else None,
+        "cross_p50_ms": cross["p50_us"] / 1000 if cross.get("count") else None,
+        "cross_p99_ms": cross["p99_us"] / 1000 if cross.get("count") else None,
+        "cross_deliveries": cross.get("count") if cross else None,
+        "processes": len(server.get("pids") or []) or None,
         "loss": traffic.get("loss") if traffic else None,
         "out_of_order": traffic.get("out_of_order") if traffic else None,
         "duplicates": traffic.get("duplicates") if traffic else None,
@@ -543,6 +556,9 @@ def run_log(results):
     for e in sorted(results.entries, key=lambda e: int(e.get("sequence", 0))):
         f = figures(e)
         key = {"fanout": ("cpu_us_per_delivery", "µs/delivery", 3),
+               "cluster": ("cpu_us_per_delivery", "µs/delivery", 3),
+               "cluster-latency": ("cross_p99_ms", "ms cross-server p99", 2),
+               "cluster3": ("cpu_us_per_delivery", "µs/delivery", 3),
                "latency": ("p99_ms", "ms p99", 2),
                "connections": ("setup_s", "s set-up", 2),
                "churn": ("cpu_us_per_cycle", "µs/cycle", 0),
@@ -678,14 +694,106 @@ SKELETON = """# Benchmarks
 
 def markdown(results_dir, target):
     results = Results(results_dir)
+    begin, end, body = BEGIN, END, generated
+    if results.scenarios() and all(s in CLUSTER_SCENARIOS for s in results.scenarios()):
+        begin, end, body = CLUSTER_BEGIN, CLUSTER_END, cluster_generated
     path = Path(target)
     text = path.read_text(encoding="utf-8") if path.exists() else SKELETON.format(
         begin=BEGIN, end=END)
-    if BEGIN not in text or END not in text:
-        text = text.rstrip("\n") + "\n\n" + BEGIN + "\n" + END + "\n"
-    head, rest = text.split(BEGIN, 1)
-    _, tail = rest.split(END, 1)
-    path.write_text(head + BEGIN + "\n" + generated(results) + "\n" + END + tail, encoding="utf-8")
+    if begin not in text or end not in text:
+        text = text.rstrip("\n") + "\n\n" + begin + "\n" + end + "\n"
+    head, rest = text.split(begin, 1)
+    _, tail = rest.split(end, 1)
+    path.write_text(head + begin + "\n" + body(results) + "\n" + end + tail, encoding="utf-8")
+
+
+# ----------------------------------------------------------------------------- cluster
+
+def cluster_table(results, scenario):
+    header = ["server", "processes", "passed", "CPU µs/delivery, all processes",
+              "× one QtChat", "deliveries/s", "p50 ms", "p99 ms", "cross-server p50 ms",
+              "cross-server p99 ms", "loss / reorder / dup", "generator cores", "load1"]
+    rows = []
+    one = results.med(scenario, "qtchat-pool", "cpu_us_per_delivery")
+    for server in results.servers(scenario):
+        ok, total = results.passed(scenario, server)
+        rows.append([
+            SERVER_NAMES.get(server, server),
+            fmt(results.med(scenario, server, "processes"), 0),
+            f"{ok}/{total}",
+            cell_range(results, scenario, server, "cpu_us_per_delivery", 3),
+            ratio(results.med(scenario, server, "cpu_us_per_delivery"), one),
+            cell_range(results, scenario, server, "deliveries_per_s", 0),
+            cell_range(results, scenario, server, "p50_ms", 2),
+            cell_range(results, scenario, server, "p99_ms", 2),
+            cell_range(results, scenario, server, "cross_p50_ms", 2),
+            cell_range(results, scenario, server, "cross_p99_ms", 2),
+            integrity(results, scenario, server),
+            cell_range(results, scenario, server, "gen_cores", 2),
+            cell_range(results, scenario, server, "load1", 2),
+        ])
+    return table(header, rows)
+
+
+def cluster_targets(results):
+    def verdict(ok):
+        return "–" if ok is None else ("**met**" if ok else "**missed**")
+
+    rows = []
+    for scenario in results.scenarios():
+        runs = results.runs(scenario, "qtchat-cluster")
+        bad = [f"r{e['run']}" for e in runs
+               if not figures(e)["passed"] or any((figures(e)[k] or 0) > 0 for k in
+                                                   ["loss", "out_of_order", "duplicates"])]
+        rows.append([f"{scenario}: zero loss, reordering and duplicates, every cluster run",
+                     f"{len(runs)} runs; failing: {', '.join(bad) if bad else 'none'}",
+                     verdict(not bad if runs else None)])
+    for scenario in ["cluster", "cluster-latency"]:
+        p99 = results.med(scenario, "qtchat-cluster", "cross_p99_ms")
+        anchor = results.med(scenario, "ngircd-linked", "cross_p99_ms")
+        if p99 is None and anchor is None:
+            continue
+        rows.append([f"{scenario}: cross-server p99 below the linked ngircd pair's",
+                     f"{fmt(p99, 2)} ms vs {fmt(anchor, 2)} ms",
+                     verdict(None if p99 is None or anchor is None else p99 < anchor)])
+    for scenario in ["cluster", "cluster3"]:
+        if scenario not in results.scenarios():
+            continue
+        cpu = results.med(scenario, "qtchat-cluster", "cpu_us_per_delivery")
+        one = results.med(scenario, "qtchat-pool", "cpu_us_per_delivery")
+        rows.append([f"{scenario}: CPU per delivery of the cluster at most twice one QtChat's",
+                     f"{fmt(cpu, 3)} µs vs {fmt(one, 3)} µs ({ratio(cpu, one)})",
+                     verdict(None if cpu is None or one is None else cpu <= 2 * one)])
+    return table(["target (issue 11)", "measured (medians)", "verdict"], rows)
+
+
+def cluster_generated(results):
+    m = results.machine
+    info = results.info
+    titles = {
+        "cluster": "#### cluster: the fan-out (100 clients in one channel, 10 senders, window "
+                   "100) over two servers",
+        "cluster-latency": "#### cluster-latency: 200 clients in one channel, 20 senders × 20 "
+                           "lines/s, over two servers",
+        "cluster3": "#### cluster3: 3,000 clients in one channel, 6 senders, over three servers",
+    }
+    out = [f"Results: `{info.get('results_dir', results.directory)}` "
+           f"({len(results.entries)} runs, {info.get('runs', '?')} per server and scenario"
+           f"{', --quick' if info.get('quick') == 'yes' else ''}), started "
+           f"{m.get('date', '?')} on {m.get('nproc')} × {m.get('cpu_model')}, took "
+           f"{info.get('elapsed_minutes', '?')} min.", "", "```sh",
+           info.get("command", "scripts/bench --scenarios cluster,cluster3")]
+    out += info.get("server_commands", []) + info.get("generator_commands", []) + ["```", ""]
+    loads = [e["loadavg_before"][0] for e in results.entries]
+    if loads:
+        out.append(f"Load average (1 min) before the runs: median {statistics.median(loads):.2f},"
+                   f" min {min(loads):.2f}, max {max(loads):.2f}.")
+        out.append("")
+    for scenario in results.scenarios():
+        out += [titles[scenario], "", cluster_table(results, scenario), ""]
+    out += ["#### Targets", "", cluster_targets(results), "",
+            "<details><summary>Run log</summary>", "", run_log(results), "", "</details>"]
+    return "\n".join(out)
 
 
 def main(argv):

@@ -1,12 +1,14 @@
 // irssi, WeeChat and HexChat, the real programs, chatting through a QtChat server in two
 // threading models, and through a real ngircd to show that the test itself is right; irssi and
-// WeeChat logging in to accounts with SASL.
+// WeeChat logging in to accounts with SASL, and chatting from two QtChat servers that form one
+// network through a real redis-server.
 #include "clientlib/chatclient.h"
 #include "protocol/messagetags.h"
 #include "serverlib/chatserver.h"
 #include "serverlib/servercontroller.h"
 #include "tests/support/ngircdprocess.h"
 #include "tests/support/rawclient.h"
+#include "tests/support/redisprocess.h"
 
 #include <QProcess>
 #include <QSet>
@@ -67,6 +69,7 @@ private Q_SLOTS:
     void initTestCase();
     void irssiAndWeechatChatThroughTheServer_data();
     void irssiAndWeechatChatThroughTheServer();
+    void irssiAndWeechatChatAcrossClusterNodes();
     void realClientAndChatClientTalk_data();
     void realClientAndChatClientTalk();
     void moderationSeenByIrssiAndWeechat();
@@ -74,6 +77,7 @@ private Q_SLOTS:
     void saslLoginFromIrssiAndWeechat();
 
 private:
+    static void expectExchange(quint16 weechatPort, quint16 irssiPort);
     static QProcess *startDriver(const QString &driver, quint16 port, const QString &nick,
                                  const QString &logFile, const QString &expect);
 };
@@ -104,13 +108,39 @@ void TestRealClients::irssiAndWeechatChatThroughTheServer()
     QFETCH(QString, server);
     ServerUnderTest under;
     QVERIFY2(under.start(server), qPrintable(under.errorString()));
+    expectExchange(under.port(), under.port());
+}
 
+// WeeChat on one node, irssi on another: each sees the other join and reads the other's line.
+void TestRealClients::irssiAndWeechatChatAcrossClusterNodes()
+{
+    RedisProcess redis;
+    QVERIFY2(redis.start(), qPrintable(redis.errorString()));
+    Server::ChatServer nodes[2];
+    for (int i = 0; i < 2; ++i) {
+        Server::ServerConfig config;
+        config.port = 0;
+        config.history.enabled = false;
+        config.cluster.redisUrl = redis.url();
+        config.cluster.nodeName = QStringLiteral("node-%1").arg(i + 1);
+        QVERIFY2(nodes[i].start(config), qPrintable(nodes[i].startError()));
+    }
+    expectExchange(nodes[0].serverPort(), nodes[1].serverPort());
+    for (Server::ChatServer &node : nodes) {
+        QSignalSpy stopped(&node, &Server::ChatServer::stopped);
+        node.stop();
+        QVERIFY(stopped.count() > 0 || stopped.wait(10000));
+    }
+}
+
+void TestRealClients::expectExchange(quint16 weechatPort, quint16 irssiPort)
+{
     // QtChat accepts in this thread: the script runs asynchronously while we wait.
     QProcess exchange;
     exchange.setProcessChannelMode(QProcess::MergedChannels);
     exchange.start(QStringLiteral("bash"),
                    {script(QStringLiteral("exchange.sh")), QStringLiteral("127.0.0.1"),
-                    QString::number(under.port())});
+                    QString::number(weechatPort), QString::number(irssiPort)});
     QTRY_VERIFY_WITH_TIMEOUT(exchange.state() == QProcess::NotRunning, 60000);
     const QByteArray output = exchange.readAll();
     QVERIFY2(exchange.exitStatus() == QProcess::NormalExit && exchange.exitCode() == 0,
