@@ -1,27 +1,13 @@
+#include "loadgeneratorprocess.h"
 #include "serverlib/chatserver.h"
 #include "tests/support/serversignals.h"
 
 #include <QCoreApplication>
-#include <QJsonDocument>
-#include <QJsonObject>
-#include <QProcess>
-#include <QSignalSpy>
 #include <QTcpServer>
-#include <QTest>
 
 #include <memory>
 
-namespace {
-
-constexpr int GeneratorTimeoutS = 20;
-// Longer than the generator's own timeout, so that it reports before the test gives up.
-constexpr int WaitForGeneratorMs = (GeneratorTimeoutS + 10) * 1000;
-
-} // namespace
-
-// Runs the real qtchat-load binary against an in-process server. The server accepts in this
-// thread, so the generator runs asynchronously and the test waits in the event loop (QTRY),
-// never in a blocking waitForFinished() that would stop the accepts.
+// Runs the real qtchat-load binary against an in-process server.
 class TestLoadSmoke : public QObject
 {
     Q_OBJECT
@@ -34,15 +20,8 @@ private Q_SLOTS:
     void unreachableServerFails();
 
 private:
-    void startGenerator(const QStringList &arguments);
-    void collectOutput();
-    QJsonObject report() const;
-
     Server::ChatServer m_server;
-    QProcess m_generator;
-    std::unique_ptr<QSignalSpy> m_finished;
-    QByteArray m_stdout;
-    QByteArray m_stderr;
+    std::unique_ptr<LoadGeneratorProcess> m_generator;
 };
 
 void TestLoadSmoke::init()
@@ -54,15 +33,12 @@ void TestLoadSmoke::init()
     // not the relay: load tests lift them, as `qtchat --headless --no-limits` does.
     config.limits.noLimits = true;
     QVERIFY2(m_server.start(config), qPrintable(m_server.startError()));
-    m_finished = std::make_unique<QSignalSpy>(&m_generator, &QProcess::finished);
+    m_generator = std::make_unique<LoadGeneratorProcess>(20);
 }
 
 void TestLoadSmoke::cleanup()
 {
-    if (m_generator.state() != QProcess::NotRunning) {
-        m_generator.kill();
-        m_generator.waitForFinished(); // SIGKILL: returns at once, needs no accept
-    }
+    m_generator.reset();
     QVERIFY(stopAndWait(m_server));
 }
 
@@ -77,7 +53,7 @@ void TestLoadSmoke::fanoutLosesNothing_data()
 void TestLoadSmoke::fanoutLosesNothing()
 {
     QFETCH(QString, capabilities);
-    startGenerator({
+    const bool started = m_generator->start({
         QStringLiteral("--caps"),
         capabilities,
         QStringLiteral("--port"),
@@ -91,22 +67,17 @@ void TestLoadSmoke::fanoutLosesNothing()
         QStringLiteral("--server-pid"),
         QString::number(QCoreApplication::applicationPid()),
     });
-    QTRY_COMPARE_WITH_TIMEOUT(m_finished->count(), 1, WaitForGeneratorMs);
-    collectOutput();
-    if (m_generator.exitStatus() != QProcess::NormalExit || m_generator.exitCode() != 0)
-        qInfo("qtchat-load says why:\n%s\n%s", m_stdout.constData(), m_stderr.constData());
-    QCOMPARE(m_generator.exitStatus(), QProcess::NormalExit);
-    QCOMPARE(m_generator.exitCode(), 0);
+    QVERIFY2(started, qPrintable(m_generator->errorString()));
+    QVERIFY(m_generator->waitForFinished());
+    QVERIFY(m_generator->succeeded());
 
-    const QJsonObject json = report();
+    const QJsonObject json = m_generator->report();
     QVERIFY(json.value(QStringLiteral("passed")).toBool());
-    const QJsonObject traffic = json.value(QStringLiteral("traffic")).toObject();
-    const qint64 expected = 4 * 200 * 19; // every line reaches the 19 other members
-    QCOMPARE(traffic.value(QStringLiteral("expected_deliveries")).toInteger(), expected);
-    QCOMPARE(traffic.value(QStringLiteral("received_deliveries")).toInteger(), expected);
-    QCOMPARE(traffic.value(QStringLiteral("loss")).toInteger(), 0);
-    QCOMPARE(traffic.value(QStringLiteral("out_of_order")).toInteger(), 0);
-    QCOMPARE(traffic.value(QStringLiteral("duplicates")).toInteger(), 0);
+    // Every line reaches the 19 other members.
+    LoadGeneratorProcess::verifyLossless(json.value(QStringLiteral("traffic")).toObject(),
+                                         4 * 200 * 19);
+    if (QTest::currentTestFailed())
+        return;
     const QJsonObject server = json.value(QStringLiteral("server")).toObject();
     QVERIFY(server.value(QStringLiteral("sampled")).toBool());
     QVERIFY(server.value(QStringLiteral("rss_kb_end")).toInteger() > 0);
@@ -119,38 +90,13 @@ void TestLoadSmoke::unreachableServerFails()
     QVERIFY(placeholder.listen(QHostAddress::LocalHost));
     const quint16 closedPort = placeholder.serverPort();
     placeholder.close();
-    startGenerator({QStringLiteral("--port"), QString::number(closedPort),
-                    QStringLiteral("--clients"), QStringLiteral("3"), QStringLiteral("--senders"),
-                    QStringLiteral("1")});
-    QTRY_COMPARE_WITH_TIMEOUT(m_finished->count(), 1, WaitForGeneratorMs);
-    collectOutput();
-    QCOMPARE(m_generator.exitCode(), 1);
-    const QJsonObject setup = report().value(QStringLiteral("setup")).toObject();
+    QVERIFY(m_generator->start({QStringLiteral("--port"), QString::number(closedPort),
+                                QStringLiteral("--clients"), QStringLiteral("3"),
+                                QStringLiteral("--senders"), QStringLiteral("1")}));
+    QVERIFY(m_generator->waitForFinished());
+    QCOMPARE(m_generator->exitCode(), 1);
+    const QJsonObject setup = m_generator->report().value(QStringLiteral("setup")).toObject();
     QCOMPARE(setup.value(QStringLiteral("failed")).toInt(), 3);
-}
-
-void TestLoadSmoke::startGenerator(const QStringList &arguments)
-{
-    const QStringList common {QStringLiteral("--json"), QStringLiteral("--quiet"),
-                              QStringLiteral("--timeout"), QString::number(GeneratorTimeoutS)};
-    m_generator.start(QStringLiteral(QTCHAT_LOAD_BINARY), arguments + common);
-    // Returns once exec() succeeded; the generator has not connected yet.
-    QVERIFY2(m_generator.waitForStarted(), qPrintable(m_generator.errorString()));
-}
-
-void TestLoadSmoke::collectOutput()
-{
-    m_stdout = m_generator.readAllStandardOutput();
-    m_stderr = m_generator.readAllStandardError();
-}
-
-QJsonObject TestLoadSmoke::report() const
-{
-    QJsonParseError error;
-    const QJsonDocument document = QJsonDocument::fromJson(m_stdout, &error);
-    if (error.error != QJsonParseError::NoError)
-        qWarning("qtchat-load printed no JSON (%s)", qPrintable(error.errorString()));
-    return document.object();
 }
 
 QTEST_GUILESS_MAIN(TestLoadSmoke)
