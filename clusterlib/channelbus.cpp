@@ -46,7 +46,7 @@ ChannelBus::ChannelBus(RedisLink &link, const QByteArray &nodeId, const QByteArr
       m_nodePrefix(prefix + "to:"),
       m_ownChannel(nodeKey(nodeId))
 {
-    connect(&m_link, &RedisLink::message, this, &ChannelBus::messageArrived);
+    connect(&m_link, &RedisLink::messages, this, &ChannelBus::messagesArrived);
     connect(&m_link, &RedisLink::subscribed, this, [this](const QByteArray &redisChannel) {
         if (redisChannel.startsWith(m_channelPrefix))
             Q_EMIT subscribed(redisChannel.mid(m_channelPrefix.size()));
@@ -81,19 +81,27 @@ quint64 ChannelBus::nextSequence(const QByteArray &stream)
 bool ChannelBus::publish(const QByteArray &channel, const QByteArray &payload)
 {
     const QByteArray message = frame(m_nodeId, nextSequence(channel), payload);
-    return m_link.command({"PUBLISH", channelKey(channel), message}) != 0;
+    return m_link.command({"PUBLISH", channelKey(channel), message}, ignoreReply) != 0;
 }
 
 bool ChannelBus::sendToNode(const QByteArray &nodeId, const QByteArray &payload)
 {
     const QByteArray message = frame(m_nodeId, nextSequence("to:" + nodeId), payload);
-    return m_link.command({"PUBLISH", nodeKey(nodeId), message}) != 0;
+    return m_link.command({"PUBLISH", nodeKey(nodeId), message}, ignoreReply) != 0;
+}
+
+void ChannelBus::messagesArrived(const PubSubMessages &batch)
+{
+    for (const PubSubMessage &message : batch)
+        messageArrived(message.channel, message.payload);
 }
 
 void ChannelBus::messageArrived(const QByteArray &redisChannel, const QByteArray &message)
 {
     if (redisChannel.startsWith(m_channelPrefix)) {
-        channelMessage(redisChannel.mid(m_channelPrefix.size()), message);
+        // Redis brings back every line this node published there: dropped before any copy.
+        if (!isOwn(message))
+            channelMessage(redisChannel.mid(m_channelPrefix.size()), message);
     } else if (redisChannel == m_ownChannel) {
         const Frame frame = unframe(message);
         if (frame.valid && inSequence(QByteArray(), frame.origin, frame.sequence))
@@ -117,6 +125,12 @@ bool ChannelBus::inSequence(const QByteArray &stream, const QByteArray &origin, 
     }
     last = sequence;
     return true;
+}
+
+bool ChannelBus::isOwn(const QByteArray &message) const
+{
+    return message.size() > m_nodeId.size() && message.startsWith(m_nodeId)
+        && message.at(m_nodeId.size()) == ' ';
 }
 
 void ChannelBus::channelMessage(const QByteArray &channel, const QByteArray &message)

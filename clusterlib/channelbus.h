@@ -1,5 +1,7 @@
 #pragma once
 
+#include "clusterlib/redisreply.h"
+
 #include <QByteArray>
 #include <QHash>
 #include <QObject>
@@ -57,7 +59,9 @@ Q_SIGNALS:
 private:
     // Tells a gap (and goes on from the new number); false for a line seen already.
     bool inSequence(const QByteArray &stream, const QByteArray &origin, quint64 sequence);
+    void messagesArrived(const Cluster::PubSubMessages &batch);
     void messageArrived(const QByteArray &redisChannel, const QByteArray &message);
+    bool isOwn(const QByteArray &message) const;
     void channelMessage(const QByteArray &channel, const QByteArray &message);
     quint64 nextSequence(const QByteArray &stream);
     QByteArray channelKey(const QByteArray &channel) const { return m_channelPrefix + channel; }
