@@ -45,6 +45,9 @@ public:
     // `channel` is folded; `payload` is what the other nodes relay (a serialised line). False
     // when the link refused it (its queue full, or stopped): the line did not leave this node.
     bool publish(const QByteArray &channel, const QByteArray &payload);
+    // Several payloads in one message, received in this order: one PUBLISH, one message to
+    // read on each node, one sequence number.
+    bool publish(const QByteArray &channel, const QList<QByteArray> &payloads);
     bool sendToNode(const QByteArray &nodeId, const QByteArray &payload);
 
 Q_SIGNALS:
