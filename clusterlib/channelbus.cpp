@@ -7,20 +7,57 @@ namespace Cluster {
 
 namespace {
 
-// A message on the bus: "<origin node> <sequence number>\n<payload>". Node ids have no spaces
-// or line ends; the payload is any bytes.
+// A message on the bus: "<origin node> <sequence number>\n<payload>", or for several payloads
+// "<origin node> <sequence number> <count>\n" and each as "<size>\n<payload>". Node ids have no
+// spaces or line ends; a payload is any bytes. One number per message, whatever it carries.
 QByteArray frame(const QByteArray &origin, quint64 sequence, const QByteArray &payload)
 {
     return origin + ' ' + QByteArray::number(sequence) + '\n' + payload;
+}
+
+QByteArray frame(const QByteArray &origin, quint64 sequence, const QList<QByteArray> &payloads)
+{
+    if (payloads.size() == 1)
+        return frame(origin, sequence, payloads.first());
+    constexpr qsizetype NumberRoom = 24;
+    qsizetype size = origin.size() + 2 * NumberRoom;
+    for (const QByteArray &payload : payloads)
+        size += payload.size() + NumberRoom;
+    QByteArray message;
+    message.reserve(size);
+    message.append(origin).append(' ').append(QByteArray::number(sequence)).append(' ');
+    message.append(QByteArray::number(payloads.size())).append('\n');
+    for (const QByteArray &payload : payloads)
+        message.append(QByteArray::number(payload.size())).append('\n').append(payload);
+    return message;
 }
 
 struct Frame
 {
     QByteArray origin;
     quint64 sequence = 0;
-    QByteArray payload;
+    QList<QByteArray> payloads;
     bool valid = false;
 };
+
+// The `count` payloads of a batch from `from` on; false when they do not fill the rest exactly.
+bool readPayloads(const QByteArray &message, qsizetype from, qsizetype count,
+                  QList<QByteArray> *payloads)
+{
+    payloads->reserve(count);
+    while (count-- > 0) {
+        const qsizetype newline = message.indexOf('\n', from);
+        if (newline < 0)
+            return false;
+        bool ok = false;
+        const qsizetype size = QByteArrayView(message).sliced(from, newline - from).toLongLong(&ok);
+        if (!ok || size < 0 || size > message.size() - newline - 1)
+            return false;
+        payloads->append(message.mid(newline + 1, size));
+        from = newline + 1 + size;
+    }
+    return from == message.size();
+}
 
 Frame unframe(const QByteArray &message)
 {
@@ -29,9 +66,21 @@ Frame unframe(const QByteArray &message)
     const qsizetype space = message.indexOf(' ');
     if (end < 0 || space < 0 || space > end)
         return frame;
+    const qsizetype secondSpace = message.indexOf(' ', space + 1);
+    const bool batch = secondSpace >= 0 && secondSpace < end;
+    const QByteArrayView header(message);
     frame.origin = message.left(space);
-    frame.sequence = message.mid(space + 1, end - space - 1).toULongLong(&frame.valid);
-    frame.payload = message.mid(end + 1);
+    const qsizetype sequenceEnd = batch ? secondSpace : end;
+    frame.sequence = header.sliced(space + 1, sequenceEnd - space - 1).toULongLong(&frame.valid);
+    if (!frame.valid)
+        return frame;
+    if (!batch) {
+        frame.payloads.append(message.mid(end + 1));
+        return frame;
+    }
+    const qsizetype count = header.sliced(secondSpace + 1, end - secondSpace - 1).toLongLong();
+    frame.valid = count > 0 && count <= message.size()
+        && readPayloads(message, end + 1, count, &frame.payloads);
     return frame;
 }
 
@@ -46,7 +95,7 @@ ChannelBus::ChannelBus(RedisLink &link, const QByteArray &nodeId, const QByteArr
       m_nodePrefix(prefix + "to:"),
       m_ownChannel(nodeKey(nodeId))
 {
-    connect(&m_link, &RedisLink::message, this, &ChannelBus::messageArrived);
+    connect(&m_link, &RedisLink::messages, this, &ChannelBus::messagesArrived);
     connect(&m_link, &RedisLink::subscribed, this, [this](const QByteArray &redisChannel) {
         if (redisChannel.startsWith(m_channelPrefix))
             Q_EMIT subscribed(redisChannel.mid(m_channelPrefix.size()));
@@ -81,23 +130,41 @@ quint64 ChannelBus::nextSequence(const QByteArray &stream)
 bool ChannelBus::publish(const QByteArray &channel, const QByteArray &payload)
 {
     const QByteArray message = frame(m_nodeId, nextSequence(channel), payload);
-    return m_link.command({"PUBLISH", channelKey(channel), message}) != 0;
+    return m_link.command({"PUBLISH", channelKey(channel), message}, ignoreReply) != 0;
+}
+
+bool ChannelBus::publish(const QByteArray &channel, const QList<QByteArray> &payloads)
+{
+    if (payloads.isEmpty())
+        return true;
+    const QByteArray message = frame(m_nodeId, nextSequence(channel), payloads);
+    return m_link.command({"PUBLISH", channelKey(channel), message}, ignoreReply) != 0;
 }
 
 bool ChannelBus::sendToNode(const QByteArray &nodeId, const QByteArray &payload)
 {
     const QByteArray message = frame(m_nodeId, nextSequence("to:" + nodeId), payload);
-    return m_link.command({"PUBLISH", nodeKey(nodeId), message}) != 0;
+    return m_link.command({"PUBLISH", nodeKey(nodeId), message}, ignoreReply) != 0;
+}
+
+void ChannelBus::messagesArrived(const PubSubMessages &batch)
+{
+    for (const PubSubMessage &message : batch)
+        messageArrived(message.channel, message.payload);
 }
 
 void ChannelBus::messageArrived(const QByteArray &redisChannel, const QByteArray &message)
 {
     if (redisChannel.startsWith(m_channelPrefix)) {
-        channelMessage(redisChannel.mid(m_channelPrefix.size()), message);
+        // Redis brings back every line this node published there: dropped before any copy.
+        if (!isOwn(message))
+            channelMessage(redisChannel.mid(m_channelPrefix.size()), message);
     } else if (redisChannel == m_ownChannel) {
         const Frame frame = unframe(message);
-        if (frame.valid && inSequence(QByteArray(), frame.origin, frame.sequence))
-            Q_EMIT directReceived(frame.origin, frame.payload);
+        if (!frame.valid || !inSequence(QByteArray(), frame.origin, frame.sequence))
+            return;
+        for (const QByteArray &payload : frame.payloads)
+            Q_EMIT directReceived(frame.origin, payload);
     }
 }
 
@@ -119,6 +186,12 @@ bool ChannelBus::inSequence(const QByteArray &stream, const QByteArray &origin, 
     return true;
 }
 
+bool ChannelBus::isOwn(const QByteArray &message) const
+{
+    return message.size() > m_nodeId.size() && message.startsWith(m_nodeId)
+        && message.at(m_nodeId.size()) == ' ';
+}
+
 void ChannelBus::channelMessage(const QByteArray &channel, const QByteArray &message)
 {
     const Frame frame = unframe(message);
@@ -128,8 +201,10 @@ void ChannelBus::channelMessage(const QByteArray &channel, const QByteArray &mes
     }
     if (frame.origin == m_nodeId || !m_localMembers.contains(channel))
         return; // our own line, or one that was on its way as we left the channel
-    if (inSequence(channel, frame.origin, frame.sequence))
-        Q_EMIT received(channel, frame.origin, frame.payload);
+    if (!inSequence(channel, frame.origin, frame.sequence))
+        return;
+    for (const QByteArray &payload : frame.payloads)
+        Q_EMIT received(channel, frame.origin, payload);
 }
 
 } // namespace Cluster

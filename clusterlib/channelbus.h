@@ -1,5 +1,7 @@
 #pragma once
 
+#include "clusterlib/redisreply.h"
+
 #include <QByteArray>
 #include <QHash>
 #include <QObject>
@@ -43,6 +45,9 @@ public:
     // `channel` is folded; `payload` is what the other nodes relay (a serialised line). False
     // when the link refused it (its queue full, or stopped): the line did not leave this node.
     bool publish(const QByteArray &channel, const QByteArray &payload);
+    // Several payloads in one message, received in this order: one PUBLISH, one message to
+    // read on each node, one sequence number.
+    bool publish(const QByteArray &channel, const QList<QByteArray> &payloads);
     bool sendToNode(const QByteArray &nodeId, const QByteArray &payload);
 
 Q_SIGNALS:
@@ -57,7 +62,9 @@ Q_SIGNALS:
 private:
     // Tells a gap (and goes on from the new number); false for a line seen already.
     bool inSequence(const QByteArray &stream, const QByteArray &origin, quint64 sequence);
+    void messagesArrived(const Cluster::PubSubMessages &batch);
     void messageArrived(const QByteArray &redisChannel, const QByteArray &message);
+    bool isOwn(const QByteArray &message) const;
     void channelMessage(const QByteArray &channel, const QByteArray &message);
     quint64 nextSequence(const QByteArray &stream);
     QByteArray channelKey(const QByteArray &channel) const { return m_channelPrefix + channel; }

@@ -96,7 +96,7 @@ NodeDirectory::NodeDirectory(RedisLink &link, const QByteArray &name, const QByt
       m_sweepTimer(new QTimer(this))
 {
     connect(&m_link, &RedisLink::replied, this, &NodeDirectory::replied);
-    connect(&m_link, &RedisLink::message, this, &NodeDirectory::eventReceived);
+    connect(&m_link, &RedisLink::messages, this, &NodeDirectory::eventsReceived);
     connect(m_refreshTimer, &QTimer::timeout, this, &NodeDirectory::refresh);
     connect(m_sweepTimer, &QTimer::timeout, this, &NodeDirectory::sweep);
 }
@@ -227,10 +227,18 @@ void NodeDirectory::sweepNode(const QByteArray &id, const QByteArray &reason, bo
           m_prefix + "channel:"});
 }
 
-void NodeDirectory::eventReceived(const QByteArray &channel, const QByteArray &payload)
+// Every message of the link comes here, chat lines too: most are skipped by their channel.
+void NodeDirectory::eventsReceived(const PubSubMessages &batch)
 {
-    if (channel != m_prefix + "events")
-        return;
+    const QByteArray events = m_prefix + "events";
+    for (const PubSubMessage &message : batch) {
+        if (message.channel == events)
+            eventReceived(message.payload);
+    }
+}
+
+void NodeDirectory::eventReceived(const QByteArray &payload)
+{
     const auto [kind, rest] = splitWord(payload);
     const auto [id, detail] = splitWord(rest);
     if (id == m_id || id.isEmpty())

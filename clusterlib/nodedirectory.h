@@ -87,7 +87,8 @@ private:
 
     void send(const QList<QByteArray> &argv, Handler handler = {});
     void replied(quint64 id, const RedisReply &reply);
-    void eventReceived(const QByteArray &channel, const QByteArray &payload);
+    void eventsReceived(const Cluster::PubSubMessages &batch);
+    void eventReceived(const QByteArray &payload);
     void join();
     void readNodes();
     void reconcile(const RedisReply &hash, bool announce);

@@ -6,6 +6,8 @@
 #include <QTimer>
 #include <QUuid>
 
+#include <utility>
+
 namespace Cluster {
 
 namespace {
@@ -24,8 +26,6 @@ bool isReserved(const QByteArray &name)
         "QUIT",       "RESET",       "MONITOR",      "CLIENT",     "HELLO"};
     return reserved.contains(name.toUpper());
 }
-
-void ignoreReply(const RedisReply &) { }
 
 } // namespace
 
@@ -210,12 +210,31 @@ void RedisEngine::push(const RedisReply &reply)
             heartbeatEchoed(reply.elements.at(2).text);
         else if (kind == "subscribe")
             m_heartbeatSubscribed = true;
-    } else if (kind == "message")
-        Q_EMIT message(first, reply.elements.at(2).text);
-    else if (kind == "pmessage" && reply.elements.size() == 4)
+    } else if (kind == "message") {
+        batchMessage({first, reply.elements.at(2).text});
+    } else if (kind == "pmessage" && reply.elements.size() == 4) {
+        flushMessages();
         Q_EMIT patternMessage(first, reply.elements.at(2).text, reply.elements.at(3).text);
-    else if (kind == "subscribe" || kind == "psubscribe")
+    } else if (kind == "subscribe" || kind == "psubscribe") {
+        flushMessages();
         Q_EMIT subscribed(first);
+    }
+}
+
+// The messages of one read leave together, once hiredis has parsed them all: one queued call
+// per receiver and read instead of one per message.
+void RedisEngine::batchMessage(PubSubMessage message)
+{
+    m_batch.append(std::move(message));
+    if (m_batch.size() == 1)
+        QMetaObject::invokeMethod(this, &RedisEngine::flushMessages, Qt::QueuedConnection);
+}
+
+// Before any other signal, so that receivers see everything in the order Redis sent it.
+void RedisEngine::flushMessages()
+{
+    if (!m_batch.isEmpty())
+        Q_EMIT messages(std::exchange(m_batch, {}));
 }
 
 void RedisEngine::updateState(const QString &reason)
@@ -231,6 +250,7 @@ void RedisEngine::updateState(const QString &reason)
     if (state == m_state)
         return;
     m_state = state;
+    flushMessages();
     Q_EMIT stateChanged(state, reason);
 }
 
@@ -253,6 +273,7 @@ void RedisEngine::subscriberLost(const QString &reason)
                                              "itself, as it does to a reader too slow "
                                              "for its pub/sub output buffer. ")
                             : QString());
+    flushMessages();
     Q_EMIT subscriptionsLost(reason);
 }
 
@@ -305,6 +326,7 @@ void RedisEngine::heartbeatOverdue()
 void RedisEngine::shutdown()
 {
     m_stopping = true;
+    flushMessages();
     if (m_heartbeatTimer) {
         m_heartbeatTimer->stop();
         m_heartbeatDeadline->stop();

@@ -48,7 +48,8 @@ public:
 
 Q_SIGNALS:
     void stateChanged(Cluster::RedisEngine::State state, const QString &reason);
-    void message(const QByteArray &channel, const QByteArray &payload);
+    // Emitted once per read from the subscriber connection, for all the messages it brought.
+    void messages(const Cluster::PubSubMessages &batch);
     void patternMessage(const QByteArray &pattern, const QByteArray &channel,
                         const QByteArray &payload);
     void subscribed(const QByteArray &channelOrPattern);
@@ -65,6 +66,8 @@ private:
     void afterReply();
     void resubscribe();
     void push(const RedisReply &reply);
+    void batchMessage(PubSubMessage message);
+    void flushMessages();
     void updateState(const QString &reason);
     void subscriberLost(const QString &reason);
     void startHeartbeat();
@@ -78,6 +81,7 @@ private:
     RedisConnection *m_subscriber = nullptr;
     QSet<QByteArray> m_channels;
     QSet<QByteArray> m_patterns;
+    PubSubMessages m_batch; // read, not emitted yet
     // Guarded commands run one at a time: EXEC ends every WATCH of the connection.
     std::deque<QueuedCommand> m_guarded;
     bool m_guardBusy = false;

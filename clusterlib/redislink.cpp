@@ -35,7 +35,14 @@ RedisLink::RedisLink(const LinkConfig &config, QObject *parent)
             Q_EMIT stateChanged(state, reason);
         },
         Qt::DirectConnection);
-    connect(m_engine, &RedisEngine::message, this, &RedisLink::message, Qt::DirectConnection);
+    connect(
+        m_engine, &RedisEngine::messages, this,
+        [this](const PubSubMessages &batch) {
+            Q_EMIT messages(batch);
+            for (const PubSubMessage &one : batch)
+                Q_EMIT message(one.channel, one.payload);
+        },
+        Qt::DirectConnection);
     connect(m_engine, &RedisEngine::patternMessage, this, &RedisLink::patternMessage,
             Qt::DirectConnection);
     connect(m_engine, &RedisEngine::subscribed, this, &RedisLink::subscribed, Qt::DirectConnection);

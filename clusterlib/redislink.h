@@ -26,7 +26,9 @@ namespace Cluster {
 //   whose connection is lost before its reply, is answered with RedisReply::Type::Failed.
 //   Commands given while an attempt is under way wait for it.
 // - subscribe() and psubscribe() hold for the life of the link: after a lost connection the
-//   link subscribes again by itself. Messages come as message() and patternMessage().
+//   link subscribes again by itself. Messages come as messages(), all those of one read from
+//   Redis in one signal (one queued call per receiver, not one per message), then each again
+//   as message(); and as patternMessage().
 // - stateChanged() tells when both connections are up (Connected), when one is lost or an
 //   attempt failed (Disconnected, with the reason), and when a new attempt is under way. The
 //   link reconnects by itself, waiting longer after each failure (LinkTiming). A heartbeat,
@@ -69,6 +71,7 @@ public:
 Q_SIGNALS:
     void replied(quint64 id, const Cluster::RedisReply &reply);
     void stateChanged(Cluster::RedisLink::State state, const QString &reason);
+    void messages(const Cluster::PubSubMessages &batch);
     void message(const QByteArray &channel, const QByteArray &payload);
     void patternMessage(const QByteArray &pattern, const QByteArray &channel,
                         const QByteArray &payload);

@@ -10,4 +10,6 @@ RedisReply RedisReply::failed(const QByteArray &reason)
     return reply;
 }
 
+void ignoreReply(const RedisReply &) { }
+
 } // namespace Cluster

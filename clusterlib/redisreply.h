@@ -28,6 +28,19 @@ struct RedisReply
 // Runs in the link's thread: it must only hand the reply on (post it), never block.
 using ReplyCallback = std::function<void(const RedisReply &reply)>;
 
+// For a command whose reply nobody reads (a PUBLISH): nothing crosses back to another thread.
+void ignoreReply(const RedisReply &reply);
+
+// A message published to a channel this link subscribes to.
+struct PubSubMessage
+{
+    QByteArray channel;
+    QByteArray payload;
+};
+// The messages of one read from the subscriber connection, in the order Redis sent them.
+using PubSubMessages = QList<PubSubMessage>;
+
 } // namespace Cluster
 
 Q_DECLARE_METATYPE(Cluster::RedisReply)
+Q_DECLARE_METATYPE(Cluster::PubSubMessages)

@@ -38,6 +38,9 @@ QByteArray fallbackNick(const QByteArray &nick)
     return nick.left(MaxNickLength - FallbackDigits) + QByteArray::number(number);
 }
 
+// Lines of one channel carried by one message on the bus, at most: a bound on its size.
+constexpr qsizetype MaxLinesPerMessage = 256;
+
 // Why a member who left while this server could not hear it is seen leaving late.
 constexpr char SplitReason[] = "Left while the network was split";
 
@@ -441,6 +444,7 @@ void ClusterNode::drainBridge()
         if (!delivery.call)
             forward(delivery);
     }
+    publishPending();
 }
 
 void ClusterNode::forward(const Delivery &delivery)
@@ -452,10 +456,14 @@ void ClusterNode::forward(const Delivery &delivery)
     if (isChannelCommand(message->command) && isChannelTarget(target)) {
         const QByteArray channel = foldCase(target);
         publish(channel, "line", delivery, *message);
-        if (message->command == "JOIN" || message->command == "PART" || message->command == "KICK")
+        if (message->command == "JOIN" || message->command == "PART"
+            || message->command == "KICK") {
+            publishPending();
             updateSubscription(channel);
+        }
         return;
     }
+    publishPending(); // what came before this line leaves before it
     // Once per server that serves a recipient, not once per recipient.
     QSet<QByteArray> nodes;
     for (quint32 id : delivery.recipients) {
@@ -479,9 +487,22 @@ void ClusterNode::publish(const QByteArray &channel, const QByteArray &kind,
         if (const auto info = m_context->registry.userInfo(message.sourceNick(), 0))
             extra = info->realname;
     }
-    if (!m_bus->publish(channel, Frame::make(kind, delivery.required, delivery.line, extra)))
-        qCWarning(lcServer).noquote()
-            << "cluster: a line in" << channel << "did not reach the other servers";
+    if (channel != m_pendingChannel || m_pendingLines.size() >= MaxLinesPerMessage)
+        publishPending();
+    m_pendingChannel = channel;
+    m_pendingLines.append(Frame::make(kind, delivery.required, delivery.line, extra));
+}
+
+// The lines of one channel that followed each other in the bridge leave in one message: one
+// PUBLISH, and one message for each other server to read, instead of one per line.
+void ClusterNode::publishPending()
+{
+    if (m_pendingLines.isEmpty())
+        return;
+    const qsizetype lines = m_pendingLines.size();
+    if (!m_bus->publish(m_pendingChannel, std::exchange(m_pendingLines, {})))
+        qCWarning(lcServer).noquote() << "cluster:" << lines << "line(s) in" << m_pendingChannel
+                                      << "did not reach the other servers";
 }
 
 void ClusterNode::channelReceived(const QByteArray &channel, const QByteArray &origin,

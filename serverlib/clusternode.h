@@ -99,8 +99,10 @@ private:
     void nickLookedUp(quint64 id, const Cluster::RedisReply &reply);
     void drainBridge();
     void forward(const Delivery &delivery);
+    // Queues the line for the channel's next message on the bus (publishPending()).
     void publish(const QByteArray &channel, const QByteArray &kind, const Delivery &delivery,
                  const Irc::IrcMessage &message);
+    void publishPending();
     void channelReceived(const QByteArray &channel, const QByteArray &origin,
                          const QByteArray &payload);
     void directReceived(const QByteArray &origin, const QByteArray &payload);
@@ -140,6 +142,10 @@ private:
     QHash<QByteArray, quint32> m_remoteByNick; // folded nick -> id
     QHash<quint64, Lookup> m_lookups; // by the GET's id
     QSet<QByteArray> m_subscribed; // folded channels with local members
+    // Consecutive lines of one channel from the bridge, not published yet: published together
+    // when the bridge is drained, or before a line that must follow them.
+    QByteArray m_pendingChannel;
+    QList<QByteArray> m_pendingLines;
     QHash<QByteArray, SyncRound> m_rounds; // folded channel -> its resynchronisation
     // Folded nicks this server lost to another while it was out of the network: their users
     // are being renamed, and are not announced under them meanwhile.

@@ -75,10 +75,12 @@ private Q_SLOTS:
     void onlyNodesWithMembersReceiveAChannel();
     void ownLinesAreNotEchoed();
     void oneSendersOrderIsKeptWithoutGaps();
+    void linesPublishedTogetherArriveInOrder();
     void lostLinesAreToldAndRepeatedOnesDropped();
     void theLastLocalMemberLeavingUnsubscribes();
     void linesForANodeReachOnlyIt();
     void malformedMessagesAreDropped();
+    void malformedBatchesAreDroppedWhole();
 
 private:
     std::unique_ptr<Node> node(const QByteArray &id)
@@ -153,6 +155,24 @@ void tst_ChannelBus::oneSendersOrderIsKeptWithoutGaps()
     QCOMPARE(b->gaps->size(), 0);
 }
 
+// Several payloads in one message (empty ones, and line ends, included) arrive as they were,
+// in order, mixed with single ones, and take one sequence number each message.
+void tst_ChannelBus::linesPublishedTogetherArriveInOrder()
+{
+    auto a = node("node-a");
+    auto b = node("node-b");
+    QVERIFY(b->join("#x"));
+    const QList<QByteArray> first {"one", "", "three\r\n4 x\n", "four"};
+    QVERIFY(a->bus->publish("#x", first));
+    QVERIFY(a->bus->publish("#x", "five"));
+    QVERIFY(a->bus->publish("#x", QList<QByteArray> {"six"}));
+    QVERIFY(a->bus->publish("#x", QList<QByteArray> {"seven", "eight"}));
+    const QList<QByteArray> all {"one",  "",    "three\r\n4 x\n", "four",
+                                 "five", "six", "seven",          "eight"};
+    QTRY_COMPARE_WITH_TIMEOUT(b->payloads(), all, WaitMs);
+    QCOMPARE(b->gaps->size(), 0);
+}
+
 void tst_ChannelBus::lostLinesAreToldAndRepeatedOnesDropped()
 {
     auto a = node("node-a");
@@ -216,6 +236,20 @@ void tst_ChannelBus::malformedMessagesAreDropped()
     publishRaw(*a, "#x", "node-z\n7 text");
     QVERIFY(a->bus->publish("#x", "fine"));
     QTRY_COMPARE_WITH_TIMEOUT(b->payloads(), QList<QByteArray> {"fine"}, WaitMs);
+}
+
+void tst_ChannelBus::malformedBatchesAreDroppedWhole()
+{
+    auto a = node("node-a");
+    auto b = node("node-b");
+    QVERIFY(b->join("#x"));
+    publishRaw(*a, "#x", "node-z 1 2\n3\nabc"); // one payload short
+    publishRaw(*a, "#x", "node-z 2 1\n3\nabcdef"); // bytes left over
+    publishRaw(*a, "#x", "node-z 3 1\n99\nabc"); // a size past the end
+    publishRaw(*a, "#x", "node-z 4 0\n"); // nothing in it
+    publishRaw(*a, "#x", "node-z 5 x\n3\nabc");
+    publishRaw(*a, "#x", "node-z 6 2\n1\na2\nbc");
+    QTRY_COMPARE_WITH_TIMEOUT(b->payloads(), (QList<QByteArray> {"a", "bc"}), WaitMs);
 }
 
 QTEST_GUILESS_MAIN(tst_ChannelBus)
