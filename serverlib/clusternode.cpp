@@ -68,8 +68,10 @@ QByteArray hostOf(const QByteArray &source)
 
 } // namespace
 
-// Between servers, a payload is `<kind> <required capabilities>\n<line>\r\n<extra>`: the line
-// exactly as local recipients got it, `extra` the sender's real name on a JOIN.
+// Between servers, a payload is `<kind> <required capabilities>[ <time> <message tags|*>
+// <account|*>]\n<line>\r\n<extra>`: the line exactly as local recipients got it, its tags as the
+// origin made them (so that every server gives the same msgid and time), `extra` the sender's
+// account (`*`: none) and real name on a JOIN.
 struct ClusterNode::Frame
 {
     // line: relayed; sync: who is here?; member: an answer to sync, one per member; synced:
@@ -78,22 +80,44 @@ struct ClusterNode::Frame
     Irc::Capabilities required;
     QByteArray line; // with its CR LF
     QByteArray extra;
+    QByteArray time, messageTags, account; // the origin's tags; no time: none came
+    Irc::Capabilities excluded = {}; // not carried: for this server's recipients only
 
     static QByteArray make(const QByteArray &kind, Irc::Capabilities required,
-                           const QByteArray &line, const QByteArray &extra = {})
+                           const QByteArray &line, const QByteArray &extra = {},
+                           const LineTags *tags = nullptr)
     {
-        return kind + ' ' + QByteArray::number(required.toInt()) + '\n' + line + extra;
+        QByteArray header = kind + ' ' + QByteArray::number(required.toInt());
+        if (tags) {
+            header
+                += ' ' + tags->time + ' ' + orStar(tags->messageTags) + ' ' + orStar(tags->account);
+        }
+        return header + '\n' + line + extra;
+    }
+    // A line this server makes for its own users (a QUIT after a split).
+    static Frame local(const QByteArray &line)
+    {
+        Frame frame;
+        frame.kind = "line";
+        frame.line = line;
+        return frame;
     }
     static std::optional<Frame> parse(const QByteArray &payload)
     {
         const qsizetype newline = payload.indexOf('\n');
-        const qsizetype space = payload.indexOf(' ');
-        if (newline < 0 || space < 0 || space > newline)
+        if (newline < 0)
+            return std::nullopt;
+        const QList<QByteArray> header = payload.first(newline).split(' ');
+        if (header.size() != 2 && header.size() != 5)
             return std::nullopt;
         Frame frame;
-        frame.kind = payload.left(space);
-        frame.required
-            = Irc::Capabilities::fromInt(payload.mid(space + 1, newline - space - 1).toInt());
+        frame.kind = header.at(0);
+        frame.required = Irc::Capabilities::fromInt(header.at(1).toInt());
+        if (header.size() == 5) {
+            frame.time = header.at(2);
+            frame.messageTags = fromStar(header.at(3));
+            frame.account = fromStar(header.at(4));
+        }
         const qsizetype end = payload.indexOf("\r\n", newline + 1);
         if (end < 0) {
             frame.line = payload.mid(newline + 1);
@@ -103,6 +127,15 @@ struct ClusterNode::Frame
         frame.extra = payload.mid(end + 2);
         return frame;
     }
+    // The origin's tags for this server's recipients; null when it sent none.
+    std::shared_ptr<const LineTags> tags() const
+    {
+        return time.isEmpty() ? nullptr : LineTags::make(time, messageTags, account);
+    }
+
+private:
+    static QByteArray orStar(const QByteArray &text) { return text.isEmpty() ? "*" : text; }
+    static QByteArray fromStar(const QByteArray &text) { return text == "*" ? QByteArray() : text; }
 };
 
 void ClusterFront::include(Audience &audience) const
@@ -137,11 +170,11 @@ void ClusterFront::releaseNick(const QByteArray &nick)
     post([nick](ClusterNode &node) { node.releaseNick(nick); });
 }
 
-void ClusterFront::sendToNick(const QByteArray &nick, const QByteArray &line,
-                              Irc::Capabilities required, const MemberGroup &sender,
+void ClusterFront::sendToNick(const QByteArray &nick, const OutgoingLine &line,
+                              const MemberGroup &sender,
                               std::function<void(Session &session)> notFound)
 {
-    const ClusterNode::Lookup lookup {nick, line, required, sender, notFound};
+    const ClusterNode::Lookup lookup {nick, line, sender, notFound};
     if (!post([lookup](ClusterNode &node) { node.sendToNick(lookup); }) && notFound)
         Worker::callSessions(sender, std::move(notFound));
 }
@@ -187,6 +220,9 @@ ClusterNode::ClusterNode(std::shared_ptr<ServerContext> context, const QByteArra
       m_front(std::make_shared<ClusterFront>(m_bridge)),
       m_stopDeadline(this)
 {
+    // Lines get their tags even when no client here asked for any: the other servers' clients
+    // may have, and must get the origin's msgid and time (docs/cluster.md).
+    m_context->taggedSessions.fetch_add(1, std::memory_order_relaxed);
     QString problem;
     Cluster::LinkConfig linkConfig;
     linkConfig.url = *Cluster::RedisUrl::parse(m_context->config.cluster.redisUrl, &problem);
@@ -233,6 +269,7 @@ ClusterNode::~ClusterNode()
     // Before the link they use (a member, destroyed after this body).
     delete m_bus;
     delete m_directory;
+    m_context->taggedSessions.fetch_sub(1, std::memory_order_relaxed);
 }
 
 void ClusterNode::start()
@@ -340,7 +377,9 @@ void ClusterNode::nickLookedUp(quint64 id, const Cluster::RedisReply &reply)
     m_lookups.erase(it);
     const bool elsewhere = reply.type == Cluster::RedisReply::Type::String
         && reply.text != m_directory->id()
-        && m_bus->sendToNode(reply.text, Frame::make("line", lookup.required, lookup.line));
+        && m_bus->sendToNode(reply.text,
+                             Frame::make("line", lookup.line.required, lookup.line.line, {},
+                                         lookup.line.tags.get()));
     if (!elsewhere && lookup.notFound)
         Worker::callSessions(lookup.sender, lookup.notFound);
 }
@@ -437,8 +476,9 @@ void ClusterNode::releaseNick(const QByteArray &nick)
 void ClusterNode::drainBridge()
 {
     for (const Delivery &delivery : m_bridge->takeAll()) {
-        // A call (KILL) for a user of another server is not carried: docs/cluster.md.
-        if (!delivery.call)
+        // A call (KILL) for a user of another server is not carried: docs/cluster.md. The
+        // extended JOIN is made again by each server from the plain one's account and real name.
+        if (!delivery.call && !delivery.required.testFlag(Capability::ExtendedJoin))
             forward(delivery);
     }
 }
@@ -462,7 +502,8 @@ void ClusterNode::forward(const Delivery &delivery)
         if (const auto user = m_remoteUsers.constFind(id); user != m_remoteUsers.cend())
             nodes.insert(user->node);
     }
-    const QByteArray payload = Frame::make("line", delivery.required, delivery.line);
+    const QByteArray payload
+        = Frame::make("line", delivery.required, delivery.line, {}, delivery.tags.get());
     for (const QByteArray &node : std::as_const(nodes)) {
         if (!m_bus->sendToNode(node, payload))
             qCWarning(lcServer).noquote() << "cluster: a line for" << node << "was not sent";
@@ -479,7 +520,9 @@ void ClusterNode::publish(const QByteArray &channel, const QByteArray &kind,
         if (const auto info = m_context->registry.userInfo(message.sourceNick(), 0))
             extra = info->realname;
     }
-    if (!m_bus->publish(channel, Frame::make(kind, delivery.required, delivery.line, extra)))
+    if (!m_bus->publish(
+            channel,
+            Frame::make(kind, delivery.required, delivery.line, extra, delivery.tags.get())))
         qCWarning(lcServer).noquote()
             << "cluster: a line in" << channel << "did not reach the other servers";
 }
@@ -736,13 +779,13 @@ void ClusterNode::removeStale(const QByteArray &channel, quint32 id, bool gone)
         m_context->registry.removeClient(id, &audience);
         forget(id);
         seen(id);
-        deliverLocally(audience, {"line", {}, makeLine(prefix, "QUIT", {SplitReason}), {}});
+        deliverLocally(audience, Frame::local(makeLine(prefix, "QUIT", {SplitReason})));
         return;
     }
     QByteArray name;
     if (m_context->registry.part(id, channel, &audience, &name) != Registry::Status::Ok)
         return;
-    deliverLocally(audience, {"line", {}, makeLine(prefix, "PART", {name, SplitReason}), {}});
+    deliverLocally(audience, Frame::local(makeLine(prefix, "PART", {name, SplitReason})));
     dropIfInNoChannel(id);
 }
 
@@ -771,7 +814,7 @@ void ClusterNode::nodeLeft(const QByteArray &id, const QByteArray &name)
         Audience peers;
         m_context->registry.removeClient(user, &peers);
         forget(user);
-        deliverLocally(peers, {"line", {}, makeLine(prefix, "QUIT", {reason}), {}});
+        deliverLocally(peers, Frame::local(makeLine(prefix, "QUIT", {reason})));
         ++users;
     }
     qCInfo(lcServer).noquote() << "cluster:" << name << "left the network with" << users
@@ -848,10 +891,13 @@ void ClusterNode::deliverLocally(const Audience &audience, const Frame &frame)
 {
     std::shared_ptr<const LineTags> tags;
     if (m_context->taggedSessions.load(std::memory_order_relaxed) > 0)
-        tags = LineTags::make(formatServerTime(QDateTime::currentMSecsSinceEpoch()), {});
+        tags = frame.time.isEmpty()
+            ? LineTags::make(formatServerTime(QDateTime::currentMSecsSinceEpoch()), {})
+            : frame.tags();
     for (const MemberGroup &group : audience) {
         if (group.mailbox != m_bridge && !group.ids.isEmpty())
-            group.mailbox->post({frame.line, group.ids, 0, {}, tags, frame.required});
+            group.mailbox->post(
+                {frame.line, group.ids, 0, {}, tags, frame.required, frame.excluded});
     }
 }
 

@@ -90,8 +90,8 @@ private:
     void announceMembers();
     struct Lookup
     {
-        QByteArray nick, line;
-        Irc::Capabilities required;
+        QByteArray nick;
+        OutgoingLine line;
         MemberGroup sender;
         std::function<void(Session &session)> notFound;
     };

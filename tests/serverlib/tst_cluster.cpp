@@ -56,6 +56,12 @@ public:
     Server::ChatServer server;
 };
 
+// `@time=...;msgid=... ` of a line as it came: its tags, or empty.
+QByteArray tagsOf(const std::optional<QByteArray> &line)
+{
+    return line && line->startsWith('@') ? line->first(line->indexOf(' ')) : QByteArray();
+}
+
 bool hasParam(const Irc::IrcMessage &message, const QByteArray &text)
 {
     return std::any_of(message.params.cbegin(), message.params.cend(),
@@ -86,6 +92,7 @@ private Q_SLOTS:
     void theChannelsFirstMemberNetworkWideIsItsOperator();
     void aNodeDroppedByRedisForFallingBehindResynchronises();
     void redisRestartedUnderTrafficLosesOnlyWhatWasSaidMeanwhile();
+    void aLineHasOneMsgidAndTimeOnEveryNode();
 
 private:
     // `nick` on `node`, registered, on #lobby; seen there by `others` (each sees the JOIN).
@@ -713,3 +720,33 @@ void TestCluster::redisRestartedUnderTrafficLosesOnlyWhatWasSaidMeanwhile()
 
 QTEST_GUILESS_MAIN(TestCluster)
 #include "tst_cluster.moc"
+
+void TestCluster::aLineHasOneMsgidAndTimeOnEveryNode()
+{
+    // Alice gets her own lines back (echo-message) with the tags her node made for them.
+    auto alice = std::make_unique<RawClient>();
+    QVERIFY(alice->connectTo(m_a->port()));
+    QVERIFY(alice->registerWithCapabilities("alice", "message-tags server-time echo-message"));
+    auto bob = std::make_unique<RawClient>();
+    QVERIFY(bob->connectTo(m_b->port()));
+    QVERIFY(bob->registerWithCapabilities("bob", "message-tags server-time"));
+    alice->send("JOIN #lobby");
+    QVERIFY(alice->expect(Numeric::EndOfNames));
+    bob->send("JOIN #lobby");
+    QVERIFY(bob->expect(Numeric::EndOfNames));
+    QVERIFY(alice->expectLine("JOIN", "bob", WaitMs));
+    QVERIFY(bob->expectLine("JOIN", "alice", WaitMs));
+
+    const auto sameTags
+        = [&](const QByteArray &line, const QByteArray &command, const QByteArray &text) {
+              alice->send(line);
+              const QByteArray echoed = tagsOf(alice->expectLine(command, text, WaitMs));
+              const QByteArray received = tagsOf(bob->expectLine(command, text, WaitMs));
+              QVERIFY2(echoed.contains("msgid=") && echoed.contains("time="), echoed.constData());
+              QCOMPARE(received, echoed);
+          };
+    sameTags("PRIVMSG #lobby :in the channel", "PRIVMSG", "in the channel");
+    sameTags("NOTICE #lobby :a notice", "NOTICE", "a notice");
+    sameTags("@+typing=active TAGMSG #lobby", "TAGMSG", "#lobby");
+    sameTags("PRIVMSG bob :in private", "PRIVMSG", "in private");
+}
