@@ -60,6 +60,12 @@ QByteArray userOf(const QByteArray &source)
     return bang < 0 || at < bang ? QByteArray("user") : source.mid(bang + 1, at - bang - 1);
 }
 
+// A JOIN's `extra` between servers: `<account|*> <real name>`, as extended-join shows them.
+QByteArray joinExtra(const QByteArray &account, const QByteArray &realname)
+{
+    return (account.isEmpty() ? QByteArray("*") : account) + ' ' + realname;
+}
+
 QByteArray hostOf(const QByteArray &source)
 {
     const qsizetype at = source.indexOf('@');
@@ -518,7 +524,7 @@ void ClusterNode::publish(const QByteArray &channel, const QByteArray &kind,
     QByteArray extra;
     if (message.command == "JOIN") {
         if (const auto info = m_context->registry.userInfo(message.sourceNick(), 0))
-            extra = info->realname;
+            extra = joinExtra(info->account, info->realname);
     }
     if (!m_bus->publish(
             channel,
@@ -561,12 +567,16 @@ void ClusterNode::remoteJoin(const QByteArray &channel, const QByteArray &origin
                              const Frame &frame, const IrcMessage &message)
 {
     const QByteArray nick = message.sourceNick();
+    const qsizetype space = frame.extra.indexOf(' ');
+    const QByteArray account
+        = space < 0 || frame.extra.first(space) == "*" ? QByteArray() : frame.extra.first(space);
+    const QByteArray realname = frame.extra.mid(space + 1);
     quint32 id = remoteUser(origin, nick);
     seen(id, channel);
     if (id == 0) {
         id = m_nextRemoteId++;
         const Registry::Status status = m_context->registry.addRemoteClient(
-            id, m_bridge, nick, userOf(message.source), hostOf(message.source), frame.extra);
+            id, m_bridge, nick, userOf(message.source), hostOf(message.source), realname);
         if (status != Registry::Status::Ok) {
             qCWarning(lcServer).noquote()
                 << "cluster:" << nick << "of" << origin << "is a nick in use here; not added";
@@ -575,6 +585,7 @@ void ClusterNode::remoteJoin(const QByteArray &channel, const QByteArray &origin
         m_remoteUsers.insert(id, {origin, foldCase(nick)});
         m_remoteByNick.insert(foldCase(nick), id);
     }
+    m_context->registry.setAccount(id, account, nullptr);
     Audience members;
     ChannelView view;
     // Not an operator by being first here: the channel's operators come with the answers to sync.
@@ -585,7 +596,28 @@ void ClusterNode::remoteJoin(const QByteArray &channel, const QByteArray &origin
         Audience ignored;
         m_context->registry.changeModes(id, channel, {{true, 'o', nick}}, &outcome, &ignored);
     }
-    deliverLocally(members, frame);
+    announceRemoteJoin(members, frame, message.source, view.name, account, realname);
+}
+
+// The plain JOIN, and, with accounts, the extended one for those who asked (as IrcSession's
+// announceJoin() does for a local user).
+void ClusterNode::announceRemoteJoin(const Audience &members, const Frame &frame,
+                                     const QByteArray &source, const QByteArray &channelName,
+                                     const QByteArray &account, const QByteArray &realname)
+{
+    Frame plain = frame;
+    plain.line = makeLine(source, "JOIN", {channelName}); // a sync answer's has the status too
+    if (!m_context->store) {
+        deliverLocally(members, plain);
+        return;
+    }
+    plain.excluded = Capability::ExtendedJoin;
+    Frame extended = frame;
+    extended.line = makeLine(
+        source, "JOIN", {channelName, account.isEmpty() ? QByteArray("*") : account, realname});
+    extended.required |= Capability::ExtendedJoin;
+    deliverLocally(members, extended);
+    deliverLocally(members, plain);
 }
 
 void ClusterNode::remoteChannelEvent(const QByteArray &channel, const Frame &frame, quint32 sender,
@@ -656,6 +688,9 @@ void ClusterNode::remoteUserEvent(quint32 sender, const Frame &frame, const IrcM
     if (message.command == "QUIT") {
         registry.removeClient(sender, &peers);
         forget(sender);
+    } else if (message.command == "ACCOUNT") {
+        const QByteArray account = message.param(0);
+        registry.setAccount(sender, account == "*" ? QByteArray() : account, &peers);
     } else if (message.command == "NICK") {
         QByteArray oldPrefix;
         const QByteArray nick = message.param(0);
@@ -718,7 +753,7 @@ void ClusterNode::answerSync(const QByteArray &channel, const QList<QByteArray> 
             const QByteArray status = member.op ? "o" : (member.voice ? "v" : "-");
             m_bus->publish(channel,
                            Frame::make("member", {}, makeLine(source, "JOIN", {view->name, status}),
-                                       member.realname));
+                                       joinExtra(member.account, member.realname)));
             ++count;
         }
     }

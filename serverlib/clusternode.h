@@ -106,6 +106,9 @@ private:
     void directReceived(const QByteArray &origin, const QByteArray &payload);
     void remoteJoin(const QByteArray &channel, const QByteArray &origin, const Frame &frame,
                     const Irc::IrcMessage &message);
+    void announceRemoteJoin(const Audience &members, const Frame &frame, const QByteArray &source,
+                            const QByteArray &channelName, const QByteArray &account,
+                            const QByteArray &realname);
     void remoteChannelEvent(const QByteArray &channel, const Frame &frame, quint32 sender,
                             const Irc::IrcMessage &message);
     void remoteUserEvent(quint32 sender, const Frame &frame, const Irc::IrcMessage &message);

@@ -9,6 +9,8 @@
 #include "protocol/numerics.h"
 #include "serverlib/chatserver.h"
 #include "serverlib/clusternode.h"
+#include "serverlib/passwordhash.h"
+#include "storagelib/store.h"
 #include "tests/support/rawclient.h"
 #include "tests/support/redisprocess.h"
 #include "tests/support/tcpproxy.h"
@@ -16,6 +18,7 @@
 #include <QRegularExpression>
 #include <QSemaphore>
 #include <QSignalSpy>
+#include <QTemporaryDir>
 #include <QTest>
 
 #include <memory>
@@ -31,17 +34,22 @@ constexpr int NodeTtlMs = 2000;
 class Node
 {
 public:
-    bool start(const QString &url, const QByteArray &name)
+    // With `database` (an SQLite file the nodes share), the node has accounts.
+    bool start(const QString &url, const QByteArray &name, const QString &database = {})
     {
         Server::ServerConfig config;
         config.port = 0;
         config.workers = 2;
-        config.history.enabled = false;
+        config.history.enabled = !database.isEmpty();
+        config.history.database = database;
+        config.accountHashCost = Server::PasswordHash::Cost::Minimal;
         config.cluster.redisUrl = url;
         config.cluster.nodeName = QString::fromUtf8(name);
         config.cluster.nodeTtlMs = NodeTtlMs;
         config.limits.noLimits = true; // traffic from one client, past flood control
-        return server.start(config);
+        if (!database.isEmpty() && !openStore(database))
+            return false;
+        return server.start(config, store);
     }
     quint16 port() const { return server.serverPort(); }
 
@@ -52,8 +60,33 @@ public:
             return nullptr;
         return client;
     }
+    // Once the server has stopped: the store writes what it holds and closes.
+    bool closeStore()
+    {
+        if (!store)
+            return true;
+        QSignalSpy closed(store.get(), &Storage::Store::closed);
+        store->close();
+        return closed.wait(WaitMs);
+    }
 
     Server::ChatServer server;
+    std::shared_ptr<Storage::Store> store;
+
+private:
+    bool openStore(const QString &database)
+    {
+        Storage::StoreConfig config;
+        QString error;
+        config.location = Storage::DatabaseLocation::parse(database, &error);
+        // The last reference may go in a worker that outlived the stop: deleted in its thread.
+        store = std::shared_ptr<Storage::Store>(
+            new Storage::Store(config), [](Storage::Store *store) { store->deleteLater(); });
+        QSignalSpy opened(store.get(), &Storage::Store::opened);
+        store->open();
+        return error.isEmpty() && opened.wait(WaitMs)
+            && opened.first().first().toString().isEmpty();
+    }
 };
 
 // `@time=...;msgid=... ` of a line as it came: its tags, or empty.
@@ -93,6 +126,8 @@ private Q_SLOTS:
     void aNodeDroppedByRedisForFallingBehindResynchronises();
     void redisRestartedUnderTrafficLosesOnlyWhatWasSaidMeanwhile();
     void aLineHasOneMsgidAndTimeOnEveryNode();
+    void accountsAreSeenOnEveryNode();
+    void aRegisteredNickIsItsAccountsOnEveryNode();
 
 private:
     // `nick` on `node`, registered, on #lobby; seen there by `others` (each sees the JOIN).
@@ -107,6 +142,7 @@ private:
     // Node A reaches Redis through it, so that A alone can be cut off and linked again.
     std::unique_ptr<TcpProxy> m_proxyA;
     std::unique_ptr<Node> m_a, m_b;
+    QTemporaryDir m_dir; // the accounts' database, for the tests that have accounts
 };
 
 void TestCluster::init()
@@ -117,8 +153,13 @@ void TestCluster::init()
     QVERIFY(m_proxyA->start());
     m_a = std::make_unique<Node>();
     m_b = std::make_unique<Node>();
-    QVERIFY(m_a->start(m_proxyA->redisUrl(), "node-a"));
-    QVERIFY(m_b->start(m_redis->url(), "node-b"));
+    // The nodes share one database, as a cluster's nodes share one PostgreSQL.
+    const QString database = QByteArray(QTest::currentTestFunction()).contains("ccount")
+        ? m_dir.filePath(QString::fromLatin1(QTest::currentTestFunction())
+                         + QStringLiteral(".sqlite"))
+        : QString();
+    QVERIFY(m_a->start(m_proxyA->redisUrl(), "node-a", database));
+    QVERIFY(m_b->start(m_redis->url(), "node-b", database));
 }
 
 void TestCluster::cleanup()
@@ -129,6 +170,8 @@ void TestCluster::cleanup()
             node->server.stop();
             QVERIFY(stopped.count() > 0 || stopped.wait(WaitMs));
         }
+        if (node)
+            QVERIFY(node->closeStore());
     }
     m_a.reset();
     m_b.reset();
@@ -749,4 +792,77 @@ void TestCluster::aLineHasOneMsgidAndTimeOnEveryNode()
     sameTags("NOTICE #lobby :a notice", "NOTICE", "a notice");
     sameTags("@+typing=active TAGMSG #lobby", "TAGMSG", "#lobby");
     sameTags("PRIVMSG bob :in private", "PRIVMSG", "in private");
+}
+
+// extended-join, account-tag, WHOIS's 330 and account-notify show a user of node A logged in
+// (or logging in) to node B's clients, whether B learns of the user from its JOIN or from the
+// answer to its sync.
+void TestCluster::accountsAreSeenOnEveryNode()
+{
+    auto alice = m_a->client("alice");
+    QVERIFY(alice);
+    alice->send("REGISTER * * :secret words");
+    QCOMPARE(alice->expect("REGISTER", WaitMs)->param(0), "SUCCESS");
+    alice->send("JOIN #lobby");
+    QVERIFY(alice->expect(Numeric::EndOfNames));
+
+    auto bob = std::make_unique<RawClient>();
+    QVERIFY(bob->connectTo(m_b->port()));
+    QVERIFY(bob->registerWithCapabilities(
+        "bob", "extended-join account-notify account-tag message-tags server-time"));
+    bob->send("JOIN #lobby");
+    // Bob's node learns of alice from her node's answer to its sync.
+    const auto aliceJoined = bob->expectMatch(
+        [](const Irc::IrcMessage &m) { return m.command == "JOIN" && m.sourceNick() == "alice"; },
+        WaitMs);
+    QVERIFY(aliceJoined);
+    QCOMPARE(aliceJoined->params, (QList<QByteArray> {"#lobby", "alice", "Test alice"}));
+    QVERIFY(alice->expectLine("JOIN", "bob", WaitMs));
+    bob->send("WHOIS alice");
+    const auto whois = bob->expect("330", WaitMs);
+    QVERIFY(whois);
+    QCOMPARE(whois->param(2), "alice");
+
+    auto carol = joinLobby(*m_a, "carol", {alice.get(), bob.get()});
+    QVERIFY(carol);
+    carol->send("REGISTER * * :other words");
+    QCOMPARE(carol->expect("REGISTER", WaitMs)->param(0), "SUCCESS");
+    const auto notified
+        = bob->expectMatch([](const Irc::IrcMessage &m) { return m.command == "ACCOUNT"; }, WaitMs);
+    QVERIFY(notified);
+    QCOMPARE(notified->sourceNick(), "carol");
+    QCOMPARE(notified->param(0), "carol");
+    carol->send("PRIVMSG #lobby :now logged in");
+    const auto line = bob->expectLine("PRIVMSG", "now logged in", WaitMs);
+    QVERIFY(line);
+    QVERIFY2(line->contains("account=carol"), line->constData());
+    bob->send("WHOIS carol");
+    QCOMPARE(bob->expect("330", WaitMs)->param(2), "carol");
+
+    // A user whose JOIN crosses: extended-join says it is not logged in.
+    auto dave = joinLobby(*m_a, "dave", {alice.get()});
+    QVERIFY(dave);
+    const auto daveJoined = bob->expectMatch(
+        [](const Irc::IrcMessage &m) { return m.command == "JOIN" && m.sourceNick() == "dave"; },
+        WaitMs);
+    QVERIFY(daveJoined);
+    QCOMPARE(daveJoined->params, (QList<QByteArray> {"#lobby", "*", "Test dave"}));
+}
+
+// The accounts are in the database the nodes share: a nick registered through node A is
+// refused on node B to anyone not logged in to it.
+void TestCluster::aRegisteredNickIsItsAccountsOnEveryNode()
+{
+    auto carol = m_a->client("carol");
+    QVERIFY(carol);
+    carol->send("REGISTER * * :other words");
+    QCOMPARE(carol->expect("REGISTER", WaitMs)->param(0), "SUCCESS");
+    carol->send("NICK caroline"); // carol's own account: she may take another nick
+    QVERIFY(carol->expect("NICK", WaitMs));
+    auto eve = m_b->client("eve");
+    QVERIFY(eve);
+    eve->send("NICK carol");
+    const auto refused = eve->expect(Numeric::NicknameInUse, WaitMs);
+    QVERIFY(refused);
+    QCOMPARE(refused->param(2), "Nickname is registered to an account; log in with SASL");
 }
