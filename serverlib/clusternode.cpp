@@ -80,8 +80,9 @@ QByteArray hostOf(const QByteArray &source)
 // account (`*`: none) and real name on a JOIN.
 struct ClusterNode::Frame
 {
-    // line: relayed; sync: who is here?; member: an answer to sync, one per member; synced:
-    // the end of one node's answer (`<count> <asked nicks it has no user for>`).
+    // line: relayed; private: a private line its sender's server did not store (it knew
+    // nothing of the recipient); sync: who is here?; member: an answer to sync, one per
+    // member; synced: the end of one node's answer (`<count> <asked nicks it has no user for>`).
     QByteArray kind;
     Irc::Capabilities required;
     QByteArray line; // with its CR LF
@@ -384,7 +385,7 @@ void ClusterNode::nickLookedUp(quint64 id, const Cluster::RedisReply &reply)
     const bool elsewhere = reply.type == Cluster::RedisReply::Type::String
         && reply.text != m_directory->id()
         && m_bus->sendToNode(reply.text,
-                             Frame::make("line", lookup.line.required, lookup.line.line, {},
+                             Frame::make("private", lookup.line.required, lookup.line.line, {},
                                          lookup.line.tags.get()));
     if (!elsewhere && lookup.notFound)
         Worker::callSessions(lookup.sender, lookup.notFound);
@@ -667,10 +668,14 @@ void ClusterNode::directReceived(const QByteArray &origin, const QByteArray &pay
         return;
     const QByteArray &command = message->command;
     if (command == "PRIVMSG" || command == "NOTICE" || command == "TAGMSG" || command == "INVITE") {
+        QByteArray nick, account;
         const std::optional<MemberGroup> recipient
-            = m_context->registry.findNick(message->param(0));
-        if (recipient && recipient->mailbox != m_bridge)
+            = m_context->registry.findNick(message->param(0), &nick, nullptr, &account);
+        if (recipient && recipient->mailbox != m_bridge) {
             deliverLocally({*recipient}, *frame);
+            if (frame->kind == "private")
+                storePrivateLine(*frame, *message, nick, account);
+        }
         return;
     }
     const quint32 sender = remoteUser(origin, message->sourceNick());
@@ -678,6 +683,32 @@ void ClusterNode::directReceived(const QByteArray &origin, const QByteArray &pay
         seen(sender);
         remoteUserEvent(sender, *frame, *message);
     }
+}
+
+// A private line whose sender's server knew nothing of the recipient, so neither its account:
+// kept here, once, when both are logged in, with the msgid and time its recipient got.
+void ClusterNode::storePrivateLine(const Frame &frame, const IrcMessage &message,
+                                   const QByteArray &recipientNick,
+                                   const QByteArray &recipientAccount)
+{
+    const bool chat = message.command == "PRIVMSG" || message.command == "NOTICE";
+    if (!m_context->store || !chat || frame.account.isEmpty() || recipientAccount.isEmpty()
+        || !frame.messageTags.startsWith("msgid="))
+        return;
+    // `msgid=<id>[;<client-only tags>]`, as the sender's server made them.
+    const qsizetype semicolon = frame.messageTags.indexOf(';');
+    Storage::HistoryMessage line;
+    line.msgid
+        = frame.messageTags.first(semicolon < 0 ? frame.messageTags.size() : semicolon).sliced(6);
+    line.tags = semicolon < 0 ? QByteArray() : frame.messageTags.sliced(semicolon + 1);
+    line.timeMs = QDateTime::fromString(QString::fromLatin1(frame.time), Qt::ISODateWithMs)
+                      .toMSecsSinceEpoch();
+    line.target = Storage::conversationTarget(frame.account, recipientAccount);
+    line.recipient = recipientNick;
+    line.sender = message.source;
+    line.command = message.command;
+    line.text = message.param(1);
+    m_context->store->append(line);
 }
 
 // QUIT, NICK and the notifications to those who share a channel with the user.

@@ -111,6 +111,8 @@ private:
                             const QByteArray &realname);
     void remoteChannelEvent(const QByteArray &channel, const Frame &frame, quint32 sender,
                             const Irc::IrcMessage &message);
+    void storePrivateLine(const Frame &frame, const Irc::IrcMessage &message,
+                          const QByteArray &recipientNick, const QByteArray &recipientAccount);
     void remoteUserEvent(quint32 sender, const Frame &frame, const Irc::IrcMessage &message);
     void answerSync(const QByteArray &channel, const QList<QByteArray> &asked = {});
     void requestSync(const QByteArray &channel);

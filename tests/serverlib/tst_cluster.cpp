@@ -95,6 +95,16 @@ QByteArray tagsOf(const std::optional<QByteArray> &line)
     return line && line->startsWith('@') ? line->first(line->indexOf(' ')) : QByteArray();
 }
 
+// `key`'s value in a line's tags, or empty.
+QByteArray tagValue(const QByteArray &line, const QByteArray &key)
+{
+    for (const QByteArray &tag : tagsOf(line).mid(1).split(';')) {
+        if (tag.startsWith(QByteArray(key + '=')))
+            return tag.mid(key.size() + 1);
+    }
+    return {};
+}
+
 bool hasParam(const Irc::IrcMessage &message, const QByteArray &text)
 {
     return std::any_of(message.params.cbegin(), message.params.cend(),
@@ -128,6 +138,7 @@ private Q_SLOTS:
     void aLineHasOneMsgidAndTimeOnEveryNode();
     void accountsAreSeenOnEveryNode();
     void aRegisteredNickIsItsAccountsOnEveryNode();
+    void privateLinesBetweenAccountsOnTwoNodesAreStored();
 
 private:
     // `nick` on `node`, registered, on #lobby; seen there by `others` (each sees the JOIN).
@@ -865,4 +876,58 @@ void TestCluster::aRegisteredNickIsItsAccountsOnEveryNode()
     const auto refused = eve->expect(Numeric::NicknameInUse, WaitMs);
     QVERIFY(refused);
     QCOMPARE(refused->param(2), "Nickname is registered to an account; log in with SASL");
+}
+
+// A private line between two accounts is kept by one node, whether the sender's node knows the
+// recipient (they share a channel: it keeps it) or not (the recipient's node keeps it), with
+// the msgid and time the recipient got.
+void TestCluster::privateLinesBetweenAccountsOnTwoNodesAreStored()
+{
+    const auto loggedIn = [](Node &node, const QByteArray &nick, const QByteArray &caps) {
+        auto client = std::make_unique<RawClient>();
+        if (!client->connectTo(node.port()) || !client->registerWithCapabilities(nick, caps))
+            return std::unique_ptr<RawClient>();
+        client->send("REGISTER * * :secret words");
+        const auto registered = client->expect("REGISTER", WaitMs);
+        return registered && registered->param(0) == "SUCCESS" ? std::move(client)
+                                                               : std::unique_ptr<RawClient>();
+    };
+    auto alice = loggedIn(*m_a, "alice", "message-tags");
+    auto bob = loggedIn(*m_b, "bob", "draft/chathistory batch server-time message-tags");
+    QVERIFY(alice && bob);
+
+    alice->send("PRIVMSG bob :knowing nothing of bob"); // looked up in Redis
+    const auto live = bob->expectLine("PRIVMSG", "knowing nothing", WaitMs);
+    QVERIFY(live);
+    for (RawClient *client : {alice.get(), bob.get()}) {
+        client->send("JOIN #lobby");
+        QVERIFY(client->expect(Numeric::EndOfNames));
+    }
+    QVERIFY(alice->expectLine("JOIN", "bob", WaitMs));
+    alice->send("PRIVMSG bob :knowing bob"); // bob is a member known on alice's node
+    QVERIFY(bob->expectLine("PRIVMSG", "knowing bob", WaitMs));
+
+    // Kept by a storage thread: asked until both are there.
+    QList<QByteArray> texts;
+    const auto isBatchOrLine = [](const Irc::IrcMessage &m) {
+        return m.command == "BATCH" || m.command == "PRIVMSG";
+    };
+    QVERIFY(QTest::qWaitFor(
+        [&] {
+            bob->send("CHATHISTORY LATEST alice * 10");
+            texts.clear();
+            if (!bob->expect("BATCH", WaitMs))
+                return false;
+            for (auto next = bob->expectMatch(isBatchOrLine, WaitMs);
+                 next && next->command == "PRIVMSG"; next = bob->expectMatch(isBatchOrLine, WaitMs))
+                texts.append(next->param(1));
+            return texts.size() >= 2;
+        },
+        WaitMs));
+    QCOMPARE(texts, (QList<QByteArray> {"knowing nothing of bob", "knowing bob"}));
+    bob->send("CHATHISTORY LATEST alice * 10");
+    const auto stored = bob->expectLine("PRIVMSG", "knowing nothing", WaitMs);
+    QVERIFY(stored);
+    QCOMPARE(tagValue(*stored, "msgid"), tagValue(*live, "msgid"));
+    QCOMPARE(tagValue(*stored, "time"), tagValue(*live, "time"));
 }
