@@ -227,9 +227,6 @@ ClusterNode::ClusterNode(std::shared_ptr<ServerContext> context, const QByteArra
       m_front(std::make_shared<ClusterFront>(m_bridge)),
       m_stopDeadline(this)
 {
-    // Lines get their tags even when no client here asked for any: the other servers' clients
-    // may have, and must get the origin's msgid and time (docs/cluster.md).
-    m_context->taggedSessions.fetch_add(1, std::memory_order_relaxed);
     QString problem;
     Cluster::LinkConfig linkConfig;
     linkConfig.url = *Cluster::RedisUrl::parse(m_context->config.cluster.redisUrl, &problem);
@@ -276,7 +273,6 @@ ClusterNode::~ClusterNode()
     // Before the link they use (a member, destroyed after this body).
     delete m_bus;
     delete m_directory;
-    m_context->taggedSessions.fetch_sub(1, std::memory_order_relaxed);
 }
 
 void ClusterNode::start()
