@@ -17,6 +17,7 @@
 
 #include <QRegularExpression>
 #include <QSemaphore>
+#include <QSet>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
@@ -136,6 +137,7 @@ private Q_SLOTS:
     void aNodeDroppedByRedisForFallingBehindResynchronises();
     void redisRestartedUnderTrafficLosesOnlyWhatWasSaidMeanwhile();
     void aLineHasOneMsgidAndTimeOnEveryNode();
+    void channelHistoryHasTheMsgidsSeenLive();
     void accountsAreSeenOnEveryNode();
     void aRegisteredNickIsItsAccountsOnEveryNode();
     void privateLinesBetweenAccountsOnTwoNodesAreStored();
@@ -164,10 +166,15 @@ void TestCluster::init()
     QVERIFY(m_proxyA->start());
     m_a = std::make_unique<Node>();
     m_b = std::make_unique<Node>();
-    // The nodes share one database, as a cluster's nodes share one PostgreSQL.
-    const QString database = QByteArray(QTest::currentTestFunction()).contains("ccount")
-        ? m_dir.filePath(QString::fromLatin1(QTest::currentTestFunction())
-                         + QStringLiteral(".sqlite"))
+    // The tests of accounts and history: the nodes share one database, as a cluster's nodes
+    // share one PostgreSQL.
+    static const QSet<QByteArray> withStorage {"channelHistoryHasTheMsgidsSeenLive",
+                                               "accountsAreSeenOnEveryNode",
+                                               "aRegisteredNickIsItsAccountsOnEveryNode",
+                                               "privateLinesBetweenAccountsOnTwoNodesAreStored"};
+    const QByteArray test = QTest::currentTestFunction();
+    const QString database = withStorage.contains(test)
+        ? m_dir.filePath(QString::fromLatin1(test) + QStringLiteral(".sqlite"))
         : QString();
     QVERIFY(m_a->start(m_proxyA->redisUrl(), "node-a", database));
     QVERIFY(m_b->start(m_redis->url(), "node-b", database));
@@ -928,6 +935,37 @@ void TestCluster::privateLinesBetweenAccountsOnTwoNodesAreStored()
     bob->send("CHATHISTORY LATEST alice * 10");
     const auto stored = bob->expectLine("PRIVMSG", "knowing nothing", WaitMs);
     QVERIFY(stored);
+    QCOMPARE(tagValue(*stored, "msgid"), tagValue(*live, "msgid"));
+    QCOMPARE(tagValue(*stored, "time"), tagValue(*live, "time"));
+}
+
+// A channel line is stored once, by its sender's node; read through the other node, it has the
+// msgid and time its members there got live, so a client matches history with what it saw.
+void TestCluster::channelHistoryHasTheMsgidsSeenLive()
+{
+    auto alice = joinLobby(*m_a, "alice");
+    QVERIFY(alice);
+    auto bob = std::make_unique<RawClient>();
+    QVERIFY(bob->connectTo(m_b->port()));
+    QVERIFY(
+        bob->registerWithCapabilities("bob", "draft/chathistory batch server-time message-tags"));
+    bob->send("JOIN #lobby");
+    QVERIFY(bob->expect(Numeric::EndOfNames));
+    QVERIFY(alice->expectLine("JOIN", "bob", WaitMs));
+    alice->send("PRIVMSG #lobby :kept once");
+    const auto live = bob->expectLine("PRIVMSG", "kept once", WaitMs);
+    QVERIFY(live);
+
+    std::optional<QByteArray> stored;
+    QVERIFY(QTest::qWaitFor( // kept by a storage thread: asked until it is there
+        [&] {
+            bob->send("CHATHISTORY LATEST #lobby * 10");
+            if (!bob->expect("BATCH", WaitMs))
+                return false;
+            stored = bob->expectLine("PRIVMSG", "kept once", 200);
+            return stored.has_value();
+        },
+        WaitMs));
     QCOMPARE(tagValue(*stored, "msgid"), tagValue(*live, "msgid"));
     QCOMPARE(tagValue(*stored, "time"), tagValue(*live, "time"));
 }
