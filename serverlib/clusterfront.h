@@ -57,8 +57,8 @@ public:
     void recheckChannel(const QByteArray &channel);
     // A private line for a nick this server does not know: the node that holds the nick is
     // looked up in Redis and gets it; `notFound` runs in the sender's thread when none does.
-    void sendToNick(const QByteArray &nick, const QByteArray &line, Irc::Capabilities required,
-                    const MemberGroup &sender, std::function<void(Session &session)> notFound);
+    void sendToNick(const QByteArray &nick, const OutgoingLine &line, const MemberGroup &sender,
+                    std::function<void(Session &session)> notFound);
 
     // A user who lost its nick to a user of another server (docs/cluster.md, "Nick
     // collisions") now has another one and is on `channels`: the other servers hear of it.

@@ -63,6 +63,12 @@ QByteArray userOf(const QByteArray &source)
     return bang < 0 || at < bang ? QByteArray("user") : source.mid(bang + 1, at - bang - 1);
 }
 
+// A JOIN's `extra` between servers: `<account|*> <real name>`, as extended-join shows them.
+QByteArray joinExtra(const QByteArray &account, const QByteArray &realname)
+{
+    return (account.isEmpty() ? QByteArray("*") : account) + ' ' + realname;
+}
+
 QByteArray hostOf(const QByteArray &source)
 {
     const qsizetype at = source.indexOf('@');
@@ -71,32 +77,57 @@ QByteArray hostOf(const QByteArray &source)
 
 } // namespace
 
-// Between servers, a payload is `<kind> <required capabilities>\n<line>\r\n<extra>`: the line
-// exactly as local recipients got it, `extra` the sender's real name on a JOIN.
+// Between servers, a payload is `<kind> <required capabilities>[ <time> <message tags|*>
+// <account|*>]\n<line>\r\n<extra>`: the line exactly as local recipients got it, its tags as the
+// origin made them (so that every server gives the same msgid and time), `extra` the sender's
+// account (`*`: none) and real name on a JOIN.
 struct ClusterNode::Frame
 {
-    // line: relayed; sync: who is here?; member: an answer to sync, one per member; synced:
-    // the end of one node's answer (`<count> <asked nicks it has no user for>`).
+    // line: relayed; private: a private line its sender's server did not store (it knew
+    // nothing of the recipient); sync: who is here?; member: an answer to sync, one per
+    // member; synced: the end of one node's answer (`<count> <asked nicks it has no user for>`).
     QByteArray kind;
     Irc::Capabilities required;
     QByteArray line; // with its CR LF
     QByteArray extra;
+    QByteArray time, messageTags, account; // the origin's tags; no time: none came
+    Irc::Capabilities excluded = {}; // not carried: for this server's recipients only
 
     static QByteArray make(const QByteArray &kind, Irc::Capabilities required,
-                           const QByteArray &line, const QByteArray &extra = {})
+                           const QByteArray &line, const QByteArray &extra = {},
+                           const LineTags *tags = nullptr)
     {
-        return kind + ' ' + QByteArray::number(required.toInt()) + '\n' + line + extra;
+        QByteArray header = kind + ' ' + QByteArray::number(required.toInt());
+        if (tags) {
+            header
+                += ' ' + tags->time + ' ' + orStar(tags->messageTags) + ' ' + orStar(tags->account);
+        }
+        return header + '\n' + line + extra;
+    }
+    // A line this server makes for its own users (a QUIT after a split).
+    static Frame local(const QByteArray &line)
+    {
+        Frame frame;
+        frame.kind = "line";
+        frame.line = line;
+        return frame;
     }
     static std::optional<Frame> parse(const QByteArray &payload)
     {
         const qsizetype newline = payload.indexOf('\n');
-        const qsizetype space = payload.indexOf(' ');
-        if (newline < 0 || space < 0 || space > newline)
+        if (newline < 0)
+            return std::nullopt;
+        const QList<QByteArray> header = payload.first(newline).split(' ');
+        if (header.size() != 2 && header.size() != 5)
             return std::nullopt;
         Frame frame;
-        frame.kind = payload.left(space);
-        frame.required
-            = Irc::Capabilities::fromInt(payload.mid(space + 1, newline - space - 1).toInt());
+        frame.kind = header.at(0);
+        frame.required = Irc::Capabilities::fromInt(header.at(1).toInt());
+        if (header.size() == 5) {
+            frame.time = header.at(2);
+            frame.messageTags = fromStar(header.at(3));
+            frame.account = fromStar(header.at(4));
+        }
         const qsizetype end = payload.indexOf("\r\n", newline + 1);
         if (end < 0) {
             frame.line = payload.mid(newline + 1);
@@ -106,6 +137,15 @@ struct ClusterNode::Frame
         frame.extra = payload.mid(end + 2);
         return frame;
     }
+    // The origin's tags for this server's recipients; null when it sent none.
+    std::shared_ptr<const LineTags> tags() const
+    {
+        return time.isEmpty() ? nullptr : LineTags::make(time, messageTags, account);
+    }
+
+private:
+    static QByteArray orStar(const QByteArray &text) { return text.isEmpty() ? "*" : text; }
+    static QByteArray fromStar(const QByteArray &text) { return text == "*" ? QByteArray() : text; }
 };
 
 void ClusterFront::include(Audience &audience) const
@@ -140,11 +180,11 @@ void ClusterFront::releaseNick(const QByteArray &nick)
     post([nick](ClusterNode &node) { node.releaseNick(nick); });
 }
 
-void ClusterFront::sendToNick(const QByteArray &nick, const QByteArray &line,
-                              Irc::Capabilities required, const MemberGroup &sender,
+void ClusterFront::sendToNick(const QByteArray &nick, const OutgoingLine &line,
+                              const MemberGroup &sender,
                               std::function<void(Session &session)> notFound)
 {
-    const ClusterNode::Lookup lookup {nick, line, required, sender, notFound};
+    const ClusterNode::Lookup lookup {nick, line, sender, notFound};
     if (!post([lookup](ClusterNode &node) { node.sendToNick(lookup); }) && notFound)
         Worker::callSessions(sender, std::move(notFound));
 }
@@ -343,7 +383,9 @@ void ClusterNode::nickLookedUp(quint64 id, const Cluster::RedisReply &reply)
     m_lookups.erase(it);
     const bool elsewhere = reply.type == Cluster::RedisReply::Type::String
         && reply.text != m_directory->id()
-        && m_bus->sendToNode(reply.text, Frame::make("line", lookup.required, lookup.line));
+        && m_bus->sendToNode(reply.text,
+                             Frame::make("private", lookup.line.required, lookup.line.line, {},
+                                         lookup.line.tags.get()));
     if (!elsewhere && lookup.notFound)
         Worker::callSessions(lookup.sender, lookup.notFound);
 }
@@ -440,8 +482,9 @@ void ClusterNode::releaseNick(const QByteArray &nick)
 void ClusterNode::drainBridge()
 {
     for (const Delivery &delivery : m_bridge->takeAll()) {
-        // A call (KILL) for a user of another server is not carried: docs/cluster.md.
-        if (!delivery.call)
+        // A call (KILL) for a user of another server is not carried: docs/cluster.md. The
+        // extended JOIN is made again by each server from the plain one's account and real name.
+        if (!delivery.call && !delivery.required.testFlag(Capability::ExtendedJoin))
             forward(delivery);
     }
     publishPending();
@@ -470,7 +513,8 @@ void ClusterNode::forward(const Delivery &delivery)
         if (const auto user = m_remoteUsers.constFind(id); user != m_remoteUsers.cend())
             nodes.insert(user->node);
     }
-    const QByteArray payload = Frame::make("line", delivery.required, delivery.line);
+    const QByteArray payload
+        = Frame::make("line", delivery.required, delivery.line, {}, delivery.tags.get());
     for (const QByteArray &node : std::as_const(nodes)) {
         if (!m_bus->sendToNode(node, payload))
             qCWarning(lcServer).noquote() << "cluster: a line for" << node << "was not sent";
@@ -485,12 +529,13 @@ void ClusterNode::publish(const QByteArray &channel, const QByteArray &kind,
     QByteArray extra;
     if (message.command == "JOIN") {
         if (const auto info = m_context->registry.userInfo(message.sourceNick(), 0))
-            extra = info->realname;
+            extra = joinExtra(info->account, info->realname);
     }
     if (channel != m_pendingChannel || m_pendingLines.size() >= MaxLinesPerMessage)
         publishPending();
     m_pendingChannel = channel;
-    m_pendingLines.append(Frame::make(kind, delivery.required, delivery.line, extra));
+    m_pendingLines.append(
+        Frame::make(kind, delivery.required, delivery.line, extra, delivery.tags.get()));
 }
 
 // The lines of one channel that followed each other in the bridge leave in one message: one
@@ -539,12 +584,16 @@ void ClusterNode::remoteJoin(const QByteArray &channel, const QByteArray &origin
                              const Frame &frame, const IrcMessage &message)
 {
     const QByteArray nick = message.sourceNick();
+    const qsizetype space = frame.extra.indexOf(' ');
+    const QByteArray account
+        = space < 0 || frame.extra.first(space) == "*" ? QByteArray() : frame.extra.first(space);
+    const QByteArray realname = frame.extra.mid(space + 1);
     quint32 id = remoteUser(origin, nick);
     seen(id, channel);
     if (id == 0) {
         id = m_nextRemoteId++;
         const Registry::Status status = m_context->registry.addRemoteClient(
-            id, m_bridge, nick, userOf(message.source), hostOf(message.source), frame.extra);
+            id, m_bridge, nick, userOf(message.source), hostOf(message.source), realname);
         if (status != Registry::Status::Ok) {
             qCWarning(lcServer).noquote()
                 << "cluster:" << nick << "of" << origin << "is a nick in use here; not added";
@@ -553,6 +602,7 @@ void ClusterNode::remoteJoin(const QByteArray &channel, const QByteArray &origin
         m_remoteUsers.insert(id, {origin, foldCase(nick)});
         m_remoteByNick.insert(foldCase(nick), id);
     }
+    m_context->registry.setAccount(id, account, nullptr);
     Audience members;
     ChannelView view;
     // Not an operator by being first here: the channel's operators come with the answers to sync.
@@ -563,7 +613,28 @@ void ClusterNode::remoteJoin(const QByteArray &channel, const QByteArray &origin
         Audience ignored;
         m_context->registry.changeModes(id, channel, {{true, 'o', nick}}, &outcome, &ignored);
     }
-    deliverLocally(members, frame);
+    announceRemoteJoin(members, frame, message.source, view.name, account, realname);
+}
+
+// The plain JOIN, and, with accounts, the extended one for those who asked (as IrcSession's
+// announceJoin() does for a local user).
+void ClusterNode::announceRemoteJoin(const Audience &members, const Frame &frame,
+                                     const QByteArray &source, const QByteArray &channelName,
+                                     const QByteArray &account, const QByteArray &realname)
+{
+    Frame plain = frame;
+    plain.line = makeLine(source, "JOIN", {channelName}); // a sync answer's has the status too
+    if (!m_context->store) {
+        deliverLocally(members, plain);
+        return;
+    }
+    plain.excluded = Capability::ExtendedJoin;
+    Frame extended = frame;
+    extended.line = makeLine(
+        source, "JOIN", {channelName, account.isEmpty() ? QByteArray("*") : account, realname});
+    extended.required |= Capability::ExtendedJoin;
+    deliverLocally(members, extended);
+    deliverLocally(members, plain);
 }
 
 void ClusterNode::remoteChannelEvent(const QByteArray &channel, const Frame &frame, quint32 sender,
@@ -613,10 +684,14 @@ void ClusterNode::directReceived(const QByteArray &origin, const QByteArray &pay
         return;
     const QByteArray &command = message->command;
     if (command == "PRIVMSG" || command == "NOTICE" || command == "TAGMSG" || command == "INVITE") {
+        QByteArray nick, account;
         const std::optional<MemberGroup> recipient
-            = m_context->registry.findNick(message->param(0));
-        if (recipient && recipient->mailbox != m_bridge)
+            = m_context->registry.findNick(message->param(0), &nick, nullptr, &account);
+        if (recipient && recipient->mailbox != m_bridge) {
             deliverLocally({*recipient}, *frame);
+            if (frame->kind == "private")
+                storePrivateLine(*frame, *message, nick, account);
+        }
         return;
     }
     const quint32 sender = remoteUser(origin, message->sourceNick());
@@ -624,6 +699,32 @@ void ClusterNode::directReceived(const QByteArray &origin, const QByteArray &pay
         seen(sender);
         remoteUserEvent(sender, *frame, *message);
     }
+}
+
+// A private line whose sender's server knew nothing of the recipient, so neither its account:
+// kept here, once, when both are logged in, with the msgid and time its recipient got.
+void ClusterNode::storePrivateLine(const Frame &frame, const IrcMessage &message,
+                                   const QByteArray &recipientNick,
+                                   const QByteArray &recipientAccount)
+{
+    const bool chat = message.command == "PRIVMSG" || message.command == "NOTICE";
+    if (!m_context->store || !chat || frame.account.isEmpty() || recipientAccount.isEmpty()
+        || !frame.messageTags.startsWith("msgid="))
+        return;
+    // `msgid=<id>[;<client-only tags>]`, as the sender's server made them.
+    const qsizetype semicolon = frame.messageTags.indexOf(';');
+    Storage::HistoryMessage line;
+    line.msgid
+        = frame.messageTags.first(semicolon < 0 ? frame.messageTags.size() : semicolon).sliced(6);
+    line.tags = semicolon < 0 ? QByteArray() : frame.messageTags.sliced(semicolon + 1);
+    line.timeMs = QDateTime::fromString(QString::fromLatin1(frame.time), Qt::ISODateWithMs)
+                      .toMSecsSinceEpoch();
+    line.target = Storage::conversationTarget(frame.account, recipientAccount);
+    line.recipient = recipientNick;
+    line.sender = message.source;
+    line.command = message.command;
+    line.text = message.param(1);
+    m_context->store->append(line);
 }
 
 // QUIT, NICK and the notifications to those who share a channel with the user.
@@ -634,6 +735,9 @@ void ClusterNode::remoteUserEvent(quint32 sender, const Frame &frame, const IrcM
     if (message.command == "QUIT") {
         registry.removeClient(sender, &peers);
         forget(sender);
+    } else if (message.command == "ACCOUNT") {
+        const QByteArray account = message.param(0);
+        registry.setAccount(sender, account == "*" ? QByteArray() : account, &peers);
     } else if (message.command == "NICK") {
         QByteArray oldPrefix;
         const QByteArray nick = message.param(0);
@@ -696,7 +800,7 @@ void ClusterNode::answerSync(const QByteArray &channel, const QList<QByteArray> 
             const QByteArray status = member.op ? "o" : (member.voice ? "v" : "-");
             m_bus->publish(channel,
                            Frame::make("member", {}, makeLine(source, "JOIN", {view->name, status}),
-                                       member.realname));
+                                       joinExtra(member.account, member.realname)));
             ++count;
         }
     }
@@ -757,13 +861,13 @@ void ClusterNode::removeStale(const QByteArray &channel, quint32 id, bool gone)
         m_context->registry.removeClient(id, &audience);
         forget(id);
         seen(id);
-        deliverLocally(audience, {"line", {}, makeLine(prefix, "QUIT", {SplitReason}), {}});
+        deliverLocally(audience, Frame::local(makeLine(prefix, "QUIT", {SplitReason})));
         return;
     }
     QByteArray name;
     if (m_context->registry.part(id, channel, &audience, &name) != Registry::Status::Ok)
         return;
-    deliverLocally(audience, {"line", {}, makeLine(prefix, "PART", {name, SplitReason}), {}});
+    deliverLocally(audience, Frame::local(makeLine(prefix, "PART", {name, SplitReason})));
     dropIfInNoChannel(id);
 }
 
@@ -792,7 +896,7 @@ void ClusterNode::nodeLeft(const QByteArray &id, const QByteArray &name)
         Audience peers;
         m_context->registry.removeClient(user, &peers);
         forget(user);
-        deliverLocally(peers, {"line", {}, makeLine(prefix, "QUIT", {reason}), {}});
+        deliverLocally(peers, Frame::local(makeLine(prefix, "QUIT", {reason})));
         ++users;
     }
     qCInfo(lcServer).noquote() << "cluster:" << name << "left the network with" << users
@@ -869,10 +973,13 @@ void ClusterNode::deliverLocally(const Audience &audience, const Frame &frame)
 {
     std::shared_ptr<const LineTags> tags;
     if (m_context->taggedSessions.load(std::memory_order_relaxed) > 0)
-        tags = LineTags::make(formatServerTime(QDateTime::currentMSecsSinceEpoch()), {});
+        tags = frame.time.isEmpty()
+            ? LineTags::make(formatServerTime(QDateTime::currentMSecsSinceEpoch()), {})
+            : frame.tags();
     for (const MemberGroup &group : audience) {
         if (group.mailbox != m_bridge && !group.ids.isEmpty())
-            group.mailbox->post({frame.line, group.ids, 0, {}, tags, frame.required});
+            group.mailbox->post(
+                {frame.line, group.ids, 0, {}, tags, frame.required, frame.excluded});
     }
 }
 

@@ -90,8 +90,8 @@ private:
     void announceMembers();
     struct Lookup
     {
-        QByteArray nick, line;
-        Irc::Capabilities required;
+        QByteArray nick;
+        OutgoingLine line;
         MemberGroup sender;
         std::function<void(Session &session)> notFound;
     };
@@ -108,8 +108,13 @@ private:
     void directReceived(const QByteArray &origin, const QByteArray &payload);
     void remoteJoin(const QByteArray &channel, const QByteArray &origin, const Frame &frame,
                     const Irc::IrcMessage &message);
+    void announceRemoteJoin(const Audience &members, const Frame &frame, const QByteArray &source,
+                            const QByteArray &channelName, const QByteArray &account,
+                            const QByteArray &realname);
     void remoteChannelEvent(const QByteArray &channel, const Frame &frame, quint32 sender,
                             const Irc::IrcMessage &message);
+    void storePrivateLine(const Frame &frame, const Irc::IrcMessage &message,
+                          const QByteArray &recipientNick, const QByteArray &recipientAccount);
     void remoteUserEvent(quint32 sender, const Frame &frame, const Irc::IrcMessage &message);
     void answerSync(const QByteArray &channel, const QList<QByteArray> &asked = {});
     void requestSync(const QByteArray &channel);

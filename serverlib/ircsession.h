@@ -248,6 +248,8 @@ private:
     void dispatchLabeled(const Irc::IrcMessage &message, const QByteArray &label);
     void sendLabeled(const QByteArray &label, const QList<TaggedOutput> &replies);
     ChatStamp stampChat() const;
+    // Whether relayed lines get tags: a client here asked for some, or the server is a node.
+    bool tagsWanted() const;
     // A relayed event (JOIN, MODE, ...): a time stamp for those who asked. A chat line (PRIVMSG,
     // NOTICE, TAGMSG) also gets a msgid and the sender's client-only tags, from `stamp` when the
     // line is stored too (so that history and recipients agree on them).

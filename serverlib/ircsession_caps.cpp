@@ -127,9 +127,16 @@ void IrcSession::applyCapabilities(Capabilities newCapabilities)
     setCapabilities(newCapabilities);
 }
 
+// In a cluster, always: the other servers' clients may want the tags, and must get the msgid
+// and time made here (docs/cluster.md).
+bool IrcSession::tagsWanted() const
+{
+    return m_context.cluster || m_context.taggedSessions.load(std::memory_order_relaxed) > 0;
+}
+
 OutgoingLine IrcSession::eventLine(const QByteArray &line, Capabilities required) const
 {
-    if (m_context.taggedSessions.load(std::memory_order_relaxed) == 0)
+    if (!tagsWanted())
         return {line, nullptr, required};
     return {line, LineTags::make(serverTimeNow(), {}, m_account), required};
 }
@@ -144,7 +151,7 @@ IrcSession::ChatStamp IrcSession::stampChat() const
 OutgoingLine IrcSession::chatLine(const QByteArray &line, Capabilities required,
                                   const ChatStamp *stamp) const
 {
-    if (m_context.taggedSessions.load(std::memory_order_relaxed) == 0)
+    if (!tagsWanted())
         return {line, nullptr, required};
     const ChatStamp made = stamp ? ChatStamp() : stampChat();
     const ChatStamp &used = stamp ? *stamp : made;

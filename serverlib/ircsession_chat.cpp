@@ -205,8 +205,7 @@ void IrcSession::sendToOtherNode(const QByteArray &command, const QByteArray &ta
                 client->numeric(Numeric::NoSuchNick, {target, "No such nick/channel"});
         };
     }
-    m_context.cluster->sendToNick(target, line.line, required, {worker().mailbox(), {id()}},
-                                  std::move(notFound));
+    m_context.cluster->sendToNick(target, line, {worker().mailbox(), {id()}}, std::move(notFound));
     if (has(Capability::EchoMessage))
         sendOutgoing(line);
 }

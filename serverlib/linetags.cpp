@@ -6,6 +6,9 @@ std::shared_ptr<const LineTags>
 LineTags::make(const QByteArray &time, const QByteArray &messageTags, const QByteArray &account)
 {
     auto tags = std::make_shared<LineTags>();
+    tags->time = time;
+    tags->messageTags = messageTags;
+    tags->account = account;
     const QByteArray timeTag = "time=" + time;
     tags->prefixes[1] = '@' + timeTag + ' ';
     if (!messageTags.isEmpty()) {

@@ -17,6 +17,9 @@ namespace Server {
 struct LineTags
 {
     std::array<QByteArray, 8> prefixes; // `@...;... ` or empty, indexed by variantOf()
+    // What make() was given, so that a cluster node passes the tags on as they are
+    // (docs/cluster.md): the same msgid and time on every server.
+    QByteArray time, messageTags, account;
 
     static int variantOf(Irc::Capabilities capabilities)
     {

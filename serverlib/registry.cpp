@@ -733,8 +733,8 @@ ChannelView Registry::viewOf(const Channel &channel, quint32 viewer) const
     for (quint32 member : channel.members) {
         const Client &client = *m_clients.constFind(member);
         const MemberState state = channel.states.value(member);
-        view.members.append(
-            {client.nick, client.user, client.host, client.realname, state.op, state.voice});
+        view.members.append({client.nick, client.user, client.host, client.realname, state.op,
+                             state.voice, client.account});
     }
     return view;
 }

@@ -32,6 +32,7 @@ struct MemberView
     QByteArray nick, user, host, realname;
     bool op = false;
     bool voice = false;
+    QByteArray account = {}; // empty: not logged in
 };
 
 struct ChannelModes

@@ -10,6 +10,7 @@
 
 #include <QByteArray>
 #include <QDateTime>
+#include <QRandomGenerator>
 #include <QSslConfiguration>
 
 #include <atomic>
@@ -60,7 +61,9 @@ struct ServerContext
     // standalone server, which so pays nothing for the cluster.
     std::shared_ptr<ClusterFront> cluster;
 
-    // IRCv3 msgid: unique on this server, also across restarts (the start time leads).
+    // IRCv3 msgid: unique on this server, also across restarts (the start time leads), and
+    // among the servers that share a database (a random number drawn at start follows: two
+    // nodes of a cluster may start within one millisecond, and history keeps a msgid once).
     QByteArray nextMessageId()
     {
         return m_messageIdPrefix
@@ -68,8 +71,9 @@ struct ServerContext
     }
 
 private:
-    const QByteArray m_messageIdPrefix
-        = QByteArray::number(QDateTime::currentMSecsSinceEpoch(), 36) + '-';
+    const QByteArray m_messageIdPrefix = QByteArray::number(QDateTime::currentMSecsSinceEpoch(), 36)
+        + QByteArray::number(QRandomGenerator::system()->generate(), 36).rightJustified(7, '0')
+        + '-';
     std::atomic<quint64> m_messageIds {0};
 };
 

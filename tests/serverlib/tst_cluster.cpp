@@ -9,13 +9,17 @@
 #include "protocol/numerics.h"
 #include "serverlib/chatserver.h"
 #include "serverlib/clusternode.h"
+#include "serverlib/passwordhash.h"
+#include "storagelib/store.h"
 #include "tests/support/rawclient.h"
 #include "tests/support/redisprocess.h"
 #include "tests/support/tcpproxy.h"
 
 #include <QRegularExpression>
 #include <QSemaphore>
+#include <QSet>
 #include <QSignalSpy>
+#include <QTemporaryDir>
 #include <QTest>
 
 #include <memory>
@@ -31,17 +35,22 @@ constexpr int NodeTtlMs = 2000;
 class Node
 {
 public:
-    bool start(const QString &url, const QByteArray &name)
+    // With `database` (an SQLite file the nodes share), the node has accounts.
+    bool start(const QString &url, const QByteArray &name, const QString &database = {})
     {
         Server::ServerConfig config;
         config.port = 0;
         config.workers = 2;
-        config.history.enabled = false;
+        config.history.enabled = !database.isEmpty();
+        config.history.database = database;
+        config.accountHashCost = Server::PasswordHash::Cost::Minimal;
         config.cluster.redisUrl = url;
         config.cluster.nodeName = QString::fromUtf8(name);
         config.cluster.nodeTtlMs = NodeTtlMs;
         config.limits.noLimits = true; // traffic from one client, past flood control
-        return server.start(config);
+        if (!database.isEmpty() && !openStore(database))
+            return false;
+        return server.start(config, store);
     }
     quint16 port() const { return server.serverPort(); }
 
@@ -52,9 +61,50 @@ public:
             return nullptr;
         return client;
     }
+    // Once the server has stopped: the store writes what it holds and closes.
+    bool closeStore()
+    {
+        if (!store)
+            return true;
+        QSignalSpy closed(store.get(), &Storage::Store::closed);
+        store->close();
+        return closed.wait(WaitMs);
+    }
 
     Server::ChatServer server;
+    std::shared_ptr<Storage::Store> store;
+
+private:
+    bool openStore(const QString &database)
+    {
+        Storage::StoreConfig config;
+        QString error;
+        config.location = Storage::DatabaseLocation::parse(database, &error);
+        // The last reference may go in a worker that outlived the stop: deleted in its thread.
+        store = std::shared_ptr<Storage::Store>(
+            new Storage::Store(config), [](Storage::Store *store) { store->deleteLater(); });
+        QSignalSpy opened(store.get(), &Storage::Store::opened);
+        store->open();
+        return error.isEmpty() && opened.wait(WaitMs)
+            && opened.first().first().toString().isEmpty();
+    }
 };
+
+// `@time=...;msgid=... ` of a line as it came: its tags, or empty.
+QByteArray tagsOf(const std::optional<QByteArray> &line)
+{
+    return line && line->startsWith('@') ? line->first(line->indexOf(' ')) : QByteArray();
+}
+
+// `key`'s value in a line's tags, or empty.
+QByteArray tagValue(const QByteArray &line, const QByteArray &key)
+{
+    for (const QByteArray &tag : tagsOf(line).mid(1).split(';')) {
+        if (tag.startsWith(QByteArray(key + '=')))
+            return tag.mid(key.size() + 1);
+    }
+    return {};
+}
 
 bool hasParam(const Irc::IrcMessage &message, const QByteArray &text)
 {
@@ -86,6 +136,11 @@ private Q_SLOTS:
     void theChannelsFirstMemberNetworkWideIsItsOperator();
     void aNodeDroppedByRedisForFallingBehindResynchronises();
     void redisRestartedUnderTrafficLosesOnlyWhatWasSaidMeanwhile();
+    void aLineHasOneMsgidAndTimeOnEveryNode();
+    void channelHistoryHasTheMsgidsSeenLive();
+    void accountsAreSeenOnEveryNode();
+    void aRegisteredNickIsItsAccountsOnEveryNode();
+    void privateLinesBetweenAccountsOnTwoNodesAreStored();
 
 private:
     // `nick` on `node`, registered, on #lobby; seen there by `others` (each sees the JOIN).
@@ -100,6 +155,7 @@ private:
     // Node A reaches Redis through it, so that A alone can be cut off and linked again.
     std::unique_ptr<TcpProxy> m_proxyA;
     std::unique_ptr<Node> m_a, m_b;
+    QTemporaryDir m_dir; // the accounts' database, for the tests that have accounts
 };
 
 void TestCluster::init()
@@ -110,8 +166,18 @@ void TestCluster::init()
     QVERIFY(m_proxyA->start());
     m_a = std::make_unique<Node>();
     m_b = std::make_unique<Node>();
-    QVERIFY(m_a->start(m_proxyA->redisUrl(), "node-a"));
-    QVERIFY(m_b->start(m_redis->url(), "node-b"));
+    // The tests of accounts and history: the nodes share one database, as a cluster's nodes
+    // share one PostgreSQL.
+    static const QSet<QByteArray> withStorage {"channelHistoryHasTheMsgidsSeenLive",
+                                               "accountsAreSeenOnEveryNode",
+                                               "aRegisteredNickIsItsAccountsOnEveryNode",
+                                               "privateLinesBetweenAccountsOnTwoNodesAreStored"};
+    const QByteArray test = QTest::currentTestFunction();
+    const QString database = withStorage.contains(test)
+        ? m_dir.filePath(QString::fromLatin1(test) + QStringLiteral(".sqlite"))
+        : QString();
+    QVERIFY(m_a->start(m_proxyA->redisUrl(), "node-a", database));
+    QVERIFY(m_b->start(m_redis->url(), "node-b", database));
 }
 
 void TestCluster::cleanup()
@@ -122,6 +188,8 @@ void TestCluster::cleanup()
             node->server.stop();
             QVERIFY(stopped.count() > 0 || stopped.wait(WaitMs));
         }
+        if (node)
+            QVERIFY(node->closeStore());
     }
     m_a.reset();
     m_b.reset();
@@ -713,3 +781,191 @@ void TestCluster::redisRestartedUnderTrafficLosesOnlyWhatWasSaidMeanwhile()
 
 QTEST_GUILESS_MAIN(TestCluster)
 #include "tst_cluster.moc"
+
+void TestCluster::aLineHasOneMsgidAndTimeOnEveryNode()
+{
+    // Alice gets her own lines back (echo-message) with the tags her node made for them.
+    auto alice = std::make_unique<RawClient>();
+    QVERIFY(alice->connectTo(m_a->port()));
+    QVERIFY(alice->registerWithCapabilities("alice", "message-tags server-time echo-message"));
+    auto bob = std::make_unique<RawClient>();
+    QVERIFY(bob->connectTo(m_b->port()));
+    QVERIFY(bob->registerWithCapabilities("bob", "message-tags server-time"));
+    alice->send("JOIN #lobby");
+    QVERIFY(alice->expect(Numeric::EndOfNames));
+    bob->send("JOIN #lobby");
+    QVERIFY(bob->expect(Numeric::EndOfNames));
+    QVERIFY(alice->expectLine("JOIN", "bob", WaitMs));
+    QVERIFY(bob->expectLine("JOIN", "alice", WaitMs));
+
+    const auto sameTags
+        = [&](const QByteArray &line, const QByteArray &command, const QByteArray &text) {
+              alice->send(line);
+              const QByteArray echoed = tagsOf(alice->expectLine(command, text, WaitMs));
+              const QByteArray received = tagsOf(bob->expectLine(command, text, WaitMs));
+              QVERIFY2(echoed.contains("msgid=") && echoed.contains("time="), echoed.constData());
+              QCOMPARE(received, echoed);
+          };
+    sameTags("PRIVMSG #lobby :in the channel", "PRIVMSG", "in the channel");
+    sameTags("NOTICE #lobby :a notice", "NOTICE", "a notice");
+    sameTags("@+typing=active TAGMSG #lobby", "TAGMSG", "#lobby");
+    sameTags("PRIVMSG bob :in private", "PRIVMSG", "in private");
+}
+
+// extended-join, account-tag, WHOIS's 330 and account-notify show a user of node A logged in
+// (or logging in) to node B's clients, whether B learns of the user from its JOIN or from the
+// answer to its sync.
+void TestCluster::accountsAreSeenOnEveryNode()
+{
+    auto alice = m_a->client("alice");
+    QVERIFY(alice);
+    alice->send("REGISTER * * :secret words");
+    QCOMPARE(alice->expect("REGISTER", WaitMs)->param(0), "SUCCESS");
+    alice->send("JOIN #lobby");
+    QVERIFY(alice->expect(Numeric::EndOfNames));
+
+    auto bob = std::make_unique<RawClient>();
+    QVERIFY(bob->connectTo(m_b->port()));
+    QVERIFY(bob->registerWithCapabilities(
+        "bob", "extended-join account-notify account-tag message-tags server-time"));
+    bob->send("JOIN #lobby");
+    // Bob's node learns of alice from her node's answer to its sync.
+    const auto aliceJoined = bob->expectMatch(
+        [](const Irc::IrcMessage &m) { return m.command == "JOIN" && m.sourceNick() == "alice"; },
+        WaitMs);
+    QVERIFY(aliceJoined);
+    QCOMPARE(aliceJoined->params, (QList<QByteArray> {"#lobby", "alice", "Test alice"}));
+    QVERIFY(alice->expectLine("JOIN", "bob", WaitMs));
+    bob->send("WHOIS alice");
+    const auto whois = bob->expect("330", WaitMs);
+    QVERIFY(whois);
+    QCOMPARE(whois->param(2), "alice");
+
+    auto carol = joinLobby(*m_a, "carol", {alice.get(), bob.get()});
+    QVERIFY(carol);
+    carol->send("REGISTER * * :other words");
+    QCOMPARE(carol->expect("REGISTER", WaitMs)->param(0), "SUCCESS");
+    const auto notified
+        = bob->expectMatch([](const Irc::IrcMessage &m) { return m.command == "ACCOUNT"; }, WaitMs);
+    QVERIFY(notified);
+    QCOMPARE(notified->sourceNick(), "carol");
+    QCOMPARE(notified->param(0), "carol");
+    carol->send("PRIVMSG #lobby :now logged in");
+    const auto line = bob->expectLine("PRIVMSG", "now logged in", WaitMs);
+    QVERIFY(line);
+    QVERIFY2(line->contains("account=carol"), line->constData());
+    bob->send("WHOIS carol");
+    QCOMPARE(bob->expect("330", WaitMs)->param(2), "carol");
+
+    // A user whose JOIN crosses: extended-join says it is not logged in.
+    auto dave = joinLobby(*m_a, "dave", {alice.get()});
+    QVERIFY(dave);
+    const auto daveJoined = bob->expectMatch(
+        [](const Irc::IrcMessage &m) { return m.command == "JOIN" && m.sourceNick() == "dave"; },
+        WaitMs);
+    QVERIFY(daveJoined);
+    QCOMPARE(daveJoined->params, (QList<QByteArray> {"#lobby", "*", "Test dave"}));
+}
+
+// The accounts are in the database the nodes share: a nick registered through node A is
+// refused on node B to anyone not logged in to it.
+void TestCluster::aRegisteredNickIsItsAccountsOnEveryNode()
+{
+    auto carol = m_a->client("carol");
+    QVERIFY(carol);
+    carol->send("REGISTER * * :other words");
+    QCOMPARE(carol->expect("REGISTER", WaitMs)->param(0), "SUCCESS");
+    carol->send("NICK caroline"); // carol's own account: she may take another nick
+    QVERIFY(carol->expect("NICK", WaitMs));
+    auto eve = m_b->client("eve");
+    QVERIFY(eve);
+    eve->send("NICK carol");
+    const auto refused = eve->expect(Numeric::NicknameInUse, WaitMs);
+    QVERIFY(refused);
+    QCOMPARE(refused->param(2), "Nickname is registered to an account; log in with SASL");
+}
+
+// A private line between two accounts is kept by one node, whether the sender's node knows the
+// recipient (they share a channel: it keeps it) or not (the recipient's node keeps it), with
+// the msgid and time the recipient got.
+void TestCluster::privateLinesBetweenAccountsOnTwoNodesAreStored()
+{
+    const auto loggedIn = [](Node &node, const QByteArray &nick, const QByteArray &caps) {
+        auto client = std::make_unique<RawClient>();
+        if (!client->connectTo(node.port()) || !client->registerWithCapabilities(nick, caps))
+            return std::unique_ptr<RawClient>();
+        client->send("REGISTER * * :secret words");
+        const auto registered = client->expect("REGISTER", WaitMs);
+        return registered && registered->param(0) == "SUCCESS" ? std::move(client)
+                                                               : std::unique_ptr<RawClient>();
+    };
+    auto alice = loggedIn(*m_a, "alice", "message-tags");
+    auto bob = loggedIn(*m_b, "bob", "draft/chathistory batch server-time message-tags");
+    QVERIFY(alice && bob);
+
+    alice->send("PRIVMSG bob :knowing nothing of bob"); // looked up in Redis
+    const auto live = bob->expectLine("PRIVMSG", "knowing nothing", WaitMs);
+    QVERIFY(live);
+    for (RawClient *client : {alice.get(), bob.get()}) {
+        client->send("JOIN #lobby");
+        QVERIFY(client->expect(Numeric::EndOfNames));
+    }
+    QVERIFY(alice->expectLine("JOIN", "bob", WaitMs));
+    alice->send("PRIVMSG bob :knowing bob"); // bob is a member known on alice's node
+    QVERIFY(bob->expectLine("PRIVMSG", "knowing bob", WaitMs));
+
+    // Kept by a storage thread: asked until both are there.
+    QList<QByteArray> texts;
+    const auto isBatchOrLine = [](const Irc::IrcMessage &m) {
+        return m.command == "BATCH" || m.command == "PRIVMSG";
+    };
+    QVERIFY(QTest::qWaitFor(
+        [&] {
+            bob->send("CHATHISTORY LATEST alice * 10");
+            texts.clear();
+            if (!bob->expect("BATCH", WaitMs))
+                return false;
+            for (auto next = bob->expectMatch(isBatchOrLine, WaitMs);
+                 next && next->command == "PRIVMSG"; next = bob->expectMatch(isBatchOrLine, WaitMs))
+                texts.append(next->param(1));
+            return texts.size() >= 2;
+        },
+        WaitMs));
+    QCOMPARE(texts, (QList<QByteArray> {"knowing nothing of bob", "knowing bob"}));
+    bob->send("CHATHISTORY LATEST alice * 10");
+    const auto stored = bob->expectLine("PRIVMSG", "knowing nothing", WaitMs);
+    QVERIFY(stored);
+    QCOMPARE(tagValue(*stored, "msgid"), tagValue(*live, "msgid"));
+    QCOMPARE(tagValue(*stored, "time"), tagValue(*live, "time"));
+}
+
+// A channel line is stored once, by its sender's node; read through the other node, it has the
+// msgid and time its members there got live, so a client matches history with what it saw.
+void TestCluster::channelHistoryHasTheMsgidsSeenLive()
+{
+    auto alice = joinLobby(*m_a, "alice");
+    QVERIFY(alice);
+    auto bob = std::make_unique<RawClient>();
+    QVERIFY(bob->connectTo(m_b->port()));
+    QVERIFY(
+        bob->registerWithCapabilities("bob", "draft/chathistory batch server-time message-tags"));
+    bob->send("JOIN #lobby");
+    QVERIFY(bob->expect(Numeric::EndOfNames));
+    QVERIFY(alice->expectLine("JOIN", "bob", WaitMs));
+    alice->send("PRIVMSG #lobby :kept once");
+    const auto live = bob->expectLine("PRIVMSG", "kept once", WaitMs);
+    QVERIFY(live);
+
+    std::optional<QByteArray> stored;
+    QVERIFY(QTest::qWaitFor( // kept by a storage thread: asked until it is there
+        [&] {
+            bob->send("CHATHISTORY LATEST #lobby * 10");
+            if (!bob->expect("BATCH", WaitMs))
+                return false;
+            stored = bob->expectLine("PRIVMSG", "kept once", 200);
+            return stored.has_value();
+        },
+        WaitMs));
+    QCOMPARE(tagValue(*stored, "msgid"), tagValue(*live, "msgid"));
+    QCOMPARE(tagValue(*stored, "time"), tagValue(*live, "time"));
+}
