@@ -17,6 +17,8 @@
 #include <QDateTime>
 #include <QRandomGenerator>
 
+#include <array>
+
 using namespace Irc;
 
 namespace Server {
@@ -117,16 +119,26 @@ struct ClusterNode::Frame
         const qsizetype newline = payload.indexOf('\n');
         if (newline < 0)
             return std::nullopt;
-        const QList<QByteArray> header = payload.first(newline).split(' ');
-        if (header.size() != 2 && header.size() != 5)
+        // The header's fields, read in place: this runs for every line from another server.
+        std::array<QByteArrayView, 5> header;
+        qsizetype fields = 0;
+        for (qsizetype from = 0; from <= newline; ++fields) {
+            const qsizetype space = payload.indexOf(' ', from);
+            const qsizetype end = space < 0 || space > newline ? newline : space;
+            if (fields == qsizetype(header.size()))
+                return std::nullopt;
+            header[size_t(fields)] = QByteArrayView(payload).sliced(from, end - from);
+            from = end + 1;
+        }
+        if (fields != 2 && fields != 5)
             return std::nullopt;
         Frame frame;
-        frame.kind = header.at(0);
-        frame.required = Irc::Capabilities::fromInt(header.at(1).toInt());
-        if (header.size() == 5) {
-            frame.time = header.at(2);
-            frame.messageTags = fromStar(header.at(3));
-            frame.account = fromStar(header.at(4));
+        frame.kind = header[0].toByteArray();
+        frame.required = Irc::Capabilities::fromInt(header[1].toInt());
+        if (fields == 5) {
+            frame.time = header[2].toByteArray();
+            frame.messageTags = fromStar(header[3]);
+            frame.account = fromStar(header[4]);
         }
         const qsizetype end = payload.indexOf("\r\n", newline + 1);
         if (end < 0) {
@@ -145,7 +157,10 @@ struct ClusterNode::Frame
 
 private:
     static QByteArray orStar(const QByteArray &text) { return text.isEmpty() ? "*" : text; }
-    static QByteArray fromStar(const QByteArray &text) { return text == "*" ? QByteArray() : text; }
+    static QByteArray fromStar(QByteArrayView text)
+    {
+        return text == "*" ? QByteArray() : text.toByteArray();
+    }
 };
 
 void ClusterFront::include(Audience &audience) const
