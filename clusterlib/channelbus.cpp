@@ -199,8 +199,8 @@ void ChannelBus::channelMessage(const QByteArray &channel, const QByteArray &mes
         qCWarning(lcCluster) << "a malformed message on the bus for" << channel << "was dropped";
         return;
     }
-    if (frame.origin == m_nodeId || !m_localMembers.contains(channel))
-        return; // our own line, or one that was on its way as we left the channel
+    if (!m_localMembers.contains(channel))
+        return; // on its way as we left the channel (our own lines never get here: isOwn())
     if (!inSequence(channel, frame.origin, frame.sequence))
         return;
     for (const QByteArray &payload : frame.payloads)
