@@ -7,7 +7,8 @@ namespace Load {
 class LoadClient;
 
 // One client's outgoing stream of numbered, timestamped PRIVMSGs to one channel, and when the
-// next line may go: at a fixed rate, or while fewer than `window` lines are unseen at the probe.
+// next line may go: at a fixed rate, or while fewer than `window` lines are unseen at the probes
+// (TrafficShard: one in each generator thread).
 class LoadSender
 {
 public:

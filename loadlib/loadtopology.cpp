@@ -64,14 +64,14 @@ QList<QByteArray> LoadTopology::channelsOf(int client) const
     return names;
 }
 
-int LoadTopology::probeFor(int sender, int senderCount, int threads) const
+int LoadTopology::probeFor(int sender, int senderCount, int threads, int shard) const
 {
     const std::vector<int> &members = m_members[size_t(channelOfSender(sender))];
     const int topScore = m_options.servers.size() > 1 ? 3 : 1;
     int best = -1;
     int bestScore = -1;
     for (auto it = members.rbegin(); it != members.rend(); ++it) {
-        if (*it % threads != sender % threads || *it == sender)
+        if (*it % threads != shard || *it == sender)
             continue;
         const int score = probeScore(*it, sender, senderCount);
         if (score > bestScore) {

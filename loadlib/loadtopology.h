@@ -28,11 +28,11 @@ public:
     int channelOfSender(int sender) const { return sender % m_channels; }
     int memberCount(int channel) const { return int(m_members[channel].size()); }
     const std::vector<int> &membersOf(int channel) const { return m_members[size_t(channel)]; }
-    // The member whose progress paces `sender` in window mode: one served by the same generator
-    // thread (index % threads), preferably connected to another server than the sender (the
-    // longer way, with several servers) and one that does not send itself, so that it reads
-    // nothing but deliveries. -1 when there is none.
-    int probeFor(int sender, int senderCount, int threads) const;
+    // A member whose progress paces `sender` in window mode, among those served by generator
+    // thread `shard` (index % threads == shard): preferably one connected to another server
+    // than the sender (the longer way, with several servers) and one that does not send itself,
+    // so that it reads nothing but deliveries. -1 when there is none.
+    int probeFor(int sender, int senderCount, int threads, int shard) const;
 
 private:
     int probeScore(int member, int sender, int senderCount) const;

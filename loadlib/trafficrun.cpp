@@ -26,6 +26,7 @@ TrafficRun::TrafficRun(const LoadOptions &options, const Endpoints &endpoints, R
     : m_options(options), m_topology(options), m_control(control ? control : &m_ownControl)
 {
     m_shared.control = m_control;
+    m_shared.probes.reset(options.threads, options.senders);
     for (int shard = 0; shard < options.threads; ++shard) {
         m_shards.push_back(
             std::make_unique<TrafficShard>(shard, options, m_topology, endpoints, m_shared));

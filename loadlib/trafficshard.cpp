@@ -25,6 +25,9 @@ constexpr qint64 PublishIntervalNs = 100 * NsPerMs;
 // A settle marker lost because its server did not know all members yet is sent again after this.
 constexpr qint64 SettleResendNs = 200 * NsPerMs;
 constexpr QByteArrayView SettlePrefix = "settle ";
+// A sender held by another shard's probe looks again this often: that shard does not wake
+// this one when its probe reads.
+constexpr qint64 ForeignProbePollNs = NsPerMs;
 
 } // namespace
 
@@ -155,6 +158,7 @@ void TrafficShard::runTraffic(qint64 startNs, qint64 deadlineNs)
 {
     m_lastProgressNs = startNs;
     m_inTraffic = true;
+    chooseProbes();
     createSenders(startNs);
     m_plannedDeliveries = plannedDeliveries();
     for (LoadSender &sender : m_senders)
@@ -210,6 +214,21 @@ bool TrafficShard::allClosed() const
     return true;
 }
 
+// A probe among this shard's clients for every sender of the run, local or not, so that each
+// sender's window covers every shard's receivers.
+void TrafficShard::chooseProbes()
+{
+    const int count = m_options.senders;
+    const bool windowed = !m_options.isPaced() && m_options.window > 0;
+    m_probeOf.assign(size_t(count), -1);
+    for (int s = 0; s < count; ++s) {
+        if (windowed)
+            m_probeOf[size_t(s)] = m_topology.probeFor(s, count, m_shards, m_shard);
+        if (m_probeOf[size_t(s)] < 0) // nobody here to wait for
+            m_shared.probes.publish(m_shard, quint32(s), std::numeric_limits<quint64>::max());
+    }
+}
+
 void TrafficShard::createSenders(qint64 startNs)
 {
     const int count = m_options.senders;
@@ -223,7 +242,7 @@ void TrafficShard::createSenders(qint64 startNs)
         LoadSender &sender
             = m_senders.emplace_back(quint32(s), client, m_topology.channel(channel), lines);
         sender.setReceivers(m_topology.memberCount(channel) - 1);
-        sender.setWindow(m_options.window, m_topology.probeFor(s, count, m_shards));
+        sender.setWindow(m_options.window, m_probeOf[size_t(s)]);
         // Staggered starts: paced senders would otherwise all fire in the same millisecond.
         if (m_options.isPaced())
             sender.setRate(m_options.rate,
@@ -266,7 +285,31 @@ quint64 TrafficShard::confirmedAtProbe(const LoadSender &sender) const
 {
     if (sender.probe() < 0)
         return sender.sent();
-    return m_received[size_t(m_fleet.localIndexOf(sender.probe()))].uniqueFrom(sender.id());
+    quint64 confirmed
+        = m_received[size_t(m_fleet.localIndexOf(sender.probe()))].uniqueFrom(sender.id());
+    for (int shard = 0; shard < m_shards; ++shard) {
+        if (shard != m_shard)
+            confirmed = qMin(confirmed, m_shared.probes.seen(shard, sender.id()));
+    }
+    return confirmed;
+}
+
+// Senders whose window another shard's probe holds: fed again here, since that shard's reads
+// do not wake this one. Returns when to look again.
+qint64 TrafficShard::feedWindowedSenders(qint64 nowNs)
+{
+    qint64 wakeNs = std::numeric_limits<qint64>::max();
+    if (m_shards == 1 || m_options.window == 0)
+        return wakeNs;
+    for (LoadSender &sender : m_senders) {
+        if (sender.finished() || sender.client().pendingOutput() >= MaxQueuedBytes)
+            continue;
+        if (sender.allowance(nowNs, confirmedAtProbe(sender)) > 0)
+            feed(sender, nowNs);
+        if (!sender.finished() && sender.allowance(nowNs, confirmedAtProbe(sender)) == 0)
+            wakeNs = nowNs + ForeignProbePollNs;
+    }
+    return wakeNs;
 }
 
 void TrafficShard::clientReady(LoadClient &client)
@@ -324,9 +367,13 @@ void TrafficShard::recordDelivery(const LoadClient &receiver, const Payload &pay
     if (m_options.serverOf(int(payload.sender)) != m_options.serverOf(receiver.index()))
         m_tally.crossServerLatency.record(readNs - payload.sentNs);
     m_tally.lastDeliveryNs = m_lastProgressNs = readNs;
+    if (payload.sender >= m_probeOf.size() || m_probeOf[payload.sender] != receiver.index())
+        return;
+    // The window moved.
+    m_shared.probes.publish(m_shard, payload.sender, checker.uniqueFrom(payload.sender));
     const int local = m_localSender[payload.sender];
-    if (local >= 0 && m_senders[size_t(local)].probe() == receiver.index() && !m_options.isPaced())
-        feed(m_senders[size_t(local)], readNs); // the window moved
+    if (local >= 0)
+        feed(m_senders[size_t(local)], readNs);
 }
 
 void TrafficShard::clientWritable(LoadClient &client)
@@ -376,7 +423,7 @@ qint64 TrafficShard::onTick(qint64 nowNs)
         stopAll();
     }
     if (!m_options.isPaced())
-        return wakeNs;
+        return qMin(wakeNs, feedWindowedSenders(nowNs));
     for (LoadSender &sender : m_senders) {
         if (!sender.finished() && sender.nextDueNs() <= nowNs)
             feed(sender, nowNs);

@@ -11,6 +11,7 @@
 
 #include <atomic>
 #include <functional>
+#include <memory>
 #include <vector>
 
 namespace Load {
@@ -21,10 +22,41 @@ class RunControl;
 struct LoadOptions;
 struct Payload;
 
+// How many lines of each sender the probe each shard keeps for it has read. A sender's window
+// counts from the slowest of them: with a probe in the sender's own shard only, the receivers
+// of the other shards could fall behind without bound while the window still looked open, and
+// the run measured the generator's own backlog instead of the server's.
+class ProbeProgress
+{
+public:
+    void reset(int shards, int senders)
+    {
+        m_senders = senders;
+        m_seen = std::make_unique<std::atomic<quint64>[]>(size_t(shards) * size_t(senders));
+    }
+    void publish(int shard, quint32 sender, quint64 seen)
+    {
+        at(shard, sender).store(seen, std::memory_order_relaxed);
+    }
+    quint64 seen(int shard, quint32 sender) const
+    {
+        return at(shard, sender).load(std::memory_order_relaxed);
+    }
+
+private:
+    std::atomic<quint64> &at(int shard, quint32 sender) const
+    {
+        return m_seen[size_t(shard) * size_t(m_senders) + sender];
+    }
+
+    int m_senders = 0;
+    std::unique_ptr<std::atomic<quint64>[]> m_seen;
+};
+
 // One generator thread's share of a traffic run: the clients whose index % threads == shard,
-// the senders among them, and the order and latency checks of their receivers. Shards share
-// nothing on the delivery path (a sender's window is paced by a probe in its own shard), so
-// more threads give the generator more cores without a lock per line.
+// the senders among them, and the order and latency checks of their receivers. On the delivery
+// path shards share one relaxed counter per sender and shard (ProbeProgress), no lock, so more
+// threads give the generator more cores.
 class TrafficShard : public LoadClientListener
 {
 public:
@@ -34,6 +66,7 @@ public:
         std::atomic<bool> stop {false}; // a shard failed, stalled or timed out: all stop
         std::atomic<int> shardsSetUp {0};
         std::atomic<int> shardsSettled {0};
+        ProbeProgress probes; // sized by the run before any shard starts
         RunControl *control = nullptr; // stop requests from outside; where progress goes
     };
 
@@ -71,9 +104,11 @@ private:
     void sendSettleMarkers(qint64 nowNs);
     bool recordSettleMarker(const LoadClient &client, const Irc::IrcMessage &message);
     void noteSettleProgress();
+    void chooseProbes();
     void createSenders(qint64 startNs);
     quint64 plannedDeliveries() const;
     void feed(LoadSender &sender, qint64 nowNs);
+    qint64 feedWindowedSenders(qint64 nowNs);
     quint64 confirmedAtProbe(const LoadSender &sender) const;
     void recordDelivery(const LoadClient &receiver, const Payload &payload, qint64 readNs);
     bool trafficDone() const;
@@ -95,6 +130,7 @@ private:
     std::vector<SequenceChecker> m_received; // per client of this shard
     std::vector<LoadSender> m_senders;
     std::vector<int> m_localSender; // run-wide sender id -> index in m_senders, or -1
+    std::vector<int> m_probeOf; // run-wide sender id -> this shard's probe client for it, or -1
     // Settling: the markers this shard's clients send (client index, channel), and per local
     // client the markers seen ("#channel server") and how many it needs.
     std::vector<std::pair<int, int>> m_settleMarkers;

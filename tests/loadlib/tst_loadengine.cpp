@@ -5,6 +5,7 @@
 #include "loadlib/loadengine.h"
 #include "serverlib/chatserver.h"
 #include "tests/support/serversignals.h"
+#include "tests/support/tcpproxy.h"
 
 #include <QTcpServer>
 #include <QTest>
@@ -40,6 +41,7 @@ private Q_SLOTS:
     void runsUntilStoppedThenDrainsAndQuits();
     void stopNowJoinsWhileBotsAreSending();
     void stopDuringSetupEndsCleanly();
+    void windowWaitsForEveryThreadsReceivers();
     void badOptionsDoNotStart();
     void unreachableServerFinishesWithFailures();
 
@@ -125,6 +127,44 @@ void TestLoadEngine::stopDuringSetupEndsCleanly()
     QVERIFY2(engine.start(untilStopped(m_server.serverPort(), 3, 10), &error), qPrintable(error));
     QTRY_VERIFY_WITH_TIMEOUT(engine.progress().receivedDeliveries > 0, Timeout);
     QCOMPARE(engine.progress().phase, Load::LoadProgress::Phase::Sending);
+}
+
+// A sender's window counts from the slowest generator thread's probe, not its own thread's
+// only: otherwise another thread's receivers could fall behind without bound and the run would
+// measure the generator's backlog. Here the one sender's own thread reads its lines at once,
+// and the other thread's probe sits behind a proxy that stops passing them on.
+void TestLoadEngine::windowWaitsForEveryThreadsReceivers()
+{
+    TcpProxy stalled(m_server.serverPort());
+    QVERIFY(stalled.start());
+    stalled.holdRepliesFrom("PRIVMSG #load :load ");
+    Load::LoadOptions options = Load::LoadOptions::preset(Load::Scenario::Fanout);
+    options.threads = 2;
+    // Client i connects to servers[(i / 2) % 3]: of the members the probes are chosen from
+    // (the last ones), 10 (thread 0) is direct and 9 (thread 1) behind the proxy.
+    options.servers = {{"127.0.0.1", m_server.serverPort()},
+                       {"127.0.0.1", stalled.port()},
+                       {"127.0.0.1", m_server.serverPort()}};
+    options.clients = 11;
+    options.senders = 1;
+    options.messages = 200;
+    options.window = 5;
+    options.channelName = "#load";
+    options.quitAtEnd = true;
+    options.quiet = true;
+    Load::LoadEngine engine;
+    QString error;
+    QVERIFY2(engine.start(options, &error), qPrintable(error));
+    QTRY_VERIFY_WITH_TIMEOUT(engine.progress().sendingNs > 500'000'000, Timeout);
+    QCOMPARE(engine.progress().messagesSent, quint64(options.window));
+
+    stalled.releaseReplies();
+    QTRY_COMPARE_WITH_TIMEOUT(engine.progress().phase, Load::LoadProgress::Phase::Finished,
+                              Timeout);
+    const Load::LoadProgress done = engine.progress();
+    QCOMPARE(done.messagesSent, quint64(options.messages));
+    QCOMPARE(done.undelivered(), 0u);
+    QVERIFY(engine.report() && engine.report()->passed());
 }
 
 void TestLoadEngine::badOptionsDoNotStart()

@@ -47,7 +47,8 @@ void TcpProxy::accept()
             };
         };
         connect(client, &QTcpSocket::readyRead, this, copy(client, target));
-        connect(target, &QTcpSocket::readyRead, this, copy(target, client));
+        connect(target, &QTcpSocket::readyRead, this,
+                [this, target, client] { forwardReply(target, client); });
         // Bytes the client sends before the target is connected wait in its socket.
         connect(target, &QTcpSocket::connected, this, copy(client, target));
         for (QTcpSocket *socket : {client, target}) {
@@ -64,8 +65,45 @@ void TcpProxy::accept()
     }
 }
 
+void TcpProxy::forwardReply(QTcpSocket *target, QTcpSocket *client)
+{
+    QByteArray data = target->readAll();
+    if (!m_holdMarker.isEmpty()) {
+        Held &held = m_held[target];
+        if (held.holding) {
+            held.bytes += data;
+            return;
+        }
+        const QByteArray seen = held.tail + data;
+        const qsizetype at = seen.indexOf(m_holdMarker);
+        if (at >= 0) {
+            const qsizetype start = qMax<qsizetype>(0, at - held.tail.size());
+            held.bytes = data.mid(start);
+            held.holding = true;
+            data.truncate(start);
+        } else {
+            held.tail = seen.right(m_holdMarker.size() - 1);
+        }
+    }
+    if (client->state() == QAbstractSocket::ConnectedState)
+        client->write(data);
+}
+
+void TcpProxy::releaseReplies()
+{
+    m_holdMarker.clear();
+    for (const Pair &pair : std::as_const(m_pairs)) {
+        const Held held = m_held.take(pair.target);
+        if (pair.client->state() == QAbstractSocket::ConnectedState)
+            pair.client->write(held.bytes);
+        forwardReply(pair.target, pair.client);
+    }
+    m_held.clear();
+}
+
 void TcpProxy::close(const Pair &pair)
 {
+    m_held.remove(pair.target);
     for (QTcpSocket *socket : {pair.client, pair.target}) {
         socket->disconnect(this);
         socket->abort();

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QHash>
 #include <QHostAddress>
 #include <QList>
 #include <QObject>
@@ -11,6 +12,8 @@ class QTcpSocket;
 // connected on to the target, bytes copied both ways. cut() plays a network cut: every
 // connection through it is reset and new ones are refused until restore(), which listens on
 // the same port again. A component between a server and its Redis, to cut one node off alone.
+// holdRepliesFrom() plays a client that stops reading: what the target sends from `marker` on
+// is kept back until releaseReplies().
 class TcpProxy : public QObject
 {
     Q_OBJECT
@@ -24,6 +27,8 @@ public:
     QString redisUrl() const { return QStringLiteral("redis://127.0.0.1:%1").arg(m_port); }
     void cut();
     bool restore();
+    void holdRepliesFrom(const QByteArray &marker) { m_holdMarker = marker; }
+    void releaseReplies();
 
 private:
     struct Pair
@@ -32,11 +37,22 @@ private:
         QTcpSocket *target;
         bool operator==(const Pair &) const = default;
     };
+    // What one connection's target sent from the hold marker on, and the end of what it sent
+    // before (the marker may start in one read and end in the next).
+    struct Held
+    {
+        QByteArray tail;
+        QByteArray bytes;
+        bool holding = false;
+    };
     void accept();
+    void forwardReply(QTcpSocket *target, QTcpSocket *client);
     void close(const Pair &pair);
 
     const quint16 m_targetPort;
     QTcpServer m_server;
     quint16 m_port = 0;
     QList<Pair> m_pairs;
+    QByteArray m_holdMarker;
+    QHash<QTcpSocket *, Held> m_held; // by target
 };
