@@ -134,6 +134,7 @@ private Q_SLOTS:
     void membersWhoLeftDuringACutAreSeenLeaving();
     void aNickGivenAwayDuringACutIsRenamedOnTheLateNode();
     void theChannelsFirstMemberNetworkWideIsItsOperator();
+    void noSecondOperatorWhileNodesEnterTheirChannelsAgain();
     void aNodeDroppedByRedisForFallingBehindResynchronises();
     void redisRestartedUnderTrafficLosesOnlyWhatWasSaidMeanwhile();
     void aLineHasOneMsgidAndTimeOnEveryNode();
@@ -642,6 +643,46 @@ void TestCluster::theChannelsFirstMemberNetworkWideIsItsOperator()
         };
         QVERIFY2(ownPrefix(*alice, "alice") != ownPrefix(*bob, "bob"),
                  "exactly one of the two is the operator");
+    }
+}
+
+// Redis restarted empty knows no channel's members: until every node has joined again and
+// entered its channels again, a node's first member of a channel is not made its operator, as
+// while Redis is unreachable. Node A stays cut off meanwhile, so it has not entered #lobby again
+// when bob joins it on node B; once back, alice is the channel's one operator on both nodes.
+void TestCluster::noSecondOperatorWhileNodesEnterTheirChannelsAgain()
+{
+    auto alice = m_a->client("alice");
+    QVERIFY(alice);
+    QCOMPARE(joinAndReadOwnPrefix(*alice, "alice", "#lobby"), "@");
+    auto bob = m_b->client("bob");
+    QVERIFY(bob);
+
+    m_proxyA->cut();
+    QTRY_VERIFY_WITH_TIMEOUT(!isLinked(*m_a), WaitMs);
+    QSignalSpy bJoinedAgain(m_b->server.m_cluster->m_directory, &Cluster::NodeDirectory::joined);
+    m_redis->kill();
+    QTRY_VERIFY_WITH_TIMEOUT(!isLinked(*m_b), WaitMs);
+    QVERIFY2(m_redis->start(), qPrintable(m_redis->errorString()));
+    QVERIFY(bJoinedAgain.wait(WaitMs)); // node B found itself gone from Redis and joined again
+
+    QCOMPARE(joinAndReadOwnPrefix(*bob, "bob", "#lobby"), "");
+    bob->send("MODE #lobby -t");
+    QVERIFY(bob->expect(Numeric::ChanOpPrivsNeeded, WaitMs));
+
+    // Node A back: it joins again, enters #lobby again and tells who is there.
+    QVERIFY(m_proxyA->restore());
+    QVERIFY(bob->expectMatch(
+        [](const Irc::IrcMessage &m) { return m.command == "JOIN" && m.sourceNick() == "alice"; },
+        WaitMs));
+    QVERIFY(alice->expectLine("JOIN", "bob", WaitMs));
+    for (RawClient *client : {alice.get(), bob.get()}) {
+        client->send("NAMES #lobby");
+        const auto names = client->expect(Numeric::NamReply, WaitMs);
+        QVERIFY(names);
+        const QList<QByteArray> members = names->param(3).split(' ');
+        QCOMPARE(QSet<QByteArray>(members.cbegin(), members.cend()),
+                 (QSet<QByteArray> {"@alice", "bob"}));
     }
 }
 
