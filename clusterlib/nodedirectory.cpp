@@ -10,10 +10,14 @@ namespace Cluster {
 
 namespace {
 
-// KEYS: the nodes hash, the node's liveness key, the events channel. ARGV: id, name, ttl.
+// A node that joins again (Redis lost its data, or the node was taken for dead) opens the
+// re-entry window: until each node has joined again and re-entered its channels, nobody can
+// tell from Redis who has members where. KEYS: the nodes hash, the node's liveness key, the
+// events channel, the re-entry window's key. ARGV: id, name, ttl, "1" when joining again.
 constexpr char JoinScript[] = R"(
 redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
 redis.call('SET', KEYS[2], ARGV[2], 'PX', ARGV[3])
+if ARGV[4] == '1' then redis.call('SET', KEYS[4], ARGV[1], 'PX', ARGV[3]) end
 redis.call('PUBLISH', KEYS[3], 'joined ' .. ARGV[1] .. ' ' .. ARGV[2])
 return 1)";
 
@@ -52,10 +56,16 @@ end
 if redis.call('GET', KEYS[1]) == ARGV[1] then return 1 end
 return 0)";
 
-// KEYS: the channel's nodes, the node's channels. ARGV: id, channel. The other nodes there.
+// The other nodes there, or -1 when Redis cannot tell: the node is not in the cluster (Redis
+// lost its data, or took the node for dead: it joins again, then enters its channels again),
+// or the re-entry window is open (another node did so and may not have re-entered yet).
+// KEYS: the channel's nodes, the node's channels, the nodes hash, the re-entry window's key.
+// ARGV: id, channel.
 constexpr char EnterChannelScript[] = R"(
+if redis.call('HEXISTS', KEYS[3], ARGV[1]) == 0 then return -1 end
 redis.call('SADD', KEYS[1], ARGV[1])
 redis.call('SADD', KEYS[2], ARGV[2])
+if redis.call('EXISTS', KEYS[4]) == 1 then return -1 end
 return redis.call('SCARD', KEYS[1]) - 1)";
 
 constexpr char LeaveChannelScript[] = R"(
@@ -112,7 +122,7 @@ void NodeDirectory::start()
         return;
     m_running = true;
     m_link.subscribe(m_prefix + "events");
-    join();
+    join(false);
     m_refreshTimer->start(m_timing.refreshMs);
     m_sweepTimer->start(m_timing.sweepMs);
 }
@@ -145,10 +155,10 @@ void NodeDirectory::replied(quint64 id, const RedisReply &reply)
         handler(reply);
 }
 
-void NodeDirectory::join()
+void NodeDirectory::join(bool again)
 {
-    send({"EVAL", JoinScript, "3", m_prefix + "nodes", nodeKey(m_id), m_prefix + "events", m_id,
-          m_name, QByteArray::number(m_timing.ttlMs)},
+    send({"EVAL", JoinScript, "4", m_prefix + "nodes", nodeKey(m_id), m_prefix + "events",
+          reentryKey(), m_id, m_name, QByteArray::number(m_timing.ttlMs), again ? "1" : "0"},
          [this](const RedisReply &reply) {
              if (!reply.isOk()) {
                  qCWarning(lcCluster).noquote()
@@ -205,7 +215,7 @@ void NodeDirectory::refresh()
                  << "was taken for dead by the cluster (it could not refresh in time); its "
                     "names are gone: joining again";
              Q_EMIT evicted();
-             join();
+             join(true);
          });
 }
 
@@ -277,12 +287,13 @@ void NodeDirectory::enterChannel(const QByteArray &channel,
     Handler handler;
     if (done)
         handler = [done = std::move(done)](const RedisReply &reply) {
-            if (reply.type == RedisReply::Type::Integer)
+            if (reply.type == RedisReply::Type::Integer && reply.integer >= 0)
                 done(int(reply.integer));
             else
                 done(std::nullopt);
         };
-    send({"EVAL", EnterChannelScript, "2", channelKey(channel), channelsKey(m_id), m_id, channel},
+    send({"EVAL", EnterChannelScript, "4", channelKey(channel), channelsKey(m_id),
+          m_prefix + "nodes", reentryKey(), m_id, channel},
          std::move(handler));
 }
 

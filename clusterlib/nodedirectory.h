@@ -32,7 +32,9 @@ struct DirectoryTiming
 // - `<prefix>name:<name>`, the id of the node that holds the name, and `<prefix>node:<id>:names`,
 //   the names a node holds, so that they are freed together when it goes;
 // - `<prefix>channel:<channel>`, the ids of the nodes that have members on an IRC channel, and
-//   `<prefix>node:<id>:channels`, the channels a node has members on, cleared when it goes.
+//   `<prefix>node:<id>:channels`, the channels a node has members on, cleared when it goes;
+// - `<prefix>reentry`, set for a liveness period by a node that joins again (Redis lost its
+//   data, or took the node for dead): meanwhile nobody is told it is first on a channel.
 //
 // Every node sweeps: a node in the hash whose liveness key has expired is removed, its names
 // freed and `left` announced, in one Lua script, so that of all the sweepers exactly one does
@@ -69,8 +71,10 @@ public:
     // `done`, if given, runs once Redis has freed it (or could not be reached).
     void releaseName(const QByteArray &name, std::function<void()> done = {});
     // This node has members on `channel` (folded): `done`, if given, gets how many other nodes
-    // have, or nothing when Redis could not answer. Adding and counting are one step, so of
-    // two nodes entering an empty channel at once exactly one hears it was the first.
+    // have, or nothing when Redis could not answer or cannot tell (this node is not in the
+    // cluster, or another one joined again less than a liveness period ago and may not have
+    // entered its channels again yet). Adding and counting are one step, so of two nodes
+    // entering an empty channel at once exactly one hears it was the first.
     void enterChannel(const QByteArray &channel,
                       std::function<void(std::optional<int> others)> done = {});
     void leaveChannel(const QByteArray &channel);
@@ -89,7 +93,8 @@ private:
     void replied(quint64 id, const RedisReply &reply);
     void eventsReceived(const Cluster::PubSubMessages &batch);
     void eventReceived(const QByteArray &payload);
-    void join();
+    // `again`: after Redis lost this node (its data, or took it for dead), not at start.
+    void join(bool again);
     void readNodes();
     void reconcile(const RedisReply &hash, bool announce);
     void refresh();
@@ -99,6 +104,7 @@ private:
     QByteArray namesKey(const QByteArray &id) const { return nodeKey(id) + ":names"; }
     QByteArray nameKey(const QByteArray &name) const { return m_prefix + "name:" + name; }
     QByteArray channelsKey(const QByteArray &id) const { return nodeKey(id) + ":channels"; }
+    QByteArray reentryKey() const { return m_prefix + "reentry"; }
     QByteArray channelKey(const QByteArray &channel) const
     {
         return m_prefix + "channel:" + channel;

@@ -25,7 +25,9 @@ enum class NickClaim {
 enum class ChannelEntry {
     Founder, // no other server has members there: the channel's first member network-wide
     Member, // another server has
-    Unreachable, // Redis did not answer: nobody can tell, so no operator status is given
+    // Redis did not answer, or cannot tell yet (it lost its data, or a node is entering its
+    // channels again): nobody can tell, so no operator status is given
+    Unreachable,
 };
 
 // What a server's workers use of its cluster (ServerContext::cluster): every call may come from

@@ -43,8 +43,14 @@ QByteArray fallbackNick(const QByteArray &nick)
 // Lines of one channel carried by one message on the bus, at most: a bound on its size.
 constexpr qsizetype MaxLinesPerMessage = 256;
 
-// Why a member who left while this server could not hear it is seen leaving late.
+// Why a member who left while this server could not hear it is seen leaving late, when its
+// node no longer knows how it left.
 constexpr char SplitReason[] = "Left while the network was split";
+
+// How many of its users' departures a server keeps for the others' resynchronisations, and for
+// how long: a split that lasts longer ends with the split's reason.
+constexpr qsizetype MaxDepartures = 4096;
+constexpr qint64 DepartureAgeMs = 5 * 60 * 1000;
 
 // Lines whose first parameter names the channel they happen in.
 bool isChannelCommand(const QByteArray &command)
@@ -243,8 +249,10 @@ ClusterNode::ClusterNode(std::shared_ptr<ServerContext> context, const QByteArra
           QMetaObject::invokeMethod(this, &ClusterNode::drainBridge, Qt::QueuedConnection);
       })),
       m_front(std::make_shared<ClusterFront>(m_bridge)),
+      m_departures(MaxDepartures, DepartureAgeMs),
       m_stopDeadline(this)
 {
+    m_clock.start();
     QString problem;
     Cluster::LinkConfig linkConfig;
     linkConfig.url = *Cluster::RedisUrl::parse(m_context->config.cluster.redisUrl, &problem);
@@ -516,6 +524,7 @@ void ClusterNode::forward(const Delivery &delivery)
         publish(channel, "line", delivery, *message);
         if (message->command == "JOIN" || message->command == "PART"
             || message->command == "KICK") {
+            recordDeparture(channel, *message, delivery.line);
             publishPending();
             updateSubscription(channel);
         }
@@ -534,8 +543,24 @@ void ClusterNode::forward(const Delivery &delivery)
         if (!m_bus->sendToNode(node, payload))
             qCWarning(lcServer).noquote() << "cluster: a line for" << node << "was not sent";
     }
-    if (message->command == "QUIT")
+    if (message->command == "QUIT") {
+        recordDeparture({}, *message, delivery.line);
         updateAllSubscriptions();
+    }
+}
+
+// A user of this server left a channel (`channel`) or the network (none): kept for the others'
+// resynchronisations (answerSync()); a JOIN makes its part there forgotten.
+void ClusterNode::recordDeparture(const QByteArray &channel, const IrcMessage &message,
+                                  const QByteArray &line)
+{
+    const QByteArray nick = foldCase(message.sourceNick());
+    if (message.command == "PART")
+        m_departures.parted(channel, nick, line, m_clock.elapsed());
+    else if (message.command == "QUIT")
+        m_departures.quit(nick, line, m_clock.elapsed());
+    else if (message.command == "JOIN")
+        m_departures.joined(channel, nick);
 }
 
 void ClusterNode::publish(const QByteArray &channel, const QByteArray &kind,
@@ -577,6 +602,10 @@ void ClusterNode::channelReceived(const QByteArray &channel, const QByteArray &o
     }
     if (frame->kind == "synced") {
         answerEnded(channel, origin, frame->line);
+        return;
+    }
+    if (frame->kind == "departed") {
+        noteDeparture(channel, origin, frame->line);
         return;
     }
     const std::optional<IrcMessage> message = IrcMessage::parse(withoutLineEnd(frame->line));
@@ -801,8 +830,10 @@ void ClusterNode::directSyncRequest(const QByteArray &text)
         answerSync(channel, words);
 }
 
-// Who is here, from this server: each local member as a JOIN with its channel status, then the
-// end of the answer with their number and which of the `asked` nicks no user here has.
+// Who is here, from this server: each local member as a JOIN with its channel status, then how
+// each of the `asked` nicks that is not a member left, if still known (its PART or QUIT line),
+// then the end of the answer with the members' number and which of the `asked` nicks no user
+// here has.
 void ClusterNode::answerSync(const QByteArray &channel, const QList<QByteArray> &asked)
 {
     int count = 0;
@@ -822,7 +853,11 @@ void ClusterNode::answerSync(const QByteArray &channel, const QList<QByteArray> 
     QByteArray end = QByteArray::number(count);
     for (const QByteArray &nick : asked) {
         const std::optional<MemberGroup> user = m_context->registry.findNick(nick);
-        if (!user || user->mailbox == m_bridge)
+        const bool gone = !user || user->mailbox == m_bridge;
+        if (const std::optional<QByteArray> line
+            = m_departures.departure(channel, foldCase(nick), gone, m_clock.elapsed()))
+            m_bus->publish(channel, Frame::make("departed", {}, *line));
+        if (gone)
             end += ' ' + nick;
     }
     m_bus->publish(channel, Frame::make("synced", {}, end));
@@ -858,31 +893,58 @@ void ClusterNode::answerEnded(const QByteArray &channel, const QByteArray &origi
     }
     for (quint32 id : std::as_const(stale)) {
         round->candidates.remove(id);
-        removeStale(channel, id, gone.contains(m_remoteUsers.value(id).nick));
+        removeStale(channel, id, gone.contains(m_remoteUsers.value(id).nick),
+                    round->departures.take(id));
     }
     if (round->candidates.isEmpty())
         m_rounds.erase(round);
 }
 
+// How a candidate of a round left, as its node told (its PART or QUIT line): kept until that
+// node's answer closes, which says whether it left at all.
+void ClusterNode::noteDeparture(const QByteArray &channel, const QByteArray &origin,
+                                const QByteArray &line)
+{
+    const auto round = m_rounds.find(channel);
+    const std::optional<IrcMessage> message = IrcMessage::parse(withoutLineEnd(line));
+    if (round == m_rounds.end() || !message
+        || (message->command != "PART" && message->command != "QUIT"))
+        return;
+    const quint32 id = remoteUser(origin, message->sourceNick());
+    if (id != 0 && round->candidates.contains(id))
+        round->departures.insert(id, line);
+}
+
 // A member that left while this server could not hear it: it leaves here now, seen by the local
-// members as a PART, or as a QUIT when its node has no such user any more.
-void ClusterNode::removeStale(const QByteArray &channel, quint32 id, bool gone)
+// members as it left (`departure`, its PART or QUIT line, when its node still knew it), else as
+// a PART, or a QUIT when its node has no such user any more, with the split's reason.
+void ClusterNode::removeStale(const QByteArray &channel, quint32 id, bool gone,
+                              const QByteArray &departure)
 {
     if (!m_remoteUsers.contains(id))
         return;
+    const std::optional<IrcMessage> left = IrcMessage::parse(withoutLineEnd(departure));
+    const bool quit = left ? left->command == "QUIT" : gone;
+    // The reason it gave (none, if it gave none), or the split's.
+    const QList<QByteArray> reason
+        = left ? left->params.mid(quit ? 0 : 1) : QList<QByteArray> {SplitReason};
     const QByteArray prefix = m_context->registry.prefixOf(id);
     Audience audience;
-    if (gone) {
+    if (quit) {
         m_context->registry.removeClient(id, &audience);
         forget(id);
         seen(id);
-        deliverLocally(audience, Frame::local(makeLine(prefix, "QUIT", {SplitReason})));
+        deliverLocally(audience,
+                       Frame::local(reason.isEmpty() ? makeLine(prefix, "QUIT", {})
+                                                     : makeLine(prefix, "QUIT", {reason.first()})));
         return;
     }
     QByteArray name;
     if (m_context->registry.part(id, channel, &audience, &name) != Registry::Status::Ok)
         return;
-    deliverLocally(audience, Frame::local(makeLine(prefix, "PART", {name, SplitReason})));
+    const QByteArray line = reason.isEmpty() ? makeLine(prefix, "PART", {name})
+                                             : makeLine(prefix, "PART", {name, reason.first()});
+    deliverLocally(audience, Frame::local(line));
     dropIfInNoChannel(id);
 }
 

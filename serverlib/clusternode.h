@@ -1,10 +1,12 @@
 #pragma once
 
 #include "serverlib/clusterfront.h"
+#include "serverlib/departurelog.h"
 #include "serverlib/mailbox.h"
 #include "serverlib/registry.h"
 
 #include <QByteArray>
+#include <QElapsedTimer>
 #include <QHash>
 #include <QObject>
 #include <QSet>
@@ -72,11 +74,13 @@ private:
     // when it asked (`candidates`, id -> node) that nothing since has shown present, and the
     // `member` answers counted per node since it asked. A node's end marker (`synced <count>`)
     // after exactly `count` answers closes a whole answer given after the question: its
-    // candidates it did not name have left.
+    // candidates it did not name have left, as `departures` (id -> the PART or QUIT line its
+    // node still knew) says, or as the split's.
     struct SyncRound
     {
         QHash<quint32, QByteArray> candidates;
         QHash<QByteArray, int> answers;
+        QHash<quint32, QByteArray> departures;
     };
 
     void claimNick(const QByteArray &nick, const MemberGroup &client, ClusterFront::ClaimDone done);
@@ -121,7 +125,10 @@ private:
     void directSyncRequest(const QByteArray &text);
     void countAnswer(const QByteArray &channel, const QByteArray &origin, const QByteArray &nick);
     void answerEnded(const QByteArray &channel, const QByteArray &origin, const QByteArray &text);
-    void removeStale(const QByteArray &channel, quint32 id, bool gone);
+    void noteDeparture(const QByteArray &channel, const QByteArray &origin, const QByteArray &line);
+    void recordDeparture(const QByteArray &channel, const Irc::IrcMessage &message,
+                         const QByteArray &line);
+    void removeStale(const QByteArray &channel, quint32 id, bool gone, const QByteArray &departure);
     // An event of `id` came after a question: the stream shows it, it is no longer a candidate.
     void seen(quint32 id, const QByteArray &channel = {});
     void nodeLeft(const QByteArray &id, const QByteArray &name);
@@ -152,6 +159,8 @@ private:
     QByteArray m_pendingChannel;
     QList<QByteArray> m_pendingLines;
     QHash<QByteArray, SyncRound> m_rounds; // folded channel -> its resynchronisation
+    DepartureLog m_departures; // this server's users', for the others' resynchronisations
+    QElapsedTimer m_clock; // the departures' age
     // Folded nicks this server lost to another while it was out of the network: their users
     // are being renamed, and are not announced under them meanwhile.
     QSet<QByteArray> m_collided;

@@ -61,6 +61,19 @@ struct Node
         return outcome;
     }
 
+    // Enters a channel and waits for the answer: how many other nodes are there, Unknown when
+    // Redis cannot tell, NoAnswer when none came.
+    int enter(const QByteArray &channel)
+    {
+        std::optional<int> outcome;
+        directory->enterChannel(
+            channel, [&](std::optional<int> others) { outcome = others.value_or(Unknown); });
+        if (!QTest::qWaitFor([&] { return outcome.has_value(); }, WaitMs))
+            return NoAnswer;
+        return *outcome;
+    }
+    static constexpr int Unknown = -1, NoAnswer = -2;
+
     std::unique_ptr<RedisLink> link;
     std::unique_ptr<NodeDirectory> directory;
 };
@@ -81,6 +94,7 @@ private Q_SLOTS:
     void deadNodeIsSweptOnceWithinTheBoundAndItsNamesFreed();
     void restartedNodeFindsNoGhost();
     void sweptNodeIsToldAndJoinsAgain();
+    void aChannelEntryCannotTellRightAfterRedisLostItsData();
 
 private:
     std::unique_ptr<Node> node(const QByteArray &name);
@@ -212,6 +226,28 @@ void tst_NodeDirectory::sweptNodeIsToldAndJoinsAgain()
     // Back in the cluster, holding nothing: its name was freed when it was swept.
     QTRY_COMPARE_WITH_TIMEOUT(joinedOnA.size(), 1, WaitMs);
     QCOMPARE(a->claim("frank"), std::optional<bool>(true));
+}
+
+// Redis restarted empty knows nobody's channels: a node is not told it is first on one before
+// it has joined again, nor for a liveness period after a node joined again, which may not have
+// entered its channels again yet.
+void tst_NodeDirectory::aChannelEntryCannotTellRightAfterRedisLostItsData()
+{
+    auto a = node("node-a");
+    auto b = node("node-b");
+    QCOMPARE(a->enter("#c"), 0);
+    QCOMPARE(b->enter("#c"), 1);
+
+    QSignalSpy aJoinedAgain(a->directory.get(), &NodeDirectory::joined);
+    QVERIFY(a->link->command({"FLUSHALL"}) != 0);
+    // After the FLUSHALL on the same connection, before node A can have joined again.
+    QCOMPARE(a->enter("#c"), Node::Unknown);
+    QVERIFY(aJoinedAgain.wait(WaitMs));
+    QCOMPARE(a->enter("#d"), Node::Unknown);
+    QCOMPARE(b->enter("#d"), Node::Unknown);
+    // Once the window has closed: told again.
+    QTRY_COMPARE_WITH_TIMEOUT(a->enter("#e"), 0, WaitMs);
+    QCOMPARE(b->enter("#e"), 1);
 }
 
 QTEST_GUILESS_MAIN(tst_NodeDirectory)

@@ -106,6 +106,17 @@ QByteArray tagValue(const QByteArray &line, const QByteArray &key)
     return {};
 }
 
+// The members NAMES lists on `channel`, with their prefixes, in no order; none if it did not come.
+QSet<QByteArray> namesOn(RawClient &client, const QByteArray &channel)
+{
+    client.send("NAMES " + channel);
+    const auto names = client.expect(Numeric::NamReply, WaitMs);
+    if (!names)
+        return {};
+    const QList<QByteArray> members = names->param(3).split(' ');
+    return {members.cbegin(), members.cend()};
+}
+
 bool hasParam(const Irc::IrcMessage &message, const QByteArray &text)
 {
     return std::any_of(message.params.cbegin(), message.params.cend(),
@@ -131,9 +142,10 @@ private Q_SLOTS:
     void aStoppedNodeIsAnnouncedAtOnce();
     void aNodeCutOffIsAnnouncedAndItsNicksComeFree();
     void serviceResumesAfterRedisRestarts();
-    void membersWhoLeftDuringACutAreSeenLeaving();
+    void membersWhoLeftDuringACutAreSeenLeavingAsTheyLeft();
     void aNickGivenAwayDuringACutIsRenamedOnTheLateNode();
     void theChannelsFirstMemberNetworkWideIsItsOperator();
+    void noSecondOperatorWhileNodesEnterTheirChannelsAgain();
     void aNodeDroppedByRedisForFallingBehindResynchronises();
     void redisRestartedUnderTrafficLosesOnlyWhatWasSaidMeanwhile();
     void aLineHasOneMsgidAndTimeOnEveryNode();
@@ -455,7 +467,9 @@ void TestCluster::serviceResumesAfterRedisRestarts()
     QVERIFY(m_b->client("dave"));
 }
 
-void TestCluster::membersWhoLeftDuringACutAreSeenLeaving()
+// Node A hears nothing while it is cut off; once linked again, its members see those who left
+// meanwhile leave as they did: the PART or QUIT and the reason each gave, which their node kept.
+void TestCluster::membersWhoLeftDuringACutAreSeenLeavingAsTheyLeft()
 {
     std::unique_ptr<RawClient> alice, bob;
     QVERIFY(meetInLobby(alice, bob));
@@ -463,6 +477,8 @@ void TestCluster::membersWhoLeftDuringACutAreSeenLeaving()
     QVERIFY(carol);
     auto dave = joinLobby(*m_b, "dave", {alice.get(), bob.get(), carol.get()});
     QVERIFY(dave);
+    auto erin = joinLobby(*m_b, "erin", {alice.get(), bob.get(), carol.get(), dave.get()});
+    QVERIFY(erin);
 
     m_proxyA->cut();
     QTRY_VERIFY_WITH_TIMEOUT(!isLinked(*m_a), WaitMs);
@@ -470,28 +486,35 @@ void TestCluster::membersWhoLeftDuringACutAreSeenLeaving()
     QVERIFY(carol->expectLine("PART", "bob", WaitMs));
     dave->send("QUIT :bye");
     QVERIFY(carol->expectLine("QUIT", "dave", WaitMs));
+    // Erin leaves the channel, then the network: on the channel, she was seen to part.
+    erin->send("PART #lobby :moving on");
+    QVERIFY(carol->expectLine("PART", "erin", WaitMs));
+    erin->send("QUIT :done");
+    QVERIFY(erin->expect("ERROR", WaitMs));
     QVERIFY(!alice->expectLine("PART", "bob", 300)); // node A heard nothing of it
     QVERIFY(m_proxyA->restore());
 
-    // Once linked again, node A asks who is on #lobby: bob left it, dave left the network.
-    bool sawPart = false, sawQuit = false;
-    while (!(sawPart && sawQuit)) {
-        const auto left = alice->expectMatch(
+    // Once linked again, node A asks who is on #lobby: bob and erin left it, dave the network.
+    QHash<QByteArray, Irc::IrcMessage> left;
+    while (left.size() < 3) {
+        const auto leaving = alice->expectMatch(
             [](const Irc::IrcMessage &m) {
-                return (m.command == "PART" && m.sourceNick() == "bob")
-                    || (m.command == "QUIT" && m.sourceNick() == "dave");
+                return (m.command == "PART" || m.command == "QUIT")
+                    && QList<QByteArray> {"bob", "dave", "erin"}.contains(m.sourceNick());
             },
             WaitMs);
-        QVERIFY2(left, "node A's member did not see bob part and dave quit");
-        (left->command == "PART" ? sawPart : sawQuit) = true;
+        QVERIFY2(leaving, "node A's member did not see bob and erin part and dave quit");
+        QVERIFY2(!left.contains(leaving->sourceNick()), "a member was seen leaving twice");
+        left.insert(leaving->sourceNick(), *leaving);
     }
+    QCOMPARE(left.value("bob").command, "PART");
+    QCOMPARE(left.value("bob").params, (QList<QByteArray> {"#lobby", "later"}));
+    QCOMPARE(left.value("dave").command, "QUIT");
+    QCOMPARE(left.value("dave").param(0), "Quit: bye");
+    QCOMPARE(left.value("erin").command, "PART");
+    QCOMPARE(left.value("erin").params, (QList<QByteArray> {"#lobby", "moving on"}));
     // Carol, who stayed, is still a member there, and chat crosses again.
-    alice->send("NAMES #lobby");
-    const auto names = alice->expect(Numeric::NamReply, WaitMs);
-    QVERIFY(names);
-    QVERIFY2(names->param(3).contains("carol") && !names->param(3).contains("bob")
-                 && !names->param(3).contains("dave"),
-             names->param(3).constData());
+    QCOMPARE(namesOn(*alice, "#lobby"), (QSet<QByteArray> {"@alice", "carol"}));
     carol->send("PRIVMSG #lobby :still here");
     QVERIFY(alice->expectLine("PRIVMSG", "still here", WaitMs));
     QVERIFY(!alice->expectLine("PART", "carol", 200));
@@ -643,6 +666,40 @@ void TestCluster::theChannelsFirstMemberNetworkWideIsItsOperator()
         QVERIFY2(ownPrefix(*alice, "alice") != ownPrefix(*bob, "bob"),
                  "exactly one of the two is the operator");
     }
+}
+
+// Redis restarted empty knows no channel's members: until every node has joined again and
+// entered its channels again, a node's first member of a channel is not made its operator, as
+// while Redis is unreachable. Node A stays cut off meanwhile, so it has not entered #lobby again
+// when bob joins it on node B; once back, alice is the channel's one operator on both nodes.
+void TestCluster::noSecondOperatorWhileNodesEnterTheirChannelsAgain()
+{
+    auto alice = m_a->client("alice");
+    QVERIFY(alice);
+    QCOMPARE(joinAndReadOwnPrefix(*alice, "alice", "#lobby"), "@");
+    auto bob = m_b->client("bob");
+    QVERIFY(bob);
+
+    m_proxyA->cut();
+    QTRY_VERIFY_WITH_TIMEOUT(!isLinked(*m_a), WaitMs);
+    QSignalSpy bJoinedAgain(m_b->server.m_cluster->m_directory, &Cluster::NodeDirectory::joined);
+    m_redis->kill();
+    QTRY_VERIFY_WITH_TIMEOUT(!isLinked(*m_b), WaitMs);
+    QVERIFY2(m_redis->start(), qPrintable(m_redis->errorString()));
+    QVERIFY(bJoinedAgain.wait(WaitMs)); // node B found itself gone from Redis and joined again
+
+    QCOMPARE(joinAndReadOwnPrefix(*bob, "bob", "#lobby"), "");
+    bob->send("MODE #lobby -t");
+    QVERIFY(bob->expect(Numeric::ChanOpPrivsNeeded, WaitMs));
+
+    // Node A back: it joins again, enters #lobby again and tells who is there.
+    QVERIFY(m_proxyA->restore());
+    QVERIFY(bob->expectMatch(
+        [](const Irc::IrcMessage &m) { return m.command == "JOIN" && m.sourceNick() == "alice"; },
+        WaitMs));
+    QVERIFY(alice->expectLine("JOIN", "bob", WaitMs));
+    for (RawClient *client : {alice.get(), bob.get()})
+        QCOMPARE(namesOn(*client, "#lobby"), (QSet<QByteArray> {"@alice", "bob"}));
 }
 
 // Redis closes a subscriber whose output buffer passes client-output-buffer-limit pubsub and
