@@ -217,6 +217,17 @@ void ClusterFront::recheckChannel(const QByteArray &channel)
     post([channel](ClusterNode &node) { node.updateSubscription(channel, true); });
 }
 
+void ClusterFront::describeUser(const QByteArray &nick)
+{
+    post([nick](ClusterNode &node) { node.describeUser(nick); });
+}
+
+void ClusterFront::lookUpUser(const QByteArray &nick, const MemberGroup &client, LookUpDone done)
+{
+    if (!post([=](ClusterNode &node) { node.lookUpUser(nick, client, done); }))
+        Worker::callSessions(client, [done](Session &session) { done(session, std::nullopt); });
+}
+
 void ClusterFront::collisionSettled(const QByteArray &lostNick, const QList<QByteArray> &channels)
 {
     post([=](ClusterNode &node) { node.collisionSettled(lostNick, channels); });
@@ -405,6 +416,43 @@ void ClusterNode::nickLookedUp(quint64 id, const Cluster::RedisReply &reply)
         Worker::callSessions(lookup.sender, lookup.notFound);
 }
 
+// What the other servers may read of a user of this one (docs/cluster.md): kept with its nick.
+void ClusterNode::describeUser(const QByteArray &nick)
+{
+    const std::optional<MemberGroup> local = m_context->registry.findNick(nick);
+    const std::optional<UserInfo> user = m_context->registry.userInfo(nick, 0);
+    if (!local || local->mailbox == m_bridge || !user)
+        return; // renamed or gone meanwhile: its next state is told, or its nick freed
+    m_directory->describeName(foldCase(user->nick),
+                              {"nick", user->nick, "user", user->user, "host", user->host,
+                               "realname", user->realname, "account", user->account});
+}
+
+void ClusterNode::lookUpUser(const QByteArray &nick, const MemberGroup &client,
+                             const ClusterFront::LookUpDone &done)
+{
+    m_directory->lookUpName(
+        foldCase(nick),
+        [this, client, done](std::optional<Cluster::NodeDirectory::NameHolder> holder) {
+            std::optional<RemoteUserInfo> user;
+            if (holder && holder->node != m_directory->id() && !holder->facts.isEmpty()) {
+                const QHash<QByteArray, QByteArray> &facts = holder->facts;
+                user = RemoteUserInfo {facts.value("nick"),     facts.value("user"),
+                                       facts.value("host"),     facts.value("realname"),
+                                       facts.value("account"),  holder->node,
+                                       nodeNameOf(holder->node)};
+            }
+            Worker::callSessions(client, [done, user](Session &session) { done(session, user); });
+        });
+}
+
+// A node id is its name, ':' and its incarnation.
+QByteArray ClusterNode::nodeNameOf(const QByteArray &id) const
+{
+    const QByteArray name = m_directory->nodes().value(id);
+    return name.isEmpty() ? id.left(id.lastIndexOf(':')) : name;
+}
+
 // Taken for dead (Redis restarted empty, or this server could not refresh in time): its users'
 // nicks are claimed again, then its channel members announced again. A nick that another
 // server's user got meanwhile stays with that user; the user here is renamed.
@@ -428,7 +476,9 @@ void ClusterNode::reclaimed(const QByteArray &nick, bool held)
             << "was given to a user of another server meanwhile; its user here is renamed";
         m_collided.insert(foldCase(nick));
         renameAfterCollision(nick, 0);
-    } else if (!held) {
+    } else if (held) {
+        describeUser(nick); // what Redis kept of it went with it
+    } else {
         qCWarning(lcServer).noquote()
             << "cluster: the nick" << nick << "could not be claimed again";
     }
@@ -608,7 +658,8 @@ void ClusterNode::remoteJoin(const QByteArray &channel, const QByteArray &origin
     if (id == 0) {
         id = m_nextRemoteId++;
         const Registry::Status status = m_context->registry.addRemoteClient(
-            id, m_bridge, nick, userOf(message.source), hostOf(message.source), realname);
+            id, m_bridge, nick, userOf(message.source), hostOf(message.source), realname,
+            nodeNameOf(origin));
         if (status != Registry::Status::Ok) {
             qCWarning(lcServer).noquote()
                 << "cluster:" << nick << "of" << origin << "is a nick in use here; not added";

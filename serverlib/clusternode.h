@@ -83,6 +83,10 @@ private:
     void releaseNick(const QByteArray &nick);
     void enterChannel(const QByteArray &channel, const MemberGroup &client,
                       ClusterFront::EntryDone done);
+    void describeUser(const QByteArray &nick);
+    void lookUpUser(const QByteArray &nick, const MemberGroup &client,
+                    const ClusterFront::LookUpDone &done);
+    QByteArray nodeNameOf(const QByteArray &id) const;
     void claimAgain();
     void reclaimed(const QByteArray &nick, bool held);
     void renameAfterCollision(const QByteArray &nick, int attempt);

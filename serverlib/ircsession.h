@@ -74,6 +74,8 @@ private:
     void onQuit(const Irc::IrcMessage &message);
     bool acceptNick(const QByteArray &nick);
     void changeNick(const QByteArray &nick);
+    // In a cluster, what the other servers show of this user (WHOIS there) is told again.
+    void describeToCluster();
     // In a cluster a nick is claimed across the network before it is given (001, or NICK
     // confirmed); the answer comes back through the mailbox.
     void claimNick(const QByteArray &nick);
@@ -167,6 +169,13 @@ private:
     void sendWhoReply(const QByteArray &channel, const UserInfo &user,
                       QByteArrayView channelPrefix);
     void onWhois(const Irc::IrcMessage &message);
+    // In a cluster, for a nick no user known here has: `answer` runs with what its server told
+    // of it (nothing: no such user), later, through the mailbox.
+    using ElsewhereAnswer
+        = std::function<void(IrcSession &client, const std::optional<RemoteUserInfo> &user)>;
+    void lookUpElsewhere(const QByteArray &nick, ElsewhereAnswer answer);
+    void whoisElsewhere(const QByteArray &nick);
+    void whoElsewhere(const QByteArray &nick);
     QByteArray whoisChannels(const QList<ChannelMembership> &channels) const;
     void onAway(const Irc::IrcMessage &message);
     void onIson(const Irc::IrcMessage &message);

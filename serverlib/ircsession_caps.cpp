@@ -257,6 +257,7 @@ void IrcSession::onSetname(const IrcMessage &message)
     Audience peers;
     m_context.registry.setRealname(id(), realname, &peers);
     m_realname = realname;
+    describeToCluster();
     const OutgoingLine line
         = eventLine(makeLine(m_prefix, "SETNAME", {realname}), Capability::Setname);
     sendOutgoing(line);

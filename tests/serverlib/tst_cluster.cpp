@@ -141,6 +141,7 @@ private Q_SLOTS:
     void accountsAreSeenOnEveryNode();
     void aRegisteredNickIsItsAccountsOnEveryNode();
     void privateLinesBetweenAccountsOnTwoNodesAreStored();
+    void whoisFindsAUserOfAnotherNodeSharingNoChannel();
 
 private:
     // `nick` on `node`, registered, on #lobby; seen there by `others` (each sees the JOIN).
@@ -148,6 +149,12 @@ private:
                                          const QList<RawClient *> &others = {});
     // Alice on node A and bob on node B, on #lobby, each seen there by the other.
     bool meetInLobby(std::unique_ptr<RawClient> &alice, std::unique_ptr<RawClient> &bob);
+    // The replies to `WHOIS nick` up to its 318, asked again (at most a few times) until
+    // `done` holds for them: what another node tells of its user reaches Redis on that node's
+    // own connection, so a first question may come before it.
+    static QList<Irc::IrcMessage>
+    whoisUntil(RawClient &client, const QByteArray &nick,
+               const std::function<bool(const QList<Irc::IrcMessage> &)> &done);
     static void cutOffRedis(Node &node) { node.server.m_cluster->m_link->stop(); }
     static bool isLinked(Node &node) { return node.server.m_cluster->front()->isLinked(); }
 
@@ -168,10 +175,10 @@ void TestCluster::init()
     m_b = std::make_unique<Node>();
     // The tests of accounts and history: the nodes share one database, as a cluster's nodes
     // share one PostgreSQL.
-    static const QSet<QByteArray> withStorage {"channelHistoryHasTheMsgidsSeenLive",
-                                               "accountsAreSeenOnEveryNode",
-                                               "aRegisteredNickIsItsAccountsOnEveryNode",
-                                               "privateLinesBetweenAccountsOnTwoNodesAreStored"};
+    static const QSet<QByteArray> withStorage {
+        "channelHistoryHasTheMsgidsSeenLive", "whoisFindsAUserOfAnotherNodeSharingNoChannel",
+        "accountsAreSeenOnEveryNode", "aRegisteredNickIsItsAccountsOnEveryNode",
+        "privateLinesBetweenAccountsOnTwoNodesAreStored"};
     const QByteArray test = QTest::currentTestFunction();
     const QString database = withStorage.contains(test)
         ? m_dir.filePath(QString::fromLatin1(test) + QStringLiteral(".sqlite"))
@@ -224,6 +231,27 @@ bool TestCluster::meetInLobby(std::unique_ptr<RawClient> &alice, std::unique_ptr
     if (alice)
         bob = joinLobby(*m_b, "bob", {alice.get()});
     return alice && bob && bob->expectLine("JOIN", "alice", WaitMs);
+}
+
+QList<Irc::IrcMessage>
+TestCluster::whoisUntil(RawClient &client, const QByteArray &nick,
+                        const std::function<bool(const QList<Irc::IrcMessage> &)> &done)
+{
+    QList<Irc::IrcMessage> replies;
+    for (int attempt = 0; attempt < 20; ++attempt) {
+        replies.clear();
+        client.send("WHOIS " + nick);
+        while (const auto reply = client.expectMatch(
+                   [](const Irc::IrcMessage &m) { return m.command.size() == 3; }, WaitMs)) {
+            replies.append(*reply);
+            if (reply->command == Numeric::EndOfWhois)
+                break;
+        }
+        if (replies.isEmpty() || replies.constLast().command != Numeric::EndOfWhois
+            || done(replies))
+            return replies;
+    }
+    return replies;
 }
 
 void TestCluster::channelChatCrossesNodesBothWays()
@@ -279,6 +307,10 @@ void TestCluster::namesWhoAndTopicShowTheWholeChannel()
     QCOMPARE(who.size(), 2);
     QVERIFY(
         std::any_of(who.cbegin(), who.cend(), [](const auto &m) { return hasParam(m, "bob"); }));
+    for (const Irc::IrcMessage &reply : who) { // bob's server is his own node
+        if (reply.param(5) == "bob")
+            QCOMPARE(reply.param(4), "node-b");
+    }
 
     alice->send("TOPIC #lobby :one network");
     const auto topic = bob->expect("TOPIC", WaitMs);
@@ -968,4 +1000,62 @@ void TestCluster::channelHistoryHasTheMsgidsSeenLive()
         WaitMs));
     QCOMPARE(tagValue(*stored, "msgid"), tagValue(*live, "msgid"));
     QCOMPARE(tagValue(*stored, "time"), tagValue(*live, "time"));
+}
+
+// Bob, on node B, shares no channel with alice on node A: node A knows nothing of him but what
+// node B keeps in Redis with his nick.
+void TestCluster::whoisFindsAUserOfAnotherNodeSharingNoChannel()
+{
+    auto alice = m_a->client("alice");
+    QVERIFY(alice);
+    auto bob = m_b->client("bob");
+    QVERIFY(bob);
+    bob->send("REGISTER * * :secret words");
+    QCOMPARE(bob->expect("REGISTER", WaitMs)->param(0), "SUCCESS");
+
+    const auto hasReply = [](const QList<Irc::IrcMessage> &replies, const QByteArray &numeric) {
+        return std::any_of(replies.cbegin(), replies.cend(),
+                           [&numeric](const Irc::IrcMessage &m) { return m.command == numeric; });
+    };
+    const auto find = [](const QList<Irc::IrcMessage> &replies, const QByteArray &numeric) {
+        for (const Irc::IrcMessage &m : replies) {
+            if (m.command == numeric)
+                return m;
+        }
+        return Irc::IrcMessage();
+    };
+    QList<Irc::IrcMessage> whois = whoisUntil(*alice, "BOB", [&](const auto &replies) {
+        return hasReply(replies, Numeric::WhoisAccount);
+    });
+    QVERIFY(!hasReply(whois, Numeric::NoSuchNick));
+    QCOMPARE(find(whois, Numeric::WhoisUser).params,
+             (QList<QByteArray> {"alice", "bob", "bob", "127.0.0.1", "*", "Test bob"}));
+    QCOMPARE(find(whois, Numeric::WhoisServer).param(2), "node-b");
+    QCOMPARE(find(whois, Numeric::WhoisAccount).param(2), "bob");
+    QCOMPARE(whois.constLast().command, Numeric::EndOfWhois);
+    QCOMPARE(whois.constLast().param(1), "bob");
+
+    alice->send("WHO bob");
+    const auto who = alice->expect(Numeric::WhoReply, WaitMs);
+    QVERIFY(who);
+    QCOMPARE(who->param(4), "node-b");
+    QCOMPARE(who->param(5), "bob");
+    QVERIFY(alice->expect(Numeric::EndOfWho, WaitMs));
+
+    // A nick change is told too: the new nick is bob's, with his account.
+    bob->send("NICK robert");
+    QVERIFY(bob->expect("NICK", WaitMs));
+    whois = whoisUntil(*alice, "robert",
+                       [&](const auto &replies) { return hasReply(replies, Numeric::WhoisUser); });
+    QCOMPARE(find(whois, Numeric::WhoisUser).param(1), "robert");
+    QCOMPARE(find(whois, Numeric::WhoisAccount).param(2), "bob");
+
+    bob->send("QUIT :bye");
+    QVERIFY(bob->waitForDisconnected(WaitMs));
+    whois = whoisUntil(*alice, "robert",
+                       [&](const auto &replies) { return hasReply(replies, Numeric::NoSuchNick); });
+    QVERIFY(hasReply(whois, Numeric::NoSuchNick));
+    QVERIFY(!hasReply(whois, Numeric::WhoisUser));
+    alice->send("WHOIS nobody");
+    QCOMPARE(alice->expect(Numeric::NoSuchNick, WaitMs)->param(1), "nobody");
 }
