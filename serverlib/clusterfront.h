@@ -77,6 +77,8 @@ public:
     // mailbox; nothing when no server has such a user or Redis could not answer. One Redis
     // round-trip.
     void lookUpUser(const QByteArray &nick, const MemberGroup &client, LookUpDone done);
+    // An operator's KILL of `user`: its server closes it with `reason`, as a local KILL does.
+    bool killUser(const RemoteUserInfo &user, const QByteArray &reason);
 
     // A user who lost its nick to a user of another server (docs/cluster.md, "Nick
     // collisions") now has another one and is on `channels`: the other servers hear of it.

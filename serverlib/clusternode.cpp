@@ -228,6 +228,15 @@ void ClusterFront::lookUpUser(const QByteArray &nick, const MemberGroup &client,
         Worker::callSessions(client, [done](Session &session) { done(session, std::nullopt); });
 }
 
+bool ClusterFront::killUser(const RemoteUserInfo &user, const QByteArray &reason)
+{
+    return post([user, reason](ClusterNode &node) {
+        node.m_bus->sendToNode(
+            user.nodeId,
+            ClusterNode::Frame::make("kill", {}, makeLine({}, "KILL", {user.nick, reason})));
+    });
+}
+
 void ClusterFront::collisionSettled(const QByteArray &lostNick, const QList<QByteArray> &channels)
 {
     post([=](ClusterNode &node) { node.collisionSettled(lostNick, channels); });
@@ -453,6 +462,21 @@ QByteArray ClusterNode::nodeNameOf(const QByteArray &id) const
     return name.isEmpty() ? id.left(id.lastIndexOf(':')) : name;
 }
 
+// `KILL <nick> :<reason>` from an operator of another server, for a user of this one.
+void ClusterNode::killReceived(const IrcMessage &message)
+{
+    const std::optional<MemberGroup> victim = m_context->registry.findNick(message.param(0));
+    if (!victim || victim->mailbox == m_bridge)
+        return; // gone meanwhile
+    qCInfo(lcServer).noquote() << "cluster:" << message.param(0)
+                               << "is killed by an operator of another server";
+    const QByteArray reason = message.param(1);
+    Worker::callSessions(*victim, [reason](Session &session) {
+        if (auto *client = qobject_cast<IrcSession *>(&session))
+            client->killed(reason);
+    });
+}
+
 // Taken for dead (Redis restarted empty, or this server could not refresh in time): its users'
 // nicks are claimed again, then its channel members announced again. A nick that another
 // server's user got meanwhile stays with that user; the user here is renamed.
@@ -547,8 +571,9 @@ void ClusterNode::releaseNick(const QByteArray &nick)
 void ClusterNode::drainBridge()
 {
     for (const Delivery &delivery : m_bridge->takeAll()) {
-        // A call (KILL) for a user of another server is not carried: docs/cluster.md. The
-        // extended JOIN is made again by each server from the plain one's account and real name.
+        // A call (KILL) for a user of another server is not carried: its server is asked
+        // (ClusterFront::killUser). The extended JOIN is made again by each server from the
+        // plain one's account and real name.
         if (!delivery.call && !delivery.required.testFlag(Capability::ExtendedJoin))
             forward(delivery);
     }
@@ -748,6 +773,10 @@ void ClusterNode::directReceived(const QByteArray &origin, const QByteArray &pay
     const std::optional<IrcMessage> message = IrcMessage::parse(withoutLineEnd(frame->line));
     if (!message)
         return;
+    if (frame->kind == "kill") {
+        killReceived(*message);
+        return;
+    }
     const QByteArray &command = message->command;
     if (command == "PRIVMSG" || command == "NOTICE" || command == "TAGMSG" || command == "INVITE") {
         QByteArray nick, account;

@@ -87,6 +87,7 @@ private:
     void lookUpUser(const QByteArray &nick, const MemberGroup &client,
                     const ClusterFront::LookUpDone &done);
     QByteArray nodeNameOf(const QByteArray &id) const;
+    void killReceived(const Irc::IrcMessage &message);
     void claimAgain();
     void reclaimed(const QByteArray &nick, bool held);
     void renameAfterCollision(const QByteArray &nick, int attempt);

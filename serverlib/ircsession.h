@@ -33,6 +33,8 @@ public:
     // this user, if still called so, takes `fallback` (claimed already) and is told why.
     void takeFallbackNick(const QByteArray &lost, const QByteArray &fallback);
     void checkTimers(qint64 nowMs) override;
+    // KILL: closed with `reason`, by an operator of this server or (in a cluster) another one.
+    void killed(const QByteArray &reason);
 
 protected:
     void opened() override;
@@ -192,7 +194,7 @@ private:
     void onOper(const Irc::IrcMessage &message);
     void operatorChecked(const QByteArray &name, bool accepted);
     void onKill(const Irc::IrcMessage &message);
-    void killed(const QByteArray &reason);
+    void killElsewhere(const QByteArray &nick, const QByteArray &reason);
     void onWallops(const Irc::IrcMessage &message);
     bool checkOperator();
     void userMode(const Irc::IrcMessage &message);

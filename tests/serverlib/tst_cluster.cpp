@@ -31,6 +31,8 @@ namespace {
 constexpr int WaitMs = 10'000;
 // Short, so that a node cut off is swept within about two and a half seconds.
 constexpr int NodeTtlMs = 2000;
+constexpr char OperatorName[] = "chief";
+constexpr char OperatorPassword[] = "open sesame";
 
 class Node
 {
@@ -48,6 +50,9 @@ public:
         config.cluster.nodeName = QString::fromUtf8(name);
         config.cluster.nodeTtlMs = NodeTtlMs;
         config.limits.noLimits = true; // traffic from one client, past flood control
+        config.operators
+            = {{OperatorName,
+                Server::PasswordHash::make(OperatorPassword, Server::PasswordHash::Cost::Minimal)}};
         if (!database.isEmpty() && !openStore(database))
             return false;
         return server.start(config, store);
@@ -142,6 +147,7 @@ private Q_SLOTS:
     void aRegisteredNickIsItsAccountsOnEveryNode();
     void privateLinesBetweenAccountsOnTwoNodesAreStored();
     void whoisFindsAUserOfAnotherNodeSharingNoChannel();
+    void killReachesAUserOfAnotherNode();
 
 private:
     // `nick` on `node`, registered, on #lobby; seen there by `others` (each sees the JOIN).
@@ -149,6 +155,8 @@ private:
                                          const QList<RawClient *> &others = {});
     // Alice on node A and bob on node B, on #lobby, each seen there by the other.
     bool meetInLobby(std::unique_ptr<RawClient> &alice, std::unique_ptr<RawClient> &bob);
+    // `client` is a server operator once OPER is answered.
+    static bool makeOperator(RawClient &client);
     // The replies to `WHOIS nick` up to its 318, asked again (at most a few times) until
     // `done` holds for them: what another node tells of its user reaches Redis on that node's
     // own connection, so a first question may come before it.
@@ -231,6 +239,12 @@ bool TestCluster::meetInLobby(std::unique_ptr<RawClient> &alice, std::unique_ptr
     if (alice)
         bob = joinLobby(*m_b, "bob", {alice.get()});
     return alice && bob && bob->expectLine("JOIN", "alice", WaitMs);
+}
+
+bool TestCluster::makeOperator(RawClient &client)
+{
+    client.send(QByteArray("OPER ") + OperatorName + " :" + OperatorPassword);
+    return client.expect(Numeric::YoureOper, WaitMs).has_value();
 }
 
 QList<Irc::IrcMessage>
@@ -1058,4 +1072,33 @@ void TestCluster::whoisFindsAUserOfAnotherNodeSharingNoChannel()
     QVERIFY(!hasReply(whois, Numeric::WhoisUser));
     alice->send("WHOIS nobody");
     QCOMPARE(alice->expect(Numeric::NoSuchNick, WaitMs)->param(1), "nobody");
+}
+
+void TestCluster::killReachesAUserOfAnotherNode()
+{
+    auto chief = m_a->client("chief"); // on no channel: node A knows nothing of bob
+    QVERIFY(chief);
+    QVERIFY(makeOperator(*chief));
+    std::unique_ptr<RawClient> alice, bob;
+    QVERIFY(meetInLobby(alice, bob));
+    auto carol = joinLobby(*m_b, "carol", {alice.get(), bob.get()});
+    QVERIFY(carol);
+
+    bob->send("KILL carol :not yours"); // not an operator
+    QVERIFY(bob->expect(Numeric::NoPrivileges, WaitMs));
+    chief->send("KILL bob :enough");
+    const auto error = bob->expect("ERROR", WaitMs);
+    QVERIFY(error);
+    QCOMPARE(error->param(0), "Killed (chief (enough))");
+    QVERIFY(bob->waitForDisconnected(WaitMs));
+    for (RawClient *member : {alice.get(), carol.get()}) {
+        const auto quit = member->expect("QUIT", WaitMs);
+        QVERIFY(quit);
+        QCOMPARE(quit->sourceNick(), "bob");
+        QCOMPARE(quit->param(0), "Killed (chief (enough))");
+    }
+    // A nick nobody has is answered as such; nobody else was touched.
+    chief->send("KILL nobody :gone");
+    QCOMPARE(chief->expect(Numeric::NoSuchNick, WaitMs)->param(1), "nobody");
+    QVERIFY(carol->isConnected());
 }
