@@ -275,6 +275,8 @@ ClusterNode::ClusterNode(std::shared_ptr<ServerContext> context, const QByteArra
     m_bus = new Cluster::ChannelBus(*m_link, m_directory->id(), "qtchat:", this);
     connect(m_bus, &Cluster::ChannelBus::received, this, &ClusterNode::channelReceived);
     connect(m_bus, &Cluster::ChannelBus::directReceived, this, &ClusterNode::directReceived);
+    connect(m_bus, &Cluster::ChannelBus::broadcastReceived, this,
+            [this](const QByteArray &, const QByteArray &payload) { broadcastReceived(payload); });
     connect(m_bus, &Cluster::ChannelBus::subscribed, this, &ClusterNode::requestSync);
     connect(m_bus, &Cluster::ChannelBus::gap, this,
             [this](const QByteArray &channel, const QByteArray &origin) {
@@ -477,6 +479,17 @@ void ClusterNode::killReceived(const IrcMessage &message)
     });
 }
 
+// What reaches users on every server: WALLOPS, for those with +w here.
+void ClusterNode::broadcastReceived(const QByteArray &payload)
+{
+    const std::optional<Frame> frame = Frame::parse(payload);
+    if (!frame)
+        return;
+    const std::optional<IrcMessage> message = IrcMessage::parse(withoutLineEnd(frame->line));
+    if (message && message->command == "WALLOPS")
+        deliverLocally(m_context->registry.wallopsAudience(), *frame);
+}
+
 // Taken for dead (Redis restarted empty, or this server could not refresh in time): its users'
 // nicks are claimed again, then its channel members announced again. A nick that another
 // server's user got meanwhile stays with that user; the user here is renamed.
@@ -586,6 +599,13 @@ void ClusterNode::forward(const Delivery &delivery)
     if (!message)
         return;
     const QByteArray target = message->param(0);
+    if (message->command == "WALLOPS") { // to every server, for its +w users
+        publishPending();
+        if (!m_bus->broadcast(
+                Frame::make("line", delivery.required, delivery.line, {}, delivery.tags.get())))
+            qCWarning(lcServer).noquote() << "cluster: a WALLOPS was not sent";
+        return;
+    }
     if (isChannelCommand(message->command) && isChannelTarget(target)) {
         const QByteArray channel = foldCase(target);
         publish(channel, "line", delivery, *message);

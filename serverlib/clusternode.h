@@ -88,6 +88,7 @@ private:
                     const ClusterFront::LookUpDone &done);
     QByteArray nodeNameOf(const QByteArray &id) const;
     void killReceived(const Irc::IrcMessage &message);
+    void broadcastReceived(const QByteArray &payload);
     void claimAgain();
     void reclaimed(const QByteArray &nick, bool held);
     void renameAfterCollision(const QByteArray &nick, int attempt);

@@ -149,8 +149,10 @@ void IrcSession::onWallops(const IrcMessage &message)
         numeric(Numeric::NeedMoreParams, {message.command, "Not enough parameters"});
         return;
     }
-    worker().deliver(m_context.registry.wallopsAudience(),
-                     eventLine(makeLine(m_prefix, "WALLOPS", {message.param(0)})));
+    Audience audience = m_context.registry.wallopsAudience();
+    if (m_context.cluster) // one message to every other server, for its +w users
+        m_context.cluster->include(audience);
+    worker().deliver(audience, eventLine(makeLine(m_prefix, "WALLOPS", {message.param(0)})));
 }
 
 void IrcSession::userMode(const IrcMessage &message)

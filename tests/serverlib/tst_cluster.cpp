@@ -148,6 +148,7 @@ private Q_SLOTS:
     void privateLinesBetweenAccountsOnTwoNodesAreStored();
     void whoisFindsAUserOfAnotherNodeSharingNoChannel();
     void killReachesAUserOfAnotherNode();
+    void wallopsReachPlusWUsersOnEveryNode();
 
 private:
     // `nick` on `node`, registered, on #lobby; seen there by `others` (each sees the JOIN).
@@ -1101,4 +1102,27 @@ void TestCluster::killReachesAUserOfAnotherNode()
     chief->send("KILL nobody :gone");
     QCOMPARE(chief->expect(Numeric::NoSuchNick, WaitMs)->param(1), "nobody");
     QVERIFY(carol->isConnected());
+}
+
+void TestCluster::wallopsReachPlusWUsersOnEveryNode()
+{
+    auto chief = m_a->client("chief");
+    QVERIFY(chief);
+    QVERIFY(makeOperator(*chief));
+    auto watcher = m_b->client("watcher");
+    QVERIFY(watcher);
+    watcher->send("MODE watcher +w");
+    QVERIFY(watcher->expect("MODE", WaitMs));
+    auto quiet = m_b->client("quiet");
+    QVERIFY(quiet);
+
+    chief->send("WALLOPS :maintenance at noon");
+    const auto wallops = watcher->expect("WALLOPS", WaitMs);
+    QVERIFY(wallops);
+    QCOMPARE(wallops->sourceNick(), "chief");
+    QCOMPARE(wallops->param(0), "maintenance at noon");
+    // Once: the next one is the next WALLOPS; the user without +w gets none.
+    chief->send("WALLOPS :second");
+    QCOMPARE(watcher->expect("WALLOPS", WaitMs)->param(0), "second");
+    QVERIFY(!quiet->expect("WALLOPS", 300));
 }
