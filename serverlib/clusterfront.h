@@ -77,6 +77,8 @@ public:
     // mailbox; nothing when no server has such a user or Redis could not answer. One Redis
     // round-trip.
     void lookUpUser(const QByteArray &nick, const MemberGroup &client, LookUpDone done);
+    // A line (an INVITE) for `user`, to its server; false when it cannot leave this one.
+    bool sendToUser(const RemoteUserInfo &user, const OutgoingLine &line);
     // An operator's KILL of `user`: its server closes it with `reason`, as a local KILL does.
     bool killUser(const RemoteUserInfo &user, const QByteArray &reason);
 

@@ -71,6 +71,14 @@ QByteArray joinExtra(const QByteArray &account, const QByteArray &realname)
     return (account.isEmpty() ? QByteArray("*") : account) + ' ' + realname;
 }
 
+// The INVITE that invite-notify shows a channel's operators: it goes to the channel, on every
+// server, where the INVITE itself goes to the invited user's server.
+bool isInviteNotification(const Delivery &delivery, const IrcMessage &message)
+{
+    return message.command == "INVITE" && delivery.required.testFlag(Capability::InviteNotify)
+        && isChannelTarget(message.param(1));
+}
+
 QByteArray hostOf(const QByteArray &source)
 {
     const qsizetype at = source.indexOf('@');
@@ -226,6 +234,15 @@ void ClusterFront::lookUpUser(const QByteArray &nick, const MemberGroup &client,
 {
     if (!post([=](ClusterNode &node) { node.lookUpUser(nick, client, done); }))
         Worker::callSessions(client, [done](Session &session) { done(session, std::nullopt); });
+}
+
+bool ClusterFront::sendToUser(const RemoteUserInfo &user, const OutgoingLine &line)
+{
+    return post([user, line](ClusterNode &node) {
+        node.m_bus->sendToNode(
+            user.nodeId,
+            ClusterNode::Frame::make("line", line.required, line.line, {}, line.tags.get()));
+    });
 }
 
 bool ClusterFront::killUser(const RemoteUserInfo &user, const QByteArray &reason)
@@ -599,11 +616,15 @@ void ClusterNode::forward(const Delivery &delivery)
     if (!message)
         return;
     const QByteArray target = message->param(0);
-    if (message->command == "WALLOPS") { // to every server, for its +w users
+    if (message->command == "WALLOPS" || isInviteNotification(delivery, *message)) {
         publishPending();
-        if (!m_bus->broadcast(
-                Frame::make("line", delivery.required, delivery.line, {}, delivery.tags.get())))
-            qCWarning(lcServer).noquote() << "cluster: a WALLOPS was not sent";
+        const QByteArray payload
+            = Frame::make("line", delivery.required, delivery.line, {}, delivery.tags.get());
+        const bool sent = message->command == "WALLOPS"
+            ? m_bus->broadcast(payload)
+            : m_bus->publish(foldCase(message->param(1)), payload);
+        if (!sent)
+            qCWarning(lcServer).noquote() << "cluster: a" << message->command << "was not sent";
         return;
     }
     if (isChannelCommand(message->command) && isChannelTarget(target)) {
@@ -675,6 +696,12 @@ void ClusterNode::channelReceived(const QByteArray &channel, const QByteArray &o
         return;
     }
     const std::optional<IrcMessage> message = IrcMessage::parse(withoutLineEnd(frame->line));
+    if (message && message->command == "INVITE") { // invite-notify, for the channel's operators
+        Audience operators;
+        if (m_context->registry.channelOperators(channel, &operators) == Registry::Status::Ok)
+            deliverLocally(operators, *frame);
+        return;
+    }
     if (!message || !isChannelCommand(message->command))
         return;
     if (message->command == "JOIN") {
@@ -803,6 +830,9 @@ void ClusterNode::directReceived(const QByteArray &origin, const QByteArray &pay
         const std::optional<MemberGroup> recipient
             = m_context->registry.findNick(message->param(0), &nick, nullptr, &account);
         if (recipient && recipient->mailbox != m_bridge) {
+            // The JOIN is checked here: the invitation must be known here.
+            if (command == "INVITE" && !recipient->ids.isEmpty())
+                m_context->registry.addInvitation(recipient->ids.constFirst(), message->param(1));
             deliverLocally({*recipient}, *frame);
             if (frame->kind == "private")
                 storePrivateLine(*frame, *message, nick, account);

@@ -100,6 +100,7 @@ private:
     void onMode(const Irc::IrcMessage &message);
     void onKick(const Irc::IrcMessage &message);
     void onInvite(const Irc::IrcMessage &message);
+    void inviteElsewhere(const QByteArray &nick, const QByteArray &channel);
     void joinChannel(const QByteArray &name, const QByteArray &key);
     void enterChannel(const QByteArray &name, const QByteArray &key);
     void channelEntered(const QByteArray &name, const QByteArray &key, ChannelEntry entry);

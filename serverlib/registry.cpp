@@ -543,6 +543,29 @@ Registry::Status Registry::invite(quint32 id, const QByteArray &nick, const QByt
     return Status::Ok;
 }
 
+Registry::Status Registry::mayInvite(quint32 id, const QByteArray &name,
+                                     QByteArray *channelName) const
+{
+    std::shared_lock locker(m_lock);
+    const auto channel = m_channels.constFind(key(name));
+    if (channel == m_channels.cend())
+        return Status::NoSuchChannel;
+    if (!channel->states.contains(id) && !isServerOperator(id))
+        return Status::NotOnChannel;
+    if (channel->modes.inviteOnly && !mayModerate(*channel, id))
+        return Status::NotChannelOperator;
+    *channelName = channel->name;
+    return Status::Ok;
+}
+
+void Registry::addInvitation(quint32 id, const QByteArray &name)
+{
+    std::unique_lock locker(m_lock);
+    const auto channel = m_channels.find(key(name));
+    if (channel != m_channels.end() && !channel->invited.contains(id))
+        channel->invited.append(id);
+}
+
 Registry::Status Registry::channelMembers(const QByteArray &name, Audience *members) const
 {
     std::shared_lock locker(m_lock);

@@ -210,6 +210,12 @@ public:
                 QByteArray *channelName, QByteArray *exactNick);
     Status invite(quint32 id, const QByteArray &nick, const QByteArray &name, MemberGroup *target,
                   QByteArray *exactNick, QByteArray *channelName);
+    // In a cluster, for a nick held on another server: whether the client may invite to the
+    // channel (its checks of invite() but the invited user's).
+    Status mayInvite(quint32 id, const QByteArray &name, QByteArray *channelName) const;
+    // An invitation made on another server, for client `id` of this one: its JOIN is checked
+    // here. Nothing when the channel is not known here (nothing here keeps it from joining).
+    void addInvitation(quint32 id, const QByteArray &name);
     // Secret channels only for their members.
     QList<ChannelSummary> listChannels(quint32 viewer = 0) const;
     void setUserModes(quint32 id, const UserModes &modes);

@@ -149,6 +149,7 @@ private Q_SLOTS:
     void whoisFindsAUserOfAnotherNodeSharingNoChannel();
     void killReachesAUserOfAnotherNode();
     void wallopsReachPlusWUsersOnEveryNode();
+    void inviteToAnInviteOnlyChannelCrossesNodes();
 
 private:
     // `nick` on `node`, registered, on #lobby; seen there by `others` (each sees the JOIN).
@@ -1125,4 +1126,55 @@ void TestCluster::wallopsReachPlusWUsersOnEveryNode()
     chief->send("WALLOPS :second");
     QCOMPARE(watcher->expect("WALLOPS", WaitMs)->param(0), "second");
     QVERIFY(!quiet->expect("WALLOPS", 300));
+}
+
+// Carol, an operator of #secret on node B, sees the invitation; bob, on node B and on no channel
+// with alice, is refused the +i channel until alice on node A invites him.
+void TestCluster::inviteToAnInviteOnlyChannelCrossesNodes()
+{
+    auto alice = m_a->client("alice");
+    QVERIFY(alice);
+    alice->send("JOIN #secret");
+    QVERIFY(alice->expect(Numeric::EndOfNames, WaitMs));
+    auto carol = std::make_unique<RawClient>();
+    QVERIFY(carol->connectTo(m_b->port()));
+    QVERIFY(carol->registerWithCapabilities("carol", "invite-notify"));
+    carol->send("JOIN #secret");
+    QVERIFY(carol->expect(Numeric::EndOfNames, WaitMs));
+    QVERIFY(alice->expectLine("JOIN", "carol", WaitMs));
+    QVERIFY(carol->expectLine("JOIN", "alice", WaitMs));
+    alice->send("MODE #secret +o carol");
+    QVERIFY(carol->expectLine("MODE", "+o", WaitMs));
+    alice->send("MODE #secret +i");
+    QVERIFY(carol->expectLine("MODE", "+i", WaitMs));
+
+    auto bob = m_b->client("bob");
+    QVERIFY(bob);
+    bob->send("JOIN #secret");
+    QVERIFY(bob->expect(Numeric::InviteOnlyChan, WaitMs));
+
+    alice->send("INVITE bob #secret");
+    const auto inviting = alice->expect(Numeric::Inviting, WaitMs);
+    QVERIFY(inviting);
+    QCOMPARE(inviting->params, (QList<QByteArray> {"alice", "bob", "#secret"}));
+    const auto invite = bob->expect("INVITE", WaitMs);
+    QVERIFY(invite);
+    QCOMPARE(invite->sourceNick(), "alice");
+    QCOMPARE(invite->params, (QList<QByteArray> {"bob", "#secret"}));
+    const auto notified = carol->expect("INVITE", WaitMs);
+    QVERIFY(notified);
+    QCOMPARE(notified->sourceNick(), "alice");
+    QCOMPARE(notified->params, (QList<QByteArray> {"bob", "#secret"}));
+
+    bob->send("JOIN #secret");
+    QVERIFY(bob->expect(Numeric::EndOfNames, WaitMs));
+    QVERIFY(alice->expectLine("JOIN", "bob", WaitMs));
+
+    alice->send("INVITE nobody #secret");
+    QCOMPARE(alice->expect(Numeric::NoSuchNick, WaitMs)->param(1), "nobody");
+    // Who is not an operator there may not invite to a +i channel, whoever the nick.
+    auto dave = m_a->client("dave");
+    QVERIFY(dave);
+    bob->send("INVITE dave #secret");
+    QVERIFY(bob->expect(Numeric::ChanOpPrivsNeeded, WaitMs));
 }
