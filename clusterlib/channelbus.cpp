@@ -93,7 +93,8 @@ ChannelBus::ChannelBus(RedisLink &link, const QByteArray &nodeId, const QByteArr
       m_nodeId(nodeId),
       m_channelPrefix(prefix + "chan:"),
       m_nodePrefix(prefix + "to:"),
-      m_ownChannel(nodeKey(nodeId))
+      m_ownChannel(nodeKey(nodeId)),
+      m_allChannel(prefix + "all")
 {
     connect(&m_link, &RedisLink::messages, this, &ChannelBus::messagesArrived);
     connect(&m_link, &RedisLink::subscribed, this, [this](const QByteArray &redisChannel) {
@@ -103,6 +104,7 @@ ChannelBus::ChannelBus(RedisLink &link, const QByteArray &nodeId, const QByteArr
     // After a lost subscription the numbering starts over: the gap is already known.
     connect(&m_link, &RedisLink::subscriptionsLost, this, [this] { m_lastSeen.clear(); });
     m_link.subscribe(m_ownChannel);
+    m_link.subscribe(m_allChannel);
 }
 
 void ChannelBus::addLocalMember(const QByteArray &channel)
@@ -147,6 +149,12 @@ bool ChannelBus::sendToNode(const QByteArray &nodeId, const QByteArray &payload)
     return m_link.command({"PUBLISH", nodeKey(nodeId), message}, ignoreReply) != 0;
 }
 
+bool ChannelBus::broadcast(const QByteArray &payload)
+{
+    const QByteArray message = frame(m_nodeId, nextSequence(m_allChannel), payload);
+    return m_link.command({"PUBLISH", m_allChannel, message}, ignoreReply) != 0;
+}
+
 void ChannelBus::messagesArrived(const PubSubMessages &batch)
 {
     for (const PubSubMessage &message : batch)
@@ -165,10 +173,17 @@ void ChannelBus::messageArrived(const QByteArray &redisChannel, const QByteArray
             return;
         for (const QByteArray &payload : frame.payloads)
             Q_EMIT directReceived(frame.origin, payload);
+    } else if (redisChannel == m_allChannel && !isOwn(message)) {
+        const Frame frame = unframe(message);
+        if (!frame.valid || !inSequence(m_allChannel, frame.origin, frame.sequence, false))
+            return;
+        for (const QByteArray &payload : frame.payloads)
+            Q_EMIT broadcastReceived(frame.origin, payload);
     }
 }
 
-bool ChannelBus::inSequence(const QByteArray &stream, const QByteArray &origin, quint64 sequence)
+bool ChannelBus::inSequence(const QByteArray &stream, const QByteArray &origin, quint64 sequence,
+                            bool tellGap)
 {
     quint64 &last = m_lastSeen[stream][origin];
     if (last != 0 && sequence <= last)
@@ -180,7 +195,8 @@ bool ChannelBus::inSequence(const QByteArray &stream, const QByteArray &origin, 
                         stream.isEmpty() ? QStringLiteral("this node") : QString::fromUtf8(stream))
                    .arg(sequence)
                    .arg(last);
-        Q_EMIT gap(stream, origin);
+        if (tellGap)
+            Q_EMIT gap(stream, origin);
     }
     last = sequence;
     return true;

@@ -14,7 +14,8 @@ class RedisLink;
 
 // The chat traffic between the nodes of a cluster, through Redis pub/sub: one channel in Redis
 // per IRC channel (`<prefix>chan:<folded name>`) and one per node for what is addressed to a
-// user on it (`<prefix>to:<node id>`).
+// user on it (`<prefix>to:<node id>`), and one that every node follows (`<prefix>all`, for what
+// reaches users on every node: WALLOPS).
 //
 // - A line said in a channel crosses Redis once, whatever the number of its members: each node
 //   that has members there relays it to them itself.
@@ -49,19 +50,24 @@ public:
     // read on each node, one sequence number.
     bool publish(const QByteArray &channel, const QList<QByteArray> &payloads);
     bool sendToNode(const QByteArray &nodeId, const QByteArray &payload);
+    // To every other node: one PUBLISH, whatever their number.
+    bool broadcast(const QByteArray &payload);
 
 Q_SIGNALS:
     void received(const QByteArray &channel, const QByteArray &originNode,
                   const QByteArray &payload);
     void directReceived(const QByteArray &originNode, const QByteArray &payload);
+    void broadcastReceived(const QByteArray &originNode, const QByteArray &payload);
     // Lines of `originNode` in `channel` (empty: addressed to this node) were lost on the way.
     void gap(const QByteArray &channel, const QByteArray &originNode);
     // Redis confirmed the subscription to `channel`: from now on its lines arrive.
     void subscribed(const QByteArray &channel);
 
 private:
-    // Tells a gap (and goes on from the new number); false for a line seen already.
-    bool inSequence(const QByteArray &stream, const QByteArray &origin, quint64 sequence);
+    // Tells a gap (and goes on from the new number); false for a line seen already. A gap in
+    // the broadcasts is only logged: nothing there can be read again.
+    bool inSequence(const QByteArray &stream, const QByteArray &origin, quint64 sequence,
+                    bool tellGap = true);
     void messagesArrived(const Cluster::PubSubMessages &batch);
     void messageArrived(const QByteArray &redisChannel, const QByteArray &message);
     bool isOwn(const QByteArray &message) const;
@@ -75,6 +81,7 @@ private:
     const QByteArray m_channelPrefix; // `<prefix>chan:`, made once: every message is matched
     const QByteArray m_nodePrefix; // `<prefix>to:`
     const QByteArray m_ownChannel;
+    const QByteArray m_allChannel; // `<prefix>all`
     QHash<QByteArray, int> m_localMembers; // folded channel -> local members
     // channel -> (origin node -> last sequence number seen)
     QHash<QByteArray, QHash<QByteArray, quint64>> m_lastSeen;

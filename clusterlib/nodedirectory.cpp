@@ -29,16 +29,16 @@ redis.call('SET', KEYS[2], ARGV[2], 'PX', ARGV[3])
 return 1)";
 
 // Removes a node whose liveness key is gone (or any node, forced: one leaving), frees its
-// names, takes it off its channels and announces it; 0 when the node is alive or someone else
-// removed it first. KEYS: the nodes hash, the liveness key, the node's names, the events
-// channel, the node's channels. ARGV: id, the name-key prefix, "1" to force, the reason, the
-// channel-key prefix.
+// names (and what it told of them), takes it off its channels and announces it; 0 when the node
+// is alive or someone else removed it first. KEYS: the nodes hash, the liveness key, the node's
+// names, the events channel, the node's channels. ARGV: id, the name-key prefix, "1" to force,
+// the reason, the channel-key prefix, the facts-key prefix.
 constexpr char SweepScript[] = R"(
 if ARGV[3] ~= '1' and redis.call('EXISTS', KEYS[2]) == 1 then return 0 end
 if redis.call('HDEL', KEYS[1], ARGV[1]) == 0 then return 0 end
 for _, name in ipairs(redis.call('SMEMBERS', KEYS[3])) do
   local key = ARGV[2] .. name
-  if redis.call('GET', key) == ARGV[1] then redis.call('DEL', key) end
+  if redis.call('GET', key) == ARGV[1] then redis.call('DEL', key, ARGV[6] .. name) end
 end
 for _, channel in ipairs(redis.call('SMEMBERS', KEYS[5])) do
   redis.call('SREM', ARGV[5] .. channel, ARGV[1])
@@ -73,10 +73,25 @@ redis.call('SREM', KEYS[1], ARGV[1])
 redis.call('SREM', KEYS[2], ARGV[2])
 return 1)";
 
+// KEYS: the name's key, the node's names, the name's facts. ARGV: id, name.
 constexpr char ReleaseScript[] = R"(
-if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end
+if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1], KEYS[3]) end
 redis.call('SREM', KEYS[2], ARGV[2])
 return 1)";
+
+// Only while the node holds the name: never over the facts of another node's user.
+// KEYS: the name's key, its facts. ARGV: id, then field and value pairs.
+constexpr char DescribeScript[] = R"(
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+redis.call('DEL', KEYS[2])
+redis.call('HSET', KEYS[2], 'node', ARGV[1], unpack(ARGV, 2))
+return 1)";
+
+// KEYS: the name's key, its facts. {holder, {field, value, ...}}, or nil when nobody holds it.
+constexpr char LookUpScript[] = R"(
+local holder = redis.call('GET', KEYS[1])
+if not holder then return false end
+return {holder, redis.call('HGETALL', KEYS[2])})";
 
 QByteArray newIncarnation()
 {
@@ -234,7 +249,7 @@ void NodeDirectory::sweepNode(const QByteArray &id, const QByteArray &reason, bo
 {
     send({"EVAL", SweepScript, "5", m_prefix + "nodes", nodeKey(id), namesKey(id),
           m_prefix + "events", channelsKey(id), id, m_prefix + "name:", force ? "1" : "0", reason,
-          m_prefix + "channel:"});
+          m_prefix + "channel:", m_prefix + "user:"});
 }
 
 // Every message of the link comes here, chat lines too: most are skipped by their channel.
@@ -277,8 +292,35 @@ void NodeDirectory::releaseName(const QByteArray &name, std::function<void()> do
         handler = [done = std::move(done)](const RedisReply &) {
             done();
         };
-    send({"EVAL", ReleaseScript, "2", nameKey(name), namesKey(m_id), m_id, name},
+    send({"EVAL", ReleaseScript, "3", nameKey(name), namesKey(m_id), factsKey(name), m_id, name},
          std::move(handler));
+}
+
+void NodeDirectory::describeName(const QByteArray &name, const QList<QByteArray> &fieldsAndValues)
+{
+    send(QList<QByteArray> {"EVAL", DescribeScript, "2", nameKey(name), factsKey(name), m_id}
+         + fieldsAndValues);
+}
+
+void NodeDirectory::lookUpName(const QByteArray &name,
+                               std::function<void(std::optional<NameHolder> holder)> done)
+{
+    send({"EVAL", LookUpScript, "2", nameKey(name), factsKey(name)},
+         [done = std::move(done)](const RedisReply &reply) {
+             if (reply.type != RedisReply::Type::Array || reply.elements.size() != 2
+                 || reply.elements.at(1).type != RedisReply::Type::Array) {
+                 done(std::nullopt);
+                 return;
+             }
+             NameHolder holder {reply.elements.at(0).text, {}};
+             const QList<RedisReply> &pairs = reply.elements.at(1).elements;
+             for (qsizetype i = 0; i + 1 < pairs.size(); i += 2)
+                 holder.facts.insert(pairs.at(i).text, pairs.at(i + 1).text);
+             // Told by another holder than the one now: nothing is known of this one yet.
+             if (holder.facts.value("node") != holder.node)
+                 holder.facts.clear();
+             done(holder);
+         });
 }
 
 void NodeDirectory::enterChannel(const QByteArray &channel,

@@ -70,6 +70,19 @@ public:
     void claimName(const QByteArray &name, std::function<void(bool held)> done);
     // `done`, if given, runs once Redis has freed it (or could not be reached).
     void releaseName(const QByteArray &name, std::function<void()> done = {});
+    // Keeps, for the other nodes to read, what this node tells of a name it holds (field and
+    // value pairs; the field `node` is this node's id), in place of what it told before. Nothing
+    // is kept for a name this node does not hold; it goes with the name.
+    void describeName(const QByteArray &name, const QList<QByteArray> &fieldsAndValues);
+    struct NameHolder
+    {
+        QByteArray node; // its id
+        QHash<QByteArray, QByteArray> facts; // empty: it has told nothing of the name
+    };
+    // Who holds `name`, and what it told of it; `done` gets nothing when nobody holds it or
+    // Redis could not answer. One Redis round-trip.
+    void lookUpName(const QByteArray &name,
+                    std::function<void(std::optional<NameHolder> holder)> done);
     // This node has members on `channel` (folded): `done`, if given, gets how many other nodes
     // have, or nothing when Redis could not answer or cannot tell (this node is not in the
     // cluster, or another one joined again less than a liveness period ago and may not have
@@ -103,6 +116,7 @@ private:
     QByteArray nodeKey(const QByteArray &id) const { return m_prefix + "node:" + id; }
     QByteArray namesKey(const QByteArray &id) const { return nodeKey(id) + ":names"; }
     QByteArray nameKey(const QByteArray &name) const { return m_prefix + "name:" + name; }
+    QByteArray factsKey(const QByteArray &name) const { return m_prefix + "user:" + name; }
     QByteArray channelsKey(const QByteArray &id) const { return nodeKey(id) + ":channels"; }
     QByteArray reentryKey() const { return m_prefix + "reentry"; }
     QByteArray channelKey(const QByteArray &channel) const

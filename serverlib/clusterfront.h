@@ -9,6 +9,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 
 namespace Server {
 
@@ -30,6 +31,14 @@ enum class ChannelEntry {
     Unreachable,
 };
 
+// A user of another server that this one may know nothing of (it shares no channel followed
+// here), as its server told the network (docs/cluster.md, "Users on no shared channel").
+struct RemoteUserInfo
+{
+    QByteArray nick, user, host, realname, account; // account: empty when not logged in
+    QByteArray nodeId, nodeName; // its server
+};
+
 // What a server's workers use of its cluster (ServerContext::cluster): every call may come from
 // any thread and returns at once. The ClusterNode behind it lives in the server's thread.
 class ClusterFront
@@ -37,6 +46,7 @@ class ClusterFront
 public:
     using ClaimDone = std::function<void(Session &session, NickClaim result)>;
     using EntryDone = std::function<void(Session &session, ChannelEntry entry)>;
+    using LookUpDone = std::function<void(Session &session, std::optional<RemoteUserInfo> user)>;
 
     explicit ClusterFront(std::shared_ptr<Mailbox> bridge) : m_bridge(std::move(bridge)) { }
 
@@ -61,6 +71,18 @@ public:
     // looked up in Redis and gets it; `notFound` runs in the sender's thread when none does.
     void sendToNick(const QByteArray &nick, const OutgoingLine &line, const MemberGroup &sender,
                     std::function<void(Session &session)> notFound);
+
+    // What the other servers show of this server's user `nick` (WHOIS, KILL, INVITE there):
+    // told again after its registration and each change of its nick, account or real name.
+    void describeUser(const QByteArray &nick);
+    // A nick no user known here has: its server's user, as told, comes through the client's
+    // mailbox; nothing when no server has such a user or Redis could not answer. One Redis
+    // round-trip.
+    void lookUpUser(const QByteArray &nick, const MemberGroup &client, LookUpDone done);
+    // A line (an INVITE) for `user`, to its server; false when it cannot leave this one.
+    bool sendToUser(const RemoteUserInfo &user, const OutgoingLine &line);
+    // An operator's KILL of `user`: its server closes it with `reason`, as a local KILL does.
+    bool killUser(const RemoteUserInfo &user, const QByteArray &reason);
 
     // A user who lost its nick to a user of another server (docs/cluster.md, "Nick
     // collisions") now has another one and is on `channels`: the other servers hear of it.

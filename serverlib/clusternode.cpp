@@ -77,6 +77,14 @@ QByteArray joinExtra(const QByteArray &account, const QByteArray &realname)
     return (account.isEmpty() ? QByteArray("*") : account) + ' ' + realname;
 }
 
+// The INVITE that invite-notify shows a channel's operators: it goes to the channel, on every
+// server, where the INVITE itself goes to the invited user's server.
+bool isInviteNotification(const Delivery &delivery, const IrcMessage &message)
+{
+    return message.command == "INVITE" && delivery.required.testFlag(Capability::InviteNotify)
+        && isChannelTarget(message.param(1));
+}
+
 QByteArray hostOf(const QByteArray &source)
 {
     const qsizetype at = source.indexOf('@');
@@ -223,6 +231,35 @@ void ClusterFront::recheckChannel(const QByteArray &channel)
     post([channel](ClusterNode &node) { node.updateSubscription(channel, true); });
 }
 
+void ClusterFront::describeUser(const QByteArray &nick)
+{
+    post([nick](ClusterNode &node) { node.describeUser(nick); });
+}
+
+void ClusterFront::lookUpUser(const QByteArray &nick, const MemberGroup &client, LookUpDone done)
+{
+    if (!post([=](ClusterNode &node) { node.lookUpUser(nick, client, done); }))
+        Worker::callSessions(client, [done](Session &session) { done(session, std::nullopt); });
+}
+
+bool ClusterFront::sendToUser(const RemoteUserInfo &user, const OutgoingLine &line)
+{
+    return post([user, line](ClusterNode &node) {
+        node.m_bus->sendToNode(
+            user.nodeId,
+            ClusterNode::Frame::make("line", line.required, line.line, {}, line.tags.get()));
+    });
+}
+
+bool ClusterFront::killUser(const RemoteUserInfo &user, const QByteArray &reason)
+{
+    return post([user, reason](ClusterNode &node) {
+        node.m_bus->sendToNode(
+            user.nodeId,
+            ClusterNode::Frame::make("kill", {}, makeLine({}, "KILL", {user.nick, reason})));
+    });
+}
+
 void ClusterFront::collisionSettled(const QByteArray &lostNick, const QList<QByteArray> &channels)
 {
     post([=](ClusterNode &node) { node.collisionSettled(lostNick, channels); });
@@ -263,6 +300,8 @@ ClusterNode::ClusterNode(std::shared_ptr<ServerContext> context, const QByteArra
     m_bus = new Cluster::ChannelBus(*m_link, m_directory->id(), "qtchat:", this);
     connect(m_bus, &Cluster::ChannelBus::received, this, &ClusterNode::channelReceived);
     connect(m_bus, &Cluster::ChannelBus::directReceived, this, &ClusterNode::directReceived);
+    connect(m_bus, &Cluster::ChannelBus::broadcastReceived, this,
+            [this](const QByteArray &, const QByteArray &payload) { broadcastReceived(payload); });
     connect(m_bus, &Cluster::ChannelBus::subscribed, this, &ClusterNode::requestSync);
     connect(m_bus, &Cluster::ChannelBus::gap, this,
             [this](const QByteArray &channel, const QByteArray &origin) {
@@ -413,6 +452,69 @@ void ClusterNode::nickLookedUp(quint64 id, const Cluster::RedisReply &reply)
         Worker::callSessions(lookup.sender, lookup.notFound);
 }
 
+// What the other servers may read of a user of this one (docs/cluster.md): kept with its nick.
+void ClusterNode::describeUser(const QByteArray &nick)
+{
+    const std::optional<MemberGroup> local = m_context->registry.findNick(nick);
+    const std::optional<UserInfo> user = m_context->registry.userInfo(nick, 0);
+    if (!local || local->mailbox == m_bridge || !user)
+        return; // renamed or gone meanwhile: its next state is told, or its nick freed
+    m_directory->describeName(foldCase(user->nick),
+                              {"nick", user->nick, "user", user->user, "host", user->host,
+                               "realname", user->realname, "account", user->account});
+}
+
+void ClusterNode::lookUpUser(const QByteArray &nick, const MemberGroup &client,
+                             const ClusterFront::LookUpDone &done)
+{
+    m_directory->lookUpName(
+        foldCase(nick),
+        [this, client, done](std::optional<Cluster::NodeDirectory::NameHolder> holder) {
+            std::optional<RemoteUserInfo> user;
+            if (holder && holder->node != m_directory->id() && !holder->facts.isEmpty()) {
+                const QHash<QByteArray, QByteArray> &facts = holder->facts;
+                user = RemoteUserInfo {facts.value("nick"),     facts.value("user"),
+                                       facts.value("host"),     facts.value("realname"),
+                                       facts.value("account"),  holder->node,
+                                       nodeNameOf(holder->node)};
+            }
+            Worker::callSessions(client, [done, user](Session &session) { done(session, user); });
+        });
+}
+
+// A node id is its name, ':' and its incarnation.
+QByteArray ClusterNode::nodeNameOf(const QByteArray &id) const
+{
+    const QByteArray name = m_directory->nodes().value(id);
+    return name.isEmpty() ? id.left(id.lastIndexOf(':')) : name;
+}
+
+// `KILL <nick> :<reason>` from an operator of another server, for a user of this one.
+void ClusterNode::killReceived(const IrcMessage &message)
+{
+    const std::optional<MemberGroup> victim = m_context->registry.findNick(message.param(0));
+    if (!victim || victim->mailbox == m_bridge)
+        return; // gone meanwhile
+    qCInfo(lcServer).noquote() << "cluster:" << message.param(0)
+                               << "is killed by an operator of another server";
+    const QByteArray reason = message.param(1);
+    Worker::callSessions(*victim, [reason](Session &session) {
+        if (auto *client = qobject_cast<IrcSession *>(&session))
+            client->killed(reason);
+    });
+}
+
+// What reaches users on every server: WALLOPS, for those with +w here.
+void ClusterNode::broadcastReceived(const QByteArray &payload)
+{
+    const std::optional<Frame> frame = Frame::parse(payload);
+    if (!frame)
+        return;
+    const std::optional<IrcMessage> message = IrcMessage::parse(withoutLineEnd(frame->line));
+    if (message && message->command == "WALLOPS")
+        deliverLocally(m_context->registry.wallopsAudience(), *frame);
+}
+
 // Taken for dead (Redis restarted empty, or this server could not refresh in time): its users'
 // nicks are claimed again, then its channel members announced again. A nick that another
 // server's user got meanwhile stays with that user; the user here is renamed.
@@ -436,7 +538,9 @@ void ClusterNode::reclaimed(const QByteArray &nick, bool held)
             << "was given to a user of another server meanwhile; its user here is renamed";
         m_collided.insert(foldCase(nick));
         renameAfterCollision(nick, 0);
-    } else if (!held) {
+    } else if (held) {
+        describeUser(nick); // what Redis kept of it went with it
+    } else {
         qCWarning(lcServer).noquote()
             << "cluster: the nick" << nick << "could not be claimed again";
     }
@@ -505,8 +609,9 @@ void ClusterNode::releaseNick(const QByteArray &nick)
 void ClusterNode::drainBridge()
 {
     for (const Delivery &delivery : m_bridge->takeAll()) {
-        // A call (KILL) for a user of another server is not carried: docs/cluster.md. The
-        // extended JOIN is made again by each server from the plain one's account and real name.
+        // A call (KILL) for a user of another server is not carried: its server is asked
+        // (ClusterFront::killUser). The extended JOIN is made again by each server from the
+        // plain one's account and real name.
         if (!delivery.call && !delivery.required.testFlag(Capability::ExtendedJoin))
             forward(delivery);
     }
@@ -519,6 +624,17 @@ void ClusterNode::forward(const Delivery &delivery)
     if (!message)
         return;
     const QByteArray target = message->param(0);
+    if (message->command == "WALLOPS" || isInviteNotification(delivery, *message)) {
+        publishPending();
+        const QByteArray payload
+            = Frame::make("line", delivery.required, delivery.line, {}, delivery.tags.get());
+        const bool sent = message->command == "WALLOPS"
+            ? m_bus->broadcast(payload)
+            : m_bus->publish(foldCase(message->param(1)), payload);
+        if (!sent)
+            qCWarning(lcServer).noquote() << "cluster: a" << message->command << "was not sent";
+        return;
+    }
     if (isChannelCommand(message->command) && isChannelTarget(target)) {
         const QByteArray channel = foldCase(target);
         publish(channel, "line", delivery, *message);
@@ -609,6 +725,12 @@ void ClusterNode::channelReceived(const QByteArray &channel, const QByteArray &o
         return;
     }
     const std::optional<IrcMessage> message = IrcMessage::parse(withoutLineEnd(frame->line));
+    if (message && message->command == "INVITE") { // invite-notify, for the channel's operators
+        Audience operators;
+        if (m_context->registry.channelOperators(channel, &operators) == Registry::Status::Ok)
+            deliverLocally(operators, *frame);
+        return;
+    }
     if (!message || !isChannelCommand(message->command))
         return;
     if (message->command == "JOIN") {
@@ -637,7 +759,8 @@ void ClusterNode::remoteJoin(const QByteArray &channel, const QByteArray &origin
     if (id == 0) {
         id = m_nextRemoteId++;
         const Registry::Status status = m_context->registry.addRemoteClient(
-            id, m_bridge, nick, userOf(message.source), hostOf(message.source), realname);
+            id, m_bridge, nick, userOf(message.source), hostOf(message.source), realname,
+            nodeNameOf(origin));
         if (status != Registry::Status::Ok) {
             qCWarning(lcServer).noquote()
                 << "cluster:" << nick << "of" << origin << "is a nick in use here; not added";
@@ -726,12 +849,19 @@ void ClusterNode::directReceived(const QByteArray &origin, const QByteArray &pay
     const std::optional<IrcMessage> message = IrcMessage::parse(withoutLineEnd(frame->line));
     if (!message)
         return;
+    if (frame->kind == "kill") {
+        killReceived(*message);
+        return;
+    }
     const QByteArray &command = message->command;
     if (command == "PRIVMSG" || command == "NOTICE" || command == "TAGMSG" || command == "INVITE") {
         QByteArray nick, account;
         const std::optional<MemberGroup> recipient
             = m_context->registry.findNick(message->param(0), &nick, nullptr, &account);
         if (recipient && recipient->mailbox != m_bridge) {
+            // The JOIN is checked here: the invitation must be known here.
+            if (command == "INVITE" && !recipient->ids.isEmpty())
+                m_context->registry.addInvitation(recipient->ids.constFirst(), message->param(1));
             deliverLocally({*recipient}, *frame);
             if (frame->kind == "private")
                 storePrivateLine(*frame, *message, nick, account);

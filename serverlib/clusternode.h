@@ -87,6 +87,12 @@ private:
     void releaseNick(const QByteArray &nick);
     void enterChannel(const QByteArray &channel, const MemberGroup &client,
                       ClusterFront::EntryDone done);
+    void describeUser(const QByteArray &nick);
+    void lookUpUser(const QByteArray &nick, const MemberGroup &client,
+                    const ClusterFront::LookUpDone &done);
+    QByteArray nodeNameOf(const QByteArray &id) const;
+    void killReceived(const Irc::IrcMessage &message);
+    void broadcastReceived(const QByteArray &payload);
     void claimAgain();
     void reclaimed(const QByteArray &nick, bool held);
     void renameAfterCollision(const QByteArray &nick, int attempt);

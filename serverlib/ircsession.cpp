@@ -356,9 +356,16 @@ void IrcSession::changeNick(const QByteArray &nick)
     }
     m_nick = nick;
     m_prefix = m_context.registry.prefixOf(id());
+    describeToCluster();
     const OutgoingLine line = eventLine(makeLine(oldPrefix, "NICK", {nick}));
     sendOutgoing(line);
     worker().deliver(peers, line);
+}
+
+void IrcSession::describeToCluster()
+{
+    if (m_context.cluster && m_registered)
+        m_context.cluster->describeUser(m_nick);
 }
 
 void IrcSession::takeFallbackNick(const QByteArray &lost, const QByteArray &fallback)
@@ -439,6 +446,7 @@ void IrcSession::tryCompleteRegistration()
     m_context.registry.completeRegistration(id(), m_user, m_realname);
     m_prefix = m_context.registry.prefixOf(id());
     m_lastMessageMs = m_context.registry.activityOf(id());
+    describeToCluster();
     sendWelcome();
     worker().reportRegistered(id(), m_nick);
 }

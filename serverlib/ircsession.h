@@ -33,6 +33,8 @@ public:
     // this user, if still called so, takes `fallback` (claimed already) and is told why.
     void takeFallbackNick(const QByteArray &lost, const QByteArray &fallback);
     void checkTimers(qint64 nowMs) override;
+    // KILL: closed with `reason`, by an operator of this server or (in a cluster) another one.
+    void killed(const QByteArray &reason);
 
 protected:
     void opened() override;
@@ -74,6 +76,8 @@ private:
     void onQuit(const Irc::IrcMessage &message);
     bool acceptNick(const QByteArray &nick);
     void changeNick(const QByteArray &nick);
+    // In a cluster, what the other servers show of this user (WHOIS there) is told again.
+    void describeToCluster();
     // In a cluster a nick is claimed across the network before it is given (001, or NICK
     // confirmed); the answer comes back through the mailbox.
     void claimNick(const QByteArray &nick);
@@ -96,6 +100,7 @@ private:
     void onMode(const Irc::IrcMessage &message);
     void onKick(const Irc::IrcMessage &message);
     void onInvite(const Irc::IrcMessage &message);
+    void inviteElsewhere(const QByteArray &nick, const QByteArray &channel);
     void joinChannel(const QByteArray &name, const QByteArray &key);
     void enterChannel(const QByteArray &name, const QByteArray &key);
     void channelEntered(const QByteArray &name, const QByteArray &key, ChannelEntry entry);
@@ -167,6 +172,13 @@ private:
     void sendWhoReply(const QByteArray &channel, const UserInfo &user,
                       QByteArrayView channelPrefix);
     void onWhois(const Irc::IrcMessage &message);
+    // In a cluster, for a nick no user known here has: `answer` runs with what its server told
+    // of it (nothing: no such user), later, through the mailbox.
+    using ElsewhereAnswer
+        = std::function<void(IrcSession &client, const std::optional<RemoteUserInfo> &user)>;
+    void lookUpElsewhere(const QByteArray &nick, ElsewhereAnswer answer);
+    void whoisElsewhere(const QByteArray &nick);
+    void whoElsewhere(const QByteArray &nick);
     QByteArray whoisChannels(const QList<ChannelMembership> &channels) const;
     void onAway(const Irc::IrcMessage &message);
     void onIson(const Irc::IrcMessage &message);
@@ -183,7 +195,7 @@ private:
     void onOper(const Irc::IrcMessage &message);
     void operatorChecked(const QByteArray &name, bool accepted);
     void onKill(const Irc::IrcMessage &message);
-    void killed(const QByteArray &reason);
+    void killElsewhere(const QByteArray &nick, const QByteArray &reason);
     void onWallops(const Irc::IrcMessage &message);
     bool checkOperator();
     void userMode(const Irc::IrcMessage &message);

@@ -404,6 +404,7 @@ void IrcSession::logIn(const QByteArray &account)
     m_account = account;
     Audience peers;
     m_context.registry.setAccount(id(), account, &peers);
+    describeToCluster();
     // Before registration the nick or user may not be known yet (irssi logs in before NICK).
     const auto orStar = [](const QByteArray &part) {
         return part.isEmpty() ? "*" : part;

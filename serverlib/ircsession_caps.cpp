@@ -257,6 +257,7 @@ void IrcSession::onSetname(const IrcMessage &message)
     Audience peers;
     m_context.registry.setRealname(id(), realname, &peers);
     m_realname = realname;
+    describeToCluster();
     const OutgoingLine line
         = eventLine(makeLine(m_prefix, "SETNAME", {realname}), Capability::Setname);
     sendOutgoing(line);
@@ -283,8 +284,11 @@ void IrcSession::announceAwayOnJoin(const Audience &members)
 void IrcSession::notifyInvite(const QByteArray &channel, const QByteArray &line)
 {
     Audience operators;
-    if (m_context.registry.channelOperators(channel, &operators) == Registry::Status::Ok)
-        worker().deliver(operators, eventLine(line, Capability::InviteNotify), id());
+    if (m_context.registry.channelOperators(channel, &operators) != Registry::Status::Ok)
+        return;
+    if (m_context.cluster) // the operators on every server: the channel's on the bus
+        m_context.cluster->include(operators);
+    worker().deliver(operators, eventLine(line, Capability::InviteNotify), id());
 }
 
 void IrcSession::fail(QByteArrayView command, QByteArrayView code,

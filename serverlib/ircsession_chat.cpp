@@ -424,6 +424,10 @@ void IrcSession::onInvite(const IrcMessage &message)
     QByteArray exactNick, channelName;
     const Registry::Status status
         = m_context.registry.invite(id(), nick, channel, &target, &exactNick, &channelName);
+    if (status == Registry::Status::NoSuchNick && m_context.cluster) {
+        inviteElsewhere(nick, channel);
+        return;
+    }
     if (status != Registry::Status::Ok) {
         sendError(status, status == Registry::Status::NoSuchNick ? nick : channel, nick);
         return;
@@ -432,6 +436,30 @@ void IrcSession::onInvite(const IrcMessage &message)
     const QByteArray line = makeLine(m_prefix, "INVITE", {exactNick, channelName});
     worker().deliver(target, eventLine(line));
     notifyInvite(channelName, line);
+}
+
+// In a cluster, a nick no user known here has may be another server's user: the invitation goes
+// to its server, which keeps it for the JOIN.
+void IrcSession::inviteElsewhere(const QByteArray &nick, const QByteArray &channel)
+{
+    QByteArray channelName;
+    const Registry::Status status = m_context.registry.mayInvite(id(), channel, &channelName);
+    if (status != Registry::Status::Ok) {
+        sendError(status, channel, nick);
+        return;
+    }
+    lookUpElsewhere(
+        nick, [nick, channelName](IrcSession &client, const std::optional<RemoteUserInfo> &user) {
+            const QByteArray line = user
+                ? makeLine(client.m_prefix, "INVITE", {user->nick, channelName})
+                : QByteArray();
+            if (!user || !client.m_context.cluster->sendToUser(*user, client.eventLine(line))) {
+                client.numeric(Numeric::NoSuchNick, {nick, "No such nick/channel"});
+                return;
+            }
+            client.numeric(Numeric::Inviting, {user->nick, channelName});
+            client.notifyInvite(channelName, line);
+        });
 }
 
 // `name` is the channel, or the nick for NoSuchNick; `other` the nick or channel some errors

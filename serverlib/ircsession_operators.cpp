@@ -103,18 +103,36 @@ void IrcSession::onKill(const IrcMessage &message)
     const QByteArray nick = message.param(0);
     QByteArray exactNick;
     const std::optional<MemberGroup> victim = m_context.registry.findNick(nick, &exactNick);
+    const QByteArray comment = truncateUtf8(message.param(1), MaxKillCommentLength).toByteArray();
+    const QByteArray reason = "Killed (" + m_nick + " (" + comment + "))";
+    if (m_context.cluster && (!victim || victim->mailbox == m_context.cluster->bridge())) {
+        killElsewhere(nick, reason);
+        return;
+    }
     if (!victim) {
         numeric(Numeric::NoSuchNick, {nick, "No such nick/channel"});
         return;
     }
-    const QByteArray comment = truncateUtf8(message.param(1), MaxKillCommentLength).toByteArray();
-    const QByteArray reason = "Killed (" + m_nick + " (" + comment + "))";
     qCInfo(lcServer).noquote() << "client" << id() << m_nick << "kills" << exactNick;
     // The victim may be served by another thread: its own worker closes it.
     Worker::callSessions(*victim, [reason](Session &session) {
         if (auto *client = qobject_cast<IrcSession *>(&session))
             client->killed(reason);
     });
+}
+
+// A user of another server: its server, named in Redis, closes it.
+void IrcSession::killElsewhere(const QByteArray &nick, const QByteArray &reason)
+{
+    lookUpElsewhere(
+        nick, [nick, reason](IrcSession &client, const std::optional<RemoteUserInfo> &user) {
+            if (!user || !client.m_context.cluster->killUser(*user, reason)) {
+                client.numeric(Numeric::NoSuchNick, {nick, "No such nick/channel"});
+                return;
+            }
+            qCInfo(lcServer).noquote() << "client" << client.id() << client.m_nick << "kills"
+                                       << user->nick << "of" << user->nodeName;
+        });
 }
 
 void IrcSession::killed(const QByteArray &reason)
@@ -131,8 +149,10 @@ void IrcSession::onWallops(const IrcMessage &message)
         numeric(Numeric::NeedMoreParams, {message.command, "Not enough parameters"});
         return;
     }
-    worker().deliver(m_context.registry.wallopsAudience(),
-                     eventLine(makeLine(m_prefix, "WALLOPS", {message.param(0)})));
+    Audience audience = m_context.registry.wallopsAudience();
+    if (m_context.cluster) // one message to every other server, for its +w users
+        m_context.cluster->include(audience);
+    worker().deliver(audience, eventLine(makeLine(m_prefix, "WALLOPS", {message.param(0)})));
 }
 
 void IrcSession::userMode(const IrcMessage &message)

@@ -2,6 +2,7 @@
 // TIME, INFO) of IrcSession.
 #include "serverlib/ircsession.h"
 
+#include "protocol/names.h"
 #include "protocol/numerics.h"
 #include "serverlib/servercontext.h"
 #include "serverlib/worker.h"
@@ -29,6 +30,10 @@ QByteArray whoFlags(const UserInfo &user, QByteArrayView channelPrefix)
 void IrcSession::onWho(const IrcMessage &message)
 {
     const QByteArray mask = message.param(0).isEmpty() ? QByteArray("*") : message.param(0);
+    if (m_context.cluster && isValidNick(mask) && !m_context.registry.findNick(mask)) {
+        whoElsewhere(mask); // ends with its own 315
+        return;
+    }
     if (mask.startsWith('#'))
         whoChannel(mask);
     else
@@ -64,8 +69,8 @@ void IrcSession::sendWhoReply(const QByteArray &channel, const UserInfo &user,
                               QByteArrayView channelPrefix)
 {
     numeric(Numeric::WhoReply,
-            {channel, user.user, user.host, serverName(), user.nick, whoFlags(user, channelPrefix),
-             QByteArray("0 " + user.realname)});
+            {channel, user.user, user.host, user.server.isEmpty() ? serverName() : user.server,
+             user.nick, whoFlags(user, channelPrefix), QByteArray("0 " + user.realname)});
 }
 
 QByteArray IrcSession::whoisChannels(const QList<ChannelMembership> &channels) const
@@ -82,13 +87,18 @@ void IrcSession::onWhois(const IrcMessage &message)
     // `WHOIS server nick` asks a given server: there is only this one.
     const QByteArray nick = message.params.constLast();
     const std::optional<UserInfo> user = m_context.registry.userInfo(nick, id());
+    if (!user && m_context.cluster) {
+        whoisElsewhere(nick);
+        return;
+    }
     if (!user) {
         numeric(Numeric::NoSuchNick, {nick, "No such nick/channel"});
         numeric(Numeric::EndOfWhois, {nick, "End of /WHOIS list"});
         return;
     }
     numeric(Numeric::WhoisUser, {user->nick, user->user, user->host, "*", user->realname});
-    numeric(Numeric::WhoisServer, {user->nick, serverName(), "QtChat"});
+    numeric(Numeric::WhoisServer,
+            {user->nick, user->server.isEmpty() ? serverName() : user->server, "QtChat"});
     if (!user->channels.isEmpty())
         numeric(Numeric::WhoisChannels, {user->nick, whoisChannels(user->channels)});
     if (!user->away.isEmpty())
@@ -103,6 +113,46 @@ void IrcSession::onWhois(const IrcMessage &message)
             {user->nick, QByteArray::number(idleSecs), QByteArray::number(user->signOnSecs),
              "seconds idle, signon time"});
     numeric(Numeric::EndOfWhois, {user->nick, "End of /WHOIS list"});
+}
+
+void IrcSession::lookUpElsewhere(const QByteArray &nick, ElsewhereAnswer answer)
+{
+    m_context.cluster->lookUpUser(
+        nick, {worker().mailbox(), {id()}},
+        [answer = std::move(answer)](Session &session, const std::optional<RemoteUserInfo> &user) {
+            if (auto *client = qobject_cast<IrcSession *>(&session))
+                answer(*client, user);
+        });
+}
+
+// As for a local user, from what its server told: no channels, away or idle time.
+void IrcSession::whoisElsewhere(const QByteArray &nick)
+{
+    lookUpElsewhere(nick, [nick](IrcSession &client, const std::optional<RemoteUserInfo> &user) {
+        if (!user) {
+            client.numeric(Numeric::NoSuchNick, {nick, "No such nick/channel"});
+            client.numeric(Numeric::EndOfWhois, {nick, "End of /WHOIS list"});
+            return;
+        }
+        client.numeric(Numeric::WhoisUser,
+                       {user->nick, user->user, user->host, "*", user->realname});
+        client.numeric(Numeric::WhoisServer, {user->nick, user->nodeName, "QtChat"});
+        if (!user->account.isEmpty())
+            client.numeric(Numeric::WhoisAccount, {user->nick, user->account, "is logged in as"});
+        client.numeric(Numeric::EndOfWhois, {user->nick, "End of /WHOIS list"});
+    });
+}
+
+void IrcSession::whoElsewhere(const QByteArray &nick)
+{
+    lookUpElsewhere(nick, [nick](IrcSession &client, const std::optional<RemoteUserInfo> &user) {
+        if (user) {
+            client.numeric(Numeric::WhoReply,
+                           {"*", user->user, user->host, user->nodeName, user->nick, "H",
+                            QByteArray("0 " + user->realname)});
+        }
+        client.numeric(Numeric::EndOfWho, {nick, "End of WHO list"});
+    });
 }
 
 void IrcSession::onAway(const IrcMessage &message)

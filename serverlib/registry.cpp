@@ -97,7 +97,8 @@ void Registry::addClient(quint32 id, std::shared_ptr<Mailbox> mailbox, const QBy
 
 Registry::Status Registry::addRemoteClient(quint32 id, std::shared_ptr<Mailbox> mailbox,
                                            const QByteArray &nick, const QByteArray &user,
-                                           const QByteArray &host, const QByteArray &realname)
+                                           const QByteArray &host, const QByteArray &realname,
+                                           const QByteArray &server)
 {
     std::unique_lock locker(m_lock);
     const QByteArray folded = key(nick);
@@ -111,6 +112,7 @@ Registry::Status Registry::addRemoteClient(quint32 id, std::shared_ptr<Mailbox> 
     client.realname = realname;
     client.registered = true;
     client.remote = true;
+    client.server = server;
     client.signOnSecs = QDateTime::currentSecsSinceEpoch();
     m_nicks.insert(folded, id);
     m_peakUsers = qMax(m_peakUsers, ++m_registeredUsers);
@@ -384,7 +386,8 @@ UserInfo Registry::infoOf(const Client &client) const
             client.modes.serverOperator,
             client.signOnSecs,
             client.lastMessageMs->load(std::memory_order_relaxed),
-            {}};
+            {},
+            client.server};
 }
 
 void Registry::setAway(quint32 id, const QByteArray &message)
@@ -538,6 +541,29 @@ Registry::Status Registry::invite(quint32 id, const QByteArray &nick, const QByt
     *exactNick = client->nick;
     *channelName = channel->name;
     return Status::Ok;
+}
+
+Registry::Status Registry::mayInvite(quint32 id, const QByteArray &name,
+                                     QByteArray *channelName) const
+{
+    std::shared_lock locker(m_lock);
+    const auto channel = m_channels.constFind(key(name));
+    if (channel == m_channels.cend())
+        return Status::NoSuchChannel;
+    if (!channel->states.contains(id) && !isServerOperator(id))
+        return Status::NotOnChannel;
+    if (channel->modes.inviteOnly && !mayModerate(*channel, id))
+        return Status::NotChannelOperator;
+    *channelName = channel->name;
+    return Status::Ok;
+}
+
+void Registry::addInvitation(quint32 id, const QByteArray &name)
+{
+    std::unique_lock locker(m_lock);
+    const auto channel = m_channels.find(key(name));
+    if (channel != m_channels.end() && !channel->invited.contains(id))
+        channel->invited.append(id);
 }
 
 Registry::Status Registry::channelMembers(const QByteArray &name, Audience *members) const

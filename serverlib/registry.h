@@ -85,6 +85,7 @@ struct UserInfo
     bool serverOperator = false;
     qint64 signOnSecs = 0, lastMessageMs = 0;
     QList<ChannelMembership> channels; // secret ones only if the viewer is on them too
+    QByteArray server; // its server's name for a user of another server; empty: this one
 };
 
 struct ServerCounts
@@ -151,7 +152,7 @@ public:
     // registry lets it join, speak and change a channel as a server operator could.
     Status addRemoteClient(quint32 id, std::shared_ptr<Mailbox> mailbox, const QByteArray &nick,
                            const QByteArray &user, const QByteArray &host,
-                           const QByteArray &realname);
+                           const QByteArray &realname, const QByteArray &server = {});
     // An unregistered client gives up the nick it reserved (the cluster refused it).
     void forgetNick(quint32 id, const QByteArray &nick);
     // Removes the client from every channel; `peers` are those who shared one with it.
@@ -209,6 +210,12 @@ public:
                 QByteArray *channelName, QByteArray *exactNick);
     Status invite(quint32 id, const QByteArray &nick, const QByteArray &name, MemberGroup *target,
                   QByteArray *exactNick, QByteArray *channelName);
+    // In a cluster, for a nick held on another server: whether the client may invite to the
+    // channel (its checks of invite() but the invited user's).
+    Status mayInvite(quint32 id, const QByteArray &name, QByteArray *channelName) const;
+    // An invitation made on another server, for client `id` of this one: its JOIN is checked
+    // here. Nothing when the channel is not known here (nothing here keeps it from joining).
+    void addInvitation(quint32 id, const QByteArray &name);
     // Secret channels only for their members.
     QList<ChannelSummary> listChannels(quint32 viewer = 0) const;
     void setUserModes(quint32 id, const UserModes &modes);
@@ -239,6 +246,7 @@ private:
         QList<QByteArray> channels; // folded names
         bool registered = false;
         bool remote = false; // served by another server of the cluster
+        QByteArray server; // that server's name
         UserModes modes;
         QByteArray prefix() const;
         WhowasEntry whowasEntry() const;

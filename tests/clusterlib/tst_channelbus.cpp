@@ -28,7 +28,8 @@ struct Node
         received = std::make_unique<QSignalSpy>(bus.get(), &ChannelBus::received);
         gaps = std::make_unique<QSignalSpy>(bus.get(), &ChannelBus::gap);
         link->start();
-        if (!linkSubscribed.wait(WaitMs)) // its own channel, for what is sent to it
+        // Its own channel, for what is sent to it, and the one every node follows.
+        if (!QTest::qWaitFor([&] { return linkSubscribed.size() >= 2; }, WaitMs))
             qWarning("node %s did not subscribe in time", id.constData());
     }
     ~Node()
@@ -79,6 +80,7 @@ private Q_SLOTS:
     void lostLinesAreToldAndRepeatedOnesDropped();
     void theLastLocalMemberLeavingUnsubscribes();
     void linesForANodeReachOnlyIt();
+    void broadcastsReachEveryOtherNode();
     void malformedMessagesAreDropped();
     void malformedBatchesAreDroppedWhole();
 
@@ -224,6 +226,36 @@ void tst_ChannelBus::linesForANodeReachOnlyIt()
     QCOMPARE(onB.first().at(0).toByteArray(), QByteArray("node-a"));
     QCOMPARE(onB.first().at(1).toByteArray(), QByteArray("psst b"));
     QCOMPARE(onC.first().at(1).toByteArray(), QByteArray("psst c"));
+}
+
+void tst_ChannelBus::broadcastsReachEveryOtherNode()
+{
+    auto a = node("node-a");
+    auto b = node("node-b");
+    auto c = node("node-c");
+    QSignalSpy onA(a->bus.get(), &ChannelBus::broadcastReceived);
+    QSignalSpy onB(b->bus.get(), &ChannelBus::broadcastReceived);
+    QSignalSpy onC(c->bus.get(), &ChannelBus::broadcastReceived);
+    QVERIFY(a->bus->broadcast("to all"));
+    QVERIFY(a->bus->broadcast("again"));
+    QVERIFY(b->bus->broadcast("from b"));
+    QTRY_COMPARE_WITH_TIMEOUT(onB.size(), 2, WaitMs);
+    QTRY_COMPARE_WITH_TIMEOUT(onC.size(), 3, WaitMs);
+    QTRY_COMPARE_WITH_TIMEOUT(onA.size(), 1, WaitMs);
+    QCOMPARE(onB.size(), 2); // its own one is not echoed
+    const auto fromA = [](const QSignalSpy &spy) {
+        QList<QByteArray> payloads;
+        for (const QList<QVariant> &arguments : spy) {
+            if (arguments.at(0).toByteArray() == "node-a")
+                payloads.append(arguments.at(1).toByteArray());
+        }
+        return payloads;
+    };
+    for (QSignalSpy *spy : {&onB, &onC}) // in order, once
+        QCOMPARE(fromA(*spy), (QList<QByteArray> {"to all", "again"}));
+    QCOMPARE(onA.first().at(1).toByteArray(), QByteArray("from b"));
+    // Broadcasts are not lines of a channel, nor for one node.
+    QCOMPARE(a->received->size() + b->received->size() + c->received->size(), 0);
 }
 
 void tst_ChannelBus::malformedMessagesAreDropped()

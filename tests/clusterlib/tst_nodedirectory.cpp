@@ -1,7 +1,8 @@
 // Cluster::NodeDirectory: several nodes, each with a link of its own, against one real
 // redis-server started for each test. Nodes see each other come and go; a node that stops
 // refreshing (its link cut, as a killed or frozen node looks to the others) is swept within the
-// bound, announced once, and its names are free again; a restarted node finds no ghost.
+// bound, announced once, and its names are free again; a restarted node finds no ghost; what a node
+// tells of a name goes with the name.
 #include "clusterlib/nodedirectory.h"
 #include "clusterlib/redislink.h"
 #include "tests/clusterlib/testlinkconfig.h"
@@ -74,6 +75,34 @@ struct Node
     }
     static constexpr int Unknown = -1, NoAnswer = -2;
 
+    // Who holds a name and what it told of it; nothing when nobody holds it.
+    std::optional<NodeDirectory::NameHolder> lookUp(const QByteArray &name)
+    {
+        bool answered = false;
+        std::optional<NodeDirectory::NameHolder> holder;
+        directory->lookUpName(name, [&](std::optional<NodeDirectory::NameHolder> found) {
+            holder = std::move(found);
+            answered = true;
+        });
+        if (!QTest::qWaitFor([&] { return answered; }, WaitMs))
+            qWarning("no answer to the look-up of %s in time", name.constData());
+        return holder;
+    }
+
+    // A command's integer answer, -1 when none came.
+    qint64 integer(const QList<QByteArray> &argv)
+    {
+        QSignalSpy replied(link.get(), &RedisLink::replied);
+        const quint64 id = link->command(argv);
+        while (replied.wait(WaitMs)) {
+            for (const QList<QVariant> &reply : std::as_const(replied)) {
+                if (reply.at(0).toULongLong() == id)
+                    return reply.at(1).value<RedisReply>().integer;
+            }
+        }
+        return -1;
+    }
+
     std::unique_ptr<RedisLink> link;
     std::unique_ptr<NodeDirectory> directory;
 };
@@ -95,6 +124,7 @@ private Q_SLOTS:
     void restartedNodeFindsNoGhost();
     void sweptNodeIsToldAndJoinsAgain();
     void aChannelEntryCannotTellRightAfterRedisLostItsData();
+    void whatAHolderTellsOfANameGoesWithTheName();
 
 private:
     std::unique_ptr<Node> node(const QByteArray &name);
@@ -251,4 +281,46 @@ void tst_NodeDirectory::aChannelEntryCannotTellRightAfterRedisLostItsData()
 }
 
 QTEST_GUILESS_MAIN(tst_NodeDirectory)
+void tst_NodeDirectory::whatAHolderTellsOfANameGoesWithTheName()
+{
+    auto a = node("node-a");
+    auto b = node("node-b");
+    QCOMPARE(a->claim("alice"), std::optional<bool>(true));
+    a->directory->describeName("alice", {"nick", "Alice", "host", "far"});
+    QVERIFY(a->lookUp("alice")); // on a's connection: after the description
+    std::optional<NodeDirectory::NameHolder> holder = b->lookUp("alice");
+    QVERIFY(holder);
+    QCOMPARE(holder->node, a->directory->id());
+    QCOMPARE(holder->facts.value("nick"), "Alice");
+    QCOMPARE(holder->facts.value("host"), "far");
+    QCOMPARE(holder->facts.value("node"), a->directory->id());
+
+    // Only the holder tells: b's word on alice is not kept.
+    b->directory->describeName("alice", {"nick", "Mallory"});
+    QCOMPARE(b->lookUp("alice")->facts.value("nick"), "Alice");
+    // A name held but not told of: its holder only.
+    QCOMPARE(a->claim("bob"), std::optional<bool>(true));
+    holder = b->lookUp("bob");
+    QVERIFY(holder);
+    QVERIFY(holder->facts.isEmpty());
+    QVERIFY(!b->lookUp("nobody"));
+
+    bool released = false;
+    a->directory->releaseName("alice", [&] { released = true; });
+    QTRY_VERIFY_WITH_TIMEOUT(released, WaitMs);
+    QVERIFY(!b->lookUp("alice"));
+    QCOMPARE(b->integer({"EXISTS", "test:user:alice"}), 0);
+
+    // A node found dead takes what it told with its names.
+    QCOMPARE(a->claim("carol"), std::optional<bool>(true));
+    a->directory->describeName("carol", {"nick", "carol"});
+    QVERIFY(a->lookUp("carol"));
+    QCOMPARE(b->integer({"EXISTS", "test:user:carol"}), 1);
+    QSignalSpy left(b->directory.get(), &NodeDirectory::nodeLeft);
+    a->link->stop();
+    QTRY_COMPARE_WITH_TIMEOUT(left.size(), 1, WaitMs);
+    QVERIFY(!b->lookUp("carol"));
+    QCOMPARE(b->integer({"EXISTS", "test:user:carol"}), 0);
+}
+
 #include "tst_nodedirectory.moc"

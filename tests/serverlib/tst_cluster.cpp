@@ -31,6 +31,8 @@ namespace {
 constexpr int WaitMs = 10'000;
 // Short, so that a node cut off is swept within about two and a half seconds.
 constexpr int NodeTtlMs = 2000;
+constexpr char OperatorName[] = "chief";
+constexpr char OperatorPassword[] = "open sesame";
 
 class Node
 {
@@ -48,6 +50,9 @@ public:
         config.cluster.nodeName = QString::fromUtf8(name);
         config.cluster.nodeTtlMs = NodeTtlMs;
         config.limits.noLimits = true; // traffic from one client, past flood control
+        config.operators
+            = {{OperatorName,
+                Server::PasswordHash::make(OperatorPassword, Server::PasswordHash::Cost::Minimal)}};
         if (!database.isEmpty() && !openStore(database))
             return false;
         return server.start(config, store);
@@ -153,6 +158,10 @@ private Q_SLOTS:
     void accountsAreSeenOnEveryNode();
     void aRegisteredNickIsItsAccountsOnEveryNode();
     void privateLinesBetweenAccountsOnTwoNodesAreStored();
+    void whoisFindsAUserOfAnotherNodeSharingNoChannel();
+    void killReachesAUserOfAnotherNode();
+    void wallopsReachPlusWUsersOnEveryNode();
+    void inviteToAnInviteOnlyChannelCrossesNodes();
 
 private:
     // `nick` on `node`, registered, on #lobby; seen there by `others` (each sees the JOIN).
@@ -160,6 +169,14 @@ private:
                                          const QList<RawClient *> &others = {});
     // Alice on node A and bob on node B, on #lobby, each seen there by the other.
     bool meetInLobby(std::unique_ptr<RawClient> &alice, std::unique_ptr<RawClient> &bob);
+    // `client` is a server operator once OPER is answered.
+    static bool makeOperator(RawClient &client);
+    // The replies to `WHOIS nick` up to its 318, asked again (at most a few times) until
+    // `done` holds for them: what another node tells of its user reaches Redis on that node's
+    // own connection, so a first question may come before it.
+    static QList<Irc::IrcMessage>
+    whoisUntil(RawClient &client, const QByteArray &nick,
+               const std::function<bool(const QList<Irc::IrcMessage> &)> &done);
     static void cutOffRedis(Node &node) { node.server.m_cluster->m_link->stop(); }
     static bool isLinked(Node &node) { return node.server.m_cluster->front()->isLinked(); }
 
@@ -180,10 +197,10 @@ void TestCluster::init()
     m_b = std::make_unique<Node>();
     // The tests of accounts and history: the nodes share one database, as a cluster's nodes
     // share one PostgreSQL.
-    static const QSet<QByteArray> withStorage {"channelHistoryHasTheMsgidsSeenLive",
-                                               "accountsAreSeenOnEveryNode",
-                                               "aRegisteredNickIsItsAccountsOnEveryNode",
-                                               "privateLinesBetweenAccountsOnTwoNodesAreStored"};
+    static const QSet<QByteArray> withStorage {
+        "channelHistoryHasTheMsgidsSeenLive", "whoisFindsAUserOfAnotherNodeSharingNoChannel",
+        "accountsAreSeenOnEveryNode", "aRegisteredNickIsItsAccountsOnEveryNode",
+        "privateLinesBetweenAccountsOnTwoNodesAreStored"};
     const QByteArray test = QTest::currentTestFunction();
     const QString database = withStorage.contains(test)
         ? m_dir.filePath(QString::fromLatin1(test) + QStringLiteral(".sqlite"))
@@ -236,6 +253,33 @@ bool TestCluster::meetInLobby(std::unique_ptr<RawClient> &alice, std::unique_ptr
     if (alice)
         bob = joinLobby(*m_b, "bob", {alice.get()});
     return alice && bob && bob->expectLine("JOIN", "alice", WaitMs);
+}
+
+bool TestCluster::makeOperator(RawClient &client)
+{
+    client.send(QByteArray("OPER ") + OperatorName + " :" + OperatorPassword);
+    return client.expect(Numeric::YoureOper, WaitMs).has_value();
+}
+
+QList<Irc::IrcMessage>
+TestCluster::whoisUntil(RawClient &client, const QByteArray &nick,
+                        const std::function<bool(const QList<Irc::IrcMessage> &)> &done)
+{
+    QList<Irc::IrcMessage> replies;
+    for (int attempt = 0; attempt < 20; ++attempt) {
+        replies.clear();
+        client.send("WHOIS " + nick);
+        while (const auto reply = client.expectMatch(
+                   [](const Irc::IrcMessage &m) { return m.command.size() == 3; }, WaitMs)) {
+            replies.append(*reply);
+            if (reply->command == Numeric::EndOfWhois)
+                break;
+        }
+        if (replies.isEmpty() || replies.constLast().command != Numeric::EndOfWhois
+            || done(replies))
+            return replies;
+    }
+    return replies;
 }
 
 void TestCluster::channelChatCrossesNodesBothWays()
@@ -291,6 +335,10 @@ void TestCluster::namesWhoAndTopicShowTheWholeChannel()
     QCOMPARE(who.size(), 2);
     QVERIFY(
         std::any_of(who.cbegin(), who.cend(), [](const auto &m) { return hasParam(m, "bob"); }));
+    for (const Irc::IrcMessage &reply : who) { // bob's server is his own node
+        if (reply.param(5) == "bob")
+            QCOMPARE(reply.param(4), "node-b");
+    }
 
     alice->send("TOPIC #lobby :one network");
     const auto topic = bob->expect("TOPIC", WaitMs);
@@ -1025,4 +1073,165 @@ void TestCluster::channelHistoryHasTheMsgidsSeenLive()
         WaitMs));
     QCOMPARE(tagValue(*stored, "msgid"), tagValue(*live, "msgid"));
     QCOMPARE(tagValue(*stored, "time"), tagValue(*live, "time"));
+}
+
+// Bob, on node B, shares no channel with alice on node A: node A knows nothing of him but what
+// node B keeps in Redis with his nick.
+void TestCluster::whoisFindsAUserOfAnotherNodeSharingNoChannel()
+{
+    auto alice = m_a->client("alice");
+    QVERIFY(alice);
+    auto bob = m_b->client("bob");
+    QVERIFY(bob);
+    bob->send("REGISTER * * :secret words");
+    QCOMPARE(bob->expect("REGISTER", WaitMs)->param(0), "SUCCESS");
+
+    const auto hasReply = [](const QList<Irc::IrcMessage> &replies, const QByteArray &numeric) {
+        return std::any_of(replies.cbegin(), replies.cend(),
+                           [&numeric](const Irc::IrcMessage &m) { return m.command == numeric; });
+    };
+    const auto find = [](const QList<Irc::IrcMessage> &replies, const QByteArray &numeric) {
+        for (const Irc::IrcMessage &m : replies) {
+            if (m.command == numeric)
+                return m;
+        }
+        return Irc::IrcMessage();
+    };
+    QList<Irc::IrcMessage> whois = whoisUntil(*alice, "BOB", [&](const auto &replies) {
+        return hasReply(replies, Numeric::WhoisAccount);
+    });
+    QVERIFY(!hasReply(whois, Numeric::NoSuchNick));
+    QCOMPARE(find(whois, Numeric::WhoisUser).params,
+             (QList<QByteArray> {"alice", "bob", "bob", "127.0.0.1", "*", "Test bob"}));
+    QCOMPARE(find(whois, Numeric::WhoisServer).param(2), "node-b");
+    QCOMPARE(find(whois, Numeric::WhoisAccount).param(2), "bob");
+    QCOMPARE(whois.constLast().command, Numeric::EndOfWhois);
+    QCOMPARE(whois.constLast().param(1), "bob");
+
+    alice->send("WHO bob");
+    const auto who = alice->expect(Numeric::WhoReply, WaitMs);
+    QVERIFY(who);
+    QCOMPARE(who->param(4), "node-b");
+    QCOMPARE(who->param(5), "bob");
+    QVERIFY(alice->expect(Numeric::EndOfWho, WaitMs));
+
+    // A nick change is told too: the new nick is bob's, with his account.
+    bob->send("NICK robert");
+    QVERIFY(bob->expect("NICK", WaitMs));
+    whois = whoisUntil(*alice, "robert",
+                       [&](const auto &replies) { return hasReply(replies, Numeric::WhoisUser); });
+    QCOMPARE(find(whois, Numeric::WhoisUser).param(1), "robert");
+    QCOMPARE(find(whois, Numeric::WhoisAccount).param(2), "bob");
+
+    bob->send("QUIT :bye");
+    QVERIFY(bob->waitForDisconnected(WaitMs));
+    whois = whoisUntil(*alice, "robert",
+                       [&](const auto &replies) { return hasReply(replies, Numeric::NoSuchNick); });
+    QVERIFY(hasReply(whois, Numeric::NoSuchNick));
+    QVERIFY(!hasReply(whois, Numeric::WhoisUser));
+    alice->send("WHOIS nobody");
+    QCOMPARE(alice->expect(Numeric::NoSuchNick, WaitMs)->param(1), "nobody");
+}
+
+void TestCluster::killReachesAUserOfAnotherNode()
+{
+    auto chief = m_a->client("chief"); // on no channel: node A knows nothing of bob
+    QVERIFY(chief);
+    QVERIFY(makeOperator(*chief));
+    std::unique_ptr<RawClient> alice, bob;
+    QVERIFY(meetInLobby(alice, bob));
+    auto carol = joinLobby(*m_b, "carol", {alice.get(), bob.get()});
+    QVERIFY(carol);
+
+    bob->send("KILL carol :not yours"); // not an operator
+    QVERIFY(bob->expect(Numeric::NoPrivileges, WaitMs));
+    chief->send("KILL bob :enough");
+    const auto error = bob->expect("ERROR", WaitMs);
+    QVERIFY(error);
+    QCOMPARE(error->param(0), "Killed (chief (enough))");
+    QVERIFY(bob->waitForDisconnected(WaitMs));
+    for (RawClient *member : {alice.get(), carol.get()}) {
+        const auto quit = member->expect("QUIT", WaitMs);
+        QVERIFY(quit);
+        QCOMPARE(quit->sourceNick(), "bob");
+        QCOMPARE(quit->param(0), "Killed (chief (enough))");
+    }
+    // A nick nobody has is answered as such; nobody else was touched.
+    chief->send("KILL nobody :gone");
+    QCOMPARE(chief->expect(Numeric::NoSuchNick, WaitMs)->param(1), "nobody");
+    QVERIFY(carol->isConnected());
+}
+
+void TestCluster::wallopsReachPlusWUsersOnEveryNode()
+{
+    auto chief = m_a->client("chief");
+    QVERIFY(chief);
+    QVERIFY(makeOperator(*chief));
+    auto watcher = m_b->client("watcher");
+    QVERIFY(watcher);
+    watcher->send("MODE watcher +w");
+    QVERIFY(watcher->expect("MODE", WaitMs));
+    auto quiet = m_b->client("quiet");
+    QVERIFY(quiet);
+
+    chief->send("WALLOPS :maintenance at noon");
+    const auto wallops = watcher->expect("WALLOPS", WaitMs);
+    QVERIFY(wallops);
+    QCOMPARE(wallops->sourceNick(), "chief");
+    QCOMPARE(wallops->param(0), "maintenance at noon");
+    // Once: the next one is the next WALLOPS; the user without +w gets none.
+    chief->send("WALLOPS :second");
+    QCOMPARE(watcher->expect("WALLOPS", WaitMs)->param(0), "second");
+    QVERIFY(!quiet->expect("WALLOPS", 300));
+}
+
+// Carol, an operator of #secret on node B, sees the invitation; bob, on node B and on no channel
+// with alice, is refused the +i channel until alice on node A invites him.
+void TestCluster::inviteToAnInviteOnlyChannelCrossesNodes()
+{
+    auto alice = m_a->client("alice");
+    QVERIFY(alice);
+    alice->send("JOIN #secret");
+    QVERIFY(alice->expect(Numeric::EndOfNames, WaitMs));
+    auto carol = std::make_unique<RawClient>();
+    QVERIFY(carol->connectTo(m_b->port()));
+    QVERIFY(carol->registerWithCapabilities("carol", "invite-notify"));
+    carol->send("JOIN #secret");
+    QVERIFY(carol->expect(Numeric::EndOfNames, WaitMs));
+    QVERIFY(alice->expectLine("JOIN", "carol", WaitMs));
+    QVERIFY(carol->expectLine("JOIN", "alice", WaitMs));
+    alice->send("MODE #secret +o carol");
+    QVERIFY(carol->expectLine("MODE", "+o", WaitMs));
+    alice->send("MODE #secret +i");
+    QVERIFY(carol->expectLine("MODE", "+i", WaitMs));
+
+    auto bob = m_b->client("bob");
+    QVERIFY(bob);
+    bob->send("JOIN #secret");
+    QVERIFY(bob->expect(Numeric::InviteOnlyChan, WaitMs));
+
+    alice->send("INVITE bob #secret");
+    const auto inviting = alice->expect(Numeric::Inviting, WaitMs);
+    QVERIFY(inviting);
+    QCOMPARE(inviting->params, (QList<QByteArray> {"alice", "bob", "#secret"}));
+    const auto invite = bob->expect("INVITE", WaitMs);
+    QVERIFY(invite);
+    QCOMPARE(invite->sourceNick(), "alice");
+    QCOMPARE(invite->params, (QList<QByteArray> {"bob", "#secret"}));
+    const auto notified = carol->expect("INVITE", WaitMs);
+    QVERIFY(notified);
+    QCOMPARE(notified->sourceNick(), "alice");
+    QCOMPARE(notified->params, (QList<QByteArray> {"bob", "#secret"}));
+
+    bob->send("JOIN #secret");
+    QVERIFY(bob->expect(Numeric::EndOfNames, WaitMs));
+    QVERIFY(alice->expectLine("JOIN", "bob", WaitMs));
+
+    alice->send("INVITE nobody #secret");
+    QCOMPARE(alice->expect(Numeric::NoSuchNick, WaitMs)->param(1), "nobody");
+    // Who is not an operator there may not invite to a +i channel, whoever the nick.
+    auto dave = m_a->client("dave");
+    QVERIFY(dave);
+    bob->send("INVITE dave #secret");
+    QVERIFY(bob->expect(Numeric::ChanOpPrivsNeeded, WaitMs));
 }
