@@ -93,8 +93,11 @@ QString applySetting(const QCommandLineParser &parser, const SettingSpec &spec,
                                              : parser.value(name);
     const QString reason
         = SettingsSchema::problem(spec, text, SettingsSchema::Context::CommandLine);
-    // A secret is not repeated: stderr is the headless server's log.
-    if (!reason.isEmpty() && (spec.input == SettingInput::Secret || spec.repeatable))
+    // A secret is not repeated: stderr is the headless server's log. The cluster's URL may
+    // hold a password: its reason shows it with the password masked.
+    const bool carriesSecret
+        = spec.input == SettingInput::Secret || SettingsSchema::keyOf(spec) == SettingKey::Cluster;
+    if (!reason.isEmpty() && (carriesSecret || spec.repeatable))
         return CommandLine::tr("Invalid --%1. %2").arg(name, reason);
     if (!reason.isEmpty())
         return CommandLine::tr("Invalid --%1 '%2'. %3").arg(name, text, reason);

@@ -70,6 +70,9 @@ private:
 
     void attempt();
     void handshake();
+    void greet();
+    void sendHandshake(const QList<QByteArray> &argv, ReplyCallback onReply);
+    void refuseHandshake(const QString &reason);
     void becomeConnected();
     void lose(const QString &reason);
     void scheduleRetry();
@@ -87,6 +90,8 @@ private:
     int m_retryDelayMs;
     qsizetype m_inFlight = 0;
     bool m_open = false;
+    // Why Redis refused the handshake (a password, a database): said as a warning, each attempt.
+    QString m_refusal;
 };
 
 } // namespace Cluster

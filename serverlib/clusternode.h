@@ -161,6 +161,7 @@ private:
     bool m_stopping = false;
     bool m_linkStopping = false;
     bool m_stopped = false;
+    bool m_linkStateSaid = false;
 };
 
 } // namespace Server

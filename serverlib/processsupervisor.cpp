@@ -1,5 +1,6 @@
 #include "serverlib/processsupervisor.h"
 
+#include "clusterlib/redisurl.h"
 #include "serverlib/serverlogging.h"
 
 #include <QDir>
@@ -133,8 +134,9 @@ QStringList ProcessSupervisor::childArguments(int index) const
 void ProcessSupervisor::startChildren()
 {
     m_state = State::Running;
-    qCInfo(lcSupervisor).noquote() << "starting" << m_config.processes << "server processes on port"
-                                   << m_config.port << "in cluster" << m_clusterUrl;
+    qCInfo(lcSupervisor).noquote()
+        << "starting" << m_config.processes << "server processes on port" << m_config.port
+        << "in cluster" << Cluster::RedisUrl::redacted(m_clusterUrl);
     QProcessEnvironment environment = m_config.environment;
     // The supervisor learns that a child serves from its "listening on" line: never filtered.
     const QString rules = environment.value(QStringLiteral("QT_LOGGING_RULES"));

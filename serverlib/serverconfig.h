@@ -150,7 +150,8 @@ struct ClusterConfig
     Q_DECLARE_TR_FUNCTIONS(Server::ClusterConfig)
 
 public:
-    // redis://HOST:PORT[/DB] (Cluster::RedisUrl); empty: a standalone server.
+    // redis://[[USER]:PASSWORD@]HOST:PORT[/DB] (Cluster::RedisUrl); empty: a standalone server.
+    // It may hold a password: logged only as Cluster::RedisUrl::toString() or redacted().
     QString redisUrl;
     // How the other nodes and the users' QUIT reasons name this server; empty: the host name
     // and the port.

@@ -2117,11 +2117,11 @@ A threaded IRC-subset chat server you can watch, and its client.</source>
     </message>
     <message>
         <location line="+1"/>
-        <source>The Redis that several servers share to be one IRC network, as redis://host:port or redis://host:port/database; empty: this server stands alone.</source>
-        <translation>多个服务器为组成同一个 IRC 网络而共用的 Redis，格式为 redis://主机:端口 或 redis://主机:端口/数据库；留空：本服务器独立运行。</translation>
+        <source>The Redis that several servers share to be one IRC network, as redis://host:port or redis://host:port/database, with redis://:password@host:port when Redis asks for a password (redis://user:password@host:port for a Redis user); empty: this server stands alone.</source>
+        <translation>多个服务器为组成同一个 IRC 网络而共用的 Redis，格式为 redis://主机:端口 或 redis://主机:端口/数据库；Redis 要求密码时写作 redis://:密码@主机:端口（Redis 用户则为 redis://用户:密码@主机:端口）；留空：本服务器独立运行。</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+12"/>
         <source>No&amp;de name:</source>
         <translation>节点名称(&amp;D)：</translation>
     </message>
