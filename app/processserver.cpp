@@ -41,7 +41,8 @@ std::pair<QtMsgType, QByteArray> splitLevel(const QByteArray &line)
 
 bool isSettingOption(const SettingSpec &spec)
 {
-    // The supervisor gives each child its own --processes, --node-name and --cluster.
+    // The supervisor gives each child its own --processes and --node-name, and the cluster's
+    // URL in its environment.
     const SettingKey key = SettingsSchema::keyOf(spec);
     return spec.onCommandLine() && spec.inServerConfig() && key != SettingKey::Processes
         && key != SettingKey::NodeName && key != SettingKey::Cluster;

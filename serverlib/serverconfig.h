@@ -162,6 +162,10 @@ public:
 
     // A word of Redis keys and of the frames between nodes: no spaces.
     static constexpr qsizetype MaxNodeNameLength = 63;
+    // Where `qtchat --headless` finds the URL when --cluster is not given, and where
+    // ProcessSupervisor gives it to its children: a password in it stays out of the process
+    // list.
+    static constexpr char UrlVariable[] = "QTCHAT_CLUSTER_URL";
 
     bool enabled() const { return !redisUrl.isEmpty(); }
     QString effectiveNodeName(quint16 port) const;

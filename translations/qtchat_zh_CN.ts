@@ -514,7 +514,7 @@
 <context>
     <name>App::CommandLine</name>
     <message>
-        <location filename="../app/commandline.cpp" line="+153"/>
+        <location filename="../app/commandline.cpp" line="+175"/>
         <source>QtChat: a threaded IRC-subset chat server with a desktop client.</source>
         <translation>QtChat：一个多线程的 IRC 子集聊天服务器，附带桌面客户端。</translation>
     </message>
@@ -534,7 +534,7 @@
         <translation>无效的协议“%1”：请使用 irc 或 tutorial。</translation>
     </message>
     <message>
-        <location line="-114"/>
+        <location line="-136"/>
         <source>Desktop: start the server as soon as the window opens.</source>
         <translation>桌面模式：窗口一打开就启动服务器。</translation>
     </message>
@@ -580,7 +580,12 @@
         <translation>%1 默认值：%2。</translation>
     </message>
     <message>
-        <location line="+29"/>
+        <location line="+2"/>
+        <source>%1 Headless, %2 in the environment is read when this is not given: a password in it stays out of the process list.</source>
+        <translation>%1 无窗口运行时，若未给出此选项，则读取环境变量 %2：其中的密码不会出现在进程列表里。</translation>
+    </message>
+    <message>
+        <location line="+49"/>
         <source>Invalid --%1. %2</source>
         <translation>--%1 无效。%2</translation>
     </message>
@@ -590,7 +595,7 @@
         <translation>无效的 --%1 “%2”。%3</translation>
     </message>
     <message>
-        <location line="-71"/>
+        <location line="-93"/>
         <source>Wire protocol: irc, or tutorial for the tutorial&apos;s echo clients (default irc).</source>
         <translation>通信协议：irc，或 tutorial（用于教程中的回显客户端）（默认 irc）。</translation>
     </message>
@@ -660,7 +665,7 @@
         <translation>qtchat：无法启动服务器：%1</translation>
     </message>
     <message>
-        <location line="+99"/>
+        <location line="+102"/>
         <source>Message received from client:</source>
         <translation>收到客户端发来的消息:</translation>
     </message>
