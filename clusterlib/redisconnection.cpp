@@ -15,8 +15,14 @@ namespace Cluster {
 
 namespace {
 
+// The reasons' words that linkProblemOf() reads: each is in the reason that RedisConnection or
+// RedisEngine gives, but "refused", hiredis' (strerror's) own.
 constexpr char PasswordRefused[] = "Redis refused the password";
 constexpr char PasswordMissing[] = "Redis asks for a password";
+constexpr char NoAnswer[] = "did not answer";
+constexpr char NoEcho[] = "came back within";
+constexpr char OutputBuffer[] = "output buffer";
+constexpr char Refused[] = "refused";
 
 // What a command's callback needs when hiredis answers it.
 struct PendingReply
@@ -43,6 +49,22 @@ int sendArgv(redisAsyncContext *context, redisCallbackFn *onReply, void *data,
 
 } // namespace
 
+LinkProblem linkProblemOf(const QString &reason)
+{
+    const auto has = [&reason](const char *words) {
+        return reason.contains(QLatin1String(words), Qt::CaseInsensitive);
+    };
+    if (has(PasswordRefused) || has(PasswordMissing))
+        return LinkProblem::Password;
+    if (has(OutputBuffer))
+        return LinkProblem::OutputBuffer;
+    if (has(NoAnswer) || has(NoEcho))
+        return LinkProblem::NoAnswer;
+    if (has(Refused))
+        return LinkProblem::Refused;
+    return LinkProblem::Other;
+}
+
 RedisConnection::RedisConnection(const QString &name, const RedisUrl &url, const LinkTiming &timing,
                                  QObject *parent)
     : QObject(parent),
@@ -57,9 +79,10 @@ RedisConnection::RedisConnection(const QString &name, const RedisUrl &url, const
     m_connectTimer->setSingleShot(true);
     connect(m_retryTimer, &QTimer::timeout, this, &RedisConnection::attempt);
     connect(m_connectTimer, &QTimer::timeout, this, [this] {
-        drop(m_refusal.isEmpty()
-                 ? QStringLiteral("no answer within %1 ms").arg(m_timing.connectTimeoutMs)
-                 : m_refusal);
+        drop(m_refusal.isEmpty() ? QStringLiteral("Redis %1 within %2 ms")
+                                       .arg(QLatin1String(NoAnswer))
+                                       .arg(m_timing.connectTimeoutMs)
+                                 : m_refusal);
     });
 }
 

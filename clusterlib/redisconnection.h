@@ -26,6 +26,11 @@ struct LinkTiming
     int livenessTimeoutMs = 5000;
 };
 
+// What a reason given for a link that is down tells, for a short, translated word in a user
+// interface; the reason itself, in English, is for the log.
+enum class LinkProblem { Other, Refused, Password, NoAnswer, OutputBuffer };
+LinkProblem linkProblemOf(const QString &reason);
+
 // One connection to Redis through hiredis' async API, kept up until close(): when the
 // attempt fails or the connection is lost it tries again, waiting longer after each failure.
 // Lives in the link thread, which alone makes and uses its socket.

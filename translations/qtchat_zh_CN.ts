@@ -1151,7 +1151,7 @@
 <context>
     <name>App::MainWindow</name>
     <message>
-        <location filename="../app/mainwindow.cpp" line="+158"/>
+        <location filename="../app/mainwindow.cpp" line="+159"/>
         <source>About QtChat</source>
         <translation>关于 QtChat</translation>
     </message>
@@ -1277,17 +1277,22 @@ A threaded IRC-subset chat server you can watch, and its client.</source>
         <translation>在连接恢复之前，它只服务自己的用户，并拒绝新的昵称。</translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+12"/>
         <source>Redis: linking…</source>
         <translation>Redis：正在连接…</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+12"/>
         <source>Redis link lost on %1: local users only</source>
         <translation>%1 与 Redis 的连接已断开：仅服务本地用户</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+1"/>
+        <source>Redis link lost on %1 (%2): local users only</source>
+        <translation>%1 与 Redis 的连接已断开（%2）：仅服务本地用户</translation>
+    </message>
+    <message>
+        <location line="+3"/>
         <source>Redis linked again on %1</source>
         <translation>%1 已重新连接到 Redis</translation>
     </message>
@@ -1297,7 +1302,27 @@ A threaded IRC-subset chat server you can watch, and its client.</source>
         <translation>%1 已连接到 Redis</translation>
     </message>
     <message>
-        <location line="-279"/>
+        <location line="+11"/>
+        <source>Redis password wrong or missing</source>
+        <translation>Redis 密码错误或缺失</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>connection refused</source>
+        <translation>连接被拒绝</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Redis does not answer</source>
+        <translation>Redis 无响应</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>dropped by Redis: output buffer full</source>
+        <translation>被 Redis 断开：输出缓冲区已满</translation>
+    </message>
+    <message>
+        <location line="-302"/>
         <source>client %1 connected from %2, served by %3</source>
         <translation>客户端 %1 从 %2 连入，由 %3 负责处理</translation>
     </message>
@@ -1482,7 +1507,7 @@ A threaded IRC-subset chat server you can watch, and its client.</source>
 <context>
     <name>App::ProcessServer</name>
     <message>
-        <location filename="../app/processserver.cpp" line="+104"/>
+        <location filename="../app/processserver.cpp" line="+105"/>
         <source>The server is already running.</source>
         <translation>服务器已在运行。</translation>
     </message>
@@ -1742,12 +1767,12 @@ A threaded IRC-subset chat server you can watch, and its client.</source>
         <location line="+14"/>
         <location line="+12"/>
         <location line="+142"/>
-        <location line="+98"/>
+        <location line="+100"/>
         <source>count</source>
         <translation>数量</translation>
     </message>
     <message>
-        <location line="-396"/>
+        <location line="-398"/>
         <source>Automatic (one per core)</source>
         <translation>自动（每个 CPU 核心一个）</translation>
     </message>
@@ -1763,12 +1788,12 @@ A threaded IRC-subset chat server you can watch, and its client.</source>
     </message>
     <message>
         <location line="+4"/>
-        <location line="+373"/>
+        <location line="+375"/>
         <source>name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location line="-368"/>
+        <location line="-370"/>
         <source>Pass&amp;word:</source>
         <translation>密码(&amp;W)：</translation>
     </message>
@@ -2086,12 +2111,12 @@ A threaded IRC-subset chat server you can watch, and its client.</source>
     </message>
     <message>
         <location line="+5"/>
-        <location line="+51"/>
+        <location line="+53"/>
         <source>url</source>
         <translation>URL</translation>
     </message>
     <message>
-        <location line="-45"/>
+        <location line="-47"/>
         <source>Chat history older than this many days is deleted; 0 keeps it whatever its age.</source>
         <translation>超过此天数的聊天记录将被删除；0 表示不论多旧都保留。</translation>
     </message>

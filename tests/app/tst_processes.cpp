@@ -395,6 +395,8 @@ void TestProcesses::reportLinesAreReadBackOrRefused()
     report.deliveriesPerSecond = 30;
     report.threads = 3;
     report.link = Server::ProcessReport::Link::Lost;
+    // Why, in any words: spaces, '=' and '%' do not break the line's fields.
+    report.linkReason = QStringLiteral("Redis refused the password (WRONGPASS a=b 100% 拒绝)");
     const std::optional<Server::ProcessReport> back = Server::ProcessReport::parse(report.toLine());
     QVERIFY(back);
     QCOMPARE(back->clients, 12);
@@ -402,6 +404,10 @@ void TestProcesses::reportLinesAreReadBackOrRefused()
     QCOMPARE(back->deliveriesPerSecond, 30.0);
     QCOMPARE(back->threads, 3);
     QCOMPARE(back->link, Server::ProcessReport::Link::Lost);
+    QCOMPARE(back->linkReason, report.linkReason);
+    report.linkReason = QString(1000, u'x'); // bounded
+    QCOMPARE(Server::ProcessReport::parse(report.toLine())->linkReason.size(),
+             Server::ProcessReport::MaxLinkReasonChars);
     // A newer child may say more.
     QVERIFY(Server::ProcessReport::parse("qtchat-stats clients=1 sessions=4"));
     for (const QByteArray &line :

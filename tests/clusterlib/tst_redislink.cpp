@@ -355,6 +355,7 @@ void tst_RedisLink::wrongOrMissingPasswordIsRefusedAndRetried()
     QCOMPARE(states.first().at(0).value<RedisLink::State>(), RedisLink::State::Disconnected);
     const QString said = states.first().at(1).toString();
     QVERIFY2(said.startsWith(reason), qPrintable(said));
+    QCOMPARE(linkProblemOf(said), LinkProblem::Password);
     QTRY_VERIFY_WITH_TIMEOUT(log.count(reason) >= 4, WaitMs); // two connections, twice each
     QCOMPARE(link.state(), RedisLink::State::Disconnected);
     const RedisReply reply = replies.wait(link.command({"PING"}));
@@ -737,6 +738,7 @@ void tst_RedisLink::hungRedisIsNoticedWithinTheBound()
     QVERIFY2(hung.elapsed() < 5000, qPrintable(QString::number(hung.elapsed())));
     QVERIFY2(states.last().at(1).toString().contains(QLatin1String("did not answer")),
              qPrintable(states.last().at(1).toString()));
+    QCOMPARE(linkProblemOf(states.last().at(1).toString()), LinkProblem::NoAnswer);
     QCOMPARE(log.wait(link.command({"PING"})).type, RedisReply::Type::Failed);
 
     m_redis->resume();
@@ -784,6 +786,7 @@ void tst_RedisLink::slowSubscriberDroppedByRedisResubscribes()
     release.release();
 
     QTRY_COMPARE_WITH_TIMEOUT(lost.size(), 1, WaitMs);
+    QCOMPARE(linkProblemOf(lost.first().at(0).toString()), LinkProblem::OutputBuffer);
     QTRY_COMPARE_WITH_TIMEOUT(subscribed.size(), 2, WaitMs);
     QCOMPARE(log.wait(speaker->command({"PUBLISH", "news", "after"})).integer, 1);
     QTRY_VERIFY_WITH_TIMEOUT(!messages.isEmpty() && messages.last().at(1).toByteArray() == "after",
@@ -803,6 +806,7 @@ void tst_RedisLink::nothingListeningFailsCommands()
     QCOMPARE(states.first().at(0).value<RedisLink::State>(), RedisLink::State::Disconnected);
     QVERIFY2(states.first().at(1).toString().contains(QLatin1String("refused")),
              qPrintable(states.first().at(1).toString()));
+    QCOMPARE(linkProblemOf(states.first().at(1).toString()), LinkProblem::Refused);
     const RedisReply reply = log.wait(early);
     QCOMPARE(reply.type, RedisReply::Type::Failed);
     QVERIFY2(reply.text.contains("not connected to Redis"), reply.text.constData());
