@@ -67,34 +67,56 @@ QCommandLineOption settingOption(const SettingSpec &spec)
     const QString fallback = SettingsSchema::defaultValue(spec).toString();
     if (!fallback.isEmpty())
         help = CommandLine::tr("%1 Default: %2.").arg(help, fallback);
+    if (SettingsSchema::keyOf(spec) == SettingKey::Cluster)
+        help = CommandLine::tr("%1 Headless, %2 in the environment is read when this is not "
+                               "given: a password in it stays out of the process list.")
+                   .arg(help, QLatin1String(Server::ClusterConfig::UrlVariable));
     return QCommandLineOption(name, help, SettingsSchema::tr(spec.valueName));
 }
 
-// The value of a secret setting passed in the environment (--secrets-from-environment).
-std::optional<QString> secretFromEnvironment(const SettingSpec &spec)
+std::optional<QString> environmentValue(const QByteArray &variable)
 {
-    const QByteArray variable = CommandLine::secretVariable(spec);
-    if (spec.input != SettingInput::Secret || !qEnvironmentVariableIsSet(variable.constData()))
+    if (!qEnvironmentVariableIsSet(variable.constData()))
         return std::nullopt;
     return qEnvironmentVariable(variable.constData());
 }
 
+// Where the value of an option not given comes from: the environment, for a secret setting
+// with --secrets-from-environment and for the cluster's URL when headless
+// (Server::ClusterConfig::UrlVariable).
+struct EnvironmentSources
+{
+    bool secrets = false;
+    bool clusterUrl = false;
+
+    std::optional<QString> valueFor(const SettingSpec &spec) const
+    {
+        if (secrets && spec.input == SettingInput::Secret)
+            return environmentValue(CommandLine::secretVariable(spec));
+        if (clusterUrl && SettingsSchema::keyOf(spec) == SettingKey::Cluster)
+            return environmentValue(Server::ClusterConfig::UrlVariable);
+        return std::nullopt;
+    }
+};
+
 QString applySetting(const QCommandLineParser &parser, const SettingSpec &spec,
-                     bool secretsFromEnvironment, Server::ServerConfig &config)
+                     const EnvironmentSources &environment, Server::ServerConfig &config)
 {
     const QString name = QString::fromLatin1(spec.option);
-    const std::optional<QString> secret
-        = secretsFromEnvironment ? secretFromEnvironment(spec) : std::nullopt;
-    if (!parser.isSet(name) && !secret)
+    const std::optional<QString> fromEnvironment = environment.valueFor(spec);
+    if (!parser.isSet(name) && !fromEnvironment)
         return {};
-    const QString text = !parser.isSet(name) ? *secret
+    const QString text = !parser.isSet(name) ? *fromEnvironment
         : !spec.valueName                    ? QStringLiteral("true")
         : spec.repeatable                    ? parser.values(name).join(u' ')
                                              : parser.value(name);
     const QString reason
         = SettingsSchema::problem(spec, text, SettingsSchema::Context::CommandLine);
-    // A secret is not repeated: stderr is the headless server's log.
-    if (!reason.isEmpty() && (spec.input == SettingInput::Secret || spec.repeatable))
+    // A secret is not repeated: stderr is the headless server's log. The cluster's URL may
+    // hold a password: its reason shows it with the password masked.
+    const bool carriesSecret
+        = spec.input == SettingInput::Secret || SettingsSchema::keyOf(spec) == SettingKey::Cluster;
+    if (!reason.isEmpty() && (carriesSecret || spec.repeatable))
         return CommandLine::tr("Invalid --%1. %2").arg(name, reason);
     if (!reason.isEmpty())
         return CommandLine::tr("Invalid --%1 '%2'. %3").arg(name, text, reason);
@@ -116,12 +138,12 @@ QString applyMotd(const QString &path, Server::ServerConfig &config)
 QString applyServerOptions(const QCommandLineParser &parser, const Options &o,
                            Server::ServerConfig &config)
 {
+    const EnvironmentSources environment {parser.isSet(o.secretsFromEnvironment),
+                                          parser.isSet(o.headless)};
     for (const SettingSpec &spec : SettingsSchema::all()) {
         if (!spec.onCommandLine())
             continue;
-        if (QString problem
-            = applySetting(parser, spec, parser.isSet(o.secretsFromEnvironment), config);
-            !problem.isEmpty())
+        if (QString problem = applySetting(parser, spec, environment, config); !problem.isEmpty())
             return problem;
     }
     const std::optional<Server::WireProtocol> protocol

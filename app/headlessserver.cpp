@@ -24,11 +24,13 @@ HeadlessServer::HeadlessServer(QObject *parent) : QObject(parent)
             [this] { finish(m_threadsStranded ? Failed : Stopped); });
     // ClusterNode says it in the log; the report says it to the supervisor.
     // At once, not at the next tick: a link lost for less than a second is still said.
-    connect(&m_server, &Server::ServerController::clusterLinkChanged, this, [this](bool up) {
-        m_link = up ? Server::ProcessReport::Link::Up : Server::ProcessReport::Link::Lost;
-        if (m_reportStats)
-            report(m_lastStats);
-    });
+    connect(&m_server, &Server::ServerController::clusterLinkChanged, this,
+            [this](bool up, const QString &, const QString &reason) {
+                m_link = up ? Server::ProcessReport::Link::Up : Server::ProcessReport::Link::Lost;
+                m_linkReason = up ? QString() : reason;
+                if (m_reportStats)
+                    report(m_lastStats);
+            });
 }
 
 HeadlessServer::~HeadlessServer() = default;
@@ -101,6 +103,7 @@ void HeadlessServer::report(const QList<Server::ThreadStats> &threads)
     }
     report.threads = int(threads.size());
     report.link = m_link;
+    report.linkReason = m_linkReason;
     // One write: the log shares the pipe (stderr), and a line this short is never split.
     const QByteArray line = report.toLine() + '\n';
     std::fwrite(line.constData(), 1, size_t(line.size()), stdout);

@@ -50,6 +50,7 @@ private:
     Server::ServerController m_server;
     std::unique_ptr<Server::ProcessSupervisor> m_supervisor; // with --processes only
     Server::ProcessReport::Link m_link = Server::ProcessReport::Link::None;
+    QString m_linkReason; // while the link is lost
     bool m_reportStats = false;
     QList<Server::ThreadStats> m_lastStats; // for a report between two ticks
     bool m_threadsStranded = false;

@@ -14,6 +14,7 @@
 #include "app/trayicon.h"
 #include "clientlib/chatclient.h"
 #include "clientlib/savednetwork.h"
+#include "clusterlib/redisconnection.h"
 
 #include <QActionGroup>
 #include <QApplication>
@@ -508,14 +509,14 @@ void MainWindow::showStatus(const QString &figures)
 void MainWindow::clusterLinkChanged(bool up, const QString &node, const QString &reason)
 {
     const auto known = m_links.constFind(node);
-    const bool wasLost = known != m_links.cend() && *known == Link::Lost;
+    const bool wasLost = known != m_links.cend() && known->link == Link::Lost;
     if (up) {
-        m_links.insert(node, wasLost ? Link::LinkedAgain : Link::Linked);
+        m_links.insert(node, {wasLost ? Link::LinkedAgain : Link::Linked, {}});
         log(LogLevel::Info, node,
             wasLost ? tr("Cluster node %1: linked to Redis again.").arg(node)
                     : tr("Cluster node %1: linked to Redis.").arg(node));
     } else {
-        m_links.insert(node, Link::Lost);
+        m_links.insert(node, {Link::Lost, reason});
         const QString lost = reason.isEmpty()
             ? tr("Cluster node %1: the link to Redis is lost.").arg(node)
             : tr("Cluster node %1: the link to Redis is lost (%2).").arg(node, reason);
@@ -532,21 +533,47 @@ QString MainWindow::clusterLinkText() const
 {
     if (!runsProcesses() && !m_server.config().cluster.enabled())
         return {};
-    QStringList linked, again, lost;
-    for (auto it = m_links.cbegin(); it != m_links.cend(); ++it) {
-        QStringList &group = *it == Link::Lost ? lost : *it == Link::LinkedAgain ? again : linked;
-        group << it.key();
-    }
     if (m_links.isEmpty())
         return tr("Redis: linking…");
+    QStringList linked, again;
+    QMap<QString, QStringList> lostByReason;
+    for (auto it = m_links.cbegin(); it != m_links.cend(); ++it) {
+        if (it->link == Link::Lost)
+            lostByReason[linkReasonText(it->reason)] << it.key();
+        else
+            (it->link == Link::LinkedAgain ? again : linked) << it.key();
+    }
     QStringList parts;
-    if (!lost.isEmpty())
-        parts << tr("Redis link lost on %1: local users only").arg(lost.join(u", "));
+    for (auto it = lostByReason.cbegin(); it != lostByReason.cend(); ++it)
+        parts << (it.key().isEmpty()
+                      ? tr("Redis link lost on %1: local users only").arg(it->join(u", "))
+                      : tr("Redis link lost on %1 (%2): local users only")
+                            .arg(it->join(u", "), it.key()));
     if (!again.isEmpty())
         parts << tr("Redis linked again on %1").arg(again.join(u", "));
     if (!linked.isEmpty())
         parts << tr("Redis linked on %1").arg(linked.join(u", "));
     return parts.join(u" · ");
+}
+
+// Short, for the status line: a word of its own for the reasons the cluster names, else the
+// reason cut; the log has it whole.
+QString MainWindow::linkReasonText(const QString &reason)
+{
+    constexpr qsizetype MaxChars = 40;
+    switch (Cluster::linkProblemOf(reason)) {
+    case Cluster::LinkProblem::Password:
+        return tr("Redis password wrong or missing");
+    case Cluster::LinkProblem::Refused:
+        return tr("connection refused");
+    case Cluster::LinkProblem::NoAnswer:
+        return tr("Redis does not answer");
+    case Cluster::LinkProblem::OutputBuffer:
+        return tr("dropped by Redis: output buffer full");
+    case Cluster::LinkProblem::Other:
+        break;
+    }
+    return reason.size() <= MaxChars ? reason : reason.left(MaxChars - 1) + u'…';
 }
 
 void MainWindow::log(LogLevel level, const QString &thread, const QString &text)

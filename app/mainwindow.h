@@ -92,6 +92,7 @@ private:
     void clusterLinkChanged(bool up, const QString &node, const QString &reason);
     void showStatus(const QString &figures);
     QString clusterLinkText() const;
+    static QString linkReasonText(const QString &reason);
     bool runsProcesses() const;
     const Server::ServerConfig &servedConfig() const;
     quint16 servedPort() const;
@@ -134,7 +135,12 @@ private:
     bool m_threadsStranded = false; // by the stop under way
     // Each cluster node's link to Redis in this run (one node, or one per process).
     enum class Link { Linked, Lost, LinkedAgain };
-    QMap<QString, Link> m_links;
+    struct LinkState
+    {
+        Link link = Link::Linked;
+        QString reason; // why it was lost
+    };
+    QMap<QString, LinkState> m_links;
     QString m_figures; // the status line's part from the last stats
 };
 

@@ -41,7 +41,8 @@ std::pair<QtMsgType, QByteArray> splitLevel(const QByteArray &line)
 
 bool isSettingOption(const SettingSpec &spec)
 {
-    // The supervisor gives each child its own --processes, --node-name and --cluster.
+    // The supervisor gives each child its own --processes and --node-name, and the cluster's
+    // URL in its environment.
     const SettingKey key = SettingsSchema::keyOf(spec);
     return spec.onCommandLine() && spec.inServerConfig() && key != SettingKey::Processes
         && key != SettingKey::NodeName && key != SettingKey::Cluster;
@@ -181,13 +182,13 @@ void ProcessServer::supervisorFinished(int exitCode)
 
 void ProcessServer::takeReport(const Server::ProcessReport &report)
 {
-    const Server::ProcessReport::Link before = m_reports.value(report.process).link;
+    const Server::ProcessReport before = m_reports.value(report.process);
     m_reports.insert(report.process, report);
     using Link = Server::ProcessReport::Link;
-    if (report.link == before || (report.link != Link::Up && report.link != Link::Lost))
+    const bool changed = report.link != before.link || report.linkReason != before.linkReason;
+    if (!changed || (report.link != Link::Up && report.link != Link::Lost))
         return;
-    // The child's own log line (shown too) gives the reason.
-    Q_EMIT clusterLinkChanged(report.link == Link::Up, report.process, QString());
+    Q_EMIT clusterLinkChanged(report.link == Link::Up, report.process, report.linkReason);
 }
 
 void ProcessServer::takeOutput(const QString &process, qint64 pid, const QByteArray &line)

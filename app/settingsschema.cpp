@@ -606,8 +606,10 @@ constexpr SettingSpec table[] = {
      .label = QT_TRANSLATE_NOOP("App::SettingsSchema", "&Cluster:"),
      .help = QT_TRANSLATE_NOOP("App::SettingsSchema",
                                "The Redis that several servers share to be one IRC network, as "
-                               "redis://host:port or redis://host:port/database; empty: this "
-                               "server stands alone."),
+                               "redis://host:port or redis://host:port/database, with "
+                               "redis://:password@host:port when Redis asks for a password "
+                               "(redis://user:password@host:port for a Redis user); empty: "
+                               "this server stands alone."),
      .option = "cluster",
      .valueName = QT_TRANSLATE_NOOP("App::SettingsSchema", "url"),
      .config = clusterField<&Server::ClusterConfig::redisUrl>()},

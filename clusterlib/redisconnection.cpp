@@ -15,6 +15,15 @@ namespace Cluster {
 
 namespace {
 
+// The reasons' words that linkProblemOf() reads: each is in the reason that RedisConnection or
+// RedisEngine gives, but "refused", hiredis' (strerror's) own.
+constexpr char PasswordRefused[] = "Redis refused the password";
+constexpr char PasswordMissing[] = "Redis asks for a password";
+constexpr char NoAnswer[] = "did not answer";
+constexpr char NoEcho[] = "came back within";
+constexpr char OutputBuffer[] = "output buffer";
+constexpr char Refused[] = "refused";
+
 // What a command's callback needs when hiredis answers it.
 struct PendingReply
 {
@@ -40,6 +49,22 @@ int sendArgv(redisAsyncContext *context, redisCallbackFn *onReply, void *data,
 
 } // namespace
 
+LinkProblem linkProblemOf(const QString &reason)
+{
+    const auto has = [&reason](const char *words) {
+        return reason.contains(QLatin1String(words), Qt::CaseInsensitive);
+    };
+    if (has(PasswordRefused) || has(PasswordMissing))
+        return LinkProblem::Password;
+    if (has(OutputBuffer))
+        return LinkProblem::OutputBuffer;
+    if (has(NoAnswer) || has(NoEcho))
+        return LinkProblem::NoAnswer;
+    if (has(Refused))
+        return LinkProblem::Refused;
+    return LinkProblem::Other;
+}
+
 RedisConnection::RedisConnection(const QString &name, const RedisUrl &url, const LinkTiming &timing,
                                  QObject *parent)
     : QObject(parent),
@@ -54,7 +79,10 @@ RedisConnection::RedisConnection(const QString &name, const RedisUrl &url, const
     m_connectTimer->setSingleShot(true);
     connect(m_retryTimer, &QTimer::timeout, this, &RedisConnection::attempt);
     connect(m_connectTimer, &QTimer::timeout, this, [this] {
-        drop(QStringLiteral("no answer within %1 ms").arg(m_timing.connectTimeoutMs));
+        drop(m_refusal.isEmpty() ? QStringLiteral("Redis %1 within %2 ms")
+                                       .arg(QLatin1String(NoAnswer))
+                                       .arg(m_timing.connectTimeoutMs)
+                                 : m_refusal);
     });
 }
 
@@ -94,6 +122,7 @@ void RedisConnection::attempt()
     if (!m_open || m_context)
         return;
     m_state = State::Connecting;
+    m_refusal.clear();
     redisAsyncContext *context = m_url.isUnixSocket()
         ? redisAsyncConnectUnix(QFile::encodeName(m_url.socketPath).constData())
         : redisAsyncConnect(m_url.host.toUtf8().constData(), m_url.port);
@@ -134,23 +163,67 @@ void RedisConnection::onConnect(const redisAsyncContext *context, int status)
 }
 
 // A TCP connection is not yet Redis: a stopped or hung server accepts it all the same. The
-// connection counts once Redis has answered its first command (SELECT, or PING).
+// connection counts once Redis has answered its first commands: AUTH when the URL has a
+// password (Redis answers nothing else before it), then SELECT, or PING.
 void RedisConnection::handshake()
+{
+    if (!m_url.hasPassword()) {
+        greet();
+        return;
+    }
+    QList<QByteArray> argv {"AUTH"};
+    if (!m_url.user.isEmpty())
+        argv << m_url.user.toUtf8();
+    argv << m_url.password.toUtf8();
+    sendHandshake(argv, [this](const RedisReply &reply) {
+        if (reply.isStatus("OK"))
+            greet();
+        else
+            refuseHandshake(QStringLiteral("%1 (%2)").arg(QLatin1String(PasswordRefused),
+                                                          QString::fromUtf8(reply.text)));
+    });
+}
+
+void RedisConnection::greet()
 {
     const QList<QByteArray> argv = m_url.database != 0
         ? QList<QByteArray> {"SELECT", QByteArray::number(m_url.database)}
         : QList<QByteArray> {"PING"};
-    auto *pending = new PendingReply {this, [this](const RedisReply &reply) {
-                                          if (reply.isStatus("OK") || reply.isStatus("PONG"))
-                                              becomeConnected();
-                                          else if (m_context)
-                                              m_connectTimer->start(0); // gives up: retries
-                                      }};
+    sendHandshake(argv, [this, command = argv.constFirst()](const RedisReply &reply) {
+        if (reply.isStatus("OK") || reply.isStatus("PONG"))
+            becomeConnected();
+        else if (reply.text.startsWith("NOAUTH"))
+            refuseHandshake(
+                QStringLiteral("%1, and the URL gives none (%2)")
+                    .arg(QLatin1String(PasswordMissing), QString::fromUtf8(reply.text)));
+        else
+            refuseHandshake(QStringLiteral("Redis answered %1 with an error (%2)")
+                                .arg(QString::fromLatin1(command), QString::fromUtf8(reply.text)));
+    });
+}
+
+// A reply that failed for a lost connection is not passed on: onDisconnect() follows, and says
+// why.
+void RedisConnection::sendHandshake(const QList<QByteArray> &argv, ReplyCallback onReply)
+{
+    auto *pending
+        = new PendingReply {this, [onReply = std::move(onReply)](const RedisReply &reply) {
+                                if (reply.type != RedisReply::Type::Failed)
+                                    onReply(reply);
+                            }};
     ++m_inFlight;
     if (sendArgv(m_context, &RedisConnection::onReply, pending, argv) != REDIS_OK) {
         --m_inFlight;
         delete pending;
     }
+}
+
+void RedisConnection::refuseHandshake(const QString &reason)
+{
+    if (!m_context)
+        return;
+    m_refusal = reason;
+    m_connectTimer->start(0); // gives up out of hiredis' callback: retries
 }
 
 void RedisConnection::becomeConnected()
@@ -181,6 +254,10 @@ void RedisConnection::lose(const QString &reason)
     if (wasConnected)
         qCWarning(lcCluster).noquote()
             << QStringLiteral("%1 lost its connection to %2: %3; reconnecting")
+                   .arg(m_name, m_url.toString(), reason);
+    else if (!m_refusal.isEmpty()) // a mistake in the URL or in Redis' settings: said loudly
+        qCWarning(lcCluster).noquote()
+            << QStringLiteral("%1 cannot connect to %2: %3; trying again")
                    .arg(m_name, m_url.toString(), reason);
     else
         qCInfo(lcCluster).noquote()

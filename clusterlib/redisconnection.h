@@ -26,6 +26,11 @@ struct LinkTiming
     int livenessTimeoutMs = 5000;
 };
 
+// What a reason given for a link that is down tells, for a short, translated word in a user
+// interface; the reason itself, in English, is for the log.
+enum class LinkProblem { Other, Refused, Password, NoAnswer, OutputBuffer };
+LinkProblem linkProblemOf(const QString &reason);
+
 // One connection to Redis through hiredis' async API, kept up until close(): when the
 // attempt fails or the connection is lost it tries again, waiting longer after each failure.
 // Lives in the link thread, which alone makes and uses its socket.
@@ -70,6 +75,9 @@ private:
 
     void attempt();
     void handshake();
+    void greet();
+    void sendHandshake(const QList<QByteArray> &argv, ReplyCallback onReply);
+    void refuseHandshake(const QString &reason);
     void becomeConnected();
     void lose(const QString &reason);
     void scheduleRetry();
@@ -87,6 +95,8 @@ private:
     int m_retryDelayMs;
     qsizetype m_inFlight = 0;
     bool m_open = false;
+    // Why Redis refused the handshake (a password, a database): said as a warning, each attempt.
+    QString m_refusal;
 };
 
 } // namespace Cluster

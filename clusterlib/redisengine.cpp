@@ -258,23 +258,26 @@ void RedisEngine::subscriberLost(const QString &reason)
 {
     m_heartbeatSubscribed = false;
     m_heartbeatDeadline->stop();
-    updateState(reason);
-    if (!std::exchange(m_subscriberWasUp, false))
+    const bool wasUp = std::exchange(m_subscriberWasUp, false);
+    // Redis up and only this connection gone, not for want of a heartbeat: Redis closed it
+    // itself, which it does to a subscriber that reads too slowly (client-output-buffer-limit
+    // pubsub) without telling anyone else.
+    const bool closedByRedis = wasUp && m_commands->state() == RedisConnection::State::Connected
+        && linkProblemOf(reason) != LinkProblem::NoAnswer;
+    const QString why = closedByRedis
+        ? QStringLiteral("%1; Redis is up, so it closed this connection itself, as it does to a "
+                         "reader too slow for its pub/sub output buffer")
+              .arg(reason)
+        : reason;
+    updateState(why);
+    if (!wasUp)
         return;
-    // Redis up and only this connection gone: Redis closed it itself, which it does to a
-    // subscriber that reads too slowly (client-output-buffer-limit pubsub) without telling
-    // anyone else.
-    const bool redisUp = m_commands->state() == RedisConnection::State::Connected;
     qCWarning(lcCluster).noquote()
-        << QStringLiteral("the Redis subscriber link lost its subscriptions (%1). %2What is "
+        << QStringLiteral("the Redis subscriber link lost its subscriptions (%1). What is "
                           "published until it has subscribed again is not received.")
-               .arg(reason,
-                    redisUp ? QStringLiteral("Redis is up, so it closed this connection "
-                                             "itself, as it does to a reader too slow "
-                                             "for its pub/sub output buffer. ")
-                            : QString());
+               .arg(why);
     flushMessages();
-    Q_EMIT subscriptionsLost(reason);
+    Q_EMIT subscriptionsLost(why);
 }
 
 void RedisEngine::startHeartbeat()

@@ -7,7 +7,8 @@ namespace Cluster {
 
 namespace {
 
-constexpr char Forms[] = "redis://HOST:PORT[/DB] or unix:///PATH[?db=DB]";
+constexpr char Forms[] = "redis://[[USER]:PASSWORD@]HOST:PORT[/DB] or unix:///PATH[?db=DB]";
+constexpr char Mask[] = "****";
 
 // Empty when `number` names a database; the reason otherwise.
 QString parseDatabaseNumber(const QString &number, int *database)
@@ -50,12 +51,27 @@ QString parseUnixSocket(const QUrl &url, RedisUrl *result)
     return {};
 }
 
+// [[USER]:PASSWORD@]: a user name alone would be sent without a password, which Redis refuses.
+QString parseCredentials(const QUrl &url, RedisUrl *result)
+{
+    if (url.userInfo().isEmpty())
+        return {};
+    result->user = url.userName(QUrl::FullyDecoded);
+    result->password = url.password(QUrl::FullyDecoded);
+    if (result->password.isEmpty())
+        return QStringLiteral("a user name needs a password (redis://USER:PASSWORD@HOST, or "
+                              "redis://:PASSWORD@HOST for requirepass)");
+    return {};
+}
+
 QString parseTcp(const QUrl &url, RedisUrl *result)
 {
     if (url.host().isEmpty())
         return QStringLiteral("it names no host");
-    if (!url.userInfo().isEmpty() || url.hasQuery() || url.hasFragment())
-        return QStringLiteral("user names, queries and fragments are not supported");
+    if (url.hasQuery() || url.hasFragment())
+        return QStringLiteral("queries and fragments are not supported");
+    if (const QString why = parseCredentials(url, result); !why.isEmpty())
+        return why;
     result->host = url.host();
     result->port = url.port(RedisUrl::DefaultPort);
     if (result->port < 1)
@@ -69,14 +85,14 @@ std::optional<RedisUrl> RedisUrl::parse(const QString &spec, QString *error)
 {
     const QUrl url(spec, QUrl::StrictMode);
     const auto fail = [&](const QString &why) {
-        *error
-            = QStringLiteral("%1 is not a Redis URL (%2): %3").arg(spec, QLatin1String(Forms), why);
+        *error = QStringLiteral("%1 is not a Redis URL (%2): %3")
+                     .arg(redacted(spec), QLatin1String(Forms), why);
         return std::nullopt;
     };
     if (spec.trimmed().isEmpty())
         return fail(QStringLiteral("it is empty"));
-    if (!url.isValid())
-        return fail(url.errorString());
+    if (!url.isValid()) // QUrl's error ends with the URL itself, and its password
+        return fail(url.errorString().section(QLatin1String("; source was"), 0, 0));
     RedisUrl result;
     QString why;
     if (url.scheme() == QLatin1String("redis"))
@@ -104,7 +120,25 @@ QString RedisUrl::toString() const
     url.setHost(host);
     url.setPort(port);
     url.setPath(QStringLiteral("/%1").arg(database));
+    if (hasPassword()) {
+        url.setUserName(user);
+        url.setPassword(QLatin1String(Mask));
+    }
     return url.toString(QUrl::FullyEncoded);
+}
+
+// Between "://" (or the start) and the last '@' is the user info: all of it is masked but a user
+// name before a ':', since a password typed without its ':' is a password all the same.
+QString RedisUrl::redacted(const QString &spec)
+{
+    const qsizetype scheme = spec.indexOf(QLatin1String("://"));
+    const qsizetype start = scheme < 0 ? 0 : scheme + 3;
+    const qsizetype at = spec.lastIndexOf(u'@');
+    if (at < start)
+        return spec;
+    const qsizetype colon = spec.indexOf(u':', start);
+    const qsizetype secret = colon >= 0 && colon < at ? colon + 1 : start;
+    return spec.left(secret) + QLatin1String(Mask) + spec.mid(at);
 }
 
 } // namespace Cluster

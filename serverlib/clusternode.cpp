@@ -343,7 +343,7 @@ ClusterNode::~ClusterNode()
 void ClusterNode::start()
 {
     qCInfo(lcServer).noquote() << "cluster: joining as" << m_directory->id() << "through"
-                               << m_context->config.cluster.redisUrl;
+                               << m_link->config().url.toString();
     m_link->start();
     m_directory->start();
 }
@@ -391,7 +391,9 @@ void ClusterNode::emitStopped()
 
 void ClusterNode::linkStateChanged(bool up, const QString &reason)
 {
-    if (up == m_front->isLinked())
+    // A first attempt that fails is said too: a node that never links says why.
+    const bool first = !std::exchange(m_linkStateSaid, true);
+    if (up == m_front->isLinked() && !first)
         return;
     m_front->setLinked(up);
     if (up)

@@ -176,6 +176,7 @@ private:
     bool m_stopping = false;
     bool m_linkStopping = false;
     bool m_stopped = false;
+    bool m_linkStateSaid = false;
 };
 
 } // namespace Server

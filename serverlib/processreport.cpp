@@ -33,6 +33,9 @@ bool takeField(const QByteArray &key, const QByteArray &value, ProcessReport &re
         const std::optional<ProcessReport::Link> link = linkFromName(value);
         ok = link.has_value();
         report.link = link.value_or(ProcessReport::Link::None);
+    } else if (key == "reason") {
+        report.linkReason = QString::fromUtf8(QByteArray::fromPercentEncoding(value))
+                                .left(ProcessReport::MaxLinkReasonChars);
     }
     return ok && report.clients >= 0 && report.threads >= 0;
 }
@@ -44,7 +47,10 @@ QByteArray ProcessReport::toLine() const
     return Prefix + QByteArray("clients=") + QByteArray::number(clients)
         + " messages=" + QByteArray::number(messagesPerSecond, 'f', 1)
         + " deliveries=" + QByteArray::number(deliveriesPerSecond, 'f', 1)
-        + " threads=" + QByteArray::number(threads) + " link=" + LinkNames[int(link)];
+        + " threads=" + QByteArray::number(threads) + " link=" + LinkNames[int(link)]
+        + (linkReason.isEmpty()
+               ? QByteArray()
+               : " reason=" + linkReason.left(MaxLinkReasonChars).toUtf8().toPercentEncoding());
 }
 
 std::optional<ProcessReport> ProcessReport::parse(const QByteArray &line)

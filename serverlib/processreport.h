@@ -10,9 +10,10 @@ namespace Server {
 
 // What a server process of `--processes N` tells its supervisor once a second (the hidden
 // --report-stats): one line on its standard output, "qtchat-stats clients=3 messages=1.5
-// deliveries=4.0 threads=2 link=up". The supervisor takes such lines out of the log it shows.
-// A line, not a shared store: it needs nothing running beside the two processes, it cannot
-// outlive the child that wrote it, and a pipe writes a line this short in one piece.
+// deliveries=4.0 threads=2 link=lost reason=Connection%20refused". The supervisor takes such lines
+// out of the log it shows. A line, not a shared store: it needs nothing running beside the two
+// processes, it cannot outlive the child that wrote it, and a pipe writes a line this short in one
+// piece.
 struct ProcessReport
 {
     enum class Link { None, Linking, Up, Lost }; // the child's link to the cluster's Redis
@@ -24,7 +25,10 @@ struct ProcessReport
     double deliveriesPerSecond = 0;
     int threads = 0;
     Link link = Link::None;
+    // Why the link is lost, percent-encoded on the line; cut at MaxLinkReasonChars.
+    QString linkReason;
 
+    static constexpr qsizetype MaxLinkReasonChars = 300;
     static constexpr char Prefix[] = "qtchat-stats ";
 
     QByteArray toLine() const; // without the newline

@@ -1,5 +1,7 @@
 #include "serverlib/processsupervisor.h"
 
+#include "clusterlib/redisurl.h"
+#include "serverlib/serverconfig.h"
 #include "serverlib/serverlogging.h"
 
 #include <QDir>
@@ -31,6 +33,22 @@ QString runtimeBase()
 {
     const QString runtime = qEnvironmentVariable("XDG_RUNTIME_DIR");
     return !runtime.isEmpty() && QDir(runtime).exists() ? runtime : QDir::tempPath();
+}
+
+// `arguments` without --cluster and its value (or --cluster=URL): the children find the URL
+// in their environment instead, where `ps` does not show it.
+QStringList withoutCluster(const QStringList &arguments)
+{
+    static const QString option = QStringLiteral("--cluster");
+    QStringList kept;
+    for (qsizetype i = 0; i < arguments.size(); ++i) {
+        const QString &argument = arguments.at(i);
+        if (argument == option)
+            ++i; // and its value
+        else if (!argument.startsWith(option + u'='))
+            kept << argument;
+    }
+    return kept;
 }
 
 } // namespace
@@ -117,25 +135,23 @@ SupervisedProcess *ProcessSupervisor::makeProcess(const QString &name, const QSt
 QStringList ProcessSupervisor::childArguments(int index) const
 {
     // QCommandLineParser takes an option's last value: these win over the supervisor's own.
-    QStringList arguments = m_config.serverArguments;
+    QStringList arguments = withoutCluster(m_config.serverArguments);
     if (m_config.reportStats)
         arguments << QStringLiteral("--report-stats");
     return arguments
-        + QStringList {QStringLiteral("--processes"),
-                       QStringLiteral("0"),
-                       QStringLiteral("--share-port"),
-                       QStringLiteral("--node-name"),
-                       QStringLiteral("%1-%2").arg(m_config.nodeName).arg(index),
-                       QStringLiteral("--cluster"),
-                       m_clusterUrl};
+        + QStringList {QStringLiteral("--processes"), QStringLiteral("0"),
+                       QStringLiteral("--share-port"), QStringLiteral("--node-name"),
+                       QStringLiteral("%1-%2").arg(m_config.nodeName).arg(index)};
 }
 
 void ProcessSupervisor::startChildren()
 {
     m_state = State::Running;
-    qCInfo(lcSupervisor).noquote() << "starting" << m_config.processes << "server processes on port"
-                                   << m_config.port << "in cluster" << m_clusterUrl;
+    qCInfo(lcSupervisor).noquote()
+        << "starting" << m_config.processes << "server processes on port" << m_config.port
+        << "in cluster" << Cluster::RedisUrl::redacted(m_clusterUrl);
     QProcessEnvironment environment = m_config.environment;
+    environment.insert(QLatin1String(ClusterConfig::UrlVariable), m_clusterUrl);
     // The supervisor learns that a child serves from its "listening on" line: never filtered.
     const QString rules = environment.value(QStringLiteral("QT_LOGGING_RULES"));
     environment.insert(QStringLiteral("QT_LOGGING_RULES"),

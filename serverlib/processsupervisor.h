@@ -20,11 +20,13 @@ struct SupervisorConfig
 {
     QString program; // the qtchat executable
     // The children's command line, before what the supervisor adds to it (--processes 0,
-    // --share-port, --node-name, --cluster): the options the supervisor itself was given.
+    // --share-port, --node-name): the options the supervisor itself was given. A --cluster in
+    // it is left out: the children get the URL in their environment (ClusterConfig::UrlVariable),
+    // where `ps` does not show a password in it.
     QStringList serverArguments;
     int processes = 1;
     quint16 port = 0;
-    QString clusterUrl; // empty: a private redis-server on a Unix socket
+    QString clusterUrl; // empty: a private redis-server on a Unix socket; may hold a password
     QString nodeName; // the children are <nodeName>-1 ... <nodeName>-N
     QString redisServer = QStringLiteral("redis-server");
     // The children's environment (the supervisor adds what it needs to read their log).
@@ -65,7 +67,8 @@ public:
     // Returns at once; finished() follows once every process has ended.
     void stop();
 
-    // The URL the children are given (the private redis-server's unix:// one by default).
+    // The URL the children are given (the private redis-server's unix:// one by default), with
+    // its password: not for the log.
     QString clusterUrl() const { return m_clusterUrl; }
     int restartCount() const { return m_restarts; }
 

@@ -150,7 +150,8 @@ struct ClusterConfig
     Q_DECLARE_TR_FUNCTIONS(Server::ClusterConfig)
 
 public:
-    // redis://HOST:PORT[/DB] (Cluster::RedisUrl); empty: a standalone server.
+    // redis://[[USER]:PASSWORD@]HOST:PORT[/DB] (Cluster::RedisUrl); empty: a standalone server.
+    // It may hold a password: logged only as Cluster::RedisUrl::toString() or redacted().
     QString redisUrl;
     // How the other nodes and the users' QUIT reasons name this server; empty: the host name
     // and the port.
@@ -161,6 +162,10 @@ public:
 
     // A word of Redis keys and of the frames between nodes: no spaces.
     static constexpr qsizetype MaxNodeNameLength = 63;
+    // Where `qtchat --headless` finds the URL when --cluster is not given, and where
+    // ProcessSupervisor gives it to its children: a password in it stays out of the process
+    // list.
+    static constexpr char UrlVariable[] = "QTCHAT_CLUSTER_URL";
 
     bool enabled() const { return !redisUrl.isEmpty(); }
     QString effectiveNodeName(quint16 port) const;

@@ -34,7 +34,7 @@
 <context>
     <name>App::MainWindow</name>
     <message numerus="yes">
-        <location filename="../app/mainwindow.cpp" line="+343"/>
+        <location filename="../app/mainwindow.cpp" line="+344"/>
         <source>Listening on %1 port %2 with %n server process(es)</source>
         <translation>
             <numerusform>Listening on %1 port %2 with %n server process</numerusform>

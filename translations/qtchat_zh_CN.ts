@@ -514,7 +514,7 @@
 <context>
     <name>App::CommandLine</name>
     <message>
-        <location filename="../app/commandline.cpp" line="+153"/>
+        <location filename="../app/commandline.cpp" line="+175"/>
         <source>QtChat: a threaded IRC-subset chat server with a desktop client.</source>
         <translation>QtChat：一个多线程的 IRC 子集聊天服务器，附带桌面客户端。</translation>
     </message>
@@ -534,7 +534,7 @@
         <translation>无效的协议“%1”：请使用 irc 或 tutorial。</translation>
     </message>
     <message>
-        <location line="-114"/>
+        <location line="-136"/>
         <source>Desktop: start the server as soon as the window opens.</source>
         <translation>桌面模式：窗口一打开就启动服务器。</translation>
     </message>
@@ -580,7 +580,12 @@
         <translation>%1 默认值：%2。</translation>
     </message>
     <message>
-        <location line="+29"/>
+        <location line="+2"/>
+        <source>%1 Headless, %2 in the environment is read when this is not given: a password in it stays out of the process list.</source>
+        <translation>%1 无窗口运行时，若未给出此选项，则读取环境变量 %2：其中的密码不会出现在进程列表里。</translation>
+    </message>
+    <message>
+        <location line="+49"/>
         <source>Invalid --%1. %2</source>
         <translation>--%1 无效。%2</translation>
     </message>
@@ -590,7 +595,7 @@
         <translation>无效的 --%1 “%2”。%3</translation>
     </message>
     <message>
-        <location line="-71"/>
+        <location line="-93"/>
         <source>Wire protocol: irc, or tutorial for the tutorial&apos;s echo clients (default irc).</source>
         <translation>通信协议：irc，或 tutorial（用于教程中的回显客户端）（默认 irc）。</translation>
     </message>
@@ -660,7 +665,7 @@
         <translation>qtchat：无法启动服务器：%1</translation>
     </message>
     <message>
-        <location line="+99"/>
+        <location line="+102"/>
         <source>Message received from client:</source>
         <translation>收到客户端发来的消息:</translation>
     </message>
@@ -1146,7 +1151,7 @@
 <context>
     <name>App::MainWindow</name>
     <message>
-        <location filename="../app/mainwindow.cpp" line="+158"/>
+        <location filename="../app/mainwindow.cpp" line="+159"/>
         <source>About QtChat</source>
         <translation>关于 QtChat</translation>
     </message>
@@ -1272,17 +1277,22 @@ A threaded IRC-subset chat server you can watch, and its client.</source>
         <translation>在连接恢复之前，它只服务自己的用户，并拒绝新的昵称。</translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+12"/>
         <source>Redis: linking…</source>
         <translation>Redis：正在连接…</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+12"/>
         <source>Redis link lost on %1: local users only</source>
         <translation>%1 与 Redis 的连接已断开：仅服务本地用户</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+1"/>
+        <source>Redis link lost on %1 (%2): local users only</source>
+        <translation>%1 与 Redis 的连接已断开（%2）：仅服务本地用户</translation>
+    </message>
+    <message>
+        <location line="+3"/>
         <source>Redis linked again on %1</source>
         <translation>%1 已重新连接到 Redis</translation>
     </message>
@@ -1292,7 +1302,27 @@ A threaded IRC-subset chat server you can watch, and its client.</source>
         <translation>%1 已连接到 Redis</translation>
     </message>
     <message>
-        <location line="-279"/>
+        <location line="+11"/>
+        <source>Redis password wrong or missing</source>
+        <translation>Redis 密码错误或缺失</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>connection refused</source>
+        <translation>连接被拒绝</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Redis does not answer</source>
+        <translation>Redis 无响应</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>dropped by Redis: output buffer full</source>
+        <translation>被 Redis 断开：输出缓冲区已满</translation>
+    </message>
+    <message>
+        <location line="-302"/>
         <source>client %1 connected from %2, served by %3</source>
         <translation>客户端 %1 从 %2 连入，由 %3 负责处理</translation>
     </message>
@@ -1477,7 +1507,7 @@ A threaded IRC-subset chat server you can watch, and its client.</source>
 <context>
     <name>App::ProcessServer</name>
     <message>
-        <location filename="../app/processserver.cpp" line="+104"/>
+        <location filename="../app/processserver.cpp" line="+105"/>
         <source>The server is already running.</source>
         <translation>服务器已在运行。</translation>
     </message>
@@ -1737,12 +1767,12 @@ A threaded IRC-subset chat server you can watch, and its client.</source>
         <location line="+14"/>
         <location line="+12"/>
         <location line="+142"/>
-        <location line="+98"/>
+        <location line="+100"/>
         <source>count</source>
         <translation>数量</translation>
     </message>
     <message>
-        <location line="-396"/>
+        <location line="-398"/>
         <source>Automatic (one per core)</source>
         <translation>自动（每个 CPU 核心一个）</translation>
     </message>
@@ -1758,12 +1788,12 @@ A threaded IRC-subset chat server you can watch, and its client.</source>
     </message>
     <message>
         <location line="+4"/>
-        <location line="+373"/>
+        <location line="+375"/>
         <source>name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location line="-368"/>
+        <location line="-370"/>
         <source>Pass&amp;word:</source>
         <translation>密码(&amp;W)：</translation>
     </message>
@@ -2081,12 +2111,12 @@ A threaded IRC-subset chat server you can watch, and its client.</source>
     </message>
     <message>
         <location line="+5"/>
-        <location line="+51"/>
+        <location line="+53"/>
         <source>url</source>
         <translation>URL</translation>
     </message>
     <message>
-        <location line="-45"/>
+        <location line="-47"/>
         <source>Chat history older than this many days is deleted; 0 keeps it whatever its age.</source>
         <translation>超过此天数的聊天记录将被删除；0 表示不论多旧都保留。</translation>
     </message>
@@ -2117,11 +2147,11 @@ A threaded IRC-subset chat server you can watch, and its client.</source>
     </message>
     <message>
         <location line="+1"/>
-        <source>The Redis that several servers share to be one IRC network, as redis://host:port or redis://host:port/database; empty: this server stands alone.</source>
-        <translation>多个服务器为组成同一个 IRC 网络而共用的 Redis，格式为 redis://主机:端口 或 redis://主机:端口/数据库；留空：本服务器独立运行。</translation>
+        <source>The Redis that several servers share to be one IRC network, as redis://host:port or redis://host:port/database, with redis://:password@host:port when Redis asks for a password (redis://user:password@host:port for a Redis user); empty: this server stands alone.</source>
+        <translation>多个服务器为组成同一个 IRC 网络而共用的 Redis，格式为 redis://主机:端口 或 redis://主机:端口/数据库；Redis 要求密码时写作 redis://:密码@主机:端口（Redis 用户则为 redis://用户:密码@主机:端口）；留空：本服务器独立运行。</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+12"/>
         <source>No&amp;de name:</source>
         <translation>节点名称(&amp;D)：</translation>
     </message>

@@ -75,6 +75,7 @@ private Q_SLOTS:
     void closingWaitsForTheServerToStopWithoutBlocking();
     void clusterLinkShowsInTheStatusLineAndTheLog();
     void processesServeThePortWithARowEach();
+    void processesRefusedByRedisSayWhyInTheStatusLine();
     void relayedLinesReachTheLogInBatches();
     void unreadLinesShowInTheWindowTitle();
     void nothingIsCutOff_data();
@@ -134,7 +135,8 @@ void TestMainWindow::clusterLinkShowsInTheStatusLineAndTheLog()
                         QStringLiteral("Cluster node app-node: linked to Redis.")));
 
     redis.kill();
-    QTRY_VERIFY2_WITH_TIMEOUT(panel->statusText().contains(u"Redis link lost on app-node"),
+    // With the reason: the log has it whole.
+    QTRY_VERIFY2_WITH_TIMEOUT(panel->statusText().contains(u"Redis link lost on app-node ("),
                               qPrintable(panel->statusText()), Timeout);
     QVERIFY(logContains(m_window->logView(),
                         QStringLiteral("Cluster node app-node: the link to Redis is lost")));
@@ -221,7 +223,7 @@ void TestMainWindow::processesServeThePortWithARowEach()
     for (const QString &node : {node1, node2}) {
         QTRY_VERIFY_WITH_TIMEOUT(
             logContains(m_window->logView(),
-                        QStringLiteral("Cluster node %1: the link to Redis is lost.").arg(node)),
+                        QStringLiteral("Cluster node %1: the link to Redis is lost (").arg(node)),
             Timeout);
         QTRY_VERIFY_WITH_TIMEOUT(
             logContains(m_window->logView(),
@@ -241,6 +243,51 @@ void TestMainWindow::processesServeThePortWithARowEach()
         QVERIFY(!QFileInfo::exists(QStringLiteral("/proc/%1").arg(pid)));
     QVERIFY(logContains(m_window->logView(), QStringLiteral("every process ended, then Redis")));
     QCOMPARE(rows->rowCount(), 0);
+}
+
+// "Processes" on a Redis that asks for a password the cluster URL gets wrong: each process
+// serves but never links, and the status line says why, in a few words; the log has Redis'
+// own. Neither ever shows the password.
+void TestMainWindow::processesRefusedByRedisSayWhyInTheStatusLine()
+{
+    const QString password = QStringLiteral("s3cret-the-app-gets-wrong");
+    RedisProcess redis;
+    redis.setExtraArguments({QStringLiteral("--requirepass"), QStringLiteral("right-one")});
+    QVERIFY2(redis.start(), qPrintable(redis.errorString()));
+    App::AppSettings *settings = App::AppSettings::instance();
+    settings->setNoStorage(true);
+    settings->setCluster(
+        QStringLiteral("redis://:%1@127.0.0.1:%2").arg(password).arg(redis.port()));
+    settings->setNodeName(QStringLiteral("pw"));
+    const auto restore = qScopeGuard([settings] {
+        settings->setNoStorage(false);
+        settings->setProcesses(0);
+        settings->setCluster(QString());
+        settings->setNodeName(QString());
+    });
+    m_window->processServer()->setProgram(QStringLiteral(QTCHAT_BINARY));
+    App::ServerPanel *panel = m_window->serverPanel();
+    panel->threadingBox()->setCurrentIndex(App::ServerPanel::ProcessesIndex);
+    panel->processesBox()->setValue(2);
+    clickStartStop();
+    QTRY_COMPARE_WITH_TIMEOUT(m_window->serverState(), Server::ServerController::State::Running,
+                              2 * Timeout);
+    QTRY_VERIFY2_WITH_TIMEOUT(
+        panel->statusText().contains(
+            u"Redis link lost on pw-1, pw-2 (Redis password wrong or missing): local users only"),
+        qPrintable(panel->statusText()), Timeout);
+    QVERIFY(logContains(m_window->logView(),
+                        QStringLiteral("Cluster node pw-1: the link to Redis is lost (Redis "
+                                       "refused the password (WRONGPASS")));
+    m_window->logView()->model()->flush();
+    const QString log = m_window->logView()->visibleLines().join(u'\n');
+    QVERIFY2(log.contains(QStringLiteral("redis://:****@127.0.0.1")), qPrintable(log));
+    QVERIFY2(!log.contains(password), qPrintable(log));
+    QVERIFY(!panel->statusText().contains(password));
+
+    clickStartStop();
+    QTRY_COMPARE_WITH_TIMEOUT(m_window->serverState(), Server::ServerController::State::Stopped,
+                              2 * Timeout);
 }
 
 void TestMainWindow::clickStartStop()

@@ -7,6 +7,7 @@
 #include "serverlib/processreport.h"
 #include "tests/support/freeport.h"
 #include "tests/support/rawclient.h"
+#include "tests/support/redisprocess.h"
 
 #include <QDir>
 #include <QFileInfo>
@@ -133,6 +134,22 @@ QStringList commandLine(qint64 pid)
     return arguments;
 }
 
+// A running process's environment, by variable.
+QProcessEnvironment environmentOf(qint64 pid)
+{
+    QFile file(QStringLiteral("/proc/%1/environ").arg(pid));
+    QProcessEnvironment environment;
+    if (!file.open(QIODevice::ReadOnly))
+        return environment;
+    for (const QByteArray &entry : file.readAll().split('\0')) {
+        const qsizetype equals = entry.indexOf('=');
+        if (equals > 0)
+            environment.insert(QString::fromLocal8Bit(entry.left(equals)),
+                               QString::fromLocal8Bit(entry.mid(equals + 1)));
+    }
+    return environment;
+}
+
 // A single server process (no supervisor), started with `arguments` and awaited on its
 // "listening on" log line.
 bool startServer(QProcess &server, const QStringList &arguments,
@@ -175,6 +192,8 @@ private Q_SLOTS:
     void reportLinesAreReadBackOrRefused();
     void serverProcessReportsItsFiguresOnStdout();
     void secretsComeFromTheEnvironmentNotTheCommandLine();
+    void clusterUrlStaysOffTheChildrensCommandLine_data();
+    void clusterUrlStaysOffTheChildrensCommandLine();
 
 private:
     // Registers clients until `count` different processes serve them.
@@ -227,12 +246,13 @@ void TestProcesses::clientsAreServedByEveryProcess()
     QVERIFY2(redis.hasMatch(), qPrintable(supervisor.log()));
     for (int index : {1, 2}) {
         const QStringList arguments = commandLine(supervisor.childPid(index));
-        QCOMPARE(arguments.mid(arguments.size() - 7),
+        QCOMPARE(arguments.mid(arguments.size() - 5),
                  (QStringList {QStringLiteral("--processes"), QStringLiteral("0"),
                                QStringLiteral("--share-port"), QStringLiteral("--node-name"),
-                               QStringLiteral("%1-%2").arg(NodeName).arg(index),
-                               QStringLiteral("--cluster"),
-                               QStringLiteral("unix://") + redis.captured(1)}));
+                               QStringLiteral("%1-%2").arg(NodeName).arg(index)}));
+        QCOMPARE(
+            environmentOf(supervisor.childPid(index)).value(QStringLiteral("QTCHAT_CLUSTER_URL")),
+            QStringLiteral("unix://") + redis.captured(1));
     }
     std::vector<std::unique_ptr<RawClient>> clients;
     const QSet<QString> processes = clientsOnProcesses(supervisor, 2, clients);
@@ -375,6 +395,8 @@ void TestProcesses::reportLinesAreReadBackOrRefused()
     report.deliveriesPerSecond = 30;
     report.threads = 3;
     report.link = Server::ProcessReport::Link::Lost;
+    // Why, in any words: spaces, '=' and '%' do not break the line's fields.
+    report.linkReason = QStringLiteral("Redis refused the password (WRONGPASS a=b 100% 拒绝)");
     const std::optional<Server::ProcessReport> back = Server::ProcessReport::parse(report.toLine());
     QVERIFY(back);
     QCOMPARE(back->clients, 12);
@@ -382,6 +404,10 @@ void TestProcesses::reportLinesAreReadBackOrRefused()
     QCOMPARE(back->deliveriesPerSecond, 30.0);
     QCOMPARE(back->threads, 3);
     QCOMPARE(back->link, Server::ProcessReport::Link::Lost);
+    QCOMPARE(back->linkReason, report.linkReason);
+    report.linkReason = QString(1000, u'x'); // bounded
+    QCOMPARE(Server::ProcessReport::parse(report.toLine())->linkReason.size(),
+             Server::ProcessReport::MaxLinkReasonChars);
     // A newer child may say more.
     QVERIFY(Server::ProcessReport::parse("qtchat-stats clients=1 sessions=4"));
     for (const QByteArray &line :
@@ -450,6 +476,56 @@ void TestProcesses::secretsComeFromTheEnvironmentNotTheCommandLine()
     with.send("PASS " + password);
     QVERIFY(with.registerAs("haspass"));
     QVERIFY(!commandLine(server.processId()).join(u' ').contains(QString::fromLatin1(password)));
+}
+
+void TestProcesses::clusterUrlStaysOffTheChildrensCommandLine_data()
+{
+    QTest::addColumn<bool>("asOption");
+    QTest::newRow("QTCHAT_CLUSTER_URL") << false;
+    QTest::newRow("--cluster") << true;
+}
+
+// The supervisor takes the URL, with a password, from its environment or from --cluster; its
+// children get it in their environment, where `ps` does not show it, and link through it. The
+// supervisor's log shows **** for the password.
+void TestProcesses::clusterUrlStaysOffTheChildrensCommandLine()
+{
+    QFETCH(bool, asOption);
+    const QString password = QStringLiteral("s3cret-of-the-processes");
+    RedisProcess redis;
+    redis.setExtraArguments({QStringLiteral("--requirepass"), password});
+    QVERIFY2(redis.start(), qPrintable(redis.errorString()));
+    const QString url = QStringLiteral("redis://:%1@127.0.0.1:%2").arg(password).arg(redis.port());
+    QStringList arguments {QStringLiteral("--processes"), QStringLiteral("2"),
+                           QStringLiteral("--port"), QString::number(m_port)};
+    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+    if (asOption)
+        arguments << QStringLiteral("--cluster") << url;
+    else
+        environment.insert(QStringLiteral("QTCHAT_CLUSTER_URL"), url);
+    Supervisor supervisor;
+    supervisor.start(arguments, environment);
+    QVERIFY2(supervisor.next(QStringLiteral("all 2 server processes serve port %1").arg(m_port))
+                 .hasMatch(),
+             qPrintable(supervisor.log()));
+    for (int index : {1, 2}) {
+        const QRegularExpression linked(
+            QStringLiteral("^\\[%1-%2 \\d+\\] .*cluster: linked to Redis").arg(NodeName).arg(index),
+            QRegularExpression::MultilineOption);
+        QTRY_VERIFY2_WITH_TIMEOUT(linked.match(supervisor.log()).hasMatch(),
+                                  qPrintable(supervisor.log()), Timeout);
+        const qint64 pid = supervisor.childPid(index);
+        const QString arguments = commandLine(pid).join(u' ');
+        QVERIFY2(!arguments.contains(password) && !arguments.contains(QLatin1String("redis://")),
+                 qPrintable(arguments));
+        QCOMPARE(environmentOf(pid).value(QStringLiteral("QTCHAT_CLUSTER_URL")), url);
+    }
+    const QString log = supervisor.log();
+    QVERIFY2(
+        log.contains(QStringLiteral("in cluster redis://:****@127.0.0.1:%1").arg(redis.port())),
+        qPrintable(log));
+    QVERIFY(!log.contains(QLatin1String("private redis-server")));
+    QVERIFY(!log.contains(password));
 }
 
 QTEST_GUILESS_MAIN(TestProcesses)

@@ -5,6 +5,7 @@
 #include "clusterlib/redislink.h"
 #include "tests/clusterlib/testlinkconfig.h"
 #include "tests/support/freeport.h"
+#include "tests/support/logcapture.h"
 #include "tests/support/redisprocess.h"
 
 #include <QElapsedTimer>
@@ -66,6 +67,11 @@ private Q_SLOTS:
     void parseUrl();
     void badUrl_data();
     void badUrl();
+    void redactedUrl_data();
+    void redactedUrl();
+    void passwordIsSentFirstAndNeverLogged();
+    void wrongOrMissingPasswordIsRefusedAndRetried_data();
+    void wrongOrMissingPasswordIsRefusedAndRetried();
     void pipelinedRepliesInOrder();
     void binarySafeValues();
     void callbackRunsInTheLinkThread();
@@ -123,18 +129,40 @@ void tst_RedisLink::parseUrl_data()
     QTest::addColumn<int>("port");
     QTest::addColumn<int>("database");
     QTest::addColumn<QString>("socketPath");
+    QTest::addColumn<QString>("user");
+    QTest::addColumn<QString>("password");
     QTest::newRow("full") << "redis://127.0.0.1:6380/3"
-                          << "127.0.0.1" << 6380 << 3 << "";
+                          << "127.0.0.1" << 6380 << 3 << ""
+                          << ""
+                          << "";
     QTest::newRow("defaults") << "redis://redis.example"
-                              << "redis.example" << 6379 << 0 << "";
+                              << "redis.example" << 6379 << 0 << ""
+                              << ""
+                              << "";
     QTest::newRow("slash") << "redis://h:7000/"
-                           << "h" << 7000 << 0 << "";
+                           << "h" << 7000 << 0 << ""
+                           << ""
+                           << "";
     QTest::newRow("ipv6") << "redis://[::1]:6379/15"
-                          << "::1" << 6379 << 15 << "";
+                          << "::1" << 6379 << 15 << ""
+                          << ""
+                          << "";
     QTest::newRow("unix socket") << "unix:///run/redis/redis-server.sock"
-                                 << "" << 6379 << 0 << "/run/redis/redis-server.sock";
+                                 << "" << 6379 << 0 << "/run/redis/redis-server.sock"
+                                 << ""
+                                 << "";
     QTest::newRow("unix socket, database") << "unix:///tmp/my%20dir/r.sock?db=2"
-                                           << "" << 6379 << 2 << "/tmp/my dir/r.sock";
+                                           << "" << 6379 << 2 << "/tmp/my dir/r.sock"
+                                           << ""
+                                           << "";
+    QTest::newRow("requirepass") << "redis://:s3cret@h:6379/2"
+                                 << "h" << 6379 << 2 << ""
+                                 << ""
+                                 << "s3cret";
+    QTest::newRow("ACL user, encoded password") << "redis://alice:p%40ss%3Aw%2Fd@h"
+                                                << "h" << 6379 << 0 << ""
+                                                << "alice"
+                                                << "p@ss:w/d";
 }
 
 void tst_RedisLink::parseUrl()
@@ -148,16 +176,26 @@ void tst_RedisLink::parseUrl()
     QTEST(url->port, "port");
     QTEST(url->database, "database");
     QTEST(url->socketPath, "socketPath");
+    QTEST(url->user, "user");
+    QTEST(url->password, "password");
     QFETCH(QString, socketPath);
     QCOMPARE(url->isUnixSocket(), !socketPath.isEmpty());
-    // What the log says is a URL, of the documented form, that reads back the same.
+    // What the log says is a URL, of the documented form, that reads back the same, but for
+    // the password, which it never shows.
     QVERIFY2(url->toString().startsWith(socketPath.isEmpty() ? QLatin1String("redis://")
                                                              : QLatin1String("unix:///")),
              qPrintable(url->toString()));
+    QFETCH(QString, password);
+    QCOMPARE(url->hasPassword(), !password.isEmpty());
+    if (url->hasPassword()) {
+        QVERIFY2(!url->toString().contains(password), qPrintable(url->toString()));
+        QVERIFY2(url->toString().contains(QLatin1String(":****@")), qPrintable(url->toString()));
+    }
     const std::optional<RedisUrl> again = RedisUrl::parse(url->toString(), &error);
     QVERIFY2(again, qPrintable(error));
     QCOMPARE(again->toString(), url->toString());
     QCOMPARE(again->socketPath, url->socketPath);
+    QCOMPARE(again->user, url->user);
 }
 
 void tst_RedisLink::badUrl_data()
@@ -180,10 +218,14 @@ void tst_RedisLink::badUrl_data()
                                  << "from 0 to 15";
     QTest::newRow("nested path") << "redis://h:6379/1/2"
                                  << "database";
-    QTest::newRow("password") << "redis://u:secret@h:6379"
-                              << "user names";
+    QTest::newRow("user without a password") << "redis://secret@h:6379"
+                                             << "needs a password";
     QTest::newRow("query") << "redis://h:6379?db=1"
                            << "queries";
+    QTest::newRow("password and a query") << "redis://u:secret@h:6379?db=1"
+                                          << "queries";
+    QTest::newRow("password and a bad port") << "redis://:secret@h:99999"
+                                             << "Redis URL";
     QTest::newRow("unix socket with a host") << "unix://h/tmp/r.sock"
                                              << "names no host";
     QTest::newRow("unix socket without a path") << "unix://"
@@ -201,7 +243,126 @@ void tst_RedisLink::badUrl()
     QString error;
     QVERIFY(!RedisUrl::parse(spec, &error));
     QVERIFY2(error.contains(reason), qPrintable(error));
-    QVERIFY2(error.contains(QLatin1String("redis://HOST:PORT[/DB]")), qPrintable(error));
+    QVERIFY2(error.contains(QLatin1String("redis://[[USER]:PASSWORD@]HOST:PORT[/DB]")),
+             qPrintable(error));
+    // The error is logged, or shown: never with what may be a password.
+    QVERIFY2(!error.contains(QLatin1String("secret")), qPrintable(error));
+}
+
+void tst_RedisLink::redactedUrl_data()
+{
+    QTest::addColumn<QString>("spec");
+    QTest::addColumn<QString>("shown");
+    QTest::newRow("requirepass") << "redis://:s3cret@h:1/2"
+                                 << "redis://:****@h:1/2";
+    QTest::newRow("ACL user") << "redis://alice:s3cret@h"
+                              << "redis://alice:****@h";
+    QTest::newRow("no colon") << "redis://s3cret@h"
+                              << "redis://****@h";
+    QTest::newRow("unencoded @") << "redis://:s3@cret@h:1"
+                                 << "redis://:****@h:1";
+    QTest::newRow("no scheme") << "alice:s3cret@h"
+                               << "alice:****@h";
+    QTest::newRow("no password") << "redis://h:6379/0"
+                                 << "redis://h:6379/0";
+    QTest::newRow("unix socket") << "unix:///tmp/r.sock?db=1"
+                                 << "unix:///tmp/r.sock?db=1";
+}
+
+void tst_RedisLink::redactedUrl()
+{
+    QFETCH(QString, spec);
+    QTEST(RedisUrl::redacted(spec), "shown");
+}
+
+namespace {
+
+const QLatin1String Password("s3cret-requirepass");
+const QLatin1String UserPassword("s3cret-of-alice");
+
+// A redis-server that asks for Password (requirepass) of its default user, and for
+// UserPassword of the ACL user alice.
+std::unique_ptr<RedisProcess> passwordProtectedRedis()
+{
+    auto redis = std::make_unique<RedisProcess>();
+    // redis-server joins the words after --user into one line of its configuration.
+    redis->setExtraArguments({QStringLiteral("--requirepass"), Password, QStringLiteral("--user"),
+                              QStringLiteral("alice"), QStringLiteral("on"), u'>' + UserPassword,
+                              QStringLiteral("~*"), QStringLiteral("&*"), QStringLiteral("+@all")});
+    if (!redis->start())
+        qWarning().noquote() << redis->errorString();
+    return redis->isRunning() ? std::move(redis) : nullptr;
+}
+
+} // namespace
+
+// AUTH comes before SELECT: database 2 of both links is one, which a SELECT refused for want of
+// AUTH would not give. The log names the URL with **** for the password.
+void tst_RedisLink::passwordIsSentFirstAndNeverLogged()
+{
+    const std::unique_ptr<RedisProcess> redis = passwordProtectedRedis();
+    QVERIFY(redis);
+    const LogCapture log;
+    const QString where = QStringLiteral("127.0.0.1:%1/2").arg(redis->port());
+    auto byPassword = connectedLink(QStringLiteral("redis://:%1@%2").arg(Password, where));
+    QCOMPARE(byPassword->state(), RedisLink::State::Connected);
+    auto byUser = connectedLink(QStringLiteral("redis://alice:%1@%2").arg(UserPassword, where));
+    QCOMPARE(byUser->state(), RedisLink::State::Connected);
+    ReplyLog replies(*byPassword), userReplies(*byUser);
+    QVERIFY(replies.wait(byPassword->command({"SET", "k", "v"})).isOk());
+    QCOMPARE(userReplies.wait(byUser->command({"GET", "k"})).text, "v");
+    QCOMPARE(userReplies.wait(byUser->command({"ACL", "WHOAMI"})).text, "alice");
+    byPassword.reset();
+    byUser.reset();
+    QVERIFY2(log.contains(QStringLiteral("connected to redis://:****@127.0.0.1:")),
+             qPrintable(log.lines().join(u'\n')));
+    QVERIFY2(log.contains(QStringLiteral("connected to redis://alice:****@127.0.0.1:")),
+             qPrintable(log.lines().join(u'\n')));
+    for (const QString &line : log.lines()) {
+        QVERIFY2(!line.contains(Password), qPrintable(line));
+        QVERIFY2(!line.contains(UserPassword), qPrintable(line));
+    }
+}
+
+void tst_RedisLink::wrongOrMissingPasswordIsRefusedAndRetried_data()
+{
+    QTest::addColumn<QString>("credentials");
+    QTest::addColumn<QString>("reason");
+    QTest::newRow("wrong password") << ":s3cret-but-wrong@"
+                                    << "Redis refused the password (WRONGPASS";
+    QTest::newRow("wrong user") << "bob:s3cret-but-wrong@"
+                                << "Redis refused the password (WRONGPASS";
+    QTest::newRow("no password") << ""
+                                 << "Redis asks for a password, and the URL gives none (NOAUTH";
+}
+
+// Said as a warning at each attempt, which comes again with the backoff; the commands given
+// meanwhile fail.
+void tst_RedisLink::wrongOrMissingPasswordIsRefusedAndRetried()
+{
+    QFETCH(QString, credentials);
+    QFETCH(QString, reason);
+    const std::unique_ptr<RedisProcess> redis = passwordProtectedRedis();
+    QVERIFY(redis);
+    const LogCapture log;
+    RedisLink link(testLinkConfig(QStringLiteral("redis://%1%2:%3")
+                                      .arg(credentials, QStringLiteral("127.0.0.1"))
+                                      .arg(redis->port())));
+    QSignalSpy states(&link, &RedisLink::stateChanged);
+    ReplyLog replies(link);
+    link.start();
+    QTRY_VERIFY_WITH_TIMEOUT(!states.isEmpty(), WaitMs);
+    QCOMPARE(states.first().at(0).value<RedisLink::State>(), RedisLink::State::Disconnected);
+    const QString said = states.first().at(1).toString();
+    QVERIFY2(said.startsWith(reason), qPrintable(said));
+    QCOMPARE(linkProblemOf(said), LinkProblem::Password);
+    QTRY_VERIFY_WITH_TIMEOUT(log.count(reason) >= 4, WaitMs); // two connections, twice each
+    QCOMPARE(link.state(), RedisLink::State::Disconnected);
+    const RedisReply reply = replies.wait(link.command({"PING"}));
+    QCOMPARE(reply.type, RedisReply::Type::Failed);
+    QVERIFY2(reply.text.contains(reason.toUtf8()), reply.text.constData());
+    for (const QString &line : log.lines())
+        QVERIFY2(!line.contains(QLatin1String("s3cret")), qPrintable(line));
 }
 
 void tst_RedisLink::pipelinedRepliesInOrder()
@@ -577,6 +738,7 @@ void tst_RedisLink::hungRedisIsNoticedWithinTheBound()
     QVERIFY2(hung.elapsed() < 5000, qPrintable(QString::number(hung.elapsed())));
     QVERIFY2(states.last().at(1).toString().contains(QLatin1String("did not answer")),
              qPrintable(states.last().at(1).toString()));
+    QCOMPARE(linkProblemOf(states.last().at(1).toString()), LinkProblem::NoAnswer);
     QCOMPARE(log.wait(link.command({"PING"})).type, RedisReply::Type::Failed);
 
     m_redis->resume();
@@ -624,6 +786,7 @@ void tst_RedisLink::slowSubscriberDroppedByRedisResubscribes()
     release.release();
 
     QTRY_COMPARE_WITH_TIMEOUT(lost.size(), 1, WaitMs);
+    QCOMPARE(linkProblemOf(lost.first().at(0).toString()), LinkProblem::OutputBuffer);
     QTRY_COMPARE_WITH_TIMEOUT(subscribed.size(), 2, WaitMs);
     QCOMPARE(log.wait(speaker->command({"PUBLISH", "news", "after"})).integer, 1);
     QTRY_VERIFY_WITH_TIMEOUT(!messages.isEmpty() && messages.last().at(1).toByteArray() == "after",
@@ -643,6 +806,7 @@ void tst_RedisLink::nothingListeningFailsCommands()
     QCOMPARE(states.first().at(0).value<RedisLink::State>(), RedisLink::State::Disconnected);
     QVERIFY2(states.first().at(1).toString().contains(QLatin1String("refused")),
              qPrintable(states.first().at(1).toString()));
+    QCOMPARE(linkProblemOf(states.first().at(1).toString()), LinkProblem::Refused);
     const RedisReply reply = log.wait(early);
     QCOMPARE(reply.type, RedisReply::Type::Failed);
     QVERIFY2(reply.text.contains("not connected to Redis"), reply.text.constData());

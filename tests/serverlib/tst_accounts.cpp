@@ -6,6 +6,7 @@
 #include "serverlib/loginthrottle.h"
 #include "serverlib/servercontroller.h"
 #include "storagelib/store.h"
+#include "tests/support/logcapture.h"
 #include "tests/support/postgresprocess.h"
 #include "tests/support/rawclient.h"
 
@@ -15,7 +16,6 @@
 #include <QTest>
 
 #include <memory>
-#include <mutex>
 
 Q_DECLARE_METATYPE(Storage::Backend)
 
@@ -25,27 +25,6 @@ constexpr int Timeout = Server::ChatServer::StopDeadlineMs + 25'000;
 const QByteArray Password = "correct horse";
 
 // Every log line the process writes while a test runs, from any thread.
-struct LogCapture
-{
-    static LogCapture &instance()
-    {
-        static LogCapture capture;
-        return capture;
-    }
-    static void handler(QtMsgType, const QMessageLogContext &, const QString &message)
-    {
-        std::lock_guard lock(instance().mutex);
-        instance().lines.append(message);
-    }
-    QStringList take()
-    {
-        std::lock_guard lock(mutex);
-        return std::exchange(lines, {});
-    }
-    std::mutex mutex;
-    QStringList lines;
-};
-
 QByteArray plain(const QByteArray &account, const QByteArray &password,
                  const QByteArray &authorization = {})
 {
@@ -631,8 +610,7 @@ void TestAccounts::throttleTableIsBounded()
 void TestAccounts::passwordNeverLogged()
 {
     QVERIFY(start(config()));
-    LogCapture::instance().take();
-    const QtMessageHandler previous = qInstallMessageHandler(LogCapture::handler);
+    const LogCapture log;
     const QByteArray secret = "a-very-secret-password";
     std::unique_ptr<RawClient> alice = registered("alice", secret);
     std::unique_ptr<RawClient> client = negotiating("mallory");
@@ -640,8 +618,7 @@ void TestAccounts::passwordNeverLogged()
     QCOMPARE(authenticate(*client, plain("alice", secret + "-wrong"))->command, QByteArray("904"));
     QCOMPARE(authenticate(*client, plain("alice", secret))->command, QByteArray("903"));
     QVERIFY(stop());
-    qInstallMessageHandler(previous);
-    const QStringList lines = LogCapture::instance().take();
+    const QStringList lines = log.lines();
     QVERIFY(lines.join(QLatin1Char('\n')).contains(QStringLiteral("failed to log in as alice")));
     for (const QString &line : lines)
         QVERIFY2(!line.contains(QString::fromLatin1(secret)), qPrintable(line));

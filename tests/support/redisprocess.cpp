@@ -115,7 +115,8 @@ bool RedisProcess::startOnce(int timeoutMs)
                      listenArguments()
                          + QStringList {QStringLiteral("--save"), QString(),
                                         QStringLiteral("--appendonly"), QStringLiteral("no"),
-                                        QStringLiteral("--dir"), m_dir.path()});
+                                        QStringLiteral("--dir"), m_dir.path()}
+                         + m_extraArguments);
     if (!m_process->waitForStarted(timeoutMs)) {
         fail(QStringLiteral("cannot run %1: %2").arg(executable(), m_process->errorString()));
         return false;

@@ -34,6 +34,9 @@ public:
     static bool isAvailable();
     static QString unavailableReason();
 
+    // More of redis-server's options for the next start(), such as {"--requirepass", "pw"}.
+    void setExtraArguments(const QStringList &arguments) { m_extraArguments = arguments; }
+
     // Returns once the server accepts connections. The first start picks a free port (another
     // one if it was taken meanwhile); later starts reuse it.
     bool start(int timeoutMs = DefaultStartTimeoutMs);
@@ -63,5 +66,6 @@ private:
     std::unique_ptr<QProcess> m_process;
     QByteArray m_log;
     QString m_error;
+    QStringList m_extraArguments;
     quint16 m_port = 0;
 };
