@@ -8,6 +8,7 @@
 namespace Client {
 class ChatClient;
 struct ChatMessage;
+struct RecentConversation;
 struct WhoisInfo;
 } // namespace Client
 class QAction;
@@ -89,7 +90,12 @@ private:
     void updateActions();
     void retranslateUi();
     void execute(const InputCommand &command);
+    // The tab for `name`, added if there is none; a private one fetches its history.
     ConversationView *openConversation(const QString &name, ConversationView::Kind kind);
+    ConversationView *addConversation(const QString &name, ConversationView::Kind kind);
+    void fetchConversationHistory(ConversationView *view);
+    void refetchConversationHistory();
+    void offerConversations(const QList<Client::RecentConversation> &conversations);
     void closeConversation(const QString &name);
     void showConversation(ConversationView *view);
     void updateTab(ConversationView *view);
