@@ -314,7 +314,8 @@ void ChatWidget::execute(const InputCommand &command)
         break;
     case Kind::PrivateMessage:
         showConversation(openConversation(command.target, ConversationView::Kind::Private));
-        m_client->sendMessage(command.target, command.text);
+        if (!command.text.isEmpty())
+            m_client->sendMessage(command.target, command.text);
         break;
     case Kind::Topic:
         if (command.text.isEmpty())

@@ -26,8 +26,8 @@ class NotificationPolicy;
 struct InputCommand;
 
 // A complete chat UI for one ChatClient: a status tab, a tab per channel and per private
-// conversation, and an input line that understands /join, /part, /nick, /msg, /topic, /me,
-// /whois, /away and /back.
+// conversation, and an input line that understands /join, /part, /nick, /msg, /query, /topic,
+// /me, /whois, /away and /back.
 // Tabs count their unread lines and show when one names us; lines that deserve a desktop
 // notification (NotificationPolicy) are announced with notificationRequested(). The main
 // window's chat pane and every client window use this same widget.

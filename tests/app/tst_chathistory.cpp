@@ -229,6 +229,16 @@ void TestChatHistory::anIncomingPrivateLineOpensTheConversationWithItsHistoryOnc
                  && transcript.indexOf(QStringLiteral("pm two"))
                      < transcript.indexOf(QStringLiteral("pm three")),
              qPrintable(transcript));
+
+    // Closed, then opened again with /query: the new tab asks for the lines once more.
+    closeConversation(window->chat(), QStringLiteral("bob"));
+    window->chat()->submit(QStringLiteral("/query bob"));
+    view = window->chat()->conversation(QStringLiteral("bob"));
+    QVERIFY(view);
+    QCOMPARE(window->chat()->currentConversation(), view);
+    QTRY_COMPARE_WITH_TIMEOUT(answersFor(history, QStringLiteral("bob")), 2, Timeout);
+    QTRY_VERIFY_WITH_TIMEOUT(view->transcript().contains(QStringLiteral("pm three")), Timeout);
+    QCOMPARE(view->transcript().count(QStringLiteral("pm one")), 1);
 }
 
 void TestChatHistory::aRecentConversationIsOfferedInTheBackground()
