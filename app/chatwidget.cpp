@@ -15,6 +15,7 @@
 #include <QEvent>
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QLocale>
 #include <QMenu>
 #include <QTabBar>
 #include <QTabWidget>
@@ -55,9 +56,10 @@ ChatWidget::ChatWidget(Client::ChatClient *client, QWidget *parent)
     m_tabs->setDocumentMode(true);
     m_tabs->setUsesScrollButtons(true); // many tabs scroll rather than widen the window
     connect(m_tabs, &QTabWidget::currentChanged, this, [this](int index) {
-        if (auto *view = qobject_cast<ConversationView *>(m_tabs->widget(index));
-            view && isActiveWindow())
+        auto *view = qobject_cast<ConversationView *>(m_tabs->widget(index));
+        if (view && isActiveWindow())
             view->markRead();
+        fetchConversationHistory(view);
     });
     m_tabs->tabBar()->setContextMenuPolicy(Qt::CustomContextMenu);
     connect(m_tabs->tabBar(), &QWidget::customContextMenuRequested, this,
@@ -185,6 +187,8 @@ void ChatWidget::connectClient()
 {
     connect(m_client, &Client::ChatClient::messageReceived, this, &ChatWidget::showMessage);
     connect(m_client, &Client::ChatClient::historyReceived, this, &ChatWidget::showHistory);
+    connect(m_client, &Client::ChatClient::recentConversationsReceived, this,
+            &ChatWidget::offerConversations);
     connect(m_client, &Client::ChatClient::joined, this, &ChatWidget::showJoin);
     connect(m_client, &Client::ChatClient::parted, this, &ChatWidget::showPart);
     connect(m_client, &Client::ChatClient::kicked, this,
@@ -203,6 +207,7 @@ void ChatWidget::connectClient()
     connect(m_client, &Client::ChatClient::serverError, this, &ChatWidget::showServerError);
     connect(m_client, &Client::ChatClient::registered, this, [this](const QString &nick) {
         m_status->appendEvent(tr("Connected as %1.").arg(nick));
+        refetchConversationHistory();
     });
     connectAccount();
     connect(m_client, &Client::ChatClient::reconnectScheduled, this,
@@ -309,7 +314,8 @@ void ChatWidget::execute(const InputCommand &command)
         break;
     case Kind::PrivateMessage:
         showConversation(openConversation(command.target, ConversationView::Kind::Private));
-        m_client->sendMessage(command.target, command.text);
+        if (!command.text.isEmpty())
+            m_client->sendMessage(command.target, command.text);
         break;
     case Kind::Topic:
         if (command.text.isEmpty())
@@ -338,8 +344,31 @@ void ChatWidget::execute(const InputCommand &command)
 
 ConversationView *ChatWidget::openConversation(const QString &name, ConversationView::Kind kind)
 {
-    if (ConversationView *existing = conversation(name))
-        return existing;
+    ConversationView *view = conversation(name);
+    if (!view)
+        view = addConversation(name, kind);
+    fetchConversationHistory(view);
+    return view;
+}
+
+// A private conversation shows what its two accounts said before: asked once per tab and
+// connection.
+void ChatWidget::fetchConversationHistory(ConversationView *view)
+{
+    if (view && view->kind() == ConversationView::Kind::Private && !view->isLatestHistoryAsked())
+        view->setLatestHistoryAsked(m_client->requestConversationHistory(view->name()));
+}
+
+// A new connection: each private tab asks again when it is next opened, the current one now.
+void ChatWidget::refetchConversationHistory()
+{
+    for (int i = 0; i < m_tabs->count(); ++i)
+        static_cast<ConversationView *>(m_tabs->widget(i))->setLatestHistoryAsked(false);
+    fetchConversationHistory(currentConversation());
+}
+
+ConversationView *ChatWidget::addConversation(const QString &name, ConversationView::Kind kind)
+{
     auto *view = new ConversationView(kind, name, m_tabs);
     connect(view, &ConversationView::memberActivated, this, [this](const QString &nick) {
         showConversation(openConversation(nick, ConversationView::Kind::Private));
@@ -360,6 +389,21 @@ ConversationView *ChatWidget::openConversation(const QString &name, Conversation
     });
     m_tabs->addTab(view, name);
     return view;
+}
+
+// The server's recent conversations of our account, as tabs in the background: nothing unread,
+// no notification, and their lines fetched only when a tab is opened.
+void ChatWidget::offerConversations(const QList<Client::RecentConversation> &conversations)
+{
+    for (const Client::RecentConversation &recent : conversations) {
+        if (conversation(recent.nick))
+            continue;
+        ConversationView *view = addConversation(recent.nick, ConversationView::Kind::Private);
+        m_tabs->setTabToolTip(
+            m_tabs->indexOf(view),
+            tr("Recent conversation, last line %1")
+                .arg(QLocale().toString(recent.latest.toLocalTime(), QLocale::ShortFormat)));
+    }
 }
 
 // History is what was said before: never unread, never a notification, mentions still marked.

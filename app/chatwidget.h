@@ -8,6 +8,7 @@
 namespace Client {
 class ChatClient;
 struct ChatMessage;
+struct RecentConversation;
 struct WhoisInfo;
 } // namespace Client
 class QAction;
@@ -25,8 +26,8 @@ class NotificationPolicy;
 struct InputCommand;
 
 // A complete chat UI for one ChatClient: a status tab, a tab per channel and per private
-// conversation, and an input line that understands /join, /part, /nick, /msg, /topic, /me,
-// /whois, /away and /back.
+// conversation, and an input line that understands /join, /part, /nick, /msg, /query, /topic,
+// /me, /whois, /away and /back.
 // Tabs count their unread lines and show when one names us; lines that deserve a desktop
 // notification (NotificationPolicy) are announced with notificationRequested(). The main
 // window's chat pane and every client window use this same widget.
@@ -89,7 +90,12 @@ private:
     void updateActions();
     void retranslateUi();
     void execute(const InputCommand &command);
+    // The tab for `name`, added if there is none; a private one fetches its history.
     ConversationView *openConversation(const QString &name, ConversationView::Kind kind);
+    ConversationView *addConversation(const QString &name, ConversationView::Kind kind);
+    void fetchConversationHistory(ConversationView *view);
+    void refetchConversationHistory();
+    void offerConversations(const QList<Client::RecentConversation> &conversations);
     void closeConversation(const QString &name);
     void showConversation(ConversationView *view);
     void updateTab(ConversationView *view);

@@ -48,6 +48,10 @@ public:
     QString oldestMessageId() const { return m_oldestId; }
     bool isWaitingForHistory() const { return m_historyPending; }
     void setWaitingForHistory() { m_historyPending = true; }
+    // Its latest lines were asked for on this connection (a private conversation's, which
+    // come when it opens rather than after a JOIN).
+    bool isLatestHistoryAsked() const { return m_latestHistoryAsked; }
+    void setLatestHistoryAsked(bool asked) { m_latestHistoryAsked = asked; }
 
     int unreadCount() const { return m_unread; }
     // An unread line names us (or, in a private conversation, was written to us).
@@ -98,6 +102,7 @@ private:
     bool m_historyShown = false; // a first page came: the divider is in
     bool m_historyPending = false;
     bool m_historyExhausted = false;
+    bool m_latestHistoryAsked = false;
 };
 
 } // namespace App

@@ -94,7 +94,10 @@ InputCommand slashCommand(const QString &name, const QString &arguments,
         return channelCommand(Kind::Topic, arguments, conversation);
     if (name == u"msg" || name == u"query") {
         auto [target, text] = firstWord(arguments);
-        if (target.isEmpty() || text.isEmpty())
+        // /query nick opens the conversation; /msg needs something to say.
+        if (name == u"query" && target.isEmpty())
+            return fail(InputCommand::tr("Usage: /query nick [message]"));
+        if (target.isEmpty() || (text.isEmpty() && name == u"msg"))
             return fail(InputCommand::tr("Usage: /msg nick message"));
         return make(Kind::PrivateMessage, target, text);
     }

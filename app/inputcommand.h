@@ -20,7 +20,7 @@ public:
         Join,
         Part,
         Nick,
-        PrivateMessage,
+        PrivateMessage, // opens the conversation with `target`; says `text` unless empty
         Topic,
         Away, // `text` is the away message; empty: back
         Whois,

@@ -37,6 +37,8 @@ void ChatClient::connectSession()
     connect(session, &ClientSession::channelListReceived, this, &ChatClient::channelListReceived);
     connect(session, &ClientSession::messageReceived, this, &ChatClient::messageReceived);
     connect(session, &ClientSession::historyReceived, this, &ChatClient::historyReceived);
+    connect(session, &ClientSession::recentConversationsReceived, this,
+            &ChatClient::recentConversationsReceived);
     connect(session, &ClientSession::serverError, this, &ChatClient::serverError);
     connect(session, &ClientSession::errorOccurred, this, &ChatClient::errorOccurred);
     connect(session, &ClientSession::statusMessage, this, &ChatClient::statusMessage);
@@ -148,6 +150,11 @@ void ChatClient::setRealName(const QString &realName)
 bool ChatClient::requestOlderHistory(const QString &target, const QString &beforeId)
 {
     return m_session.requestOlderHistory(target, beforeId);
+}
+
+bool ChatClient::requestConversationHistory(const QString &nick)
+{
+    return m_session.requestConversationHistory(nick);
 }
 
 bool ChatClient::hasHistory() const

@@ -92,6 +92,9 @@ public:
     // when the server keeps no history for us (no draft/chathistory).
     bool requestOlderHistory(const QString &target, const QString &beforeId);
     bool hasHistory() const;
+    // The latest lines of the private conversation with `nick`, as historyReceived(): asked
+    // when logged in to an account on a server with history; false when not asked.
+    bool requestConversationHistory(const QString &nick);
     // Answered by channelListReceived; `mask` as the server understands it (e.g. "#qt*").
     void requestChannelList(const QString &mask = QString());
     // MODE lines for `changes` (e.g. ChannelSettings::modeChanges, banChanges), split as the
@@ -148,6 +151,9 @@ Q_SIGNALS:
     // Lines from the server's history (draft/chathistory), oldest first: after our JOIN the
     // channel's latest, then what requestOlderHistory() asked for. Empty: no more.
     void historyReceived(const QString &target, const QList<Client::ChatMessage> &messages);
+    // After registration while logged in to an account: the private conversations with lines
+    // from the last week (at most 20), oldest activity first. Nothing is asked for their lines.
+    void recentConversationsReceived(const QList<Client::RecentConversation> &conversations);
     // An error numeric (400-599) from the server, e.g. 401 or 433 after registration.
     void serverError(int numeric, const QString &text);
     // A failure the user should see: connection errors, refused registration.

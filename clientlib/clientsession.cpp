@@ -97,6 +97,14 @@ QString modeText(const Irc::IrcMessage &message, qsizetype first)
     return parts.join(QLatin1Char(' '));
 }
 
+// A space, comma or line break would smuggle extra parameters or commands; a leading colon
+// would make the rest one parameter.
+bool isSafeParameter(const QString &value)
+{
+    static const QRegularExpression unsafe(QStringLiteral("[ ,\\r\\n\\x{0}]"));
+    return !value.contains(unsafe) && !value.startsWith(QLatin1Char(':'));
+}
+
 } // namespace
 
 ClientSession::ClientSession(ChannelModel *channels, QObject *parent)
@@ -105,6 +113,7 @@ ClientSession::ClientSession(ChannelModel *channels, QObject *parent)
     qRegisterMetaType<ChatMessage>();
     qRegisterMetaType<WhoisInfo>();
     qRegisterMetaType<QList<ChannelListEntry>>();
+    qRegisterMetaType<QList<RecentConversation>>();
 }
 
 void ClientSession::configure(const ClientSettings &settings)
@@ -378,6 +387,7 @@ const QHash<QByteArray, ClientSession::Handler> &ClientSession::handlers()
         {"ACCOUNT", &ClientSession::handleAccount},
         {"REGISTER", &ClientSession::handleRegister},
         {"FAIL", &ClientSession::handleFail},
+        {"CHATHISTORY", &ClientSession::handleChatHistory},
         {Numeric::ISupport, &ClientSession::handleISupport},
         {Numeric::Topic, &ClientSession::handleTopicReply},
         {Numeric::NoTopic, &ClientSession::handleNoTopicReply},
@@ -696,10 +706,11 @@ void ClientSession::handleChat(const Irc::IrcMessage &message)
     chat.target = decode(message.param(0));
     chat.fromServer = !message.source.contains('!')
         && (message.source.isEmpty() || message.source.contains('.'));
-    // echo-message: our own line, as the server relayed it.
-    chat.own = m_caps.isEnabled(Irc::CapName::EchoMessage) && isMe(message.sourceNick());
-    QByteArray body = message.param(1);
     HistoryBatch *history = historyBatchOfLine();
+    // echo-message: our own line, as the server relayed it; the history has ours whatever we use.
+    chat.own
+        = (history || m_caps.isEnabled(Irc::CapName::EchoMessage)) && isMe(message.sourceNick());
+    QByteArray body = message.param(1);
     if (const std::optional<Ctcp::Message> ctcp = Ctcp::decode(body)) {
         if (ctcp->command != "ACTION") {
             if (!chat.notice && !chat.own && !history) // a query from the past is not asked now
@@ -713,6 +724,8 @@ void ClientSession::handleChat(const Irc::IrcMessage &message)
     const QByteArrayView channelPart = m_support.stripPrefixes(message.param(0));
     if (m_support.isChannel(channelPart))
         chat.conversation = decode(channelPart);
+    else if (history)
+        chat.conversation = history->target; // whatever nick either party had then
     else
         chat.conversation = chat.own ? chat.target : chat.from;
     chat.timestamp = m_lineTime;
@@ -867,6 +880,48 @@ void ClientSession::requestLatestHistory(const QString &channel)
              Urgency::Background);
 }
 
+bool ClientSession::requestConversationHistory(const QString &nick)
+{
+    // Asked as a conversation opens, so a nick that could not be one is refused quietly.
+    if (!hasHistory() || m_account.isEmpty() || nick.isEmpty() || !isSafeParameter(nick)
+        || m_support.isChannel(nick.toUtf8()))
+        return false;
+    // Paced, as lines typed are: LATEST goes before the line that opened the conversation.
+    send("CHATHISTORY", {"LATEST", nick.toUtf8(), "*", QByteArray::number(historyPageLines())});
+    return true;
+}
+
+// The conversations of the last week that the server keeps for our account, the most recently
+// active ones; the upper bound is a day ahead, in case the server's clock is ahead of ours.
+void ClientSession::requestRecentConversations()
+{
+    constexpr qint64 DayMs = 24 * 60 * 60 * 1000;
+    constexpr int RecentDays = 7;
+    constexpr int MaxConversations = 20;
+    if (!hasHistory() || m_account.isEmpty())
+        return;
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    // From the later moment back: the limit keeps the newest.
+    const QByteArray from = "timestamp=" + Irc::formatServerTime(now + DayMs);
+    const QByteArray to = "timestamp=" + Irc::formatServerTime(now - RecentDays * DayMs);
+    send("CHATHISTORY", {"TARGETS", from, to, QByteArray::number(MaxConversations)},
+         Urgency::Background);
+}
+
+// `CHATHISTORY TARGETS <target> <time>` in a draft/chathistory-targets batch.
+void ClientSession::handleChatHistory(const Irc::IrcMessage &message)
+{
+    HistoryBatch *batch = historyBatchOfLine();
+    if (!batch || !batch->listsTargets || message.param(0) != "TARGETS")
+        return;
+    const QByteArray target = message.param(1);
+    if (target.isEmpty() || m_support.isChannel(m_support.stripPrefixes(target)))
+        return;
+    const QDateTime latest
+        = QDateTime::fromString(QString::fromLatin1(message.param(2)), Qt::ISODateWithMs);
+    batch->conversations.append({decode(target), latest.toUTC()});
+}
+
 bool ClientSession::requestOlderHistory(const QString &target, const QString &beforeId)
 {
     if (!hasHistory() || beforeId.isEmpty())
@@ -883,11 +938,20 @@ void ClientSession::trackHistoryBatch(const Irc::IrcMessage &batch)
 {
     const QByteArray reference = batch.param(0);
     if (reference.startsWith('+') && batch.param(1) == "chathistory") {
-        m_historyBatches.insert(reference.mid(1), {decode(batch.param(2)), {}});
+        m_historyBatches.insert(reference.mid(1), {decode(batch.param(2)), {}, false, {}});
+    } else if (reference.startsWith('+') && batch.param(1) == "draft/chathistory-targets") {
+        m_historyBatches.insert(reference.mid(1), {{}, {}, true, {}});
     } else if (reference.startsWith('-') && m_historyBatches.contains(reference.mid(1))) {
-        const HistoryBatch done = m_historyBatches.take(reference.mid(1));
-        Q_EMIT historyReceived(done.target, done.messages);
+        finishHistoryBatch(m_historyBatches.take(reference.mid(1)));
     }
+}
+
+void ClientSession::finishHistoryBatch(const HistoryBatch &batch)
+{
+    if (batch.listsTargets)
+        Q_EMIT recentConversationsReceived(batch.conversations);
+    else
+        Q_EMIT historyReceived(batch.target, batch.messages);
 }
 
 ClientSession::HistoryBatch *ClientSession::historyBatchOfLine()
@@ -1170,6 +1234,7 @@ void ClientSession::completeRegistration()
     qCInfo(lcClient) << "registered as" << m_nick;
     Q_EMIT registered(decode(m_nick));
     joinRememberedChannels();
+    requestRecentConversations();
 }
 
 void ClientSession::retryNick(const Irc::IrcMessage &message)
@@ -1289,10 +1354,8 @@ void ClientSession::emitOwnMessage(const QString &target, const QByteArray &body
 
 bool ClientSession::checkParameter(const QString &value, const QString &what, bool allowEmpty)
 {
-    // A space, comma or line break here would smuggle extra parameters or commands.
-    static const QRegularExpression unsafe(QStringLiteral("[ ,\\r\\n\\x{0}]"));
     const bool emptyOk = allowEmpty || !value.isEmpty();
-    if (emptyOk && !value.contains(unsafe) && !value.startsWith(QLatin1Char(':')))
+    if (emptyOk && isSafeParameter(value))
         return true;
     Q_EMIT errorOccurred(tr("Invalid %1: \"%2\"").arg(what, value));
     return false;

@@ -92,6 +92,10 @@ public:
     // historyReceived(). False when the server keeps no history for us.
     bool requestOlderHistory(const QString &target, const QString &beforeId);
     bool hasHistory() const;
+    // The latest lines of our private conversation with `nick`, as historyReceived(). False
+    // when not asked: no history, not logged in to an account (the server keeps private lines
+    // only between accounts), or not a nick.
+    bool requestConversationHistory(const QString &nick);
     // LIST [mask]; answered by channelListReceived.
     void requestChannelList(const QString &mask = QString());
     // MODE lines for `changes`, as many as the server's MODES needs. Refused whole (with
@@ -147,6 +151,9 @@ Q_SIGNALS:
     // A draft/chathistory answer: the lines of `target`, oldest first (LATEST after our JOIN,
     // or what requestOlderHistory() asked for); none when there are no more.
     void historyReceived(const QString &target, const QList<Client::ChatMessage> &messages);
+    // After registration while logged in to an account: the private conversations with lines
+    // in the last days, oldest activity first (CHATHISTORY TARGETS).
+    void recentConversationsReceived(const QList<Client::RecentConversation> &conversations);
     void serverError(int numeric, const QString &text);
     void errorOccurred(const QString &message);
     void statusMessage(const QString &text);
@@ -166,11 +173,16 @@ private:
     {
         QString target;
         QList<ChatMessage> messages;
+        bool listsTargets = false; // draft/chathistory-targets: `conversations`, no messages
+        QList<RecentConversation> conversations;
     };
 
     void trackHistoryBatch(const Irc::IrcMessage &batch);
     HistoryBatch *historyBatchOfLine();
     void requestLatestHistory(const QString &channel);
+    void requestRecentConversations();
+    void handleChatHistory(const Irc::IrcMessage &message);
+    void finishHistoryBatch(const HistoryBatch &batch);
     int historyPageLines() const;
     enum class Phase { Offline, Registering, Registered };
     using Handler = void (ClientSession::*)(const Irc::IrcMessage &);

@@ -38,7 +38,16 @@ struct ChannelListEntry
     bool operator==(const ChannelListEntry &) const = default;
 };
 
+// A private conversation of our account with lines in the server's history (CHATHISTORY
+// TARGETS): the other party, as the server names it, and when its latest line was said.
+struct RecentConversation
+{
+    QString nick;
+    QDateTime latest; // UTC
+};
+
 } // namespace Client
 
 Q_DECLARE_METATYPE(Client::WhoisInfo)
 Q_DECLARE_METATYPE(Client::ChannelListEntry)
+Q_DECLARE_METATYPE(Client::RecentConversation)

@@ -106,7 +106,7 @@
 <context>
     <name>Client::ChatClient</name>
     <message numerus="yes">
-        <location filename="../clientlib/chatclient.cpp" line="+229"/>
+        <location filename="../clientlib/chatclient.cpp" line="+236"/>
         <source>Reconnecting in %n second(s)...</source>
         <translation>
             <numerusform>Reconnecting in %n second...</numerusform>

@@ -206,7 +206,7 @@
 <context>
     <name>App::ChatWidget</name>
     <message>
-        <location filename="../app/chatwidget.cpp" line="+193"/>
+        <location filename="../app/chatwidget.cpp" line="+197"/>
         <source>kicked by %1: %2</source>
         <translation>被 %1 踢出：%2</translation>
     </message>
@@ -216,7 +216,7 @@
         <translation>已以 %1 的身份连接。</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+6"/>
         <source>Connection lost. Reconnecting in %1 s (attempt %2)…</source>
         <translation>连接已断开。%1 秒后重新连接（第 %2 次尝试）……</translation>
     </message>
@@ -272,22 +272,27 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+438"/>
+        <location line="+477"/>
         <source>Channel &amp;Settings…</source>
         <translation>频道设置(&amp;S)……</translation>
     </message>
     <message>
-        <location line="-437"/>
+        <location line="-476"/>
         <source>Log &amp;In…</source>
         <translation>登录(&amp;I)…</translation>
     </message>
     <message>
-        <location line="+71"/>
+        <location line="+72"/>
         <source>Topic: %1</source>
         <translation>主题：%1</translation>
     </message>
     <message>
-        <location line="+79"/>
+        <location line="+81"/>
+        <source>Recent conversation, last line %1</source>
+        <translation>最近的私聊，最后一条消息于 %1</translation>
+    </message>
+    <message>
+        <location line="+36"/>
         <source>%1 (%2)</source>
         <translation>%1 (%2)</translation>
     </message>
@@ -693,7 +698,12 @@
         <translation>用法：/nick 新昵称</translation>
     </message>
     <message>
-        <location line="+32"/>
+        <location line="+33"/>
+        <source>Usage: /query nick [message]</source>
+        <translation>用法：/query 昵称 [消息]</translation>
+    </message>
+    <message>
+        <location line="+2"/>
         <source>Usage: /msg nick message</source>
         <translation>用法：/msg 昵称 消息</translation>
     </message>
@@ -703,7 +713,7 @@
         <translation>未知命令 /%1。可用的命令：/join /part /nick /msg /topic /me /whois /list /away /back /quote</translation>
     </message>
     <message>
-        <location line="-34"/>
+        <location line="-37"/>
         <source>Usage: /whois nick</source>
         <translation>用法：/whois 昵称</translation>
     </message>
@@ -2456,7 +2466,7 @@ A threaded IRC-subset chat server you can watch, and its client.</source>
 <context>
     <name>Client::ChatClient</name>
     <message numerus="yes">
-        <location filename="../clientlib/chatclient.cpp" line="+229"/>
+        <location filename="../clientlib/chatclient.cpp" line="+236"/>
         <source>Reconnecting in %n second(s)...</source>
         <translation>
             <numerusform>%n 秒后重新连接……</numerusform>
@@ -2489,7 +2499,7 @@ A threaded IRC-subset chat server you can watch, and its client.</source>
 <context>
     <name>Client::ClientSession</name>
     <message>
-        <location filename="../clientlib/clientsession.cpp" line="+185"/>
+        <location filename="../clientlib/clientsession.cpp" line="+194"/>
         <location line="+14"/>
         <location line="+48"/>
         <location line="+6"/>
@@ -2560,7 +2570,7 @@ A threaded IRC-subset chat server you can watch, and its client.</source>
         <translation>未连接：命令没有发送。</translation>
     </message>
     <message>
-        <location line="+146"/>
+        <location line="+147"/>
         <source>The server refused the nickname &quot;%1&quot;.</source>
         <translation>服务器拒绝了昵称“%1”。</translation>
     </message>
@@ -2575,7 +2585,7 @@ A threaded IRC-subset chat server you can watch, and its client.</source>
         <translation>服务器关闭了连接：%1</translation>
     </message>
     <message>
-        <location line="+210"/>
+        <location line="+213"/>
         <source>The server does not take SASL PLAIN: not logged in as %1.</source>
         <translation>服务器不接受 SASL PLAIN：未登录账户 %1。</translation>
     </message>
@@ -2600,7 +2610,7 @@ A threaded IRC-subset chat server you can watch, and its client.</source>
         <translation>账户 %1 需要验证后才能使用：%2</translation>
     </message>
     <message>
-        <location line="+350"/>
+        <location line="+402"/>
         <source>No free nickname found after %1 attempts.</source>
         <translation>尝试 %1 次后仍未找到可用的昵称。</translation>
     </message>
@@ -2610,7 +2620,7 @@ A threaded IRC-subset chat server you can watch, and its client.</source>
         <translation>未连接：%1 请求未发送。</translation>
     </message>
     <message>
-        <location line="+59"/>
+        <location line="+57"/>
         <source>Invalid %1: &quot;%2&quot;</source>
         <translation>无效的%1：“%2”</translation>
     </message>

@@ -1,7 +1,9 @@
 // A channel's history in the client window, as a person sees it: the app's own server keeps
 // what an outside client said (a real SQLite file in a temporary folder); a client window that
 // joins later shows it above a divider, without counting it as unread, and scrolling to the top
-// brings the older lines, each once, until there are no more.
+// brings the older lines, each once, until there are no more. Private lines between two
+// accounts: an incoming one opens the conversation, which shows what the server kept once; after
+// a reconnect the conversation is offered in the background and shows its lines when opened.
 #include "app/appsettings.h"
 #include "app/chatwidget.h"
 #include "app/clientwindow.h"
@@ -11,16 +13,35 @@
 #include "tests/support/freeport.h"
 #include "tests/support/rawclient.h"
 
+#include <QMenu>
 #include <QScrollBar>
+#include <QSignalSpy>
+#include <QTabWidget>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTextBrowser>
 
+#include <algorithm>
 #include <memory>
 
 namespace {
 
 constexpr int Timeout = 10000;
+const QByteArray Password = "correct horse";
+const QString Divider = QStringLiteral("Earlier, from the history");
+
+// Each of `lines` is in `transcript` once, in this order.
+bool showsOnceInOrder(const QString &transcript, const QStringList &lines)
+{
+    qsizetype previous = -1;
+    for (const QString &line : lines) {
+        const qsizetype at = transcript.indexOf(line);
+        if (at <= previous || transcript.count(line) != 1)
+            return false;
+        previous = at;
+    }
+    return true;
+}
 
 } // namespace
 
@@ -35,8 +56,14 @@ private Q_SLOTS:
 
     void joiningShowsWhatWasSaidAboveADivider();
     void scrollingToTheTopBringsOlderLinesUntilNoneAreLeft();
+    void anIncomingPrivateLineOpensTheConversationWithItsHistoryOnce();
+    void aRecentConversationIsOfferedInTheBackground();
 
 private:
+    // A client window logged in to the account of its nick.
+    App::ClientWindow *loggedInWindow();
+    // bob, logged in to his account, says `lines` to `nick`.
+    bool sayPrivatelyAsBob(RawClient &bob, const QString &nick, const QList<QByteArray> &lines);
     // An outside client says `lines` in `channel` and leaves once the server has them all.
     bool sayAsOutsider(const QByteArray &channel, const QList<QByteArray> &lines);
     App::ConversationView *joinFromAWindow(const QString &channel);
@@ -103,14 +130,11 @@ void TestChatHistory::joiningShowsWhatWasSaidAboveADivider()
     App::ConversationView *view = joinFromAWindow(QStringLiteral("#past"));
     QVERIFY(view);
     QTRY_VERIFY_WITH_TIMEOUT(view->transcript().contains(QStringLiteral("third words")), Timeout);
-    const QString transcript = view->transcript();
-    const qsizetype first = transcript.indexOf(QStringLiteral("first words"));
-    const qsizetype third = transcript.indexOf(QStringLiteral("third words"));
-    const qsizetype divider = transcript.indexOf(QStringLiteral("Earlier, from the history"));
-    const qsizetype joined = transcript.indexOf(QStringLiteral("You joined #past"));
-    QVERIFY2(first >= 0 && first < third && third < divider && divider < joined,
-             qPrintable(transcript));
-    QCOMPARE(transcript.count(QStringLiteral("second words")), 1);
+    QVERIFY2(showsOnceInOrder(view->transcript(),
+                              {QStringLiteral("first words"), QStringLiteral("second words"),
+                               QStringLiteral("third words"), Divider,
+                               QStringLiteral("You joined #past")}),
+             qPrintable(view->transcript()));
     QCOMPARE(view->unreadCount(), 0);
     QVERIFY(!view->hasUnreadMention());
 }
@@ -144,6 +168,128 @@ void TestChatHistory::scrollingToTheTopBringsOlderLinesUntilNoneAreLeft()
     }
     QVERIFY(transcript.indexOf(QStringLiteral("numbered line 0."))
             < transcript.indexOf(QStringLiteral("numbered line 119.")));
+}
+
+namespace {
+
+// As its tab's Close does.
+void closeConversation(App::ChatWidget *chat, const QString &name)
+{
+    std::unique_ptr<QMenu> menu(chat->tabMenu(chat->tabs()->indexOf(chat->conversation(name))));
+    menu->findChild<QAction *>(QStringLiteral("close"))->trigger();
+}
+
+// historyReceived() answers for `target`: a client window's channels have theirs too.
+qsizetype answersFor(const QSignalSpy &history, const QString &target)
+{
+    return std::count_if(history.cbegin(), history.cend(), [&](const QList<QVariant> &answer) {
+        return answer.first().toString() == target;
+    });
+}
+
+} // namespace
+
+App::ClientWindow *TestChatHistory::loggedInWindow()
+{
+    App::ClientWindow *window = m_window->openClientWindow();
+    Client::ChatClient *client = window->client();
+    if (!QTest::qWaitFor([&] { return client->isRegistered(); }, Timeout))
+        return nullptr;
+    client->registerAccount(QString::fromUtf8(Password));
+    if (!QTest::qWaitFor([&] { return !client->account().isEmpty(); }, Timeout))
+        return nullptr;
+    return window;
+}
+
+bool TestChatHistory::sayPrivatelyAsBob(RawClient &bob, const QString &nick,
+                                        const QList<QByteArray> &lines)
+{
+    if (!bob.isConnected()) {
+        if (!bob.connectTo(m_window->server()->serverPort()) || !bob.registerAs("bob"))
+            return false;
+        bob.send("REGISTER * * :" + Password);
+        if (!bob.expectMatch([](const Irc::IrcMessage &m) {
+                return m.command == "REGISTER" && m.param(0) == "SUCCESS";
+            }))
+            return false;
+    }
+    for (const QByteArray &line : lines)
+        bob.send("PRIVMSG " + nick.toUtf8() + " :" + line);
+    bob.send("PING :done"); // answered once the lines are relayed, and handed to the store
+    return bool(bob.expect("PONG"));
+}
+
+// The first line opens the conversation, which asks for its history while the others arrive;
+// the history has some or all of them too, and each is shown once, in order.
+void TestChatHistory::anIncomingPrivateLineOpensTheConversationWithItsHistoryOnce()
+{
+    App::ClientWindow *window = loggedInWindow();
+    QVERIFY(window);
+    QSignalSpy history(window->client(), &Client::ChatClient::historyReceived);
+    RawClient bob;
+    QVERIFY(sayPrivatelyAsBob(bob, window->client()->nick(), {"pm one", "pm two", "pm three"}));
+    QTRY_COMPARE_WITH_TIMEOUT(answersFor(history, QStringLiteral("bob")), 1, Timeout);
+    App::ConversationView *view = window->chat()->conversation(QStringLiteral("bob"));
+    QVERIFY(view);
+    QTRY_VERIFY_WITH_TIMEOUT(view->transcript().contains(QStringLiteral("pm three")), Timeout);
+    const QStringList pms {QStringLiteral("pm one"), QStringLiteral("pm two"),
+                           QStringLiteral("pm three")};
+    QVERIFY2(showsOnceInOrder(view->transcript(), pms), qPrintable(view->transcript()));
+
+    // Closed, then opened again with /query: the new tab asks for the lines once more.
+    closeConversation(window->chat(), QStringLiteral("bob"));
+    window->chat()->submit(QStringLiteral("/query bob"));
+    view = window->chat()->conversation(QStringLiteral("bob"));
+    QVERIFY(view);
+    QCOMPARE(window->chat()->currentConversation(), view);
+    QTRY_COMPARE_WITH_TIMEOUT(answersFor(history, QStringLiteral("bob")), 2, Timeout);
+    QTRY_VERIFY_WITH_TIMEOUT(view->transcript().contains(QStringLiteral("pm three")), Timeout);
+    QVERIFY2(showsOnceInOrder(view->transcript(), pms), qPrintable(view->transcript()));
+}
+
+void TestChatHistory::aRecentConversationIsOfferedInTheBackground()
+{
+    App::ClientWindow *window = loggedInWindow();
+    QVERIFY(window);
+    App::ChatWidget *chat = window->chat();
+    Client::ChatClient *client = window->client();
+    RawClient bob;
+    QVERIFY(sayPrivatelyAsBob(bob, client->nick(), {"said yesterday", "said last night"}));
+    QTRY_VERIFY_WITH_TIMEOUT(chat->conversation(QStringLiteral("bob")), Timeout);
+    closeConversation(chat, QStringLiteral("bob"));
+
+    // Back the next day: the conversation is there, not current, nothing unread, no fanfare.
+    const Client::ClientSettings settings = client->settings();
+    client->disconnectFromServer();
+    QTRY_VERIFY_WITH_TIMEOUT(client->state() == Client::ChatClient::State::Disconnected, Timeout);
+    QSignalSpy offered(client, &Client::ChatClient::recentConversationsReceived);
+    QSignalSpy notified(chat, &App::ChatWidget::notificationRequested);
+    QSignalSpy history(client, &Client::ChatClient::historyReceived);
+    client->connectToServer(settings);
+    QVERIFY(offered.wait(Timeout));
+    App::ConversationView *view = chat->conversation(QStringLiteral("bob"));
+    QVERIFY(view);
+    QVERIFY(chat->currentConversation() != view);
+    QCOMPARE(view->unreadCount(), 0);
+    QCOMPARE(chat->unreadCount(), 0);
+    QVERIFY(notified.isEmpty());
+    QVERIFY(!chat->tabs()->tabToolTip(chat->tabs()->indexOf(view)).isEmpty());
+    const auto bobsHistory = [&history] {
+        return answersFor(history, QStringLiteral("bob"));
+    };
+    QCOMPARE(bobsHistory(), 0); // nothing fetched for a conversation not opened
+
+    chat->tabs()->setCurrentWidget(view);
+    QTRY_COMPARE_WITH_TIMEOUT(bobsHistory(), 1, Timeout);
+    QTRY_VERIFY_WITH_TIMEOUT(view->transcript().contains(QStringLiteral("said last night")),
+                             Timeout);
+    QVERIFY(sayPrivatelyAsBob(bob, client->nick(), {"said today"}));
+    QTRY_VERIFY_WITH_TIMEOUT(view->transcript().contains(QStringLiteral("said today")), Timeout);
+    QVERIFY2(showsOnceInOrder(view->transcript(),
+                              {QStringLiteral("said yesterday"), QStringLiteral("said last night"),
+                               Divider, QStringLiteral("said today")}),
+             qPrintable(view->transcript()));
+    QCOMPARE(bobsHistory(), 1); // once per connection
 }
 
 QTEST_MAIN(TestChatHistory)

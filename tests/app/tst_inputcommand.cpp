@@ -57,6 +57,10 @@ void TestInputCommand::parse_data()
                                           << "bob" << Kind::Error << QString() << QString();
     QTest::newRow("msg without text")
         << "/msg bob" << lobby << Kind::Error << QString() << QString();
+    QTest::newRow("query opens") << "/query bob" << lobby << Kind::PrivateMessage << "bob"
+                                 << QString();
+    QTest::newRow("query without nick")
+        << "/query" << lobby << Kind::Error << QString() << QString();
     QTest::newRow("nick without name") << "/nick" << lobby << Kind::Error << QString() << QString();
     QTest::newRow("unknown") << "/frobnicate" << lobby << Kind::Error << QString() << QString();
 }

@@ -1,8 +1,9 @@
 // ChatClient's accounts against the real QtChat server (ServerController, its accounts in a
 // real SQLite file in a temporary folder): register the nick, log in with SASL PLAIN from
 // another connection, a wrong password, a login that survives the server's restart through the
-// client's own reconnect. No line the client sends shows a password. (The server does not
-// offer account-notify, extended-join or account-tag: tst_clientsession covers those.)
+// client's own reconnect; the private lines kept between two accounts, offered after a
+// reconnect and read back once. No line the client sends shows a password. (The server does
+// not offer account-notify, extended-join or account-tag: tst_clientsession covers those.)
 #include "clientlib/chatclient.h"
 #include "serverlib/servercontroller.h"
 #include "tests/support/freeport.h"
@@ -11,6 +12,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <functional>
 #include <memory>
 
 using namespace Qt::StringLiterals;
@@ -34,14 +36,28 @@ private Q_SLOTS:
     void saslLogsInWhileRegistering();
     void wrongPasswordIsReportedAndConnects();
     void reconnectLogsInAgain();
+    void privateConversationIsOfferedAfterAReconnect();
+    void privateHistoryIsReadInOrderAndPageByPage();
+    void liveLineDuringTheFetchKeepsItsMsgid();
+    void noPrivateHistoryWithoutAnAccount();
 
 private:
     bool startServer();
     bool stopServer();
-    // A client that connected (and registered) as `nick`, with `account` to log in to.
-    std::unique_ptr<Client::ChatClient> connectAs(const QString &nick, const QString &account = {},
-                                                  const QString &password = {});
+    // A client that connected (and registered) as `nick`, with `account` to log in to;
+    // `beforeConnecting` sees it first (to watch what registration brings).
+    std::unique_ptr<Client::ChatClient>
+    connectAs(const QString &nick, const QString &account = {}, const QString &password = {},
+              const std::function<void(Client::ChatClient *)> &beforeConnecting = {});
     bool registerAccount(const QString &nick);
+    // Connected as `nick` and logged in to the account of that name it registered.
+    std::unique_ptr<Client::ChatClient> registeredAs(const QString &nick);
+    // alice says two lines to bob, bob answers one; both are logged in to their accounts.
+    bool exchangePrivateLines(Client::ChatClient *alice, Client::ChatClient *bob);
+    // Quits and connects again under the same nick and account.
+    std::unique_ptr<Client::ChatClient>
+    reconnect(std::unique_ptr<Client::ChatClient> client,
+              const std::function<void(Client::ChatClient *)> &beforeConnecting = {});
 
     QTemporaryDir m_data;
     quint16 m_port = 0;
@@ -99,11 +115,14 @@ bool TestChatClientAccounts::stopServer()
     return stopped.wait(Timeout);
 }
 
-std::unique_ptr<Client::ChatClient> TestChatClientAccounts::connectAs(const QString &nick,
-                                                                      const QString &account,
-                                                                      const QString &password)
+std::unique_ptr<Client::ChatClient>
+TestChatClientAccounts::connectAs(const QString &nick, const QString &account,
+                                  const QString &password,
+                                  const std::function<void(Client::ChatClient *)> &beforeConnecting)
 {
     auto client = std::make_unique<Client::ChatClient>();
+    if (beforeConnecting)
+        beforeConnecting(client.get());
     connect(client.get(), &Client::ChatClient::lineSent, this,
             [this](const QByteArray &line) { m_sent.append(line); });
     client->setReconnectDelays(100, 200);
@@ -122,12 +141,19 @@ std::unique_ptr<Client::ChatClient> TestChatClientAccounts::connectAs(const QStr
 
 bool TestChatClientAccounts::registerAccount(const QString &nick)
 {
+    return registeredAs(nick) != nullptr;
+}
+
+std::unique_ptr<Client::ChatClient> TestChatClientAccounts::registeredAs(const QString &nick)
+{
     std::unique_ptr<Client::ChatClient> client = connectAs(nick);
     if (!client || !client->canRegisterAccount())
-        return false;
+        return nullptr;
     QSignalSpy registered(client.get(), &Client::ChatClient::accountRegistered);
     client->registerAccount(Password);
-    return registered.wait(Timeout) && client->account() == nick;
+    if (!registered.wait(Timeout) || client->account() != nick)
+        return nullptr;
+    return client;
 }
 
 void TestChatClientAccounts::registerThisNickLogsIn()
@@ -219,6 +245,152 @@ void TestChatClientAccounts::reconnectLogsInAgain()
     QVERIFY(loggedIn.wait(Timeout * 2));
     QCOMPARE(erin->account(), u"erin"_s);
     QTRY_VERIFY_WITH_TIMEOUT(erin->isRegistered(), Timeout);
+}
+
+namespace {
+
+QStringList textsOf(const QList<Client::ChatMessage> &messages)
+{
+    QStringList texts;
+    for (const Client::ChatMessage &message : messages)
+        texts.append(message.text);
+    return texts;
+}
+
+QList<Client::ChatMessage> messagesOf(const QSignalSpy &spy, int argument = 0)
+{
+    QList<Client::ChatMessage> messages;
+    for (const QList<QVariant> &emitted : spy)
+        messages.append(emitted.at(argument).value<Client::ChatMessage>());
+    return messages;
+}
+
+} // namespace
+
+bool TestChatClientAccounts::exchangePrivateLines(Client::ChatClient *alice,
+                                                  Client::ChatClient *bob)
+{
+    QSignalSpy bobHeard(bob, &Client::ChatClient::messageReceived);
+    QSignalSpy aliceHeard(alice, &Client::ChatClient::messageReceived);
+    alice->sendMessage(u"bob"_s, u"first from alice"_s);
+    alice->sendMessage(u"bob"_s, u"second from alice"_s);
+    if (!QTest::qWaitFor(
+            [&] { return textsOf(messagesOf(bobHeard)).contains(u"second from alice"_s); },
+            Timeout))
+        return false;
+    bob->sendMessage(u"alice"_s, u"answer from bob"_s);
+    return QTest::qWaitFor(
+        [&] { return textsOf(messagesOf(aliceHeard)).contains(u"answer from bob"_s); }, Timeout);
+}
+
+std::unique_ptr<Client::ChatClient>
+TestChatClientAccounts::reconnect(std::unique_ptr<Client::ChatClient> client,
+                                  const std::function<void(Client::ChatClient *)> &beforeConnecting)
+{
+    const Client::ClientSettings settings = client->settings();
+    client->disconnectFromServer();
+    // The server has let the nick go once it closed the connection.
+    if (!QTest::qWaitFor([&] { return client->state() == Client::ChatClient::State::Disconnected; },
+                         Timeout))
+        return nullptr;
+    return connectAs(settings.nick, settings.account, settings.accountPassword, beforeConnecting);
+}
+
+void TestChatClientAccounts::privateConversationIsOfferedAfterAReconnect()
+{
+    std::unique_ptr<Client::ChatClient> alice = registeredAs(u"alice"_s);
+    std::unique_ptr<Client::ChatClient> bob = registeredAs(u"bob"_s);
+    QVERIFY(alice && bob);
+    QVERIFY(exchangePrivateLines(alice.get(), bob.get()));
+
+    std::unique_ptr<QSignalSpy> offered;
+    alice = reconnect(std::move(alice), [&](Client::ChatClient *client) {
+        offered = std::make_unique<QSignalSpy>(client,
+                                               &Client::ChatClient::recentConversationsReceived);
+    });
+    QVERIFY(alice);
+    QCOMPARE(alice->nick(), u"alice"_s);
+    QCOMPARE(alice->account(), u"alice"_s);
+    QTRY_COMPARE_WITH_TIMEOUT(offered->size(), 1, Timeout);
+    const auto conversations = offered->first().first().value<QList<Client::RecentConversation>>();
+    QCOMPARE(conversations.size(), 1);
+    QCOMPARE(conversations.first().nick, u"bob"_s);
+    const qint64 age = conversations.first().latest.secsTo(QDateTime::currentDateTimeUtc());
+    QVERIFY2(age >= -5 && age < 60, qPrintable(conversations.first().latest.toString()));
+}
+
+void TestChatClientAccounts::privateHistoryIsReadInOrderAndPageByPage()
+{
+    std::unique_ptr<Client::ChatClient> alice = registeredAs(u"alice"_s);
+    std::unique_ptr<Client::ChatClient> bob = registeredAs(u"bob"_s);
+    QVERIFY(alice && bob);
+    QVERIFY(exchangePrivateLines(alice.get(), bob.get()));
+    alice = reconnect(std::move(alice));
+    QVERIFY(alice);
+
+    QSignalSpy history(alice.get(), &Client::ChatClient::historyReceived);
+    QVERIFY(alice->requestConversationHistory(u"bob"_s));
+    QVERIFY(history.wait(Timeout));
+    QCOMPARE(history.first().at(0).toString(), u"bob"_s);
+    const auto messages = history.first().at(1).value<QList<Client::ChatMessage>>();
+    QCOMPARE(textsOf(messages),
+             QStringList({u"first from alice"_s, u"second from alice"_s, u"answer from bob"_s}));
+    QSet<QString> ids;
+    for (const Client::ChatMessage &message : messages) {
+        QCOMPARE(message.conversation, u"bob"_s);
+        QCOMPARE(message.own, message.from == u"alice"_s);
+        QVERIFY(!message.id.isEmpty());
+        ids.insert(message.id);
+    }
+    QCOMPARE(ids.size(), messages.size());
+
+    // Scrolling up: the lines before the oldest one shown.
+    QVERIFY(alice->requestOlderHistory(u"bob"_s, messages.last().id));
+    QVERIFY(history.wait(Timeout));
+    QCOMPARE(history.last().at(0).toString(), u"bob"_s);
+    QCOMPARE(textsOf(history.last().at(1).value<QList<Client::ChatMessage>>()),
+             QStringList({u"first from alice"_s, u"second from alice"_s}));
+}
+
+// The line that opens a conversation, and one said while its history is on the way, arrive
+// live and may be in the history too: with the same msgid, so that a view shows each once.
+void TestChatClientAccounts::liveLineDuringTheFetchKeepsItsMsgid()
+{
+    std::unique_ptr<Client::ChatClient> alice = registeredAs(u"alice"_s);
+    std::unique_ptr<Client::ChatClient> bob = registeredAs(u"bob"_s);
+    QVERIFY(alice && bob);
+    QSignalSpy live(alice.get(), &Client::ChatClient::messageReceived);
+    QSignalSpy history(alice.get(), &Client::ChatClient::historyReceived);
+    bob->sendMessage(u"alice"_s, u"opening line"_s);
+    QTRY_VERIFY_WITH_TIMEOUT(textsOf(messagesOf(live)).contains(u"opening line"_s), Timeout);
+    QVERIFY(alice->requestConversationHistory(u"bob"_s));
+    bob->sendMessage(u"alice"_s, u"during the fetch"_s);
+    QVERIFY(history.wait(Timeout));
+    QTRY_VERIFY_WITH_TIMEOUT(textsOf(messagesOf(live)).contains(u"during the fetch"_s), Timeout);
+
+    QHash<QString, QString> textById;
+    const auto fetched = history.first().at(1).value<QList<Client::ChatMessage>>();
+    QVERIFY(textsOf(fetched).contains(u"opening line"_s));
+    for (const Client::ChatMessage &message : messagesOf(live) + fetched) {
+        QVERIFY(!message.id.isEmpty());
+        QCOMPARE(message.conversation, u"bob"_s);
+        textById.insert(message.id, message.text);
+    }
+    QStringList shown = textById.values();
+    shown.sort();
+    QCOMPARE(shown, QStringList({u"during the fetch"_s, u"opening line"_s}));
+}
+
+void TestChatClientAccounts::noPrivateHistoryWithoutAnAccount()
+{
+    std::unique_ptr<Client::ChatClient> guest = connectAs(u"guest"_s);
+    QVERIFY(guest);
+    QVERIFY(guest->hasHistory());
+    QVERIFY(!guest->requestConversationHistory(u"bob"_s));
+    std::unique_ptr<Client::ChatClient> alice = registeredAs(u"alice"_s);
+    QVERIFY(alice);
+    QVERIFY(!alice->requestConversationHistory(u"#channel"_s));
+    QVERIFY(!alice->requestConversationHistory(u"two words"_s));
 }
 
 QTEST_GUILESS_MAIN(TestChatClientAccounts)

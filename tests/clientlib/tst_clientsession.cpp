@@ -163,6 +163,7 @@ private Q_SLOTS:
     void memberAccountsFromExtendedJoinNotifyAndTags();
     void registerAccountLogsIn();
     void registerAccountFailures();
+    void privateHistoryAndRecentConversations();
 
     // Hostile input.
     void malformedAndHugeTagsAreHarmless();
@@ -1128,6 +1129,66 @@ void tst_ClientSession::registerAccountFailures()
     QCOMPARE(failed.size(), 5);
     QVERIFY(failed.last().first().toString().contains(u"Check your email"_s));
     QVERIFY(harness.session.account().isEmpty());
+}
+
+// Logged in with SASL on a server with history: TARGETS after registration, its nicks (no
+// channels) handed on; a private batch's lines belong to its conversation whatever nicks they
+// went between, and ours are ours without echo-message.
+void tst_ClientSession::privateHistoryAndRecentConversations()
+{
+    Harness harness;
+    startWithAccount(harness, u"alice"_s, u"sesame"_s);
+    harness.receive(":srv CAP * LS :sasl=PLAIN batch draft/chathistory message-tags server-time");
+    harness.receive(":srv CAP * ACK :" + harness.sent.last().param(1));
+    harness.receive("AUTHENTICATE +");
+    harness.reply(Numeric::LoggedIn, "me me!u@h alice :You are now logged in as alice");
+    harness.reply(Numeric::SaslSuccess, "me :SASL authentication successful");
+    harness.reply(Numeric::Welcome, "me :Welcome");
+    harness.clearSent();
+    harness.reply(Numeric::NoMotd, "me :MOTD File is missing");
+    QCOMPARE(harness.sentCommands(), QList<QByteArray> {"CHATHISTORY"});
+    const Irc::IrcMessage targets = harness.sent.first();
+    QCOMPARE(targets.param(0), "TARGETS");
+    QVERIFY2(targets.param(1) > targets.param(2), targets.toLine().constData()); // newest first
+    QVERIFY(targets.param(2).startsWith("timestamp="));
+    QCOMPARE(targets.param(3), "20");
+    QVERIFY(harness.background.first());
+
+    QSignalSpy offered(&harness.session, &Client::ClientSession::recentConversationsReceived);
+    harness.receive(":srv BATCH +t1 draft/chathistory-targets");
+    harness.receive("@batch=t1 :srv CHATHISTORY TARGETS #lobby 2026-12-02T09:00:00.000Z");
+    harness.receive("@batch=t1 :srv CHATHISTORY TARGETS bob 2026-12-02T10:00:00.000Z");
+    QVERIFY(offered.isEmpty());
+    harness.receive(":srv BATCH -t1");
+    QCOMPARE(offered.size(), 1);
+    const auto conversations = offered.first().first().value<QList<Client::RecentConversation>>();
+    QCOMPARE(conversations.size(), 1);
+    QCOMPARE(conversations.first().nick, u"bob"_s);
+    QCOMPARE(conversations.first().latest, QDateTime(QDate(2026, 12, 2), QTime(10, 0), Qt::UTC));
+
+    harness.clearSent();
+    QVERIFY(!harness.session.requestConversationHistory(u"#lobby"_s));
+    QVERIFY(harness.session.requestConversationHistory(u"bob"_s));
+    QCOMPARE(harness.sent,
+             (QList<Irc::IrcMessage> {{{}, "CHATHISTORY", {"LATEST", "bob", "*", "50"}}}));
+    QVERIFY(!harness.background.first()); // before whatever the user says next
+
+    QSignalSpy history(&harness.session, &Client::ClientSession::historyReceived);
+    QSignalSpy live(&harness.session, &Client::ClientSession::messageReceived);
+    harness.receive(":srv BATCH +h1 chathistory bob");
+    harness.receive("@batch=h1;msgid=m1 :me!u@h PRIVMSG robert :hello robert");
+    harness.receive("@batch=h1;msgid=m2 :robert!u@h PRIVMSG me :call me bob now");
+    harness.receive(":srv BATCH -h1");
+    QVERIFY(live.isEmpty());
+    QCOMPARE(history.size(), 1);
+    QCOMPARE(history.first().first().toString(), u"bob"_s);
+    const auto lines = history.first().at(1).value<QList<Client::ChatMessage>>();
+    QCOMPARE(lines.size(), 2);
+    QCOMPARE(lines.at(0).conversation, u"bob"_s);
+    QVERIFY(lines.at(0).own);
+    QCOMPARE(lines.at(1).conversation, u"bob"_s);
+    QVERIFY(!lines.at(1).own);
+    QCOMPARE(lines.at(1).id, u"m2"_s);
 }
 
 QTEST_GUILESS_MAIN(tst_ClientSession)
