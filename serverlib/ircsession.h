@@ -178,6 +178,10 @@ private:
         = std::function<void(IrcSession &client, const std::optional<RemoteUserInfo> &user)>;
     void lookUpElsewhere(const QByteArray &nick, ElsewhereAnswer answer);
     void whoisElsewhere(const QByteArray &nick);
+    // 311 to 318 for `user`; idle time only where this server saw its lines (`withIdle`).
+    void sendWhois(const UserInfo &user, bool withIdle);
+    void sendNoSuchNickWhois(const QByteArray &nick);
+    QByteArray serverOf(const UserInfo &user) const;
     void whoElsewhere(const QByteArray &nick);
     QByteArray whoisChannels(const QList<ChannelMembership> &channels) const;
     void onAway(const Irc::IrcMessage &message);

@@ -69,8 +69,13 @@ void IrcSession::sendWhoReply(const QByteArray &channel, const UserInfo &user,
                               QByteArrayView channelPrefix)
 {
     numeric(Numeric::WhoReply,
-            {channel, user.user, user.host, user.server.isEmpty() ? serverName() : user.server,
-             user.nick, whoFlags(user, channelPrefix), QByteArray("0 " + user.realname)});
+            {channel, user.user, user.host, serverOf(user), user.nick,
+             whoFlags(user, channelPrefix), QByteArray("0 " + user.realname)});
+}
+
+QByteArray IrcSession::serverOf(const UserInfo &user) const
+{
+    return user.server.isEmpty() ? serverName() : user.server;
 }
 
 QByteArray IrcSession::whoisChannels(const QList<ChannelMembership> &channels) const
@@ -91,28 +96,38 @@ void IrcSession::onWhois(const IrcMessage &message)
         whoisElsewhere(nick);
         return;
     }
-    if (!user) {
-        numeric(Numeric::NoSuchNick, {nick, "No such nick/channel"});
-        numeric(Numeric::EndOfWhois, {nick, "End of /WHOIS list"});
-        return;
+    if (user)
+        sendWhois(*user, true);
+    else
+        sendNoSuchNickWhois(nick);
+}
+
+void IrcSession::sendNoSuchNickWhois(const QByteArray &nick)
+{
+    numeric(Numeric::NoSuchNick, {nick, "No such nick/channel"});
+    numeric(Numeric::EndOfWhois, {nick, "End of /WHOIS list"});
+}
+
+void IrcSession::sendWhois(const UserInfo &user, bool withIdle)
+{
+    numeric(Numeric::WhoisUser, {user.nick, user.user, user.host, "*", user.realname});
+    numeric(Numeric::WhoisServer, {user.nick, serverOf(user), "QtChat"});
+    if (!user.channels.isEmpty())
+        numeric(Numeric::WhoisChannels, {user.nick, whoisChannels(user.channels)});
+    if (!user.away.isEmpty())
+        numeric(Numeric::Away, {user.nick, user.away});
+    if (user.serverOperator)
+        numeric(Numeric::WhoisOperator, {user.nick, "is an IRC operator"});
+    if (!user.account.isEmpty())
+        numeric(Numeric::WhoisAccount, {user.nick, user.account, "is logged in as"});
+    if (withIdle) {
+        const qint64 idleSecs
+            = qMax<qint64>(0, (QDateTime::currentMSecsSinceEpoch() - user.lastMessageMs) / 1000);
+        numeric(Numeric::WhoisIdle,
+                {user.nick, QByteArray::number(idleSecs), QByteArray::number(user.signOnSecs),
+                 "seconds idle, signon time"});
     }
-    numeric(Numeric::WhoisUser, {user->nick, user->user, user->host, "*", user->realname});
-    numeric(Numeric::WhoisServer,
-            {user->nick, user->server.isEmpty() ? serverName() : user->server, "QtChat"});
-    if (!user->channels.isEmpty())
-        numeric(Numeric::WhoisChannels, {user->nick, whoisChannels(user->channels)});
-    if (!user->away.isEmpty())
-        numeric(Numeric::Away, {user->nick, user->away});
-    if (user->serverOperator)
-        numeric(Numeric::WhoisOperator, {user->nick, "is an IRC operator"});
-    if (!user->account.isEmpty())
-        numeric(Numeric::WhoisAccount, {user->nick, user->account, "is logged in as"});
-    const qint64 idleSecs
-        = qMax<qint64>(0, (QDateTime::currentMSecsSinceEpoch() - user->lastMessageMs) / 1000);
-    numeric(Numeric::WhoisIdle,
-            {user->nick, QByteArray::number(idleSecs), QByteArray::number(user->signOnSecs),
-             "seconds idle, signon time"});
-    numeric(Numeric::EndOfWhois, {user->nick, "End of /WHOIS list"});
+    numeric(Numeric::EndOfWhois, {user.nick, "End of /WHOIS list"});
 }
 
 void IrcSession::lookUpElsewhere(const QByteArray &nick, ElsewhereAnswer answer)
@@ -125,32 +140,39 @@ void IrcSession::lookUpElsewhere(const QByteArray &nick, ElsewhereAnswer answer)
         });
 }
 
-// As for a local user, from what its server told: no channels, away or idle time.
+namespace {
+
+// What another server told of its user, as the registry describes one (no channels, away or
+// idle time).
+UserInfo userInfoOf(const RemoteUserInfo &remote)
+{
+    UserInfo user;
+    user.nick = remote.nick;
+    user.user = remote.user;
+    user.host = remote.host;
+    user.realname = remote.realname;
+    user.account = remote.account;
+    user.server = remote.nodeName;
+    return user;
+}
+
+} // namespace
+
 void IrcSession::whoisElsewhere(const QByteArray &nick)
 {
     lookUpElsewhere(nick, [nick](IrcSession &client, const std::optional<RemoteUserInfo> &user) {
-        if (!user) {
-            client.numeric(Numeric::NoSuchNick, {nick, "No such nick/channel"});
-            client.numeric(Numeric::EndOfWhois, {nick, "End of /WHOIS list"});
-            return;
-        }
-        client.numeric(Numeric::WhoisUser,
-                       {user->nick, user->user, user->host, "*", user->realname});
-        client.numeric(Numeric::WhoisServer, {user->nick, user->nodeName, "QtChat"});
-        if (!user->account.isEmpty())
-            client.numeric(Numeric::WhoisAccount, {user->nick, user->account, "is logged in as"});
-        client.numeric(Numeric::EndOfWhois, {user->nick, "End of /WHOIS list"});
+        if (user)
+            client.sendWhois(userInfoOf(*user), false);
+        else
+            client.sendNoSuchNickWhois(nick);
     });
 }
 
 void IrcSession::whoElsewhere(const QByteArray &nick)
 {
     lookUpElsewhere(nick, [nick](IrcSession &client, const std::optional<RemoteUserInfo> &user) {
-        if (user) {
-            client.numeric(Numeric::WhoReply,
-                           {"*", user->user, user->host, user->nodeName, user->nick, "H",
-                            QByteArray("0 " + user->realname)});
-        }
+        if (user)
+            client.sendWhoReply("*", userInfoOf(*user), {});
         client.numeric(Numeric::EndOfWho, {nick, "End of WHO list"});
     });
 }
